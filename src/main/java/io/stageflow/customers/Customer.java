@@ -1,0 +1,22 @@
+package io.stageflow.customers;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/** A customer of the business as Stageflow knows them; {@code id} is the business's own user id. */
+public record Customer(
+        String id,
+        String email,
+        String firstName,
+        String locale,
+        String timeZone,
+        Map<String, Object> traits,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** The locale to write to this customer in; {@code locale} is its BCP 47 tag. */
+    public Locale preferredLocale() {
+        return Locale.forLanguageTag(locale);
+    }
+}

@@ -1,0 +1,51 @@
+package io.stageflow.customers;
+
+import java.util.regex.Pattern;
+
+import io.stageflow.support.InvalidInputException;
+
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Lets the business's systems create and update profiles under their own user ids. */
+@RestController
+@RequestMapping("/api/v1/customers")
+class CustomerController {
+
+    /** Ids are the business's own user ids: letters, digits and a few separators, as in most user systems. */
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,100}");
+
+    private final CustomerService customers;
+
+    CustomerController(CustomerService customers) {
+        this.customers = customers;
+    }
+
+    @PutMapping("/{id}")
+    ResponseEntity<Customer> upsert(@PathVariable String id, @Valid @RequestBody CustomerUpsert body) {
+        requireValidId(id);
+        CustomerService.Upserted result = customers.upsert(id, body);
+        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(result.customer());
+    }
+
+    @GetMapping("/{id}")
+    Customer get(@PathVariable String id) {
+        return customers.find(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id));
+    }
+
+    private static void requireValidId(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidInputException("id", "must be 1 to 100 letters, digits or . _ : @ + -");
+        }
+    }
+}

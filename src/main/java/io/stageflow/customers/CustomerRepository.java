@@ -1,0 +1,73 @@
+package io.stageflow.customers;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import io.stageflow.support.JsonText;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Plain SQL over {@code sf_customer}. */
+@Repository
+class CustomerRepository {
+
+    private final JdbcClient jdbc;
+    private final JsonText json;
+
+    CustomerRepository(JdbcClient jdbc, JsonText json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    Optional<Customer> find(String id) {
+        return jdbc.sql("select * from sf_customer where id = ?").param(id).query(this::map).optional();
+    }
+
+    Optional<Customer> findForUpdate(String id) {
+        return jdbc.sql("select * from sf_customer where id = ? for update").param(id).query(this::map).optional();
+    }
+
+    Set<String> existingIds(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("select id from sf_customer where id in (:ids)")
+                .param("ids", ids).query(String.class).list());
+    }
+
+    void insert(Customer c) {
+        jdbc.sql("""
+                insert into sf_customer (id, email, first_name, locale, time_zone, traits, created_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(),
+                        json.write(c.traits()), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
+                .update();
+    }
+
+    void update(Customer c) {
+        jdbc.sql("""
+                update sf_customer set email = ?, first_name = ?, locale = ?, time_zone = ?, traits = ?, updated_at = ?
+                where id = ?""")
+                .params(c.email(), c.firstName(), c.locale(), c.timeZone(),
+                        json.write(c.traits()), Timestamp.from(c.updatedAt()), c.id())
+                .update();
+    }
+
+    private Customer map(ResultSet rs, int row) throws SQLException {
+        return new Customer(
+                rs.getString("id"),
+                rs.getString("email"),
+                rs.getString("first_name"),
+                rs.getString("locale"),
+                rs.getString("time_zone"),
+                json.read(rs.getString("traits")),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,103 @@
+package io.stageflow.customers;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.stageflow.support.InvalidInputException;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The customer profiles other features read (to personalise, to validate events) and integrations write. */
+@Service
+public class CustomerService {
+
+    static final String DEFAULT_LOCALE = "en";
+    static final String DEFAULT_TIME_ZONE = "UTC";
+
+    private final CustomerRepository customers;
+    private final Clock clock;
+
+    CustomerService(CustomerRepository customers, Clock clock) {
+        this.customers = customers;
+        this.clock = clock;
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Customer> find(String id) {
+        return customers.find(id);
+    }
+
+    /** Which of these ids belong to known customers. */
+    @Transactional(readOnly = true)
+    public Set<String> existing(Collection<String> ids) {
+        return customers.existingIds(ids);
+    }
+
+    /** Creates the customer or merges the given fields into the stored profile. */
+    @Transactional
+    public Upserted upsert(String id, CustomerUpsert change) {
+        Instant now = clock.instant();
+        Optional<Customer> stored = customers.findForUpdate(id);
+        if (stored.isEmpty()) {
+            Customer created = create(id, change, now);
+            try {
+                customers.insert(created);
+                return new Upserted(created, true);
+            } catch (DuplicateKeyException concurrentCreate) {
+                stored = customers.findForUpdate(id);
+            }
+        }
+        Customer merged = merge(stored.orElseThrow(), change, now);
+        customers.update(merged);
+        return new Upserted(merged, false);
+    }
+
+    private static Customer create(String id, CustomerUpsert change, Instant now) {
+        if (change.email() == null) {
+            throw new InvalidInputException("email", "is required when the customer is created");
+        }
+        return new Customer(id, change.email(), change.firstName(),
+                change.locale() == null ? DEFAULT_LOCALE : normalised(change.locale()),
+                change.timeZone() == null ? DEFAULT_TIME_ZONE : change.timeZone(),
+                mergeTraits(Map.of(), change.traits()), now, now);
+    }
+
+    private static Customer merge(Customer c, CustomerUpsert change, Instant now) {
+        return new Customer(c.id(),
+                change.email() == null ? c.email() : change.email(),
+                change.firstName() == null ? c.firstName() : change.firstName(),
+                change.locale() == null ? c.locale() : normalised(change.locale()),
+                change.timeZone() == null ? c.timeZone() : change.timeZone(),
+                mergeTraits(c.traits(), change.traits()), c.createdAt(), now);
+    }
+
+    private static Map<String, Object> mergeTraits(Map<String, Object> stored, Map<String, Object> change) {
+        Map<String, Object> merged = new LinkedHashMap<>(stored);
+        if (change != null) {
+            change.forEach((key, value) -> {
+                if (value == null) {
+                    merged.remove(key);
+                } else {
+                    merged.put(key, value);
+                }
+            });
+        }
+        return merged;
+    }
+
+    private static String normalised(String languageTag) {
+        return Locale.forLanguageTag(languageTag).toLanguageTag();
+    }
+
+    /** The stored profile after an upsert, and whether the call created it. */
+    public record Upserted(Customer customer, boolean created) {
+    }
+}

@@ -1,0 +1,197 @@
+package io.stageflow.events;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.stageflow.customers.CustomerService;
+import io.stageflow.support.FieldViolation;
+import io.stageflow.support.InvalidInputException;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Validates posted events one by one and stores the valid ones in one transaction, so the API answers only
+ * after they are durable. Invalid items are reported by field and never stored; they do not stop the rest.
+ */
+@Service
+class EventIngestion {
+
+    private final EventStore store;
+    private final CustomerService customers;
+    private final Validator validator;
+    private final ObjectReader eventReader;
+    private final ApplicationEventPublisher publisher;
+    private final Clock clock;
+    private final int maxBatchSize;
+
+    EventIngestion(EventStore store, CustomerService customers, Validator validator, ObjectMapper objectMapper,
+            ApplicationEventPublisher publisher, Clock clock, EventsProperties properties) {
+        this.store = store;
+        this.customers = customers;
+        this.validator = validator;
+        this.eventReader = objectMapper.readerFor(IncomingEvent.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.publisher = publisher;
+        this.clock = clock;
+        this.maxBatchSize = properties.maxBatchSize();
+    }
+
+    @Transactional
+    public IngestReport ingest(JsonNode body) {
+        boolean batch = body.isArray();
+        if (!batch && !body.isObject()) {
+            throw new InvalidInputException("", "must be one event object or an array of events");
+        }
+        if (batch && body.isEmpty()) {
+            throw new InvalidInputException("", "must contain at least one event");
+        }
+        if (batch && body.size() > maxBatchSize) {
+            throw new InvalidInputException("", "holds " + body.size() + " events; at most " + maxBatchSize
+                    + " are accepted per request");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (batch) {
+            body.forEach(items::add);
+        } else {
+            items.add(body);
+        }
+
+        List<FieldViolation> violations = new ArrayList<>();
+        List<IncomingEvent> parsed = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            parsed.add(parse(items.get(i), batch ? "[" + i + "]." : "", violations));
+        }
+        rejectUnknownCustomers(parsed, batch, violations);
+
+        Instant now = clock.instant();
+        List<ItemResult> results = new ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < parsed.size(); i++) {
+            IncomingEvent event = parsed.get(i);
+            if (event == null) {
+                results.add(new ItemResult(i, messageIdOf(items.get(i)), ItemResult.Status.REJECTED));
+            } else if (append(event, now)) {
+                results.add(new ItemResult(i, event.messageId(), ItemResult.Status.ACCEPTED));
+                accepted++;
+            } else {
+                results.add(new ItemResult(i, event.messageId(), ItemResult.Status.DUPLICATE));
+            }
+        }
+        if (accepted > 0) {
+            publisher.publishEvent(new EventsAccepted(accepted));
+        }
+        return new IngestReport(results, violations);
+    }
+
+    private boolean append(IncomingEvent event, Instant now) {
+        Instant occurredAt = event.timestamp() == null ? now : event.timestamp().toInstant();
+        try {
+            store.append(event, occurredAt, now);
+            return true;
+        } catch (DuplicateKeyException alreadyAccepted) {
+            return false;
+        }
+    }
+
+    /** The event, or null after adding why it is invalid. */
+    private IncomingEvent parse(JsonNode item, String prefix, List<FieldViolation> violations) {
+        if (!item.isObject()) {
+            violations.add(new FieldViolation(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1),
+                    "must be an event object"));
+            return null;
+        }
+        IncomingEvent event;
+        try {
+            event = eventReader.readValue(item);
+        } catch (UnrecognizedPropertyException e) {
+            violations.add(new FieldViolation(prefix + e.getPropertyName(),
+                    "is not an event field; put custom data under properties"));
+            return null;
+        } catch (JsonMappingException e) {
+            violations.add(new FieldViolation(prefix + path(e), wrongTypeMessage(e)));
+            return null;
+        } catch (java.io.IOException e) {
+            violations.add(new FieldViolation(prefix.isEmpty() ? "" : prefix, "cannot be read: " + e.getMessage()));
+            return null;
+        }
+        Set<ConstraintViolation<IncomingEvent>> invalid = validator.validate(event);
+        invalid.stream()
+                .map(v -> new FieldViolation(prefix + v.getPropertyPath(), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(FieldViolation::field))
+                .forEach(violations::add);
+        return invalid.isEmpty() ? event : null;
+    }
+
+    private void rejectUnknownCustomers(List<IncomingEvent> parsed, boolean batch, List<FieldViolation> violations) {
+        Set<String> known = customers.existing(parsed.stream()
+                .filter(e -> e != null).map(IncomingEvent::customerId).distinct().toList());
+        for (int i = 0; i < parsed.size(); i++) {
+            IncomingEvent event = parsed.get(i);
+            if (event != null && !known.contains(event.customerId())) {
+                violations.add(new FieldViolation((batch ? "[" + i + "]." : "") + "customerId",
+                        "no customer has this id; create it first with PUT /api/v1/customers/{id}"));
+                parsed.set(i, null);
+            }
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String wrongTypeMessage(JsonProcessingException e) {
+        String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                ? m.getPath().get(0).getFieldName() : null;
+        if ("timestamp".equals(field)) {
+            return "must be an ISO-8601 date-time with an offset, such as 2026-11-24T09:30:00Z";
+        }
+        if ("properties".equals(field)) {
+            return "must be a JSON object";
+        }
+        return "must be a string";
+    }
+
+    private static String messageIdOf(JsonNode item) {
+        JsonNode id = item.path("messageId");
+        return id.isTextual() ? id.asText() : null;
+    }
+
+    /** What happened to each posted event, and the fields that made any of them invalid. */
+    record IngestReport(List<ItemResult> results, List<FieldViolation> violations) {
+
+        long count(ItemResult.Status status) {
+            return results.stream().filter(r -> r.status() == status).count();
+        }
+    }
+
+    /** The fate of the event at {@code index} in the request. */
+    record ItemResult(int index, String messageId, Status status) {
+
+        enum Status { ACCEPTED, DUPLICATE, REJECTED }
+    }
+}

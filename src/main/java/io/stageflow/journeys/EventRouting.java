@@ -1,0 +1,119 @@
+package io.stageflow.journeys;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.stageflow.events.StoredEvent;
+
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.Execution;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands one event to the engine, inside the caller's transaction: starts every journey whose start event
+ * listens for the event type, and delivers it to every step of this customer's journeys that waits for it.
+ * <p>
+ * "Not waiting yet": when no step waits for the event now, but a running journey of the same customer is at a
+ * step from which it can still reach one (typically its asynchronous send step just before the wait), the
+ * event is not consumed. The router keeps it and tries again, up to {@code stageflow.router.await-catch-for}.
+ */
+@Component
+class EventRouting {
+
+    /** Event properties that become process variables: simple names, simple values. */
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final int MAX_STRING_VARIABLE = 4000;
+
+    private final RuntimeService runtimeService;
+    private final JourneyModels models;
+
+    EventRouting(RuntimeService runtimeService, JourneyModels models) {
+        this.runtimeService = runtimeService;
+        this.models = models;
+    }
+
+    Result route(StoredEvent event) {
+        List<Execution> waiting = runtimeService.createExecutionQuery()
+                .processInstanceBusinessKey(event.customerId())
+                .messageEventSubscriptionName(event.type())
+                .active()
+                .list();
+        if (waiting.isEmpty() && aJourneyMayStillWaitFor(event)) {
+            return Result.notWaitingYet();
+        }
+        Map<String, Object> variables = variables(event);
+        List<String> started = new ArrayList<>();
+        for (JourneyModels.StartTrigger trigger : models.startsFor(event.type())) {
+            runtimeService.startProcessInstanceByMessageAndProcessDefinitionId(trigger.messageName(),
+                    trigger.processDefinitionId(), event.customerId(), variables);
+            started.add(trigger.journeyKey());
+        }
+        int delivered = 0;
+        for (Execution execution : waiting) {
+            // An interrupting catch delivered earlier in this loop may have ended the others.
+            boolean stillWaiting = runtimeService.createExecutionQuery().executionId(execution.getId())
+                    .messageEventSubscriptionName(event.type()).count() > 0;
+            if (stillWaiting) {
+                runtimeService.messageEventReceived(event.type(), execution.getId(), variables);
+                delivered++;
+            }
+        }
+        return Result.routed(started, delivered);
+    }
+
+    private boolean aJourneyMayStillWaitFor(StoredEvent event) {
+        for (ProcessInstance instance : runtimeService.createProcessInstanceQuery()
+                .processInstanceBusinessKey(event.customerId()).active().list()) {
+            List<String> activities = runtimeService.getActiveActivityIds(instance.getId());
+            if (models.mayStillCatch(instance.getProcessDefinitionId(), activities, event.type())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Object> variables(StoredEvent event) {
+        Map<String, Object> variables = new HashMap<>();
+        event.properties().forEach((name, value) -> {
+            if (VARIABLE_NAME.matcher(name).matches() && isSimple(value)) {
+                variables.put(name, value);
+            }
+        });
+        variables.put("customerId", event.customerId());
+        variables.put("lastEventType", event.type());
+        variables.put("lastEventMessageId", event.messageId());
+        return variables;
+    }
+
+    private static boolean isSimple(Object value) {
+        return value instanceof Number || value instanceof Boolean
+                || value instanceof String text && text.length() <= MAX_STRING_VARIABLE;
+    }
+
+    /** What routing did, or that the event must wait for a journey to reach its catch. */
+    record Result(boolean waitForCatch, List<String> startedJourneys, int deliveredToWaitingSteps) {
+
+        static Result notWaitingYet() {
+            return new Result(true, List.of(), 0);
+        }
+
+        static Result routed(List<String> started, int delivered) {
+            return new Result(false, List.copyOf(started), delivered);
+        }
+
+        String describe() {
+            if (waitForCatch) {
+                return "A running journey of this customer has not reached the step that waits for this event yet";
+            }
+            if (startedJourneys.isEmpty() && deliveredToWaitingSteps == 0) {
+                return "No journey starts on or waits for this event";
+            }
+            return "Started " + (startedJourneys.isEmpty() ? "no journey" : String.join(", ", startedJourneys))
+                    + "; delivered to " + deliveredToWaitingSteps + " waiting step(s)";
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.stageflow.journeys;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.Activity;
+import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
+import org.camunda.bpm.model.bpmn.instance.CatchEvent;
+import org.camunda.bpm.model.bpmn.instance.EndEvent;
+import org.camunda.bpm.model.bpmn.instance.FlowNode;
+import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
+import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+import org.camunda.bpm.model.bpmn.instance.StartEvent;
+import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.xml.instance.ModelElementInstance;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the deployed journeys listen for, read from their BPMN: which start on an event type, and which
+ * messages each step can still wait for further down its path. Definitions never change once deployed, so
+ * each is analysed once.
+ */
+@Component
+class JourneyModels {
+
+    private final RepositoryService repositoryService;
+    private final Map<String, Analysis> analyses = new ConcurrentHashMap<>();
+
+    JourneyModels(RepositoryService repositoryService) {
+        this.repositoryService = repositoryService;
+    }
+
+    /**
+     * The latest active version of every journey with a message start event for this event type. Camunda wants
+     * message start names unique across processes, so a start message may add a qualifier: {@code type:anything}.
+     */
+    List<StartTrigger> startsFor(String eventType) {
+        List<StartTrigger> triggers = new ArrayList<>();
+        for (ProcessDefinition definition : repositoryService.createProcessDefinitionQuery().latestVersion().active().list()) {
+            for (String message : analysis(definition.getId()).startMessages()) {
+                if (message.equals(eventType) || message.startsWith(eventType + ":")) {
+                    triggers.add(new StartTrigger(definition.getId(), definition.getKey(), message));
+                }
+            }
+        }
+        return triggers;
+    }
+
+    /** Whether an instance at these steps can still reach a step that waits for this message. */
+    boolean mayStillCatch(String processDefinitionId, Collection<String> activeActivityIds, String messageName) {
+        Analysis analysis = analysis(processDefinitionId);
+        return activeActivityIds.stream()
+                .anyMatch(activity -> analysis.reachableMessages(activity).contains(messageName));
+    }
+
+    private Analysis analysis(String processDefinitionId) {
+        return analyses.computeIfAbsent(processDefinitionId,
+                id -> new Analysis(repositoryService.getBpmnModelInstance(id)));
+    }
+
+    /** A journey version that starts on an event, and the message name its start event declares. */
+    record StartTrigger(String processDefinitionId, String journeyKey, String messageName) {
+    }
+
+    /** Reachability over one process model, computed per step on first use. */
+    private static final class Analysis {
+
+        private final BpmnModelInstance model;
+        private final List<String> startMessages = new ArrayList<>();
+        private final Map<String, List<BoundaryEvent>> boundaryEvents = new HashMap<>();
+        private final Map<String, Set<String>> reachable = new ConcurrentHashMap<>();
+
+        Analysis(BpmnModelInstance model) {
+            this.model = model;
+            for (StartEvent start : model.getModelElementsByType(StartEvent.class)) {
+                if (start.getParentElement() instanceof Process) {
+                    startMessages.addAll(messageNames(start));
+                }
+            }
+            for (BoundaryEvent boundary : model.getModelElementsByType(BoundaryEvent.class)) {
+                boundaryEvents.computeIfAbsent(boundary.getAttachedTo().getId(), id -> new ArrayList<>()).add(boundary);
+            }
+        }
+
+        List<String> startMessages() {
+            return startMessages;
+        }
+
+        Set<String> reachableMessages(String activityId) {
+            return reachable.computeIfAbsent(activityId, this::computeReachable);
+        }
+
+        private Set<String> computeReachable(String activityId) {
+            ModelElementInstance element = model.getModelElementById(activityId);
+            if (!(element instanceof FlowNode node)) {
+                return Set.of();
+            }
+            Deque<FlowNode> todo = new ArrayDeque<>();
+            todo.push(node);
+            // Event subprocesses of every enclosing scope can start while the instance is inside that scope.
+            for (ModelElementInstance scope = node.getParentElement(); scope != null; scope = scope.getParentElement()) {
+                for (SubProcess eventSubProcess : scope.getChildElementsByType(SubProcess.class)) {
+                    if (eventSubProcess.triggeredByEvent()) {
+                        eventSubProcess.getChildElementsByType(StartEvent.class).forEach(todo::push);
+                    }
+                }
+            }
+            Set<String> seen = new HashSet<>();
+            Set<String> messages = new HashSet<>();
+            while (!todo.isEmpty()) {
+                FlowNode current = todo.pop();
+                if (!seen.add(current.getId())) {
+                    continue;
+                }
+                messages.addAll(messageNames(current));
+                if (current instanceof Activity) {
+                    boundaryEvents.getOrDefault(current.getId(), List.of()).forEach(todo::push);
+                }
+                if (current instanceof SubProcess subProcess && !subProcess.triggeredByEvent()) {
+                    subProcess.getChildElementsByType(StartEvent.class).forEach(todo::push);
+                }
+                if (current instanceof EndEvent && current.getParentElement() instanceof SubProcess subProcess) {
+                    subProcess.getOutgoing().stream().map(SequenceFlow::getTarget).forEach(todo::push);
+                }
+                current.getOutgoing().stream().map(SequenceFlow::getTarget).forEach(todo::push);
+            }
+            return messages;
+        }
+
+        private static List<String> messageNames(FlowNode node) {
+            List<String> names = new ArrayList<>();
+            if (node instanceof CatchEvent catchEvent) {
+                for (var definition : catchEvent.getEventDefinitions()) {
+                    if (definition instanceof MessageEventDefinition message && message.getMessage() != null) {
+                        names.add(message.getMessage().getName());
+                    }
+                }
+            }
+            if (node instanceof ReceiveTask receiveTask && receiveTask.getMessage() != null) {
+                names.add(receiveTask.getMessage().getName());
+            }
+            return names;
+        }
+    }
+}

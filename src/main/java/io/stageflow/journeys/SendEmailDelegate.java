@@ -1,0 +1,73 @@
+package io.stageflow.journeys;
+
+import java.util.Locale;
+
+import io.stageflow.messaging.EmailCategory;
+import io.stageflow.messaging.EmailRequest;
+import io.stageflow.messaging.Outbox;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.xml.instance.ModelElementInstance;
+import org.springframework.stereotype.Component;
+
+/**
+ * The "Send email" step ({@code ${sendEmail}}): queues the email in the outbox within the step's own
+ * transaction. The idempotency key is process instance, step and loop counter, so a retried job or a step
+ * that runs again never queues a second email.
+ */
+@Component("sendEmail")
+class SendEmailDelegate implements JavaDelegate {
+
+    private final Outbox outbox;
+
+    SendEmailDelegate(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        String step = execution.getCurrentActivityId();
+        String customerId = execution.getProcessBusinessKey();
+        if (customerId == null) {
+            throw new IllegalStateException("Step " + step + " cannot send: the journey has no business key (customer id)");
+        }
+        Object loopCounter = execution.getVariable("loopCounter");
+        String key = execution.getProcessInstanceId() + ":" + step + ":" + (loopCounter == null ? 0 : loopCounter);
+        outbox.enqueue(new EmailRequest(key, customerId, template(execution), category(execution),
+                journeyKey(execution), execution.getProcessInstanceId(), step));
+    }
+
+    private static String template(DelegateExecution execution) {
+        Object template = execution.getVariable("template");
+        if (!(template instanceof String key) || key.isBlank()) {
+            throw new IllegalStateException("Step " + execution.getCurrentActivityId()
+                    + " has no 'template' input parameter naming the template folder to send");
+        }
+        return key.strip();
+    }
+
+    private static EmailCategory category(DelegateExecution execution) {
+        Object category = execution.getVariable("category");
+        if (category == null || category.toString().isBlank()) {
+            return EmailCategory.MARKETING;
+        }
+        try {
+            return EmailCategory.valueOf(category.toString().strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Step " + execution.getCurrentActivityId() + " has category '" + category
+                    + "'; use marketing or transactional", e);
+        }
+    }
+
+    private static String journeyKey(DelegateExecution execution) {
+        for (ModelElementInstance element = execution.getBpmnModelElementInstance(); element != null;
+                element = element.getParentElement()) {
+            if (element instanceof Process process) {
+                return process.getId();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,85 @@
+package io.stageflow.journeys;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import io.stageflow.events.EventStore;
+import io.stageflow.events.StoredEvent;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Moves stored events into the engine, asynchronously and in batches, so ingestion never waits for journeys.
+ * Each event is routed in one transaction together with its engine work: the event is marked routed exactly
+ * when the journeys it started or advanced are committed. Failures are retried with backoff and end as
+ * FAILED with the error, never silently dropped.
+ */
+@Component
+class TriggerRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(TriggerRouter.class);
+
+    private final EventStore events;
+    private final EventRouting routing;
+    private final TransactionTemplate transactions;
+    private final JourneysProperties.Router settings;
+    private final Clock clock;
+
+    TriggerRouter(EventStore events, EventRouting routing, TransactionTemplate transactions,
+            JourneysProperties properties, Clock clock) {
+        this.events = events;
+        this.routing = routing;
+        this.transactions = transactions;
+        this.settings = properties.router();
+        this.clock = clock;
+    }
+
+    /** Routes one batch of due events; true when there were any. */
+    boolean routeDueEvents() {
+        List<Long> due = events.findDue(clock.instant(), settings.batchSize());
+        due.forEach(this::routeOne);
+        return !due.isEmpty();
+    }
+
+    private void routeOne(long eventId) {
+        try {
+            transactions.executeWithoutResult(tx -> {
+                Instant now = clock.instant();
+                events.claim(eventId, now).ifPresent(event -> record(event, routing.route(event), now));
+            });
+        } catch (RuntimeException e) {
+            transactions.executeWithoutResult(tx -> {
+                Instant now = clock.instant();
+                events.claim(eventId, now).ifPresent(event -> recordFailure(event, e, now));
+            });
+        }
+    }
+
+    private void record(StoredEvent event, EventRouting.Result result, Instant now) {
+        if (!result.waitForCatch()) {
+            events.markRouted(event.id(), now, result.describe());
+        } else if (now.isBefore(event.receivedAt().plus(settings.awaitCatchFor()))) {
+            events.retryAt(event.id(), now.plus(settings.backoff(event.attempts() + 1)), result.describe());
+        } else {
+            log.warn("Event {} ({}) unmatched: no journey reached its wait for it within {}", event.id(),
+                    event.type(), settings.awaitCatchFor());
+            events.markUnmatched(event.id(), now, result.describe() + " within " + settings.awaitCatchFor());
+        }
+    }
+
+    private void recordFailure(StoredEvent event, RuntimeException error, Instant now) {
+        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        int attempts = event.attempts() + 1;
+        if (attempts >= settings.maxAttempts()) {
+            log.error("Event {} ({}) failed routing {} times; giving up", event.id(), event.type(), attempts, error);
+            events.markFailed(event.id(), now, reason);
+        } else {
+            log.warn("Event {} ({}) failed routing (attempt {}); retrying: {}", event.id(), event.type(), attempts, reason);
+            events.retryAt(event.id(), now.plus(settings.backoff(attempts)), reason);
+        }
+    }
+}

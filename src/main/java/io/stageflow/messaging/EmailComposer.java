@@ -1,0 +1,68 @@
+package io.stageflow.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Date;
+import java.util.HexFormat;
+
+import io.stageflow.customers.Customer;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+import org.springframework.util.DigestUtils;
+
+/**
+ * Builds the MIME message: {@code multipart/alternative} with the text part first and the HTML part last
+ * (clients show the last part they can render), UTF-8 throughout, and a Message-ID derived from the outbox
+ * row so that a message can always be traced back to the journey step that sent it.
+ */
+@Component
+class EmailComposer {
+
+    private final JavaMailSender mailSender;
+    private final InternetAddress from;
+    private final Clock clock;
+
+    EmailComposer(JavaMailSender mailSender, MessagingProperties properties, Clock clock) throws AddressException {
+        this.mailSender = mailSender;
+        if (properties.from() == null || properties.from().isBlank()) {
+            throw new IllegalStateException("stageflow.messaging.from must name the sender, e.g. \"Shop <hello@shop.example>\"");
+        }
+        this.from = new InternetAddress(properties.from(), true);
+        this.clock = clock;
+    }
+
+    MimeMessage compose(OutboxEntry entry, Customer recipient, RenderedEmail email) throws MessagingException {
+        MimeMessage message = mailSender.createMimeMessage();
+        message.setFrom(from);
+        message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(recipient.email(), true));
+        message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
+        message.setSentDate(Date.from(clock.instant()));
+        message.setHeader("Message-ID", messageId(entry));
+
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(email.text(), StandardCharsets.UTF_8.name(), "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(email.html(), StandardCharsets.UTF_8.name(), "html");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        message.setContent(alternative);
+        return message;
+    }
+
+    private String messageId(OutboxEntry entry) {
+        String digest = HexFormat.of().formatHex(
+                DigestUtils.md5Digest(entry.idempotencyKey().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        String address = from.getAddress();
+        String domain = address.substring(address.indexOf('@') + 1);
+        return "<sf." + entry.id() + "." + digest + "@" + domain + ">";
+    }
+}

@@ -1,0 +1,44 @@
+package io.stageflow.messaging;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** How Stageflow renders and delivers email ({@code stageflow.messaging.*}). */
+@ConfigurationProperties("stageflow.messaging")
+public record MessagingProperties(
+        @DefaultValue("templates") Path templatesDir,
+        @DefaultValue("2") int templateCheckInterval,
+        String from,
+        @DefaultValue("file") Transport transport,
+        @DefaultValue("var/outbox") Path fileOutboxDir,
+        @DefaultValue Brand brand,
+        @DefaultValue Dispatcher dispatcher) {
+
+    /** Where rendered email goes. */
+    public enum Transport {
+        /** {@code .eml} files in {@code file-outbox-dir}: the same MIME as SMTP, with no server needed. */
+        FILE,
+        /** SMTP through Spring Boot's {@code spring.mail.*} settings. */
+        SMTP
+    }
+
+    /** Sender details every template can use; the postal address is required in marketing email by law. */
+    public record Brand(
+            @DefaultValue("Stageflow") String name,
+            @DefaultValue("https://example.com") String websiteUrl,
+            @DefaultValue("") String postalAddress) {
+    }
+
+    /** Delivery pace and retries. */
+    public record Dispatcher(
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("PT0.5S") Duration idleWait,
+            @DefaultValue("8") int maxAttempts,
+            @DefaultValue("PT30S") Duration retryBackoff,
+            @DefaultValue("PT1H") Duration maxRetryBackoff,
+            @DefaultValue("PT2M") Duration lease) {
+    }
+}

@@ -1,0 +1,119 @@
+package io.stageflow.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.stageflow.customers.Customer;
+import io.stageflow.customers.CustomerService;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.velocity.exception.VelocityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.mail.MailException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
+ * so concurrent dispatchers on any number of nodes send it once. Rendering happens at delivery time, with the
+ * customer's profile as it is then. Failures are retried with exponential backoff.
+ */
+@Component
+class OutboxDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
+
+    private final OutboxStore store;
+    private final CustomerService customers;
+    private final TemplateRenderer renderer;
+    private final EmailComposer composer;
+    private final JavaMailSender mailSender;
+    private final MessagingProperties properties;
+    private final Clock clock;
+
+    OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
+            JavaMailSender mailSender, MessagingProperties properties, Clock clock) {
+        this.store = store;
+        this.customers = customers;
+        this.renderer = renderer;
+        this.composer = composer;
+        this.mailSender = mailSender;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
+    boolean dispatchDue() {
+        Instant now = clock.instant();
+        int abandoned = store.failAbandonedDeliveries(now);
+        if (abandoned > 0) {
+            log.warn("{} outbox rows were being sent by a dispatcher that stopped; marked FAILED, not resent", abandoned);
+        }
+        List<Long> due = store.findDue(now, properties.dispatcher().batchSize());
+        due.forEach(this::deliver);
+        return !due.isEmpty();
+    }
+
+    private void deliver(long id) {
+        Instant now = clock.instant();
+        if (!store.claim(id, now, now.plus(properties.dispatcher().lease()))) {
+            return;
+        }
+        OutboxEntry entry = store.find(id).orElseThrow();
+        Optional<Customer> customer = customers.find(entry.customerId());
+        if (customer.isEmpty() || customer.get().email() == null) {
+            store.finish(id, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
+            return;
+        }
+        try {
+            RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
+                    model(customer.get(), entry));
+            MimeMessage message = composer.compose(entry, customer.get(), email);
+            mailSender.send(message);
+            store.markSent(id, clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
+        } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
+            failed(entry, e);
+        }
+    }
+
+    private void failed(OutboxEntry entry, Exception e) {
+        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        MessagingProperties.Dispatcher settings = properties.dispatcher();
+        if (entry.attempts() >= settings.maxAttempts()) {
+            log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
+                    entry.templateKey(), entry.attempts(), error);
+            store.finish(entry.id(), OutboxStatus.FAILED, error);
+            return;
+        }
+        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
+        if (backoff.compareTo(settings.maxRetryBackoff()) > 0) {
+            backoff = settings.maxRetryBackoff();
+        }
+        log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(), entry.templateKey(),
+                entry.attempts(), backoff, error);
+        store.retryAt(entry.id(), clock.instant().plus(backoff), error);
+    }
+
+    private Map<String, Object> model(Customer customer, OutboxEntry entry) {
+        Map<String, Object> profile = new java.util.HashMap<>();
+        profile.put("id", customer.id());
+        profile.put("email", customer.email());
+        profile.put("firstName", customer.firstName());
+        profile.put("locale", customer.locale());
+        profile.put("timeZone", customer.timeZone());
+        profile.put("traits", customer.traits());
+        MessagingProperties.Brand brand = properties.brand();
+        return Map.of(
+                "customer", profile,
+                "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
+                        "postalAddress", brand.postalAddress()),
+                "journey", entry.journeyKey() == null ? Map.of() : Map.of("key", entry.journeyKey()));
+    }
+}

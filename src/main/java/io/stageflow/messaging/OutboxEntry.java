@@ -1,0 +1,12 @@
+package io.stageflow.messaging;
+
+/** An outbox row as the dispatcher needs it. */
+record OutboxEntry(
+        long id,
+        String idempotencyKey,
+        String customerId,
+        String templateKey,
+        EmailCategory category,
+        String journeyKey,
+        int attempts) {
+}

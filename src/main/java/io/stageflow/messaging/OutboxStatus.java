@@ -1,0 +1,15 @@
+package io.stageflow.messaging;
+
+/** The life of one outbox row. */
+enum OutboxStatus {
+    /** Waiting for the dispatcher, possibly until a retry time. */
+    PENDING,
+    /** Claimed by a dispatcher that is talking to the mail server now. */
+    SENDING,
+    /** Accepted by the mail server (or written to the file outbox). */
+    SENT,
+    /** Given up: retries exhausted, or the outcome of a delivery is unknown and sending again could duplicate it. */
+    FAILED,
+    /** Nothing to send: the customer is gone or has no email address. */
+    SKIPPED
+}

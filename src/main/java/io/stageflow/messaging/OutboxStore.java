@@ -1,0 +1,96 @@
+package io.stageflow.messaging;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL over {@code sf_outbox}. Each state change is a conditional update, so two dispatchers never both win. */
+@Repository
+class OutboxStore {
+
+    private static final int TEXT_MAX = 1000;
+
+    private final JdbcClient jdbc;
+
+    OutboxStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the row; a {@code DuplicateKeyException} means this idempotency key was queued before. */
+    void insert(EmailRequest request, Instant now) {
+        jdbc.sql("""
+                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
+                                       journey_instance_id, step_id, status, attempts, next_attempt_at, created_at)
+                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""")
+                .params(request.idempotencyKey(), request.customerId(), request.templateKey(),
+                        request.category().name(), request.journeyKey(), request.journeyInstanceId(),
+                        request.stepId(), Timestamp.from(now), Timestamp.from(now))
+                .update();
+    }
+
+    List<Long> findDue(Instant now, int limit) {
+        return jdbc.sql("select id from sf_outbox where status = 'PENDING' and next_attempt_at <= ? order by id limit ?")
+                .params(Timestamp.from(now), limit).query(Long.class).list();
+    }
+
+    /** Takes the row for delivery; false when another dispatcher took it first. */
+    boolean claim(long id, Instant now, Instant leaseUntil) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?
+                where id = ? and status = 'PENDING' and next_attempt_at <= ?""")
+                .params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).update() == 1;
+    }
+
+    Optional<OutboxEntry> find(long id) {
+        return jdbc.sql("select * from sf_outbox where id = ?").param(id)
+                .query((rs, row) -> new OutboxEntry(
+                        rs.getLong("id"),
+                        rs.getString("idempotency_key"),
+                        rs.getString("customer_id"),
+                        rs.getString("template_key"),
+                        EmailCategory.valueOf(rs.getString("category")),
+                        rs.getString("journey_key"),
+                        rs.getInt("attempts")))
+                .optional();
+    }
+
+    void markSent(long id, Instant now, String recipient, String subject, String messageIdHeader) {
+        jdbc.sql("""
+                update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
+                                     lease_until = null, last_error = null
+                where id = ? and status = 'SENDING'""")
+                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id).update();
+    }
+
+    void retryAt(long id, Instant nextAttemptAt, String error) {
+        jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, last_error = ?
+                where id = ? and status = 'SENDING'""")
+                .params(Timestamp.from(nextAttemptAt), truncate(error), id).update();
+    }
+
+    void finish(long id, OutboxStatus status, String reason) {
+        jdbc.sql("update sf_outbox set status = ?, lease_until = null, last_error = ? where id = ? and status = 'SENDING'")
+                .params(status.name(), truncate(reason), id).update();
+    }
+
+    /**
+     * Rows whose dispatcher stopped mid-delivery. The mail server may have accepted them, so they are failed
+     * rather than sent again: a lost email is visible in the outbox, a duplicate cannot be taken back.
+     */
+    int failAbandonedDeliveries(Instant now) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'FAILED', lease_until = null,
+                       last_error = 'Delivery outcome unknown: the dispatcher stopped while sending; not resent to avoid a duplicate'
+                where status = 'SENDING' and lease_until < ?""")
+                .param(Timestamp.from(now)).update();
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= TEXT_MAX ? text : text.substring(0, TEXT_MAX);
+    }
+}

@@ -1,0 +1,97 @@
+package io.stageflow.messaging;
+
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import org.apache.velocity.Template;
+import org.apache.velocity.VelocityContext;
+import org.apache.velocity.app.VelocityEngine;
+import org.apache.velocity.app.event.EventCartridge;
+import org.apache.velocity.runtime.RuntimeConstants;
+import org.apache.velocity.runtime.resource.loader.FileResourceLoader;
+import org.apache.velocity.util.introspection.SecureUberspector;
+import org.springframework.stereotype.Component;
+
+/**
+ * Renders a template folder ({@code templates/<key>/subject.vm, html.vm, text.vm}) for one recipient, in the
+ * most specific locale folder that exists ({@code de-AT/}, then {@code de/}, then the folder itself).
+ * Templates are parsed once and cached; the file loader re-checks changed files every
+ * {@code template-check-interval} seconds.
+ */
+@Component
+public class TemplateRenderer {
+
+    /** Keys are folder names under the templates folder; nothing else (no paths) is accepted. */
+    private static final Pattern TEMPLATE_KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
+
+    private final VelocityEngine velocity;
+
+    TemplateRenderer(MessagingProperties properties) {
+        Properties config = new Properties();
+        config.setProperty(RuntimeConstants.RESOURCE_LOADERS, "file");
+        config.setProperty("resource.loader.file.class", FileResourceLoader.class.getName());
+        config.setProperty("resource.loader.file.path", properties.templatesDir().toAbsolutePath().toString());
+        config.setProperty("resource.loader.file.cache", "true");
+        config.setProperty("resource.loader.file.modification_check_interval",
+                Integer.toString(properties.templateCheckInterval()));
+        config.setProperty(RuntimeConstants.INPUT_ENCODING, "UTF-8");
+        config.setProperty(RuntimeConstants.SPACE_GOBBLING, "lines");
+        // Templates reach only the documented context: no getClass(), no class loading, no reflection.
+        config.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SecureUberspector.class.getName());
+        this.velocity = new VelocityEngine(config);
+        this.velocity.init();
+    }
+
+    public RenderedEmail render(String templateKey, Locale locale, Map<String, Object> model) {
+        if (!TEMPLATE_KEY.matcher(templateKey).matches()) {
+            throw new TemplateNotFoundException("'" + templateKey + "' is not a template key: use lower-case letters,"
+                    + " digits and dashes, as in welcome-reminder");
+        }
+        String subject = render(templateKey, locale, "subject.vm", model, false);
+        return new RenderedEmail(
+                subject.strip().replaceAll("\\s+", " "),
+                render(templateKey, locale, "html.vm", model, true),
+                render(templateKey, locale, "text.vm", model, false));
+    }
+
+    private String render(String templateKey, Locale locale, String file, Map<String, Object> model, boolean html) {
+        Template template = velocity.getTemplate(resolve(templateKey, locale, file), "UTF-8");
+        VelocityContext context = new VelocityContext(new HashMap<>(model));
+        if (html) {
+            EventCartridge cartridge = new EventCartridge();
+            cartridge.addReferenceInsertionEventHandler(new HtmlEscapingInsertion());
+            cartridge.attachToContext(context);
+        }
+        StringWriter out = new StringWriter();
+        template.merge(context, out);
+        return out.toString();
+    }
+
+    private String resolve(String templateKey, Locale locale, String file) {
+        for (String candidate : candidates(templateKey, locale, file)) {
+            if (velocity.resourceExists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new TemplateNotFoundException("Template '" + templateKey + "' has no " + file
+                + " (looked for " + String.join(", ", candidates(templateKey, locale, file)) + ")");
+    }
+
+    private static List<String> candidates(String templateKey, Locale locale, String file) {
+        List<String> candidates = new ArrayList<>();
+        if (locale != null && !locale.getLanguage().isEmpty()) {
+            if (!locale.getCountry().isEmpty()) {
+                candidates.add(templateKey + "/" + locale.getLanguage() + "-" + locale.getCountry() + "/" + file);
+            }
+            candidates.add(templateKey + "/" + locale.getLanguage() + "/" + file);
+        }
+        candidates.add(templateKey + "/" + file);
+        return candidates;
+    }
+}
