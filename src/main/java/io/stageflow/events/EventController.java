@@ -1,8 +1,9 @@
 package io.stageflow.events;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -41,10 +42,9 @@ class EventController {
         IngestReport report = ingestion.ingest(body);
         long accepted = report.count(ItemResult.Status.ACCEPTED);
         long duplicates = report.count(ItemResult.Status.DUPLICATE);
-        List<Map<String, Object>> results = report.results().stream().map(EventController::describe).toList();
+        List<ItemView> results = report.results().stream().map(ItemView::of).toList();
         if (report.violations().isEmpty()) {
-            return ResponseEntity.accepted()
-                    .body(Map.of("accepted", accepted, "duplicates", duplicates, "results", results));
+            return ResponseEntity.accepted().body(new Accepted(accepted, duplicates, results));
         }
         long rejected = report.count(ItemResult.Status.REJECTED);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
@@ -57,25 +57,26 @@ class EventController {
         return ResponseEntity.badRequest().body(problem);
     }
 
+    /** Where an event stands: lets an integrator see that it was routed, and what it started. */
     @GetMapping("/{messageId}")
-    Map<String, Object> get(@PathVariable String messageId) {
+    EventView get(@PathVariable String messageId) {
         StoredEvent event = store.findByMessageId(messageId)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No event with this messageId"));
-        return Map.of(
-                "messageId", event.messageId(),
-                "type", event.type(),
-                "customerId", event.customerId(),
-                "timestamp", event.occurredAt(),
-                "receivedAt", event.receivedAt(),
-                "status", event.status().name().toLowerCase(),
-                "attempts", event.attempts(),
-                "outcome", event.outcome() == null ? "" : event.outcome());
+        return new EventView(event.messageId(), event.type(), event.customerId(), event.occurredAt(),
+                event.receivedAt(), event.status().name().toLowerCase(Locale.ROOT), event.attempts(), event.outcome());
     }
 
-    private static Map<String, Object> describe(ItemResult result) {
-        return result.messageId() == null
-                ? Map.of("index", result.index(), "status", result.status().name().toLowerCase())
-                : Map.of("index", result.index(), "messageId", result.messageId(),
-                        "status", result.status().name().toLowerCase());
+    record Accepted(long accepted, long duplicates, List<ItemView> results) {
+    }
+
+    record ItemView(int index, String messageId, String status) {
+
+        static ItemView of(ItemResult result) {
+            return new ItemView(result.index(), result.messageId(), result.status().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    record EventView(String messageId, String type, String customerId, Instant timestamp, Instant receivedAt,
+            String status, int attempts, String outcome) {
     }
 }

@@ -1,8 +1,10 @@
 package io.stageflow.events;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -73,12 +75,15 @@ class EventIngestion {
             items.add(body);
         }
 
-        List<FieldViolation> violations = new ArrayList<>();
+        List<List<FieldViolation>> violationsByItem = new ArrayList<>();
         List<IncomingEvent> parsed = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            parsed.add(parse(items.get(i), batch ? "[" + i + "]." : "", violations));
+            List<FieldViolation> itemViolations = new ArrayList<>();
+            parsed.add(parse(items.get(i), batch ? "[" + i + "]." : "", itemViolations));
+            violationsByItem.add(itemViolations);
         }
-        rejectUnknownCustomers(parsed, batch, violations);
+        rejectUnknownCustomers(parsed, batch, violationsByItem);
+        List<FieldViolation> violations = violationsByItem.stream().flatMap(List::stream).toList();
 
         Instant now = clock.instant();
         List<ItemResult> results = new ArrayList<>();
@@ -127,25 +132,26 @@ class EventIngestion {
         } catch (JsonMappingException e) {
             violations.add(new FieldViolation(prefix + path(e), wrongTypeMessage(e)));
             return null;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             violations.add(new FieldViolation(prefix.isEmpty() ? "" : prefix, "cannot be read: " + e.getMessage()));
             return null;
         }
         Set<ConstraintViolation<IncomingEvent>> invalid = validator.validate(event);
         invalid.stream()
                 .map(v -> new FieldViolation(prefix + v.getPropertyPath(), v.getMessage()))
-                .sorted(java.util.Comparator.comparing(FieldViolation::field))
+                .sorted(Comparator.comparing(FieldViolation::field).thenComparing(FieldViolation::message))
                 .forEach(violations::add);
         return invalid.isEmpty() ? event : null;
     }
 
-    private void rejectUnknownCustomers(List<IncomingEvent> parsed, boolean batch, List<FieldViolation> violations) {
+    private void rejectUnknownCustomers(List<IncomingEvent> parsed, boolean batch,
+            List<List<FieldViolation>> violationsByItem) {
         Set<String> known = customers.existing(parsed.stream()
                 .filter(e -> e != null).map(IncomingEvent::customerId).distinct().toList());
         for (int i = 0; i < parsed.size(); i++) {
             IncomingEvent event = parsed.get(i);
             if (event != null && !known.contains(event.customerId())) {
-                violations.add(new FieldViolation((batch ? "[" + i + "]." : "") + "customerId",
+                violationsByItem.get(i).add(new FieldViolation((batch ? "[" + i + "]." : "") + "customerId",
                         "no customer has this id; create it first with PUT /api/v1/customers/{id}"));
                 parsed.set(i, null);
             }

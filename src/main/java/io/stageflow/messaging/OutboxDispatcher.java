@@ -3,6 +3,7 @@ package io.stageflow.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,7 +103,7 @@ class OutboxDispatcher {
     }
 
     private Map<String, Object> model(Customer customer, OutboxEntry entry) {
-        Map<String, Object> profile = new java.util.HashMap<>();
+        Map<String, Object> profile = new HashMap<>();
         profile.put("id", customer.id());
         profile.put("email", customer.email());
         profile.put("firstName", customer.firstName());

@@ -42,6 +42,9 @@ public class TemplateRenderer {
                 Integer.toString(properties.templateCheckInterval()));
         config.setProperty(RuntimeConstants.INPUT_ENCODING, "UTF-8");
         config.setProperty(RuntimeConstants.SPACE_GOBBLING, "lines");
+        // A misspelt reference fails the render instead of reaching a customer as "$customer.fristName".
+        // Optional values declare their fallback in the template: ${customer.firstName|'there'}.
+        config.setProperty(RuntimeConstants.RUNTIME_REFERENCES_STRICT, "true");
         // Templates reach only the documented context: no getClass(), no class loading, no reflection.
         config.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SecureUberspector.class.getName());
         this.velocity = new VelocityEngine(config);
