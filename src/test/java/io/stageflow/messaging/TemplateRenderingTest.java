@@ -1,0 +1,145 @@
+package io.stageflow.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.velocity.exception.VelocityException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Renders every template under {@code templates/} with real Velocity, the way the dispatcher does. */
+class TemplateRenderingTest {
+
+    private static final Pattern UNRENDERED = Pattern.compile("\\$!?\\{?[A-Za-z]");
+
+    private final TemplateRenderer renderer = new TemplateRenderer(properties(Path.of("templates")));
+
+    static Stream<String> templateKeys() throws IOException {
+        try (Stream<Path> folders = Files.list(Path.of("templates"))) {
+            return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString())
+                    .filter(name -> !name.startsWith("_") && !name.startsWith(".")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("templateKeys")
+    void rendersPersonalisedInEveryLocaleFolder(String key) throws IOException {
+        for (Locale locale : localesOf(key)) {
+            RenderedEmail email = renderer.render(key, locale, model("Ada"));
+
+            assertThat(email.subject()).as("%s/%s subject", key, locale).isNotBlank().doesNotContain("\n");
+            assertThat(email.text()).as("%s/%s text", key, locale).contains("Ada").contains("1 Example Street");
+            assertThat(email.html()).as("%s/%s html", key, locale).contains("Ada").contains("1 Example Street")
+                    .contains("href=\"https://shop.example.com");
+            assertThat(List.of(email.subject(), email.text(), email.html()))
+                    .as("%s/%s leaves no reference unrendered", key, locale)
+                    .noneMatch(part -> UNRENDERED.matcher(part).find());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("templateKeys")
+    void fallsBackWhenTheFirstNameIsMissing(String key) throws IOException {
+        for (Locale locale : localesOf(key)) {
+            RenderedEmail email = renderer.render(key, locale, model(null));
+
+            assertThat(List.of(email.subject(), email.text(), email.html()))
+                    .as("%s/%s without a first name", key, locale)
+                    .noneMatch(part -> part.contains("null") || UNRENDERED.matcher(part).find());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("templateKeys")
+    void escapesMarkupInTheHtmlPartOnly(String key) {
+        RenderedEmail email = renderer.render(key, Locale.ENGLISH, model("<script>alert(1)</script>"));
+
+        assertThat(email.html()).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
+        assertThat(email.text()).contains("<script>alert(1)</script>");
+    }
+
+    @Test
+    void picksTheMostSpecificLocaleFolder() {
+        String english = renderer.render("welcome", Locale.ENGLISH, model("Ada")).subject();
+        String german = renderer.render("welcome", Locale.GERMAN, model("Ada")).subject();
+
+        assertThat(german).isNotEqualTo(english);
+        assertThat(renderer.render("welcome", Locale.forLanguageTag("de-AT"), model("Ada")).subject()).isEqualTo(german);
+        assertThat(renderer.render("welcome", Locale.FRENCH, model("Ada")).subject()).isEqualTo(english);
+    }
+
+    @Test
+    void aMisspeltReferenceFailsInsteadOfReachingTheCustomer(@TempDir Path templates) throws IOException {
+        Path folder = Files.createDirectories(templates.resolve("typo"));
+        Files.writeString(folder.resolve("subject.vm"), "Hi");
+        Files.writeString(folder.resolve("text.vm"), "Hi $customer.fristName");
+        Files.writeString(folder.resolve("html.vm"), "<p>Hi</p>");
+
+        TemplateRenderer strict = new TemplateRenderer(properties(templates));
+
+        assertThatThrownBy(() -> strict.render("typo", Locale.ENGLISH, model("Ada")))
+                .isInstanceOf(VelocityException.class).hasMessageContaining("fristName");
+    }
+
+    @Test
+    void templateIntrospectionCannotReachJavaClasses(@TempDir Path templates) throws IOException {
+        Path folder = Files.createDirectories(templates.resolve("escape"));
+        Files.writeString(folder.resolve("subject.vm"), "Hi");
+        Files.writeString(folder.resolve("text.vm"), "#set($c = $customer.getClass())$c.forName('java.lang.Runtime')");
+        Files.writeString(folder.resolve("html.vm"), "<p>Hi</p>");
+
+        TemplateRenderer sandboxed = new TemplateRenderer(properties(templates));
+
+        assertThatThrownBy(() -> sandboxed.render("escape", Locale.ENGLISH, model("Ada")))
+                .isInstanceOf(VelocityException.class);
+    }
+
+    @Test
+    void aKeyThatIsAPathIsRefused() {
+        assertThatThrownBy(() -> renderer.render("../etc", Locale.ENGLISH, model("Ada")))
+                .isInstanceOf(TemplateNotFoundException.class);
+        assertThatThrownBy(() -> renderer.render("no-such-template", Locale.ENGLISH, model("Ada")))
+                .isInstanceOf(TemplateNotFoundException.class).hasMessageContaining("no-such-template");
+    }
+
+    private static List<Locale> localesOf(String key) throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("templates", key))) {
+            return Stream.concat(Stream.of(Locale.ENGLISH), entries.filter(Files::isDirectory)
+                    .map(dir -> Locale.forLanguageTag(dir.getFileName().toString()))).toList();
+        }
+    }
+
+    private static Map<String, Object> model(String firstName) {
+        Map<String, Object> customer = new HashMap<>();
+        customer.put("id", "c-1");
+        customer.put("email", "ada@example.com");
+        customer.put("firstName", firstName);
+        customer.put("locale", "en");
+        customer.put("timeZone", "Europe/London");
+        customer.put("traits", Map.of());
+        return Map.of(
+                "customer", customer,
+                "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
+                        "postalAddress", "1 Example Street, Springfield"),
+                "journey", Map.of("key", "welcome"));
+    }
+
+    private static MessagingProperties properties(Path templatesDir) {
+        return new MessagingProperties(templatesDir, 0, "Shop <hello@example.com>", MessagingProperties.Transport.FILE,
+                Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
+                new MessagingProperties.Dispatcher(50, java.time.Duration.ofMillis(500), 8,
+                        java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(2)));
+    }
+}

@@ -1,0 +1,117 @@
+package io.stageflow.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.stageflow.StageflowApplication;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole application on a random port, with a real engine and job executor, a real SMTP server, and H2 or
+ * MariaDB ({@link TestDatabase}). All subclasses share one cached context, so tests use unique customer ids.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        classes = {StageflowApplication.class, TestInfrastructure.class})
+@ActiveProfiles(resolver = TestDatabase.class)
+public abstract class IntegrationTest {
+
+    protected static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @Autowired
+    protected RuntimeService runtimeService;
+
+    @Autowired
+    protected ManagementService managementService;
+
+    @DynamicPropertySource
+    static void testProperties(DynamicPropertyRegistry registry) {
+        registry.add("spring.main.banner-mode", () -> "off");
+        registry.add("stageflow.messaging.transport", () -> "smtp");
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", TestMailServer::port);
+        registry.add("STAGEFLOW_SMTP_HOST", () -> "127.0.0.1");
+        registry.add("STAGEFLOW_SMTP_PORT", TestMailServer::port);
+        registry.add("STAGEFLOW_SMTP_STARTTLS", () -> "false");
+        registry.add("STAGEFLOW_MAIL_FROM", () -> "Stageflow Tests <journeys@stageflow.test>");
+        registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> "not-the-default");
+        if (TestDatabase.isMariaDb()) {
+            registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
+            registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));
+            registry.add("STAGEFLOW_DB_PASSWORD", () -> System.getProperty("stageflow.test.mysql.password", ""));
+        } else {
+            registry.add("spring.datasource.url", () -> "jdbc:h2:mem:stageflow-test;DB_CLOSE_DELAY=-1");
+        }
+        // Poll fast, so tests wait milliseconds rather than seconds for background work.
+        registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "50");
+        registry.add("camunda.bpm.job-execution.max-wait", () -> "200");
+        registry.add("stageflow.router.idle-wait", () -> "PT0.1S");
+        registry.add("stageflow.router.retry-backoff", () -> "PT0.2S");
+        registry.add("stageflow.router.max-retry-backoff", () -> "PT1S");
+        registry.add("stageflow.messaging.dispatcher.idle-wait", () -> "PT0.1S");
+    }
+
+    @AfterEach
+    void resetEngineClock() {
+        ClockUtil.reset();
+    }
+
+    protected StageflowClient client() {
+        return new StageflowClient(port);
+    }
+
+    /** Moves engine time, and with it Stageflow's clock, forward; due timers fire on the job executor. */
+    protected static void advanceClock(Duration duration) {
+        ClockUtil.offset(ClockUtil.getCurrentTime().getTime() - System.currentTimeMillis() + duration.toMillis());
+    }
+
+    protected static List<MimeMessage> mailTo(String email) {
+        return TestMailServer.messagesTo(email);
+    }
+
+    protected static List<MimeMessage> awaitMail(String email, int count) {
+        await().atMost(PATIENCE).until(() -> mailTo(email).size() >= count);
+        return mailTo(email);
+    }
+
+    /**
+     * Waits until nothing is left to do for this customer right now: no event waiting to be routed, no email
+     * waiting to be sent, no job due. Only then does "exactly one email" mean something.
+     */
+    protected void awaitSettled(String customerId) {
+        await().atMost(PATIENCE).until(() -> isSettled(customerId));
+    }
+
+    private boolean isSettled(String customerId) {
+        long pendingEvents = jdbc.sql("select count(*) from sf_event where customer_id = ? and status = 'PENDING'")
+                .param(customerId).query(Long.class).single();
+        long pendingMail = jdbc.sql("select count(*) from sf_outbox where customer_id = ? and status in ('PENDING', 'SENDING')")
+                .param(customerId).query(Long.class).single();
+        long dueJobs = runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list().stream()
+                .map(ProcessInstance::getId)
+                .mapToLong(id -> managementService.createJobQuery().processInstanceId(id).executable().count())
+                .sum();
+        return pendingEvents == 0 && pendingMail == 0 && dueJobs == 0;
+    }
+}

@@ -1,0 +1,94 @@
+package io.stageflow.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Talks to the running application over real HTTP, as an integrating system would. */
+public final class StageflowClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String baseUrl;
+
+    public StageflowClient(int port) {
+        this.baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    public Response putCustomer(String id, String json) {
+        return send(request("/api/v1/customers/" + id).PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response postEvents(String json) {
+        return send(request("/api/v1/events").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Posts a body of unknown length (chunked transfer encoding), so no Content-Length check can refuse it early. */
+    public Response postEventsChunked(Supplier<InputStream> body) {
+        return send(request("/api/v1/events").POST(HttpRequest.BodyPublishers.ofInputStream(body)));
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    public Response signUp(String customerId, String email, String firstName) {
+        putCustomer(customerId, "{\"email\":\"%s\",\"firstName\":%s}".formatted(email, quoted(firstName)))
+                .expectStatus(201);
+        return postEvents("{\"messageId\":\"signup-%s\",\"type\":\"signed_up\",\"customerId\":\"%s\"}"
+                .formatted(customerId, customerId)).expectStatus(202);
+    }
+
+    private static String quoted(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json");
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Status, content type and body of an answer. */
+    public record Response(int status, String contentType, String body) {
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Not JSON: " + body, e);
+            }
+        }
+
+        public Response expectStatus(int expected) {
+            if (status != expected) {
+                throw new AssertionError("Expected HTTP " + expected + " but got " + status + ": " + body);
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.stageflow.testing;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+/** Beans only tests need: an engine-driven clock, and a step that fails once to exercise job retries. */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestInfrastructure {
+
+    @Bean
+    @Primary
+    Clock engineClock() {
+        return new EngineClock();
+    }
+
+    @Bean
+    FailOnceAfterSend failOnceAfterSend() {
+        return new FailOnceAfterSend();
+    }
+
+    /** {@code ${failOnceAfterSend}}: throws the first time it runs in each process instance. */
+    public static class FailOnceAfterSend implements JavaDelegate {
+
+        private final Set<String> failedInstances = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void execute(DelegateExecution execution) {
+            if (failedInstances.add(execution.getProcessInstanceId())) {
+                throw new IllegalStateException("Failing once on purpose, after the send step");
+            }
+        }
+
+        public boolean hasFailedIn(String processInstanceId) {
+            return failedInstances.contains(processInstanceId);
+        }
+    }
+}
