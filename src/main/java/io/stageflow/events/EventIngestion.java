@@ -130,7 +130,7 @@ class EventIngestion {
                     "is not an event field; put custom data under properties"));
             return null;
         } catch (JsonMappingException e) {
-            violations.add(new FieldViolation(prefix + path(e), wrongTypeMessage(e)));
+            violations.add(new FieldViolation(prefix + FieldViolation.pathOf(e), wrongTypeMessage(e)));
             return null;
         } catch (IOException e) {
             violations.add(new FieldViolation(prefix.isEmpty() ? "" : prefix, "cannot be read: " + e.getMessage()));
@@ -156,18 +156,6 @@ class EventIngestion {
                 parsed.set(i, null);
             }
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static String wrongTypeMessage(JsonProcessingException e) {

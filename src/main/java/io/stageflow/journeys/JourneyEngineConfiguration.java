@@ -9,7 +9,7 @@ import org.camunda.bpm.engine.ProcessEngine;
 import org.springframework.boot.sql.init.dependency.AbstractBeansOfTypeDependsOnDatabaseInitializationDetector;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.context.event.EventListener;
 
 /** Engine start-up order and the trigger router's background worker. */
 @Configuration(proxyBeanMethods = false)
@@ -34,9 +34,9 @@ class JourneyEngineConfiguration {
             this.worker = worker;
         }
 
-        @TransactionalEventListener(fallbackExecution = true)
+        @EventListener
         void eventsAccepted(EventsAccepted accepted) {
-            worker.wakeUp();
+            worker.wakeUpAfterCommit();
         }
     }
 

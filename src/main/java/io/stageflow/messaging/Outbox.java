@@ -2,7 +2,8 @@ package io.stageflow.messaging;
 
 import java.time.Clock;
 
-import org.springframework.context.ApplicationEventPublisher;
+import io.stageflow.support.PollingWorker;
+
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -15,12 +16,12 @@ import org.springframework.transaction.annotation.Transactional;
 public class Outbox {
 
     private final OutboxStore store;
-    private final ApplicationEventPublisher publisher;
+    private final PollingWorker dispatcher;
     private final Clock clock;
 
-    Outbox(OutboxStore store, ApplicationEventPublisher publisher, Clock clock) {
+    Outbox(OutboxStore store, PollingWorker outboxDispatcherWorker, Clock clock) {
         this.store = store;
-        this.publisher = publisher;
+        this.dispatcher = outboxDispatcherWorker;
         this.clock = clock;
     }
 
@@ -32,11 +33,7 @@ public class Outbox {
         } catch (DuplicateKeyException alreadyQueued) {
             return false;
         }
-        publisher.publishEvent(new EmailQueued(request.idempotencyKey()));
+        dispatcher.wakeUpAfterCommit();
         return true;
-    }
-
-    /** Published inside the queuing transaction; after commit it wakes this node's dispatcher. */
-    record EmailQueued(String idempotencyKey) {
     }
 }

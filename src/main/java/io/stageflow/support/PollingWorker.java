@@ -9,6 +9,8 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A background thread that drains a database-backed queue: it polls while there is work, then waits for
@@ -46,6 +48,23 @@ public final class PollingWorker implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Wakes the worker once the current transaction commits (at once when there is none), so it never polls
+     * for work that is not visible yet, and never for work that was rolled back.
+     */
+    public void wakeUpAfterCommit() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            wakeUp();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                wakeUp();
+            }
+        });
     }
 
     @Override

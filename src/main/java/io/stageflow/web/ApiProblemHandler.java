@@ -60,12 +60,12 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return invalid("Invalid request", "The request has invalid fields; see errors.",
-                    List.of(new FieldViolation(fieldPath(unknown), "is not a known field")), request);
+                    List.of(new FieldViolation(FieldViolation.pathOf(unknown), "is not a known field")), request);
         }
         if (cause instanceof JsonMappingException mapping && !(cause instanceof JsonParseException)
                 && !mapping.getPath().isEmpty()) {
             return invalid("Invalid request", "The request has invalid fields; see errors.",
-                    List.of(new FieldViolation(fieldPath(mapping), "has the wrong type")), request);
+                    List.of(new FieldViolation(FieldViolation.pathOf(mapping), "has the wrong type")), request);
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, malformedDetail(e));
         problem.setTitle("Malformed JSON");
@@ -87,17 +87,5 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
                     + parse.getLocation().getColumnNr() + "): " + parse.getOriginalMessage();
         }
         return "The body is missing or is not valid JSON.";
-    }
-
-    private static String fieldPath(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 }
