@@ -118,7 +118,8 @@ class WelcomeJourneyEndToEndTest extends IntegrationTest {
         awaitMail(email, 1);
         awaitSettled(id);
         assertThat(mailTo(email)).hasSize(1);
-        assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id).count()).isEqualTo(1);
+        assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id)
+                .processDefinitionKey("welcome").count()).isEqualTo(1);
     }
 
     @Test

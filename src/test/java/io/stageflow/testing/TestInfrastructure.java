@@ -25,6 +25,27 @@ public class TestInfrastructure {
         return new FailOnceAfterSend();
     }
 
+    @Bean
+    FailFirstAttemptPerCustomer failFirstAttemptPerCustomer() {
+        return new FailFirstAttemptPerCustomer();
+    }
+
+    /**
+     * {@code ${failFirstAttemptPerCustomer}}: throws the first time it runs for each business key, as an engine
+     * that is briefly unable to take work would. A rolled-back attempt leaves no process instance behind.
+     */
+    public static class FailFirstAttemptPerCustomer implements JavaDelegate {
+
+        private final Set<String> failedCustomers = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void execute(DelegateExecution execution) {
+            if (failedCustomers.add(execution.getProcessBusinessKey())) {
+                throw new IllegalStateException("Failing the first attempt on purpose");
+            }
+        }
+    }
+
     /** {@code ${failOnceAfterSend}}: throws the first time it runs in each process instance. */
     public static class FailOnceAfterSend implements JavaDelegate {
 

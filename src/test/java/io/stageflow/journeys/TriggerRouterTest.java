@@ -1,0 +1,160 @@
+package io.stageflow.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.stageflow.testing.IntegrationTest;
+
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The router never drops an event, and never routes one twice, whatever the engine or other nodes do. */
+class TriggerRouterTest extends IntegrationTest {
+
+    @Autowired
+    RepositoryService repositoryService;
+
+    @Autowired
+    TriggerRouter router;
+
+    @BeforeEach
+    void deployTestJourneys() {
+        repositoryService.createDeployment().name("router-test").enableDuplicateFiltering(true)
+                .addModelInstance("flaky-start.bpmn", Bpmn.createExecutableProcess("flaky-start")
+                        .camundaHistoryTimeToLive(1)
+                        .startEvent().message("flaky_signup")
+                        .serviceTask("Flaky").camundaDelegateExpression("${failFirstAttemptPerCustomer}")
+                        .userTask("Wait")
+                        .endEvent()
+                        .done())
+                .addModelInstance("second-on-signup.bpmn", Bpmn.createExecutableProcess("second-on-signup")
+                        .camundaHistoryTimeToLive(1)
+                        .startEvent().message("signed_up:second")
+                        .userTask("Wait")
+                        .endEvent()
+                        .done())
+                .deploy();
+    }
+
+    @Test
+    void anEventWhoseRoutingFailsIsRetriedUntilTheEngineTakesIt() {
+        String id = customer();
+
+        post("flaky-" + id, "flaky_signup", id);
+
+        JsonNode event = awaitFinished("flaky-" + id);
+        assertThat(event.path("status").asText()).isEqualTo("routed");
+        assertThat(event.path("attempts").asInt()).isEqualTo(2);
+        assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id)
+                .processDefinitionKey("flaky-start").count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyJourneyThatListensForAnEventTypeStarts() {
+        String id = customer();
+
+        post("signup-" + id, "signed_up", id);
+
+        JsonNode event = awaitFinished("signup-" + id);
+        assertThat(event.path("outcome").asText()).contains("welcome").contains("second-on-signup");
+        assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id).count()).isEqualTo(2);
+    }
+
+    @Test
+    void anEventNoJourneyWantsIsRoutedWithThatOutcome() {
+        String id = customer();
+
+        post("view-" + id, "page_viewed", id);
+
+        JsonNode event = awaitFinished("view-" + id);
+        assertThat(event.path("status").asText()).isEqualTo("routed");
+        assertThat(event.path("outcome").asText()).isEqualTo("No journey starts on or waits for this event");
+    }
+
+    @Test
+    void anEventAJourneyNeverReachesItsWaitForEndsUnmatched() {
+        String id = customer();
+        managementService.suspendJobDefinitionByProcessDefinitionKey("welcome", true);
+        try {
+            post("signup-" + id, "signed_up", id);
+            post("order-" + id, "order_completed", id);
+            await().atMost(PATIENCE).until(() -> client().get("/api/v1/events/order-" + id).json()
+                    .path("attempts").asInt() >= 1);
+
+            advanceClock(Duration.ofMinutes(6));
+
+            JsonNode order = awaitFinished("order-" + id);
+            assertThat(order.path("status").asText()).isEqualTo("unmatched");
+            assertThat(order.path("outcome").asText()).contains("has not reached the step that waits");
+        } finally {
+            managementService.activateJobDefinitionByProcessDefinitionKey("welcome", true);
+        }
+    }
+
+    @Test
+    void routersRacingOnTheSameEventsStartEachJourneyOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 20; i++) {
+            String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
+            client().putCustomer(id, "{\"email\":\"" + id + "@example.com\"}").expectStatus(201);
+            ids.add(id);
+            batch.append(i == 0 ? "" : ",")
+                    .append("{\"messageId\":\"race-%1$s\",\"type\":\"flaky_signup\",\"customerId\":\"%1$s\"}".formatted(id));
+        }
+        ExecutorService nodes = Executors.newFixedThreadPool(3);
+        try {
+            client().postEvents(batch.append("]").toString()).expectStatus(202);
+            // Three more routers, as on three more nodes, race the application's own for the same rows.
+            List<Future<?>> racing = new ArrayList<>();
+            for (int node = 0; node < 3; node++) {
+                racing.add(nodes.submit(() -> {
+                    for (int round = 0; round < 20; round++) {
+                        router.routeDueEvents();
+                    }
+                }));
+            }
+            for (Future<?> node : racing) {
+                node.get();
+            }
+        } finally {
+            nodes.shutdown();
+        }
+
+        for (String id : ids) {
+            assertThat(awaitFinished("race-" + id).path("status").asText()).isEqualTo("routed");
+            assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id)
+                    .processDefinitionKey("flaky-start").count()).as(id).isEqualTo(1);
+        }
+    }
+
+    private String customer() {
+        String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        client().putCustomer(id, "{\"email\":\"" + id + "@example.com\"}").expectStatus(201);
+        return id;
+    }
+
+    private void post(String messageId, String type, String customerId) {
+        client().postEvents("{\"messageId\":\"%s\",\"type\":\"%s\",\"customerId\":\"%s\"}"
+                .formatted(messageId, type, customerId)).expectStatus(202);
+    }
+
+    private JsonNode awaitFinished(String messageId) {
+        await().atMost(PATIENCE).until(() -> !client().get("/api/v1/events/" + messageId).json()
+                .path("status").asText().equals("pending"));
+        return client().get("/api/v1/events/" + messageId).json();
+    }
+}
