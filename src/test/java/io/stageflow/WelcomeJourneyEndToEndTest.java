@@ -49,6 +49,8 @@ class WelcomeJourneyEndToEndTest extends IntegrationTest {
         assertThat(parts.contentType()).startsWith("multipart/alternative");
         assertThat(parts.text()).contains("Hi Ada");
         assertThat(parts.html()).contains("Hi Ada");
+        assertThat(client().get("/actuator/metrics/stageflow.emails?tag=template:welcome&tag=result:sent").json()
+                .path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
     }
 
     @Test

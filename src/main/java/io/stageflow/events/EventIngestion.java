@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +20,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.stageflow.customers.CustomerService;
 import io.stageflow.support.FieldViolation;
 import io.stageflow.support.InvalidInputException;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -42,9 +45,10 @@ class EventIngestion {
     private final ApplicationEventPublisher publisher;
     private final Clock clock;
     private final int maxBatchSize;
+    private final MeterRegistry meters;
 
     EventIngestion(EventStore store, CustomerService customers, Validator validator, ObjectMapper objectMapper,
-            ApplicationEventPublisher publisher, Clock clock, EventsProperties properties) {
+            ApplicationEventPublisher publisher, Clock clock, EventsProperties properties, MeterRegistry meters) {
         this.store = store;
         this.customers = customers;
         this.validator = validator;
@@ -53,6 +57,7 @@ class EventIngestion {
         this.publisher = publisher;
         this.clock = clock;
         this.maxBatchSize = properties.maxBatchSize();
+        this.meters = meters;
     }
 
     @Transactional
@@ -102,6 +107,8 @@ class EventIngestion {
         if (accepted > 0) {
             publisher.publishEvent(new EventsAccepted(accepted));
         }
+        results.forEach(result -> meters.counter("stageflow.events.ingested",
+                "result", result.status().name().toLowerCase(Locale.ROOT)).increment());
         return new IngestReport(results, violations);
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import io.stageflow.events.EventStore;
 import io.stageflow.events.StoredEvent;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,14 +30,16 @@ class TriggerRouter {
     private final TransactionTemplate transactions;
     private final JourneysProperties.Router settings;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     TriggerRouter(EventStore events, EventRouting routing, TransactionTemplate transactions,
-            JourneysProperties properties, Clock clock) {
+            JourneysProperties properties, Clock clock, MeterRegistry meters) {
         this.events = events;
         this.routing = routing;
         this.transactions = transactions;
         this.settings = properties.router();
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** Routes one batch of due events; true when there were any. */
@@ -62,13 +66,21 @@ class TriggerRouter {
     private void record(StoredEvent event, EventRouting.Result result, Instant now) {
         if (!result.waitForCatch()) {
             events.markRouted(event.id(), now, result.describe());
+            count("routed");
         } else if (now.isBefore(event.receivedAt().plus(settings.awaitCatchFor()))) {
             events.retryAt(event.id(), now.plus(settings.backoff(event.attempts() + 1)), result.describe());
+            count("not_waiting_yet");
         } else {
+            count("unmatched");
             log.warn("Event {} ({}) unmatched: no journey reached its wait for it within {}", event.id(),
                     event.type(), settings.awaitCatchFor());
             events.markUnmatched(event.id(), now, result.describe() + " within " + settings.awaitCatchFor());
         }
+    }
+
+    /** Counts routing attempts by outcome (a rolled-back attempt is counted under its retry). */
+    private void count(String outcome) {
+        meters.counter("stageflow.router.events", "outcome", outcome).increment();
     }
 
     private void recordFailure(StoredEvent event, RuntimeException error, Instant now) {
@@ -77,7 +89,9 @@ class TriggerRouter {
         if (attempts >= settings.maxAttempts()) {
             log.error("Event {} ({}) failed routing {} times; giving up", event.id(), event.type(), attempts, error);
             events.markFailed(event.id(), now, reason);
+            count("failed");
         } else {
+            count("error_retried");
             log.warn("Event {} ({}) failed routing (attempt {}); retrying: {}", event.id(), event.type(), attempts, reason);
             events.retryAt(event.id(), now.plus(settings.backoff(attempts)), reason);
         }

@@ -14,6 +14,8 @@ import io.stageflow.customers.CustomerService;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.apache.velocity.exception.VelocityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +40,10 @@ class OutboxDispatcher {
     private final JavaMailSender mailSender;
     private final MessagingProperties properties;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
-            JavaMailSender mailSender, MessagingProperties properties, Clock clock) {
+            JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -48,6 +51,7 @@ class OutboxDispatcher {
         this.mailSender = mailSender;
         this.properties = properties;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -55,6 +59,7 @@ class OutboxDispatcher {
         Instant now = clock.instant();
         int abandoned = store.failAbandonedDeliveries(now);
         if (abandoned > 0) {
+            meters.counter("stageflow.emails", "template", "any", "result", "outcome_unknown").increment(abandoned);
             log.warn("{} outbox rows were being sent by a dispatcher that stopped; marked FAILED, not resent", abandoned);
         }
         List<Long> due = store.findDue(now, properties.dispatcher().batchSize());
@@ -71,6 +76,7 @@ class OutboxDispatcher {
         Optional<Customer> customer = customers.find(entry.customerId());
         if (customer.isEmpty() || customer.get().email() == null) {
             store.finish(id, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
+            count(entry, "skipped");
             return;
         }
         try {
@@ -79,6 +85,7 @@ class OutboxDispatcher {
             MimeMessage message = composer.compose(entry, customer.get(), email);
             mailSender.send(message);
             store.markSent(id, clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
+            count(entry, "sent");
         } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
             failed(entry, e);
         }
@@ -91,6 +98,7 @@ class OutboxDispatcher {
             log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), error);
             store.finish(entry.id(), OutboxStatus.FAILED, error);
+            count(entry, "failed");
             return;
         }
         Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
@@ -100,6 +108,11 @@ class OutboxDispatcher {
         log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(), entry.templateKey(),
                 entry.attempts(), backoff, error);
         store.retryAt(entry.id(), clock.instant().plus(backoff), error);
+        count(entry, "retried");
+    }
+
+    private void count(OutboxEntry entry, String result) {
+        meters.counter("stageflow.emails", "template", entry.templateKey(), "result", result).increment();
     }
 
     private Map<String, Object> model(Customer customer, OutboxEntry entry) {
