@@ -59,6 +59,10 @@ class CustomerRepository {
                 .update();
     }
 
+    void delete(String id) {
+        jdbc.sql("delete from sf_customer where id = ?").param(id).update();
+    }
+
     private Customer map(ResultSet rs, int row) throws SQLException {
         return new Customer(
                 rs.getString("id"),

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.stageflow.support.InvalidInputException;
-
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,10 +58,51 @@ public class CustomerService {
         return new Upserted(merged, false);
     }
 
-    private static Customer create(String id, CustomerUpsert change, Instant now) {
-        if (change.email() == null) {
-            throw new InvalidInputException("email", "is required when the customer is created");
+    /**
+     * Creates a bare profile when the customer is not known yet (a tracking call may come before any identify),
+     * and leaves a known one untouched.
+     */
+    @Transactional
+    public void ensureExists(String id, String locale, String timeZone) {
+        if (customers.find(id).isPresent()) {
+            return;
         }
+        try {
+            customers.insert(create(id, new CustomerUpsert(null, null, locale, timeZone, null), clock.instant()));
+        } catch (DuplicateKeyException concurrentCreate) {
+            // created by a concurrent call: exactly what was asked for
+        }
+    }
+
+    /**
+     * Folds the profile {@code fromId} (typically an anonymous visitor) into {@code intoId}: the known profile
+     * keeps its own values and gains the traits it lacked. Returns false when there was nothing to fold.
+     */
+    @Transactional
+    public boolean merge(String fromId, String intoId) {
+        Optional<Customer> from = customers.findForUpdate(fromId);
+        if (from.isEmpty() || fromId.equals(intoId)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Optional<Customer> into = customers.findForUpdate(intoId);
+        Customer f = from.get();
+        if (into.isEmpty()) {
+            customers.insert(new Customer(intoId, f.email(), f.firstName(), f.locale(), f.timeZone(), f.traits(),
+                    f.createdAt(), now));
+        } else {
+            Customer i = into.get();
+            Map<String, Object> traits = new LinkedHashMap<>(f.traits());
+            traits.putAll(i.traits());
+            customers.update(new Customer(intoId, i.email() != null ? i.email() : f.email(),
+                    i.firstName() != null ? i.firstName() : f.firstName(), i.locale(), i.timeZone(), traits,
+                    i.createdAt(), now));
+        }
+        customers.delete(fromId);
+        return true;
+    }
+
+    private static Customer create(String id, CustomerUpsert change, Instant now) {
         return new Customer(id, change.email(), change.firstName(),
                 change.locale() == null ? DEFAULT_LOCALE : normalised(change.locale()),
                 change.timeZone() == null ? DEFAULT_TIME_ZONE : change.timeZone(),

@@ -90,6 +90,18 @@ class OutboxDispatcherTest extends IntegrationTest {
         assertThat(mailTo(id + "@example.com")).isEmpty();
     }
 
+    @Test
+    void aCustomerWithoutAnEmailIsSkippedWithTheReason() {
+        String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        client().putCustomer(id, "{\"firstName\":\"Noemail\"}").expectStatus(201);
+
+        outbox.enqueue(request(id));
+
+        await().atMost(PATIENCE).until(() -> "SKIPPED".equals(status(id)));
+        assertThat(jdbc.sql("select last_error from sf_outbox where customer_id = ?").param(id).query(String.class).single())
+                .contains("no email address");
+    }
+
     private String status(String customerId) {
         return jdbc.sql("select status from sf_outbox where customer_id = ?").param(customerId).query(String.class).single();
     }
