@@ -1,0 +1,57 @@
+package io.stageflow.security;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Admins issue a write key per integration and revoke it when it leaks or the integration goes away. */
+@RestController
+@RequestMapping("/api/v1/write-keys")
+class WriteKeyController {
+
+    private final WriteKeys writeKeys;
+
+    WriteKeyController(WriteKeys writeKeys) {
+        this.writeKeys = writeKeys;
+    }
+
+    @PostMapping
+    ResponseEntity<Created> create(@Valid @RequestBody NewKey body) {
+        WriteKeys.Issued issued = writeKeys.issue(body.name());
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new Created(issued.writeKey().id(), issued.key(), issued.writeKey().name()));
+    }
+
+    @GetMapping
+    List<WriteKey> list() {
+        return writeKeys.list();
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> revoke(@PathVariable String id) {
+        if (!writeKeys.revoke(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No active write key with this id");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    record NewKey(@NotBlank @Size(max = 200) String name) {
+    }
+
+    /** The one answer that shows the key. */
+    record Created(String id, String key, String name) {
+    }
+}
