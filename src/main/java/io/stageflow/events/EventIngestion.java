@@ -92,27 +92,23 @@ class EventIngestion {
 
         Instant now = clock.instant();
         List<ItemResult> results = new ArrayList<>();
-        int accepted = 0;
         for (int i = 0; i < parsed.size(); i++) {
             IncomingEvent event = parsed.get(i);
             if (event == null) {
                 results.add(new ItemResult(i, messageIdOf(items.get(i)), ItemResult.Status.REJECTED));
             } else if (append(event, now)) {
                 results.add(new ItemResult(i, event.messageId(), ItemResult.Status.ACCEPTED));
-                accepted++;
             } else {
                 results.add(new ItemResult(i, event.messageId(), ItemResult.Status.DUPLICATE));
             }
         }
-        if (accepted > 0) {
-            publisher.publishEvent(new EventsAccepted(accepted));
-        }
-        results.forEach(result -> meters.counter("stageflow.events.ingested",
-                "result", result.status().name().toLowerCase(Locale.ROOT)).increment());
-        return new IngestReport(results, violations);
+        IngestReport report = new IngestReport(results, violations);
+        announce(report);
+        return report;
     }
 
-    private boolean append(IncomingEvent event, Instant now) {
+    /** Stores one valid event in the caller's transaction; false when its messageId was accepted before. */
+    boolean append(IncomingEvent event, Instant now) {
         Instant occurredAt = event.timestamp() == null ? now : event.timestamp().toInstant();
         try {
             store.append(event, occurredAt, now);
@@ -120,6 +116,16 @@ class EventIngestion {
         } catch (DuplicateKeyException alreadyAccepted) {
             return false;
         }
+    }
+
+    /** Counts the results and, when events were accepted, tells the router after commit. */
+    void announce(IngestReport report) {
+        long accepted = report.count(ItemResult.Status.ACCEPTED);
+        if (accepted > 0) {
+            publisher.publishEvent(new EventsAccepted((int) accepted));
+        }
+        report.results().forEach(result -> meters.counter("stageflow.events.ingested",
+                "result", result.status().name().toLowerCase(Locale.ROOT)).increment());
     }
 
     /** The event, or null after adding why it is invalid. */

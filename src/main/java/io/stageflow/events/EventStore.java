@@ -40,6 +40,11 @@ public class EventStore {
                 .update();
     }
 
+    /** Moves a merged-away customer's events to the profile they were merged into. */
+    void reassignCustomer(String fromId, String intoId) {
+        jdbc.sql("update sf_event set customer_id = ? where customer_id = ?").params(intoId, fromId).update();
+    }
+
     public Optional<StoredEvent> findByMessageId(String messageId) {
         return jdbc.sql("select * from sf_event where message_id = ?").param(messageId).query(this::map).optional();
     }

@@ -36,9 +36,9 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(RequestTooLargeException.class)
     ResponseEntity<Object> tooLarge(RequestTooLargeException e, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         problem.setTitle("Request body too large");
-        return handleExceptionInternal(e, problem, new HttpHeaders(), HttpStatus.PAYLOAD_TOO_LARGE, request);
+        return handleExceptionInternal(e, problem, new HttpHeaders(), e.status(), request);
     }
 
     @Override

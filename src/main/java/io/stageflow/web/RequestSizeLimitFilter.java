@@ -19,35 +19,51 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies of Stageflow's API. A declared length over the cap is refused before reading; a chunked
- * body is cut off as soon as it passes the cap, so a huge upload never reaches the JSON parser whole.
+ * Caps request bodies of Stageflow's API ({@code /api/}, answered 413) and of the Segment tracking API
+ * ({@code /v1/}: 500 KB, answered 400 as Segment does). A declared length over the cap is refused before
+ * reading; a chunked body is cut off as soon as it passes the cap, so a huge upload never reaches the JSON
+ * parser whole.
  */
 @Component
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    /** Segment's documented limit for a batch request. */
+    static final long SEGMENT_BATCH_LIMIT = 500 * 1024;
+
+    private final long apiLimit;
 
     RequestSizeLimitFilter(Limits limits) {
-        this.limit = limits.maxRequestSize().toBytes();
+        this.apiLimit = limits.maxRequestSize().toBytes();
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+        return !isApi(request) && !isSegment(request);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = isSegment(request) ? SEGMENT_BATCH_LIMIT : apiLimit;
+        HttpStatus status = isSegment(request) ? HttpStatus.BAD_REQUEST : HttpStatus.PAYLOAD_TOO_LARGE;
         if (request.getContentLengthLong() > limit) {
-            response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
+            response.setStatus(status.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.getWriter().write("""
-                    {"type":"about:blank","title":"Request body too large","status":413,"detail":"%s","instance":"%s"}"""
-                    .formatted(new RequestTooLargeException(limit).getMessage(), request.getRequestURI()));
+                    {"type":"about:blank","title":"Request body too large","status":%d,"detail":"%s","instance":"%s"}"""
+                    .formatted(status.value(), new RequestTooLargeException(limit, status).getMessage(),
+                            request.getRequestURI()));
             return;
         }
-        chain.doFilter(new LimitedRequest(request, limit), response);
+        chain.doFilter(new LimitedRequest(request, limit, status), response);
+    }
+
+    private static boolean isApi(HttpServletRequest request) {
+        return request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+    }
+
+    private static boolean isSegment(HttpServletRequest request) {
+        return request.getRequestURI().startsWith(request.getContextPath() + "/v1/");
     }
 
     /** {@code stageflow.api.max-request-size}: the largest body the API reads. */
@@ -58,17 +74,19 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     private static final class LimitedRequest extends HttpServletRequestWrapper {
 
         private final long limit;
+        private final HttpStatus status;
         private ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, long limit) {
+        LimitedRequest(HttpServletRequest request, long limit, HttpStatus status) {
             super(request);
             this.limit = limit;
+            this.status = status;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedStream(super.getInputStream(), limit);
+                stream = new LimitedStream(super.getInputStream(), limit, status);
             }
             return stream;
         }
@@ -78,11 +96,13 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
         private final ServletInputStream delegate;
         private final long limit;
+        private final HttpStatus status;
         private long read;
 
-        LimitedStream(ServletInputStream delegate, long limit) {
+        LimitedStream(ServletInputStream delegate, long limit, HttpStatus status) {
             this.delegate = delegate;
             this.limit = limit;
+            this.status = status;
         }
 
         @Override
@@ -106,7 +126,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         private void count(int n) throws RequestTooLargeException {
             read += n;
             if (read > limit) {
-                throw new RequestTooLargeException(limit);
+                throw new RequestTooLargeException(limit, status);
             }
         }
 

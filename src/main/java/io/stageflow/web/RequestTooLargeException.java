@@ -2,10 +2,19 @@ package io.stageflow.web;
 
 import java.io.IOException;
 
-/** Thrown while reading a request body that grows past {@code stageflow.api.max-request-size}. */
+import org.springframework.http.HttpStatus;
+
+/** Thrown while reading a request body that grows past its endpoint's limit; carries the status to answer. */
 class RequestTooLargeException extends IOException {
 
-    RequestTooLargeException(long limit) {
-        super("The request body is larger than the limit of " + limit + " bytes. Split the events into smaller batches.");
+    private final transient HttpStatus status;
+
+    RequestTooLargeException(long limit, HttpStatus status) {
+        super("The request body is larger than the limit of " + limit + " bytes. Send smaller batches.");
+        this.status = status;
+    }
+
+    HttpStatus status() {
+        return status;
     }
 }

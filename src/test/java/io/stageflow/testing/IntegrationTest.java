@@ -70,6 +70,9 @@ public abstract class IntegrationTest {
         registry.add("stageflow.router.retry-backoff", () -> "PT0.2S");
         registry.add("stageflow.router.max-retry-backoff", () -> "PT1S");
         registry.add("stageflow.messaging.dispatcher.idle-wait", () -> "PT0.1S");
+        // Low enough that a test can exceed it with two requests; every test uses its own write key.
+        registry.add("stageflow.ingestion.rate-limit.messages-per-second", () -> "50");
+        registry.add("stageflow.ingestion.rate-limit.burst", () -> "100");
     }
 
     @AfterEach

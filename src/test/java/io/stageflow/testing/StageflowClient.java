@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +37,26 @@ public final class StageflowClient {
     /** Posts a body of unknown length (chunked transfer encoding), so no Content-Length check can refuse it early. */
     public Response postEventsChunked(Supplier<InputStream> body) {
         return send(request("/api/v1/events").POST(HttpRequest.BodyPublishers.ofInputStream(body)));
+    }
+
+    /** Posts to the Segment tracking API ({@code /v1/...}) with the write key as HTTP Basic user. */
+    public Response postSegment(String path, String writeKey, String json) {
+        HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(json));
+        if (writeKey != null) {
+            request.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)));
+        }
+        return send(request);
+    }
+
+    /** Issues a write key through the API and returns its secret. */
+    public String newWriteKey(String name) {
+        return send(request("/api/v1/write-keys").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"name\":\"" + name + "\"}"))).expectStatus(201).json().path("key").asText();
+    }
+
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
     }
 
     public Response get(String path) {

@@ -1,0 +1,123 @@
+package io.stageflow.events;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.stageflow.events.EventIngestion.IngestReport;
+import io.stageflow.events.EventIngestion.ItemResult;
+import io.stageflow.security.IngestionRateLimiter;
+import io.stageflow.security.WriteKey;
+import io.stageflow.security.WriteKeys;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Segment's HTTP tracking API ({@code /v1/identify}, {@code track}, {@code page}, {@code screen}, {@code alias},
+ * {@code batch}), so an integration that already uses a Segment library only changes its host. Authenticated by
+ * a write key, as HTTP Basic user with an empty password or as {@code writeKey} in the body.
+ */
+@RestController
+@RequestMapping("/v1")
+class SegmentController {
+
+    private final SegmentIngestion ingestion;
+    private final WriteKeys writeKeys;
+    private final IngestionRateLimiter rateLimiter;
+
+    SegmentController(SegmentIngestion ingestion, WriteKeys writeKeys, IngestionRateLimiter rateLimiter) {
+        this.ingestion = ingestion;
+        this.writeKeys = writeKeys;
+        this.rateLimiter = rateLimiter;
+    }
+
+    @PostMapping("/{type:identify|track|page|screen|alias}")
+    ResponseEntity<?> single(@PathVariable String type, @RequestBody JsonNode body, HttpServletRequest request) {
+        return handle(List.of(body), type, null, body, request);
+    }
+
+    @PostMapping("/batch")
+    ResponseEntity<?> batch(@RequestBody JsonNode body, HttpServletRequest request) {
+        JsonNode batch = body.path("batch");
+        if (!batch.isArray() || batch.isEmpty()) {
+            return problem(HttpStatus.BAD_REQUEST, "Invalid batch", "The body must hold a non-empty batch array",
+                    request);
+        }
+        List<JsonNode> calls = new ArrayList<>();
+        batch.forEach(calls::add);
+        return handle(calls, null, body.get("context"), body, request);
+    }
+
+    private ResponseEntity<?> handle(List<JsonNode> calls, String type, JsonNode sharedContext, JsonNode body,
+            HttpServletRequest request) {
+        Optional<WriteKey> key = writeKey(request, body).flatMap(writeKeys::authenticate);
+        if (key.isEmpty()) {
+            ResponseEntity<?> unauthorized = problem(HttpStatus.UNAUTHORIZED, "Write key required",
+                    "Send a valid write key as the HTTP Basic user name (empty password) or as writeKey in the body",
+                    request);
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Stageflow ingestion\"")
+                    .body(unauthorized.getBody());
+        }
+        IngestionRateLimiter.Decision decision = rateLimiter.tryAcquire(key.get().id(), calls.size());
+        if (!decision.allowed()) {
+            ResponseEntity<?> tooMany = problem(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded",
+                    "This write key sends more messages than its limit; retry after the Retry-After seconds", request);
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()))
+                    .body(tooMany.getBody());
+        }
+        IngestReport report = ingestion.ingest(calls, type, sharedContext);
+        if (report.violations().isEmpty()) {
+            return ResponseEntity.ok(Map.of("success", true));
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                report.count(ItemResult.Status.REJECTED) + " of " + calls.size()
+                        + " messages rejected; the others were accepted. Fix the fields listed in errors.");
+        problem.setTitle("Invalid messages");
+        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setProperty("errors", report.violations());
+        problem.setProperty("results", report.results().stream().map(EventController.ItemView::of).toList());
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    private static Optional<String> writeKey(HttpServletRequest request, JsonNode body) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String credentials = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+                        StandardCharsets.UTF_8);
+                int colon = credentials.indexOf(':');
+                return Optional.of(colon < 0 ? credentials : credentials.substring(0, colon));
+            } catch (IllegalArgumentException notBase64) {
+                return Optional.empty();
+            }
+        }
+        JsonNode writeKey = body.path("writeKey");
+        return writeKey.isTextual() ? Optional.of(writeKey.asText()) : Optional.empty();
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
+            HttpServletRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setInstance(URI.create(request.getRequestURI()));
+        return ResponseEntity.status(status).body(problem);
+    }
+}
