@@ -1,0 +1,110 @@
+package io.stageflow.journeys;
+
+import io.stageflow.security.AdminCredentials;
+import io.stageflow.security.Roles;
+
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Groups;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
+import org.camunda.bpm.engine.authorization.ProcessInstancePermissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes sure the role groups exist with the Camunda permissions their job needs, and that there is a first
+ * administrator. Runs at every start and only adds what is missing, so changes made in Camunda Admin stay.
+ */
+@Component
+class EngineUsersBootstrap implements InitializingBean {
+
+    private final IdentityService identityService;
+    private final AuthorizationService authorizationService;
+    private final AdminCredentials admin;
+
+    EngineUsersBootstrap(IdentityService identityService, AuthorizationService authorizationService,
+            AdminCredentials admin) {
+        this.identityService = identityService;
+        this.authorizationService = authorizationService;
+        this.admin = admin;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        if ((admin.requireStrongPassword() || !admin.password().isBlank()) && admin.weakness() != null) {
+            throw new IllegalStateException("Refusing to start: " + admin.weakness());
+        }
+        ensureGroup(EngineSecurityConfiguration.ADMIN_GROUP, "Stageflow admins", Groups.GROUP_TYPE_SYSTEM);
+        ensureGroup(Roles.OPERATOR, "Stageflow operators", Groups.GROUP_TYPE_WORKFLOW);
+        ensureGroup(Roles.MARKETER, "Stageflow marketers", Groups.GROUP_TYPE_WORKFLOW);
+        // Operators run journeys: see and repair instances and incidents, work tasks. They cannot deploy.
+        grant(Roles.OPERATOR, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+        grant(Roles.OPERATOR, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+        grant(Roles.OPERATOR, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.READ_INSTANCE,
+                Permissions.UPDATE_INSTANCE, Permissions.READ_HISTORY, ProcessDefinitionPermissions.RETRY_JOB);
+        grant(Roles.OPERATOR, Resources.PROCESS_INSTANCE, "*", Permissions.READ, Permissions.UPDATE,
+                ProcessInstancePermissions.RETRY_JOB);
+        grant(Roles.OPERATOR, Resources.TASK, "*", Permissions.READ, Permissions.UPDATE);
+        grant(Roles.OPERATOR, Resources.DEPLOYMENT, "*", Permissions.READ);
+        grant(Roles.OPERATOR, Resources.DECISION_DEFINITION, "*", Permissions.READ);
+        // Marketers look at journeys and their results; they change them through files, not the engine.
+        grant(Roles.MARKETER, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+        grant(Roles.MARKETER, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.READ_HISTORY);
+        grant(Roles.MARKETER, Resources.DEPLOYMENT, "*", Permissions.READ);
+        grant(Roles.MARKETER, Resources.DECISION_DEFINITION, "*", Permissions.READ);
+        ensureAdmin();
+    }
+
+    private void ensureAdmin() {
+        if (identityService.createUserQuery().userId(admin.user()).count() > 0) {
+            return; // its password is managed in Camunda Admin from now on
+        }
+        boolean generated = admin.password().isBlank();
+        String password = generated ? AdminCredentials.randomPassword() : admin.password();
+        User user = identityService.newUser(admin.user());
+        user.setFirstName("Stageflow");
+        user.setLastName("Admin");
+        user.setPassword(password);
+        identityService.saveUser(user);
+        identityService.createMembership(admin.user(), EngineSecurityConfiguration.ADMIN_GROUP);
+        if (generated) {
+            // Deliberately on the console only, never in the log: the one time this password is shown.
+            System.out.printf("%n  Stageflow created the user '%s' with the password: %s%n"
+                    + "  It is shown only now. Change it in Camunda Admin (/camunda/app/admin/).%n%n",
+                    admin.user(), password);
+        }
+    }
+
+    private void ensureGroup(String id, String name, String type) {
+        if (identityService.createGroupQuery().groupId(id).count() == 0) {
+            Group group = identityService.newGroup(id);
+            group.setName(name);
+            group.setType(type);
+            identityService.saveGroup(group);
+        }
+    }
+
+    private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
+        boolean present = authorizationService.createAuthorizationQuery().groupIdIn(group)
+                .resourceType(resource).resourceId(resourceId).count() > 0;
+        if (present) {
+            return;
+        }
+        Authorization authorization = authorizationService.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+        authorization.setGroupId(group);
+        authorization.setResource(resource);
+        authorization.setResourceId(resourceId);
+        for (Permission permission : permissions) {
+            authorization.addPermission(permission);
+        }
+        authorizationService.saveAuthorization(authorization);
+    }
+
+}

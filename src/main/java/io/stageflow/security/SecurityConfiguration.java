@@ -1,0 +1,91 @@
+package io.stageflow.security;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what.
+ * <ul>
+ * <li>{@code /api/**}: HTTP Basic, stateless (no session, so no cookie for CSRF to abuse), by role.</li>
+ * <li>{@code /v1/**} (Segment): the controller checks the write key, which may also come in the body.</li>
+ * <li>{@code /engine-rest/**} and {@code /camunda/**}: the engine's own authentication (HTTP Basic for the REST
+ * API, session login with CSRF tokens for Cockpit and Tasklist), backed by the same users, with Camunda
+ * authorizations on.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String ADMIN = Roles.ADMIN;
+    private static final String MARKETER = Roles.MARKETER;
+    private static final String OPERATOR = Roles.OPERATOR;
+    private static final String INGEST = Roles.INGEST;
+
+    /**
+     * Plain path patterns, not Spring MVC ones: {@code /engine-rest} is served by Jersey, a second servlet, which
+     * MVC-aware matchers cannot see.
+     */
+    private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http, List<AuthenticationProvider> providers) throws Exception {
+        ProblemResponses problems = new ProblemResponses();
+        return http
+                .securityMatcher(new OrRequestMatcher(paths("/api/**", "/actuator/**")))
+                .authenticationManager(new ProviderManager(providers))
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
+                        .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/**"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/**"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .anyRequest().hasRole(ADMIN))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain engineAndTracking(HttpSecurity http) throws Exception {
+        return http
+                .securityMatcher(new OrRequestMatcher(paths("/v1/**", "/engine-rest/**", "/camunda/**")))
+                .csrf(csrf -> csrf.disable())
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .build();
+    }
+
+    private static RequestMatcher[] paths(String... patterns) {
+        RequestMatcher[] matchers = new RequestMatcher[patterns.length];
+        for (int i = 0; i < patterns.length; i++) {
+            matchers[i] = PATHS.matcher(patterns[i]);
+        }
+        return matchers;
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
+        return http
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(paths("/", "/error", "/favicon.ico")).permitAll()
+                        .anyRequest().denyAll())
+                .build();
+    }
+}
