@@ -9,10 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.events.EventIngestion.IngestReport;
 import io.stageflow.events.EventIngestion.ItemResult;
+import io.stageflow.security.IngestionRateLimiter;
+import io.stageflow.security.WriteKey;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,14 +35,26 @@ class EventController {
 
     private final EventIngestion ingestion;
     private final EventStore store;
+    private final IngestionRateLimiter rateLimiter;
 
-    EventController(EventIngestion ingestion, EventStore store) {
+    EventController(EventIngestion ingestion, EventStore store, IngestionRateLimiter rateLimiter) {
         this.ingestion = ingestion;
         this.store = store;
+        this.rateLimiter = rateLimiter;
     }
 
     @PostMapping
-    ResponseEntity<?> post(@RequestBody JsonNode body) {
+    ResponseEntity<?> post(@RequestBody JsonNode body, Authentication caller) {
+        if (caller != null && caller.getPrincipal() instanceof WriteKey key) {
+            IngestionRateLimiter.Decision decision = rateLimiter.tryAcquire(key.id(), body.isArray() ? body.size() : 1);
+            if (!decision.allowed()) {
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                        "This write key sends more events than its limit; retry after the Retry-After seconds");
+                problem.setTitle("Rate limit exceeded");
+                return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds())).body(problem);
+            }
+        }
         IngestReport report = ingestion.ingest(body);
         long accepted = report.count(ItemResult.Status.ACCEPTED);
         long duplicates = report.count(ItemResult.Status.DUPLICATE);

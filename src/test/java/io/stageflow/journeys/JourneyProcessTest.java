@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 abstract class JourneyProcessTest {
 
     @RegisterExtension
-    static ProcessEngineExtension extension = ProcessEngineExtension.builder().build();
+    static ProcessEngineExtension extension = ProcessEngineExtension.builder()
+            .configurationResource("process-test.camunda.cfg.xml").build();
 
     protected ProcessEngine engine;
     protected final List<String> sentTemplates = new ArrayList<>();

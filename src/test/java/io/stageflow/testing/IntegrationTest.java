@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class IntegrationTest {
 
     protected static final Duration PATIENCE = Duration.ofSeconds(30);
+    protected static final String ADMIN_PASSWORD = "Not-the-default-42";
 
     @LocalServerPort
     private int port;
@@ -55,7 +56,7 @@ public abstract class IntegrationTest {
         registry.add("STAGEFLOW_SMTP_PORT", TestMailServer::port);
         registry.add("STAGEFLOW_SMTP_STARTTLS", () -> "false");
         registry.add("STAGEFLOW_MAIL_FROM", () -> "Stageflow Tests <journeys@stageflow.test>");
-        registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> "not-the-default");
+        registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));
@@ -80,8 +81,14 @@ public abstract class IntegrationTest {
         ClockUtil.reset();
     }
 
+    /** A client logged in as the admin user. */
     protected StageflowClient client() {
-        return new StageflowClient(port);
+        return new StageflowClient(port, "admin", ADMIN_PASSWORD);
+    }
+
+    /** A client with these credentials, or none when {@code user} is null. */
+    protected StageflowClient client(String user, String password) {
+        return new StageflowClient(port, user, password);
     }
 
     /** Moves engine time, and with it Stageflow's clock, forward; due timers fire on the job executor. */

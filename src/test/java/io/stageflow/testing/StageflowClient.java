@@ -21,9 +21,16 @@ public final class StageflowClient {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String baseUrl;
+    private final String authorization;
 
-    public StageflowClient(int port) {
+    /** A client that sends these HTTP Basic credentials with every call, or none when {@code user} is null. */
+    public StageflowClient(int port, String user, String password) {
         this.baseUrl = "http://127.0.0.1:" + port;
+        this.authorization = user == null ? null : basic(user, password);
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     public Response putCustomer(String id, String json) {
@@ -41,10 +48,10 @@ public final class StageflowClient {
 
     /** Posts to the Segment tracking API ({@code /v1/...}) with the write key as HTTP Basic user. */
     public Response postSegment(String path, String writeKey, String json) {
-        HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         if (writeKey != null) {
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)));
+            request.header("Authorization", basic(writeKey, ""));
         }
         return send(request);
     }
@@ -56,11 +63,16 @@ public final class StageflowClient {
     }
 
     public Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+        return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).DELETE());
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+        return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).GET());
+    }
+
+    /** Sends any request with this client's credentials. */
+    public Response send(HttpRequest.Builder request, boolean withCredentials) {
+        return send(withCredentials ? authorized(request) : request);
     }
 
     public Response signUp(String customerId, String email, String firstName) {
@@ -78,8 +90,16 @@ public final class StageflowClient {
         }
     }
 
+    public URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json");
+        return authorized(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json"));
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private Response send(HttpRequest.Builder request) {
