@@ -1,5 +1,6 @@
 package io.stageflow.customers;
 
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.stageflow.support.InvalidInputException;
@@ -8,6 +9,7 @@ import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -25,9 +27,11 @@ class CustomerController {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,100}");
 
     private final CustomerService customers;
+    private final CustomerPrivacy privacy;
 
-    CustomerController(CustomerService customers) {
+    CustomerController(CustomerService customers, CustomerPrivacy privacy) {
         this.customers = customers;
+        this.privacy = privacy;
     }
 
     @PutMapping("/{id}")
@@ -41,6 +45,22 @@ class CustomerController {
     Customer get(@PathVariable String id) {
         return customers.find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id));
+    }
+
+    /** Everything Stageflow holds about the customer, machine-readable (GDPR article 15 and 20). */
+    @GetMapping("/{id}/export")
+    Map<String, Object> export(@PathVariable String id) {
+        return privacy.export(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id));
+    }
+
+    /** Forgets the customer (GDPR article 17): journeys stop, data goes, the address stays suppressed. */
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> erase(@PathVariable String id) {
+        if (!privacy.erase(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     private static void requireValidId(String id) {

@@ -40,6 +40,12 @@ public class EventStore {
                 .update();
     }
 
+    /** A customer's events, oldest first. */
+    List<StoredEvent> findByCustomer(String customerId) {
+        return jdbc.sql("select * from sf_event where customer_id = ? order by id").param(customerId)
+                .query(this::map).list();
+    }
+
     /** Moves a merged-away customer's events to the profile they were merged into. */
     void reassignCustomer(String fromId, String intoId) {
         jdbc.sql("update sf_event set customer_id = ? where customer_id = ?").params(intoId, fromId).update();

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.stageflow.events.EventStore;
 import io.stageflow.events.StoredEvent;
+import io.stageflow.support.Redaction;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -84,10 +85,11 @@ class TriggerRouter {
     }
 
     private void recordFailure(StoredEvent event, RuntimeException error, Instant now) {
-        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        String reason = error.getClass().getSimpleName() + ": " + Redaction.redact(error.getMessage());
         int attempts = event.attempts() + 1;
         if (attempts >= settings.maxAttempts()) {
-            log.error("Event {} ({}) failed routing {} times; giving up", event.id(), event.type(), attempts, error);
+            log.error("Event {} ({}) failed routing {} times; giving up: {}", event.id(), event.type(), attempts, reason);
+            log.debug("Last routing failure of event {}", event.id(), error); // may quote data: debug only
             events.markFailed(event.id(), now, reason);
             count("failed");
         } else {

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
+import io.stageflow.support.Redaction;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -41,9 +42,11 @@ class OutboxDispatcher {
     private final MessagingProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Suppressions suppressions;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
-            JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters) {
+            JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
+            Suppressions suppressions) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -52,6 +55,7 @@ class OutboxDispatcher {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.suppressions = suppressions;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -79,6 +83,12 @@ class OutboxDispatcher {
             count(entry, "skipped");
             return;
         }
+        String suppressed = suppressions.reasonFor(customer.get().email());
+        if (suppressed != null) {
+            store.finish(id, OutboxStatus.SUPPRESSED, "The address is suppressed: " + suppressed);
+            count(entry, "suppressed");
+            return;
+        }
         try {
             RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
                     model(customer.get(), entry));
@@ -92,7 +102,7 @@ class OutboxDispatcher {
     }
 
     private void failed(OutboxEntry entry, Exception e) {
-        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        String error = e.getClass().getSimpleName() + ": " + Redaction.redact(e.getMessage());
         MessagingProperties.Dispatcher settings = properties.dispatcher();
         if (entry.attempts() >= settings.maxAttempts()) {
             log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),

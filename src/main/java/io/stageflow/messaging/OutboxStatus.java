@@ -11,5 +11,7 @@ enum OutboxStatus {
     /** Given up: retries exhausted, or the outcome of a delivery is unknown and sending again could duplicate it. */
     FAILED,
     /** Nothing to send: the customer is gone or has no email address. */
-    SKIPPED
+    SKIPPED,
+    /** Not sent because the address is on the suppression list (erased, and later also unsubscribed or bounced). */
+    SUPPRESSED
 }

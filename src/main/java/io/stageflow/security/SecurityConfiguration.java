@@ -54,8 +54,8 @@ class SecurityConfiguration {
                         .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
                         .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
-                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/**"),
-                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/**"))
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/*"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .anyRequest().hasRole(ADMIN))
                 .build();

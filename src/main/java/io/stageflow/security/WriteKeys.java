@@ -1,14 +1,12 @@
 package io.stageflow.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+
+import io.stageflow.support.Sha256;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,7 +41,7 @@ public class WriteKeys {
         String key = secret.toString();
         WriteKey writeKey = new WriteKey(UUID.randomUUID().toString(), name, key.substring(0, PREFIX.length() + 4),
                 clock.instant(), null);
-        store.insert(writeKey, fingerprint(key));
+        store.insert(writeKey, Sha256.hex(key));
         return new Issued(writeKey, key);
     }
 
@@ -53,7 +51,7 @@ public class WriteKeys {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
             return Optional.empty();
         }
-        return store.findActiveByHash(fingerprint(secret));
+        return store.findActiveByHash(Sha256.hex(secret));
     }
 
     @Transactional(readOnly = true)
@@ -65,15 +63,6 @@ public class WriteKeys {
     @Transactional
     public boolean revoke(String id) {
         return store.revoke(id, clock.instant());
-    }
-
-    private static String fingerprint(String secret) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** A newly issued key and its secret. */

@@ -1,0 +1,47 @@
+package io.stageflow.customers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Data subject requests: everything Stageflow holds about a customer, and the right to be forgotten. */
+@Service
+public class CustomerPrivacy {
+
+    private final CustomerRepository customers;
+    private final List<PersonalData> holders;
+
+    CustomerPrivacy(CustomerRepository customers, List<PersonalData> holders) {
+        this.customers = customers;
+        this.holders = holders;
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Map<String, Object>> export(String customerId) {
+        return customers.find(customerId).map(customer -> {
+            Map<String, Object> export = new LinkedHashMap<>();
+            export.put("customer", customer);
+            holders.forEach(holder -> export.put(holder.section(), holder.export(customer)));
+            return export;
+        });
+    }
+
+    /**
+     * Erases the customer in one transaction: journeys stop, personal data goes, and a hash of the email address
+     * stays on the suppression list so that a later import of the same address is never mailed.
+     */
+    @Transactional
+    public boolean erase(String customerId) {
+        Optional<Customer> customer = customers.findForUpdate(customerId);
+        if (customer.isEmpty()) {
+            return false;
+        }
+        holders.forEach(holder -> holder.erase(customer.get()));
+        customers.delete(customerId);
+        return true;
+    }
+}
