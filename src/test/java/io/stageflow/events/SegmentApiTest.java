@@ -82,12 +82,11 @@ class SegmentApiTest extends IntegrationTest {
     void aWrongOrRevokedWriteKeyIsRefused() {
         String identify = "{\"userId\":\"" + userId + "\",\"traits\":{\"email\":\"" + userId + "@example.com\"}}";
 
+        JsonNode toRevoke = client.issueWriteKey("to-revoke");
         Response wrong = client.postSegment("/v1/identify", "sfk_not-a-real-key", identify);
         Response none = client.postSegment("/v1/identify", null, identify);
-        String keyId = client.get("/api/v1/write-keys").json().findValues("id").stream()
-                .map(JsonNode::asText).reduce((first, last) -> last).orElseThrow();
-        client.delete("/api/v1/write-keys/" + keyId).expectStatus(204);
-        Response revoked = client.postSegment("/v1/identify", writeKey, identify);
+        client.delete("/api/v1/write-keys/" + toRevoke.path("id").asText()).expectStatus(204);
+        Response revoked = client.postSegment("/v1/identify", toRevoke.path("key").asText(), identify);
 
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(none.status()).isEqualTo(401);

@@ -58,8 +58,13 @@ public final class StageflowClient {
 
     /** Issues a write key through the API and returns its secret. */
     public String newWriteKey(String name) {
+        return issueWriteKey(name).path("key").asText();
+    }
+
+    /** Issues a write key through the API: {@code {"id", "key", "name"}}. */
+    public JsonNode issueWriteKey(String name) {
         return send(request("/api/v1/write-keys").POST(HttpRequest.BodyPublishers.ofString(
-                "{\"name\":\"" + name + "\"}"))).expectStatus(201).json().path("key").asText();
+                "{\"name\":\"" + name + "\"}"))).expectStatus(201).json();
     }
 
     public Response delete(String path) {
