@@ -19,10 +19,10 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies of Stageflow's API ({@code /api/}, answered 413) and of the Segment tracking API
- * ({@code /v1/}: 500 KB, answered 400 as Segment does). A declared length over the cap is refused before
- * reading; a chunked body is cut off as soon as it passes the cap, so a huge upload never reaches the JSON
- * parser whole.
+ * Caps every request body: Stageflow's API ({@code /api/}, answered 413), the Segment tracking API
+ * ({@code /v1/}: 500 KB, answered 400 as Segment does), and everything else, such as deployments through
+ * {@code /engine-rest} ({@code other-max-request-size}, 413). A declared length over the cap is refused before
+ * reading; a chunked body is cut off as soon as it passes the cap, so a huge upload never reaches a parser whole.
  */
 @Component
 class RequestSizeLimitFilter extends OncePerRequestFilter {
@@ -31,20 +31,17 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     static final long SEGMENT_BATCH_LIMIT = 500 * 1024;
 
     private final long apiLimit;
+    private final long otherLimit;
 
     RequestSizeLimitFilter(Limits limits) {
         this.apiLimit = limits.maxRequestSize().toBytes();
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !isApi(request) && !isSegment(request);
+        this.otherLimit = limits.otherMaxRequestSize().toBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long limit = isSegment(request) ? SEGMENT_BATCH_LIMIT : apiLimit;
+        long limit = isSegment(request) ? SEGMENT_BATCH_LIMIT : isApi(request) ? apiLimit : otherLimit;
         HttpStatus status = isSegment(request) ? HttpStatus.BAD_REQUEST : HttpStatus.PAYLOAD_TOO_LARGE;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(status.value());
@@ -66,9 +63,12 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         return request.getRequestURI().startsWith(request.getContextPath() + "/v1/");
     }
 
-    /** {@code stageflow.api.max-request-size}: the largest body the API reads. */
+    /**
+     * {@code stageflow.api.max-request-size}: the largest body Stageflow's API reads;
+     * {@code stageflow.api.other-max-request-size}: the largest for every other path (deployments, webapps).
+     */
     @ConfigurationProperties("stageflow.api")
-    record Limits(@DefaultValue("1MB") DataSize maxRequestSize) {
+    record Limits(@DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("10MB") DataSize otherMaxRequestSize) {
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -41,6 +41,18 @@ class AccessControlTest extends IntegrationTest {
     }
 
     @Test
+    void anOversizedDeploymentIsRefusedBeforeItIsRead() {
+        byte[] elevenMegabytes = new byte[11 * 1024 * 1024];
+
+        Response response = client().send(HttpRequest.newBuilder(client().uri("/engine-rest/deployment/create"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(elevenMegabytes)), true);
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
     void aWrongPasswordIsRefusedLikeAnUnknownUser() {
         // Not the admin: Camunda delays the next login of a user after a failed one, which would slow other tests.
         String operator = user(Roles.OPERATOR);
