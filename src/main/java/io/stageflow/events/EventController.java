@@ -12,7 +12,6 @@ import io.stageflow.events.EventIngestion.ItemResult;
 import io.stageflow.security.IngestionRateLimiter;
 import io.stageflow.security.WriteKey;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -48,11 +47,7 @@ class EventController {
         if (caller != null && caller.getPrincipal() instanceof WriteKey key) {
             IngestionRateLimiter.Decision decision = rateLimiter.tryAcquire(key.id(), body.isArray() ? body.size() : 1);
             if (!decision.allowed()) {
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-                        "This write key sends more events than its limit; retry after the Retry-After seconds");
-                problem.setTitle("Rate limit exceeded");
-                return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                        .header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds())).body(problem);
+                return decision.tooManyRequests();
             }
         }
         IngestReport report = ingestion.ingest(body);

@@ -77,11 +77,7 @@ class SegmentController {
         }
         IngestionRateLimiter.Decision decision = rateLimiter.tryAcquire(key.get().id(), calls.size());
         if (!decision.allowed()) {
-            ResponseEntity<?> tooMany = problem(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded",
-                    "This write key sends more messages than its limit; retry after the Retry-After seconds", request);
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()))
-                    .body(tooMany.getBody());
+            return decision.tooManyRequests();
         }
         IngestReport report = ingestion.ingest(calls, type, sharedContext);
         if (report.violations().isEmpty()) {

@@ -9,6 +9,10 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
@@ -45,6 +49,15 @@ public class IngestionRateLimiter {
         /** Whole seconds for a {@code Retry-After} header, at least 1. */
         public long retryAfterSeconds() {
             return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        }
+
+        /** The answer to a refused call: 429 problem+json with {@code Retry-After}. */
+        public ResponseEntity<ProblemDetail> tooManyRequests() {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                    "This write key sends more messages than its limit; retry after the Retry-After seconds");
+            problem.setTitle("Rate limit exceeded");
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds())).body(problem);
         }
     }
 

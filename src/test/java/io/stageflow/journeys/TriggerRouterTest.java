@@ -7,12 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.stageflow.testing.ExtraNodes;
 import io.stageflow.testing.IntegrationTest;
 
 import org.camunda.bpm.engine.RepositoryService;
@@ -115,24 +113,9 @@ class TriggerRouterTest extends IntegrationTest {
             batch.append(i == 0 ? "" : ",")
                     .append("{\"messageId\":\"race-%1$s\",\"type\":\"flaky_signup\",\"customerId\":\"%1$s\"}".formatted(id));
         }
-        ExecutorService nodes = Executors.newFixedThreadPool(3);
-        try {
-            client().postEvents(batch.append("]").toString()).expectStatus(202);
-            // Three more routers, as on three more nodes, race the application's own for the same rows.
-            List<Future<?>> racing = new ArrayList<>();
-            for (int node = 0; node < 3; node++) {
-                racing.add(nodes.submit(() -> {
-                    for (int round = 0; round < 20; round++) {
-                        router.routeDueEvents();
-                    }
-                }));
-            }
-            for (Future<?> node : racing) {
-                node.get();
-            }
-        } finally {
-            nodes.shutdown();
-        }
+        client().postEvents(batch.append("]").toString()).expectStatus(202);
+        // Three more routers, as on three more nodes, race the application's own for the same rows.
+        ExtraNodes.race(3, 20, router::routeDueEvents);
 
         for (String id : ids) {
             assertThat(awaitFinished("race-" + id).path("status").asText()).isEqualTo("routed");

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
+import io.stageflow.testing.ExtraNodes;
 import io.stageflow.testing.IntegrationTest;
 
 import org.junit.jupiter.api.Test;
@@ -36,24 +34,9 @@ class OutboxDispatcherTest extends IntegrationTest {
             client().putCustomer(id, "{\"email\":\"" + id + "@example.com\",\"firstName\":\"Ida\"}").expectStatus(201);
             ids.add(id);
         }
-        ExecutorService nodes = Executors.newFixedThreadPool(3);
-        try {
-            transactions.executeWithoutResult(tx -> ids.forEach(id -> outbox.enqueue(request(id))));
-            // Three more dispatchers, as on three more nodes, race the application's own.
-            List<Future<?>> racing = new ArrayList<>();
-            for (int node = 0; node < 3; node++) {
-                racing.add(nodes.submit(() -> {
-                    for (int round = 0; round < 10; round++) {
-                        dispatcher.dispatchDue();
-                    }
-                }));
-            }
-            for (Future<?> node : racing) {
-                node.get();
-            }
-        } finally {
-            nodes.shutdown();
-        }
+        transactions.executeWithoutResult(tx -> ids.forEach(id -> outbox.enqueue(request(id))));
+        // Three more dispatchers, as on three more nodes, race the application's own.
+        ExtraNodes.race(3, 10, dispatcher::dispatchDue);
 
         for (String id : ids) {
             awaitMail(id + "@example.com", 1);
