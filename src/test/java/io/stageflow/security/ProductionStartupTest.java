@@ -22,6 +22,9 @@ class ProductionStartupTest {
                         "stageflow.security.admin.require-strong-password=true",
                         "stageflow.security.admin.password=" + password,
                         "camunda.bpm.job-execution.enabled=false",
+                        // Not "default": Camunda keeps engines in a static registry by name, and closing this
+                        // failed context must not unregister the engine the other tests' REST API uses.
+                        "camunda.bpm.process-engine-name=startupcheck",
                         "spring.main.banner-mode=off");
 
         assertThatThrownBy(application::run)
