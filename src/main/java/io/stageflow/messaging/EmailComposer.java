@@ -29,6 +29,7 @@ class EmailComposer {
     private final JavaMailSender mailSender;
     private final InternetAddress from;
     private final Clock clock;
+    private final String unsubscribeMailbox;
 
     EmailComposer(JavaMailSender mailSender, MessagingProperties properties, Clock clock) throws AddressException {
         this.mailSender = mailSender;
@@ -37,15 +38,27 @@ class EmailComposer {
         }
         this.from = new InternetAddress(properties.from(), true);
         this.clock = clock;
+        String mailbox = properties.unsubscribe().mailbox();
+        this.unsubscribeMailbox = mailbox == null || mailbox.isBlank() ? null : mailbox.strip();
     }
 
-    MimeMessage compose(OutboxEntry entry, Customer recipient, RenderedEmail email) throws MessagingException {
+    /**
+     * @param unsubscribeUrl for marketing email, the one-click unsubscribe URL announced in the
+     *                       {@code List-Unsubscribe} headers (RFC 2369, RFC 8058); null for transactional email
+     */
+    MimeMessage compose(OutboxEntry entry, Customer recipient, RenderedEmail email, String unsubscribeUrl)
+            throws MessagingException {
         MimeMessage message = mailSender.createMimeMessage();
         message.setFrom(from);
         message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(recipient.email(), true));
         message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(clock.instant()));
         message.setHeader("Message-ID", messageId(entry));
+        if (unsubscribeUrl != null) {
+            message.setHeader("List-Unsubscribe", "<" + unsubscribeUrl + ">"
+                    + (unsubscribeMailbox == null ? "" : ", <mailto:" + unsubscribeMailbox + "?subject=unsubscribe>"));
+            message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
 
         MimeBodyPart text = new MimeBodyPart();
         text.setText(email.text(), StandardCharsets.UTF_8.name(), "plain");

@@ -42,7 +42,7 @@ class MessagePersonalData implements PersonalData {
     @Override
     public void erase(Customer customer) {
         if (customer.email() != null) {
-            suppressions.suppress(customer.email(), "erased");
+            suppressions.suppress(customer.email(), Suppressions.Reason.ERASED);
         }
         jdbc.sql("""
                 update sf_outbox set status = case when status in ('PENDING', 'SENDING') then 'SKIPPED' else status end,

@@ -15,7 +15,9 @@ public record MessagingProperties(
         @DefaultValue("file") Transport transport,
         @DefaultValue("var/outbox") Path fileOutboxDir,
         @DefaultValue Brand brand,
-        @DefaultValue Dispatcher dispatcher) {
+        @DefaultValue Dispatcher dispatcher,
+        @DefaultValue("http://localhost:8080") String publicUrl,
+        @DefaultValue Unsubscribe unsubscribe) {
 
     /** Where rendered email goes. */
     public enum Transport {
@@ -30,6 +32,13 @@ public record MessagingProperties(
             @DefaultValue("Stageflow") String name,
             @DefaultValue("https://example.com") String websiteUrl,
             @DefaultValue("") String postalAddress) {
+    }
+
+    /**
+     * One-click unsubscribe (RFC 8058). {@code mailbox}, when set, is offered as the {@code mailto:} alternative
+     * in {@code List-Unsubscribe}; only set it if mail to it is actually processed.
+     */
+    public record Unsubscribe(@DefaultValue("P730D") Duration linkValidity, String mailbox) {
     }
 
     /** Delivery pace and retries. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,10 +44,11 @@ class OutboxDispatcher {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Suppressions suppressions;
+    private final UnsubscribeLinks unsubscribeLinks;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
-            Suppressions suppressions) {
+            Suppressions suppressions, UnsubscribeLinks unsubscribeLinks) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -56,6 +58,7 @@ class OutboxDispatcher {
         this.clock = clock;
         this.meters = meters;
         this.suppressions = suppressions;
+        this.unsubscribeLinks = unsubscribeLinks;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -83,16 +86,19 @@ class OutboxDispatcher {
             count(entry, "skipped");
             return;
         }
-        String suppressed = suppressions.reasonFor(customer.get().email());
+        Suppressions.Reason suppressed = suppressions.blockingReason(customer.get().email(), entry.category());
         if (suppressed != null) {
-            store.finish(id, OutboxStatus.SUPPRESSED, "The address is suppressed: " + suppressed);
+            store.finish(id, OutboxStatus.SUPPRESSED, "The address is suppressed: "
+                    + suppressed.name().toLowerCase(Locale.ROOT));
             count(entry, "suppressed");
             return;
         }
         try {
+            String unsubscribeUrl = unsubscribeLinks.urlFor(customer.get().email());
             RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
-                    model(customer.get(), entry));
-            MimeMessage message = composer.compose(entry, customer.get(), email);
+                    model(customer.get(), entry, unsubscribeUrl));
+            MimeMessage message = composer.compose(entry, customer.get(), email,
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeUrl : null);
             mailSender.send(message);
             store.markSent(id, clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
             count(entry, "sent");
@@ -125,7 +131,7 @@ class OutboxDispatcher {
         meters.counter("stageflow.emails", "template", entry.templateKey(), "result", result).increment();
     }
 
-    private Map<String, Object> model(Customer customer, OutboxEntry entry) {
+    private Map<String, Object> model(Customer customer, OutboxEntry entry, String unsubscribeUrl) {
         Map<String, Object> profile = new HashMap<>();
         profile.put("id", customer.id());
         profile.put("email", customer.email());
@@ -138,6 +144,7 @@ class OutboxDispatcher {
                 "customer", profile,
                 "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
                         "postalAddress", brand.postalAddress()),
-                "journey", entry.journeyKey() == null ? Map.of() : Map.of("key", entry.journeyKey()));
+                "journey", entry.journeyKey() == null ? Map.of() : Map.of("key", entry.journeyKey()),
+                "links", Map.of("unsubscribe", unsubscribeUrl));
     }
 }

@@ -25,19 +25,37 @@ class Suppressions {
         this.clock = clock;
     }
 
-    void suppress(String email, String reason) {
-        try {
-            jdbc.sql("insert into sf_suppression (email_hash, reason, created_at) values (?, ?, ?)")
-                    .params(hash(email), reason, Timestamp.from(clock.instant())).update();
-        } catch (DuplicateKeyException alreadySuppressed) {
-            // suppressed before: nothing to add
+    /** Why an address is suppressed. Only an unsubscribe still lets transactional email through. */
+    enum Reason {
+        UNSUBSCRIBED, ERASED;
+
+        boolean blocks(EmailCategory category) {
+            return this != UNSUBSCRIBED || category == EmailCategory.MARKETING;
         }
     }
 
-    /** The reason this address is suppressed, or null. */
-    String reasonFor(String email) {
+    void suppress(String email, Reason reason) {
+        suppressHash(hash(email), reason);
+    }
+
+    /** Adds the hash; a stronger reason (erased) replaces a weaker one (unsubscribed), never the other way. */
+    void suppressHash(String emailHash, Reason reason) {
+        try {
+            jdbc.sql("insert into sf_suppression (email_hash, reason, created_at) values (?, ?, ?)")
+                    .params(emailHash, reason.name(), Timestamp.from(clock.instant())).update();
+        } catch (DuplicateKeyException alreadySuppressed) {
+            if (reason == Reason.ERASED) {
+                jdbc.sql("update sf_suppression set reason = ? where email_hash = ?").params(reason.name(), emailHash)
+                        .update();
+            }
+        }
+    }
+
+    /** Why this address may not receive email of this category, or null when it may. */
+    Reason blockingReason(String email, EmailCategory category) {
         return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(hash(email))
-                .query(String.class).optional().orElse(null);
+                .query(String.class).optional().map(Reason::valueOf)
+                .filter(reason -> reason.blocks(category)).orElse(null);
     }
 
     static String hash(String email) {

@@ -20,6 +20,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <ul>
  * <li>{@code /api/**}: HTTP Basic, stateless (no session, so no cookie for CSRF to abuse), by role.</li>
  * <li>{@code /v1/**} (Segment): the controller checks the write key, which may also come in the body.</li>
+ * <li>{@code /u/**}: unsubscribe links, open to anyone holding a signed link; mail clients POST to them
+ * without cookies or CSRF tokens (RFC 8058).</li>
  * <li>{@code /engine-rest/**} and {@code /camunda/**}: the engine's own authentication (HTTP Basic for the REST
  * API, session login with CSRF tokens for Cockpit and Tasklist), backed by the same users, with Camunda
  * authorizations on.</li>
@@ -65,7 +67,7 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain engineAndTracking(HttpSecurity http) throws Exception {
         return http
-                .securityMatcher(new OrRequestMatcher(paths("/v1/**", "/engine-rest/**", "/camunda/**")))
+                .securityMatcher(new OrRequestMatcher(paths("/v1/**", "/u/**", "/engine-rest/**", "/camunda/**")))
                 .csrf(csrf -> csrf.disable())
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();

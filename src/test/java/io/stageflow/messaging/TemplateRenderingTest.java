@@ -42,7 +42,9 @@ class TemplateRenderingTest {
             assertThat(email.subject()).as("%s/%s subject", key, locale).isNotBlank().doesNotContain("\n");
             assertThat(email.text()).as("%s/%s text", key, locale).contains("Ada").contains("1 Example Street");
             assertThat(email.html()).as("%s/%s html", key, locale).contains("Ada").contains("1 Example Street")
-                    .contains("href=\"https://shop.example.com");
+                    .contains("href=\"https://shop.example.com").contains("href=\"https://stageflow.test/u/token\"");
+            assertThat(email.text()).as("%s/%s text unsubscribe link", key, locale)
+                    .contains("https://stageflow.test/u/token");
             assertThat(List.of(email.subject(), email.text(), email.html()))
                     .as("%s/%s leaves no reference unrendered", key, locale)
                     .noneMatch(part -> UNRENDERED.matcher(part).find());
@@ -133,13 +135,11 @@ class TemplateRenderingTest {
                 "customer", customer,
                 "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
                         "postalAddress", "1 Example Street, Springfield"),
-                "journey", Map.of("key", "welcome"));
+                "journey", Map.of("key", "welcome"),
+                "links", Map.of("unsubscribe", "https://stageflow.test/u/token"));
     }
 
     private static MessagingProperties properties(Path templatesDir) {
-        return new MessagingProperties(templatesDir, 0, "Shop <hello@example.com>", MessagingProperties.Transport.FILE,
-                Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
-                new MessagingProperties.Dispatcher(50, java.time.Duration.ofMillis(500), 8,
-                        java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(2)));
+        return TestMessagingProperties.withTemplatesIn(templatesDir);
     }
 }

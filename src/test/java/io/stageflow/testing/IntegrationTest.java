@@ -57,6 +57,8 @@ public abstract class IntegrationTest {
         registry.add("STAGEFLOW_SMTP_STARTTLS", () -> "false");
         registry.add("STAGEFLOW_MAIL_FROM", () -> "Stageflow Tests <journeys@stageflow.test>");
         registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
+        registry.add("STAGEFLOW_PUBLIC_URL", () -> "https://stageflow.test");
+        registry.add("stageflow.messaging.public-url", () -> "https://stageflow.test");
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));

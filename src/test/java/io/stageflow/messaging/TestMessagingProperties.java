@@ -1,0 +1,19 @@
+package io.stageflow.messaging;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The messaging settings of a default installation, for tests that build messaging classes by hand. */
+final class TestMessagingProperties {
+
+    private TestMessagingProperties() {
+    }
+
+    static MessagingProperties withTemplatesIn(Path templatesDir) {
+        return new MessagingProperties(templatesDir, 0, "Shop <hello@example.com>", MessagingProperties.Transport.FILE,
+                Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
+                new MessagingProperties.Dispatcher(50, Duration.ofMillis(500), 8, Duration.ofSeconds(30),
+                        Duration.ofHours(1), Duration.ofMinutes(2)),
+                "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null));
+    }
+}

@@ -1,0 +1,106 @@
+package io.stageflow.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.MimeParts;
+import io.stageflow.testing.StageflowClient;
+import io.stageflow.testing.StageflowClient.Response;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** One-click unsubscribe (RFC 8058) stops every journey's marketing email to the address, and nothing else. */
+class UnsubscribeTest extends IntegrationTest {
+
+    @Autowired
+    Outbox outbox;
+
+    @Test
+    void marketingEmailCarriesTheListHeadersAVisibleLinkAndATextPart() throws Exception {
+        String id = customerId();
+        client().signUp(id, id + "@example.com", "Hedy");
+
+        MimeMessage welcome = awaitMail(id + "@example.com", 1).get(0);
+
+        assertThat(welcome.getHeader("List-Unsubscribe", null)).matches("<https://stageflow\\.test/u/[A-Za-z0-9_.-]+>");
+        assertThat(welcome.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+        assertThat(welcome.getMessageID()).matches("<sf\\.\\d+\\.[0-9a-f]{16}@[a-z0-9.-]+>");
+        MimeParts parts = MimeParts.of(welcome);
+        assertThat(parts.text()).contains(unsubscribeUrl(welcome));
+        assertThat(parts.html()).contains("href=\"" + unsubscribeUrl(welcome) + "\"");
+        assertThat(unsubscribeUrl(welcome)).doesNotContain(id).doesNotContain("example.com");
+    }
+
+    @Test
+    void aOneClickUnsubscribeWhileWaitingInWelcomeSuppressesTheReminderButNotTransactionalEmail() throws Exception {
+        String id = customerId();
+        String email = id + "@example.com";
+        client().signUp(id, email, "Ada");
+        MimeMessage welcome = awaitMail(email, 1).get(0);
+        awaitSettled(id);
+
+        Response unsubscribed = oneClick(unsubscribeUrl(welcome));
+        advanceClock(Duration.ofDays(3).plusMinutes(1));
+
+        assertThat(unsubscribed.status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> "SUPPRESSED".equals(outboxStatus(id, "welcome-reminder")));
+        assertThat(jdbc.sql("select last_error from sf_outbox where customer_id = ? and template_key = 'welcome-reminder'")
+                .param(id).query(String.class).single()).contains("unsubscribed");
+        outbox.enqueue(new EmailRequest("receipt:" + id, id, "welcome", EmailCategory.TRANSACTIONAL, null, null, "Receipt"));
+        awaitMail(email, 2);
+        awaitSettled(id);
+        assertThat(mailTo(email)).hasSize(2);
+        assertThat(mailTo(email).get(1).getHeader("List-Unsubscribe")).as("transactional mail has no list headers").isNull();
+    }
+
+    @Test
+    void openingTheLinkOnlyAsksAndAForgedLinkDoesNothing() throws Exception {
+        String id = customerId();
+        String email = id + "@example.com";
+        client().signUp(id, email, "Grace");
+        String url = unsubscribeUrl(awaitMail(email, 1).get(0));
+        StageflowClient browser = client(null, null);
+
+        Response page = browser.get(URI.create(url).getPath());
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        Response forgery = oneClick("https://stageflow.test/u/" + forged);
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("<form method=\"post\">");
+        assertThat(forgery.status()).isEqualTo(404);
+        assertThat(jdbc.sql("select count(*) from sf_suppression where reason = 'UNSUBSCRIBED' and email_hash = ?")
+                .param(Suppressions.hash(email)).query(Long.class).single()).isZero();
+    }
+
+    /** What a mail client sends for RFC 8058 one-click: a form POST, no cookies, no credentials. */
+    private Response oneClick(String url) {
+        return client(null, null).send(HttpRequest.newBuilder(client().uri(URI.create(url).getPath()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")), false);
+    }
+
+    private static String unsubscribeUrl(MimeMessage message) throws Exception {
+        String header = message.getHeader("List-Unsubscribe", null);
+        return header.substring(header.indexOf('<') + 1, header.indexOf('>'));
+    }
+
+    private String outboxStatus(String customerId, String template) {
+        return jdbc.sql("select status from sf_outbox where customer_id = ? and template_key = ?")
+                .params(customerId, template).query(String.class).optional().orElse(null);
+    }
+
+    private static String customerId() {
+        return "c-" + UUID.randomUUID().toString().substring(0, 12);
+    }
+}
