@@ -14,10 +14,12 @@ import org.springframework.stereotype.Component;
 class MessagePersonalData implements PersonalData {
 
     private final JdbcClient jdbc;
+    private final OutboxStore outbox;
     private final Suppressions suppressions;
 
-    MessagePersonalData(JdbcClient jdbc, Suppressions suppressions) {
+    MessagePersonalData(JdbcClient jdbc, OutboxStore outbox, Suppressions suppressions) {
         this.jdbc = jdbc;
+        this.outbox = outbox;
         this.suppressions = suppressions;
     }
 
@@ -28,15 +30,7 @@ class MessagePersonalData implements PersonalData {
 
     @Override
     public Object export(Customer customer) {
-        return jdbc.sql("""
-                select template_key, category, journey_key, status, created_at, sent_at, recipient, subject
-                from sf_outbox where customer_id = ? order by id""")
-                .param(customer.id())
-                .query((rs, row) -> new ExportedMessage(rs.getString("template_key"), rs.getString("category"),
-                        rs.getString("journey_key"), rs.getString("status"), rs.getTimestamp("created_at").toInstant().toString(),
-                        rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant().toString(),
-                        rs.getString("recipient"), rs.getString("subject")))
-                .list();
+        return outbox.findByCustomer(customer.id());
     }
 
     @Override
@@ -49,9 +43,5 @@ class MessagePersonalData implements PersonalData {
                        customer_id = ?, recipient = null, subject = null, last_error = null
                 where customer_id = ?""")
                 .params("erased:" + Suppressions.hash(customer.id()).substring(0, 32), customer.id()).update();
-    }
-
-    record ExportedMessage(String template, String category, String journey, String status, String createdAt,
-            String sentAt, String recipient, String subject) {
     }
 }

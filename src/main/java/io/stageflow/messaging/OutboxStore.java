@@ -3,6 +3,7 @@ package io.stageflow.messaging;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -56,6 +57,27 @@ class OutboxStore {
                         rs.getString("journey_key"),
                         rs.getInt("attempts")))
                 .optional();
+    }
+
+    /** The customer's emails, newest first. */
+    List<MessageLogEntry> findByCustomer(String customerId) {
+        return jdbc.sql("select * from sf_outbox where customer_id = ? order by id desc").param(customerId)
+                .query((rs, row) -> new MessageLogEntry(
+                        rs.getLong("id"),
+                        rs.getString("template_key"),
+                        rs.getString("category").toLowerCase(Locale.ROOT),
+                        rs.getString("journey_key"),
+                        rs.getString("journey_instance_id"),
+                        rs.getString("step_id"),
+                        rs.getString("status").toLowerCase(Locale.ROOT),
+                        rs.getInt("attempts"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        "PENDING".equals(rs.getString("status")) ? rs.getTimestamp("next_attempt_at").toInstant() : null,
+                        rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
+                        rs.getString("recipient"),
+                        rs.getString("subject"),
+                        rs.getString("last_error")))
+                .list();
     }
 
     void markSent(long id, Instant now, String recipient, String subject, String messageIdHeader) {

@@ -1,6 +1,9 @@
 package io.stageflow.messaging;
 
+import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,11 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
 import org.apache.velocity.app.event.EventCartridge;
+import org.apache.velocity.exception.VelocityException;
 import org.apache.velocity.runtime.RuntimeConstants;
 import org.apache.velocity.runtime.resource.loader.FileResourceLoader;
 import org.apache.velocity.util.introspection.SecureUberspector;
@@ -30,13 +35,17 @@ public class TemplateRenderer {
     /** Keys are folder names under the templates folder; nothing else (no paths) is accepted. */
     private static final Pattern TEMPLATE_KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
 
+    private static final List<String> FILES = List.of("subject.vm", "html.vm", "text.vm");
+
     private final VelocityEngine velocity;
+    private final Path root;
 
     TemplateRenderer(MessagingProperties properties) {
+        this.root = properties.templatesDir().toAbsolutePath();
         Properties config = new Properties();
         config.setProperty(RuntimeConstants.RESOURCE_LOADERS, "file");
         config.setProperty("resource.loader.file.class", FileResourceLoader.class.getName());
-        config.setProperty("resource.loader.file.path", properties.templatesDir().toAbsolutePath().toString());
+        config.setProperty("resource.loader.file.path", root.toString());
         config.setProperty("resource.loader.file.cache", "true");
         config.setProperty("resource.loader.file.modification_check_interval",
                 Integer.toString(properties.templateCheckInterval()));
@@ -74,6 +83,39 @@ public class TemplateRenderer {
         StringWriter out = new StringWriter();
         template.merge(context, out);
         return out.toString();
+    }
+
+    /**
+     * Why this template cannot be sent, or null when it can: the key is not a folder name, a file is missing, or
+     * a file (in the folder or any locale folder) does not parse. Checked when a journey is deployed.
+     */
+    public String problemWith(String templateKey) {
+        if (!TEMPLATE_KEY.matcher(templateKey).matches()) {
+            return "'" + templateKey + "' is not a template key (lower-case letters, digits and dashes)";
+        }
+        Path folder = root.resolve(templateKey);
+        List<String> files = new ArrayList<>();
+        for (String file : FILES) {
+            if (!Files.isRegularFile(folder.resolve(file))) {
+                return "templates/" + templateKey + "/" + file + " does not exist";
+            }
+            files.add(templateKey + "/" + file);
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            entries.filter(Files::isDirectory).forEach(locale -> FILES.stream()
+                    .filter(file -> Files.isRegularFile(locale.resolve(file)))
+                    .forEach(file -> files.add(templateKey + "/" + locale.getFileName() + "/" + file)));
+        } catch (IOException e) {
+            return "templates/" + templateKey + " cannot be read: " + e.getMessage();
+        }
+        for (String file : files) {
+            try {
+                velocity.getTemplate(file, "UTF-8");
+            } catch (VelocityException e) {
+                return "templates/" + file + " does not parse: " + e.getMessage();
+            }
+        }
+        return null;
     }
 
     private String resolve(String templateKey, Locale locale, String file) {

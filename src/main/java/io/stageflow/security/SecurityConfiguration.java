@@ -57,7 +57,8 @@ class SecurityConfiguration {
                         .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/*"),
-                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"))
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .anyRequest().hasRole(ADMIN))
                 .build();

@@ -72,6 +72,27 @@ class TemplateRenderingTest {
         assertThat(email.text()).contains("<script>alert(1)</script>");
     }
 
+    @ParameterizedTest
+    @MethodSource("templateKeys")
+    void everyShippedTemplatePassesDeployValidation(String key) {
+        assertThat(renderer.problemWith(key)).isNull();
+    }
+
+    @Test
+    void deployValidationNamesAMissingFileOrAFileThatDoesNotParse(@TempDir Path templates) throws IOException {
+        Path folder = Files.createDirectories(templates.resolve("broken"));
+        Files.writeString(folder.resolve("subject.vm"), "Hi");
+        Files.writeString(folder.resolve("text.vm"), "Hi");
+        TemplateRenderer validating = new TemplateRenderer(properties(templates));
+
+        assertThat(validating.problemWith("broken")).isEqualTo("templates/broken/html.vm does not exist");
+        Files.writeString(folder.resolve("html.vm"), "<p>Hi</p>");
+        Files.createDirectories(folder.resolve("de"));
+        Files.writeString(folder.resolve("de/html.vm"), "#if($customer.firstName <p>Hallo</p>");
+        assertThat(validating.problemWith("broken")).startsWith("templates/broken/de/html.vm does not parse");
+        assertThat(validating.problemWith("../secrets")).contains("is not a template key");
+    }
+
     @Test
     void picksTheMostSpecificLocaleFolder() {
         String english = renderer.render("welcome", Locale.ENGLISH, model("Ada")).subject();

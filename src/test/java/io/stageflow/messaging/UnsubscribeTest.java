@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.MimeParts;
 import io.stageflow.testing.StageflowClient;
@@ -55,6 +57,13 @@ class UnsubscribeTest extends IntegrationTest {
         await().atMost(PATIENCE).until(() -> "SUPPRESSED".equals(outboxStatus(id, "welcome-reminder")));
         assertThat(jdbc.sql("select last_error from sf_outbox where customer_id = ? and template_key = 'welcome-reminder'")
                 .param(id).query(String.class).single()).contains("unsubscribed");
+        JsonNode log = client().get("/api/v1/customers/" + id + "/messages").expectStatus(200).json();
+        assertThat(log.get(0).path("template").asText()).isEqualTo("welcome-reminder");
+        assertThat(log.get(0).path("status").asText()).isEqualTo("suppressed");
+        assertThat(log.get(0).path("reason").asText()).isEqualTo("The address is suppressed: unsubscribed");
+        assertThat(log.get(0).path("step").asText()).isEqualTo("SendReminderEmail");
+        assertThat(log.get(1).path("status").asText()).isEqualTo("sent");
+        assertThat(log.get(1).path("recipient").asText()).isEqualTo(email);
         outbox.enqueue(new EmailRequest("receipt:" + id, id, "welcome", EmailCategory.TRANSACTIONAL, null, null, "Receipt"));
         awaitMail(email, 2);
         awaitSettled(id);

@@ -85,6 +85,9 @@ class AccessControlTest extends IntegrationTest {
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body()).contains("\"key\":\"welcome\"");
         assertThat(keys.status()).isEqualTo(403);
+        assertThat(client(marketer, "Marketer-pass-42").get("/api/v1/customers/nobody/messages").status())
+                .as("allowed to ask; there is no such customer").isEqualTo(404);
+        assertThat(client(marketer, "Marketer-pass-42").get("/api/v1/customers/nobody/export").status()).isEqualTo(403);
     }
 
     @Test

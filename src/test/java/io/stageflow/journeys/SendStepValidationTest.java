@@ -1,0 +1,92 @@
+package io.stageflow.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.StageflowClient.Response;
+
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** A journey whose send step names a template that cannot be sent never gets deployed. */
+class SendStepValidationTest extends IntegrationTest {
+
+    private static final String BOUNDARY = "----StageflowValidationBoundary";
+
+    @Autowired
+    RepositoryService repositoryService;
+
+    @Test
+    void aModelerDeploymentNamingAMissingTemplateIsRejectedWithFileElementAndTemplate() {
+        Response response = client().send(HttpRequest.newBuilder(client().uri("/engine-rest/deployment/create"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofString(modelerUpload("winback-draft.bpmn",
+                        journeyWithTemplate("winback-draft", "we-miss-you")), StandardCharsets.UTF_8)), true);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("winback-draft.bpmn").contains("SendOffer").contains("we-miss-you")
+                .contains("does not exist");
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("winback-draft").count())
+                .isZero();
+    }
+
+    @Test
+    void aSendStepWithoutATemplateIsRejected() {
+        assertThatThrownBy(() -> repositoryService.createDeployment()
+                .addModelInstance("no-template.bpmn", Bpmn.createExecutableProcess("no-template")
+                        .camundaHistoryTimeToLive(1).startEvent()
+                        .serviceTask("SendNothing").camundaDelegateExpression("${sendEmail}")
+                        .endEvent().done())
+                .deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("SendNothing").hasMessageContaining("names no template");
+    }
+
+    @Test
+    void aSendStepWithAnExistingTemplateDeploys() {
+        repositoryService.createDeployment().enableDuplicateFiltering(true)
+                .addString("fine.bpmn", journeyWithTemplate("fine-journey", "welcome-reminder")).deploy();
+
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("fine-journey").count())
+                .isPositive();
+    }
+
+    private static String journeyWithTemplate(String processId, String template) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="P1D">
+                    <bpmn:startEvent id="Start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+                    <bpmn:serviceTask id="SendOffer" camunda:asyncBefore="true" camunda:delegateExpression="${sendEmail}">
+                      <bpmn:extensionElements><camunda:inputOutput>
+                        <camunda:inputParameter name="template">%s</camunda:inputParameter>
+                      </camunda:inputOutput></bpmn:extensionElements>
+                      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+                    </bpmn:serviceTask>
+                    <bpmn:endEvent id="End"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+                    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="SendOffer"/>
+                    <bpmn:sequenceFlow id="f2" sourceRef="SendOffer" targetRef="End"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.formatted(processId, template);
+    }
+
+    private static String modelerUpload(String fileName, String bpmn) {
+        return part("deployment-name", "winback") + part("deployment-source", "Camunda Modeler")
+                + part("deploy-changed-only", "true")
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + fileName + "\"; filename=\""
+                + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + BOUNDARY + "--\r\n";
+    }
+
+    private static String part(String name, String value) {
+        return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    }
+}
