@@ -17,6 +17,12 @@ class MessagingConfiguration {
         return new FileOutboxMailSender(properties.fileOutboxDir());
     }
 
+    /** Quiet hours from {@code stageflow.messaging.pacing}; replace this bean for another sending window. */
+    @Bean
+    SendingWindow quietHours(MessagingProperties properties) {
+        return new QuietHours(properties.pacing().quietHoursStart(), properties.pacing().quietHoursEnd());
+    }
+
     @Bean
     PollingWorker outboxDispatcherWorker(OutboxDispatcher dispatcher, MessagingProperties properties) {
         return new PollingWorker("outbox-dispatcher", properties.dispatcher().idleWait(), dispatcher::dispatchDue);

@@ -2,6 +2,7 @@ package io.stageflow.messaging;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,7 +18,8 @@ public record MessagingProperties(
         @DefaultValue Brand brand,
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue("http://localhost:8080") String publicUrl,
-        @DefaultValue Unsubscribe unsubscribe) {
+        @DefaultValue Unsubscribe unsubscribe,
+        @DefaultValue Pacing pacing) {
 
     /** Where rendered email goes. */
     public enum Transport {
@@ -39,6 +41,22 @@ public record MessagingProperties(
      * in {@code List-Unsubscribe}; only set it if mail to it is actually processed.
      */
     public record Unsubscribe(@DefaultValue("P730D") Duration linkValidity, String mailbox) {
+    }
+
+    /**
+     * How often marketing email may reach one customer, and when not: caps over any 24 hours and any 7 days, and
+     * quiet hours in the recipient's time zone. {@code onLimit}: defer the send to the next allowed moment (the
+     * default) or skip it. Transactional email is exempt.
+     */
+    public record Pacing(
+            @DefaultValue("1") int marketingPerDay,
+            @DefaultValue("3") int marketingPerWeek,
+            @DefaultValue("21:00") LocalTime quietHoursStart,
+            @DefaultValue("08:00") LocalTime quietHoursEnd,
+            @DefaultValue("defer") OnLimit onLimit) {
+
+        /** What happens to a send that may not go now. */
+        public enum OnLimit { DEFER, SKIP }
     }
 
     /** Delivery pace and retries. */

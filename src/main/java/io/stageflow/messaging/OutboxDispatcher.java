@@ -3,6 +3,8 @@ package io.stageflow.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,10 +47,11 @@ class OutboxDispatcher {
     private final MeterRegistry meters;
     private final Suppressions suppressions;
     private final UnsubscribeLinks unsubscribeLinks;
+    private final Pacing pacing;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
-            Suppressions suppressions, UnsubscribeLinks unsubscribeLinks) {
+            Suppressions suppressions, UnsubscribeLinks unsubscribeLinks, Pacing pacing) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -59,6 +62,7 @@ class OutboxDispatcher {
         this.meters = meters;
         this.suppressions = suppressions;
         this.unsubscribeLinks = unsubscribeLinks;
+        this.pacing = pacing;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -93,6 +97,9 @@ class OutboxDispatcher {
             count(entry, "suppressed");
             return;
         }
+        if (entry.category() == EmailCategory.MARKETING && held(entry, customer.get(), now)) {
+            return;
+        }
         try {
             String unsubscribeUrl = unsubscribeLinks.urlFor(customer.get().email());
             RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
@@ -104,6 +111,31 @@ class OutboxDispatcher {
             count(entry, "sent");
         } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
             failed(entry, e);
+        }
+    }
+
+    /** Defers or skips a marketing email that the frequency cap or quiet hours hold back; true when it did. */
+    private boolean held(OutboxEntry entry, Customer customer, Instant now) {
+        Pacing.Decision decision = pacing.nextAllowed(customer.id(), zoneOf(customer), now);
+        if (!decision.allowedAt().isAfter(now)) {
+            return false;
+        }
+        if (properties.pacing().onLimit() == MessagingProperties.Pacing.OnLimit.SKIP) {
+            store.finish(entry.id(), OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
+            count(entry, "skipped");
+        } else {
+            store.defer(entry.id(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
+                    + decision.reason());
+            count(entry, "deferred");
+        }
+        return true;
+    }
+
+    private static ZoneId zoneOf(Customer customer) {
+        try {
+            return ZoneId.of(customer.timeZone());
+        } catch (RuntimeException unusable) {
+            return ZoneOffset.UTC;
         }
     }
 

@@ -4,6 +4,8 @@ package io.stageflow.messaging;
 enum OutboxStatus {
     /** Waiting for the dispatcher, possibly until a retry time. */
     PENDING,
+    /** Held back by the frequency cap or quiet hours until {@code next_attempt_at}; then sent like a pending one. */
+    DEFERRED,
     /** Claimed by a dispatcher that is talking to the mail server now. */
     SENDING,
     /** Accepted by the mail server (or written to the file outbox). */

@@ -34,7 +34,9 @@ class OutboxStore {
     }
 
     List<Long> findDue(Instant now, int limit) {
-        return jdbc.sql("select id from sf_outbox where status = 'PENDING' and next_attempt_at <= ? order by id limit ?")
+        return jdbc.sql("""
+                select id from sf_outbox where status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?
+                order by id limit ?""")
                 .params(Timestamp.from(now), limit).query(Long.class).list();
     }
 
@@ -42,7 +44,7 @@ class OutboxStore {
     boolean claim(long id, Instant now, Instant leaseUntil) {
         return jdbc.sql("""
                 update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?
-                where id = ? and status = 'PENDING' and next_attempt_at <= ?""")
+                where id = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""")
                 .params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).update() == 1;
     }
 
@@ -72,7 +74,7 @@ class OutboxStore {
                         rs.getString("status").toLowerCase(Locale.ROOT),
                         rs.getInt("attempts"),
                         rs.getTimestamp("created_at").toInstant(),
-                        "PENDING".equals(rs.getString("status")) ? rs.getTimestamp("next_attempt_at").toInstant() : null,
+                        rs.getString("status").matches("PENDING|DEFERRED") ? rs.getTimestamp("next_attempt_at").toInstant() : null,
                         rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
                         rs.getString("recipient"),
                         rs.getString("subject"),
@@ -86,6 +88,15 @@ class OutboxStore {
                                      lease_until = null, last_error = null
                 where id = ? and status = 'SENDING'""")
                 .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id).update();
+    }
+
+    /** Holds the row back until {@code until}; a deferral is not a failed attempt, so it does not count as one. */
+    void defer(long id, Instant until, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = 'DEFERRED', next_attempt_at = ?, attempts = attempts - 1, lease_until = null,
+                                     last_error = ?
+                where id = ? and status = 'SENDING'""")
+                .params(Timestamp.from(until), truncate(reason), id).update();
     }
 
     void retryAt(long id, Instant nextAttemptAt, String error) {

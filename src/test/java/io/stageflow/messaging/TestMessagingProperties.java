@@ -2,6 +2,7 @@ package io.stageflow.messaging;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 
 /** The messaging settings of a default installation, for tests that build messaging classes by hand. */
 final class TestMessagingProperties {
@@ -14,6 +15,8 @@ final class TestMessagingProperties {
                 Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
                 new MessagingProperties.Dispatcher(50, Duration.ofMillis(500), 8, Duration.ofSeconds(30),
                         Duration.ofHours(1), Duration.ofMinutes(2)),
-                "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null));
+                "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null),
+                new MessagingProperties.Pacing(1, 3, LocalTime.of(21, 0), LocalTime.of(8, 0),
+                        MessagingProperties.Pacing.OnLimit.DEFER));
     }
 }

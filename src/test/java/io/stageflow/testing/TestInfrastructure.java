@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.stageflow.messaging.SwitchableQuietHours;
+
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -23,6 +25,12 @@ public class TestInfrastructure {
     @Bean
     FailOnceAfterSend failOnceAfterSend() {
         return new FailOnceAfterSend();
+    }
+
+    @Bean
+    @Primary
+    SwitchableQuietHours switchableQuietHours() {
+        return new SwitchableQuietHours();
     }
 
     @Bean

@@ -1,0 +1,80 @@
+package io.stageflow.messaging;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps marketing email humane: at most {@code per-day} in any 24 hours and {@code per-week} in any 7 days per
+ * customer, and never in the recipient's quiet hours. Transactional email is exempt. A send that may not go now
+ * is deferred to the first moment it may, and then sent once.
+ */
+@Component
+class Pacing {
+
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration WEEK = Duration.ofDays(7);
+
+    private final JdbcClient jdbc;
+    private final SendingWindow window;
+    private final MessagingProperties.Pacing limits;
+
+    Pacing(JdbcClient jdbc, SendingWindow window, MessagingProperties properties) {
+        this.jdbc = jdbc;
+        this.window = window;
+        this.limits = properties.pacing();
+    }
+
+    /**
+     * Now, or when this customer may next receive marketing email, and why not before. The cap is applied first:
+     * moving later only ever frees it up, so the quiet hours after it cannot make it full again.
+     */
+    Decision nextAllowed(String customerId, ZoneId zone, Instant now) {
+        List<Instant> recent = jdbc.sql("""
+                select sent_at from sf_outbox
+                where customer_id = ? and category = 'MARKETING' and status = 'SENT' and sent_at > ?
+                order by sent_at""")
+                .params(customerId, Timestamp.from(now.minus(WEEK)))
+                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
+        Instant byCap = capAllows(recent, now);
+        Instant allowed = window.nextAllowed(byCap, zone);
+        List<String> reasons = new ArrayList<>();
+        if (byCap.isAfter(now)) {
+            reasons.add("frequency cap (" + limits.marketingPerDay() + " a day, " + limits.marketingPerWeek() + " a week)");
+        }
+        if (allowed.isAfter(byCap)) {
+            reasons.add(window.describe() + " in " + zone);
+        }
+        return new Decision(allowed, reasons.isEmpty() ? null : String.join(" and ", reasons));
+    }
+
+    /** The first moment at or after {@code at} when neither the daily nor the weekly cap is full. */
+    private Instant capAllows(List<Instant> sent, Instant at) {
+        Instant allowed = at;
+        allowed = later(allowed, freeSlot(sent, at, DAY, limits.marketingPerDay()));
+        allowed = later(allowed, freeSlot(sent, at, WEEK, limits.marketingPerWeek()));
+        return allowed;
+    }
+
+    private static Instant freeSlot(List<Instant> sent, Instant at, Duration window, int limit) {
+        List<Instant> inWindow = sent.stream().filter(s -> s.isAfter(at.minus(window)) && !s.isAfter(at)).toList();
+        if (inWindow.size() < limit) {
+            return at;
+        }
+        return inWindow.get(inWindow.size() - limit).plus(window);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** When a marketing email may go, and the rule that held it back (null when it may go now). */
+    record Decision(Instant allowedAt, String reason) {
+    }
+}
