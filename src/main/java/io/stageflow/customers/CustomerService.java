@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** The customer profiles other features read (to personalise, to validate events) and integrations write. */
@@ -31,6 +32,15 @@ public class CustomerService {
     @Transactional(readOnly = true)
     public Optional<Customer> find(String id) {
         return customers.find(id);
+    }
+
+    /**
+     * Serialises decisions about one customer across threads and nodes (such as whether a marketing email may go
+     * now) for the rest of the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void lock(String id) {
+        customers.lock(id);
     }
 
     /** Which of these ids belong to known customers. */

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
@@ -48,10 +49,12 @@ class OutboxDispatcher {
     private final Suppressions suppressions;
     private final UnsubscribeLinks unsubscribeLinks;
     private final Pacing pacing;
+    private final TransactionTemplate transactions;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
-            Suppressions suppressions, UnsubscribeLinks unsubscribeLinks, Pacing pacing) {
+            Suppressions suppressions, UnsubscribeLinks unsubscribeLinks, Pacing pacing,
+            TransactionTemplate transactions) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -63,6 +66,7 @@ class OutboxDispatcher {
         this.suppressions = suppressions;
         this.unsubscribeLinks = unsubscribeLinks;
         this.pacing = pacing;
+        this.transactions = transactions;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -114,12 +118,25 @@ class OutboxDispatcher {
         }
     }
 
-    /** Defers or skips a marketing email that the frequency cap or quiet hours hold back; true when it did. */
+    /**
+     * Defers or skips a marketing email that the frequency cap or quiet hours hold back; true when it did. Decided
+     * under the customer's lock, and a send that may go is counted at once, so that dispatchers on two nodes
+     * cannot both send the customer their one email of the day.
+     */
     private boolean held(OutboxEntry entry, Customer customer, Instant now) {
-        Pacing.Decision decision = pacing.nextAllowed(customer.id(), zoneOf(customer), now);
-        if (!decision.allowedAt().isAfter(now)) {
-            return false;
-        }
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            customers.lock(customer.id());
+            Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer), now);
+            if (!decision.allowedAt().isAfter(now)) {
+                store.reserveSendTime(entry.id(), now);
+                return false;
+            }
+            holdBack(entry, decision);
+            return true;
+        }));
+    }
+
+    private void holdBack(OutboxEntry entry, Pacing.Decision decision) {
         if (properties.pacing().onLimit() == MessagingProperties.Pacing.OnLimit.SKIP) {
             store.finish(entry.id(), OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
             count(entry, "skipped");
@@ -128,7 +145,6 @@ class OutboxDispatcher {
                     + decision.reason());
             count(entry, "deferred");
         }
-        return true;
     }
 
     private static ZoneId zoneOf(Customer customer) {

@@ -99,9 +99,16 @@ class OutboxStore {
                 .params(Timestamp.from(until), truncate(reason), id).update();
     }
 
+    /** Counts the claimed row towards the customer's frequency cap from now on, even while it is being sent. */
+    void reserveSendTime(long id, Instant now) {
+        jdbc.sql("update sf_outbox set sent_at = ? where id = ? and status = 'SENDING'").params(Timestamp.from(now), id)
+                .update();
+    }
+
     void retryAt(long id, Instant nextAttemptAt, String error) {
         jdbc.sql("""
-                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, last_error = ?
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                                     last_error = ?
                 where id = ? and status = 'SENDING'""")
                 .params(Timestamp.from(nextAttemptAt), truncate(error), id).update();
     }

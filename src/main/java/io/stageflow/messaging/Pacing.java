@@ -32,15 +32,18 @@ class Pacing {
     }
 
     /**
-     * Now, or when this customer may next receive marketing email, and why not before. The cap is applied first:
+     * Now, or when this customer may next receive marketing email, and why not before. Sends that passed this check
+     * but are still in flight count (their {@code sent_at} is stamped when they pass), so call it under the
+     * customer's lock and stamp the send in the same transaction. The cap is applied first:
      * moving later only ever frees it up, so the quiet hours after it cannot make it full again.
      */
-    Decision nextAllowed(String customerId, ZoneId zone, Instant now) {
+    Decision nextAllowed(String customerId, long exceptOutboxId, ZoneId zone, Instant now) {
         List<Instant> recent = jdbc.sql("""
                 select sent_at from sf_outbox
-                where customer_id = ? and category = 'MARKETING' and status = 'SENT' and sent_at > ?
+                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
+                  and id <> ?
                 order by sent_at""")
-                .params(customerId, Timestamp.from(now.minus(WEEK)))
+                .params(customerId, Timestamp.from(now.minus(WEEK)), exceptOutboxId)
                 .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
         Instant byCap = capAllows(recent, now);
         Instant allowed = window.nextAllowed(byCap, zone);

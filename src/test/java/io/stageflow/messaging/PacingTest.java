@@ -12,11 +12,13 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import io.stageflow.testing.ExtraNodes;
 import io.stageflow.testing.IntegrationTest;
 
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The frequency cap and quiet hours defer marketing email, which then goes out exactly once. */
 class PacingTest extends IntegrationTest {
@@ -28,6 +30,12 @@ class PacingTest extends IntegrationTest {
 
     @Autowired
     SwitchableQuietHours quietHours;
+
+    @Autowired
+    OutboxDispatcher dispatcher;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     @Test
     void threeMarketingEmailsInOneDayGoOutOneADay() {
@@ -50,6 +58,22 @@ class PacingTest extends IntegrationTest {
         awaitSettled(id);
         assertThat(statuses(id)).containsExactly("SENT", "SENT", "SENT");
         assertThat(mailTo(email)).hasSize(3);
+    }
+
+    @Test
+    void dispatchersOnSeveralNodesStillSendOnlyTheDaysOneEmail() throws Exception {
+        String id = customer("UTC");
+        transactions.executeWithoutResult(tx -> {
+            for (int i = 1; i <= 3; i++) {
+                outbox.enqueue(marketing(id, "race-" + i));
+            }
+        });
+
+        ExtraNodes.race(3, 10, dispatcher::dispatchDue);
+
+        await().atMost(PATIENCE).until(() -> !statuses(id).contains("PENDING") && !statuses(id).contains("SENDING"));
+        assertThat(statuses(id)).containsExactlyInAnyOrder("SENT", "DEFERRED", "DEFERRED");
+        assertThat(awaitMail(id + "@example.com", 1)).hasSize(1);
     }
 
     @Test
