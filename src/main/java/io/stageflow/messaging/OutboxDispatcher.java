@@ -3,11 +3,8 @@ package io.stageflow.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,12 +23,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
- * so concurrent dispatchers on any number of nodes send it once. Rendering happens at delivery time, with the
- * customer's profile as it is then. Failures are retried with exponential backoff.
+ * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
+ * Rendering happens at delivery time, with the customer's profile as it is then. Failures are retried with
+ * exponential backoff.
  */
 @Component
 class OutboxDispatcher {
@@ -46,15 +43,12 @@ class OutboxDispatcher {
     private final MessagingProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final Suppressions suppressions;
+    private final DeliveryGate gate;
     private final UnsubscribeLinks unsubscribeLinks;
-    private final Pacing pacing;
-    private final TransactionTemplate transactions;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
-            Suppressions suppressions, UnsubscribeLinks unsubscribeLinks, Pacing pacing,
-            TransactionTemplate transactions) {
+            DeliveryGate gate, UnsubscribeLinks unsubscribeLinks) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -63,10 +57,8 @@ class OutboxDispatcher {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
-        this.suppressions = suppressions;
+        this.gate = gate;
         this.unsubscribeLinks = unsubscribeLinks;
-        this.pacing = pacing;
-        this.transactions = transactions;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -94,14 +86,9 @@ class OutboxDispatcher {
             count(entry, "skipped");
             return;
         }
-        Suppressions.Reason suppressed = suppressions.blockingReason(customer.get().email(), entry.category());
-        if (suppressed != null) {
-            store.finish(id, OutboxStatus.SUPPRESSED, "The address is suppressed: "
-                    + suppressed.name().toLowerCase(Locale.ROOT));
-            count(entry, "suppressed");
-            return;
-        }
-        if (entry.category() == EmailCategory.MARKETING && held(entry, customer.get(), now)) {
+        String heldBack = gate.holdBack(entry, customer.get(), now);
+        if (heldBack != null) {
+            count(entry, heldBack);
             return;
         }
         try {
@@ -115,43 +102,6 @@ class OutboxDispatcher {
             count(entry, "sent");
         } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
             failed(entry, e);
-        }
-    }
-
-    /**
-     * Defers or skips a marketing email that the frequency cap or quiet hours hold back; true when it did. Decided
-     * under the customer's lock, and a send that may go is counted at once, so that dispatchers on two nodes
-     * cannot both send the customer their one email of the day.
-     */
-    private boolean held(OutboxEntry entry, Customer customer, Instant now) {
-        return Boolean.TRUE.equals(transactions.execute(tx -> {
-            customers.lock(customer.id());
-            Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer), now);
-            if (!decision.allowedAt().isAfter(now)) {
-                store.reserveSendTime(entry.id(), now);
-                return false;
-            }
-            holdBack(entry, decision);
-            return true;
-        }));
-    }
-
-    private void holdBack(OutboxEntry entry, Pacing.Decision decision) {
-        if (properties.pacing().onLimit() == MessagingProperties.Pacing.OnLimit.SKIP) {
-            store.finish(entry.id(), OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
-            count(entry, "skipped");
-        } else {
-            store.defer(entry.id(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
-                    + decision.reason());
-            count(entry, "deferred");
-        }
-    }
-
-    private static ZoneId zoneOf(Customer customer) {
-        try {
-            return ZoneId.of(customer.timeZone());
-        } catch (RuntimeException unusable) {
-            return ZoneOffset.UTC;
         }
     }
 

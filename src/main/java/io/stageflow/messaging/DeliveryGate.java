@@ -1,0 +1,78 @@
+package io.stageflow.messaging;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+import io.stageflow.customers.Customer;
+import io.stageflow.customers.CustomerService;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The last check before an email leaves: the suppression list first (unsubscribed, erased), then, for marketing
+ * email, the frequency cap and quiet hours. A held-back row is finished or deferred here, with its reason.
+ */
+@Component
+class DeliveryGate {
+
+    private final Suppressions suppressions;
+    private final Pacing pacing;
+    private final CustomerService customers;
+    private final OutboxStore store;
+    private final TransactionTemplate transactions;
+    private final MessagingProperties.Pacing.OnLimit onLimit;
+
+    DeliveryGate(Suppressions suppressions, Pacing pacing, CustomerService customers, OutboxStore store,
+            TransactionTemplate transactions, MessagingProperties properties) {
+        this.suppressions = suppressions;
+        this.pacing = pacing;
+        this.customers = customers;
+        this.store = store;
+        this.transactions = transactions;
+        this.onLimit = properties.pacing().onLimit();
+    }
+
+    /** Null when the claimed row may be sent now; otherwise what was done with it (for the metrics). */
+    String holdBack(OutboxEntry entry, Customer customer, Instant now) {
+        Suppressions.Reason suppressed = suppressions.blockingReason(customer.email(), entry.category());
+        if (suppressed != null) {
+            store.finish(entry.id(), OutboxStatus.SUPPRESSED, "The address is suppressed: "
+                    + suppressed.name().toLowerCase(Locale.ROOT));
+            return "suppressed";
+        }
+        return entry.category() == EmailCategory.MARKETING ? pace(entry, customer, now) : null;
+    }
+
+    /**
+     * Decided under the customer's lock, and a send that may go is counted at once, so that dispatchers on two
+     * nodes cannot both send the customer their one email of the day.
+     */
+    private String pace(OutboxEntry entry, Customer customer, Instant now) {
+        return transactions.execute(tx -> {
+            customers.lock(customer.id());
+            Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer), now);
+            if (!decision.allowedAt().isAfter(now)) {
+                store.reserveSendTime(entry.id(), now);
+                return null;
+            }
+            if (onLimit == MessagingProperties.Pacing.OnLimit.SKIP) {
+                store.finish(entry.id(), OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
+                return "skipped";
+            }
+            store.defer(entry.id(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
+                    + decision.reason());
+            return "deferred";
+        });
+    }
+
+    private static ZoneId zoneOf(Customer customer) {
+        try {
+            return ZoneId.of(customer.timeZone());
+        } catch (RuntimeException unusable) {
+            return ZoneOffset.UTC;
+        }
+    }
+}
