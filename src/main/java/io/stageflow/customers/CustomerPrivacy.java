@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Data subject requests: everything Stageflow holds about a customer, and the right to be forgotten. */
 @Service
 public class CustomerPrivacy {
+
+    private static final Logger log = LoggerFactory.getLogger(CustomerPrivacy.class);
 
     private final CustomerRepository customers;
     private final List<PersonalData> holders;
@@ -42,6 +46,7 @@ public class CustomerPrivacy {
         }
         holders.forEach(holder -> holder.erase(customer.get()));
         customers.delete(customerId);
+        log.info("Customer {} erased: journeys, history, events and personal data removed", customerId);
         return true;
     }
 }

@@ -68,6 +68,8 @@ class TriggerRouter {
         if (!result.waitForCatch()) {
             events.markRouted(event.id(), now, result.describe());
             count("routed");
+            log.debug("Event {} ({}, customer {}) routed: {}", event.id(), event.type(), event.customerId(),
+                    result.describe());
         } else if (now.isBefore(event.receivedAt().plus(settings.awaitCatchFor()))) {
             events.retryAt(event.id(), now.plus(settings.backoff(event.attempts() + 1)), result.describe());
             count("not_waiting_yet");

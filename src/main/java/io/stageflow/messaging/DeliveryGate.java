@@ -1,5 +1,6 @@
 package io.stageflow.messaging;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -24,35 +25,38 @@ class DeliveryGate {
     private final OutboxStore store;
     private final TransactionTemplate transactions;
     private final MessagingProperties.Pacing.OnLimit onLimit;
+    private final Clock clock;
 
     DeliveryGate(Suppressions suppressions, Pacing pacing, CustomerService customers, OutboxStore store,
-            TransactionTemplate transactions, MessagingProperties properties) {
+            TransactionTemplate transactions, MessagingProperties properties, Clock clock) {
         this.suppressions = suppressions;
         this.pacing = pacing;
         this.customers = customers;
         this.store = store;
         this.transactions = transactions;
         this.onLimit = properties.pacing().onLimit();
+        this.clock = clock;
     }
 
     /** Null when the claimed row may be sent now; otherwise what was done with it (for the metrics). */
-    String holdBack(OutboxEntry entry, Customer customer, Instant now) {
+    String holdBack(OutboxEntry entry, Customer customer) {
         Suppressions.Reason suppressed = suppressions.blockingReason(customer.email(), entry.category());
         if (suppressed != null) {
             store.finish(entry.id(), OutboxStatus.SUPPRESSED, "The address is suppressed: "
                     + suppressed.name().toLowerCase(Locale.ROOT));
             return "suppressed";
         }
-        return entry.category() == EmailCategory.MARKETING ? pace(entry, customer, now) : null;
+        return entry.category() == EmailCategory.MARKETING ? pace(entry, customer) : null;
     }
 
     /**
      * Decided under the customer's lock, and a send that may go is counted at once, so that dispatchers on two
      * nodes cannot both send the customer their one email of the day.
      */
-    private String pace(OutboxEntry entry, Customer customer, Instant now) {
+    private String pace(OutboxEntry entry, Customer customer) {
         return transactions.execute(tx -> {
             customers.lock(customer.id());
+            Instant now = clock.instant(); // after the lock: a send another node stamped meanwhile is in the past
             Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer), now);
             if (!decision.allowedAt().isAfter(now)) {
                 store.reserveSendTime(entry.id(), now);

@@ -86,7 +86,7 @@ class OutboxDispatcher {
             count(entry, "skipped");
             return;
         }
-        String heldBack = gate.holdBack(entry, customer.get(), now);
+        String heldBack = gate.holdBack(entry, customer.get());
         if (heldBack != null) {
             count(entry, heldBack);
             return;
@@ -100,6 +100,7 @@ class OutboxDispatcher {
             mailSender.send(message);
             store.markSent(id, clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
             count(entry, "sent");
+            log.debug("Outbox row {} sent (template {}, customer {})", id, entry.templateKey(), entry.customerId());
         } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
             failed(entry, e);
         }
