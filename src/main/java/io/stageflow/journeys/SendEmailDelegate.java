@@ -15,7 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * The "Send email" step ({@code ${sendEmail}}): queues the email in the outbox within the step's own
  * transaction. The idempotency key is process instance, step and loop counter, so a retried job or a step
- * that runs again never queues a second email.
+ * that runs again never queues a second email. Its settings are the step's input parameters ({@code template},
+ * {@code category}, {@code quietHours}), read as local variables so that a process variable of the same name
+ * can never stand in for them.
  */
 @Component("sendEmail")
 class SendEmailDelegate implements JavaDelegate {
@@ -36,11 +38,25 @@ class SendEmailDelegate implements JavaDelegate {
         Object loopCounter = execution.getVariable("loopCounter");
         String key = execution.getProcessInstanceId() + ":" + step + ":" + (loopCounter == null ? 0 : loopCounter);
         outbox.enqueue(new EmailRequest(key, customerId, template(execution), category(execution),
-                journeyKey(execution), execution.getProcessInstanceId(), step));
+                journeyKey(execution), execution.getProcessInstanceId(), step, respectsQuietHours(execution)));
+    }
+
+    /** Input {@code quietHours}: {@code respect} (the default) or {@code ignore}, for replies to the customer's own action. */
+    private static boolean respectsQuietHours(DelegateExecution execution) {
+        Object quietHours = execution.getVariableLocal("quietHours");
+        if (quietHours == null || quietHours.toString().isBlank()) {
+            return true;
+        }
+        return switch (quietHours.toString().strip().toLowerCase(Locale.ROOT)) {
+            case "respect" -> true;
+            case "ignore" -> false;
+            default -> throw new IllegalStateException("Step " + execution.getCurrentActivityId() + " has quietHours '"
+                    + quietHours + "'; use respect or ignore");
+        };
     }
 
     private static String template(DelegateExecution execution) {
-        Object template = execution.getVariable("template");
+        Object template = execution.getVariableLocal("template");
         if (!(template instanceof String key) || key.isBlank()) {
             throw new IllegalStateException("Step " + execution.getCurrentActivityId()
                     + " has no 'template' input parameter naming the template folder to send");
@@ -49,7 +65,7 @@ class SendEmailDelegate implements JavaDelegate {
     }
 
     private static EmailCategory category(DelegateExecution execution) {
-        Object category = execution.getVariable("category");
+        Object category = execution.getVariableLocal("category");
         if (category == null || category.toString().isBlank()) {
             return EmailCategory.MARKETING;
         }

@@ -56,6 +56,11 @@ class SendStepValidation extends AbstractProcessEnginePlugin {
         if (template.contains("${") || template.contains("#{")) {
             return; // chosen at run time: checked when the step runs
         }
+        String quietHours = inputParameter(serviceTask, "quietHours");
+        if (quietHours != null && !quietHours.strip().matches("respect|ignore")) {
+            throw new BpmnParseException("Send step '" + activity.getId() + "' has quietHours '" + quietHours.strip()
+                    + "'; use respect or ignore", serviceTask);
+        }
         String problem = templates.problemWith(template.strip());
         if (problem != null) {
             throw new BpmnParseException("Send step '" + activity.getId() + "' uses template '" + template.strip()

@@ -57,7 +57,8 @@ class DeliveryGate {
         return transactions.execute(tx -> {
             customers.lock(customer.id());
             Instant now = clock.instant(); // after the lock: a send another node stamped meanwhile is in the past
-            Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer), now);
+            Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer),
+                    entry.respectQuietHours(), now);
             if (!decision.allowedAt().isAfter(now)) {
                 store.reserveSendTime(entry.id(), now);
                 return null;

@@ -8,5 +8,6 @@ record OutboxEntry(
         String templateKey,
         EmailCategory category,
         String journeyKey,
-        int attempts) {
+        int attempts,
+        boolean respectQuietHours) {
 }

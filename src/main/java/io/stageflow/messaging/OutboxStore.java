@@ -25,11 +25,12 @@ class OutboxStore {
     void insert(EmailRequest request, Instant now) {
         jdbc.sql("""
                 insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
-                                       journey_instance_id, step_id, status, attempts, next_attempt_at, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""")
+                                       journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
+                                       respect_quiet_hours)
+                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)""")
                 .params(request.idempotencyKey(), request.customerId(), request.templateKey(),
                         request.category().name(), request.journeyKey(), request.journeyInstanceId(),
-                        request.stepId(), Timestamp.from(now), Timestamp.from(now))
+                        request.stepId(), Timestamp.from(now), Timestamp.from(now), request.respectQuietHours())
                 .update();
     }
 
@@ -57,7 +58,8 @@ class OutboxStore {
                         rs.getString("template_key"),
                         EmailCategory.valueOf(rs.getString("category")),
                         rs.getString("journey_key"),
-                        rs.getInt("attempts")))
+                        rs.getInt("attempts"),
+                        rs.getBoolean("respect_quiet_hours")))
                 .optional();
     }
 

@@ -37,7 +37,7 @@ class Pacing {
      * customer's lock and stamp the send in the same transaction. The cap is applied first:
      * moving later only ever frees it up, so the quiet hours after it cannot make it full again.
      */
-    Decision nextAllowed(String customerId, long exceptOutboxId, ZoneId zone, Instant now) {
+    Decision nextAllowed(String customerId, long exceptOutboxId, ZoneId zone, boolean quietHours, Instant now) {
         List<Instant> recent = jdbc.sql("""
                 select sent_at from sf_outbox
                 where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
@@ -46,7 +46,7 @@ class Pacing {
                 .params(customerId, Timestamp.from(now.minus(WEEK)), exceptOutboxId)
                 .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
         Instant byCap = capAllows(recent, now);
-        Instant allowed = window.nextAllowed(byCap, zone);
+        Instant allowed = quietHours ? window.nextAllowed(byCap, zone) : byCap;
         List<String> reasons = new ArrayList<>();
         if (byCap.isAfter(now)) {
             reasons.add("frequency cap (" + limits.marketingPerDay() + " a day, " + limits.marketingPerWeek() + " a week)");

@@ -78,7 +78,7 @@ class PacingTest extends IntegrationTest {
     }
 
     @Test
-    void aSendAtElevenPmInNewYorkGoesOutAtEightNewYorkTimeWhileTransactionalGoesAtOnce() {
+    void aSendAtElevenPmInNewYorkGoesOutAtEightNewYorkTimeWhileTransactionalAndRepliesGoAtOnce() {
         String id = customer("America/New_York");
         String email = id + "@example.com";
         ZonedDateTime now = ClockUtil.getCurrentTime().toInstant().atZone(NEW_YORK);
@@ -91,8 +91,20 @@ class PacingTest extends IntegrationTest {
             outbox.enqueue(marketing(id, "night"));
             outbox.enqueue(new EmailRequest("night-receipt:" + id, id, "welcome", EmailCategory.TRANSACTIONAL, null, null,
                     "Receipt"));
+            String replyCustomer = customer("America/New_York");
+            outbox.enqueue(new EmailRequest("night-welcome:" + replyCustomer, replyCustomer, "welcome",
+                    EmailCategory.MARKETING, "welcome", null, "SendWelcomeEmail", false));
 
             awaitMail(email, 1);
+            assertThat(awaitMail(replyCustomer + "@example.com", 1)).as("a reply to the customer's own action goes at once")
+                    .hasSize(1);
+            String lateSignup = "c-" + UUID.randomUUID().toString().substring(0, 12);
+            client().putCustomer(lateSignup, "{\"email\":\"%s@example.com\",\"timeZone\":\"America/New_York\"}"
+                    .formatted(lateSignup)).expectStatus(201);
+            client().postEvents("{\"messageId\":\"late-%1$s\",\"type\":\"signed_up\",\"customerId\":\"%1$s\"}"
+                    .formatted(lateSignup)).expectStatus(202);
+            assertThat(awaitMail(lateSignup + "@example.com", 1)).as("the welcome journey's email is such a reply")
+                    .hasSize(1);
             await().atMost(PATIENCE).until(() -> "DEFERRED".equals(status(id, "night")));
             assertThat(jdbc.sql("select next_attempt_at from sf_outbox where idempotency_key = ?")
                     .param("night:" + id).query(Timestamp.class).single().toInstant()).isEqualTo(eightAm);
