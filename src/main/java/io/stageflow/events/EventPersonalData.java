@@ -3,18 +3,15 @@ package io.stageflow.events;
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.PersonalData;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /** The customer's events: exported in full, deleted on erasure. */
 @Component
 class EventPersonalData implements PersonalData {
 
-    private final JdbcClient jdbc;
     private final EventStore events;
 
-    EventPersonalData(JdbcClient jdbc, EventStore events) {
-        this.jdbc = jdbc;
+    EventPersonalData(EventStore events) {
         this.events = events;
     }
 
@@ -33,7 +30,7 @@ class EventPersonalData implements PersonalData {
 
     @Override
     public void erase(Customer customer) {
-        jdbc.sql("delete from sf_event where customer_id = ?").param(customer.id()).update();
+        events.deleteByCustomer(customer.id());
     }
 
     record ExportedEvent(String messageId, String type, String timestamp, String receivedAt, Object properties) {

@@ -46,6 +46,11 @@ public class EventStore {
                 .query(this::map).list();
     }
 
+    /** Erasure: the customer's events go entirely. */
+    void deleteByCustomer(String customerId) {
+        jdbc.sql("delete from sf_event where customer_id = ?").param(customerId).update();
+    }
+
     /** Moves a merged-away customer's events to the profile they were merged into. */
     void reassignCustomer(String fromId, String intoId) {
         jdbc.sql("update sf_event set customer_id = ? where customer_id = ?").params(intoId, fromId).update();

@@ -3,7 +3,6 @@ package io.stageflow.messaging;
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.PersonalData;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,12 +12,10 @@ import org.springframework.stereotype.Component;
 @Component
 class MessagePersonalData implements PersonalData {
 
-    private final JdbcClient jdbc;
     private final OutboxStore outbox;
     private final Suppressions suppressions;
 
-    MessagePersonalData(JdbcClient jdbc, OutboxStore outbox, Suppressions suppressions) {
-        this.jdbc = jdbc;
+    MessagePersonalData(OutboxStore outbox, Suppressions suppressions) {
         this.outbox = outbox;
         this.suppressions = suppressions;
     }
@@ -38,10 +35,6 @@ class MessagePersonalData implements PersonalData {
         if (customer.email() != null) {
             suppressions.suppress(customer.email(), Suppressions.Reason.ERASED);
         }
-        jdbc.sql("""
-                update sf_outbox set status = case when status in ('PENDING', 'SENDING') then 'SKIPPED' else status end,
-                       customer_id = ?, recipient = null, subject = null, last_error = null
-                where customer_id = ?""")
-                .params("erased:" + Suppressions.hash(customer.id()).substring(0, 32), customer.id()).update();
+        outbox.cancelAndAnonymise(customer.id(), "erased:" + Suppressions.hash(customer.id()).substring(0, 32));
     }
 }

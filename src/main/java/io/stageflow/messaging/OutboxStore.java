@@ -63,6 +63,33 @@ class OutboxStore {
                 .optional();
     }
 
+    /**
+     * When this customer's marketing emails went out (or, still in flight, passed the pacing check) since
+     * {@code since}, oldest first, leaving out the row being decided.
+     */
+    List<Instant> marketingSendTimes(String customerId, Instant since, long exceptId) {
+        return jdbc.sql("""
+                select sent_at from sf_outbox
+                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
+                  and id <> ?
+                order by sent_at""")
+                .params(customerId, Timestamp.from(since), exceptId)
+                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
+    }
+
+    /**
+     * Erasure: cancels whatever has not been sent yet and strips the rows of who they were for, keeping them for
+     * the journey statistics under {@code anonymousId}.
+     */
+    void cancelAndAnonymise(String customerId, String anonymousId) {
+        jdbc.sql("""
+                update sf_outbox
+                set status = case when status in ('PENDING', 'DEFERRED', 'SENDING') then 'SKIPPED' else status end,
+                    customer_id = ?, recipient = null, subject = null, last_error = null
+                where customer_id = ?""")
+                .params(anonymousId, customerId).update();
+    }
+
     /** The customer's emails, newest first. */
     List<MessageLogEntry> findByCustomer(String customerId) {
         return jdbc.sql("select * from sf_outbox where customer_id = ? order by id desc").param(customerId)

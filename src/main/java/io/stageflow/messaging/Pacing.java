@@ -1,13 +1,11 @@
 package io.stageflow.messaging;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,12 +19,12 @@ class Pacing {
     private static final Duration DAY = Duration.ofDays(1);
     private static final Duration WEEK = Duration.ofDays(7);
 
-    private final JdbcClient jdbc;
+    private final OutboxStore outbox;
     private final SendingWindow window;
     private final MessagingProperties.Pacing limits;
 
-    Pacing(JdbcClient jdbc, SendingWindow window, MessagingProperties properties) {
-        this.jdbc = jdbc;
+    Pacing(OutboxStore outbox, SendingWindow window, MessagingProperties properties) {
+        this.outbox = outbox;
         this.window = window;
         this.limits = properties.pacing();
     }
@@ -38,13 +36,7 @@ class Pacing {
      * moving later only ever frees it up, so the quiet hours after it cannot make it full again.
      */
     Decision nextAllowed(String customerId, long exceptOutboxId, ZoneId zone, boolean quietHours, Instant now) {
-        List<Instant> recent = jdbc.sql("""
-                select sent_at from sf_outbox
-                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
-                  and id <> ?
-                order by sent_at""")
-                .params(customerId, Timestamp.from(now.minus(WEEK)), exceptOutboxId)
-                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
+        List<Instant> recent = outbox.marketingSendTimes(customerId, now.minus(WEEK), exceptOutboxId);
         Instant byCap = capAllows(recent, now);
         Instant allowed = quietHours ? window.nextAllowed(byCap, zone) : byCap;
         List<String> reasons = new ArrayList<>();
