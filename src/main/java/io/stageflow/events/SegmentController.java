@@ -56,8 +56,8 @@ class SegmentController {
     ResponseEntity<?> batch(@RequestBody JsonNode body, HttpServletRequest request) {
         JsonNode batch = body.path("batch");
         if (!batch.isArray() || batch.isEmpty()) {
-            return problem(HttpStatus.BAD_REQUEST, "Invalid batch", "The body must hold a non-empty batch array",
-                    request);
+            return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid batch",
+                    "The body must hold a non-empty batch array", request));
         }
         List<JsonNode> calls = new ArrayList<>();
         batch.forEach(calls::add);
@@ -68,12 +68,11 @@ class SegmentController {
             HttpServletRequest request) {
         Optional<WriteKey> key = writeKey(request, body).flatMap(writeKeys::authenticate);
         if (key.isEmpty()) {
-            ResponseEntity<?> unauthorized = problem(HttpStatus.UNAUTHORIZED, "Write key required",
-                    "Send a valid write key as the HTTP Basic user name (empty password) or as writeKey in the body",
-                    request);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Stageflow ingestion\"")
-                    .body(unauthorized.getBody());
+                    .body(problem(HttpStatus.UNAUTHORIZED, "Write key required",
+                            "Send a valid write key as the HTTP Basic user name (empty password) or as writeKey in the body",
+                            request));
         }
         IngestionRateLimiter.Decision decision = rateLimiter.tryAcquire(key.get().id(), calls.size());
         if (!decision.allowed()) {
@@ -83,11 +82,9 @@ class SegmentController {
         if (report.violations().isEmpty()) {
             return ResponseEntity.ok(Map.of("success", true));
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid messages",
                 report.count(ItemResult.Status.REJECTED) + " of " + calls.size()
-                        + " messages rejected; the others were accepted. Fix the fields listed in errors.");
-        problem.setTitle("Invalid messages");
-        problem.setInstance(URI.create(request.getRequestURI()));
+                        + " messages rejected; the others were accepted. Fix the fields listed in errors.", request);
         problem.setProperty("errors", report.violations());
         problem.setProperty("results", report.results().stream().map(EventController.ItemView::of).toList());
         return ResponseEntity.badRequest().body(problem);
@@ -109,11 +106,10 @@ class SegmentController {
         return writeKey.isTextual() ? Optional.of(writeKey.asText()) : Optional.empty();
     }
 
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
-            HttpServletRequest request) {
+    private static ProblemDetail problem(HttpStatus status, String title, String detail, HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
         problem.setInstance(URI.create(request.getRequestURI()));
-        return ResponseEntity.status(status).body(problem);
+        return problem;
     }
 }

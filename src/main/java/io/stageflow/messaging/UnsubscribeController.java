@@ -36,7 +36,7 @@ class UnsubscribeController {
     @GetMapping("{token}")
     ResponseEntity<String> confirm(@PathVariable String token) {
         if (links.addressHashOf(token).isEmpty()) {
-            return page(HttpStatus.NOT_FOUND, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+            return invalidLink();
         }
         return page(HttpStatus.OK, "Unsubscribe from " + brand, """
                 <p>Stop receiving marketing email from %s?</p>
@@ -49,12 +49,16 @@ class UnsubscribeController {
     ResponseEntity<String> unsubscribe(@PathVariable String token) {
         Optional<String> address = links.addressHashOf(token);
         if (address.isEmpty()) {
-            return page(HttpStatus.NOT_FOUND, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+            return invalidLink();
         }
         suppressions.suppressHash(address.get(), Suppressions.Reason.UNSUBSCRIBED);
         return page(HttpStatus.OK, "You are unsubscribed", """
                 <p>You will not receive marketing email from %s any more.</p>
                 <p class="small">Messages about your orders and your account still reach you.</p>""".formatted(brand));
+    }
+
+    private static ResponseEntity<String> invalidLink() {
+        return page(HttpStatus.NOT_FOUND, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
     }
 
     private static ResponseEntity<String> page(HttpStatus status, String title, String body) {
