@@ -3,9 +3,7 @@ package io.stageflow.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.customers.Customer;
@@ -45,10 +43,11 @@ class OutboxDispatcher {
     private final MeterRegistry meters;
     private final DeliveryGate gate;
     private final UnsubscribeLinks unsubscribeLinks;
+    private final TemplateModel templateModel;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
-            DeliveryGate gate, UnsubscribeLinks unsubscribeLinks) {
+            DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -59,6 +58,7 @@ class OutboxDispatcher {
         this.meters = meters;
         this.gate = gate;
         this.unsubscribeLinks = unsubscribeLinks;
+        this.templateModel = templateModel;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -92,11 +92,10 @@ class OutboxDispatcher {
             return;
         }
         try {
-            String unsubscribeUrl = unsubscribeLinks.urlFor(customer.get().email());
             RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
-                    model(customer.get(), entry, unsubscribeUrl));
+                    templateModel.forCustomer(customer.get(), entry.journeyKey()));
             MimeMessage message = composer.compose(entry, customer.get(), email,
-                    entry.category() == EmailCategory.MARKETING ? unsubscribeUrl : null);
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null);
             mailSender.send(message);
             store.markSent(id, clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
             count(entry, "sent");
@@ -128,22 +127,5 @@ class OutboxDispatcher {
 
     private void count(OutboxEntry entry, String result) {
         meters.counter("stageflow.emails", "template", entry.templateKey(), "result", result).increment();
-    }
-
-    private Map<String, Object> model(Customer customer, OutboxEntry entry, String unsubscribeUrl) {
-        Map<String, Object> profile = new HashMap<>();
-        profile.put("id", customer.id());
-        profile.put("email", customer.email());
-        profile.put("firstName", customer.firstName());
-        profile.put("locale", customer.locale());
-        profile.put("timeZone", customer.timeZone());
-        profile.put("traits", customer.traits());
-        MessagingProperties.Brand brand = properties.brand();
-        return Map.of(
-                "customer", profile,
-                "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
-                        "postalAddress", brand.postalAddress()),
-                "journey", entry.journeyKey() == null ? Map.of() : Map.of("key", entry.journeyKey()),
-                "links", Map.of("unsubscribe", unsubscribeUrl));
     }
 }

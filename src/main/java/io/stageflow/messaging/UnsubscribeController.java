@@ -22,6 +22,7 @@ import org.springframework.web.util.HtmlUtils;
 class UnsubscribeController {
 
     static final String PATH = "/u/";
+    static final String PREFERENCES = "/preferences";
 
     private final UnsubscribeLinks links;
     private final Suppressions suppressions;

@@ -45,8 +45,13 @@ class UnsubscribeLinks {
     }
 
     /** The one-click unsubscribe URL for this address. */
-    String urlFor(String email) {
+    String unsubscribeUrlFor(String email) {
         return baseUrl + UnsubscribeController.PATH + tokenFor(email);
+    }
+
+    /** The page where the recipient of this address chooses which email categories they receive. */
+    String preferencesUrlFor(String email) {
+        return unsubscribeUrlFor(email) + UnsubscribeController.PREFERENCES;
     }
 
     /** A token for this address, valid for {@code unsubscribe.link-validity}. */
