@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
-/** A customer of the business as Stageflow knows them; {@code id} is the business's own user id. */
+/**
+ * A customer of the business as Stageflow knows them; {@code id} is the business's own user id.
+ * {@code marketingConsent} is what the business recorded: true (opted in), false (declined) or null (not asked).
+ */
 public record Customer(
         String id,
         String email,
@@ -12,6 +15,7 @@ public record Customer(
         String locale,
         String timeZone,
         Map<String, Object> traits,
+        Boolean marketingConsent,
         Instant createdAt,
         Instant updatedAt) {
 

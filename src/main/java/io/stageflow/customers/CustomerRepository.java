@@ -43,19 +43,21 @@ class CustomerRepository {
 
     void insert(Customer c) {
         jdbc.sql("""
-                insert into sf_customer (id, email, first_name, locale, time_zone, traits, created_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(),
-                        json.write(c.traits()), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
+                insert into sf_customer (id, email, first_name, locale, time_zone, traits, marketing_consent,
+                                         created_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
+                        c.marketingConsent(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
                 .update();
     }
 
     void update(Customer c) {
         jdbc.sql("""
-                update sf_customer set email = ?, first_name = ?, locale = ?, time_zone = ?, traits = ?, updated_at = ?
+                update sf_customer set email = ?, first_name = ?, locale = ?, time_zone = ?, traits = ?,
+                                       marketing_consent = ?, updated_at = ?
                 where id = ?""")
-                .params(c.email(), c.firstName(), c.locale(), c.timeZone(),
-                        json.write(c.traits()), Timestamp.from(c.updatedAt()), c.id())
+                .params(c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
+                        c.marketingConsent(), Timestamp.from(c.updatedAt()), c.id())
                 .update();
     }
 
@@ -76,6 +78,7 @@ class CustomerRepository {
                 rs.getString("locale"),
                 rs.getString("time_zone"),
                 json.read(rs.getString("traits")),
+                rs.getObject("marketing_consent", Boolean.class),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

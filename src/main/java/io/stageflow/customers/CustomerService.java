@@ -99,14 +99,14 @@ public class CustomerService {
         Customer f = from.get();
         if (into.isEmpty()) {
             customers.insert(new Customer(intoId, f.email(), f.firstName(), f.locale(), f.timeZone(), f.traits(),
-                    f.createdAt(), now));
+                    f.marketingConsent(), f.createdAt(), now));
         } else {
             Customer i = into.get();
             Map<String, Object> traits = new LinkedHashMap<>(f.traits());
             traits.putAll(i.traits());
             customers.update(new Customer(intoId, i.email() != null ? i.email() : f.email(),
                     i.firstName() != null ? i.firstName() : f.firstName(), i.locale(), i.timeZone(), traits,
-                    i.createdAt(), now));
+                    i.marketingConsent() != null ? i.marketingConsent() : f.marketingConsent(), i.createdAt(), now));
         }
         customers.delete(fromId);
         return true;
@@ -116,7 +116,7 @@ public class CustomerService {
         return new Customer(id, change.email(), change.firstName(),
                 change.locale() == null ? DEFAULT_LOCALE : normalised(change.locale()),
                 change.timeZone() == null ? DEFAULT_TIME_ZONE : change.timeZone(),
-                mergeTraits(Map.of(), change.traits()), now, now);
+                mergeTraits(Map.of(), change.traits()), change.marketingConsent(), now, now);
     }
 
     private static Customer merge(Customer c, CustomerUpsert change, Instant now) {
@@ -125,7 +125,8 @@ public class CustomerService {
                 change.firstName() == null ? c.firstName() : change.firstName(),
                 change.locale() == null ? c.locale() : normalised(change.locale()),
                 change.timeZone() == null ? c.timeZone() : change.timeZone(),
-                mergeTraits(c.traits(), change.traits()), c.createdAt(), now);
+                mergeTraits(c.traits(), change.traits()),
+                change.marketingConsent() == null ? c.marketingConsent() : change.marketingConsent(), c.createdAt(), now);
     }
 
     private static Map<String, Object> mergeTraits(Map<String, Object> stored, Map<String, Object> change) {

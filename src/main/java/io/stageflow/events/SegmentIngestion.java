@@ -45,7 +45,7 @@ class SegmentIngestion {
     static final String ANONYMOUS_PREFIX = "anonymous:";
 
     private static final Set<String> TYPES = Set.of("identify", "track", "page", "screen", "alias");
-    private static final Set<String> NAME_TRAITS = Set.of("email", "firstName", "first_name");
+    private static final Set<String> PROFILE_TRAITS = Set.of("email", "firstName", "first_name", "marketingConsent");
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -201,9 +201,14 @@ class SegmentIngestion {
                     new TimeZoneId.Validator().isValid(timeZone, null) ? timeZone : null, null);
         }
         Map<String, Object> other = traits.isObject() ? objectMapper.convertValue(traits, MAP) : new LinkedHashMap<>();
-        NAME_TRAITS.forEach(other::remove);
+        PROFILE_TRAITS.forEach(other::remove);
         String firstName = text(traits, "firstName") != null ? text(traits, "firstName") : text(traits, "first_name");
-        CustomerUpsert profile = new CustomerUpsert(text(traits, "email"), firstName, locale, timeZone, other);
+        JsonNode consent = traits.path("marketingConsent");
+        if (!consent.isMissingNode() && !consent.isNull() && !consent.isBoolean()) {
+            violations.add(new FieldViolation(prefix + "traits.marketingConsent", "must be true or false"));
+        }
+        CustomerUpsert profile = new CustomerUpsert(text(traits, "email"), firstName, locale, timeZone, other,
+                consent.isBoolean() ? consent.booleanValue() : null);
         for (ConstraintViolation<CustomerUpsert> invalid : validator.validate(profile)) {
             String field = switch (invalid.getPropertyPath().toString()) {
                 case "locale" -> "context.locale";

@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The last check before an email leaves: the suppression list first (unsubscribed, erased), then, for marketing
- * email, the frequency cap and quiet hours. A held-back row is finished or deferred here, with its reason.
+ * The last check before an email leaves: the suppression list first (unsubscribed, complained, bounced, erased),
+ * then, for marketing email, the customer's consent, the frequency cap and quiet hours. A held-back row is finished or deferred here, with its reason.
  */
 @Component
 class DeliveryGate {
@@ -26,6 +26,7 @@ class DeliveryGate {
     private final TransactionTemplate transactions;
     private final MessagingProperties.Pacing.OnLimit onLimit;
     private final Clock clock;
+    private final boolean requireOptIn;
 
     DeliveryGate(Suppressions suppressions, Pacing pacing, CustomerService customers, OutboxStore store,
             TransactionTemplate transactions, MessagingProperties properties, Clock clock) {
@@ -36,6 +37,7 @@ class DeliveryGate {
         this.transactions = transactions;
         this.onLimit = properties.pacing().onLimit();
         this.clock = clock;
+        this.requireOptIn = properties.consent().requireOptIn();
     }
 
     /** Null when the claimed row may be sent now; otherwise what was done with it (for the metrics). */
@@ -46,7 +48,21 @@ class DeliveryGate {
                     + suppressed.name().toLowerCase(Locale.ROOT));
             return "suppressed";
         }
-        return entry.category() == EmailCategory.MARKETING ? pace(entry, customer) : null;
+        if (entry.category() != EmailCategory.MARKETING) {
+            return null;
+        }
+        if (!consentsToMarketing(customer)) {
+            store.finish(entry.id(), OutboxStatus.SUPPRESSED, customer.marketingConsent() == null
+                    ? "No marketing consent on record, and stageflow.messaging.consent.require-opt-in is set"
+                    : "The customer declined marketing email (marketingConsent: false)");
+            return "suppressed";
+        }
+        return pace(entry, customer);
+    }
+
+    private boolean consentsToMarketing(Customer customer) {
+        Boolean consent = customer.marketingConsent();
+        return consent == null ? !requireOptIn : consent;
     }
 
     /**

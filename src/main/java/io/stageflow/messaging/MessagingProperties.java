@@ -19,7 +19,8 @@ public record MessagingProperties(
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue("http://localhost:8080") String publicUrl,
         @DefaultValue Unsubscribe unsubscribe,
-        @DefaultValue Pacing pacing) {
+        @DefaultValue Pacing pacing,
+        @DefaultValue Consent consent) {
 
     /** Where rendered email goes. */
     public enum Transport {
@@ -57,6 +58,14 @@ public record MessagingProperties(
 
         /** What happens to a send that may not go now. */
         public enum OnLimit { DEFER, SKIP }
+    }
+
+    /**
+     * Whose consent marketing email needs. By default a customer who declined ({@code marketingConsent: false})
+     * gets none, and one never asked does (the soft opt-in many jurisdictions allow for existing customers). With
+     * {@code requireOptIn} (GDPR-style double opt-in businesses) only an explicit {@code true} allows it.
+     */
+    public record Consent(@DefaultValue("false") boolean requireOptIn) {
     }
 
     /** Delivery pace and retries. */

@@ -6,6 +6,7 @@ import io.stageflow.support.PollingWorker;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -18,11 +19,13 @@ public class Outbox {
     private final OutboxStore store;
     private final PollingWorker dispatcher;
     private final Clock clock;
+    private final OutboxDispatcher delivery;
 
-    Outbox(OutboxStore store, PollingWorker outboxDispatcherWorker, Clock clock) {
+    Outbox(OutboxStore store, PollingWorker outboxDispatcherWorker, Clock clock, OutboxDispatcher delivery) {
         this.store = store;
         this.dispatcher = outboxDispatcherWorker;
         this.clock = clock;
+        this.delivery = delivery;
     }
 
     /** Queues the email; false when this idempotency key was queued before, so nothing new is sent. */
@@ -35,5 +38,17 @@ public class Outbox {
         }
         dispatcher.wakeUpAfterCommit();
         return true;
+    }
+
+    /**
+     * Tries a failed email once more, now, and outside the caller's transaction: whatever this attempt did is
+     * recorded even if the caller rolls back, which is what keeps a retried retry from sending twice. Does nothing
+     * when the email is no longer failed.
+     *
+     * @throws DeliveryFailedException when it fails again
+     */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public void redeliver(long outboxId) {
+        delivery.redeliver(outboxId);
     }
 }

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.velocity.exception.VelocityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
@@ -25,8 +26,8 @@ import org.springframework.stereotype.Component;
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
  * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
- * Rendering happens at delivery time, with the customer's profile as it is then. Failures are retried with
- * exponential backoff.
+ * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
+ * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
 @Component
 class OutboxDispatcher {
@@ -38,27 +39,32 @@ class OutboxDispatcher {
     private final TemplateRenderer renderer;
     private final EmailComposer composer;
     private final JavaMailSender mailSender;
-    private final MessagingProperties properties;
+    private final MessagingProperties.Dispatcher settings;
     private final Clock clock;
     private final MeterRegistry meters;
     private final DeliveryGate gate;
     private final UnsubscribeLinks unsubscribeLinks;
     private final TemplateModel templateModel;
+    private final Suppressions suppressions;
+    private final ApplicationEventPublisher events;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, MessagingProperties properties, Clock clock, MeterRegistry meters,
-            DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel) {
+            DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel,
+            Suppressions suppressions, ApplicationEventPublisher events) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
         this.composer = composer;
         this.mailSender = mailSender;
-        this.properties = properties;
+        this.settings = properties.dispatcher();
         this.clock = clock;
         this.meters = meters;
         this.gate = gate;
         this.unsubscribeLinks = unsubscribeLinks;
         this.templateModel = templateModel;
+        this.suppressions = suppressions;
+        this.events = events;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -67,29 +73,63 @@ class OutboxDispatcher {
         int abandoned = store.failAbandonedDeliveries(now);
         if (abandoned > 0) {
             meters.counter("stageflow.emails", "template", "any", "result", "outcome_unknown").increment(abandoned);
-            log.warn("{} outbox rows were being sent by a dispatcher that stopped; marked FAILED, not resent", abandoned);
+            log.warn("{} outbox rows were being sent by a dispatcher that stopped; marked OUTCOME_UNKNOWN, not resent",
+                    abandoned);
         }
-        List<Long> due = store.findDue(now, properties.dispatcher().batchSize());
+        List<Long> due = store.findDue(now, settings.batchSize());
         due.forEach(this::deliver);
         return !due.isEmpty();
     }
 
     private void deliver(long id) {
         Instant now = clock.instant();
-        if (!store.claim(id, now, now.plus(properties.dispatcher().lease()))) {
+        if (!store.claim(id, now, now.plus(settings.lease()))) {
             return;
         }
         OutboxEntry entry = store.find(id).orElseThrow();
+        Exception failure = attempt(entry);
+        if (failure != null) {
+            retryOrGiveUp(entry, failure);
+        }
+    }
+
+    /**
+     * One more attempt at a failed row, as an operator asked for by retrying its incident. Does nothing when the
+     * row is no longer failed (an earlier retry delivered it), so retrying twice never sends twice.
+     *
+     * @throws DeliveryFailedException when this attempt failed too; the row stays failed
+     */
+    void redeliver(long id) {
+        if (!store.claimFailed(id, clock.instant().plus(settings.lease()))) {
+            return;
+        }
+        OutboxEntry entry = store.find(id).orElseThrow();
+        Exception failure = attempt(entry);
+        if (failure != null) {
+            String error = describe(failure);
+            if (SmtpRejection.of(failure) == SmtpRejection.RECIPIENT) {
+                bounced(entry, error);
+                return;
+            }
+            store.finish(id, OutboxStatus.FAILED, error);
+            count(entry, "failed");
+            throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
+                    + entry.stepId() + ") still cannot be delivered: " + error);
+        }
+    }
+
+    /** Sends the claimed row, or finishes it as skipped or held back; the failure when the send failed. */
+    private Exception attempt(OutboxEntry entry) {
         Optional<Customer> customer = customers.find(entry.customerId());
         if (customer.isEmpty() || customer.get().email() == null) {
-            store.finish(id, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
+            store.finish(entry.id(), OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
             count(entry, "skipped");
-            return;
+            return null;
         }
         String heldBack = gate.holdBack(entry, customer.get());
         if (heldBack != null) {
             count(entry, heldBack);
-            return;
+            return null;
         }
         try {
             RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
@@ -97,32 +137,53 @@ class OutboxDispatcher {
             MimeMessage message = composer.compose(entry, customer.get(), email,
                     entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null);
             mailSender.send(message);
-            store.markSent(id, clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
+            store.markSent(entry.id(), clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
             count(entry, "sent");
-            log.debug("Outbox row {} sent (template {}, customer {})", id, entry.templateKey(), entry.customerId());
+            log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
+            return null;
         } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
-            failed(entry, e);
+            return e;
         }
     }
 
-    private void failed(OutboxEntry entry, Exception e) {
-        String error = e.getClass().getSimpleName() + ": " + Redaction.redact(e.getMessage());
-        MessagingProperties.Dispatcher settings = properties.dispatcher();
-        if (entry.attempts() >= settings.maxAttempts()) {
+    private void retryOrGiveUp(OutboxEntry entry, Exception failure) {
+        String error = describe(failure);
+        SmtpRejection rejection = SmtpRejection.of(failure);
+        if (rejection == SmtpRejection.RECIPIENT) {
+            bounced(entry, error);
+        } else if (rejection == SmtpRejection.MESSAGE || entry.attempts() >= settings.maxAttempts()) {
             log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), error);
             store.finish(entry.id(), OutboxStatus.FAILED, error);
             count(entry, "failed");
-            return;
+            if (entry.journeyInstanceId() != null) {
+                events.publishEvent(new DeliveryFailed(entry.id(), entry.journeyInstanceId(), entry.stepId(),
+                        entry.templateKey(), entry.attempts(), error));
+            }
+        } else {
+            Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
+            if (backoff.compareTo(settings.maxRetryBackoff()) > 0) {
+                backoff = settings.maxRetryBackoff();
+            }
+            log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(),
+                    entry.templateKey(), entry.attempts(), backoff, error);
+            store.retryAt(entry.id(), clock.instant().plus(backoff), error);
+            count(entry, "retried");
         }
-        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
-        if (backoff.compareTo(settings.maxRetryBackoff()) > 0) {
-            backoff = settings.maxRetryBackoff();
-        }
-        log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(), entry.templateKey(),
-                entry.attempts(), backoff, error);
-        store.retryAt(entry.id(), clock.instant().plus(backoff), error);
-        count(entry, "retried");
+    }
+
+    /** The mail server refused the address for good: no retry, and no email of any kind goes there again. */
+    private void bounced(OutboxEntry entry, String error) {
+        customers.find(entry.customerId()).map(Customer::email)
+                .ifPresent(email -> suppressions.suppress(email, Suppressions.Reason.BOUNCED));
+        store.finish(entry.id(), OutboxStatus.FAILED, "Bounced, address suppressed: " + error);
+        count(entry, "bounced");
+        log.warn("Outbox row {} (template {}, customer {}) bounced; the address is suppressed: {}", entry.id(),
+                entry.templateKey(), entry.customerId(), error);
+    }
+
+    private static String describe(Exception failure) {
+        return failure.getClass().getSimpleName() + ": " + Redaction.redact(failure.getMessage());
     }
 
     private void count(OutboxEntry entry, String result) {

@@ -8,6 +8,8 @@ record OutboxEntry(
         String templateKey,
         EmailCategory category,
         String journeyKey,
+        String journeyInstanceId,
+        String stepId,
         int attempts,
         boolean respectQuietHours) {
 }

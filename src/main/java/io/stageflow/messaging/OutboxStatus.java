@@ -10,10 +10,18 @@ enum OutboxStatus {
     SENDING,
     /** Accepted by the mail server (or written to the file outbox). */
     SENT,
-    /** Given up: retries exhausted, or the outcome of a delivery is unknown and sending again could duplicate it. */
+    /**
+     * Given up: retries exhausted, or rejected for good by the mail server. A journey's failed email is also a
+     * Camunda incident on its instance, and retrying that incident tries once more.
+     */
     FAILED,
+    /**
+     * The dispatcher stopped while the mail server had the message, so it may or may not have been delivered.
+     * Never resent on its own: a lost email is visible here, a duplicate cannot be taken back.
+     */
+    OUTCOME_UNKNOWN,
     /** Nothing to send: the customer is gone or has no email address. */
     SKIPPED,
-    /** Not sent because the address is on the suppression list (erased, and later also unsubscribed or bounced). */
+    /** Not sent: the address is suppressed (unsubscribed, complained, bounced, erased) or consent is missing. */
     SUPPRESSED
 }

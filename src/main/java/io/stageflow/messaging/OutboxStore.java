@@ -49,6 +49,17 @@ class OutboxStore {
                 .params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).update() == 1;
     }
 
+    /**
+     * Takes a row that was given up for one more attempt, asked for by an operator (retrying the journey's
+     * incident); false when it is not failed, for example because that retry already delivered it.
+     */
+    boolean claimFailed(long id, Instant leaseUntil) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?
+                where id = ? and status = 'FAILED'""")
+                .params(Timestamp.from(leaseUntil), id).update() == 1;
+    }
+
     Optional<OutboxEntry> find(long id) {
         return jdbc.sql("select * from sf_outbox where id = ?").param(id)
                 .query((rs, row) -> new OutboxEntry(
@@ -58,6 +69,8 @@ class OutboxStore {
                         rs.getString("template_key"),
                         EmailCategory.valueOf(rs.getString("category")),
                         rs.getString("journey_key"),
+                        rs.getString("journey_instance_id"),
+                        rs.getString("step_id"),
                         rs.getInt("attempts"),
                         rs.getBoolean("respect_quiet_hours")))
                 .optional();
@@ -153,7 +166,7 @@ class OutboxStore {
      */
     int failAbandonedDeliveries(Instant now) {
         return jdbc.sql("""
-                update sf_outbox set status = 'FAILED', lease_until = null,
+                update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
                        last_error = 'Delivery outcome unknown: the dispatcher stopped while sending; not resent to avoid a duplicate'
                 where status = 'SENDING' and lease_until < ?""")
                 .param(Timestamp.from(now)).update();

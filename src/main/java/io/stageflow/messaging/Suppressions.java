@@ -2,6 +2,8 @@ package io.stageflow.messaging;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import io.stageflow.support.Sha256;
@@ -25,12 +27,21 @@ class Suppressions {
         this.clock = clock;
     }
 
-    /** Why an address is suppressed. Only an unsubscribe still lets transactional email through. */
+    /**
+     * Why an address is suppressed, weakest first. An unsubscribe or a spam complaint stops marketing email;
+     * transactional email (receipts, password resets) still reaches the person. A bounced or erased address
+     * gets nothing.
+     */
     enum Reason {
-        UNSUBSCRIBED, ERASED;
+        UNSUBSCRIBED, COMPLAINED, BOUNCED, ERASED;
 
         boolean blocks(EmailCategory category) {
-            return this != UNSUBSCRIBED || category == EmailCategory.MARKETING;
+            return this == BOUNCED || this == ERASED || category == EmailCategory.MARKETING;
+        }
+
+        /** Whether the person can undo it themselves, by choosing marketing email again on the preference page. */
+        boolean isChoice() {
+            return this == UNSUBSCRIBED || this == COMPLAINED;
         }
     }
 
@@ -44,18 +55,33 @@ class Suppressions {
             jdbc.sql("insert into sf_suppression (email_hash, reason, created_at) values (?, ?, ?)")
                     .params(emailHash, reason.name(), Timestamp.from(clock.instant())).update();
         } catch (DuplicateKeyException alreadySuppressed) {
-            if (reason == Reason.ERASED) {
-                jdbc.sql("update sf_suppression set reason = ? where email_hash = ?").params(reason.name(), emailHash)
-                        .update();
+            List<String> weaker = Arrays.stream(Reason.values()).filter(r -> r.ordinal() < reason.ordinal())
+                    .map(Reason::name).toList();
+            if (!weaker.isEmpty()) {
+                jdbc.sql("update sf_suppression set reason = :reason where email_hash = :hash and reason in (:weaker)")
+                        .param("reason", reason.name()).param("hash", emailHash).param("weaker", weaker).update();
             }
         }
     }
 
+    /** The person asked for marketing email again: lifts their own unsubscribe, never a bounce or an erasure. */
+    void lift(String emailHash) {
+        jdbc.sql("delete from sf_suppression where email_hash = :hash and reason in (:choices)")
+                .param("hash", emailHash)
+                .param("choices", Arrays.stream(Reason.values()).filter(Reason::isChoice).map(Reason::name).toList())
+                .update();
+    }
+
+    /** Why this address is suppressed, whatever the category, or null when it is not. */
+    Reason reasonFor(String emailHash) {
+        return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(emailHash)
+                .query(String.class).optional().map(Reason::valueOf).orElse(null);
+    }
+
     /** Why this address may not receive email of this category, or null when it may. */
     Reason blockingReason(String email, EmailCategory category) {
-        return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(hash(email))
-                .query(String.class).optional().map(Reason::valueOf)
-                .filter(reason -> reason.blocks(category)).orElse(null);
+        Reason reason = reasonFor(hash(email));
+        return reason != null && reason.blocks(category) ? reason : null;
     }
 
     static String hash(String email) {

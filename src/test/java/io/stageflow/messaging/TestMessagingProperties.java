@@ -17,6 +17,7 @@ final class TestMessagingProperties {
                         Duration.ofHours(1), Duration.ofMinutes(2)),
                 "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null),
                 new MessagingProperties.Pacing(1, 3, LocalTime.of(21, 0), LocalTime.of(8, 0),
-                        MessagingProperties.Pacing.OnLimit.DEFER));
+                        MessagingProperties.Pacing.OnLimit.DEFER),
+                new MessagingProperties.Consent(false));
     }
 }

@@ -92,6 +92,50 @@ class UnsubscribeTest extends IntegrationTest {
                 .param(Suppressions.hash(email)).query(Long.class).single()).isZero();
     }
 
+    @Test
+    void thePreferencePageLetsTheRecipientLeaveAndRejoinMarketingButNeverUndoesABounce() throws Exception {
+        String id = customerId();
+        String email = id + "@example.com";
+        client().signUp(id, email, "Lise");
+        String url = unsubscribeUrl(awaitMail(email, 1).get(0));
+        String preferences = URI.create(url).getPath() + "/preferences";
+        StageflowClient browser = client(null, null);
+
+        Response confirmation = browser.get(URI.create(url).getPath());
+        Response initially = browser.get(preferences);
+        Response optedOut = choose(preferences, "");
+        String reasonAfterOptOut = suppression(email);
+        Response optedIn = choose(preferences, "marketing=yes");
+        String reasonAfterOptIn = suppression(email);
+
+        assertThat(confirmation.body()).contains("href=\"" + url.substring(url.lastIndexOf('/') + 1) + "/preferences\"");
+        assertThat(initially.status()).isEqualTo(200);
+        assertThat(initially.body()).contains("name=\"marketing\" value=\"yes\" checked")
+                .contains("Transactional email");
+        assertThat(optedOut.body()).contains("Your choice is saved").contains("value=\"yes\">")
+                .doesNotContain("value=\"yes\" checked");
+        assertThat(reasonAfterOptOut).isEqualTo("UNSUBSCRIBED");
+        assertThat(optedIn.body()).contains("value=\"yes\" checked");
+        assertThat(reasonAfterOptIn).isNull();
+
+        jdbc.sql("insert into sf_suppression (email_hash, reason, created_at) values (?, 'BOUNCED', current_timestamp)")
+                .param(Suppressions.hash(email)).update();
+        Response afterBounce = choose(preferences, "marketing=yes");
+        assertThat(suppression(email)).isEqualTo("BOUNCED");
+        assertThat(afterBounce.body()).contains("could not be delivered").doesNotContain("<form");
+    }
+
+    private Response choose(String path, String form) {
+        return client(null, null).send(HttpRequest.newBuilder(client().uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)), false);
+    }
+
+    private String suppression(String email) {
+        return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(Suppressions.hash(email))
+                .query(String.class).optional().orElse(null);
+    }
+
     /** What a mail client sends for RFC 8058 one-click: a form POST, no cookies, no credentials. */
     private Response oneClick(String url) {
         return client(null, null).send(HttpRequest.newBuilder(client().uri(URI.create(url).getPath()))

@@ -71,6 +71,10 @@ public final class StageflowClient {
         return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).DELETE());
     }
 
+    public Response put(String path, String json) {
+        return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response get(String path) {
         return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).GET());
     }

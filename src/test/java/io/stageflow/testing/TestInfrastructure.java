@@ -12,7 +12,10 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
-/** Beans only tests need: an engine-driven clock, and a step that fails once to exercise job retries. */
+/**
+ * Beans only tests need: an engine-driven clock, a mail transport whose server a test can take down, and steps
+ * that fail once to exercise job retries.
+ */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestInfrastructure {
 
@@ -20,6 +23,12 @@ public class TestInfrastructure {
     @Primary
     Clock engineClock() {
         return new EngineClock();
+    }
+
+    /** Replaces Spring Boot's mail sender: GreenMail, unless a test takes the server away for a recipient. */
+    @Bean
+    SmtpOutages smtpOutages() {
+        return new SmtpOutages();
     }
 
     @Bean

@@ -1,0 +1,137 @@
+package io.stageflow.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.springframework.mail.MailParseException;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.MimeMessagePreparator;
+
+/**
+ * The application's mail transport in tests: real SMTP to GreenMail, except for recipients a test has put out of
+ * reach. For those the message goes, over real SMTP, to a port nobody listens on (connection refused: SMTP is
+ * down) or to {@link RejectingSmtpServer} (a 550 for the recipient: a hard bounce). Recipients are unique per
+ * test, so one test's outage never touches another's mail.
+ */
+public class SmtpOutages implements JavaMailSender {
+
+    private static final int FOREVER = Integer.MAX_VALUE;
+
+    private final JavaMailSenderImpl greenMail = sender(TestMailServer.port());
+    private final JavaMailSenderImpl down = sender(unusedPort());
+    private final JavaMailSenderImpl rejecting = sender(RejectingSmtpServer.port());
+    private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+    private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+
+    /** The next {@code attempts} deliveries to this address find the mail server down. */
+    public void downFor(String email, int attempts) {
+        failuresLeft.put(email.toLowerCase(), new AtomicInteger(attempts));
+    }
+
+    /** Every delivery to this address finds the mail server down, until {@link #restore}. */
+    public void down(String email) {
+        downFor(email, FOREVER);
+    }
+
+    public void restore(String email) {
+        failuresLeft.remove(email.toLowerCase());
+        rejected.remove(email.toLowerCase());
+    }
+
+    /** The mail server answers 550 (no such user) for this address. */
+    public void rejectRecipient(String email) {
+        rejected.add(email.toLowerCase());
+    }
+
+    @Override
+    public MimeMessage createMimeMessage() {
+        return greenMail.createMimeMessage();
+    }
+
+    @Override
+    public MimeMessage createMimeMessage(InputStream contentStream) {
+        return greenMail.createMimeMessage(contentStream);
+    }
+
+    @Override
+    public void send(MimeMessage... messages) {
+        for (MimeMessage message : messages) {
+            route(message).send(message);
+        }
+    }
+
+    @Override
+    public void send(MimeMessagePreparator... preparators) {
+        for (MimeMessagePreparator preparator : preparators) {
+            MimeMessage message = createMimeMessage();
+            try {
+                preparator.prepare(message);
+            } catch (Exception e) {
+                throw new MailParseException(e);
+            }
+            send(message);
+        }
+    }
+
+    @Override
+    public void send(SimpleMailMessage... messages) {
+        throw new UnsupportedOperationException("Stageflow sends MIME messages only");
+    }
+
+    private JavaMailSenderImpl route(MimeMessage message) {
+        for (String recipient : recipients(message)) {
+            if (rejected.contains(recipient)) {
+                return rejecting;
+            }
+            AtomicInteger left = failuresLeft.get(recipient);
+            if (left != null && (left.get() == FOREVER || left.getAndDecrement() > 0)) {
+                return down;
+            }
+        }
+        return greenMail;
+    }
+
+    private static String[] recipients(MimeMessage message) {
+        try {
+            Address[] all = message.getAllRecipients();
+            return all == null ? new String[0] : Arrays.stream(all)
+                    .map(a -> ((InternetAddress) a).getAddress().toLowerCase()).toArray(String[]::new);
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JavaMailSenderImpl sender(int port) {
+        JavaMailSenderImpl sender = new JavaMailSenderImpl();
+        sender.setHost("127.0.0.1");
+        sender.setPort(port);
+        sender.setDefaultEncoding("UTF-8");
+        Properties properties = new Properties();
+        properties.put("mail.smtp.connectiontimeout", "5000");
+        properties.put("mail.smtp.timeout", "5000");
+        sender.setJavaMailProperties(properties);
+        return sender;
+    }
+
+    private static int unusedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
