@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import io.stageflow.customers.Customer;
 
@@ -29,17 +30,17 @@ class EmailComposer {
     private final JavaMailSender mailSender;
     private final InternetAddress from;
     private final Clock clock;
-    private final String unsubscribeMailbox;
+    private final Optional<UnsubscribeMailbox> unsubscribeMailbox;
 
-    EmailComposer(JavaMailSender mailSender, MessagingProperties properties, Clock clock) throws AddressException {
+    EmailComposer(JavaMailSender mailSender, MessagingProperties properties, Clock clock,
+            Optional<UnsubscribeMailbox> unsubscribeMailbox) throws AddressException {
         this.mailSender = mailSender;
         if (properties.from() == null || properties.from().isBlank()) {
             throw new IllegalStateException("stageflow.messaging.from must name the sender, e.g. \"Shop <hello@shop.example>\"");
         }
         this.from = new InternetAddress(properties.from(), true);
         this.clock = clock;
-        String mailbox = properties.unsubscribe().mailbox();
-        this.unsubscribeMailbox = mailbox == null || mailbox.isBlank() ? null : mailbox.strip();
+        this.unsubscribeMailbox = unsubscribeMailbox;
     }
 
     /**
@@ -56,7 +57,7 @@ class EmailComposer {
         message.setHeader("Message-ID", messageId(entry));
         if (unsubscribeUrl != null) {
             message.setHeader("List-Unsubscribe", "<" + unsubscribeUrl + ">"
-                    + (unsubscribeMailbox == null ? "" : ", <mailto:" + unsubscribeMailbox + "?subject=unsubscribe>"));
+                    + unsubscribeMailbox.map(mailbox -> ", <" + mailbox.mailtoFor(unsubscribeUrl) + ">").orElse(""));
             message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
 

@@ -23,6 +23,27 @@ class MessagingConfiguration {
         return new QuietHours(properties.pacing().quietHoursStart(), properties.pacing().quietHoursEnd());
     }
 
+    /** The mailto: unsubscribe path, when {@code stageflow.messaging.unsubscribe.mailbox} names a mailbox. */
+    @Bean
+    @ConditionalOnProperty("stageflow.messaging.unsubscribe.mailbox")
+    UnsubscribeMailbox unsubscribeMailbox(MessagingProperties properties, UnsubscribeLinks links,
+            Suppressions suppressions) {
+        MessagingProperties.Unsubscribe settings = properties.unsubscribe();
+        if (settings.inbox().host() == null || settings.inbox().host().isBlank()) {
+            throw new IllegalStateException("stageflow.messaging.unsubscribe.mailbox is set, so recipients will mail"
+                    + " it to unsubscribe; set stageflow.messaging.unsubscribe.inbox.host (and username, password)"
+                    + " so Stageflow can read it, or remove the mailbox");
+        }
+        return new UnsubscribeMailbox(settings, links, suppressions);
+    }
+
+    @Bean
+    @ConditionalOnProperty("stageflow.messaging.unsubscribe.mailbox")
+    PollingWorker unsubscribeMailboxWorker(UnsubscribeMailbox mailbox, MessagingProperties properties) {
+        return new PollingWorker("unsubscribe-mailbox", properties.unsubscribe().inbox().pollInterval(),
+                mailbox::processInbox);
+    }
+
     @Bean
     PollingWorker outboxDispatcherWorker(OutboxDispatcher dispatcher, MessagingProperties properties) {
         return new PollingWorker("outbox-dispatcher", properties.dispatcher().idleWait(), dispatcher::dispatchDue);

@@ -38,6 +38,22 @@ class SegmentApiTest extends IntegrationTest {
     }
 
     @Test
+    void identifyRecordsMarketingConsentAndRefusesAnythingButABoolean() {
+        Response declined = client.postSegment("/v1/identify", writeKey, "{\"userId\":\"" + userId
+                + "\",\"messageId\":\"consent-1-" + userId + "\",\"traits\":{\"marketingConsent\":false}}");
+        Response unclear = client.postSegment("/v1/identify", writeKey, "{\"userId\":\"" + userId
+                + "\",\"messageId\":\"consent-2-" + userId + "\",\"traits\":{\"marketingConsent\":\"yes\"}}");
+
+        declined.expectStatus(200);
+        assertThat(unclear.status()).isEqualTo(400);
+        assertThat(unclear.body()).contains("traits.marketingConsent");
+        JsonNode customer = client.get("/api/v1/customers/" + userId).expectStatus(200).json();
+        assertThat(customer.path("marketingConsent").isBoolean()).isTrue();
+        assertThat(customer.path("marketingConsent").asBoolean()).isFalse();
+        assertThat(customer.path("traits").has("marketingConsent")).as("not also kept as a trait").isFalse();
+    }
+
+    @Test
     void aRecordedBatchCreatesTheCustomerStartsWelcomeAndTheOrderConvertsIt() throws Exception {
         client.postSegment("/v1/batch", writeKey, recordedBatch()).expectStatus(200);
 

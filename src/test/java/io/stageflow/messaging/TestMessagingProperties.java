@@ -15,7 +15,8 @@ final class TestMessagingProperties {
                 Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
                 new MessagingProperties.Dispatcher(50, Duration.ofMillis(500), 8, Duration.ofSeconds(30),
                         Duration.ofHours(1), Duration.ofMinutes(2)),
-                "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null),
+                "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null,
+                        new MessagingProperties.Unsubscribe.Inbox("imaps", null, null, null, null, Duration.ofMinutes(1))),
                 new MessagingProperties.Pacing(1, 3, LocalTime.of(21, 0), LocalTime.of(8, 0),
                         MessagingProperties.Pacing.OnLimit.DEFER),
                 new MessagingProperties.Consent(false));

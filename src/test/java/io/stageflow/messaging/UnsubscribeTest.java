@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.MimeParts;
 import io.stageflow.testing.StageflowClient;
+import io.stageflow.testing.TestMailServer;
 import io.stageflow.testing.StageflowClient.Response;
 
 import jakarta.mail.internet.MimeMessage;
@@ -33,7 +36,10 @@ class UnsubscribeTest extends IntegrationTest {
 
         MimeMessage welcome = awaitMail(id + "@example.com", 1).get(0);
 
-        assertThat(welcome.getHeader("List-Unsubscribe", null)).matches("<https://stageflow\\.test/u/[A-Za-z0-9_.-]+>");
+        String token = unsubscribeUrl(welcome).substring(unsubscribeUrl(welcome).lastIndexOf('/') + 1);
+        assertThat(welcome.getHeader("List-Unsubscribe", null)).matches("<https://stageflow\\.test/u/[A-Za-z0-9_.-]+>, <mailto:.*>")
+                .isEqualTo("<https://stageflow.test/u/" + token + ">, <mailto:" + TestMailServer.UNSUBSCRIBE_MAILBOX
+                        + "?subject=unsubscribe%20" + token + ">");
         assertThat(welcome.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
         assertThat(welcome.getMessageID()).matches("<sf\\.\\d+\\.[0-9a-f]{16}@[a-z0-9.-]+>");
         MimeParts parts = MimeParts.of(welcome);
@@ -134,6 +140,29 @@ class UnsubscribeTest extends IntegrationTest {
     private String suppression(String email) {
         return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(Suppressions.hash(email))
                 .query(String.class).optional().orElse(null);
+    }
+
+    @Test
+    void mailToTheMailtoAddressUnsubscribesOnlyWithAGenuineToken() throws Exception {
+        String id = customerId();
+        String email = id + "@example.com";
+        String other = customerId() + "@example.com";
+        client().signUp(id, email, "Mary");
+        String header = awaitMail(email, 1).get(0).getHeader("List-Unsubscribe", null);
+        String subject = URLDecoder.decode(header.substring(header.indexOf("?subject=") + 9, header.lastIndexOf('>')),
+                StandardCharsets.UTF_8);
+        String forged = subject.substring(0, subject.length() - 4) + "AAAA";
+
+        TestMailServer.send(other, TestMailServer.UNSUBSCRIBE_MAILBOX, forged);
+        TestMailServer.send(email, TestMailServer.UNSUBSCRIBE_MAILBOX, "Re: " + subject);
+
+        await().atMost(PATIENCE).until(() -> "UNSUBSCRIBED".equals(suppression(email)));
+        await().atMost(PATIENCE).until(() -> TestMailServer.unsubscribeMailboxSize() == 0);
+        assertThat(subject).startsWith("unsubscribe ");
+        assertThat(jdbc.sql("select count(*) from sf_suppression").query(Long.class).single())
+                .as("the forged token unsubscribed nobody").isEqualTo(jdbc.sql(
+                        "select count(*) from sf_suppression where email_hash <> ?").param(Suppressions.hash(email))
+                        .query(Long.class).single() + 1);
     }
 
     /** What a mail client sends for RFC 8058 one-click: a form POST, no cookies, no credentials. */

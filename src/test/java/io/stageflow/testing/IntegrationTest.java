@@ -59,6 +59,13 @@ public abstract class IntegrationTest {
         registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
         registry.add("STAGEFLOW_PUBLIC_URL", () -> "https://stageflow.test");
         registry.add("stageflow.messaging.public-url", () -> "https://stageflow.test");
+        registry.add("stageflow.messaging.unsubscribe.mailbox", () -> TestMailServer.UNSUBSCRIBE_MAILBOX);
+        registry.add("stageflow.messaging.unsubscribe.inbox.protocol", () -> "imap");
+        registry.add("stageflow.messaging.unsubscribe.inbox.host", () -> "127.0.0.1");
+        registry.add("stageflow.messaging.unsubscribe.inbox.port", TestMailServer::imapPort);
+        registry.add("stageflow.messaging.unsubscribe.inbox.username", () -> TestMailServer.UNSUBSCRIBE_USER);
+        registry.add("stageflow.messaging.unsubscribe.inbox.password", () -> TestMailServer.UNSUBSCRIBE_PASSWORD);
+        registry.add("stageflow.messaging.unsubscribe.inbox.poll-interval", () -> "PT0.3S");
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));

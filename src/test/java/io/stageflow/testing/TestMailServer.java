@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
 import jakarta.mail.Address;
@@ -12,7 +14,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 /**
- * One real SMTP server (GreenMail) for the whole test run, shared by every Spring context so the context
+ * One real mail server (GreenMail: SMTP, and IMAP for the unsubscribe mailbox) for the whole test run, shared by every Spring context so the context
  * cache keeps working. Tests tell their mail apart by recipient, which is unique per test.
  */
 public final class TestMailServer {
@@ -21,18 +23,44 @@ public final class TestMailServer {
         static final GreenMail SERVER = start();
 
         private static GreenMail start() {
-            GreenMail server = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+            GreenMail server = new GreenMail(new ServerSetup[] {
+                    ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()});
             server.start();
+            server.setUser(UNSUBSCRIBE_MAILBOX, UNSUBSCRIBE_USER, UNSUBSCRIBE_PASSWORD);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
             return server;
         }
     }
+
+    /** The mailbox Stageflow offers as {@code mailto:} unsubscribe, read by the app over IMAP. */
+    public static final String UNSUBSCRIBE_MAILBOX = "unsubscribe@stageflow.test";
+    public static final String UNSUBSCRIBE_USER = "unsubscribe";
+    public static final String UNSUBSCRIBE_PASSWORD = "imap-secret";
 
     private TestMailServer() {
     }
 
     public static int port() {
         return Holder.SERVER.getSmtp().getPort();
+    }
+
+    public static int imapPort() {
+        return Holder.SERVER.getImap().getPort();
+    }
+
+    /** Sends a plain email over SMTP, as a recipient's mail client would. */
+    public static void send(String from, String to, String subject) {
+        GreenMailUtil.sendTextEmail(to, from, subject, "", Holder.SERVER.getSmtp().getServerSetup());
+    }
+
+    /** How many messages wait in the unsubscribe mailbox, unread by Stageflow. */
+    public static int unsubscribeMailboxSize() {
+        try {
+            return Holder.SERVER.getManagers().getImapHostManager().getInbox(
+                    Holder.SERVER.getUserManager().getUser(UNSUBSCRIBE_USER)).getMessageCount();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every message GreenMail accepted for this address so far. */
