@@ -8,6 +8,7 @@ import io.stageflow.messaging.Outbox;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.impl.jobexecutor.JobHandler;
 import org.camunda.bpm.engine.impl.jobexecutor.JobHandlerConfiguration;
@@ -57,6 +58,15 @@ class DeliveryIncidents extends AbstractProcessEnginePlugin {
 
     @EventListener
     void deliveryFailed(DeliveryFailed failed) {
+        try {
+            raise(failed);
+        } catch (RuntimeException e) {
+            log.error("Email {} of step {} failed for good, and raising its incident on journey instance {} failed too;"
+                    + " it stays FAILED in the outbox", failed.outboxId(), failed.stepId(), failed.journeyInstanceId(), e);
+        }
+    }
+
+    private void raise(DeliveryFailed failed) {
         boolean raised = commands.execute(context -> {
             ExecutionEntity instance = context.getExecutionManager().findExecutionById(failed.journeyInstanceId());
             if (instance == null) {
@@ -103,8 +113,7 @@ class DeliveryIncidents extends AbstractProcessEnginePlugin {
         }
 
         @Override
-        public void execute(Email email, ExecutionEntity execution,
-                org.camunda.bpm.engine.impl.interceptor.CommandContext context, String tenantId) {
+        public void execute(Email email, ExecutionEntity execution, CommandContext context, String tenantId) {
             outbox.redeliver(email.outboxId());
         }
 
