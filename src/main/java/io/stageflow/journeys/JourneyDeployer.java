@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * Deploys the journeys folder when the application starts, before any event is routed. Resources are named
  * relative to the folder's parent ({@code bpmn/welcome.bpmn}) so names stay the same on every machine, and
- * only changed files become new versions; running instances stay on the version they started on.
+ * only changed files become new versions; running instances stay on the version they started on. Every send
+ * step of every file is checked against the templates first, and a problem stops the application.
  */
 @Component
 class JourneyDeployer implements InitializingBean {
@@ -29,10 +31,12 @@ class JourneyDeployer implements InitializingBean {
 
     private final RepositoryService repositoryService;
     private final Path directory;
+    private final JourneyFolderCheck check;
 
-    JourneyDeployer(RepositoryService repositoryService, JourneysProperties properties) {
+    JourneyDeployer(RepositoryService repositoryService, JourneysProperties properties, JourneyFolderCheck check) {
         this.repositoryService = repositoryService;
         this.directory = properties.journeys().dir();
+        this.check = check;
     }
 
     @Override
@@ -41,6 +45,12 @@ class JourneyDeployer implements InitializingBean {
         if (files.isEmpty()) {
             log.warn("No journeys to deploy: {} holds no .bpmn or .dmn files", directory.toAbsolutePath());
             return;
+        }
+        List<String> problems = new ArrayList<>();
+        files.forEach(file -> problems.addAll(check.problems(file, resourceName(file))));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Journeys in " + directory.toAbsolutePath() + " cannot run:\n  "
+                    + String.join("\n  ", problems));
         }
         DeploymentBuilder deployment = repositoryService.createDeployment()
                 .name(DEPLOYMENT_NAME)

@@ -2,8 +2,6 @@ package io.stageflow.journeys;
 
 import java.util.ArrayList;
 
-import io.stageflow.messaging.TemplateRenderer;
-
 import org.camunda.bpm.engine.BpmnParseException;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
@@ -16,18 +14,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Refuses a deployment whose send step names a template that does not exist or does not parse, so a journey
- * can never reach production that would stall at its first email. Runs on every deployment: at startup for
- * {@code bpmn/}, and for Camunda Modeler's deployments through {@code /engine-rest}.
+ * can never reach production that would stall at its first email. Runs on every deployment: changed files of
+ * {@code bpmn/} at startup, and Camunda Modeler's deployments through {@code /engine-rest}. Unchanged files are
+ * checked at startup by {@link JourneyDeployer}, since the engine does not parse them again.
  */
 @Component
 class SendStepValidation extends AbstractProcessEnginePlugin {
 
-    private static final String SEND_EMAIL = "${sendEmail}";
+    private final SendStepRules rules;
 
-    private final TemplateRenderer templates;
-
-    SendStepValidation(TemplateRenderer templates) {
-        this.templates = templates;
+    SendStepValidation(SendStepRules rules) {
+        this.rules = rules;
     }
 
     @Override
@@ -44,27 +41,13 @@ class SendStepValidation extends AbstractProcessEnginePlugin {
     }
 
     private void validate(Element serviceTask, ActivityImpl activity) {
-        String delegate = serviceTask.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression");
-        if (!SEND_EMAIL.equals(delegate == null ? null : delegate.strip())) {
+        if (!SendStepRules.isSendStep(serviceTask.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression"))) {
             return;
         }
-        String template = inputParameter(serviceTask, "template");
-        if (template == null || template.isBlank()) {
-            throw new BpmnParseException("Send step '" + activity.getId()
-                    + "' names no template: set its 'template' input parameter (Template key in Modeler)", serviceTask);
-        }
-        if (template.contains("${") || template.contains("#{")) {
-            return; // chosen at run time: checked when the step runs
-        }
-        String quietHours = inputParameter(serviceTask, "quietHours");
-        if (quietHours != null && !quietHours.strip().matches("respect|ignore")) {
-            throw new BpmnParseException("Send step '" + activity.getId() + "' has quietHours '" + quietHours.strip()
-                    + "'; use respect or ignore", serviceTask);
-        }
-        String problem = templates.problemWith(template.strip());
+        String problem = rules.problemWith(activity.getId(), inputParameter(serviceTask, "template"),
+                inputParameter(serviceTask, "quietHours"));
         if (problem != null) {
-            throw new BpmnParseException("Send step '" + activity.getId() + "' uses template '" + template.strip()
-                    + "', which cannot be sent: " + problem, serviceTask);
+            throw new BpmnParseException(problem, serviceTask);
         }
     }
 

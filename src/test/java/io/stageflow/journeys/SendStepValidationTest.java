@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
@@ -13,6 +15,7 @@ import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** A journey whose send step names a template that cannot be sent never gets deployed. */
@@ -22,6 +25,9 @@ class SendStepValidationTest extends IntegrationTest {
 
     @Autowired
     RepositoryService repositoryService;
+
+    @Autowired
+    JourneyFolderCheck folderCheck;
 
     @Test
     void aModelerDeploymentNamingAMissingTemplateIsRejectedWithFileElementAndTemplate() {
@@ -56,6 +62,20 @@ class SendStepValidationTest extends IntegrationTest {
 
         assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("fine-journey").count())
                 .isPositive();
+    }
+
+    @Test
+    void theStartupCheckFindsAnAlreadyDeployedStepWhoseTemplateIsGone(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("winback.bpmn");
+        Files.writeString(file, journeyWithTemplate("winback-gone", "deleted-since"));
+        Path fine = folder.resolve("fine.bpmn");
+        Files.writeString(fine, journeyWithTemplate("fine-again", "welcome"));
+
+        assertThat(folderCheck.problems(file, "bpmn/winback.bpmn")).singleElement().asString()
+                .startsWith("bpmn/winback.bpmn: Send step 'SendOffer' uses template 'deleted-since'")
+                .contains("does not exist");
+        assertThat(folderCheck.problems(fine, "bpmn/fine.bpmn")).isEmpty();
+        assertThat(folderCheck.problems(Path.of("bpmn/welcome.bpmn"), "bpmn/welcome.bpmn")).isEmpty();
     }
 
     private static String journeyWithTemplate(String processId, String template) {
