@@ -14,6 +14,11 @@ import org.springframework.stereotype.Component;
 @Component
 class TemplateModel {
 
+    /** The id of the made-up customer of deploy-time validation. */
+    static final String SAMPLE_ID = "sample";
+    /** The address of that customer. */
+    static final String SAMPLE_EMAIL = "sample@example.com";
+
     private final MessagingProperties.Brand brand;
     private final UnsubscribeLinks links;
 
@@ -24,6 +29,22 @@ class TemplateModel {
 
     /** The context for an email to this customer, sent by {@code journeyKey} (null outside a journey). */
     Map<String, Object> forCustomer(Customer customer, String journeyKey) {
+        return assemble(customer, brand, journeyKey,
+                links.unsubscribeUrlFor(customer.email()), links.preferencesUrlFor(customer.email()));
+    }
+
+    /**
+     * The context deploy-time validation renders every template with: a customer with no first name and no
+     * traits, so that a reference that would fail for a real customer fails there first. Links are placeholders.
+     */
+    static Map<String, Object> validationSample(MessagingProperties properties) {
+        String base = properties.publicUrl().replaceAll("/+$", "") + UnsubscribeController.PATH + SAMPLE_ID;
+        Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null);
+        return assemble(sample, properties.brand(), "sample-journey", base, base + UnsubscribeController.PREFERENCES);
+    }
+
+    private static Map<String, Object> assemble(Customer customer, MessagingProperties.Brand brand, String journeyKey,
+            String unsubscribeUrl, String preferencesUrl) {
         Map<String, Object> profile = new HashMap<>();
         profile.put("id", customer.id());
         profile.put("email", customer.email());
@@ -36,8 +57,6 @@ class TemplateModel {
                 "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
                         "postalAddress", brand.postalAddress()),
                 "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
-                "links", Map.of(
-                        "unsubscribe", links.unsubscribeUrlFor(customer.email()),
-                        "preferences", links.preferencesUrlFor(customer.email())));
+                "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl));
     }
 }

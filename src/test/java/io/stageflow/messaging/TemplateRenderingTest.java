@@ -157,7 +157,8 @@ class TemplateRenderingTest {
                 "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
                         "postalAddress", "1 Example Street, Springfield"),
                 "journey", Map.of("key", "welcome"),
-                "links", Map.of("unsubscribe", "https://stageflow.test/u/token"));
+                "links", Map.of("unsubscribe", "https://stageflow.test/u/token",
+                        "preferences", "https://stageflow.test/u/token/preferences"));
     }
 
     private static MessagingProperties properties(Path templatesDir) {
