@@ -6,12 +6,11 @@ import java.util.Properties;
 import org.apache.velocity.app.VelocityEngine;
 import org.apache.velocity.runtime.RuntimeConstants;
 import org.apache.velocity.runtime.resource.loader.FileResourceLoader;
-import org.apache.velocity.util.introspection.SecureUberspector;
 
 /**
  * The one Velocity configuration Stageflow renders with, kept apart from the rendering so its security choices
  * read in one place: files parsed once and cached (re-checked every {@code checkInterval} seconds, never when
- * 0), strict references, macros local to the file that defines them, and the secure uberspector.
+ * 0), strict references, macros local to the file that defines them, and the sandboxed uberspector.
  */
 final class SandboxedVelocity {
 
@@ -34,7 +33,9 @@ final class SandboxedVelocity {
         // merge as a library: it is a cached template like any other, so an edit is picked up like any other.
         config.setProperty(RuntimeConstants.VM_PERM_INLINE_LOCAL, "true");
         // Templates reach only the documented context: no getClass(), no class loading, no reflection.
-        config.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SecureUberspector.class.getName());
+        config.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SandboxUberspector.class.getName());
+        config.setProperty(RuntimeConstants.INTROSPECTOR_RESTRICT_PACKAGES, SandboxRules.RESTRICTED_PACKAGES);
+        config.setProperty(RuntimeConstants.INTROSPECTOR_RESTRICT_CLASSES, SandboxRules.RESTRICTED_CLASSES);
         VelocityEngine velocity = new VelocityEngine(config);
         velocity.init();
         return velocity;

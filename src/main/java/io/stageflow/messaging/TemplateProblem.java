@@ -79,7 +79,8 @@ record TemplateProblem(String file, int line, int column, String reference, Stri
         }
         if ((m = NO_METHOD.matcher(message)).find()) {
             String method = m.group(1);
-            return new TemplateProblem(file, line, column, method + "()", summary, method + "() does not exist here");
+            return new TemplateProblem(file, line, column, method + "()", summary, SandboxRules.refusesMethod(method)
+                    ? method + "() is refused by the template sandbox" : method + "() does not exist here");
         }
         if ((m = NULL_ACCESS.matcher(message)).find()) {
             return new TemplateProblem(file, line, column, "." + m.group(1), summary,

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
+import org.apache.velocity.app.event.EventCartridge;
 import org.apache.velocity.exception.ParseErrorException;
 import org.apache.velocity.exception.VelocityException;
 import org.springframework.stereotype.Component;
@@ -59,9 +60,9 @@ public class TemplateRenderer {
 
     /**
      * Why this template cannot be sent, or null when it can: the key is not a folder name, a file is missing, a
-     * file (in the folder, any locale folder, the layouts or the macros) does not parse, or rendering it for a
-     * customer with no first name and no traits fails (a misspelt or unguarded reference). Checked when a
-     * journey is deployed, from Modeler or at startup.
+     * file (in the folder, any locale folder, the layouts or the macros) does not parse or uses something the
+     * sandbox refuses, or rendering it for a customer with no first name and no traits fails (a misspelt or
+     * unguarded reference). Checked when a journey is deployed, from Modeler or at startup.
      */
     public String problemWith(String templateKey) {
         TemplateProblem problem = staticProblem(templateKey);
@@ -132,6 +133,9 @@ public class TemplateRenderer {
     private VelocityContext context(Map<String, Object> model) {
         VelocityContext context = new VelocityContext(new HashMap<>(model));
         context.put("raw", raw);
+        EventCartridge cartridge = new EventCartridge();
+        cartridge.addIncludeEventHandler(new SafeIncludes());
+        cartridge.attachToContext(context);
         return context;
     }
 
@@ -165,7 +169,7 @@ public class TemplateRenderer {
         return text.strip().replaceAll("\\s+", " ");
     }
 
-    /** Missing files and parse errors, in the template's files and in the shared ones. */
+    /** Missing files, parse errors and sandbox violations, in the template's files and in the shared ones. */
     private TemplateProblem staticProblem(String templateKey) {
         if (!TEMPLATE_KEY.matcher(templateKey).matches()) {
             return new TemplateProblem("'" + templateKey + "'", 0, 0, null,
@@ -193,7 +197,7 @@ public class TemplateRenderer {
             return new TemplateProblem("templates/" + templateKey, 0, 0, null, "cannot be read", e.getMessage());
         }
         for (Path file : files) {
-            TemplateProblem problem = parseProblem(root.relativize(file).toString().replace('\\', '/'));
+            TemplateProblem problem = parseOrSandboxProblem(root.relativize(file).toString().replace('\\', '/'));
             if (problem != null) {
                 return problem;
             }
@@ -213,9 +217,10 @@ public class TemplateRenderer {
         return files;
     }
 
-    private TemplateProblem parseProblem(String file) {
+    private TemplateProblem parseOrSandboxProblem(String file) {
+        Template template;
         try {
-            velocity.getTemplate(file, "UTF-8");
+            template = velocity.getTemplate(file, "UTF-8");
         } catch (ParseErrorException e) {
             TemplateProblem problem = TemplateProblem.of(e, "does not parse");
             return new TemplateProblem("templates/" + file, problem.line(), problem.column(), null, "does not parse",
@@ -223,7 +228,7 @@ public class TemplateRenderer {
         } catch (VelocityException e) {
             return new TemplateProblem("templates/" + file, 0, 0, null, "cannot be read", e.getMessage());
         }
-        return null;
+        return SandboxCheck.check(template);
     }
 
     /** Renders the template in every locale folder it has for the validation sample customer. */
