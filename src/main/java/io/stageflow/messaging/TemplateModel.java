@@ -1,6 +1,7 @@
 package io.stageflow.messaging;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
@@ -14,9 +15,9 @@ import org.springframework.stereotype.Component;
 @Component
 class TemplateModel {
 
-    /** The id of the made-up customer of deploy-time validation. */
+    /** The id of the made-up customer of a preview with sample traits, and of deploy-time validation. */
     static final String SAMPLE_ID = "sample";
-    /** The address of that customer. */
+    /** The address of a sample customer whose traits name none. */
     static final String SAMPLE_EMAIL = "sample@example.com";
 
     private final MessagingProperties.Brand brand;
@@ -31,6 +32,31 @@ class TemplateModel {
     Map<String, Object> forCustomer(Customer customer, String journeyKey) {
         return assemble(customer, brand, journeyKey,
                 links.unsubscribeUrlFor(customer.email()), links.preferencesUrlFor(customer.email()));
+    }
+
+    /**
+     * The context of a test send: the customer's content, but with unsubscribe and preference links for the
+     * address the test goes to, so that whoever clicks them in the test email acts for themselves, never for
+     * the customer.
+     */
+    Map<String, Object> forTestSend(Customer customer, String journeyKey, String testAddress) {
+        return assemble(customer, brand, journeyKey,
+                links.unsubscribeUrlFor(testAddress), links.preferencesUrlFor(testAddress));
+    }
+
+    /**
+     * A made-up customer from sample traits, for previews: {@code email}, {@code firstName}, {@code locale} and
+     * {@code timeZone} become the profile's fields (each may be missing, as in real profiles), everything else
+     * its traits. Render it with {@link #forCustomer}, as delivery would.
+     */
+    static Customer sampleCustomer(Map<String, Object> sampleTraits) {
+        Map<String, Object> traits = new LinkedHashMap<>(sampleTraits);
+        String email = text(traits.remove("email"));
+        String firstName = text(traits.remove("firstName"));
+        String locale = text(traits.remove("locale"));
+        String timeZone = text(traits.remove("timeZone"));
+        return new Customer(SAMPLE_ID, email == null ? SAMPLE_EMAIL : email, firstName,
+                locale == null ? "en" : locale, timeZone == null ? "UTC" : timeZone, traits, null, null);
     }
 
     /**
@@ -58,5 +84,9 @@ class TemplateModel {
                         "postalAddress", brand.postalAddress()),
                 "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
                 "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 }

@@ -58,6 +58,31 @@ public class TemplateRenderer {
         return rendering(templateKey, locale, model).email();
     }
 
+    /** Whether {@code templateKey} names a template folder (it may still be incomplete). */
+    boolean exists(String templateKey) {
+        return TEMPLATE_KEY.matcher(templateKey).matches() && Files.isDirectory(root.resolve(templateKey));
+    }
+
+    /**
+     * Renders like {@link #render} for a preview or a test send, after the checks deploy-time validation makes:
+     * a template validation would refuse, or one that fails for this model, throws
+     * {@link InvalidTemplateException} naming the file, line and reference.
+     */
+    Rendering renderChecked(String templateKey, Locale locale, Map<String, Object> model) {
+        TemplateProblem problem = staticProblem(templateKey);
+        if (problem != null) {
+            throw new InvalidTemplateException(problem);
+        }
+        try {
+            return rendering(templateKey, locale, model);
+        } catch (VelocityException e) {
+            throw new InvalidTemplateException(TemplateProblem.of(e, "cannot be rendered"));
+        } catch (TemplateNotFoundException e) {
+            throw new InvalidTemplateException(
+                    new TemplateProblem("templates/" + templateKey, 0, 0, null, "cannot be rendered", e.getMessage()));
+        }
+    }
+
     /**
      * Why this template cannot be sent, or null when it can: the key is not a folder name, a file is missing, a
      * file (in the folder, any locale folder, the layouts or the macros) does not parse or uses something the
