@@ -46,6 +46,22 @@ class UnsubscribeController {
                 .formatted(brand));
     }
 
+    /**
+     * The footer's "Email preferences" link. Marketing email on or off is the one preference there is so far, so
+     * the page offers that, through the same confirmed POST as the unsubscribe link.
+     */
+    @GetMapping("{token}" + PREFERENCES)
+    ResponseEntity<String> preferences(@PathVariable String token) {
+        if (links.addressHashOf(token).isEmpty()) {
+            return invalidLink();
+        }
+        return page(HttpStatus.OK, "Email preferences", """
+                <p>You receive marketing email from %s: news, offers and reminders.</p>
+                <form method="post" action="%s"><button type="submit">Unsubscribe from marketing email</button></form>
+                <p class="small">Messages about your orders and your account always reach you.</p>"""
+                .formatted(brand, HtmlUtils.htmlEscape(PATH + token)));
+    }
+
     @PostMapping("{token}")
     ResponseEntity<String> unsubscribe(@PathVariable String token) {
         Optional<String> address = links.addressHashOf(token);
