@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.UUID;
 
 import io.stageflow.customers.Customer;
 
@@ -49,12 +50,27 @@ class EmailComposer {
      */
     MimeMessage compose(OutboxEntry entry, Customer recipient, RenderedEmail email, String unsubscribeUrl)
             throws MessagingException {
+        return compose(new InternetAddress(recipient.email(), true), email, messageId(entry), unsubscribeUrl);
+    }
+
+    /**
+     * The same message for a one-off test send to {@code to}, which is no outbox row: its Message-ID is random
+     * ({@code <sf.test.…@…>}), so it can never be mistaken for a journey's email.
+     */
+    MimeMessage composeTest(String to, RenderedEmail email, String unsubscribeUrl) throws MessagingException {
+        String random = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return compose(new InternetAddress(to, true), email, "<sf.test." + random + "@" + domain() + ">",
+                unsubscribeUrl);
+    }
+
+    private MimeMessage compose(InternetAddress to, RenderedEmail email, String messageId, String unsubscribeUrl)
+            throws MessagingException {
         MimeMessage message = mailSender.createMimeMessage();
         message.setFrom(from);
-        message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(recipient.email(), true));
+        message.setRecipient(MimeMessage.RecipientType.TO, to);
         message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(clock.instant()));
-        message.setHeader("Message-ID", messageId(entry));
+        message.setHeader("Message-ID", messageId);
         if (unsubscribeUrl != null) {
             message.setHeader("List-Unsubscribe", "<" + unsubscribeUrl + ">"
                     + unsubscribeMailbox.map(mailbox -> ", <" + mailbox.mailtoFor(unsubscribeUrl) + ">").orElse(""));
@@ -75,8 +91,11 @@ class EmailComposer {
     private String messageId(OutboxEntry entry) {
         String digest = HexFormat.of().formatHex(
                 DigestUtils.md5Digest(entry.idempotencyKey().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        return "<sf." + entry.id() + "." + digest + "@" + domain() + ">";
+    }
+
+    private String domain() {
         String address = from.getAddress();
-        String domain = address.substring(address.indexOf('@') + 1);
-        return "<sf." + entry.id() + "." + digest + "@" + domain + ">";
+        return address.substring(address.indexOf('@') + 1);
     }
 }

@@ -1,6 +1,7 @@
 package io.stageflow.messaging;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
@@ -14,6 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 class TemplateModel {
 
+    /** The id of the made-up customer of a preview with sample traits, and of deploy-time validation. */
+    static final String SAMPLE_ID = "sample";
+    /** The address of a sample customer whose traits name none. */
+    static final String SAMPLE_EMAIL = "sample@example.com";
+
     private final MessagingProperties.Brand brand;
     private final UnsubscribeLinks links;
 
@@ -24,6 +30,47 @@ class TemplateModel {
 
     /** The context for an email to this customer, sent by {@code journeyKey} (null outside a journey). */
     Map<String, Object> forCustomer(Customer customer, String journeyKey) {
+        return assemble(customer, brand, journeyKey,
+                links.unsubscribeUrlFor(customer.email()), links.preferencesUrlFor(customer.email()));
+    }
+
+    /**
+     * The context of a test send: the customer's content, but with unsubscribe and preference links for the
+     * address the test goes to, so that whoever clicks them in the test email acts for themselves, never for
+     * the customer.
+     */
+    Map<String, Object> forTestSend(Customer customer, String journeyKey, String testAddress) {
+        return assemble(customer, brand, journeyKey,
+                links.unsubscribeUrlFor(testAddress), links.preferencesUrlFor(testAddress));
+    }
+
+    /**
+     * A made-up customer from sample traits, for previews: {@code email}, {@code firstName}, {@code locale} and
+     * {@code timeZone} become the profile's fields (each may be missing, as in real profiles), everything else
+     * its traits. Render it with {@link #forCustomer}, as delivery would.
+     */
+    static Customer sampleCustomer(Map<String, Object> sampleTraits) {
+        Map<String, Object> traits = new LinkedHashMap<>(sampleTraits);
+        String email = text(traits.remove("email"));
+        String firstName = text(traits.remove("firstName"));
+        String locale = text(traits.remove("locale"));
+        String timeZone = text(traits.remove("timeZone"));
+        return new Customer(SAMPLE_ID, email == null ? SAMPLE_EMAIL : email, firstName,
+                locale == null ? "en" : locale, timeZone == null ? "UTC" : timeZone, traits, null, null, null);
+    }
+
+    /**
+     * The context deploy-time validation renders every template with: a customer with no first name and no
+     * traits, so that a reference that would fail for a real customer fails there first. Links are placeholders.
+     */
+    static Map<String, Object> validationSample(MessagingProperties properties) {
+        String base = properties.publicUrl().replaceAll("/+$", "") + UnsubscribeController.PATH + SAMPLE_ID;
+        Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null, null);
+        return assemble(sample, properties.brand(), "sample-journey", base, base + UnsubscribeController.PREFERENCES);
+    }
+
+    private static Map<String, Object> assemble(Customer customer, MessagingProperties.Brand brand, String journeyKey,
+            String unsubscribeUrl, String preferencesUrl) {
         Map<String, Object> profile = new HashMap<>();
         profile.put("id", customer.id());
         profile.put("email", customer.email());
@@ -36,8 +83,10 @@ class TemplateModel {
                 "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
                         "postalAddress", brand.postalAddress()),
                 "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
-                "links", Map.of(
-                        "unsubscribe", links.unsubscribeUrlFor(customer.email()),
-                        "preferences", links.preferencesUrlFor(customer.email())));
+                "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 }

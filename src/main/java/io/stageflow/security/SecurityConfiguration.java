@@ -60,6 +60,8 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
                         .anyRequest().hasRole(ADMIN))
                 .build();
     }

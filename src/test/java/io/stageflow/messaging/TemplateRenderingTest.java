@@ -94,6 +94,23 @@ class TemplateRenderingTest {
     }
 
     @Test
+    void theStartupCheckCoversTemplatesNoJourneyUsesYet(@TempDir Path templates) throws IOException {
+        for (String key : List.of("fine", "unused-and-broken")) {
+            Path folder = Files.createDirectories(templates.resolve(key));
+            Files.writeString(folder.resolve("subject.vm"), "Hi");
+            Files.writeString(folder.resolve("text.vm"), "Hi");
+            Files.writeString(folder.resolve("html.vm"), key.equals("fine") ? "<p>Hi</p>" : "<p>$customer.getClass()</p>");
+        }
+        Files.createDirectories(templates.resolve("_layouts"));
+
+        List<String> problems = new TemplateRenderer(properties(templates)).problemsInAllTemplates();
+
+        assertThat(problems).singleElement().asString().startsWith("unused-and-broken: templates/unused-and-broken/html.vm");
+        assertThat(new TemplateRenderer(properties(Path.of("templates"))).problemsInAllTemplates())
+                .as("the shipped templates").isEmpty();
+    }
+
+    @Test
     void picksTheMostSpecificLocaleFolder() {
         String english = renderer.render("welcome", Locale.ENGLISH, model("Ada")).subject();
         String german = renderer.render("welcome", Locale.GERMAN, model("Ada")).subject();
@@ -157,7 +174,8 @@ class TemplateRenderingTest {
                 "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
                         "postalAddress", "1 Example Street, Springfield"),
                 "journey", Map.of("key", "welcome"),
-                "links", Map.of("unsubscribe", "https://stageflow.test/u/token"));
+                "links", Map.of("unsubscribe", "https://stageflow.test/u/token",
+                        "preferences", "https://stageflow.test/u/token/preferences"));
     }
 
     private static MessagingProperties properties(Path templatesDir) {

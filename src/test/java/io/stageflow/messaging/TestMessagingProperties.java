@@ -11,7 +11,12 @@ final class TestMessagingProperties {
     }
 
     static MessagingProperties withTemplatesIn(Path templatesDir) {
-        return new MessagingProperties(templatesDir, 0, "Shop <hello@example.com>", MessagingProperties.Transport.FILE,
+        return withTemplatesIn(templatesDir, 0);
+    }
+
+    /** Templates re-checked for changes every {@code checkInterval} seconds, as in the default profile. */
+    static MessagingProperties withTemplatesIn(Path templatesDir, int checkInterval) {
+        return new MessagingProperties(templatesDir, checkInterval, "Shop <hello@example.com>", MessagingProperties.Transport.FILE,
                 Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
                 new MessagingProperties.Dispatcher(50, Duration.ofMillis(500), 8, Duration.ofSeconds(30),
                         Duration.ofHours(1), Duration.ofMinutes(2)),

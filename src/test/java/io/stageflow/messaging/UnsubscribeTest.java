@@ -165,6 +165,23 @@ class UnsubscribeTest extends IntegrationTest {
                         .query(Long.class).single() + 1);
     }
 
+    @Test
+    void theFootersPreferencesLinkOpensThePreferencePage() throws Exception {
+        String id = customerId();
+        client().signUp(id, id + "@example.com", "Ada");
+        MimeMessage welcome = awaitMail(id + "@example.com", 1).get(0);
+        String text = MimeParts.of(welcome).text();
+        String preferences = text.substring(text.indexOf("Email preferences: ") + "Email preferences: ".length())
+                .lines().findFirst().orElseThrow().strip();
+
+        Response page = client(null, null).get(URI.create(preferences).getPath());
+
+        assertThat(preferences).isEqualTo(unsubscribeUrl(welcome) + "/preferences");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("name=\"marketing\" value=\"yes\" checked");
+        assertThat(client(null, null).get("/u/forged.token.x/preferences").status()).isEqualTo(404);
+    }
+
     /** What a mail client sends for RFC 8058 one-click: a form POST, no cookies, no credentials. */
     private Response oneClick(String url) {
         return client(null, null).send(HttpRequest.newBuilder(client().uri(URI.create(url).getPath()))

@@ -118,6 +118,28 @@ class AccessControlTest extends IntegrationTest {
         assertThat(client(operator, "Marketer-pass-42").send(deploy("operator-deploy"), true).status()).isEqualTo(403);
     }
 
+    @Test
+    void onlyMarketersAndAdminsPreviewAndTestSendTemplates() {
+        String preview = "/api/v1/templates/welcome/preview";
+        String sample = "{\"sampleTraits\":{\"firstName\":\"Ada\"}}";
+        StageflowClient marketer = client(user(Roles.MARKETER), "Marketer-pass-42");
+        StageflowClient operator = client(user(Roles.OPERATOR), "Marketer-pass-42");
+        StageflowClient integration = client(client().newWriteKey("template-access-test"), "");
+
+        assertThat(postJson(client(), preview, sample).status()).isEqualTo(200);
+        assertThat(postJson(marketer, preview, sample).status()).isEqualTo(200);
+        assertThat(postJson(operator, preview, sample).status()).isEqualTo(403);
+        assertThat(postJson(integration, preview, sample).status()).isEqualTo(403);
+        assertThat(postJson(client(null, null), preview, sample).status()).isEqualTo(401);
+        assertThat(postJson(operator, "/api/v1/templates/welcome/test-send",
+                "{\"to\":\"someone@example.com\",\"sampleTraits\":{}}").status()).isEqualTo(403);
+    }
+
+    private static Response postJson(StageflowClient client, String path, String json) {
+        return client.send(HttpRequest.newBuilder(client.uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), true);
+    }
+
     private String user(String group) {
         String id = group + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         User user = identityService.newUser(id);

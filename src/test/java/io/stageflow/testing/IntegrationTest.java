@@ -59,6 +59,7 @@ public abstract class IntegrationTest {
         registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
         registry.add("STAGEFLOW_PUBLIC_URL", () -> "https://stageflow.test");
         registry.add("stageflow.messaging.public-url", () -> "https://stageflow.test");
+        registry.add("stageflow.messaging.templates-dir", () -> TestTemplates.dir().toString());
         registry.add("stageflow.messaging.unsubscribe.mailbox", () -> TestMailServer.UNSUBSCRIBE_MAILBOX);
         registry.add("stageflow.messaging.unsubscribe.inbox.protocol", () -> "imap");
         registry.add("stageflow.messaging.unsubscribe.inbox.host", () -> "127.0.0.1");
