@@ -28,10 +28,12 @@ class CustomerController {
 
     private final CustomerService customers;
     private final CustomerPrivacy privacy;
+    private final LifecycleStages stages;
 
-    CustomerController(CustomerService customers, CustomerPrivacy privacy) {
+    CustomerController(CustomerService customers, CustomerPrivacy privacy, LifecycleStages stages) {
         this.customers = customers;
         this.privacy = privacy;
+        this.stages = stages;
     }
 
     @PutMapping("/{id}")
@@ -42,8 +44,11 @@ class CustomerController {
     }
 
     @GetMapping("/{id}")
-    Customer get(@PathVariable String id) {
-        return customers.find(id)
+    CustomerView get(@PathVariable String id) {
+        Customer customer = customers.find(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id));
+        return stages.lifecycleOf(id)
+                .map(lifecycle -> new CustomerView(customer, lifecycle.stage(), lifecycle.since(), lifecycle.orders()))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id));
     }
 

@@ -19,10 +19,12 @@ class CustomerRepository {
 
     private final JdbcClient jdbc;
     private final JsonText json;
+    private final String initialStage;
 
-    CustomerRepository(JdbcClient jdbc, JsonText json) {
+    CustomerRepository(JdbcClient jdbc, JsonText json, LifecycleProperties lifecycle) {
         this.jdbc = jdbc;
         this.json = json;
+        this.initialStage = lifecycle.initialStage();
     }
 
     Optional<Customer> find(String id) {
@@ -44,10 +46,11 @@ class CustomerRepository {
     void insert(Customer c) {
         jdbc.sql("""
                 insert into sf_customer (id, email, first_name, locale, time_zone, traits, marketing_consent,
-                                         created_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                         created_at, updated_at, stage, stage_since)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
-                        c.marketingConsent(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
+                        c.marketingConsent(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()),
+                        initialStage, Timestamp.from(c.createdAt()))
                 .update();
     }
 

@@ -23,8 +23,10 @@ public class CustomerService {
 
     private final CustomerRepository customers;
     private final Clock clock;
+    private final StageStore stages;
 
-    CustomerService(CustomerRepository customers, Clock clock) {
+    CustomerService(CustomerRepository customers, Clock clock, StageStore stages) {
+        this.stages = stages;
         this.customers = customers;
         this.clock = clock;
     }
@@ -100,6 +102,7 @@ public class CustomerService {
         if (into.isEmpty()) {
             customers.insert(new Customer(intoId, f.email(), f.firstName(), f.locale(), f.timeZone(), f.traits(),
                     f.marketingConsent(), f.createdAt(), now));
+            stages.moveLifecycle(fromId, intoId);
         } else {
             Customer i = into.get();
             Map<String, Object> traits = new LinkedHashMap<>(f.traits());
@@ -107,6 +110,7 @@ public class CustomerService {
             customers.update(new Customer(intoId, i.email() != null ? i.email() : f.email(),
                     i.firstName() != null ? i.firstName() : f.firstName(), i.locale(), i.timeZone(), traits,
                     i.marketingConsent() != null ? i.marketingConsent() : f.marketingConsent(), i.createdAt(), now));
+            stages.deleteHistory(fromId); // the known profile's own stage and history stand
         }
         customers.delete(fromId);
         return true;

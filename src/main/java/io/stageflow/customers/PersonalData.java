@@ -1,5 +1,7 @@
 package io.stageflow.customers;
 
+import io.stageflow.support.Sha256;
+
 /**
  * Implemented by each feature that keeps data about a customer (events, messages, journeys), so that an export
  * collects all of it and an erasure removes all of it, without this package knowing the others.
@@ -14,4 +16,12 @@ public interface PersonalData {
 
     /** Removes or anonymises what this feature holds about the customer, in the caller's transaction. */
     void erase(Customer customer);
+
+    /**
+     * The id that rows kept for statistics carry after an erasure: the same for every feature, so an erased
+     * customer's rows still belong together in reports, and no way back to the person.
+     */
+    static String anonymousId(Customer customer) {
+        return "erased:" + Sha256.hex(customer.id()).substring(0, 32);
+    }
 }

@@ -1,11 +1,13 @@
 package io.stageflow.journeys;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.stageflow.customers.LifecycleStages;
 import io.stageflow.events.StoredEvent;
 
 import org.camunda.bpm.engine.RuntimeService;
@@ -16,6 +18,7 @@ import org.springframework.stereotype.Component;
 /**
  * Hands one event to the engine, inside the caller's transaction: starts every journey whose start event
  * listens for the event type, and delivers it to every step of this customer's journeys that waits for it.
+ * An order first updates the customer's order counts and lifecycle stage (the built-in rules).
  * <p>
  * "Not waiting yet": when no step waits for the event now, but a running journey of the same customer is at a
  * step from which it can still reach one (typically its asynchronous send step just before the wait), the
@@ -28,12 +31,16 @@ class EventRouting {
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_STRING_VARIABLE = 4000;
 
+    private static final String ORDER_COMPLETED = "order_completed";
+
     private final RuntimeService runtimeService;
     private final JourneyModels models;
+    private final LifecycleStages stages;
 
-    EventRouting(RuntimeService runtimeService, JourneyModels models) {
+    EventRouting(RuntimeService runtimeService, JourneyModels models, LifecycleStages stages) {
         this.runtimeService = runtimeService;
         this.models = models;
+        this.stages = stages;
     }
 
     Result route(StoredEvent event) {
@@ -44,6 +51,10 @@ class EventRouting {
                 .list();
         if (waiting.isEmpty() && aJourneyMayStillWaitFor(event)) {
             return Result.notWaitingYet();
+        }
+        if (ORDER_COMPLETED.equals(event.type())) {
+            // Before journeys start or continue, so that they see the stage this order leads to.
+            stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(), event.messageId());
         }
         Map<String, Object> variables = variables(event);
         List<String> started = new ArrayList<>();
@@ -87,6 +98,20 @@ class EventRouting {
         variables.put("lastEventType", event.type());
         variables.put("lastEventMessageId", event.messageId());
         return variables;
+    }
+
+    /** An order's value: {@code total}, or Segment's {@code revenue}; none counts as zero. */
+    private static BigDecimal orderAmount(StoredEvent event) {
+        for (String property : List.of("total", "revenue")) {
+            Object value = event.properties().get(property);
+            if (value instanceof Number number) {
+                return new BigDecimal(number.toString());
+            }
+            if (value instanceof String text && text.matches("-?\\d{1,15}(\\.\\d{1,4})?")) {
+                return new BigDecimal(text);
+            }
+        }
+        return BigDecimal.ZERO;
     }
 
     private static boolean isSimple(Object value) {

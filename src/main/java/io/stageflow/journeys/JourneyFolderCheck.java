@@ -16,16 +16,16 @@ import org.camunda.bpm.model.xml.ModelException;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks every send step of the journey files against the templates as they are now. The engine only parses a
+ * Checks every Stageflow step of the journey files against the templates and stages as they are now. The engine only parses a
  * file when it changed, so without this an already deployed journey whose template was since deleted or broken
  * would start, and fail at its first email instead of at startup.
  */
 @Component
 class JourneyFolderCheck {
 
-    private final SendStepRules rules;
+    private final StepRules rules;
 
-    JourneyFolderCheck(SendStepRules rules) {
+    JourneyFolderCheck(StepRules rules) {
         this.rules = rules;
     }
 
@@ -42,10 +42,7 @@ class JourneyFolderCheck {
         }
         List<String> problems = new ArrayList<>();
         for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
-            if (!SendStepRules.isSendStep(task.getCamundaDelegateExpression())) {
-                continue;
-            }
-            String problem = rules.problemWith(task.getId(), input(task, "template"), input(task, "quietHours"));
+            String problem = rules.problemWith(task.getId(), task.getCamundaDelegateExpression(), name -> input(task, name));
             if (problem != null) {
                 problems.add(resourceName + ": " + problem);
             }

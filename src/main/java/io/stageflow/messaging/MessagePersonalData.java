@@ -35,6 +35,6 @@ class MessagePersonalData implements PersonalData {
         if (customer.email() != null) {
             suppressions.suppress(customer.email(), Suppressions.Reason.ERASED);
         }
-        outbox.cancelAndAnonymise(customer.id(), "erased:" + Suppressions.hash(customer.id()).substring(0, 32));
+        outbox.cancelAndAnonymise(customer.id(), PersonalData.anonymousId(customer));
     }
 }

@@ -58,7 +58,9 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
-                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"))
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/stages"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/stages"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)

@@ -13,17 +13,17 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses a deployment whose send step names a template that does not exist or does not parse, so a journey
- * can never reach production that would stall at its first email. Runs on every deployment: changed files of
+ * Refuses a deployment with a Stageflow step that cannot run (a send step whose template does not exist or does
+ * not parse, a set-stage step naming no stage), so a journey can never reach production that would stall there. Runs on every deployment: changed files of
  * {@code bpmn/} at startup, and Camunda Modeler's deployments through {@code /engine-rest}. Unchanged files are
  * checked at startup by {@link JourneyDeployer}, since the engine does not parse them again.
  */
 @Component
-class SendStepValidation extends AbstractProcessEnginePlugin {
+class StepValidation extends AbstractProcessEnginePlugin {
 
-    private final SendStepRules rules;
+    private final StepRules rules;
 
-    SendStepValidation(SendStepRules rules) {
+    StepValidation(StepRules rules) {
         this.rules = rules;
     }
 
@@ -41,11 +41,9 @@ class SendStepValidation extends AbstractProcessEnginePlugin {
     }
 
     private void validate(Element serviceTask, ActivityImpl activity) {
-        if (!SendStepRules.isSendStep(serviceTask.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression"))) {
-            return;
-        }
-        String problem = rules.problemWith(activity.getId(), inputParameter(serviceTask, "template"),
-                inputParameter(serviceTask, "quietHours"));
+        String problem = rules.problemWith(activity.getId(),
+                serviceTask.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression"),
+                name -> inputParameter(serviceTask, name));
         if (problem != null) {
             throw new BpmnParseException(problem, serviceTask);
         }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** A journey whose send step names a template that cannot be sent never gets deployed. */
-class SendStepValidationTest extends IntegrationTest {
+/** A journey with a step that cannot run (a template that cannot be sent, an unknown stage) never gets deployed. */
+class StepValidationTest extends IntegrationTest {
 
     private static final String BOUNDARY = "----StageflowValidationBoundary";
 
@@ -62,6 +62,19 @@ class SendStepValidationTest extends IntegrationTest {
 
         assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("fine-journey").count())
                 .isPositive();
+    }
+
+    @Test
+    void aSetStageStepMustNameAConfiguredStage() {
+        assertThatThrownBy(() -> repositoryService.createDeployment()
+                .addModelInstance("bad-stage.bpmn", Bpmn.createExecutableProcess("bad-stage")
+                        .camundaHistoryTimeToLive(1).startEvent()
+                        .serviceTask("MarkLoyal").camundaDelegateExpression("${setLifecycleStage}")
+                            .camundaInputParameter("stage", "LOYAL")
+                        .endEvent().done())
+                .deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("MarkLoyal").hasMessageContaining("'LOYAL'").hasMessageContaining("ADVOCACY");
     }
 
     @Test
