@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import io.stageflow.customers.LifecycleStages;
 import io.stageflow.events.StoredEvent;
 
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -34,11 +35,14 @@ class EventRouting {
     private static final String ORDER_COMPLETED = "order_completed";
 
     private final RuntimeService runtimeService;
+    private final HistoryService historyService;
     private final JourneyModels models;
     private final LifecycleStages stages;
 
-    EventRouting(RuntimeService runtimeService, JourneyModels models, LifecycleStages stages) {
+    EventRouting(RuntimeService runtimeService, HistoryService historyService, JourneyModels models,
+            LifecycleStages stages) {
         this.runtimeService = runtimeService;
+        this.historyService = historyService;
         this.models = models;
         this.stages = stages;
     }
@@ -58,7 +62,12 @@ class EventRouting {
         }
         Map<String, Object> variables = variables(event);
         List<String> started = new ArrayList<>();
+        List<String> declined = new ArrayList<>();
         for (JourneyModels.StartTrigger trigger : models.startsFor(event.type())) {
+            if (!mayEnter(trigger, event.customerId())) {
+                declined.add(trigger.journeyKey());
+                continue;
+            }
             runtimeService.startProcessInstanceByMessageAndProcessDefinitionId(trigger.messageName(),
                     trigger.processDefinitionId(), event.customerId(), variables);
             started.add(trigger.journeyKey());
@@ -73,7 +82,18 @@ class EventRouting {
                 delivered++;
             }
         }
-        return Result.routed(started, delivered);
+        return Result.routed(started, declined, delivered);
+    }
+
+    /** The journey's re-entry policy, over every version of it (a new version is the same journey). */
+    private boolean mayEnter(JourneyModels.StartTrigger trigger, String customerId) {
+        return switch (trigger.reentry()) {
+            case ALWAYS -> true;
+            case ONCE_ACTIVE -> runtimeService.createProcessInstanceQuery().processDefinitionKey(trigger.journeyKey())
+                    .processInstanceBusinessKey(customerId).count() == 0;
+            case ONCE -> historyService.createHistoricProcessInstanceQuery().processDefinitionKey(trigger.journeyKey())
+                    .processInstanceBusinessKey(customerId).count() == 0;
+        };
     }
 
     private boolean aJourneyMayStillWaitFor(StoredEvent event) {
@@ -120,24 +140,27 @@ class EventRouting {
     }
 
     /** What routing did, or that the event must wait for a journey to reach its catch. */
-    record Result(boolean waitForCatch, List<String> startedJourneys, int deliveredToWaitingSteps) {
+    record Result(boolean waitForCatch, List<String> startedJourneys, List<String> reentryDeclined,
+            int deliveredToWaitingSteps) {
 
         static Result notWaitingYet() {
-            return new Result(true, List.of(), 0);
+            return new Result(true, List.of(), List.of(), 0);
         }
 
-        static Result routed(List<String> started, int delivered) {
-            return new Result(false, List.copyOf(started), delivered);
+        static Result routed(List<String> started, List<String> declined, int delivered) {
+            return new Result(false, List.copyOf(started), List.copyOf(declined), delivered);
         }
 
         String describe() {
             if (waitForCatch) {
                 return "A running journey of this customer has not reached the step that waits for this event yet";
             }
-            if (startedJourneys.isEmpty() && deliveredToWaitingSteps == 0) {
+            if (startedJourneys.isEmpty() && reentryDeclined.isEmpty() && deliveredToWaitingSteps == 0) {
                 return "No journey starts on or waits for this event";
             }
             return "Started " + (startedJourneys.isEmpty() ? "no journey" : String.join(", ", startedJourneys))
+                    + (reentryDeclined.isEmpty() ? "" : "; not re-entered (re-entry policy): "
+                            + String.join(", ", reentryDeclined))
                     + "; delivered to " + deliveredToWaitingSteps + " waiting step(s)";
         }
     }

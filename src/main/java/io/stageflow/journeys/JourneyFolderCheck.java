@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
@@ -41,6 +42,12 @@ class JourneyFolderCheck {
             return List.of(resourceName + ": not a readable BPMN file: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();
+        for (Process process : model.getModelElementsByType(Process.class)) {
+            String problem = StepRules.reentryProblem(process.getId(), JourneyModels.reentryValue(process));
+            if (problem != null) {
+                problems.add(resourceName + ": " + problem);
+            }
+        }
         for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
             String problem = rules.problemWith(task.getId(), task.getCamundaDelegateExpression(), name -> input(task, name));
             if (problem != null) {

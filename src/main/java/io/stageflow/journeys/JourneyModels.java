@@ -25,6 +25,8 @@ import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 import org.springframework.stereotype.Component;
 
@@ -52,7 +54,8 @@ class JourneyModels {
         for (ProcessDefinition definition : repositoryService.createProcessDefinitionQuery().latestVersion().active().list()) {
             for (String message : analysis(definition.getId()).startMessages()) {
                 if (message.equals(eventType) || message.startsWith(eventType + ":")) {
-                    triggers.add(new StartTrigger(definition.getId(), definition.getKey(), message));
+                    triggers.add(new StartTrigger(definition.getId(), definition.getKey(), message,
+                            analysis(definition.getId()).reentry()));
                 }
             }
         }
@@ -71,8 +74,25 @@ class JourneyModels {
                 id -> new Analysis(repositoryService.getBpmnModelInstance(id)));
     }
 
-    /** A journey version that starts on an event, and the message name its start event declares. */
-    record StartTrigger(String processDefinitionId, String journeyKey, String messageName) {
+    /** A journey version that starts on an event, the message name its start event declares, and who may re-enter. */
+    record StartTrigger(String processDefinitionId, String journeyKey, String messageName, ReentryPolicy reentry) {
+    }
+
+    /** The journey's re-entry policy; a bad value is refused at deployment by {@link StepValidation}. */
+    static ReentryPolicy reentryOf(Process process) {
+        return ReentryPolicy.parse(reentryValue(process));
+    }
+
+    /** The process's {@code reentry} extension property as written, or null. */
+    static String reentryValue(Process process) {
+        if (process.getExtensionElements() == null) {
+            return null;
+        }
+        return process.getExtensionElements().getElementsQuery()
+                .filterByType(CamundaProperties.class).list().stream()
+                .flatMap(properties -> properties.getCamundaProperties().stream())
+                .filter(property -> ReentryPolicy.PROPERTY.equals(property.getCamundaName()))
+                .map(CamundaProperty::getCamundaValue).findFirst().orElse(null);
     }
 
     /** Reachability over one process model, computed per step on first use. */
@@ -82,9 +102,12 @@ class JourneyModels {
         private final List<String> startMessages = new ArrayList<>();
         private final Map<String, List<BoundaryEvent>> boundaryEvents = new HashMap<>();
         private final Map<String, Set<String>> reachable = new ConcurrentHashMap<>();
+        private final ReentryPolicy reentry;
 
         Analysis(BpmnModelInstance model) {
             this.model = model;
+            this.reentry = model.getModelElementsByType(Process.class).stream().filter(Process::isExecutable)
+                    .findFirst().map(JourneyModels::reentryOf).orElse(ReentryPolicy.ONCE_ACTIVE);
             for (StartEvent start : model.getModelElementsByType(StartEvent.class)) {
                 if (start.getParentElement() instanceof Process) {
                     startMessages.addAll(messageNames(start));
@@ -97,6 +120,10 @@ class JourneyModels {
 
         List<String> startMessages() {
             return startMessages;
+        }
+
+        ReentryPolicy reentry() {
+            return reentry;
         }
 
         Set<String> reachableMessages(String activityId) {

@@ -44,6 +44,16 @@ class StepRules {
         return null;
     }
 
+    /** Why the journey's {@code reentry} property is unusable, or null when it is fine or unset. */
+    static String reentryProblem(String journeyKey, String reentry) {
+        try {
+            ReentryPolicy.parse(reentry);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "Journey '" + journeyKey + "': " + e.getMessage() + "; set the process property 'reentry' to one of them";
+        }
+    }
+
     private String sendEmailProblem(String stepId, String template, String quietHours) {
         if (template == null || template.isBlank()) {
             return "Send step '" + stepId + "' names no template: set its 'template' input parameter (Template key in Modeler)";

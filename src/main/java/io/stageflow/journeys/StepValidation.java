@@ -7,6 +7,7 @@ import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
@@ -37,6 +38,14 @@ class StepValidation extends AbstractProcessEnginePlugin {
             public void parseServiceTask(Element serviceTask, ScopeImpl scope, ActivityImpl activity) {
                 validate(serviceTask, activity);
             }
+
+            @Override
+            public void parseProcess(Element process, ProcessDefinitionEntity definition) {
+                String problem = StepRules.reentryProblem(definition.getKey(), reentryProperty(process));
+                if (problem != null) {
+                    throw new BpmnParseException(problem, process);
+                }
+            }
         });
     }
 
@@ -47,6 +56,21 @@ class StepValidation extends AbstractProcessEnginePlugin {
         if (problem != null) {
             throw new BpmnParseException(problem, serviceTask);
         }
+    }
+
+    private static String reentryProperty(Element process) {
+        Element extensions = process.element("extensionElements");
+        Element properties = extensions == null ? null
+                : extensions.elementNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "properties");
+        if (properties == null) {
+            return null;
+        }
+        for (Element property : properties.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "property")) {
+            if (ReentryPolicy.PROPERTY.equals(property.attribute("name"))) {
+                return property.attribute("value");
+            }
+        }
+        return null;
     }
 
     private static String inputParameter(Element serviceTask, String name) {
