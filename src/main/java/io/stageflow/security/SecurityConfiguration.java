@@ -60,6 +60,9 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/imports"),
+                                PATHS.matcher("/api/v1/imports/**")).hasRole(ADMIN)
                         .anyRequest().hasRole(ADMIN))
                 .build();
     }
