@@ -3,6 +3,7 @@ package io.stageflow;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** Boots the whole platform: ingestion API, journey engine, outbox dispatcher and admin UI in one jar. */
 @SpringBootApplication
@@ -10,6 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class StageflowApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(StageflowApplication.class, args);
+        ConfigurableApplicationContext context = SpringApplication.run(StageflowApplication.class, args);
+        if (context.getEnvironment().containsProperty("stageflow.import.file")) {
+            // Command-line import (docs/import.md): the import has run; exit with its outcome.
+            System.exit(SpringApplication.exit(context));
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.stageflow.customers;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.stageflow.support.InvalidInputException;
 
@@ -22,9 +21,6 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 @RequestMapping("/api/v1/customers")
 class CustomerController {
-
-    /** Ids are the business's own user ids: letters, digits and a few separators, as in most user systems. */
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,100}");
 
     private final CustomerService customers;
     private final CustomerPrivacy privacy;
@@ -69,8 +65,8 @@ class CustomerController {
     }
 
     private static void requireValidId(String id) {
-        if (!ID.matcher(id).matches()) {
-            throw new InvalidInputException("id", "must be 1 to 100 letters, digits or . _ : @ + -");
+        if (!CustomerService.isValidId(id)) {
+            throw new InvalidInputException("id", CustomerService.ID_RULE);
         }
     }
 }

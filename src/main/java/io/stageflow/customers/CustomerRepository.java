@@ -5,11 +5,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import io.stageflow.support.JsonText;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -17,12 +21,24 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CustomerRepository {
 
+    private static final String INSERT = """
+            insert into sf_customer (id, email, first_name, locale, time_zone, traits, marketing_consent,
+                                     created_at, updated_at, stage, stage_since)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String UPDATE = """
+            update sf_customer set email = ?, first_name = ?, locale = ?, time_zone = ?, traits = ?,
+                                   marketing_consent = ?, updated_at = ?
+            where id = ?""";
+
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
     private final JsonText json;
     private final String initialStage;
 
-    CustomerRepository(JdbcClient jdbc, JsonText json, LifecycleProperties lifecycle) {
+    CustomerRepository(JdbcClient jdbc, JdbcTemplate batch, JsonText json, LifecycleProperties lifecycle) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.json = json;
         this.initialStage = lifecycle.initialStage();
     }
@@ -43,25 +59,45 @@ class CustomerRepository {
                 .param("ids", ids).query(String.class).list());
     }
 
+    /** The stored profiles among these ids, each row locked for the rest of the caller's transaction. */
+    Map<String, Customer> findAllForUpdate(Collection<String> ids) {
+        Map<String, Customer> found = new LinkedHashMap<>();
+        if (!ids.isEmpty()) {
+            jdbc.sql("select * from sf_customer where id in (:ids) for update").param("ids", ids).query(this::map)
+                    .list().forEach(c -> found.put(c.id(), c));
+        }
+        return found;
+    }
+
     void insert(Customer c) {
-        jdbc.sql("""
-                insert into sf_customer (id, email, first_name, locale, time_zone, traits, marketing_consent,
-                                         created_at, updated_at, stage, stage_since)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
-                        c.marketingConsent(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()),
-                        initialStage, Timestamp.from(c.createdAt()))
-                .update();
+        jdbc.sql(INSERT).params(insertValues(c)).update();
+    }
+
+    void insertAll(List<Customer> created) {
+        if (!created.isEmpty()) {
+            batch.batchUpdate(INSERT, created.stream().map(this::insertValues).toList());
+        }
     }
 
     void update(Customer c) {
-        jdbc.sql("""
-                update sf_customer set email = ?, first_name = ?, locale = ?, time_zone = ?, traits = ?,
-                                       marketing_consent = ?, updated_at = ?
-                where id = ?""")
-                .params(c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
-                        c.marketingConsent(), Timestamp.from(c.updatedAt()), c.id())
-                .update();
+        jdbc.sql(UPDATE).params(updateValues(c)).update();
+    }
+
+    void updateAll(List<Customer> changed) {
+        if (!changed.isEmpty()) {
+            batch.batchUpdate(UPDATE, changed.stream().map(this::updateValues).toList());
+        }
+    }
+
+    private Object[] insertValues(Customer c) {
+        return new Object[] {c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
+                c.marketingConsent(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()), initialStage,
+                Timestamp.from(c.createdAt())};
+    }
+
+    private Object[] updateValues(Customer c) {
+        return new Object[] {c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
+                c.marketingConsent(), Timestamp.from(c.updatedAt()), c.id()};
     }
 
     /** Takes the customer's row lock for the rest of the caller's transaction. */

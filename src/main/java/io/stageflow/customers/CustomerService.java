@@ -2,12 +2,16 @@ package io.stageflow.customers;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -17,6 +21,12 @@ import org.springframework.transaction.annotation.Transactional;
 /** The customer profiles other features read (to personalise, to validate events) and integrations write. */
 @Service
 public class CustomerService {
+
+    /** What {@link #isValidId} accepts, said to whoever sent a bad id. */
+    public static final String ID_RULE = "must be 1 to 100 letters, digits or . _ : @ + -";
+
+    /** Ids are the business's own user ids: letters, digits and a few separators, as in most user systems. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,100}");
 
     static final String DEFAULT_LOCALE = "en";
     static final String DEFAULT_TIME_ZONE = "UTC";
@@ -68,6 +78,58 @@ public class CustomerService {
         Customer merged = merge(stored.orElseThrow(), change, now);
         customers.update(merged);
         return new Upserted(merged, false);
+    }
+
+    /** Whether {@code id} can be a customer id ({@link #ID_RULE}). */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /**
+     * Applies many changes at once, with the same rules as {@link #upsert} applied in the given order (a later
+     * change to the same id merges into the earlier one), in a few statements rather than a few per customer:
+     * one locking read of every id, then one batch of inserts and one of updates. A profile the changes leave as
+     * it was is not written at all, so its {@code updatedAt} stays, and applying the same changes twice changes
+     * nothing the second time. Nothing else happens: no event is recorded and no journey starts, since a bulk
+     * load (an import, say) is not something the customer did.
+     */
+    @Transactional
+    public BulkUpserted upsertAll(List<CustomerChange> changes) {
+        if (changes.isEmpty()) {
+            return new BulkUpserted(0, 0, 0);
+        }
+        Instant now = clock.instant();
+        Set<String> ids = new LinkedHashSet<>();
+        changes.forEach(change -> ids.add(change.id()));
+        Map<String, Customer> stored = customers.findAllForUpdate(ids);
+        Map<String, Customer> result = new LinkedHashMap<>(stored);
+        for (CustomerChange change : changes) {
+            Customer before = result.get(change.id());
+            result.put(change.id(), before == null
+                    ? create(change.id(), change.upsert(), now)
+                    : merge(before, change.upsert(), now));
+        }
+        List<Customer> inserts = new ArrayList<>();
+        List<Customer> updates = new ArrayList<>();
+        int unchanged = 0;
+        for (Customer after : result.values()) {
+            Customer before = stored.get(after.id());
+            if (before == null) {
+                inserts.add(after);
+            } else if (sameProfile(before, after)) {
+                unchanged++;
+            } else {
+                updates.add(after);
+            }
+        }
+        customers.insertAll(inserts);
+        customers.updateAll(updates);
+        return new BulkUpserted(inserts.size(), updates.size(), unchanged);
+    }
+
+    private static boolean sameProfile(Customer before, Customer after) {
+        return before.equals(new Customer(after.id(), after.email(), after.firstName(), after.locale(),
+                after.timeZone(), after.traits(), after.marketingConsent(), before.createdAt(), before.updatedAt()));
     }
 
     /**
@@ -149,6 +211,14 @@ public class CustomerService {
 
     private static String normalised(String languageTag) {
         return Locale.forLanguageTag(languageTag).toLanguageTag();
+    }
+
+    /** One change of a bulk upsert: whose profile, and what to change in it. */
+    public record CustomerChange(String id, CustomerUpsert upsert) {
+    }
+
+    /** What a bulk upsert did, counted in distinct customers. */
+    public record BulkUpserted(int created, int updated, int unchanged) {
     }
 
     /** The stored profile after an upsert, and whether the call created it. */

@@ -19,7 +19,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps every request body: Stageflow's API ({@code /api/}, answered 413), the Segment tracking API
+ * Caps every request body: Stageflow's API ({@code /api/}, answered 413; customer imports,
+ * {@code POST /api/v1/imports}, have their own cap, {@code import-max-request-size}), the Segment tracking API
  * ({@code /v1/}: 500 KB, answered 400 as Segment does), and everything else, such as deployments through
  * {@code /engine-rest} ({@code other-max-request-size}, 413). A declared length over the cap is refused before
  * reading; a chunked body is cut off as soon as it passes the cap, so a huge upload never reaches a parser whole.
@@ -31,17 +32,20 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     static final long SEGMENT_BATCH_LIMIT = 500 * 1024;
 
     private final long apiLimit;
+    private final long importLimit;
     private final long otherLimit;
 
     RequestSizeLimitFilter(Limits limits) {
         this.apiLimit = limits.maxRequestSize().toBytes();
+        this.importLimit = limits.importMaxRequestSize().toBytes();
         this.otherLimit = limits.otherMaxRequestSize().toBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long limit = isSegment(request) ? SEGMENT_BATCH_LIMIT : isApi(request) ? apiLimit : otherLimit;
+        long limit = isSegment(request) ? SEGMENT_BATCH_LIMIT : isImport(request) ? importLimit
+                : isApi(request) ? apiLimit : otherLimit;
         HttpStatus status = isSegment(request) ? HttpStatus.BAD_REQUEST : HttpStatus.PAYLOAD_TOO_LARGE;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(status.value());
@@ -59,16 +63,23 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         return request.getRequestURI().startsWith(request.getContextPath() + "/api/");
     }
 
+    private static boolean isImport(HttpServletRequest request) {
+        return "POST".equals(request.getMethod())
+                && request.getRequestURI().equals(request.getContextPath() + "/api/v1/imports");
+    }
+
     private static boolean isSegment(HttpServletRequest request) {
         return request.getRequestURI().startsWith(request.getContextPath() + "/v1/");
     }
 
     /**
      * {@code stageflow.api.max-request-size}: the largest body Stageflow's API reads;
+     * {@code stageflow.api.import-max-request-size}: the largest customer import upload;
      * {@code stageflow.api.other-max-request-size}: the largest for every other path (deployments, webapps).
      */
     @ConfigurationProperties("stageflow.api")
-    record Limits(@DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("10MB") DataSize otherMaxRequestSize) {
+    record Limits(@DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("10MB") DataSize otherMaxRequestSize,
+            @DefaultValue("1GB") DataSize importMaxRequestSize) {
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -3,6 +3,8 @@ package io.stageflow.customers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -14,6 +16,7 @@ import io.stageflow.testing.DatabaseSearch;
 import io.stageflow.testing.IntegrationTest;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** Export and erasure, as a data subject request needs them. */
@@ -23,7 +26,8 @@ class CustomerPrivacyTest extends IntegrationTest {
     DataSource dataSource;
 
     @Test
-    void erasingACustomerInTheWelcomeJourneyLeavesNoTraceAndNoLaterEmail() throws Exception {
+    void erasingACustomerInTheWelcomeJourneyLeavesNoTraceAndNoLaterEmailEvenAfterAReimport(@TempDir Path folder)
+            throws Exception {
         String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
         String email = "erase-" + id + "@example.com";
         String name = "Quintessa" + id.substring(2, 8);
@@ -41,6 +45,23 @@ class CustomerPrivacyTest extends IntegrationTest {
         advanceClock(Duration.ofDays(4));
         await().atMost(PATIENCE).until(() -> managementService.createJobQuery().executable().count() == 0);
         assertThat(mailTo(email)).as("no reminder after erasure").hasSize(1);
+
+        // A later CSV import of the same address, under a new id, and a journey for that profile: still nothing.
+        String imported = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        Path csv = Files.writeString(folder.resolve("reimport.csv"), "id,email,firstName\n" + imported + ","
+                + email.toUpperCase() + "," + name + "\n");
+        long job = client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id").asLong();
+        await().atMost(PATIENCE).until(() -> "COMPLETED".equals(
+                client().get("/api/v1/jobs/" + job).expectStatus(200).json().path("status").asText()));
+        assertThat(client().get("/api/v1/customers/" + imported).expectStatus(200).json().path("email").asText())
+                .isEqualToIgnoringCase(email);
+        client().postEvents("{\"messageId\":\"signup-" + imported + "\",\"type\":\"signed_up\",\"customerId\":\""
+                + imported + "\"}").expectStatus(202);
+        await().atMost(PATIENCE).until(() -> "SUPPRESSED".equals(jdbc.sql(
+                "select status from sf_outbox where customer_id = ?").param(imported).query(String.class)
+                .optional().orElse(null)));
+        awaitSettled(imported);
+        assertThat(mailTo(email)).as("nothing after the re-import").hasSize(1);
     }
 
     @Test

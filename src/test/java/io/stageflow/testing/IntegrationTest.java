@@ -84,6 +84,8 @@ public abstract class IntegrationTest {
         // Low enough that a test can exceed it with two requests; every test uses its own write key.
         registry.add("stageflow.ingestion.rate-limit.messages-per-second", () -> "50");
         registry.add("stageflow.ingestion.rate-limit.burst", () -> "100");
+        registry.add("stageflow.import.dir", () -> "target/test-imports");
+        registry.add("stageflow.import.progress-log-interval", () -> "PT1S");
     }
 
     @AfterEach

@@ -8,7 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +68,37 @@ public final class StageflowClient {
     public JsonNode issueWriteKey(String name) {
         return send(request("/api/v1/write-keys").POST(HttpRequest.BodyPublishers.ofString(
                 "{\"name\":\"" + name + "\"}"))).expectStatus(201).json();
+    }
+
+    /**
+     * Posts a {@code multipart/form-data} request with one file part, streamed from disk; a null {@code file}
+     * sends a form without a file part.
+     */
+    public Response postFile(String path, String partName, Path file) {
+        String boundary = "----StageflowTestBoundary" + System.nanoTime();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        if (file != null) {
+            parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\n"
+                    + "Content-Disposition: form-data; name=\"" + partName + "\"; filename=\"" + file.getFileName()
+                    + "\"\r\nContent-Type: text/csv\r\n\r\n"));
+            try {
+                parts.add(HttpRequest.BodyPublishers.ofFile(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
+        } else {
+            parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\n"
+                    + "Content-Disposition: form-data; name=\"note\"\r\n\r\nno file\r\n"));
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path)))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))));
+    }
+
+    public Response post(String path) {
+        return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     public Response delete(String path) {

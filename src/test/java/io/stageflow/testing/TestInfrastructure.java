@@ -4,19 +4,22 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.stageflow.batch.ImportFaults;
 import io.stageflow.messaging.SwitchableQuietHours;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 
 /**
- * Beans only tests need: an engine-driven clock, a mail transport whose server a test can take down, and steps
- * that fail once to exercise job retries.
+ * Beans only tests need: an engine-driven clock, a mail transport whose server a test can take down, steps
+ * that fail once to exercise job retries, and a fault an import test can arm to break a chunk.
  */
 @TestConfiguration(proxyBeanMethods = false)
+@Import(ImportFaults.class)
 public class TestInfrastructure {
 
     @Bean

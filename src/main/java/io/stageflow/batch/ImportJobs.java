@@ -1,0 +1,226 @@
+package io.stageflow.batch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.JobParametersInvalidException;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.launch.support.TaskExecutorJobLauncher;
+import org.springframework.batch.core.repository.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.repository.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.JobRestartException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts, restarts and stops customer imports. Uploads run on a small pool of this node's own threads
+ * ({@code stageflow.import.concurrent-jobs}), so the HTTP call that started one gets its job id at once; the
+ * command line runs one in the calling thread. Spring Boot's own {@code JobLauncher} bean stays synchronous and
+ * untouched for other jobs.
+ */
+@Service
+class ImportJobs implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ImportJobs.class);
+
+    private final Job job;
+    private final JobRepository repository;
+    private final JobExplorer explorer;
+    private final ImportFiles files;
+    private final Duration staleAfter;
+    private final ThreadPoolTaskExecutor threads;
+    private final TaskExecutorJobLauncher async;
+    private final TaskExecutorJobLauncher inCaller;
+    /** Executions this node started in the background: the ones to stop when it shuts down. */
+    private final Set<Long> startedHere = ConcurrentHashMap.newKeySet();
+
+    ImportJobs(@Qualifier("customerImportJob") Job job, JobRepository repository, JobExplorer explorer,
+            ImportFiles files, ImportProperties properties) throws Exception {
+        this.job = job;
+        this.repository = repository;
+        this.explorer = explorer;
+        this.files = files;
+        this.staleAfter = properties.staleAfter();
+        this.threads = new ThreadPoolTaskExecutor();
+        threads.setThreadNamePrefix("import-");
+        threads.setCorePoolSize(properties.concurrentJobs());
+        threads.setMaxPoolSize(properties.concurrentJobs());
+        threads.setQueueCapacity(100);
+        threads.setWaitForTasksToCompleteOnShutdown(true);
+        threads.setAwaitTerminationSeconds(30);
+        threads.initialize();
+        this.async = launcher(repository, threads);
+        this.inCaller = launcher(repository, new SyncTaskExecutor());
+    }
+
+    private static TaskExecutorJobLauncher launcher(JobRepository repository,
+            TaskExecutor executor) throws Exception {
+        TaskExecutorJobLauncher launcher = new TaskExecutorJobLauncher();
+        launcher.setJobRepository(repository);
+        launcher.setTaskExecutor(executor);
+        launcher.afterPropertiesSet();
+        return launcher;
+    }
+
+    /** Starts importing a stored file in the background; the execution is created (and has its id) on return. */
+    JobExecution start(ImportFiles.Stored file) {
+        return launchInBackground(parameters(file));
+    }
+
+    /** Imports a stored file in the calling thread and returns the finished execution. */
+    JobExecution run(ImportFiles.Stored file) {
+        return launch(inCaller, parameters(file));
+    }
+
+    /**
+     * Runs an import again that failed, was stopped, or was abandoned by a node that died (it has committed nothing
+     * for {@code stale-after}): the new execution goes on from the last committed chunk.
+     */
+    JobExecution restart(long executionId) {
+        JobExecution previous = find(executionId).orElseThrow(() -> new NoSuchImportException(executionId));
+        JobExecution last = explorer.getLastJobExecution(previous.getJobInstance());
+        if (last != null && last.getId() != executionId) {
+            throw new ImportStateException("job " + executionId + " was already restarted as job " + last.getId());
+        }
+        if (previous.isRunning()) {
+            LocalDateTime lastSign = lastUpdated(previous);
+            if (lastSign.isAfter(LocalDateTime.now().minus(staleAfter))) {
+                throw new ImportStateException("job " + executionId + " is running; stop it first, or wait until it "
+                        + "has committed nothing for " + staleAfter + " (its node died)");
+            }
+            abandon(previous);
+        }
+        if (previous.getStatus() == BatchStatus.COMPLETED) {
+            throw new ImportStateException("job " + executionId + " has completed; upload the file again to re-run it");
+        }
+        return launchInBackground(previous.getJobParameters());
+    }
+
+    /** Asks a running import to stop after its current chunk; it can be restarted later. */
+    JobExecution stop(long executionId) {
+        JobExecution execution = find(executionId).orElseThrow(() -> new NoSuchImportException(executionId));
+        if (!execution.isRunning()) {
+            throw new ImportStateException("job " + executionId + " is not running");
+        }
+        execution.setStatus(BatchStatus.STOPPING);
+        repository.update(execution);
+        return execution;
+    }
+
+    /** An execution of the import job, or empty for an unknown id or another job's execution. */
+    Optional<JobExecution> find(long executionId) {
+        return Optional.ofNullable(explorer.getJobExecution(executionId))
+                .filter(execution -> ImportJobConfiguration.JOB.equals(execution.getJobInstance().getJobName()));
+    }
+
+    /** The error report of an import execution (shared by every execution of the same import). */
+    Optional<Path> errorReport(long executionId) {
+        return find(executionId).map(execution -> execution.getJobParameters().getString(ImportJobConfiguration.FILE))
+                .map(Path::of).filter(files::holds).map(ImportFiles::errorReportOf);
+    }
+
+    private static JobParameters parameters(ImportFiles.Stored file) {
+        return new JobParametersBuilder()
+                .addString(ImportJobConfiguration.FILE, file.csv().toString(), true)
+                .addLong(JobProgress.ROWS, file.rows(), false)
+                .toJobParameters();
+    }
+
+    private JobExecution launchInBackground(JobParameters parameters) {
+        JobExecution execution = launch(async, parameters);
+        startedHere.add(execution.getId());
+        return execution;
+    }
+
+    private JobExecution launch(JobLauncher launcher, JobParameters parameters) {
+        try {
+            return launcher.run(job, parameters);
+        } catch (JobExecutionAlreadyRunningException | JobRestartException | JobInstanceAlreadyCompleteException e) {
+            throw new ImportStateException(e.getMessage());
+        } catch (JobParametersInvalidException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static LocalDateTime lastUpdated(JobExecution execution) {
+        LocalDateTime last = execution.getLastUpdated() != null ? execution.getLastUpdated() : execution.getCreateTime();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getLastUpdated() != null && step.getLastUpdated().isAfter(last)) {
+                last = step.getLastUpdated();
+            }
+        }
+        return last;
+    }
+
+    /** Marks an execution whose node died as failed, as that node would have had it lived. */
+    private void abandon(JobExecution execution) {
+        LocalDateTime now = LocalDateTime.now();
+        ExitStatus died = ExitStatus.FAILED.addExitDescription("Abandoned: nothing committed for " + staleAfter);
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(died);
+                step.setEndTime(now);
+                repository.update(step);
+            }
+        }
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(died);
+        execution.setEndTime(now);
+        repository.update(execution);
+        log.warn("Import job {} abandoned: its node committed nothing for {}; restarting it", execution.getId(),
+                staleAfter);
+    }
+
+    /**
+     * On shutdown, asks running imports to stop after their current chunk (they stay restartable) and waits for
+     * them; an import still going when the wait ends is left to the stale-job restart.
+     */
+    @Override
+    public void destroy() {
+        for (long id : startedHere) {
+            try {
+                if (find(id).filter(JobExecution::isRunning).isPresent()) {
+                    stop(id);
+                    log.info("Import job {} asked to stop: this node is shutting down; restart it later", id);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Import job {} could not be asked to stop: {}", id, e.toString());
+            }
+        }
+        threads.shutdown();
+    }
+
+    /** No import with this id. */
+    static final class NoSuchImportException extends RuntimeException {
+        NoSuchImportException(long id) {
+            super("No import job with id " + id);
+        }
+    }
+
+    /** The import is not in a state that allows what was asked. */
+    static final class ImportStateException extends RuntimeException {
+        ImportStateException(String message) {
+            super(message);
+        }
+    }
+}

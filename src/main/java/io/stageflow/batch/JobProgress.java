@@ -1,0 +1,114 @@
+package io.stageflow.batch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.item.ExecutionContext;
+
+/**
+ * Where a batch job stands, as {@code GET /api/v1/jobs/{id}} shows it and the progress log says it: counts of
+ * this execution, and, when the job knows its total ({@code rows}), the rate and an estimate of the time left.
+ * {@code position} is how many rows of the input are done as of the last committed chunk, over all executions of
+ * the job (a restart goes on from there); {@code resumedAt} is where this execution started. Built from Spring
+ * Batch's own counters, so it works for any job, not only imports.
+ */
+record JobProgress(
+        long id,
+        long instanceId,
+        String job,
+        String status,
+        String exitCode,
+        Instant startedAt,
+        Instant endedAt,
+        Long rows,
+        long position,
+        long resumedAt,
+        long read,
+        long written,
+        long skipped,
+        long errors,
+        Long created,
+        Long updated,
+        Long unchanged,
+        Double rowsPerSecond,
+        Long secondsLeft) {
+
+    /** The job parameter that holds how many data rows the job will read, when it knows. */
+    static final String ROWS = "rows";
+    /** Step context: how many rows the reader had consumed at the last commit (Spring Batch's own key). */
+    static final String POSITION = ImportJobConfiguration.READER + ".read.count";
+    /** Step context: where this execution of the step started reading. */
+    static final String RESUMED_AT = "progress.resumedAt";
+
+    static JobProgress of(JobExecution execution, Instant now) {
+        long read = 0;
+        long written = 0;
+        long skipped = 0;
+        long errors = 0;
+        long position = 0;
+        long resumedAt = 0;
+        boolean positioned = false;
+        Long created = null;
+        Long updated = null;
+        Long unchanged = null;
+        Instant stepStart = null;
+        for (StepExecution step : execution.getStepExecutions()) {
+            read += step.getReadCount() + step.getReadSkipCount();
+            written += step.getWriteCount();
+            skipped += step.getSkipCount();
+            ExecutionContext context = step.getExecutionContext();
+            errors += number(context, ErrorReport.ERRORS);
+            if (context.containsKey(POSITION)) {
+                positioned = true;
+                position += number(context, POSITION);
+            }
+            resumedAt += number(context, RESUMED_AT);
+            if (context.containsKey(CustomerWriter.CREATED)) {
+                created = plus(created, number(context, CustomerWriter.CREATED));
+                updated = plus(updated, number(context, CustomerWriter.UPDATED));
+                unchanged = plus(unchanged, number(context, CustomerWriter.UNCHANGED));
+            }
+            Instant started = instant(step.getStartTime());
+            if (stepStart == null || (started != null && started.isBefore(stepStart))) {
+                stepStart = started;
+            }
+        }
+        Long rows = execution.getJobParameters().getLong(ROWS);
+        // The reader counts its final end-of-file read too; nothing is past resumedAt + read.
+        position = positioned ? Math.min(position, resumedAt + read) : read;
+        Instant endedAt = instant(execution.getEndTime());
+        Double rate = null;
+        Long secondsLeft = null;
+        if (stepStart != null) {
+            double seconds = Duration.between(stepStart, endedAt == null ? now : endedAt).toMillis() / 1000.0;
+            if (seconds > 0 && read > 0) {
+                rate = Math.round(read / seconds * 10) / 10.0;
+                if (rows != null) {
+                    secondsLeft = endedAt != null ? 0 : (long) Math.ceil(Math.max(0, rows - position) / rate);
+                }
+            }
+        }
+        return new JobProgress(execution.getId(), execution.getJobInstance().getInstanceId(),
+                execution.getJobInstance().getJobName(), execution.getStatus().name(),
+                execution.getExitStatus().getExitCode(), instant(execution.getStartTime()), endedAt, rows, position, resumedAt,
+                read, written, skipped, errors, created, updated, unchanged, rate, secondsLeft);
+    }
+
+    /** A count kept in an execution context, which holds it as an int or a long depending on who wrote it. */
+    private static long number(ExecutionContext context, String key) {
+        return context.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static Long plus(Long sum, long value) {
+        return sum == null ? value : sum + value;
+    }
+
+    /** Spring Batch keeps its times as local date-times of the JVM's zone. */
+    private static Instant instant(LocalDateTime time) {
+        return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
+    }
+}
