@@ -12,8 +12,10 @@ import io.stageflow.events.StoredEvent;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricProcessInstanceQuery;
 import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.runtime.ProcessInstanceQuery;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,13 +49,19 @@ class EventRouting {
         this.stages = stages;
     }
 
-    Result route(StoredEvent event) {
+    /**
+     * @param mayDefer whether the event may still be held back for a journey that has not reached its wait; once
+     *                 that grace period is over it is routed anyway (starts, stage rules, current waits), and the
+     *                 result says that the expected wait was missed
+     */
+    Result route(StoredEvent event, boolean mayDefer) {
         List<Execution> waiting = runtimeService.createExecutionQuery()
                 .processInstanceBusinessKey(event.customerId())
                 .messageEventSubscriptionName(event.type())
                 .active()
-                .list();
-        if (waiting.isEmpty() && aJourneyMayStillWaitFor(event)) {
+                .list().stream().filter(execution -> isFor(execution, event)).toList();
+        boolean expectedElsewhere = waiting.isEmpty() && aJourneyMayStillWaitFor(event);
+        if (expectedElsewhere && mayDefer) {
             return Result.notWaitingYet();
         }
         if (ORDER_COMPLETED.equals(event.type())) {
@@ -64,7 +72,7 @@ class EventRouting {
         List<String> started = new ArrayList<>();
         List<String> declined = new ArrayList<>();
         for (JourneyModels.StartTrigger trigger : models.startsFor(event.type())) {
-            if (!mayEnter(trigger, event.customerId())) {
+            if (!mayEnter(trigger, event)) {
                 declined.add(trigger.journeyKey());
                 continue;
             }
@@ -82,18 +90,44 @@ class EventRouting {
                 delivered++;
             }
         }
-        return Result.routed(started, declined, delivered);
+        return Result.routed(started, declined, delivered, expectedElsewhere);
     }
 
-    /** The journey's re-entry policy, over every version of it (a new version is the same journey). */
-    private boolean mayEnter(JourneyModels.StartTrigger trigger, String customerId) {
+    /**
+     * The journey's re-entry policy, over every version of it (a new version is the same journey). A journey that
+     * correlates by an event property (two carts, two instances) applies it per value of that property.
+     */
+    private boolean mayEnter(JourneyModels.StartTrigger trigger, StoredEvent event) {
+        Object key = trigger.correlateBy() == null ? null : event.properties().get(trigger.correlateBy());
         return switch (trigger.reentry()) {
             case ALWAYS -> true;
-            case ONCE_ACTIVE -> runtimeService.createProcessInstanceQuery().processDefinitionKey(trigger.journeyKey())
-                    .processInstanceBusinessKey(customerId).count() == 0;
-            case ONCE -> historyService.createHistoricProcessInstanceQuery().processDefinitionKey(trigger.journeyKey())
-                    .processInstanceBusinessKey(customerId).count() == 0;
+            case ONCE_ACTIVE -> {
+                ProcessInstanceQuery running = runtimeService.createProcessInstanceQuery()
+                        .processDefinitionKey(trigger.journeyKey()).processInstanceBusinessKey(event.customerId());
+                yield (key == null ? running : running.variableValueEquals(trigger.correlateBy(), key)).count() == 0;
+            }
+            case ONCE -> {
+                HistoricProcessInstanceQuery ever = historyService.createHistoricProcessInstanceQuery()
+                        .processDefinitionKey(trigger.journeyKey()).processInstanceBusinessKey(event.customerId());
+                yield (key == null ? ever : ever.variableValueEquals(trigger.correlateBy(), key)).count() == 0;
+            }
         };
+    }
+
+    /**
+     * Whether the waiting instance is the one this event is about. A journey with {@code correlateBy} (say
+     * {@code cartId}) takes only events that carry the same value as the event that started it; an event without
+     * the property is about the customer as a whole and reaches every instance.
+     */
+    private boolean isFor(Execution execution, StoredEvent event) {
+        String definitionId = runtimeService.createProcessInstanceQuery()
+                .processInstanceId(execution.getProcessInstanceId()).singleResult().getProcessDefinitionId();
+        String property = models.correlationPropertyOf(definitionId);
+        if (property == null || !event.properties().containsKey(property)) {
+            return true;
+        }
+        Object expected = runtimeService.getVariable(execution.getProcessInstanceId(), property);
+        return expected != null && expected.toString().equals(String.valueOf(event.properties().get(property)));
     }
 
     private boolean aJourneyMayStillWaitFor(StoredEvent event) {
@@ -141,19 +175,25 @@ class EventRouting {
 
     /** What routing did, or that the event must wait for a journey to reach its catch. */
     record Result(boolean waitForCatch, List<String> startedJourneys, List<String> reentryDeclined,
-            int deliveredToWaitingSteps) {
+            int deliveredToWaitingSteps, boolean missedCatch) {
+
+        private static final String NOT_REACHED =
+                "A running journey of this customer has not reached the step that waits for this event";
 
         static Result notWaitingYet() {
-            return new Result(true, List.of(), List.of(), 0);
+            return new Result(true, List.of(), List.of(), 0, false);
         }
 
-        static Result routed(List<String> started, List<String> declined, int delivered) {
-            return new Result(false, List.copyOf(started), List.copyOf(declined), delivered);
+        static Result routed(List<String> started, List<String> declined, int delivered, boolean missedCatch) {
+            return new Result(false, List.copyOf(started), List.copyOf(declined), delivered, missedCatch);
         }
 
         String describe() {
             if (waitForCatch) {
-                return "A running journey of this customer has not reached the step that waits for this event yet";
+                return NOT_REACHED + " yet";
+            }
+            if (missedCatch) {
+                return NOT_REACHED + (startedJourneys.isEmpty() ? "" : "; started " + String.join(", ", startedJourneys));
             }
             if (startedJourneys.isEmpty() && reentryDeclined.isEmpty() && deliveredToWaitingSteps == 0) {
                 return "No journey starts on or waits for this event";

@@ -38,6 +38,9 @@ import org.springframework.stereotype.Component;
 @Component
 class JourneyModels {
 
+    /** Process property naming the event property that tells a customer's instances of the journey apart. */
+    static final String CORRELATE_BY = "correlateBy";
+
     private final RepositoryService repositoryService;
     private final Map<String, Analysis> analyses = new ConcurrentHashMap<>();
 
@@ -55,7 +58,7 @@ class JourneyModels {
             for (String message : analysis(definition.getId()).startMessages()) {
                 if (message.equals(eventType) || message.startsWith(eventType + ":")) {
                     triggers.add(new StartTrigger(definition.getId(), definition.getKey(), message,
-                            analysis(definition.getId()).reentry()));
+                            analysis(definition.getId()).reentry(), analysis(definition.getId()).correlateBy()));
                 }
             }
         }
@@ -75,7 +78,28 @@ class JourneyModels {
     }
 
     /** A journey version that starts on an event, the message name its start event declares, and who may re-enter. */
-    record StartTrigger(String processDefinitionId, String journeyKey, String messageName, ReentryPolicy reentry) {
+    record StartTrigger(String processDefinitionId, String journeyKey, String messageName, ReentryPolicy reentry,
+            String correlateBy) {
+    }
+
+    /**
+     * The event property that tells this journey's instances for one customer apart (its {@code correlateBy}
+     * process property, such as {@code cartId}), or null when the customer id alone does.
+     */
+    String correlationPropertyOf(String processDefinitionId) {
+        return analysis(processDefinitionId).correlateBy();
+    }
+
+    /** The process's extension property of this name as written, or null. */
+    static String processProperty(Process process, String name) {
+        if (process.getExtensionElements() == null) {
+            return null;
+        }
+        return process.getExtensionElements().getElementsQuery()
+                .filterByType(CamundaProperties.class).list().stream()
+                .flatMap(properties -> properties.getCamundaProperties().stream())
+                .filter(property -> name.equals(property.getCamundaName()))
+                .map(CamundaProperty::getCamundaValue).findFirst().orElse(null);
     }
 
     /** The journey's re-entry policy; a bad value is refused at deployment by {@link StepValidation}. */
@@ -85,14 +109,7 @@ class JourneyModels {
 
     /** The process's {@code reentry} extension property as written, or null. */
     static String reentryValue(Process process) {
-        if (process.getExtensionElements() == null) {
-            return null;
-        }
-        return process.getExtensionElements().getElementsQuery()
-                .filterByType(CamundaProperties.class).list().stream()
-                .flatMap(properties -> properties.getCamundaProperties().stream())
-                .filter(property -> ReentryPolicy.PROPERTY.equals(property.getCamundaName()))
-                .map(CamundaProperty::getCamundaValue).findFirst().orElse(null);
+        return processProperty(process, ReentryPolicy.PROPERTY);
     }
 
     /** Reachability over one process model, computed per step on first use. */
@@ -103,11 +120,15 @@ class JourneyModels {
         private final Map<String, List<BoundaryEvent>> boundaryEvents = new HashMap<>();
         private final Map<String, Set<String>> reachable = new ConcurrentHashMap<>();
         private final ReentryPolicy reentry;
+        private final String correlateBy;
 
         Analysis(BpmnModelInstance model) {
             this.model = model;
-            this.reentry = model.getModelElementsByType(Process.class).stream().filter(Process::isExecutable)
-                    .findFirst().map(JourneyModels::reentryOf).orElse(ReentryPolicy.ONCE_ACTIVE);
+            Process process = model.getModelElementsByType(Process.class).stream().filter(Process::isExecutable)
+                    .findFirst().orElse(null);
+            this.reentry = process == null ? ReentryPolicy.ONCE_ACTIVE : reentryOf(process);
+            String property = process == null ? null : processProperty(process, CORRELATE_BY);
+            this.correlateBy = property == null || property.isBlank() ? null : property.strip();
             for (StartEvent start : model.getModelElementsByType(StartEvent.class)) {
                 if (start.getParentElement() instanceof Process) {
                     startMessages.addAll(messageNames(start));
@@ -124,6 +145,10 @@ class JourneyModels {
 
         ReentryPolicy reentry() {
             return reentry;
+        }
+
+        String correlateBy() {
+            return correlateBy;
         }
 
         Set<String> reachableMessages(String activityId) {

@@ -54,7 +54,8 @@ class TriggerRouter {
         try {
             transactions.executeWithoutResult(tx -> {
                 Instant now = clock.instant();
-                events.claim(eventId, now).ifPresent(event -> record(event, routing.route(event), now));
+                events.claim(eventId, now).ifPresent(event -> record(event,
+                        routing.route(event, now.isBefore(event.receivedAt().plus(settings.awaitCatchFor()))), now));
             });
         } catch (RuntimeException e) {
             transactions.executeWithoutResult(tx -> {
@@ -64,20 +65,24 @@ class TriggerRouter {
         }
     }
 
+    /**
+     * An event a journey is about to wait for is held back, for {@code await-catch-for} at most; after that it is
+     * routed anyway (it may still start journeys), and marked unmatched for the wait it missed.
+     */
     private void record(StoredEvent event, EventRouting.Result result, Instant now) {
-        if (!result.waitForCatch()) {
-            events.markRouted(event.id(), now, result.describe());
-            count("routed");
-            log.debug("Event {} ({}, customer {}) routed: {}", event.id(), event.type(), event.customerId(),
-                    result.describe());
-        } else if (now.isBefore(event.receivedAt().plus(settings.awaitCatchFor()))) {
+        if (result.waitForCatch()) {
             events.retryAt(event.id(), now.plus(settings.backoff(event.attempts() + 1)), result.describe());
             count("not_waiting_yet");
-        } else {
+        } else if (result.missedCatch()) {
             count("unmatched");
             log.warn("Event {} ({}) unmatched: no journey reached its wait for it within {}", event.id(),
                     event.type(), settings.awaitCatchFor());
             events.markUnmatched(event.id(), now, result.describe() + " within " + settings.awaitCatchFor());
+        } else {
+            events.markRouted(event.id(), now, result.describe());
+            count("routed");
+            log.debug("Event {} ({}, customer {}) routed: {}", event.id(), event.type(), event.customerId(),
+                    result.describe());
         }
     }
 

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Each journey says whether a customer may enter it again; the router keeps to it. */
+/**
+ * Each journey says whether a customer may enter it again, and which event property (a cart id) tells its
+ * instances for one customer apart; the router keeps to both.
+ */
 class ReentryPolicyTest extends IntegrationTest {
 
     @Autowired
@@ -30,6 +33,8 @@ class ReentryPolicyTest extends IntegrationTest {
                 .addString("ping-once.bpmn", journey("ping-once", "ping:once", "once", false))
                 .addString("ping-always.bpmn", journey("ping-always", "ping:always", "always", false))
                 .addString("ping-waits.bpmn", journey("ping-waits", "ping:waits", null, true))
+                .addString("cart-test.bpmn", journey("cart-test", "cart_touched:cart-test", "once-active", "cartId",
+                        "cart_ordered"))
                 .deploy();
     }
 
@@ -45,7 +50,7 @@ class ReentryPolicyTest extends IntegrationTest {
         assertThat(historyService.createHistoricProcessInstanceQuery().processDefinitionKey("welcome")
                 .processInstanceBusinessKey(id).count()).isEqualTo(1);
         assertThat(client().get("/api/v1/events/signup-again-" + id).expectStatus(200).json().path("outcome").asText())
-                .contains("not re-entered (re-entry policy): welcome");
+                .containsPattern("not re-entered \\(re-entry policy\\): [^;]*\\bwelcome\\b");
     }
 
     @Test
@@ -68,6 +73,37 @@ class ReentryPolicyTest extends IntegrationTest {
         assertThat(started("ping-waits", id)).as("once-active, after the first ended").isEqualTo(2);
         assertThat(started("ping-once", id)).isEqualTo(1);
         assertThat(started("ping-always", id)).isEqualTo(3);
+    }
+
+    @Test
+    void aJourneyThatCorrelatesByCartRunsOncePerCartAndTakesOnlyItsOwnCartsOrder() {
+        String id = customerId();
+
+        client().postEvents(cart("cart-a1-" + id, "cart_touched", id, "A")).expectStatus(202);
+        client().postEvents(cart("cart-b1-" + id, "cart_touched", id, "B")).expectStatus(202);
+        client().postEvents(cart("cart-a2-" + id, "cart_touched", id, "A")).expectStatus(202);
+        awaitSettled(id);
+        assertThat(running("A", id)).as("one instance per cart").isEqualTo(1);
+        assertThat(running("B", id)).isEqualTo(1);
+
+        client().postEvents(cart("order-a-" + id, "cart_ordered", id, "A")).expectStatus(202);
+        awaitSettled(id);
+        assertThat(running("A", id)).as("the order for cart A ended cart A's journey").isZero();
+        assertThat(running("B", id)).as("and not cart B's").isEqualTo(1);
+
+        client().postEvents(event("order-any-" + id, "cart_ordered", id)).expectStatus(202);
+        awaitSettled(id);
+        assertThat(running("B", id)).as("an event without a cart id is about the whole customer").isZero();
+    }
+
+    private long running(String cartId, String customerId) {
+        return runtimeService.createProcessInstanceQuery().processDefinitionKey("cart-test")
+                .processInstanceBusinessKey(customerId).variableValueEquals("cartId", cartId).count();
+    }
+
+    private static String cart(String messageId, String type, String customerId, String cartId) {
+        return "{\"messageId\":\"" + messageId + "\",\"type\":\"" + type + "\",\"customerId\":\"" + customerId
+                + "\",\"properties\":{\"cartId\":\"" + cartId + "\"}}";
     }
 
     @Test
@@ -94,12 +130,19 @@ class ReentryPolicyTest extends IntegrationTest {
         return "{\"messageId\":\"" + messageId + "\",\"type\":\"" + type + "\",\"customerId\":\"" + customerId + "\"}";
     }
 
-    /** A journey started by {@code message}; {@code waits}: it then waits for a {@code done} event. */
     private static String journey(String id, String message, String reentry, boolean waits) {
+        return journey(id, message, reentry, null, waits ? "done" : null);
+    }
+
+    /** A journey started by {@code message}; with {@code waitFor}, it then waits for that event type. */
+    private static String journey(String id, String message, String reentry, String correlateBy, String waitFor) {
+        boolean waits = waitFor != null;
         String property = reentry == null ? "" : """
                 <bpmn:extensionElements><camunda:properties>
                   <camunda:property name="reentry" value="%s"/>
-                </camunda:properties></bpmn:extensionElements>""".formatted(reentry);
+                  %s
+                </camunda:properties></bpmn:extensionElements>""".formatted(reentry, correlateBy == null ? ""
+                        : "<camunda:property name=\"correlateBy\" value=\"" + correlateBy + "\"/>");
         String middle = waits
                 ? """
                   <bpmn:receiveTask id="WaitForDone" messageRef="DoneMessage"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:receiveTask>
@@ -112,7 +155,7 @@ class ReentryPolicyTest extends IntegrationTest {
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
                     xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d-%1$s" targetNamespace="http://bpmn.io/schema/bpmn">
                   <bpmn:message id="StartMessage" name="%2$s"/>
-                  <bpmn:message id="DoneMessage" name="done"/>
+                  <bpmn:message id="DoneMessage" name="%6$s"/>
                   <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="P1D">
                     %3$s
                     <bpmn:startEvent id="Start"><bpmn:outgoing>f1</bpmn:outgoing><bpmn:messageEventDefinition messageRef="StartMessage"/></bpmn:startEvent>
@@ -120,6 +163,6 @@ class ReentryPolicyTest extends IntegrationTest {
                     %5$s
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(id, message, property, waits ? "f2" : "f1", middle);
+                """.formatted(id, message, property, waits ? "f2" : "f1", middle, waits ? waitFor : "done");
     }
 }
