@@ -58,7 +58,8 @@ class UnsubscribeLinksTest {
     }
 
     private UnsubscribeLinks links(Instant now) {
-        return new UnsubscribeLinks(jdbc, Clock.fixed(now, ZoneOffset.UTC),
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        return new UnsubscribeLinks(new LinkSigner(jdbc, clock), clock,
                 TestMessagingProperties.withTemplatesIn(Path.of("templates")));
     }
 }
