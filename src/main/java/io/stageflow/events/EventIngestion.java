@@ -107,6 +107,23 @@ class EventIngestion {
         return report;
     }
 
+    /**
+     * Records one event Stageflow itself observed (a survey answer clicked in an email), as if it had been posted:
+     * durable, deduplicated by messageId, routed after commit. False when the messageId was accepted before.
+     */
+    @Transactional
+    boolean record(IncomingEvent event) {
+        Set<ConstraintViolation<IncomingEvent>> invalid = validator.validate(event);
+        if (!invalid.isEmpty()) {
+            throw new IllegalArgumentException("Not a valid event: " + invalid.iterator().next().getPropertyPath()
+                    + " " + invalid.iterator().next().getMessage());
+        }
+        boolean accepted = append(event, clock.instant());
+        announce(new IngestReport(List.of(new ItemResult(0, event.messageId(),
+                accepted ? ItemResult.Status.ACCEPTED : ItemResult.Status.DUPLICATE)), List.of()));
+        return accepted;
+    }
+
     /** Stores one valid event in the caller's transaction; false when its messageId was accepted before. */
     boolean append(IncomingEvent event, Instant now) {
         Instant occurredAt = event.timestamp() == null ? now : event.timestamp().toInstant();

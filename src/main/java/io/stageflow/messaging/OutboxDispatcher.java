@@ -133,7 +133,7 @@ class OutboxDispatcher {
         }
         try {
             RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
-                    templateModel.forCustomer(customer.get(), entry.journeyKey()));
+                    templateModel.forDelivery(customer.get(), entry));
             MimeMessage message = composer.compose(entry, customer.get(), email,
                     entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null);
             mailSender.send(message);

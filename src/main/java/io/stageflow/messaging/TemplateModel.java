@@ -22,16 +22,27 @@ class TemplateModel {
 
     private final MessagingProperties.Brand brand;
     private final UnsubscribeLinks links;
+    private final SurveyLinks surveys;
 
-    TemplateModel(MessagingProperties properties, UnsubscribeLinks links) {
+    TemplateModel(MessagingProperties properties, UnsubscribeLinks links, SurveyLinks surveys) {
         this.brand = properties.brand();
         this.links = links;
+        this.surveys = surveys;
     }
 
-    /** The context for an email to this customer, sent by {@code journeyKey} (null outside a journey). */
+    /** The context of the email in this outbox row, to this customer: what delivery renders. */
+    Map<String, Object> forDelivery(Customer customer, OutboxEntry entry) {
+        return assemble(customer, brand, entry.journeyKey(), links.unsubscribeUrlFor(customer.email()),
+                links.preferencesUrlFor(customer.email()), surveys.urlFor(entry.id()));
+    }
+
+    /**
+     * The context for a preview of an email to this customer, sent by {@code journeyKey} (null outside a
+     * journey): as delivered, except that the survey link is a placeholder, since no email exists to answer.
+     */
     Map<String, Object> forCustomer(Customer customer, String journeyKey) {
-        return assemble(customer, brand, journeyKey,
-                links.unsubscribeUrlFor(customer.email()), links.preferencesUrlFor(customer.email()));
+        return assemble(customer, brand, journeyKey, links.unsubscribeUrlFor(customer.email()),
+                links.preferencesUrlFor(customer.email()), surveys.placeholderUrl());
     }
 
     /**
@@ -40,8 +51,8 @@ class TemplateModel {
      * the customer.
      */
     Map<String, Object> forTestSend(Customer customer, String journeyKey, String testAddress) {
-        return assemble(customer, brand, journeyKey,
-                links.unsubscribeUrlFor(testAddress), links.preferencesUrlFor(testAddress));
+        return assemble(customer, brand, journeyKey, links.unsubscribeUrlFor(testAddress),
+                links.preferencesUrlFor(testAddress), surveys.placeholderUrl());
     }
 
     /**
@@ -64,13 +75,15 @@ class TemplateModel {
      * traits, so that a reference that would fail for a real customer fails there first. Links are placeholders.
      */
     static Map<String, Object> validationSample(MessagingProperties properties) {
-        String base = properties.publicUrl().replaceAll("/+$", "") + UnsubscribeController.PATH + SAMPLE_ID;
+        String publicUrl = properties.publicUrl().replaceAll("/+$", "");
+        String base = publicUrl + UnsubscribeController.PATH + SAMPLE_ID;
         Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null, null);
-        return assemble(sample, properties.brand(), "sample-journey", base, base + UnsubscribeController.PREFERENCES);
+        return assemble(sample, properties.brand(), "sample-journey", base, base + UnsubscribeController.PREFERENCES,
+                publicUrl + SurveyLinks.PATH + "preview");
     }
 
     private static Map<String, Object> assemble(Customer customer, MessagingProperties.Brand brand, String journeyKey,
-            String unsubscribeUrl, String preferencesUrl) {
+            String unsubscribeUrl, String preferencesUrl, String surveyUrl) {
         Map<String, Object> profile = new HashMap<>();
         profile.put("id", customer.id());
         profile.put("email", customer.email());
@@ -83,7 +96,7 @@ class TemplateModel {
                 "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
                         "postalAddress", brand.postalAddress()),
                 "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
-                "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl));
+                "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl, "survey", surveyUrl));
     }
 
     private static String text(Object value) {

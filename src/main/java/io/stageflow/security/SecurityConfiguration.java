@@ -75,7 +75,7 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain engineAndTracking(HttpSecurity http) throws Exception {
         return http
-                .securityMatcher(new OrRequestMatcher(paths("/v1/**", "/u/**", "/engine-rest/**", "/camunda/**")))
+                .securityMatcher(new OrRequestMatcher(paths("/v1/**", "/u/**", "/s/**", "/engine-rest/**", "/camunda/**")))
                 .csrf(csrf -> csrf.disable())
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();

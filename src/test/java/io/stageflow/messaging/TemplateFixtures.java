@@ -13,6 +13,7 @@ final class TemplateFixtures {
 
     static final String UNSUBSCRIBE = "https://stageflow.test/u/token";
     static final String PREFERENCES = "https://stageflow.test/u/token/preferences";
+    static final String SURVEY = "https://stageflow.test/s/token";
 
     private TemplateFixtures() {
     }
@@ -68,6 +69,6 @@ final class TemplateFixtures {
                 "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
                         "postalAddress", "1 Example Street, Springfield"),
                 "journey", Map.of("key", "welcome"),
-                "links", Map.of("unsubscribe", UNSUBSCRIBE, "preferences", PREFERENCES));
+                "links", Map.of("unsubscribe", UNSUBSCRIBE, "preferences", PREFERENCES, "survey", SURVEY));
     }
 }

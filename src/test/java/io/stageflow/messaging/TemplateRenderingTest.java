@@ -175,7 +175,8 @@ class TemplateRenderingTest {
                         "postalAddress", "1 Example Street, Springfield"),
                 "journey", Map.of("key", "welcome"),
                 "links", Map.of("unsubscribe", "https://stageflow.test/u/token",
-                        "preferences", "https://stageflow.test/u/token/preferences"));
+                        "preferences", "https://stageflow.test/u/token/preferences",
+                        "survey", "https://stageflow.test/s/token"));
     }
 
     private static MessagingProperties properties(Path templatesDir) {

@@ -1,0 +1,22 @@
+package io.stageflow.events;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * How other features record an event Stageflow observes itself (a survey answer clicked in an email), with the
+ * same guarantees as a posted one: durable when this returns, deduplicated by messageId, routed to journeys.
+ */
+@Component
+public class ObservedEvents {
+
+    private final EventIngestion ingestion;
+
+    ObservedEvents(EventIngestion ingestion) {
+        this.ingestion = ingestion;
+    }
+
+    /** False when an event with this messageId was recorded before; nothing changes then. */
+    public boolean record(IncomingEvent event) {
+        return ingestion.record(event);
+    }
+}
