@@ -69,6 +69,17 @@ class EventRouting {
             stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(), event.messageId());
         }
         Map<String, Object> variables = variables(event);
+        // Waiting steps first: an order that ends a running upsell lets the re-entry policy start the next one.
+        int delivered = 0;
+        for (Execution execution : waiting) {
+            // An interrupting catch delivered earlier in this loop may have ended the others.
+            boolean stillWaiting = runtimeService.createExecutionQuery().executionId(execution.getId())
+                    .messageEventSubscriptionName(event.type()).count() > 0;
+            if (stillWaiting) {
+                runtimeService.messageEventReceived(event.type(), execution.getId(), variables);
+                delivered++;
+            }
+        }
         List<String> started = new ArrayList<>();
         List<String> declined = new ArrayList<>();
         for (JourneyModels.StartTrigger trigger : models.startsFor(event.type())) {
@@ -79,16 +90,6 @@ class EventRouting {
             runtimeService.startProcessInstanceByMessageAndProcessDefinitionId(trigger.messageName(),
                     trigger.processDefinitionId(), event.customerId(), variables);
             started.add(trigger.journeyKey());
-        }
-        int delivered = 0;
-        for (Execution execution : waiting) {
-            // An interrupting catch delivered earlier in this loop may have ended the others.
-            boolean stillWaiting = runtimeService.createExecutionQuery().executionId(execution.getId())
-                    .messageEventSubscriptionName(event.type()).count() > 0;
-            if (stillWaiting) {
-                runtimeService.messageEventReceived(event.type(), execution.getId(), variables);
-                delivered++;
-            }
         }
         return Result.routed(started, declined, delivered, expectedElsewhere);
     }

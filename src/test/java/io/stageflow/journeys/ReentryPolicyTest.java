@@ -33,6 +33,7 @@ class ReentryPolicyTest extends IntegrationTest {
                 .addString("ping-once.bpmn", journey("ping-once", "ping:once", "once", false))
                 .addString("ping-always.bpmn", journey("ping-always", "ping:always", "always", false))
                 .addString("ping-waits.bpmn", journey("ping-waits", "ping:waits", null, true))
+                .addString("again-test.bpmn", journey("again-test", "again:restart", "once-active", null, "again"))
                 .addString("cart-test.bpmn", journey("cart-test", "cart_touched:cart-test", "once-active", "cartId",
                         "cart_ordered"))
                 .deploy();
@@ -104,6 +105,20 @@ class ReentryPolicyTest extends IntegrationTest {
     private static String cart(String messageId, String type, String customerId, String cartId) {
         return "{\"messageId\":\"" + messageId + "\",\"type\":\"" + type + "\",\"customerId\":\"" + customerId
                 + "\",\"properties\":{\"cartId\":\"" + cartId + "\"}}";
+    }
+
+    @Test
+    void anEventThatEndsTheRunningInstanceMayStartTheNextOneUnderOnceActive() {
+        String id = customerId();
+
+        client().postEvents(event("again-1-" + id, "again", id)).expectStatus(202);
+        awaitSettled(id);
+        client().postEvents(event("again-2-" + id, "again", id)).expectStatus(202);
+        awaitSettled(id);
+
+        assertThat(started("again-test", id)).as("the second event ended the first and started the next").isEqualTo(2);
+        assertThat(runtimeService.createProcessInstanceQuery().processDefinitionKey("again-test")
+                .processInstanceBusinessKey(id).count()).isEqualTo(1);
     }
 
     @Test
