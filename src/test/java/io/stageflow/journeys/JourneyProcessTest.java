@@ -1,49 +1,86 @@
 package io.stageflow.journeys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.repository.DeploymentBuilder;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Base for the BPMN process tests: deploys a journey file from {@code bpmn/} on a standalone in-memory engine,
- * runs jobs explicitly, and records what the send steps asked for instead of queuing real email.
+ * runs jobs explicitly, and records what the send steps and set-stage steps asked for instead of queuing real
+ * email or moving a real customer.
  */
 abstract class JourneyProcessTest {
 
+    /**
+     * Per test instance, not static: the extension forgets its engine's services after each test class, so one static
+     * instance shared by every journey test would fail from the second class on. The engine itself is cached.
+     */
     @RegisterExtension
-    static ProcessEngineExtension extension = ProcessEngineExtension.builder()
+    ProcessEngineExtension extension = ProcessEngineExtension.builder()
             .configurationResource("process-test.camunda.cfg.xml").build();
 
     protected ProcessEngine engine;
     protected final List<String> sentTemplates = new ArrayList<>();
+    protected final List<String> stageChanges = new ArrayList<>();
     private String deploymentId;
 
     /** The journey file under {@code bpmn/}, such as {@code welcome.bpmn}. */
     protected abstract String journeyFile();
 
+    /** Further files under {@code bpmn/} the journey needs in the same deployment, such as a decision table. */
+    protected List<String> companionFiles() {
+        return List.of();
+    }
+
     @BeforeEach
     void deployJourney() throws IOException {
         engine = extension.getProcessEngine();
         init(engine);
+        ClockUtil.setCurrentTime(new Date()); // frozen: due dates are exact, and move only in passTime
         Mocks.register("sendEmail", (JavaDelegate) this::recordSend);
-        try (InputStream bpmn = Files.newInputStream(Path.of("bpmn", journeyFile()))) {
-            deploymentId = engine.getRepositoryService().createDeployment()
-                    .addInputStream("bpmn/" + journeyFile(), bpmn).deploy().getId();
+        Mocks.register("setLifecycleStage", (JavaDelegate) this::recordStage);
+        DeploymentBuilder deployment = engine.getRepositoryService().createDeployment();
+        List<InputStream> streams = new ArrayList<>();
+        try {
+            for (String file : Stream.concat(Stream.of(journeyFile()), companionFiles().stream()).toList()) {
+                InputStream in = Files.newInputStream(Path.of("bpmn", file));
+                streams.add(in);
+                deployment.addInputStream("bpmn/" + file, in);
+            }
+            deploymentId = deployment.deploy().getId();
+        } finally {
+            for (InputStream in : streams) {
+                in.close();
+            }
         }
     }
 
@@ -54,7 +91,49 @@ abstract class JourneyProcessTest {
         ClockUtil.reset();
     }
 
+    /**
+     * Checks that the journey's one timer is due exactly {@code wait} from now, moves the clock there and fires it.
+     */
+    protected void passTime(ProcessInstance journey, Duration wait) {
+        Job timer = engine.getManagementService().createJobQuery().processInstanceId(journey.getId()).timers()
+                .singleResult();
+        assertThat(timer).as("a timer of the journey").isNotNull();
+        Date now = ClockUtil.getCurrentTime();
+        assertThat(Duration.between(now.toInstant(), timer.getDuedate().toInstant())).isEqualTo(wait);
+        ClockUtil.setCurrentTime(timer.getDuedate());
+        execute(timer);
+    }
+
+    /** Runs the send step the journey is parked before (send steps are asynchronous, like in production). */
+    protected void runStep(ProcessInstance journey, String activityId) {
+        assertThat(journey).isWaitingAt(activityId);
+        execute(engine.getManagementService().createJobQuery().processInstanceId(journey.getId())
+                .activityId(activityId).singleResult());
+    }
+
+    /** Delivers an event to the customer's journey, as the router does for a waiting step. */
+    protected void deliver(String eventType, String customerId, Map<String, Object> properties) {
+        engine.getRuntimeService().createMessageCorrelation(eventType).processInstanceBusinessKey(customerId)
+                .setVariables(properties).correlate();
+    }
+
+    /** A process extension property ({@code camunda:properties}) of the journey as deployed. */
+    protected String processProperty(String name) {
+        ProcessDefinition definition = engine.getRepositoryService().createProcessDefinitionQuery()
+                .deploymentId(deploymentId).singleResult();
+        Process process = engine.getRepositoryService().getBpmnModelInstance(definition.getId())
+                .getModelElementById(definition.getKey());
+        return process.getExtensionElements().getElementsQuery().filterByType(CamundaProperties.class).list().stream()
+                .flatMap(properties -> properties.getCamundaProperties().stream())
+                .filter(property -> name.equals(property.getCamundaName()))
+                .map(CamundaProperty::getCamundaValue).findFirst().orElse(null);
+    }
+
     private void recordSend(DelegateExecution execution) {
-        sentTemplates.add((String) execution.getVariable("template"));
+        sentTemplates.add((String) execution.getVariableLocal("template"));
+    }
+
+    private void recordStage(DelegateExecution execution) {
+        stageChanges.add((String) execution.getVariableLocal("stage"));
     }
 }

@@ -51,7 +51,8 @@ class ReentryPolicyTest extends IntegrationTest {
         assertThat(historyService.createHistoricProcessInstanceQuery().processDefinitionKey("welcome")
                 .processInstanceBusinessKey(id).count()).isEqualTo(1);
         assertThat(client().get("/api/v1/events/signup-again-" + id).expectStatus(200).json().path("outcome").asText())
-                .containsPattern("not re-entered \\(re-entry policy\\): [^;]*\\bwelcome\\b");
+                // Journeys other test classes deployed on signed_up may be listed too, in any order.
+                .containsPattern("not re-entered \\(re-entry policy\\): ([\\w-]+, )*welcome\\b");
     }
 
     @Test

@@ -23,14 +23,15 @@ class WelcomeJourneyTest extends JourneyProcessTest {
     }
 
     @Test
-    void aSignupSendsTheWelcomeEmailAndWaitsForTheFirstOrder() {
+    void aSignupSendsTheWelcomeEmailMarksTheCustomerEngagedAndWaitsForTheFirstOrder() {
         ProcessInstance journey = runtimeService().startProcessInstanceByMessage("signed_up", "customer-1");
 
         assertThat(journey).isWaitingAt("SendWelcomeEmail");
         execute(job(journey));
 
         assertThat(sentTemplates).containsExactly("welcome");
-        assertThat(journey).isWaitingAt("WaitForFirstOrder").isWaitingFor("order_completed");
+        assertThat(stageChanges).containsExactly("ENGAGEMENT");
+        assertThat(journey).hasPassed("MarkEngaged").isWaitingAt("WaitForFirstOrder").isWaitingFor("order_completed");
         assertThat(job(journey).getDuedate()).isNotNull();
     }
 
