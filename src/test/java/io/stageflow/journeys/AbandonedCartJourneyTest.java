@@ -10,6 +10,7 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 
 /** Every path through {@code bpmn/abandoned-cart.bpmn}. */
+@JourneyCoverage.AtLeast(flowNodes = 1.0, sequenceFlows = 1.0)
 class AbandonedCartJourneyTest extends JourneyProcessTest {
 
     private static final String CUSTOMER = "customer-1";

@@ -29,24 +29,36 @@ import org.camunda.bpm.engine.test.mock.Mocks;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Base for the BPMN process tests: deploys a journey file from {@code bpmn/} on a standalone in-memory engine,
  * runs jobs explicitly, and records what the send steps and set-stage steps asked for instead of queuing real
- * email or moving a real customer.
+ * email or moving a real customer. Each subclass's
+ * run leaves a coverage report of its journey in {@code target/process-test-coverage/}.
  */
 abstract class JourneyProcessTest {
 
     /**
-     * Per test instance, not static: the extension forgets its engine's services after each test class, so one static
-     * instance shared by every journey test would fail from the second class on. The engine itself is cached.
+     * Prints (and, with {@link JourneyCoverage.AtLeast}, checks) each journey's coverage from the report below.
+     * Registered first so that its after-all runs last, after the report is written.
      */
     @RegisterExtension
-    ProcessEngineExtension extension = ProcessEngineExtension.builder()
-            .configurationResource("process-test.camunda.cfg.xml").build();
+    @Order(1)
+    static JourneyCoverage coverage = new JourneyCoverage();
+
+    /**
+     * Camunda's ProcessEngineExtension with process test coverage: after each test class it writes
+     * {@code target/process-test-coverage/<test class>/report.html} and {@code report.json}.
+     */
+    @RegisterExtension
+    @Order(2)
+    static ProcessEngineExtension extension = ProcessEngineCoverageExtension
+            .builder("process-test.camunda.cfg.xml").build();
 
     protected ProcessEngine engine;
     protected final List<String> sentTemplates = new ArrayList<>();

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every path through {@code bpmn/loyalty-milestone.bpmn}. */
+@JourneyCoverage.AtLeast(flowNodes = 1.0, sequenceFlows = 1.0)
 class LoyaltyMilestoneJourneyTest extends JourneyProcessTest {
 
     private static final String CUSTOMER = "customer-1";

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every path through {@code bpmn/onboarding.bpmn}. */
+@JourneyCoverage.AtLeast(flowNodes = 1.0, sequenceFlows = 1.0)
 class OnboardingJourneyTest extends JourneyProcessTest {
 
     private static final String CUSTOMER = "customer-1";

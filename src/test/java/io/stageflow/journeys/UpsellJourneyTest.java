@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every path through {@code bpmn/upsell.bpmn}, and every row of {@code bpmn/upsell-offer.dmn}. */
+@JourneyCoverage.AtLeast(flowNodes = 1.0, sequenceFlows = 1.0)
 class UpsellJourneyTest extends JourneyProcessTest {
 
     private static final String CUSTOMER = "customer-1";

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every path through {@code bpmn/win-back.bpmn}. */
+@JourneyCoverage.AtLeast(flowNodes = 1.0, sequenceFlows = 1.0)
 class WinBackJourneyTest extends JourneyProcessTest {
 
     private static final String CUSTOMER = "customer-1";
