@@ -49,19 +49,37 @@ public class LifecycleStages {
      */
     @Transactional
     public boolean moveTo(String customerId, String stage, String cause, String reference) {
+        return move(customerId, stage, false, cause, reference);
+    }
+
+    /**
+     * Puts the customer in {@code stage} only if it is ahead of where they are, as the built-in rules do: a
+     * welcome journey's "engaged" must not undo the ONBOARDING an order already brought.
+     */
+    @Transactional
+    public boolean advanceTo(String customerId, String stage, String cause, String reference) {
+        return move(customerId, stage, true, cause, reference);
+    }
+
+    private boolean move(String customerId, String stage, boolean forwardOnly, String cause, String reference) {
         if (!isStage(stage)) {
             throw new IllegalArgumentException("'" + stage + "' is not a lifecycle stage; stages are " + model.stages());
         }
-        return store.lockAndRead(customerId).map(current -> change(customerId, current.stage(), stage, cause, reference))
+        return store.lockAndRead(customerId)
+                .filter(current -> !forwardOnly || isAhead(stage, current.stage()))
+                .map(current -> change(customerId, current.stage(), stage, cause, reference))
                 .orElse(false);
     }
 
-    /** Counts the order and applies the built-in rules; {@code reference} is the event's messageId. */
+    /**
+     * Counts the order and applies the built-in rules; {@code reference} is the event's messageId. Returns the
+     * customer's order count including this one (0 for an unknown customer).
+     */
     @Transactional
-    public void orderCompleted(String customerId, BigDecimal amount, Instant orderedAt, String reference) {
+    public int orderCompleted(String customerId, BigDecimal amount, Instant orderedAt, String reference) {
         Optional<StageStore.Lifecycle> locked = store.lockAndRead(customerId);
         if (locked.isEmpty()) {
-            return;
+            return 0;
         }
         store.recordOrder(customerId, amount == null ? BigDecimal.ZERO : amount, orderedAt);
         LifecycleProperties.Rules rules = model.rules();
@@ -79,6 +97,7 @@ public class LifecycleStages {
         } else if (orders == rules.repeatOrderCount() && isAhead(rules.repeatOrder(), stage)) {
             change(customerId, stage, rules.repeatOrder(), "rule:repeat-order", reference);
         }
+        return orders;
     }
 
     @Transactional(readOnly = true)

@@ -64,11 +64,13 @@ class EventRouting {
         if (expectedElsewhere && mayDefer) {
             return Result.notWaitingYet();
         }
-        if (ORDER_COMPLETED.equals(event.type())) {
-            // Before journeys start or continue, so that they see the stage this order leads to.
-            stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(), event.messageId());
-        }
         Map<String, Object> variables = variables(event);
+        if (ORDER_COMPLETED.equals(event.type())) {
+            // Before journeys start or continue, so that they see the stage this order leads to, and its number.
+            int orderCount = stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(),
+                    event.messageId());
+            variables.putIfAbsent("orderCount", orderCount);
+        }
         // Waiting steps first: an order that ends a running upsell lets the re-entry policy start the next one.
         int delivered = 0;
         for (Execution execution : waiting) {

@@ -7,8 +7,8 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 /**
- * The "Set lifecycle stage" step ({@code ${setLifecycleStage}}, input parameter {@code stage}): moves the
- * journey's customer to that stage, in the step's transaction, recording the journey and step as the cause
+ * The "Set lifecycle stage" step ({@code ${setLifecycleStage}}, input parameters {@code stage} and {@code mode}:
+ * {@code set} or {@code advance}): moves the journey's customer to that stage, in the step's transaction, recording the journey and step as the cause
  * and the instance as the reference. The stage name is checked when the journey is deployed.
  */
 @Component("setLifecycleStage")
@@ -30,7 +30,17 @@ class SetLifecycleStageDelegate implements JavaDelegate {
                     + "'; use one of " + stages.stages());
         }
         String journey = execution.getProcessDefinitionId().split(":")[0];
-        stages.moveTo(execution.getProcessBusinessKey(), name.strip(),
-                "journey:" + journey + "/" + execution.getCurrentActivityId(), execution.getProcessInstanceId());
+        String cause = "journey:" + journey + "/" + execution.getCurrentActivityId();
+        if (isAdvanceOnly(execution)) {
+            stages.advanceTo(execution.getProcessBusinessKey(), name.strip(), cause, execution.getProcessInstanceId());
+        } else {
+            stages.moveTo(execution.getProcessBusinessKey(), name.strip(), cause, execution.getProcessInstanceId());
+        }
+    }
+
+    /** Input {@code mode}: {@code set} (the default: whatever the stage was) or {@code advance} (only forward). */
+    private static boolean isAdvanceOnly(DelegateExecution execution) {
+        Object mode = execution.getVariableLocal("mode");
+        return mode != null && "advance".equalsIgnoreCase(mode.toString().strip());
     }
 }

@@ -38,6 +38,10 @@ class StepRules {
         }
         if (delegate.equals(SetLifecycleStageDelegate.EXPRESSION)) {
             String stage = inputs.apply("stage");
+            String mode = inputs.apply("mode");
+            if (mode != null && !mode.strip().matches("(?i)set|advance")) {
+                return "Set-stage step '" + stepId + "' has mode '" + mode.strip() + "'; use set or advance";
+            }
             return stage != null && stages.isStage(stage.strip()) ? null
                     : "Set-stage step '" + stepId + "' has stage '" + stage + "'; use one of " + stages.stages();
         }

@@ -92,6 +92,22 @@ class LifecycleStageTest extends IntegrationTest {
     }
 
     @Test
+    void advancingMovesOnlyForwardWhileSettingMovesAnywhere() {
+        String id = customer();
+        stages.moveTo(id, "ONBOARDING", "test", null);
+
+        boolean advancedBack = stages.advanceTo(id, "ENGAGEMENT", "test", null);
+        boolean advancedOn = stages.advanceTo(id, "RETENTION", "test", null);
+        boolean setBack = stages.moveTo(id, "ENGAGEMENT", "test", null);
+
+        assertThat(advancedBack).isFalse();
+        assertThat(advancedOn).isTrue();
+        assertThat(setBack).isTrue();
+        assertThat(stages.history(id)).extracting(StageChange::toStage)
+                .containsExactly("ONBOARDING", "RETENTION", "ENGAGEMENT");
+    }
+
+    @Test
     void stageCountsListEveryStageInOrderAndFollowMoves() {
         long before = count(client().get("/api/v1/stages").expectStatus(200).json(), "EXPANSION");
         String id = customer();
