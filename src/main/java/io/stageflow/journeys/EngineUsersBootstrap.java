@@ -25,6 +25,9 @@ import org.springframework.stereotype.Component;
 @Component
 class EngineUsersBootstrap implements InitializingBean {
 
+    /** The group the journeys' follow-up tasks are for (the "Create follow-up task" element template's default). */
+    static final String FOLLOW_UP_GROUP = "customer-success";
+
     private final IdentityService identityService;
     private final AuthorizationService authorizationService;
     private final AdminCredentials admin;
@@ -59,6 +62,13 @@ class EngineUsersBootstrap implements InitializingBean {
         grant(Roles.MARKETER, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.READ_HISTORY);
         grant(Roles.MARKETER, Resources.DEPLOYMENT, "*", Permissions.READ);
         grant(Roles.MARKETER, Resources.DECISION_DEFINITION, "*", Permissions.READ);
+        // Follow-up tasks from journeys ("Call back unhappy customer") go to this group in Tasklist. Each task's
+        // candidate group gets its own read and update permission from the engine; the filter lists them.
+        ensureGroup(FOLLOW_UP_GROUP, "Customer success", Groups.GROUP_TYPE_WORKFLOW);
+        grant(FOLLOW_UP_GROUP, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+        grant(FOLLOW_UP_GROUP, Resources.PROCESS_DEFINITION, "*", Permissions.READ);
+        grant(FOLLOW_UP_GROUP, Resources.FILTER, "*", Permissions.READ);
+        grant(Roles.OPERATOR, Resources.FILTER, "*", Permissions.READ);
         ensureAdmin();
     }
 
