@@ -9,6 +9,7 @@ import java.util.Locale;
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
 
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,6 +28,8 @@ class DeliveryGate {
     private final MessagingProperties.Pacing.OnLimit onLimit;
     private final Clock clock;
     private final boolean requireOptIn;
+
+    private static final int PACING_ATTEMPTS = 3;
 
     DeliveryGate(Suppressions suppressions, Pacing pacing, CustomerService customers, OutboxStore store,
             TransactionTemplate transactions, MessagingProperties properties, Clock clock) {
@@ -70,6 +73,20 @@ class DeliveryGate {
      * nodes cannot both send the customer their one email of the day.
      */
     private String pace(OutboxEntry entry, Customer customer) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return decidePace(entry, customer);
+            } catch (PessimisticLockingFailureException deadlock) {
+                // MySQL picks a deadlock victim now and then when nodes pace the same customer; the decision is
+                // rolled back whole, so taking it again is safe.
+                if (attempt == PACING_ATTEMPTS) {
+                    throw deadlock;
+                }
+            }
+        }
+    }
+
+    private String decidePace(OutboxEntry entry, Customer customer) {
         return transactions.execute(tx -> {
             customers.lock(customer.id());
             Instant now = clock.instant(); // after the lock: a send another node stamped meanwhile is in the past

@@ -19,6 +19,8 @@ import org.apache.velocity.exception.VelocityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
@@ -70,7 +72,7 @@ class OutboxDispatcher {
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
     boolean dispatchDue() {
         Instant now = clock.instant();
-        int abandoned = store.failAbandonedDeliveries(now);
+        int abandoned = failAbandonedDeliveries(now);
         if (abandoned > 0) {
             meters.counter("stageflow.emails", "template", "any", "result", "outcome_unknown").increment(abandoned);
             log.warn("{} outbox rows were being sent by a dispatcher that stopped; marked OUTCOME_UNKNOWN, not resent",
@@ -79,6 +81,16 @@ class OutboxDispatcher {
         List<Long> due = store.findDue(now, settings.batchSize());
         due.forEach(this::deliver);
         return !due.isEmpty();
+    }
+
+    /** Another node sweeping the same rows at the same moment may win a deadlock; it does the job then. */
+    private int failAbandonedDeliveries(Instant now) {
+        try {
+            return store.failAbandonedDeliveries(now);
+        } catch (PessimisticLockingFailureException anotherNodeIsSweeping) {
+            log.debug("Sweep for abandoned deliveries lost a lock race; another node sweeps", anotherNodeIsSweeping);
+            return 0;
+        }
     }
 
     private void deliver(long id) {
@@ -126,22 +138,28 @@ class OutboxDispatcher {
             count(entry, "skipped");
             return null;
         }
-        String heldBack = gate.holdBack(entry, customer.get());
-        if (heldBack != null) {
-            count(entry, heldBack);
-            return null;
+        RenderedEmail email;
+        MimeMessage message;
+        try {
+            String heldBack = gate.holdBack(entry, customer.get());
+            if (heldBack != null) {
+                count(entry, heldBack);
+                return null;
+            }
+            email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
+                    templateModel.forDelivery(customer.get(), entry));
+            message = composer.compose(entry, customer.get(), email,
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null);
+        } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
+            return e; // nothing reached the mail server yet: safe to try again later
         }
         try {
-            RenderedEmail email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
-                    templateModel.forDelivery(customer.get(), entry));
-            MimeMessage message = composer.compose(entry, customer.get(), email,
-                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null);
             mailSender.send(message);
             store.markSent(entry.id(), clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
             count(entry, "sent");
             log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
             return null;
-        } catch (MailException | MessagingException | VelocityException | TemplateNotFoundException e) {
+        } catch (MailException | MessagingException e) {
             return e;
         }
     }
