@@ -162,21 +162,7 @@ class TemplateRenderingTest {
     }
 
     private static Map<String, Object> model(String firstName) {
-        Map<String, Object> customer = new HashMap<>();
-        customer.put("id", "c-1");
-        customer.put("email", "ada@example.com");
-        customer.put("firstName", firstName);
-        customer.put("locale", "en");
-        customer.put("timeZone", "Europe/London");
-        customer.put("traits", Map.of());
-        return Map.of(
-                "customer", customer,
-                "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
-                        "postalAddress", "1 Example Street, Springfield"),
-                "journey", Map.of("key", "welcome"),
-                "links", Map.of("unsubscribe", "https://stageflow.test/u/token",
-                        "preferences", "https://stageflow.test/u/token/preferences",
-                        "survey", "https://stageflow.test/s/token"));
+        return TemplateFixtures.model(firstName);
     }
 
     private static MessagingProperties properties(Path templatesDir) {
