@@ -18,7 +18,7 @@ public final class H2JsonFunctions {
     }
 
     /**
-     * The value at {@code path} ({@code $.name}, one level: what {@link SegmentFields} allows) as text when it has
+     * The value at {@code path} ({@code $.name}, one level: what {@link SegmentField} allows) as text when it has
      * the wanted {@code kind}, else null: {@code string} (the unquoted text), {@code number} (plain decimal
      * notation), {@code boolean} ({@code true} or {@code false}), or {@code any} (any value but JSON null).
      */
