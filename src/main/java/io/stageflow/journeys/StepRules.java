@@ -4,14 +4,16 @@ import java.util.function.UnaryOperator;
 
 import io.stageflow.customers.LifecycleStages;
 import io.stageflow.messaging.TemplateRenderer;
+import io.stageflow.segments.Segments;
 
 import org.springframework.stereotype.Component;
 
 /**
- * What makes a Stageflow step ("Send email", "Set lifecycle stage") runnable, in one place for the two times it
- * is checked: when Camunda parses a deployment (the Modeler's, or a changed file at startup) and when the
- * application starts with the journeys folder as it is, including files that are already deployed, against the
- * templates and stages as they are now.
+ * What makes a Stageflow step ("Send email", "Set lifecycle stage", "Check segment") runnable, in one place for
+ * the two times it is checked: when Camunda parses a deployment (the Modeler's, or a changed file at startup) and
+ * when the application starts with the journeys folder as it is, including files that are already deployed,
+ * against the templates, stages and segments as they are now. Segment files are loaded before this bean exists
+ * (it depends on {@link Segments}, which loads them when it starts), so a journey may use a file's segment.
  */
 @Component
 class StepRules {
@@ -20,10 +22,12 @@ class StepRules {
 
     private final TemplateRenderer templates;
     private final LifecycleStages stages;
+    private final Segments segments;
 
-    StepRules(TemplateRenderer templates, LifecycleStages stages) {
+    StepRules(TemplateRenderer templates, LifecycleStages stages, Segments segments) {
         this.templates = templates;
         this.stages = stages;
+        this.segments = segments;
     }
 
     /**
@@ -45,7 +49,28 @@ class StepRules {
             return stage != null && stages.isStage(stage.strip()) ? null
                     : "Set-stage step '" + stepId + "' has stage '" + stage + "'; use one of " + stages.stages();
         }
+        if (delegate.equals(CheckSegmentDelegate.EXPRESSION)) {
+            return checkSegmentProblem(stepId, inputs.apply("segment"), inputs.apply("resultVariable"));
+        }
         return null;
+    }
+
+    private String checkSegmentProblem(String stepId, String segment, String resultVariable) {
+        if (resultVariable != null && !resultVariable.isBlank()
+                && !resultVariable.strip().matches(CheckSegmentDelegate.VARIABLE_NAME)) {
+            return "Check-segment step '" + stepId + "' has result variable '" + resultVariable.strip()
+                    + "'; use letters, digits and underscores, starting with a letter, such as inSegment";
+        }
+        if (segment == null || segment.isBlank()) {
+            return "Check-segment step '" + stepId + "' names no segment: set its 'segment' input parameter (Segment key in Modeler)";
+        }
+        if (!Segments.isValidKey(segment.strip())) {
+            return "Check-segment step '" + stepId + "' has segment '" + segment.strip()
+                    + "'; a segment key is lower-case letters, digits and hyphens, such as vip-lapsed";
+        }
+        return segments.exists(segment.strip()) ? null
+                : "Check-segment step '" + stepId + "' uses segment '" + segment.strip() + "', which does not exist: "
+                        + "add segments/" + segment.strip() + ".json or create it with POST /api/v1/segments";
     }
 
     /** Why the journey's {@code reentry} property is unusable, or null when it is fine or unset. */

@@ -101,6 +101,10 @@ public final class StageflowClient {
         return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    public Response post(String path, String json) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response delete(String path) {
         return send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + path))).DELETE());
     }

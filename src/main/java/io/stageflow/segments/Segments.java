@@ -1,0 +1,120 @@
+package io.stageflow.segments;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Named customer segments, evaluated in the database: one SQL query per question, whatever the number of
+ * customers. Journeys ask {@link #contains}; marketers manage segments through the API or segment files.
+ * The segment files are loaded when this bean starts, so that anything depending on it (the journey checks that
+ * run before the engine deploys {@code bpmn/}) already sees them.
+ */
+@Service
+public class Segments implements InitializingBean {
+
+    private static final Logger log = LoggerFactory.getLogger(Segments.class);
+
+    private final SegmentStore store;
+    private final RuleParser parser;
+    private final SegmentFiles files;
+    private final SqlDialect dialect;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+
+    Segments(SegmentStore store, RuleParser parser, SegmentFiles files, DataSource dataSource, Clock clock,
+            TransactionTemplate transactions) {
+        this.store = store;
+        this.parser = parser;
+        this.files = files;
+        this.dialect = SqlDialect.of(dataSource);
+        this.clock = clock;
+        this.transactions = transactions;
+    }
+
+    /** Loads the segment files: each replaces the stored segment of its key; segments of deleted files go. */
+    @Override
+    public void afterPropertiesSet() {
+        List<SegmentFiles.FileSegment> loaded = files.read();
+        transactions.executeWithoutResult(status -> {
+            loaded.forEach(file -> store.upsert(file.segment(), file.source(), clock.instant()));
+            List<String> gone = store.deleteFileSegmentsExcept(loaded.stream().map(f -> f.segment().key()).toList());
+            if (!gone.isEmpty()) {
+                log.info("Segments {} removed: their files are no longer in {}", gone, files.directory().toAbsolutePath());
+            }
+        });
+        log.info("{} segment file(s) loaded from {} ({} SQL)", loaded.size(), files.directory().toAbsolutePath(), dialect);
+    }
+
+    /** Whether a segment of this key exists, for checks before a journey that uses it can run. */
+    @Transactional(readOnly = true)
+    public boolean exists(String segmentKey) {
+        return RuleParser.isValidKey(segmentKey) && store.find(segmentKey).isPresent();
+    }
+
+    /** Whether the key is spelled as segment keys are, for checks that cannot look the segment up yet. */
+    public static boolean isValidKey(String segmentKey) {
+        return RuleParser.isValidKey(segmentKey);
+    }
+
+    /**
+     * Whether the customer is in the segment now; false for an unknown customer.
+     *
+     * @throws IllegalArgumentException when there is no such segment
+     */
+    @Transactional(readOnly = true)
+    public boolean contains(String segmentKey, String customerId) {
+        return store.contains(where(require(segmentKey)), customerId);
+    }
+
+    @Transactional(readOnly = true)
+    long count(String segmentKey) {
+        return store.count(where(require(segmentKey)));
+    }
+
+    @Transactional(readOnly = true)
+    List<SegmentStore.Member> preview(String segmentKey, int limit) {
+        return store.members(where(require(segmentKey)), limit);
+    }
+
+    @Transactional(readOnly = true)
+    Optional<StoredSegment> find(String segmentKey) {
+        return RuleParser.isValidKey(segmentKey) ? store.find(segmentKey) : Optional.empty();
+    }
+
+    @Transactional(readOnly = true)
+    List<StoredSegment> list() {
+        return store.list();
+    }
+
+    /** Saves a segment through the API; true when it is new. A file's segment can only change in its file. */
+    @Transactional
+    boolean save(SegmentDefinition segment) {
+        store.find(segment.key()).filter(StoredSegment::fromFile).ifPresent(SegmentOwnedByFileException::raise);
+        return store.upsert(segment, StoredSegment.API, clock.instant());
+    }
+
+    @Transactional
+    boolean delete(String segmentKey) {
+        Optional<StoredSegment> stored = find(segmentKey);
+        stored.filter(StoredSegment::fromFile).ifPresent(SegmentOwnedByFileException::raise);
+        return stored.isPresent() && store.delete(segmentKey);
+    }
+
+    private StoredSegment require(String segmentKey) {
+        return find(segmentKey).orElseThrow(() -> new IllegalArgumentException("No segment '" + segmentKey + "'"));
+    }
+
+    private Sql where(StoredSegment segment) {
+        return SegmentQuery.where(parser.rule(segment.rule()), dialect, clock.instant());
+    }
+}

@@ -1,0 +1,77 @@
+package io.stageflow.segments;
+
+import java.sql.DatabaseMetaData;
+import java.util.List;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+
+/**
+ * The only SQL that differs between the databases Stageflow runs on: reading one scalar out of the customer's
+ * {@code traits} JSON text. MariaDB and MySQL have {@code JSON_TYPE}/{@code JSON_EXTRACT}; H2 has no JSON path
+ * function, so it calls {@link H2JsonFunctions} (alias {@code SF_JSON_SCALAR}). Both take the JSON path as a bind
+ * parameter, and both yield NULL unless the trait holds a value of the wanted kind, so a string rule never matches
+ * a number and a number rule never fails on a string. Chosen once from the JDBC metadata.
+ */
+enum SqlDialect {
+
+    H2 {
+        @Override
+        Sql trait(TraitKind kind, String path) {
+            String call = "SF_JSON_SCALAR(c.traits, ?, '" + kind.name().toLowerCase(Locale.ROOT) + "')";
+            return new Sql(kind == TraitKind.NUMBER ? "CAST(" + call + " AS DECIMAL(38, 10))" : call, List.<Object>of(path));
+        }
+    },
+
+    MYSQL {
+        @Override
+        Sql trait(TraitKind kind, String path) {
+            String type = "JSON_TYPE(JSON_EXTRACT(c.traits, ?))";
+            String text = "JSON_UNQUOTE(JSON_EXTRACT(c.traits, ?))";
+            String sql = switch (kind) {
+                case STRING -> "CASE WHEN " + type + " = 'STRING' THEN " + text + " END";
+                case NUMBER -> "CASE WHEN " + type + " IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN CAST("
+                        + text + " AS DECIMAL(38, 10)) END";
+                case BOOLEAN -> "CASE WHEN " + type + " = 'BOOLEAN' THEN " + text + " END";
+                case ANY -> "CASE WHEN " + type + " <> 'NULL' THEN " + text + " END";
+            };
+            return new Sql(sql, List.<Object>of(path, path));
+        }
+    };
+
+    /** What a trait must hold for a condition to look at it. */
+    enum TraitKind {
+        STRING, NUMBER, BOOLEAN, ANY
+    }
+
+    /**
+     * An expression over {@code c.traits} (the customer row is aliased {@code c}) giving the trait at {@code path}
+     * ({@code $.name}, the name already checked against {@link SegmentField#TRAIT_NAME}) as text, or as DECIMAL for
+     * {@link TraitKind#NUMBER}; NULL when it is missing, JSON null, or of another kind.
+     */
+    abstract Sql trait(TraitKind kind, String path);
+
+    static SqlDialect of(DataSource dataSource) {
+        String product;
+        try {
+            product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+        } catch (MetaDataAccessException e) {
+            throw new IllegalStateException("Cannot tell which database this is, so segments cannot run", e);
+        }
+        return of(product);
+    }
+
+    static SqlDialect of(String product) {
+        String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (name.equals("h2")) {
+            return H2;
+        }
+        if (name.contains("mysql") || name.contains("mariadb")) {
+            return MYSQL;
+        }
+        throw new IllegalStateException("Segments support H2, MySQL and MariaDB, not " + product);
+    }
+}
