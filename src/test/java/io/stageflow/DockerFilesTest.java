@@ -157,8 +157,8 @@ class DockerFilesTest {
             destinations.add(stripTrailingSlash(copyArguments(copy).destination()));
         }
         assertThat(destinations)
-                .as("the final stage must copy bpmn/ to /app/bpmn/ and templates/ to /app/templates/")
-                .contains("/app/bpmn", "/app/templates");
+                .as("the final stage must copy bpmn/, templates/ and segments/ to /app/")
+                .contains("/app/bpmn", "/app/templates", "/app/segments");
     }
 
     @Test
