@@ -114,11 +114,19 @@ record JobProgress(
                 secondsLeft);
     }
 
-    /** Spring Batch names a partition's step execution {@code <manager step>:<partition>}. */
+    /**
+     * The manager of a partitioned step: Spring Batch keeps the grid size in its context, and names its partitions'
+     * step executions {@code <name>:<partition>}.
+     */
     private static boolean isManager(StepExecution step, List<String> names) {
+        if (step.getExecutionContext().containsKey(GRID_SIZE)) {
+            return true;
+        }
         String prefix = step.getStepName() + ":";
         return names.stream().anyMatch(name -> name.startsWith(prefix));
     }
+
+    private static final String GRID_SIZE = "SimpleStepExecutionSplitter.GRID_SIZE";
 
     /** A count kept in an execution context, which holds it as an int or a long depending on who wrote it. */
     private static long number(ExecutionContext context, String key) {

@@ -88,6 +88,8 @@ public abstract class IntegrationTest {
         registry.add("stageflow.import.progress-log-interval", () -> "PT1S");
         // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.
         registry.add("stageflow.batch.inactivity.cron", () -> "-");
+        // BroadcastTest checks that broadcasts keep to this rate.
+        registry.add("stageflow.batch.broadcast.messages-per-second", () -> "1000");
     }
 
     @AfterEach
