@@ -40,10 +40,13 @@ class BroadcastWriter implements ItemStreamWriter<String> {
     @Override
     public void write(Chunk<? extends String> chunk) {
         for (String customerId : chunk) {
-            throttle.acquire(jobExecutionId);
             boolean queued = outbox.enqueue(new EmailRequest(key(broadcast, customerId), customerId, template, category,
                     null, null, "broadcast:" + broadcast, true));
             outcomes.add(queued ? QUEUED : QUEUED_BEFORE, 1);
+            if (queued) {
+                // Only queued email counts towards the rate: a re-run skips what it queued before at full speed.
+                throttle.acquire(jobExecutionId);
+            }
         }
     }
 

@@ -64,7 +64,7 @@ final class ProgressLog implements ChunkListener, StepExecutionListener {
     public ExitStatus afterStep(StepExecution step) {
         JobProgress p = JobProgress.of(step.getJobExecution(), Instant.now());
         if (p.created() == null) {
-            log.info("{} {} step {} ended {}: this run read {} and wrote {} at {} rows/s; outcomes {}", label, p.id(),
+            log.info("{} {} step {} ended {}: this step read {} and wrote {}; the job so far: {} rows/s, outcomes {}", label, p.id(),
                     step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(), p.rowsPerSecond(),
                     p.outcomes());
             return null;

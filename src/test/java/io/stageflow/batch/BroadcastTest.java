@@ -77,20 +77,29 @@ class BroadcastTest extends IntegrationTest {
         assertThat(done.path("outcomes").path("queued").asLong()).isEqualTo(n);
         assertThat(done.path("secondsLeft").asLong()).isZero();
         // The outbox was filled no faster than the configured rate (measured from the rows' own times).
-        Map<String, Object> span = jdbc.sql("select min(created_at) first_at, max(created_at) last_at, count(*) n "
-                + "from sf_outbox where step_id = ?").param("broadcast:" + p).query().singleRow();
-        double seconds = Duration.between(((Timestamp) span.get("first_at")).toInstant(),
-                ((Timestamp) span.get("last_at")).toInstant()).toMillis() / 1000.0;
+        Instant[] span = jdbc.sql("select min(created_at), max(created_at) from sf_outbox where step_id = ?")
+                .param("broadcast:" + p).query((rs, row) -> new Instant[] {rs.getTimestamp(1).toInstant(),
+                        rs.getTimestamp(2).toInstant()}).single();
+        double seconds = Duration.between(span[0], span[1]).toMillis() / 1000.0;
         double rate = (n - 1) / seconds;
         System.out.printf("Broadcast enqueue rate %.1f/s (limit %d/s) over %.2f s%n", rate,
                 properties.messagesPerSecond(), seconds);
-        assertThat(rate).isLessThanOrEqualTo(properties.messagesPerSecond() * 1.05);
+        // MariaDB keeps whole seconds here (the mysql profile sends no fractional seconds): the true span may be up
+        // to a second longer than measured, so the check allows for that much, and 5% on top.
+        double granularity = TestDatabase.isMariaDb() ? 1.0 : 0.001;
+        assertThat((n - 1) / (seconds + granularity)).isLessThanOrEqualTo(properties.messagesPerSecond() * 1.05);
 
         long deliveryStart = System.nanoTime();
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> jdbc.sql(
                 "select count(*) from sf_outbox where step_id = ? and status in ('PENDING', 'SENDING', 'DEFERRED')")
                 .param("broadcast:" + p).query(Long.class).single() == 0);
         double deliverySeconds = (System.nanoTime() - deliveryStart) / 1e9;
+        Instant[] sent = jdbc.sql("select min(sent_at), max(sent_at) from sf_outbox where step_id = ? and status = 'SENT'")
+                .param("broadcast:" + p).query((rs, row) -> new Instant[] {rs.getTimestamp(1).toInstant(),
+                        rs.getTimestamp(2).toInstant()}).single();
+        System.out.printf("Broadcast delivery rate %.1f emails/s (%,d sent between %s and %s)%n",
+                (n - unsubscribed - 1) / (Duration.between(sent[0], sent[1]).toMillis() / 1000.0), n - unsubscribed,
+                sent[0], sent[1]);
         Map<String, Long> received = CountingSmtpSink.countsByRecipient(p);
         System.out.printf("Broadcast delivered %,d emails; the last %.1f s after the queue was full%n",
                 received.size(), deliverySeconds);

@@ -89,7 +89,8 @@ public abstract class IntegrationTest {
         // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.
         registry.add("stageflow.batch.inactivity.cron", () -> "-");
         // BroadcastTest checks that broadcasts keep to this rate.
-        registry.add("stageflow.batch.broadcast.messages-per-second", () -> "1000");
+        registry.add("stageflow.batch.broadcast.messages-per-second",
+                () -> System.getProperty("stageflow.test.broadcast.rate", "1000"));
     }
 
     @AfterEach

@@ -70,30 +70,6 @@ public final class TestMailServer {
                 .toList();
     }
 
-    /**
-     * How many messages GreenMail accepted per recipient address that starts with {@code prefix} (lower case), in one
-     * pass over the received messages: for tests that send thousands.
-     */
-    public static java.util.Map<String, Long> countsByRecipient(String prefix) {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
-        for (MimeMessage message : Holder.SERVER.getReceivedMessages()) {
-            try {
-                Address[] recipients = message.getAllRecipients();
-                if (recipients == null) {
-                    continue;
-                }
-                for (Address address : recipients) {
-                    if (address instanceof InternetAddress i && i.getAddress().toLowerCase().startsWith(prefix)) {
-                        counts.merge(i.getAddress().toLowerCase(), 1L, Long::sum);
-                    }
-                }
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return counts;
-    }
-
     private static boolean isAddressedTo(MimeMessage message, String email) {
         try {
             Address[] recipients = message.getAllRecipients();
