@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepExecution;
@@ -34,6 +37,7 @@ record JobProgress(
         Long created,
         Long updated,
         Long unchanged,
+        Map<String, Long> outcomes,
         Double rowsPerSecond,
         Long secondsLeft) {
 
@@ -56,7 +60,13 @@ record JobProgress(
         Long updated = null;
         Long unchanged = null;
         Instant stepStart = null;
+        Map<String, Long> outcomes = new TreeMap<>();
+        List<String> names = execution.getStepExecutions().stream().map(StepExecution::getStepName).toList();
         for (StepExecution step : execution.getStepExecutions()) {
+            if (isManager(step, names)) {
+                // A partitioned step's manager adds up its workers' counts when they are done: not counted twice.
+                continue;
+            }
             read += step.getReadCount() + step.getReadSkipCount();
             written += step.getWriteCount();
             skipped += step.getSkipCount();
@@ -71,6 +81,11 @@ record JobProgress(
                 created = plus(created, number(context, CustomerWriter.CREATED));
                 updated = plus(updated, number(context, CustomerWriter.UPDATED));
                 unchanged = plus(unchanged, number(context, CustomerWriter.UNCHANGED));
+            }
+            for (Map.Entry<String, Object> entry : context.entrySet()) {
+                if (entry.getKey().startsWith(Outcomes.PREFIX) && entry.getValue() instanceof Number n) {
+                    outcomes.merge(entry.getKey().substring(Outcomes.PREFIX.length()), n.longValue(), Long::sum);
+                }
             }
             Instant started = instant(step.getStartTime());
             if (stepStart == null || (started != null && started.isBefore(stepStart))) {
@@ -95,8 +110,23 @@ record JobProgress(
         return new JobProgress(execution.getId(), execution.getJobInstance().getInstanceId(),
                 execution.getJobInstance().getJobName(), execution.getStatus().name(),
                 execution.getExitStatus().getExitCode(), instant(execution.getStartTime()), endedAt, rows, position, resumedAt,
-                read, written, skipped, errors, created, updated, unchanged, rate, secondsLeft);
+                read, written, skipped, errors, created, updated, unchanged, outcomes.isEmpty() ? null : outcomes, rate,
+                secondsLeft);
     }
+
+    /**
+     * The manager of a partitioned step: Spring Batch keeps the grid size in its context, and names its partitions'
+     * step executions {@code <name>:<partition>}.
+     */
+    private static boolean isManager(StepExecution step, List<String> names) {
+        if (step.getExecutionContext().containsKey(GRID_SIZE)) {
+            return true;
+        }
+        String prefix = step.getStepName() + ":";
+        return names.stream().anyMatch(name -> name.startsWith(prefix));
+    }
+
+    private static final String GRID_SIZE = "SimpleStepExecutionSplitter.GRID_SIZE";
 
     /** A count kept in an execution context, which holds it as an int or a long depending on who wrote it. */
     private static long number(ExecutionContext context, String key) {

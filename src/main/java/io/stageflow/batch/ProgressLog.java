@@ -21,10 +21,17 @@ final class ProgressLog implements ChunkListener, StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(ProgressLog.class);
 
     private final Duration interval;
+    /** How the log names the job: "Import job", "Inactivity scan", "Broadcast". */
+    private final String label;
     private Instant lastLogged = Instant.now();
 
     ProgressLog(Duration interval) {
+        this(interval, "Import job");
+    }
+
+    ProgressLog(Duration interval, String label) {
         this.interval = interval;
+        this.label = label;
     }
 
     @Override
@@ -34,10 +41,10 @@ final class ProgressLog implements ChunkListener, StepExecutionListener {
         step.getExecutionContext().putLong(JobProgress.RESUMED_AT, saved instanceof Number n ? n.longValue() : 0);
         JobProgress progress = JobProgress.of(step.getJobExecution(), lastLogged);
         if (progress.resumedAt() > 0) {
-            log.info("Import job {} restarted: {} rows, going on after row {}, the last committed", progress.id(),
+            log.info("{} {} restarted: {} rows, going on after row {}, the last committed", label, progress.id(),
                     progress.rows() == null ? "?" : progress.rows(), progress.resumedAt());
         } else {
-            log.info("Import job {} started: {} rows", progress.id(), progress.rows() == null ? "?" : progress.rows());
+            log.info("{} {} started: {} rows", label, progress.id(), progress.rows() == null ? "?" : progress.rows());
         }
     }
 
@@ -47,8 +54,8 @@ final class ProgressLog implements ChunkListener, StepExecutionListener {
         if (Duration.between(lastLogged, now).compareTo(interval) >= 0) {
             lastLogged = now;
             JobProgress p = JobProgress.of(context.getStepContext().getStepExecution().getJobExecution(), now);
-            log.info("Import job {}: {} of {} rows read ({} in this run), {} written, {} skipped, {} rows/s, about {} s left",
-                    p.id(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(), p.written(),
+            log.info("{} {}: {} of {} rows read ({} in this run), {} written, {} skipped, {} rows/s, about {} s left",
+                    label, p.id(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(), p.written(),
                     p.skipped(), p.rowsPerSecond(), p.secondsLeft() == null ? "?" : p.secondsLeft());
         }
     }
@@ -56,6 +63,12 @@ final class ProgressLog implements ChunkListener, StepExecutionListener {
     @Override
     public ExitStatus afterStep(StepExecution step) {
         JobProgress p = JobProgress.of(step.getJobExecution(), Instant.now());
+        if (p.created() == null) {
+            log.info("{} {} step {} ended {}: this step read {} and wrote {}; the job so far: {} rows/s, outcomes {}", label, p.id(),
+                    step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(), p.rowsPerSecond(),
+                    p.outcomes());
+            return null;
+        }
         log.info("Import job {} step ended {}: {} of {} rows done; this run read {} and wrote {} at {} rows/s; "
                 + "in all {} customers created, {} updated, {} unchanged, {} errors reported", p.id(),
                 step.getStatus(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(), p.written(),

@@ -68,6 +68,10 @@ class SecurityConfiguration {
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/segments/**")).hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"))
+                            .hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers(PATHS.matcher("/api/v1/broadcasts"), PATHS.matcher("/api/v1/broadcasts/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/imports"),
                                 PATHS.matcher("/api/v1/imports/**")).hasRole(ADMIN)
                         .anyRequest().hasRole(ADMIN))

@@ -89,6 +89,31 @@ class SegmentStore {
                 .params(params).query((rs, row) -> new Member(rs.getString("id"), rs.getString("stage"))).list();
     }
 
+    /** Ids of members after {@code afterId} (exclusive, null: from the start) up to {@code toId} (inclusive, null: to the end), in id order. */
+    List<String> memberIds(Sql where, String afterId, String toId, int limit) {
+        StringBuilder sql = new StringBuilder("select c.id from sf_customer c where ").append(where.text());
+        List<Object> params = new ArrayList<>(where.params());
+        if (afterId != null) {
+            sql.append(" and c.id > ?");
+            params.add(afterId);
+        }
+        if (toId != null) {
+            sql.append(" and c.id <= ?");
+            params.add(toId);
+        }
+        sql.append(" order by c.id limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(String.class).list();
+    }
+
+    /** The id of the member at this 0-based position in id order, or null when there are not that many. */
+    String memberIdAt(Sql where, long position) {
+        List<Object> params = new ArrayList<>(where.params());
+        params.add(position);
+        return jdbc.sql("select c.id from sf_customer c where " + where.text() + " order by c.id limit 1 offset ?")
+                .params(params).query(String.class).optional().orElse(null);
+    }
+
     private static List<Object> prepend(Object first, List<Object> rest) {
         List<Object> all = new ArrayList<>();
         all.add(first);

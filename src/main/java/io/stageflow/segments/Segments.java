@@ -76,6 +76,50 @@ public class Segments implements InitializingBean {
         return store.contains(where(require(segmentKey)), customerId);
     }
 
+    /**
+     * One page of the segment's member ids in id order (keyset paging, for jobs that go through a whole segment):
+     * ids after {@code afterId} (exclusive; null starts at the beginning) and up to {@code toId} (inclusive; null
+     * goes to the end), at most {@code limit}. Membership is evaluated now, page by page.
+     *
+     * @throws IllegalArgumentException when there is no such segment
+     */
+    @Transactional(readOnly = true)
+    public List<String> memberIds(String segmentKey, String afterId, String toId, int limit) {
+        return store.memberIds(where(require(segmentKey)), afterId, toId, limit);
+    }
+
+    /**
+     * Splits the segment's members, in id order, into up to {@code parts} ranges of about equal size, for jobs
+     * that share a segment between workers: the returned ids are the inclusive upper ends of every range but the
+     * last (which goes to the end); ranges start after the previous end. Empty for a segment of fewer than
+     * {@code parts} members beyond the first range.
+     *
+     * @throws IllegalArgumentException when there is no such segment
+     */
+    @Transactional(readOnly = true)
+    public List<String> splitPoints(String segmentKey, int parts) {
+        Sql where = where(require(segmentKey));
+        long total = store.count(where);
+        List<String> ends = new java.util.ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            long position = total * i / parts - 1;
+            if (position < 0) {
+                continue;
+            }
+            String end = store.memberIdAt(where, position);
+            if (end != null && (ends.isEmpty() || end.compareTo(ends.get(ends.size() - 1)) > 0)) {
+                ends.add(end);
+            }
+        }
+        return ends;
+    }
+
+    /** How many customers are in the segment now. */
+    @Transactional(readOnly = true)
+    public long size(String segmentKey) {
+        return count(segmentKey);
+    }
+
     @Transactional(readOnly = true)
     long count(String segmentKey) {
         return store.count(where(require(segmentKey)));

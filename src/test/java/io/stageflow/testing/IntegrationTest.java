@@ -86,6 +86,11 @@ public abstract class IntegrationTest {
         registry.add("stageflow.ingestion.rate-limit.burst", () -> "100");
         registry.add("stageflow.import.dir", () -> "target/test-imports");
         registry.add("stageflow.import.progress-log-interval", () -> "PT1S");
+        // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.
+        registry.add("stageflow.batch.inactivity.cron", () -> "-");
+        // BroadcastTest checks that broadcasts keep to this rate.
+        registry.add("stageflow.batch.broadcast.messages-per-second",
+                () -> System.getProperty("stageflow.test.broadcast.rate", "1000"));
     }
 
     @AfterEach

@@ -34,6 +34,7 @@ public class SmtpOutages implements JavaMailSender {
     private final JavaMailSenderImpl greenMail = sender(TestMailServer.port());
     private final JavaMailSenderImpl down = sender(unusedPort());
     private final JavaMailSenderImpl rejecting = sender(RejectingSmtpServer.port());
+    private final JavaMailSenderImpl sink = sender(CountingSmtpSink.port());
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
 
@@ -101,6 +102,10 @@ public class SmtpOutages implements JavaMailSender {
             if (left != null && (left.get() == FOREVER || left.getAndDecrement() > 0)) {
                 return down;
             }
+        }
+        String[] all = recipients(message);
+        if (all.length > 0 && Arrays.stream(all).allMatch(r -> r.endsWith("@" + CountingSmtpSink.DOMAIN))) {
+            return sink;
         }
         return greenMail;
     }

@@ -1,0 +1,44 @@
+package io.stageflow.batch;
+
+import java.net.URI;
+
+import org.springframework.batch.core.JobExecution;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Runs the inactivity scan now (admins and operators); it also runs on its schedule. */
+@RestController
+class InactivityScanController {
+
+    private final InactivityScan scan;
+
+    InactivityScanController(InactivityScan scan) {
+        this.scan = scan;
+    }
+
+    @PostMapping("/api/v1/jobs/inactivity-scan")
+    ResponseEntity<JobStarted> start() {
+        JobExecution execution = scan.startNow();
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
+                .body(JobStarted.of(execution));
+    }
+
+    @ExceptionHandler(BackgroundJobs.AlreadyLaunchedException.class)
+    ProblemDetail conflict(BackgroundJobs.AlreadyLaunchedException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    /** The answer to a launch: the job's id, and where to follow it. */
+    record JobStarted(long id, String job, String status, Long rows, String progress) {
+
+        static JobStarted of(JobExecution execution) {
+            return new JobStarted(execution.getId(), execution.getJobInstance().getJobName(),
+                    execution.getStatus().name(), execution.getJobParameters().getLong(JobProgress.ROWS),
+                    "/api/v1/jobs/" + execution.getId());
+        }
+    }
+}
