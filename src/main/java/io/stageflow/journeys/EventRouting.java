@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import io.stageflow.customers.LifecycleStages;
 import io.stageflow.events.StoredEvent;
+import io.stageflow.offers.CouponCheck;
+import io.stageflow.offers.Coupons;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -40,13 +42,15 @@ class EventRouting {
     private final HistoryService historyService;
     private final JourneyModels models;
     private final LifecycleStages stages;
+    private final Coupons coupons;
 
     EventRouting(RuntimeService runtimeService, HistoryService historyService, JourneyModels models,
-            LifecycleStages stages) {
+            LifecycleStages stages, Coupons coupons) {
         this.runtimeService = runtimeService;
         this.historyService = historyService;
         this.models = models;
         this.stages = stages;
+        this.coupons = coupons;
     }
 
     /**
@@ -70,6 +74,11 @@ class EventRouting {
             int orderCount = stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(),
                     event.messageId());
             variables.putIfAbsent("orderCount", orderCount);
+            if (event.properties().get("couponCode") instanceof String code && !code.isBlank()) {
+                // In the same transaction: the code is used exactly when the order is routed.
+                CouponCheck redeemed = coupons.redeem(code, event.customerId(), orderId(event), orderAmount(event));
+                variables.put("couponRedemption", redeemed.apiName());
+            }
         }
         // Waiting steps first: an order that ends a running upsell lets the re-entry policy start the next one.
         int delivered = 0;
@@ -155,6 +164,11 @@ class EventRouting {
         variables.put("lastEventType", event.type());
         variables.put("lastEventMessageId", event.messageId());
         return variables;
+    }
+
+    private static String orderId(StoredEvent event) {
+        Object orderId = event.properties().get("orderId");
+        return orderId == null ? event.messageId() : orderId.toString();
     }
 
     /** An order's value: {@code total}, or Segment's {@code revenue}; none counts as zero. */

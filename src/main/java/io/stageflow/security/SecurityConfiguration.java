@@ -67,6 +67,13 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/segments/**")).hasAnyRole(ADMIN, MARKETER)
+                        // The shop's checkout asks with its write key whether a code is usable; it never redeems.
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/coupons/*/validate"))
+                            .hasAnyRole(INGEST, ADMIN, MARKETER)
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/offers/**"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/coupons/attribution"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher("/api/v1/offers/**")).hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/imports"),
                                 PATHS.matcher("/api/v1/imports/**")).hasRole(ADMIN)
