@@ -142,6 +142,22 @@ class OffersTest extends IntegrationTest {
         assertThat(client().get("/api/v1/events/order-o-77-" + run).json().path("outcome").asText()).isNotBlank();
     }
 
+    @Test
+    void couponsAreInTheExportAndAnErasureRevokesTheUnusedOnes() {
+        String offer = offer("amount", "5", 30, null);
+        String id = customer("erased", "en-GB", "Europe/London");
+        String code = issue(journey(offer), id);
+
+        JsonNode export = client().get("/api/v1/customers/" + id + "/export").expectStatus(200).json();
+        assertThat(export.path("coupons").get(0).path("code").asText()).isEqualTo(code);
+        assertThat(export.path("coupons").get(0).path("status").asText()).isEqualTo("issued");
+
+        client().delete("/api/v1/customers/" + id).expectStatus(204);
+        assertThat(status(code)).isEqualTo("REVOKED");
+        assertThat(jdbc.sql("select customer_id from sf_coupon where code = ?").param(code).query(String.class).single())
+                .startsWith("erased:");
+    }
+
     /** The acceptance test for MariaDB: run with -Dstageflow.test.db=mariadb. */
     @Test
     void ofTwentyConcurrentRedemptionsOfASingleUseCodeExactlyOneSucceeds() throws Exception {
