@@ -231,7 +231,7 @@ public class Coupons {
 
     Optional<Coupon> findByEmail(String outboxKey) {
         return jdbc.sql("select * from sf_coupon where outbox_key = ? order by id").param(outboxKey)
-                .query(Coupons::map).stream().findFirst();
+                .query(Coupons::map).list().stream().findFirst(); // list(): a JDBC stream would hold its connection
     }
 
     List<Coupon> ofCustomer(String customerId) {
