@@ -11,6 +11,7 @@ import io.stageflow.customers.LifecycleStages;
 import io.stageflow.events.StoredEvent;
 import io.stageflow.offers.CouponCheck;
 import io.stageflow.offers.Coupons;
+import io.stageflow.referrals.Referrals;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -37,20 +38,24 @@ class EventRouting {
     private static final int MAX_STRING_VARIABLE = 4000;
 
     private static final String ORDER_COMPLETED = "order_completed";
+    private static final String SIGNED_UP = "signed_up";
+    private static final String ORDER_REFUNDED = "order_refunded";
 
     private final RuntimeService runtimeService;
     private final HistoryService historyService;
     private final JourneyModels models;
     private final LifecycleStages stages;
     private final Coupons coupons;
+    private final Referrals referrals;
 
     EventRouting(RuntimeService runtimeService, HistoryService historyService, JourneyModels models,
-            LifecycleStages stages, Coupons coupons) {
+            LifecycleStages stages, Coupons coupons, Referrals referrals) {
         this.runtimeService = runtimeService;
         this.historyService = historyService;
         this.models = models;
         this.stages = stages;
         this.coupons = coupons;
+        this.referrals = referrals;
     }
 
     /**
@@ -79,6 +84,16 @@ class EventRouting {
                 CouponCheck redeemed = coupons.redeem(code, event.customerId(), orderId(event), orderAmount(event));
                 variables.put("couponRedemption", redeemed.apiName());
             }
+            if (orderCount == 1) {
+                // A referred friend's first order: records referral_converted for the referrer (referral-reward).
+                referrals.firstOrder(event.customerId(), orderId(event));
+            }
+        } else if (SIGNED_UP.equals(event.type())
+                && event.properties().get("referralCode") instanceof String code && !code.isBlank()) {
+            String rejected = referrals.signedUp(event.customerId(), code.strip(), event.messageId());
+            variables.put("referred", rejected == null);
+        } else if (ORDER_REFUNDED.equals(event.type())) {
+            referrals.orderRefunded(event.customerId(), orderId(event));
         }
         // Waiting steps first: an order that ends a running upsell lets the re-entry policy start the next one.
         int delivered = 0;

@@ -60,6 +60,7 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/stages"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/referral"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/stages"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
@@ -105,6 +106,8 @@ class SecurityConfiguration {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(paths("/", "/error", "/favicon.ico")).permitAll()
+                        // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
                         .anyRequest().denyAll())
                 .build();
     }
