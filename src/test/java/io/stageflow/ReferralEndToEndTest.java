@@ -18,7 +18,9 @@ import io.stageflow.testing.StageflowClient.Response;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
+import org.camunda.bpm.engine.HistoryService;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The referral program over real HTTP: A signs up, B signs up with A's code and orders, and A gets exactly one
@@ -30,6 +32,9 @@ class ReferralEndToEndTest extends IntegrationTest {
     private static final Pattern CODE = Pattern.compile("[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}");
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @Autowired
+    HistoryService historyService;
 
     @Test
     void aFriendsFirstOrderRewardsTheReferrerOnceWithAValidCouponAndMakesThemAnAdvocate() throws Exception {
@@ -84,6 +89,40 @@ class ReferralEndToEndTest extends IntegrationTest {
         JsonNode second = client().get("/api/v1/customers/" + b + "/referral").json().path("referredBy").get(1);
         assertThat(second.path("status").asText()).isEqualTo("rejected");
         assertThat(second.path("reason").asText()).isEqualTo("The friend was already referred by another customer");
+    }
+
+    @Test
+    void aRefundOfTheFriendsFirstOrderRevokesTheUnusedReward() {
+        String a = "ref-ra-" + run;
+        String b = "ref-rb-" + run;
+        client().putCustomer(a, "{\"email\":\"" + a + "@example.com\"}").expectStatus(201);
+        String code = client().get("/api/v1/customers/" + a + "/referral").json().path("code").asText();
+        signUpWithCode(b, b + "@example.com", code, "signup-" + b);
+        order(b, "rb-order-1");
+        awaitSettled(b);
+        await().atMost(PATIENCE).until(() -> rewards(a).size() == 1);
+        String coupon = jdbc.sql("select code from sf_coupon where customer_id = ? and offer_key = 'referral-reward'")
+                .param(a).query(String.class).single();
+        await().atMost(PATIENCE).until(() -> "ISSUED".equals(couponStatus(coupon)));
+
+        client().postEvents("""
+                {"messageId":"refund-%1$s","type":"order_refunded","customerId":"%1$s","properties":{"orderId":"rb-order-1"}}"""
+                .formatted(b)).expectStatus(202);
+        awaitSettled(b);
+        awaitSettled(a);
+
+        await().atMost(PATIENCE).until(() -> "REVOKED".equals(couponStatus(coupon)));
+        assertThat(client().post("/api/v1/coupons/" + coupon + "/validate", "{\"customerId\":\"" + a + "\"}").json()
+                .path("status").asText()).isEqualTo("revoked");
+        assertThat(client().get("/api/v1/customers/" + a + "/referral").json().path("referrals").get(0)
+                .path("status").asText()).isEqualTo("refunded");
+        assertThat(historyService.createHistoricActivityInstanceQuery().activityId("RewardRevoked")
+                .processInstanceId(jdbc.sql("select journey_instance_id from sf_coupon where code = ?").param(coupon)
+                        .query(String.class).single()).count()).isEqualTo(1);
+    }
+
+    private String couponStatus(String code) {
+        return jdbc.sql("select status from sf_coupon where code = ?").param(code).query(String.class).single();
     }
 
     @Test
