@@ -158,6 +158,23 @@ class OffersTest extends IntegrationTest {
                 .startsWith("erased:");
     }
 
+    @Test
+    void theLoyaltyMilestoneRewardEmailCarriesALoyaltyRewardCoupon() throws Exception {
+        String id = customer("loyal", "en-GB", "Europe/London");
+        client().postEvents("""
+                {"messageId":"order-loyal-%1$s","type":"order_completed","customerId":"%2$s",
+                 "properties":{"orderId":"loyal-5","total":30,"orderCount":5}}""".formatted(run, id)).expectStatus(202);
+        awaitSettled(id);
+        advanceClock(Duration.ofHours(12)); // past quiet hours, whatever the time of day
+
+        MimeMessage reward = awaitMail(email(id), 1).get(0);
+        assertThat(reward.getSubject()).startsWith("Thank you for your loyalty");
+        String code = jdbc.sql("select code from sf_coupon where customer_id = ? and offer_key = 'loyalty-reward'")
+                .param(id).query(String.class).single();
+        assertThat(MimeParts.of(reward).text()).contains(code).contains("€15.00");
+        await().atMost(PATIENCE).until(() -> status(code).equals("ISSUED"));
+    }
+
     /** The acceptance test for MariaDB: run with -Dstageflow.test.db=mariadb. */
     @Test
     void ofTwentyConcurrentRedemptionsOfASingleUseCodeExactlyOneSucceeds() throws Exception {
