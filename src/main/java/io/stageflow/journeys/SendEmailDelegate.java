@@ -45,7 +45,7 @@ class SendEmailDelegate implements JavaDelegate {
                 journeyKey(execution), execution.getProcessInstanceId(), step, respectsQuietHours(execution)));
         // A coupon an "Issue coupon" step reserved before this send rides with it ($offer), and is issued or
         // released with the email's outcome.
-        coupons.attachToEmail(execution.getProcessInstanceId(), key);
+        coupons.attachToEmail(execution.getProcessInstanceId(), key, step);
     }
 
     /** Input {@code quietHours}: {@code respect} (the default) or {@code ignore}, for replies to the customer's own action. */

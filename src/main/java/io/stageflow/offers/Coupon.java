@@ -14,6 +14,7 @@ record Coupon(
         String journeyKey,
         String journeyInstanceId,
         String stepId,
+        String emailStepId,
         Instant createdAt,
         Instant issuedAt,
         Instant expiresAt,

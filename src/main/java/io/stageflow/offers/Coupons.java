@@ -87,15 +87,15 @@ public class Coupons {
 
     /**
      * Hands the coupons this journey instance reserved and no email carries yet to the email just queued under
-     * {@code outboxKey}, in the same transaction: that email shows them as {@code $offer}, and its outcome issues or
-     * releases them.
+     * {@code outboxKey} by the send step {@code stepId}, in the same transaction: that email shows them as
+     * {@code $offer}, its outcome issues or releases them, and their redemptions are attributed to that step.
      */
     @Transactional
-    public void attachToEmail(String journeyInstanceId, String outboxKey) {
+    public void attachToEmail(String journeyInstanceId, String outboxKey, String stepId) {
         jdbc.sql("""
-                update sf_coupon set outbox_key = ?
+                update sf_coupon set outbox_key = ?, email_step_id = ?
                 where journey_instance_id = ? and status = 'RESERVED' and outbox_key is null""")
-                .params(outboxKey, journeyInstanceId).update();
+                .params(outboxKey, stepId, journeyInstanceId).update();
     }
 
     /** Sent: the customer has the code now. Not sent (suppressed, skipped, failed for good): the coupon is released. */
@@ -199,7 +199,8 @@ public class Coupons {
                                                   journey_instance_id, step_id, redeemed_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(coupon.id(), order, customerId, orderTotal == null ? BigDecimal.ZERO : orderTotal,
-                        coupon.journeyKey(), coupon.journeyInstanceId(), coupon.stepId(), Timestamp.from(now))
+                        coupon.journeyKey(), coupon.journeyInstanceId(),
+                        coupon.emailStepId() != null ? coupon.emailStepId() : coupon.stepId(), Timestamp.from(now))
                 .update();
         return CouponCheck.VALID;
     }
@@ -258,7 +259,7 @@ public class Coupons {
                 .single();
     }
 
-    /** Orders and revenue that redeemed coupons, by the journey and step that issued them. */
+    /** Orders and revenue that redeemed coupons, by the journey and the step whose email carried them. */
     List<Attribution> attribution(String journeyKey) {
         String where = journeyKey == null ? "" : "where journey_key = :journey ";
         var query = jdbc.sql("select journey_key, step_id, count(*) as orders, sum(order_total) as revenue "
@@ -279,7 +280,7 @@ public class Coupons {
         return new Coupon(rs.getLong("id"), rs.getString("code"), rs.getString("offer_key"),
                 rs.getString("customer_id"), CouponStatus.valueOf(rs.getString("status")), rs.getInt("max_uses"),
                 rs.getInt("uses"), rs.getString("journey_key"), rs.getString("journey_instance_id"),
-                rs.getString("step_id"), instant(rs, "created_at"), instant(rs, "issued_at"),
+                rs.getString("step_id"), rs.getString("email_step_id"), instant(rs, "created_at"), instant(rs, "issued_at"),
                 instant(rs, "expires_at"), instant(rs, "redeemed_at"), rs.getString("status_reason"));
     }
 

@@ -58,7 +58,8 @@ class WelcomeJourneyTest extends JourneyProcessTest {
         assertThat(Duration.between(start.toInstant(), timer.getDuedate().toInstant()))
                 .isBetween(Duration.ofDays(3), Duration.ofDays(3).plusMinutes(1));
         execute(timer);
-        assertThat(journey).isWaitingAt("SendReminderEmail");
+        assertThat(journey).hasPassed("IssueFirstOrderCoupon").isWaitingAt("SendReminderEmail");
+        assertThat(issuedOffers).as("the reminder carries a first-order coupon").containsExactly("first-order");
         execute(job(journey));
 
         assertThat(journey).isEnded().hasPassed("ThreeDaysPassed", "NotConverted").hasNotPassed("Converted");

@@ -136,7 +136,8 @@ class OffersTest extends IntegrationTest {
         assertThat(status(code)).isEqualTo("REDEEMED");
         JsonNode attribution = client().get("/api/v1/coupons/attribution?journey=" + journey).expectStatus(200).json();
         assertThat(attribution).hasSize(1);
-        assertThat(attribution.get(0).path("stepId").asText()).isEqualTo("Issue");
+        assertThat(attribution.get(0).path("stepId").asText()).as("the send step whose email carried the code")
+                .isEqualTo("Send");
         assertThat(attribution.get(0).path("orders").asLong()).isEqualTo(1);
         assertThat(attribution.get(0).path("revenue").decimalValue()).isEqualByComparingTo("64.90");
         assertThat(client().get("/api/v1/events/order-o-77-" + run).json().path("outcome").asText()).isNotBlank();
