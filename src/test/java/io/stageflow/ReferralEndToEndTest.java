@@ -55,6 +55,10 @@ class ReferralEndToEndTest extends IntegrationTest {
         JsonNode friend = client().get("/api/v1/customers/" + b + "/referral").json();
         assertThat(friend.path("referredBy").get(0).path("referrerId").asText()).isEqualTo(a);
         assertThat(friend.path("referredBy").get(0).path("status").asText()).isEqualTo("linked");
+        Matcher friendCode = CODE.matcher(MimeParts.of(awaitMail(b + "@example.com", 1).get(0)).text());
+        assertThat(friendCode.find()).as("the friend's welcome carries the friend offer").isTrue();
+        assertThat(jdbc.sql("select offer_key from sf_coupon where code = ?").param(friendCode.group())
+                .query(String.class).single()).isEqualTo("referral-friend");
 
         order(b, "b-order-1");
         awaitSettled(b);

@@ -14,6 +14,6 @@ public interface TemplateExtras {
     /** Entries for the email queued under this idempotency key, to this customer; empty when there are none. */
     Map<String, Object> forDelivery(Customer customer, String idempotencyKey);
 
-    /** Made-up entries for a preview or test send to this customer, so that templates that use them render. */
+    /** Made-up entries for a preview or test send with sample traits, so that templates that use them render. */
     Map<String, Object> forPreview(Customer customer);
 }

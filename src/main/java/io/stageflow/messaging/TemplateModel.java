@@ -25,7 +25,7 @@ class TemplateModel {
      * {@code $offer} as deploy-time validation sees it, so that a template for a coupon-bearing send validates;
      * at delivery the real coupon of the send takes its place (see {@link TemplateExtras}).
      */
-    static final Map<String, Object> SAMPLE_OFFER = Map.of("code", "SAMPLE-CODE-2345", "value", "10%",
+    static final Map<String, Object> SAMPLE_OFFER = Map.of("code", "SAMP-LE23-4567", "value", "10%",
             "expires", "31 December 2099", "minimumOrder", "", "key", "sample-offer", "description", "10% off");
 
     private final MessagingProperties.Brand brand;
@@ -50,8 +50,15 @@ class TemplateModel {
         return model;
     }
 
+    /**
+     * A made-up customer (sample traits) gets the extras' samples, such as a sample {@code $offer}; a real customer
+     * gets none, as an email without a coupon would be delivered to them, so that a preview stays exactly what
+     * delivery sends. Templates that need {@code $offer} are previewed with sample traits.
+     */
     private Map<String, Object> withPreviewExtras(Customer customer, Map<String, Object> model) {
-        extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
+        if (SAMPLE_ID.equals(customer.id())) {
+            extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
+        }
         return model;
     }
 

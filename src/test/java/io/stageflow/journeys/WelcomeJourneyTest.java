@@ -65,4 +65,24 @@ class WelcomeJourneyTest extends JourneyProcessTest {
         assertThat(journey).isEnded().hasPassed("ThreeDaysPassed", "NotConverted").hasNotPassed("Converted");
         assertThat(sentTemplates).containsExactly("welcome", "welcome-reminder");
     }
+
+    @Test
+    void aReferredFriendsWelcomeCarriesTheFriendCoupon() {
+        ProcessInstance journey = runtimeService().startProcessInstanceByMessage("signed_up", "friend-1",
+                java.util.Map.of("referred", true));
+
+        assertThat(journey).hasPassed("ReferredByFriend", "IssueFriendCoupon").isWaitingAt("SendWelcomeEmail");
+        assertThat(issuedOffers).containsExactly("referral-friend");
+        execute(job(journey));
+        assertThat(sentTemplates).containsExactly("welcome");
+    }
+
+    @Test
+    void aSignupWhoseReferralWasRejectedGetsThePlainWelcome() {
+        ProcessInstance journey = runtimeService().startProcessInstanceByMessage("signed_up", "friend-2",
+                java.util.Map.of("referred", false));
+
+        assertThat(journey).hasNotPassed("IssueFriendCoupon").isWaitingAt("SendWelcomeEmail");
+        assertThat(issuedOffers).isEmpty();
+    }
 }
