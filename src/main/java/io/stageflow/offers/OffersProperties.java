@@ -6,8 +6,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code stageflow.offers.definitions}: offers kept with the configuration, by key; loaded at every start, and
- * not changeable through the API. {@code stageflow.offers.referral-code-length} is unrelated to offers' coupons.
+ * {@code stageflow.offers.definitions}: offers kept with the configuration, by key; written to the database at
+ * every start, and not changeable through the API.
  */
 @ConfigurationProperties("stageflow.offers")
 record OffersProperties(Map<String, Definition> definitions) {
