@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
 
 import io.stageflow.customers.LifecycleStages;
 import io.stageflow.events.StoredEvent;
+import io.stageflow.offers.CouponCheck;
+import io.stageflow.offers.Coupons;
+import io.stageflow.referrals.Referrals;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -35,18 +38,24 @@ class EventRouting {
     private static final int MAX_STRING_VARIABLE = 4000;
 
     private static final String ORDER_COMPLETED = "order_completed";
+    private static final String SIGNED_UP = "signed_up";
+    private static final String ORDER_REFUNDED = "order_refunded";
 
     private final RuntimeService runtimeService;
     private final HistoryService historyService;
     private final JourneyModels models;
     private final LifecycleStages stages;
+    private final Coupons coupons;
+    private final Referrals referrals;
 
     EventRouting(RuntimeService runtimeService, HistoryService historyService, JourneyModels models,
-            LifecycleStages stages) {
+            LifecycleStages stages, Coupons coupons, Referrals referrals) {
         this.runtimeService = runtimeService;
         this.historyService = historyService;
         this.models = models;
         this.stages = stages;
+        this.coupons = coupons;
+        this.referrals = referrals;
     }
 
     /**
@@ -70,6 +79,21 @@ class EventRouting {
             int orderCount = stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(),
                     event.messageId());
             variables.putIfAbsent("orderCount", orderCount);
+            if (event.properties().get("couponCode") instanceof String code && !code.isBlank()) {
+                // In the same transaction: the code is used exactly when the order is routed.
+                CouponCheck redeemed = coupons.redeem(code, event.customerId(), orderId(event), orderAmount(event));
+                variables.put("couponRedemption", redeemed.apiName());
+            }
+            if (orderCount == 1) {
+                // A referred friend's first order: records referral_converted for the referrer (referral-reward).
+                referrals.firstOrder(event.customerId(), orderId(event));
+            }
+        } else if (SIGNED_UP.equals(event.type())
+                && event.properties().get("referralCode") instanceof String code && !code.isBlank()) {
+            String rejected = referrals.signedUp(event.customerId(), code.strip(), event.messageId());
+            variables.put("referred", rejected == null);
+        } else if (ORDER_REFUNDED.equals(event.type())) {
+            referrals.orderRefunded(event.customerId(), orderId(event));
         }
         // Waiting steps first: an order that ends a running upsell lets the re-entry policy start the next one.
         int delivered = 0;
@@ -155,6 +179,11 @@ class EventRouting {
         variables.put("lastEventType", event.type());
         variables.put("lastEventMessageId", event.messageId());
         return variables;
+    }
+
+    private static String orderId(StoredEvent event) {
+        Object orderId = event.properties().get("orderId");
+        return orderId == null ? event.messageId() : orderId.toString();
     }
 
     /** An order's value: {@code total}, or Segment's {@code revenue}; none counts as zero. */

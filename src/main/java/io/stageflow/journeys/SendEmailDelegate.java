@@ -5,6 +5,7 @@ import java.util.Locale;
 import io.stageflow.messaging.EmailCategory;
 import io.stageflow.messaging.EmailRequest;
 import io.stageflow.messaging.Outbox;
+import io.stageflow.offers.Coupons;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -17,15 +18,18 @@ import org.springframework.stereotype.Component;
  * transaction. The idempotency key is process instance, step and loop counter, so a retried job or a step
  * that runs again never queues a second email. Its settings are the step's input parameters ({@code template},
  * {@code category}, {@code quietHours}), read as local variables so that a process variable of the same name
- * can never stand in for them.
+ * can never stand in for them. Coupons reserved by an earlier "Issue coupon" step of the instance that no email
+ * carries yet go with this email.
  */
 @Component("sendEmail")
 class SendEmailDelegate implements JavaDelegate {
 
     private final Outbox outbox;
+    private final Coupons coupons;
 
-    SendEmailDelegate(Outbox outbox) {
+    SendEmailDelegate(Outbox outbox, Coupons coupons) {
         this.outbox = outbox;
+        this.coupons = coupons;
     }
 
     @Override
@@ -39,6 +43,9 @@ class SendEmailDelegate implements JavaDelegate {
         String key = execution.getProcessInstanceId() + ":" + step + ":" + (loopCounter == null ? 0 : loopCounter);
         outbox.enqueue(new EmailRequest(key, customerId, template(execution), category(execution),
                 journeyKey(execution), execution.getProcessInstanceId(), step, respectsQuietHours(execution)));
+        // A coupon an "Issue coupon" step reserved before this send rides with it ($offer), and is issued or
+        // released with the email's outcome.
+        coupons.attachToEmail(execution.getProcessInstanceId(), key, step);
     }
 
     /** Input {@code quietHours}: {@code respect} (the default) or {@code ignore}, for replies to the customer's own action. */

@@ -4,6 +4,7 @@ import java.util.function.UnaryOperator;
 
 import io.stageflow.customers.LifecycleStages;
 import io.stageflow.messaging.TemplateRenderer;
+import io.stageflow.offers.Offers;
 import io.stageflow.segments.Segments;
 
 import org.springframework.stereotype.Component;
@@ -23,11 +24,13 @@ class StepRules {
     private final TemplateRenderer templates;
     private final LifecycleStages stages;
     private final Segments segments;
+    private final Offers offers;
 
-    StepRules(TemplateRenderer templates, LifecycleStages stages, Segments segments) {
+    StepRules(TemplateRenderer templates, LifecycleStages stages, Segments segments, Offers offers) {
         this.templates = templates;
         this.stages = stages;
         this.segments = segments;
+        this.offers = offers;
     }
 
     /**
@@ -48,6 +51,9 @@ class StepRules {
             }
             return stage != null && stages.isStage(stage.strip()) ? null
                     : "Set-stage step '" + stepId + "' has stage '" + stage + "'; use one of " + stages.stages();
+        }
+        if (delegate.equals(IssueCouponDelegate.EXPRESSION)) {
+            return issueCouponProblem(stepId, inputs.apply("offer"), inputs.apply("resultVariable"));
         }
         if (delegate.equals(CheckSegmentDelegate.EXPRESSION)) {
             return checkSegmentProblem(stepId, inputs.apply("segment"), inputs.apply("resultVariable"));
@@ -71,6 +77,20 @@ class StepRules {
         return segments.exists(segment.strip()) ? null
                 : "Check-segment step '" + stepId + "' uses segment '" + segment.strip() + "', which does not exist: "
                         + "add segments/" + segment.strip() + ".json or create it with POST /api/v1/segments";
+    }
+
+    private String issueCouponProblem(String stepId, String offer, String resultVariable) {
+        if (resultVariable != null && !resultVariable.isBlank()
+                && !resultVariable.strip().matches(CheckSegmentDelegate.VARIABLE_NAME)) {
+            return "Issue-coupon step '" + stepId + "' has result variable '" + resultVariable.strip()
+                    + "'; use letters, digits and underscores, starting with a letter, such as couponCode";
+        }
+        if (offer == null || offer.isBlank()) {
+            return "Issue-coupon step '" + stepId + "' names no offer: set its 'offer' input parameter (Offer key in Modeler)";
+        }
+        return offers.exists(offer.strip()) ? null
+                : "Issue-coupon step '" + stepId + "' uses offer '" + offer.strip() + "', which does not exist: "
+                        + "define it under stageflow.offers.definitions or create it with POST /api/v1/offers";
     }
 
     /** Why the journey's {@code reentry} property is unusable, or null when it is fine or unset. */

@@ -103,6 +103,21 @@ class OutboxDispatcher {
         if (failure != null) {
             retryOrGiveUp(entry, failure);
         }
+        announceOutcome(entry);
+    }
+
+    /** Tells listeners (offers release or issue the coupon an email carries) when the row has come to an end. */
+    private void announceOutcome(OutboxEntry entry) {
+        EmailOutcome.Result result = switch (store.statusOf(entry.id())) {
+            case SENT -> EmailOutcome.Result.SENT;
+            case SUPPRESSED -> EmailOutcome.Result.SUPPRESSED;
+            case SKIPPED -> EmailOutcome.Result.SKIPPED;
+            case FAILED -> EmailOutcome.Result.FAILED;
+            default -> null; // still on its way (retry, deferral) or outcome unknown: nothing is decided
+        };
+        if (result != null) {
+            events.publishEvent(new EmailOutcome(entry.id(), entry.idempotencyKey(), entry.customerId(), result));
+        }
     }
 
     /**
@@ -121,13 +136,16 @@ class OutboxDispatcher {
             String error = describe(failure);
             if (SmtpRejection.of(failure) == SmtpRejection.RECIPIENT) {
                 bounced(entry, error);
+                announceOutcome(entry);
                 return;
             }
             store.finish(id, OutboxStatus.FAILED, error);
             count(entry, "failed");
+            announceOutcome(entry);
             throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
                     + entry.stepId() + ") still cannot be delivered: " + error);
         }
+        announceOutcome(entry);
     }
 
     /** Sends the claimed row, or finishes it as skipped or held back; the failure when the send failed. */

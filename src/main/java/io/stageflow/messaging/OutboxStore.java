@@ -60,6 +60,11 @@ class OutboxStore {
                 .params(Timestamp.from(leaseUntil), id).update() == 1;
     }
 
+    OutboxStatus statusOf(long id) {
+        return OutboxStatus.valueOf(jdbc.sql("select status from sf_outbox where id = ?").param(id)
+                .query(String.class).single());
+    }
+
     Optional<OutboxEntry> find(long id) {
         return jdbc.sql("select * from sf_outbox where id = ?").param(id)
                 .query((rs, row) -> new OutboxEntry(

@@ -2,6 +2,7 @@ package io.stageflow.messaging;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
@@ -20,20 +21,45 @@ class TemplateModel {
     /** The address of a sample customer whose traits name none. */
     static final String SAMPLE_EMAIL = "sample@example.com";
 
+    /**
+     * {@code $offer} as deploy-time validation sees it, so that a template for a coupon-bearing send validates;
+     * at delivery the real coupon of the send takes its place (see {@link TemplateExtras}).
+     */
+    static final Map<String, Object> SAMPLE_OFFER = Map.of("code", "SAMP-LE23-4567", "value", "10%",
+            "expires", "31 December 2099", "minimumOrder", "", "key", "sample-offer", "description", "10% off");
+
     private final MessagingProperties.Brand brand;
     private final UnsubscribeLinks links;
     private final SurveyLinks surveys;
+    private final List<TemplateExtras> extras;
 
-    TemplateModel(MessagingProperties properties, UnsubscribeLinks links, SurveyLinks surveys) {
+    TemplateModel(MessagingProperties properties, UnsubscribeLinks links, SurveyLinks surveys,
+            List<TemplateExtras> extras) {
         this.brand = properties.brand();
         this.links = links;
         this.surveys = surveys;
+        this.extras = List.copyOf(extras);
     }
 
     /** The context of the email in this outbox row, to this customer: what delivery renders. */
     Map<String, Object> forDelivery(Customer customer, OutboxEntry entry) {
-        return assemble(customer, brand, entry.journeyKey(), links.unsubscribeUrlFor(customer.email()),
-                links.preferencesUrlFor(customer.email()), surveys.urlFor(entry.id()));
+        Map<String, Object> model = assemble(customer, brand, entry.journeyKey(),
+                links.unsubscribeUrlFor(customer.email()), links.preferencesUrlFor(customer.email()),
+                surveys.urlFor(entry.id()));
+        extras.forEach(extra -> extra.forDelivery(customer, entry.idempotencyKey()).forEach(model::putIfAbsent));
+        return model;
+    }
+
+    /**
+     * A made-up customer (sample traits) gets the extras' samples, such as a sample {@code $offer}; a real customer
+     * gets none, as an email without a coupon would be delivered to them, so that a preview stays exactly what
+     * delivery sends. Templates that need {@code $offer} are previewed with sample traits.
+     */
+    private Map<String, Object> withPreviewExtras(Customer customer, Map<String, Object> model) {
+        if (SAMPLE_ID.equals(customer.id())) {
+            extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
+        }
+        return model;
     }
 
     /**
@@ -41,8 +67,9 @@ class TemplateModel {
      * journey): as delivered, except that the survey link is a placeholder, since no email exists to answer.
      */
     Map<String, Object> forCustomer(Customer customer, String journeyKey) {
-        return assemble(customer, brand, journeyKey, links.unsubscribeUrlFor(customer.email()),
-                links.preferencesUrlFor(customer.email()), surveys.placeholderUrl());
+        return withPreviewExtras(customer, assemble(customer, brand, journeyKey,
+                links.unsubscribeUrlFor(customer.email()), links.preferencesUrlFor(customer.email()),
+                surveys.placeholderUrl()));
     }
 
     /**
@@ -51,8 +78,8 @@ class TemplateModel {
      * the customer.
      */
     Map<String, Object> forTestSend(Customer customer, String journeyKey, String testAddress) {
-        return assemble(customer, brand, journeyKey, links.unsubscribeUrlFor(testAddress),
-                links.preferencesUrlFor(testAddress), surveys.placeholderUrl());
+        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, links.unsubscribeUrlFor(testAddress),
+                links.preferencesUrlFor(testAddress), surveys.placeholderUrl()));
     }
 
     /**
@@ -78,8 +105,10 @@ class TemplateModel {
         String publicUrl = properties.publicUrl().replaceAll("/+$", "");
         String base = publicUrl + UnsubscribeController.PATH + SAMPLE_ID;
         Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null, null);
-        return assemble(sample, properties.brand(), "sample-journey", base, base + UnsubscribeController.PREFERENCES,
-                publicUrl + SurveyLinks.PATH + "preview");
+        Map<String, Object> model = assemble(sample, properties.brand(), "sample-journey", base,
+                base + UnsubscribeController.PREFERENCES, publicUrl + SurveyLinks.PATH + "preview");
+        model.put("offer", SAMPLE_OFFER);
+        return model;
     }
 
     private static Map<String, Object> assemble(Customer customer, MessagingProperties.Brand brand, String journeyKey,
@@ -91,12 +120,12 @@ class TemplateModel {
         profile.put("locale", customer.locale());
         profile.put("timeZone", customer.timeZone());
         profile.put("traits", customer.traits());
-        return Map.of(
+        return new HashMap<>(Map.of(
                 "customer", profile,
                 "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
                         "postalAddress", brand.postalAddress()),
                 "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
-                "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl, "survey", surveyUrl));
+                "links", Map.of("unsubscribe", unsubscribeUrl, "preferences", preferencesUrl, "survey", surveyUrl)));
     }
 
     private static String text(Object value) {

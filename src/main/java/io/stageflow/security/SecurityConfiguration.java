@@ -60,6 +60,7 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/stages"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/referral"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/stages"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
@@ -67,6 +68,13 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/segments/**")).hasAnyRole(ADMIN, MARKETER)
+                        // The shop's checkout asks with its write key whether a code is usable; it never redeems.
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/coupons/*/validate"))
+                            .hasAnyRole(INGEST, ADMIN, MARKETER)
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/offers/**"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/coupons/attribution"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher("/api/v1/offers/**")).hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"))
                             .hasAnyRole(ADMIN, OPERATOR)
@@ -102,6 +110,8 @@ class SecurityConfiguration {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(paths("/", "/error", "/favicon.ico")).permitAll()
+                        // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
                         .anyRequest().denyAll())
                 .build();
     }

@@ -163,13 +163,13 @@ class ElementTemplatesTest {
         templates.forEach(template -> ids.add(template.path("id").asText() + "@" + template.path("version").asText()));
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(ids).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@1", "io.stageflow.checkSegment@1",
-                "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1");
+                "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1");
     }
 
     @Test
     void everyDelegateExpressionNamesADelegateBeanOfTheApplication() throws ClassNotFoundException {
         Set<String> delegates = delegateBeanNames();
-        assertThat(delegates).contains("sendEmail", "setLifecycleStage", "checkSegment");
+        assertThat(delegates).contains("sendEmail", "setLifecycleStage", "checkSegment", "issueCoupon", "revokeCoupons");
         for (JsonNode template : templates) {
             for (JsonNode property : template.path("properties")) {
                 if (property.path("binding").path("name").asText().equals("camunda:delegateExpression")) {

@@ -63,6 +63,8 @@ abstract class JourneyProcessTest {
     protected ProcessEngine engine;
     protected final List<String> sentTemplates = new ArrayList<>();
     protected final List<String> stageChanges = new ArrayList<>();
+    protected final List<String> issuedOffers = new ArrayList<>();
+    protected final List<String> revocations = new ArrayList<>();
     private String deploymentId;
 
     /** The journey file under {@code bpmn/}, such as {@code welcome.bpmn}. */
@@ -80,6 +82,8 @@ abstract class JourneyProcessTest {
         ClockUtil.setCurrentTime(new Date()); // frozen: due dates are exact, and move only in passTime
         Mocks.register("sendEmail", (JavaDelegate) this::recordSend);
         Mocks.register("setLifecycleStage", (JavaDelegate) this::recordStage);
+        Mocks.register("issueCoupon", (JavaDelegate) this::recordCoupon);
+        Mocks.register("revokeCoupons", (JavaDelegate) execution -> revocations.add(execution.getCurrentActivityId()));
         DeploymentBuilder deployment = engine.getRepositoryService().createDeployment();
         List<InputStream> streams = new ArrayList<>();
         try {
@@ -143,6 +147,14 @@ abstract class JourneyProcessTest {
 
     private void recordSend(DelegateExecution execution) {
         sentTemplates.add((String) execution.getVariableLocal("template"));
+    }
+
+    private void recordCoupon(DelegateExecution execution) {
+        String offer = (String) execution.getVariableLocal("offer");
+        issuedOffers.add(offer);
+        Object variable = execution.getVariableLocal("resultVariable");
+        execution.getProcessInstance().setVariable(variable == null ? "couponCode" : variable.toString(),
+                "TEST-" + offer.toUpperCase(java.util.Locale.ROOT));
     }
 
     private void recordStage(DelegateExecution execution) {

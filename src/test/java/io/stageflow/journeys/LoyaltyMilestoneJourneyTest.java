@@ -33,6 +33,7 @@ class LoyaltyMilestoneJourneyTest extends JourneyProcessTest {
     void theFifthOrderBringsARewardTheAdvocacyStageAndLaterAReviewRequest() {
         ProcessInstance journey = order(5);
 
+        assertThat(issuedOffers).as("the coupon the reward email carries").containsExactly("loyalty-reward");
         runStep(journey, "SendLoyaltyRewardEmail");
         assertThat(sentTemplates).containsExactly("loyalty-reward");
         assertThat(stageChanges).containsExactly("ADVOCACY");
@@ -57,6 +58,7 @@ class LoyaltyMilestoneJourneyTest extends JourneyProcessTest {
         assertThat(journey).isEnded().hasPassed("NotAMilestone").hasNotPassed("SendLoyaltyRewardEmail");
         assertThat(sentTemplates).isEmpty();
         assertThat(stageChanges).isEmpty();
+        assertThat(issuedOffers).isEmpty();
     }
 
     @Test

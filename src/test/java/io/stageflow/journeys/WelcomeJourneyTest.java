@@ -58,10 +58,31 @@ class WelcomeJourneyTest extends JourneyProcessTest {
         assertThat(Duration.between(start.toInstant(), timer.getDuedate().toInstant()))
                 .isBetween(Duration.ofDays(3), Duration.ofDays(3).plusMinutes(1));
         execute(timer);
-        assertThat(journey).isWaitingAt("SendReminderEmail");
+        assertThat(journey).hasPassed("IssueFirstOrderCoupon").isWaitingAt("SendReminderEmail");
+        assertThat(issuedOffers).as("the reminder carries a first-order coupon").containsExactly("first-order");
         execute(job(journey));
 
         assertThat(journey).isEnded().hasPassed("ThreeDaysPassed", "NotConverted").hasNotPassed("Converted");
         assertThat(sentTemplates).containsExactly("welcome", "welcome-reminder");
+    }
+
+    @Test
+    void aReferredFriendsWelcomeCarriesTheFriendCoupon() {
+        ProcessInstance journey = runtimeService().startProcessInstanceByMessage("signed_up", "friend-1",
+                java.util.Map.of("referred", true));
+
+        assertThat(journey).hasPassed("ReferredByFriend", "IssueFriendCoupon").isWaitingAt("SendWelcomeEmail");
+        assertThat(issuedOffers).containsExactly("referral-friend");
+        execute(job(journey));
+        assertThat(sentTemplates).containsExactly("welcome");
+    }
+
+    @Test
+    void aSignupWhoseReferralWasRejectedGetsThePlainWelcome() {
+        ProcessInstance journey = runtimeService().startProcessInstanceByMessage("signed_up", "friend-2",
+                java.util.Map.of("referred", false));
+
+        assertThat(journey).hasNotPassed("IssueFriendCoupon").isWaitingAt("SendWelcomeEmail");
+        assertThat(issuedOffers).isEmpty();
     }
 }

@@ -69,6 +69,7 @@ final class TemplateFixtures {
                 "brand", Map.of("name", "Demo Shop", "websiteUrl", "https://shop.example.com",
                         "postalAddress", "1 Example Street, Springfield"),
                 "journey", Map.of("key", "welcome"),
-                "links", Map.of("unsubscribe", UNSUBSCRIBE, "preferences", PREFERENCES, "survey", SURVEY));
+                "links", Map.of("unsubscribe", UNSUBSCRIBE, "preferences", PREFERENCES, "survey", SURVEY),
+                "offer", TemplateModel.SAMPLE_OFFER);
     }
 }
