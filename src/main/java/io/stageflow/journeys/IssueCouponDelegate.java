@@ -4,8 +4,6 @@ import io.stageflow.offers.Coupons;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.model.bpmn.instance.Process;
-import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,9 +36,8 @@ class IssueCouponDelegate implements JavaDelegate {
         if (customerId == null) {
             throw new IllegalStateException("Step " + step + " cannot issue a coupon: the journey has no business key");
         }
-        Object loopCounter = execution.getVariable("loopCounter");
-        String reservedFor = execution.getProcessInstanceId() + ":" + step + ":" + (loopCounter == null ? 0 : loopCounter);
-        String code = coupons.reserve(key.strip(), customerId, reservedFor, journeyKey(execution),
+        String reservedFor = StepRun.key(execution);
+        String code = coupons.reserve(key.strip(), customerId, reservedFor, StepRun.journeyKey(execution),
                 execution.getProcessInstanceId(), step);
         execution.getProcessInstance().setVariable(resultVariable(execution), code);
     }
@@ -48,15 +45,5 @@ class IssueCouponDelegate implements JavaDelegate {
     private static String resultVariable(DelegateExecution execution) {
         Object name = execution.getVariableLocal("resultVariable");
         return name == null || name.toString().isBlank() ? DEFAULT_RESULT : name.toString().strip();
-    }
-
-    private static String journeyKey(DelegateExecution execution) {
-        for (ModelElementInstance element = execution.getBpmnModelElementInstance(); element != null;
-                element = element.getParentElement()) {
-            if (element instanceof Process process) {
-                return process.getId();
-            }
-        }
-        return null;
     }
 }

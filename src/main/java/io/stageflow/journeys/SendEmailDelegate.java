@@ -9,8 +9,6 @@ import io.stageflow.offers.Coupons;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.model.bpmn.instance.Process;
-import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,10 +37,9 @@ class SendEmailDelegate implements JavaDelegate {
         if (customerId == null) {
             throw new IllegalStateException("Step " + step + " cannot send: the journey has no business key (customer id)");
         }
-        Object loopCounter = execution.getVariable("loopCounter");
-        String key = execution.getProcessInstanceId() + ":" + step + ":" + (loopCounter == null ? 0 : loopCounter);
+        String key = StepRun.key(execution);
         outbox.enqueue(new EmailRequest(key, customerId, template(execution), category(execution),
-                journeyKey(execution), execution.getProcessInstanceId(), step, respectsQuietHours(execution)));
+                StepRun.journeyKey(execution), execution.getProcessInstanceId(), step, respectsQuietHours(execution)));
         // A coupon an "Issue coupon" step reserved before this send rides with it ($offer), and is issued or
         // released with the email's outcome.
         coupons.attachToEmail(execution.getProcessInstanceId(), key, step);
@@ -82,15 +79,5 @@ class SendEmailDelegate implements JavaDelegate {
             throw new IllegalStateException("Step " + execution.getCurrentActivityId() + " has category '" + category
                     + "'; use marketing or transactional", e);
         }
-    }
-
-    private static String journeyKey(DelegateExecution execution) {
-        for (ModelElementInstance element = execution.getBpmnModelElementInstance(); element != null;
-                element = element.getParentElement()) {
-            if (element instanceof Process process) {
-                return process.getId();
-            }
-        }
-        return null;
     }
 }

@@ -29,7 +29,7 @@ class SetLifecycleStageDelegate implements JavaDelegate {
             throw new IllegalStateException("Step " + execution.getCurrentActivityId() + " has stage '" + stage
                     + "'; use one of " + stages.stages());
         }
-        String journey = execution.getProcessDefinitionId().split(":")[0];
+        String journey = StepRun.journeyKey(execution);
         String cause = "journey:" + journey + "/" + execution.getCurrentActivityId();
         if (isAdvanceOnly(execution)) {
             stages.advanceTo(execution.getProcessBusinessKey(), name.strip(), cause, execution.getProcessInstanceId());
