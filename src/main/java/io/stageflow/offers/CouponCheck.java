@@ -1,5 +1,7 @@
 package io.stageflow.offers;
 
+import java.util.Locale;
+
 /** What a code is worth for an order, as checkout and redemption answer it. */
 public enum CouponCheck {
     /** Usable for this order (validate), or used by it now (redeem). */
@@ -27,7 +29,7 @@ public enum CouponCheck {
 
     /** The answer's name in the API: lower case with underscores, such as {@code wrong_customer}. */
     public String apiName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public boolean valid() {

@@ -1,6 +1,7 @@
 package io.stageflow.offers;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
@@ -33,7 +34,7 @@ class CouponPersonalData implements PersonalData {
     public Object export(Customer customer) {
         List<Map<String, Object>> list = coupons.ofCustomer(customer.id()).stream()
                 .map(coupon -> Map.<String, Object>of("code", coupon.code(), "offer", coupon.offerKey(),
-                        "status", coupon.status().name().toLowerCase(java.util.Locale.ROOT),
+                        "status", coupon.status().name().toLowerCase(Locale.ROOT),
                         "expiresAt", coupon.expiresAt().toString(), "uses", coupon.uses()))
                 .toList();
         return list;

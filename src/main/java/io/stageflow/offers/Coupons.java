@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -112,7 +113,7 @@ public class Coupons {
             int released = jdbc.sql("""
                     update sf_coupon set status = 'RELEASED', released_at = ?, status_reason = ?
                     where outbox_key = ? and status = 'RESERVED'""")
-                    .params(now, "Its email was not sent: " + outcome.result().name().toLowerCase(java.util.Locale.ROOT),
+                    .params(now, "Its email was not sent: " + outcome.result().name().toLowerCase(Locale.ROOT),
                             outcome.idempotencyKey())
                     .update();
             if (released > 0) {

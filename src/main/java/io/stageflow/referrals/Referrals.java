@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -80,7 +81,7 @@ public class Referrals {
 
     Optional<String> ownerOf(String code) {
         return jdbc.sql("select customer_id from sf_referral_code where code = ?")
-                .param(code.strip().toUpperCase(java.util.Locale.ROOT)).query(String.class).optional();
+                .param(code.strip().toUpperCase(Locale.ROOT)).query(String.class).optional();
     }
 
     /**
@@ -120,7 +121,7 @@ public class Referrals {
 
     private static Object value(Map<String, Object> row, String column) {
         Object value = row.get(column);
-        return value != null ? value : row.get(column.toUpperCase(java.util.Locale.ROOT));
+        return value != null ? value : row.get(column.toUpperCase(Locale.ROOT));
     }
 
     private String rejection(String referrerId, String friendId, String messageId) {
@@ -230,7 +231,7 @@ public class Referrals {
     private List<ReferralView.Entry> entries(String where, String customerId) {
         return jdbc.sql("select * from sf_referral where " + where + " order by id").param(customerId)
                 .query((rs, row) -> new ReferralView.Entry(rs.getString("referrer_id"), rs.getString("friend_id"),
-                        rs.getString("status").toLowerCase(java.util.Locale.ROOT), rs.getString("reason"),
+                        rs.getString("status").toLowerCase(Locale.ROOT), rs.getString("reason"),
                         rs.getTimestamp("created_at").toInstant().toString(), rs.getString("event_message_id")))
                 .list();
     }
