@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -51,19 +54,11 @@ class LargeImportTest extends IntegrationTest {
         long baseline = liveHeap(memory);
         AtomicLong peak = new AtomicLong(baseline);
         AtomicReference<JsonNode> running = new AtomicReference<>();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(liveHeap(memory), Math::max);
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        // Samples the live heap once a second while the import runs; it waits for nothing.
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 
         long start = System.nanoTime();
-        sampler.start();
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(liveHeap(memory), Math::max), 0, 1, TimeUnit.SECONDS);
         long id;
         JsonNode done;
         try {
@@ -77,8 +72,8 @@ class LargeImportTest extends IntegrationTest {
             });
             done = client().get("/api/v1/jobs/" + id).expectStatus(200).json();
         } finally {
-            sampler.interrupt();
-            sampler.join();
+            sampler.shutdownNow();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         long settled = liveHeap(memory);
