@@ -30,6 +30,8 @@ public final class CountingSmtpSink {
 
     private final ServerSocket server;
     private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstAcceptedNanos = new ConcurrentHashMap<>();
+    private final AtomicLong total = new AtomicLong();
 
     private CountingSmtpSink() {
         try {
@@ -61,6 +63,16 @@ public final class CountingSmtpSink {
             }
         });
         return counts;
+    }
+
+    /** {@link System#nanoTime()} when the sink first accepted a message for this address (lower case), or null. */
+    public static Long firstAcceptedNanos(String email) {
+        return Holder.SINK.firstAcceptedNanos.get(email.toLowerCase(Locale.ROOT));
+    }
+
+    /** Messages accepted so far, all recipients together. */
+    public static long total() {
+        return Holder.SINK.total.get();
     }
 
     private void accept() {
@@ -99,7 +111,12 @@ public final class CountingSmtpSink {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         // the message itself is not kept
                     }
-                    recipients.forEach(r -> received.computeIfAbsent(r, k -> new AtomicLong()).incrementAndGet());
+                    long now = System.nanoTime();
+                    recipients.forEach(r -> {
+                        received.computeIfAbsent(r, k -> new AtomicLong()).incrementAndGet();
+                        firstAcceptedNanos.putIfAbsent(r, now);
+                        total.incrementAndGet();
+                    });
                     recipients.clear();
                     reply(out, "250 OK queued");
                 } else if (command.equals("QUIT")) {
