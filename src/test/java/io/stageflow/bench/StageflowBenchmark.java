@@ -22,9 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -116,7 +120,7 @@ class StageflowBenchmark extends IntegrationTest {
                     + " customer_id varchar(100) not null, payload varchar(500), created_at timestamp(3) not null)");
         }
         String sql = "insert into bench_insert (customer_id, payload, created_at) values (?, ?, ?)";
-        double single = timed(1, () -> {
+        Callable<long[]> autocommitInserts = () -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
                 c.setAutoCommit(true);
                 return loop(() -> {
@@ -125,17 +129,9 @@ class StageflowBenchmark extends IntegrationTest {
                     return 1;
                 });
             }
-        });
-        double threaded = timed(THREADS, () -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
-                c.setAutoCommit(true);
-                return loop(() -> {
-                    bind(insert);
-                    insert.executeUpdate();
-                    return 1;
-                });
-            }
-        });
+        };
+        double single = timed(1, autocommitInserts);
+        double threaded = timed(THREADS, autocommitInserts);
         double batched = timed(1, () -> {
             try (Connection c = batchConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
                 c.setAutoCommit(false);
@@ -297,15 +293,29 @@ class StageflowBenchmark extends IntegrationTest {
         int count = (int) Math.min(LATENCY_POOL, Math.max(10, Math.round(rate * LATENCY_SECONDS)));
         long[] accepted = new long[count];
         long latencyStart = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            long due = latencyStart + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        // The scheduler fires one signup per period: a paced load, not a burst.
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger next = new AtomicInteger();
+        CompletableFuture<Void> allPosted = new CompletableFuture<>();
+        pacer.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i >= count) {
+                return;
             }
-            String id = customer("l", SIGNUPS + i);
-            client.postEvents(signup(id)).expectStatus(202);
-            accepted[i] = System.nanoTime();
+            try {
+                client.postEvents(signup(customer("l", SIGNUPS + i))).expectStatus(202);
+                accepted[i] = System.nanoTime();
+                if (i == count - 1) {
+                    allPosted.complete(null);
+                }
+            } catch (RuntimeException | Error e) {
+                allPosted.completeExceptionally(e);
+            }
+        }, 0, (long) (1e9 / rate), TimeUnit.NANOSECONDS);
+        try {
+            allPosted.get(10, TimeUnit.MINUTES);
+        } finally {
+            pacer.shutdownNow();
         }
         double offered = count / seconds(latencyStart);
         awaitEmails("l", SIGNUPS, count, Duration.ofMinutes(5));
