@@ -16,15 +16,17 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** Broadcasts over HTTP (admins and marketers): start one, and follow it. */
+/** Broadcasts over HTTP (admins and marketers): start one, follow it, stop it and restart it. */
 @RestController
 @RequestMapping("/api/v1/broadcasts")
 class BroadcastController {
 
     private final Broadcasts broadcasts;
+    private final JobControl jobs;
 
-    BroadcastController(Broadcasts broadcasts) {
+    BroadcastController(Broadcasts broadcasts, JobControl jobs) {
         this.broadcasts = broadcasts;
+        this.jobs = jobs;
     }
 
     @PostMapping
@@ -37,8 +39,33 @@ class BroadcastController {
     /** The same as {@code GET /api/v1/jobs/{id}}, for broadcast jobs, so marketers can follow theirs. */
     @GetMapping("/{id}")
     JobProgress progress(@PathVariable long id) {
-        return broadcasts.find(id).map(execution -> JobProgress.of(execution, Instant.now()))
+        return JobProgress.of(find(id), Instant.now());
+    }
+
+    /** Stops the broadcast after each partition's current chunk, on every node that runs one. */
+    @PostMapping("/{id}/stop")
+    ResponseEntity<BroadcastStarted> stop(@PathVariable long id) {
+        return ResponseEntity.accepted().body(BroadcastStarted.of(jobs.stop(find(id))));
+    }
+
+    /** Runs a stopped or failed broadcast again: the partitions that did not complete, from their last commit. */
+    @PostMapping("/{id}/restart")
+    ResponseEntity<BroadcastStarted> restart(@PathVariable long id) {
+        JobExecution again = jobs.restart(find(id));
+        return ResponseEntity.accepted().location(URI.create("/api/v1/broadcasts/" + again.getId()))
+                .body(BroadcastStarted.of(again));
+    }
+
+    private JobExecution find(long id) {
+        return broadcasts.find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No broadcast job with id " + id));
+    }
+
+    @ExceptionHandler(JobRestarts.JobStateException.class)
+    ProblemDetail notNow(JobRestarts.JobStateException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Not possible in the broadcast's current state");
+        return problem;
     }
 
     @ExceptionHandler(BackgroundJobs.AlreadyLaunchedException.class)

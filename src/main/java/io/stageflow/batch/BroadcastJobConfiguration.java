@@ -1,6 +1,5 @@
 package io.stageflow.batch;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.StepExecutionListener;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.job.DefaultJobParametersValidator;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.partition.support.Partitioner;
@@ -24,16 +24,16 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The broadcast job: a partitioned step. The manager splits the segment's members, in id order, into
  * {@code stageflow.batch.broadcast.partitions} id ranges of about equal size ({@link Segments#splitPoints}); each
- * range is a worker step execution of its own, run in parallel on this node's threads (local partitioning through
- * a {@code TaskExecutorPartitionHandler}), each a chunk-oriented step that pages through its range and queues one
- * outbox row per customer. All partitions share the broadcast's rate limit. A restarted broadcast re-runs only the
+ * range is a worker step execution of its own, a chunk-oriented step that pages through its range and queues one
+ * outbox row per customer. Any node may run any partition: the partitions wait in the shared job repository until
+ * a node's {@link PartitionWorkers} claims them, and the manager ({@link SharedPartitionHandler}) watches them
+ * there. Each partition keeps to its share of the broadcast's rate. A restarted broadcast re-runs only the
  * partitions that did not complete, each from its last committed chunk.
  */
 @Configuration(proxyBeanMethods = false)
@@ -53,33 +53,37 @@ class BroadcastJobConfiguration {
     static final String TO = "to";
 
     @Bean
-    Job broadcastJob(JobRepository jobs, @Qualifier(STEP) Step step, BroadcastThrottle throttle) {
+    Job broadcastJob(JobRepository jobs, @Qualifier(STEP) Step step) {
         return new JobBuilder(JOB, jobs)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {BROADCAST, SEGMENT, TEMPLATE, CATEGORY, REQUESTED_AT},
                         new String[] {NAME, JobProgress.ROWS}))
-                .listener(throttle)
                 .start(step)
                 .build();
     }
 
     @Bean(STEP)
-    Step broadcastStep(JobRepository jobs, @Qualifier(WORKER) Step worker, Partitioner broadcastPartitioner,
-            BroadcastProperties properties) {
-        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("broadcast-");
-        threads.setConcurrencyLimit(properties.partitions() * properties.concurrentJobs());
+    Step broadcastStep(JobRepository jobs, JobExplorer explorer, @Qualifier(WORKER) Step worker,
+            Partitioner broadcastPartitioner, BroadcastProperties properties, PartitionWorkers broadcastWorkers) {
         return new StepBuilder(STEP, jobs)
-                .partitioner(STEP, broadcastPartitioner)
-                .step(worker)
-                .gridSize(properties.partitions())
-                .taskExecutor(threads)
+                .partitioner(WORKER, broadcastPartitioner)
+                .partitionHandler(new SharedPartitionHandler(explorer, jobs, properties.partitions(),
+                        properties.pollInterval(), properties.effectiveStaleAfter(), broadcastWorkers::wake))
                 .build();
+    }
+
+    /** This node's share of the work: runs partitions of any node's broadcasts. */
+    @Bean
+    PartitionWorkers broadcastWorkers(@Qualifier(WORKER) Step worker, JobExplorer explorer, JobRepository jobs,
+            BroadcastProperties properties) {
+        return new PartitionWorkers(JOB, worker, explorer, jobs, properties.workerThreads(), properties.pollInterval(),
+                PartitionWorkers.thisNode());
     }
 
     @Bean(WORKER)
     Step broadcastWorker(JobRepository jobs, PlatformTransactionManager transactions, BroadcastProperties properties,
-            SegmentMemberReader broadcastReader, BroadcastWriter broadcastWriter) {
-        ProgressLog progress = new ProgressLog(Duration.ofSeconds(10), "Broadcast");
+            SegmentMemberReader broadcastReader, BroadcastWriter broadcastWriter, BroadcastThrottle throttle) {
+        ProgressLog progress = new ProgressLog(properties.progressLogInterval(), "Broadcast");
         var step = new StepBuilder(WORKER, jobs)
                 .<String, String>chunk(properties.chunkSize(), transactions)
                 .reader(broadcastReader)
@@ -89,6 +93,7 @@ class BroadcastJobConfiguration {
                 .retryLimit(3)
                 .listener((ChunkListener) progress);
         step.listener((StepExecutionListener) progress);
+        step.listener(throttle);
         return step.build();
     }
 
@@ -127,10 +132,10 @@ class BroadcastJobConfiguration {
 
     @Bean
     @StepScope
-    BroadcastWriter broadcastWriter(@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId,
+    BroadcastWriter broadcastWriter(@Value("#{stepExecution.id}") Long partitionExecutionId,
             @Value("#{jobParameters['" + BROADCAST + "']}") String broadcast,
             @Value("#{jobParameters['" + TEMPLATE + "']}") String template,
             @Value("#{jobParameters['" + CATEGORY + "']}") String category, Outbox outbox, BroadcastThrottle throttle) {
-        return new BroadcastWriter(outbox, throttle, jobExecutionId, broadcast, template, EmailCategory.valueOf(category));
+        return new BroadcastWriter(outbox, throttle, partitionExecutionId, broadcast, template, EmailCategory.valueOf(category));
     }
 }

@@ -7,17 +7,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 
-import org.springframework.batch.core.JobExecution;
-import org.springframework.batch.core.JobExecutionListener;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.StepExecutionListener;
 import org.springframework.stereotype.Component;
 
 /**
- * One token bucket per running broadcast, shared by its partitions: together they queue at most
- * {@code stageflow.batch.broadcast.messages-per-second}. The bucket starts empty and holds at most a tenth of a
- * second's worth, so there is no burst above the rate at the start. Buckets live in this node's memory.
+ * Keeps a broadcast to {@code stageflow.batch.broadcast.messages-per-second} over all its partitions, whichever
+ * nodes run them, with no shared state: each partition has a token bucket of its own in the memory of the node
+ * that runs it, refilled at its share of the rate (the rate divided by the number of partitions). The bucket starts
+ * empty and holds at most a tenth of a second's worth, so there is no burst above the rate at the start.
  */
 @Component
-class BroadcastThrottle implements JobExecutionListener {
+class BroadcastThrottle implements StepExecutionListener {
 
     private final BroadcastProperties properties;
     private final Map<Long, Bucket> buckets = new ConcurrentHashMap<>();
@@ -26,12 +28,15 @@ class BroadcastThrottle implements JobExecutionListener {
         this.properties = properties;
     }
 
-    /** Waits until this broadcast may queue one more email. */
-    void acquire(long jobExecutionId) {
-        Bucket bucket = buckets.computeIfAbsent(jobExecutionId, id -> {
-            int rate = properties.messagesPerSecond();
-            return Bucket.builder().addLimit(Bandwidth.builder().capacity(Math.max(1, rate / 10))
-                    .refillGreedy(rate, Duration.ofSeconds(1)).initialTokens(0).build()).build();
+    /** Waits until this partition (a worker step execution) may queue one more email. */
+    void acquire(long partitionExecutionId) {
+        Bucket bucket = buckets.computeIfAbsent(partitionExecutionId, id -> {
+            // The share as whole tokens per period: rate/partitions tokens a second, exactly, also below 1 a second.
+            long tokens = properties.messagesPerSecond();
+            Duration period = Duration.ofSeconds(properties.partitions());
+            long capacity = Math.max(1, Math.round(properties.partitionRate() / 10));
+            return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
+                    .refillGreedy(tokens, period).initialTokens(0).build()).build();
         });
         try {
             bucket.asBlocking().consume(1);
@@ -42,7 +47,8 @@ class BroadcastThrottle implements JobExecutionListener {
     }
 
     @Override
-    public void afterJob(JobExecution execution) {
-        buckets.remove(execution.getId());
+    public ExitStatus afterStep(StepExecution partition) {
+        buckets.remove(partition.getId());
+        return null;
     }
 }

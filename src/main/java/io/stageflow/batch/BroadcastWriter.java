@@ -21,17 +21,17 @@ class BroadcastWriter implements ItemStreamWriter<String> {
 
     private final Outbox outbox;
     private final BroadcastThrottle throttle;
-    private final long jobExecutionId;
+    private final long partitionExecutionId;
     private final String broadcast;
     private final String template;
     private final EmailCategory category;
     private final Outcomes outcomes = new Outcomes(QUEUED, QUEUED_BEFORE);
 
-    BroadcastWriter(Outbox outbox, BroadcastThrottle throttle, long jobExecutionId, String broadcast, String template,
+    BroadcastWriter(Outbox outbox, BroadcastThrottle throttle, long partitionExecutionId, String broadcast, String template,
             EmailCategory category) {
         this.outbox = outbox;
         this.throttle = throttle;
-        this.jobExecutionId = jobExecutionId;
+        this.partitionExecutionId = partitionExecutionId;
         this.broadcast = broadcast;
         this.template = template;
         this.category = category;
@@ -45,7 +45,7 @@ class BroadcastWriter implements ItemStreamWriter<String> {
             outcomes.add(queued ? QUEUED : QUEUED_BEFORE, 1);
             if (queued) {
                 // Only queued email counts towards the rate: a re-run skips what it queued before at full speed.
-                throttle.acquire(jobExecutionId);
+                throttle.acquire(partitionExecutionId);
             }
         }
     }

@@ -99,8 +99,8 @@ class ImportController {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
-    @ExceptionHandler(ImportJobs.ImportStateException.class)
-    ProblemDetail conflict(ImportJobs.ImportStateException e) {
+    @ExceptionHandler(JobRestarts.JobStateException.class)
+    ProblemDetail conflict(JobRestarts.JobStateException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Not possible in the import's current state");
         return problem;

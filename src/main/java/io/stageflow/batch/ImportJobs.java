@@ -2,21 +2,17 @@ package io.stageflow.batch;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.batch.core.JobParametersInvalidException;
-import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.launch.support.TaskExecutorJobLauncher;
@@ -43,8 +39,8 @@ class ImportJobs implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ImportJobs.class);
 
     private final Job job;
-    private final JobRepository repository;
     private final JobExplorer explorer;
+    private final JobRestarts restarts;
     private final ImportFiles files;
     private final Duration staleAfter;
     private final ThreadPoolTaskExecutor threads;
@@ -54,10 +50,10 @@ class ImportJobs implements DisposableBean {
     private final Set<Long> startedHere = ConcurrentHashMap.newKeySet();
 
     ImportJobs(@Qualifier("customerImportJob") Job job, JobRepository repository, JobExplorer explorer,
-            ImportFiles files, ImportProperties properties) throws Exception {
+            JobRestarts restarts, ImportFiles files, ImportProperties properties) throws Exception {
         this.job = job;
-        this.repository = repository;
         this.explorer = explorer;
+        this.restarts = restarts;
         this.files = files;
         this.staleAfter = properties.staleAfter();
         this.threads = new ThreadPoolTaskExecutor();
@@ -97,33 +93,12 @@ class ImportJobs implements DisposableBean {
      */
     JobExecution restart(long executionId) {
         JobExecution previous = find(executionId).orElseThrow(() -> new NoSuchImportException(executionId));
-        JobExecution last = explorer.getLastJobExecution(previous.getJobInstance());
-        if (last != null && last.getId() != executionId) {
-            throw new ImportStateException("job " + executionId + " was already restarted as job " + last.getId());
-        }
-        if (previous.isRunning()) {
-            LocalDateTime lastSign = lastUpdated(previous);
-            if (lastSign.isAfter(LocalDateTime.now().minus(staleAfter))) {
-                throw new ImportStateException("job " + executionId + " is running; stop it first, or wait until it "
-                        + "has committed nothing for " + staleAfter + " (its node died)");
-            }
-            abandon(previous);
-        }
-        if (previous.getStatus() == BatchStatus.COMPLETED) {
-            throw new ImportStateException("job " + executionId + " has completed; upload the file again to re-run it");
-        }
-        return launchInBackground(previous.getJobParameters());
+        return launchInBackground(restarts.toRestart(previous, staleAfter));
     }
 
     /** Asks a running import to stop after its current chunk; it can be restarted later. */
     JobExecution stop(long executionId) {
-        JobExecution execution = find(executionId).orElseThrow(() -> new NoSuchImportException(executionId));
-        if (!execution.isRunning()) {
-            throw new ImportStateException("job " + executionId + " is not running");
-        }
-        execution.setStatus(BatchStatus.STOPPING);
-        repository.update(execution);
-        return execution;
+        return restarts.stop(find(executionId).orElseThrow(() -> new NoSuchImportException(executionId)));
     }
 
     /** An execution of the import job, or empty for an unknown id or another job's execution. */
@@ -155,40 +130,10 @@ class ImportJobs implements DisposableBean {
         try {
             return launcher.run(job, parameters);
         } catch (JobExecutionAlreadyRunningException | JobRestartException | JobInstanceAlreadyCompleteException e) {
-            throw new ImportStateException(e.getMessage());
+            throw new JobRestarts.JobStateException(e.getMessage());
         } catch (JobParametersInvalidException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-    }
-
-    private static LocalDateTime lastUpdated(JobExecution execution) {
-        LocalDateTime last = execution.getLastUpdated() != null ? execution.getLastUpdated() : execution.getCreateTime();
-        for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getLastUpdated() != null && step.getLastUpdated().isAfter(last)) {
-                last = step.getLastUpdated();
-            }
-        }
-        return last;
-    }
-
-    /** Marks an execution whose node died as failed, as that node would have had it lived. */
-    private void abandon(JobExecution execution) {
-        LocalDateTime now = LocalDateTime.now();
-        ExitStatus died = ExitStatus.FAILED.addExitDescription("Abandoned: nothing committed for " + staleAfter);
-        for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStatus().isRunning()) {
-                step.setStatus(BatchStatus.FAILED);
-                step.setExitStatus(died);
-                step.setEndTime(now);
-                repository.update(step);
-            }
-        }
-        execution.setStatus(BatchStatus.FAILED);
-        execution.setExitStatus(died);
-        execution.setEndTime(now);
-        repository.update(execution);
-        log.warn("Import job {} abandoned: its node committed nothing for {}; restarting it", execution.getId(),
-                staleAfter);
     }
 
     /**
@@ -214,13 +159,6 @@ class ImportJobs implements DisposableBean {
     static final class NoSuchImportException extends RuntimeException {
         NoSuchImportException(long id) {
             super("No import job with id " + id);
-        }
-    }
-
-    /** The import is not in a state that allows what was asked. */
-    static final class ImportStateException extends RuntimeException {
-        ImportStateException(String message) {
-            super(message);
         }
     }
 }

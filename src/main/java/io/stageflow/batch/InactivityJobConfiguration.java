@@ -62,7 +62,7 @@ class InactivityJobConfiguration {
             PlatformTransactionManager transactions, DataSource dataSource, InactivityProperties properties,
             LifecycleProperties lifecycle, ObservedEvents events, JourneyInstances journeys) {
         Instant scanAt = Instant.ofEpochMilli(asOf);
-        ProgressLog progress = new ProgressLog(Duration.ofSeconds(10), "Inactivity scan");
+        ProgressLog progress = new ProgressLog(properties.progressLogInterval(), "Inactivity scan");
         InactivityWriter writer = new InactivityWriter(events, journeys, properties.journey(), scanAt);
         var step = new StepBuilder(STEP, jobs)
                 .<InactiveCustomer, InactiveCustomer>chunk(properties.chunkSize(), transactions)

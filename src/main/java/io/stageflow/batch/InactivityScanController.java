@@ -31,14 +31,4 @@ class InactivityScanController {
     ProblemDetail conflict(BackgroundJobs.AlreadyLaunchedException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
-
-    /** The answer to a launch: the job's id, and where to follow it. */
-    record JobStarted(long id, String job, String status, Long rows, String progress) {
-
-        static JobStarted of(JobExecution execution) {
-            return new JobStarted(execution.getId(), execution.getJobInstance().getJobName(),
-                    execution.getStatus().name(), execution.getJobParameters().getLong(JobProgress.ROWS),
-                    "/api/v1/jobs/" + execution.getId());
-        }
-    }
 }

@@ -39,7 +39,25 @@ record JobProgress(
         Long unchanged,
         Map<String, Long> outcomes,
         Double rowsPerSecond,
-        Long secondsLeft) {
+        Long secondsLeft,
+        List<Partition> partitions) {
+
+    /** One partition of a partitioned step (a broadcast's id range): where it runs or ran, and how far it got. */
+    record Partition(String name, String node, String status, long read, long written) {
+
+        static Partition of(StepExecution step) {
+            Object node = step.getExecutionContext().get(PartitionWorkers.NODE);
+            return new Partition(step.getStepName().substring(step.getStepName().indexOf(':') + 1),
+                    node instanceof String name ? name : null, step.getStatus().name(),
+                    step.getReadCount(), step.getWriteCount());
+        }
+
+        /** An earlier execution of the same partition and the one after it, taken together: the later one's node and status. */
+        Partition add(Partition later) {
+            return new Partition(name, later.node != null ? later.node : node, later.status, read + later.read,
+                    written + later.written);
+        }
+    }
 
     /** The job parameter that holds how many data rows the job will read, when it knows. */
     static final String ROWS = "rows";
@@ -62,6 +80,13 @@ record JobProgress(
         Instant stepStart = null;
         Map<String, Long> outcomes = new TreeMap<>();
         List<String> names = execution.getStepExecutions().stream().map(StepExecution::getStepName).toList();
+        // A partition handed from one node to another has several executions in one job execution; the latest one's
+        // context carries the partition's totals so far, the earlier ones' counts are their own.
+        Map<String, StepExecution> latest = new TreeMap<>();
+        Map<String, Partition> partitions = new TreeMap<>();
+        for (StepExecution step : execution.getStepExecutions()) {
+            latest.merge(step.getStepName(), step, (a, b) -> a.getId() > b.getId() ? a : b);
+        }
         for (StepExecution step : execution.getStepExecutions()) {
             if (isManager(step, names)) {
                 // A partitioned step's manager adds up its workers' counts when they are done: not counted twice.
@@ -70,6 +95,12 @@ record JobProgress(
             read += step.getReadCount() + step.getReadSkipCount();
             written += step.getWriteCount();
             skipped += step.getSkipCount();
+            if (step.getStepName().contains(":")) {
+                partitions.merge(step.getStepName(), Partition.of(step), Partition::add);
+            }
+            if (latest.get(step.getStepName()) != step) {
+                continue;
+            }
             ExecutionContext context = step.getExecutionContext();
             errors += number(context, ErrorReport.ERRORS);
             if (context.containsKey(POSITION)) {
@@ -111,7 +142,7 @@ record JobProgress(
                 execution.getJobInstance().getJobName(), execution.getStatus().name(),
                 execution.getExitStatus().getExitCode(), instant(execution.getStartTime()), endedAt, rows, position, resumedAt,
                 read, written, skipped, errors, created, updated, unchanged, outcomes.isEmpty() ? null : outcomes, rate,
-                secondsLeft);
+                secondsLeft, partitions.isEmpty() ? null : List.copyOf(partitions.values()));
     }
 
     /**

@@ -76,7 +76,9 @@ class SecurityConfiguration {
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/offers/**")).hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
-                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"))
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/stop"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/restart"))
                             .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/broadcasts"), PATHS.matcher("/api/v1/broadcasts/**"))
                             .hasAnyRole(ADMIN, MARKETER)

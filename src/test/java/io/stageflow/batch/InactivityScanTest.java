@@ -84,6 +84,14 @@ class InactivityScanTest extends IntegrationTest {
         client("nobody", "wrong").post("/api/v1/jobs/inactivity-scan").expectStatus(401);
     }
 
+    @Test
+    void aCompletedScanIsNeitherStoppedNorRestarted() {
+        long id = runScan().path("id").asLong();
+        client().post("/api/v1/jobs/" + id + "/stop").expectStatus(409);
+        client().post("/api/v1/jobs/" + id + "/restart").expectStatus(409);
+        client("nobody", "wrong").post("/api/v1/jobs/" + id + "/restart").expectStatus(401);
+    }
+
     private JsonNode runScan() {
         JsonNode started = client().post("/api/v1/jobs/inactivity-scan").expectStatus(202).json();
         assertThat(started.path("job").asText()).isEqualTo(InactivityJobConfiguration.JOB);
