@@ -1,10 +1,10 @@
 package io.stageflow.segments;
 
-/** A change through the API to a segment that a file defines, which the next start would silently undo. */
+/** A change through the API to a segment that a file or the configuration defines, which the next start would undo. */
 class SegmentOwnedByFileException extends RuntimeException {
 
     SegmentOwnedByFileException(StoredSegment segment) {
-        super("Segment '" + segment.key() + "' is defined in " + segment.source() + "; change or delete that file instead");
+        super("Segment '" + segment.key() + "' is defined in " + segment.source() + "; change or delete it there instead");
     }
 
     static void raise(StoredSegment segment) {

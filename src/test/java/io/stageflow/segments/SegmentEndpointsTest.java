@@ -138,6 +138,19 @@ class SegmentEndpointsTest extends SegmentTesting {
     }
 
     @Test
+    void configurationSegmentsAreLoadedAtStartAndChangeOnlyInTheConfiguration() {
+        JsonNode big = client().get("/api/v1/segments/config-big-spenders").expectStatus(200).json();
+        assertThat(big.path("source").asText()).isEqualTo("config:stageflow.segments.definitions.config-big-spenders");
+        assertThat(big.path("rule").path("field").asText()).isEqualTo("orders.total");
+        client().get("/api/v1/segments/config-big-spenders/count").expectStatus(200);
+
+        Response overwrite = client().post("/api/v1/segments", "{\"key\":\"config-big-spenders\",\"name\":\"x\",\"rule\":"
+                + condition("stage", "eq", "LAPSED") + "}");
+        assertThat(overwrite.status()).isEqualTo(409);
+        assertThat(overwrite.json().path("detail").asText()).contains("config:stageflow.segments.definitions.config-big-spenders");
+    }
+
+    @Test
     void marketersManageSegmentsOperatorsOnlyReadThem() {
         StageflowClient marketer = client(user(Roles.MARKETER), "Segment-pass-42");
         StageflowClient operator = client(user(Roles.OPERATOR), "Segment-pass-42");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -61,8 +62,47 @@ class SegmentFilesTest {
         assertThat(files(temp.resolve("missing")).read()).isEmpty();
     }
 
+    @Test
+    void segmentsCanLiveInTheConfigurationKeyedByTheirPropertyName() {
+        List<SegmentFiles.FileSegment> segments = files(temp.resolve("missing"), Map.of(
+                "big-spenders", """
+                        {"name": "Big spenders", "rule": {"field": "orders.total", "op": "gte", "value": 500}}""",
+                "lapsed", """
+                        {"key": "lapsed", "name": "Lapsed", "rule": {"field": "stage", "op": "eq", "value": "LAPSED"}}""")).read();
+
+        assertThat(segments).extracting(s -> s.segment().key()).containsExactly("big-spenders", "lapsed");
+        assertThat(segments).extracting(SegmentFiles.FileSegment::source)
+                .containsExactly("config:stageflow.segments.definitions.big-spenders",
+                        "config:stageflow.segments.definitions.lapsed");
+    }
+
+    @Test
+    void aBadDefinitionInTheConfigurationIsNamedByItsProperty() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("segments"));
+        Files.writeString(dir.resolve("good.json"), """
+                {"key": "good", "name": "Good", "rule": {"field": "orders.count", "op": "gte", "value": 1}}""");
+
+        assertThatThrownBy(() -> files(dir, Map.of(
+                "good", """
+                        {"name": "Twice", "rule": {"field": "orders.count", "op": "gte", "value": 2}}""",
+                "typo", """
+                        {"name": "Typo", "rule": {"field": "stage", "op": "equals", "value": "LAPSED"}}""",
+                "other", """
+                        {"key": "another", "name": "Other", "rule": {"field": "stage", "op": "eq", "value": "LAPSED"}}""")).read())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("config:stageflow.segments.definitions.good: a segment file has this key already")
+                .hasMessageContaining("config:stageflow.segments.definitions.typo: rule.op: 'equals' is not")
+                .hasMessageContaining("config:stageflow.segments.definitions.other: key: is 'another' but must be the "
+                        + "property name, 'other'");
+    }
+
     private static SegmentFiles files(Path dir) {
-        return new SegmentFiles(new SegmentsProperties(dir, 100), new RuleParser(stageModel()), new ObjectMapper());
+        return files(dir, Map.of());
+    }
+
+    private static SegmentFiles files(Path dir, Map<String, String> definitions) {
+        return new SegmentFiles(new SegmentsProperties(dir, definitions, 100), new RuleParser(stageModel()),
+                new ObjectMapper());
     }
 
     private static LifecycleProperties stageModel() {

@@ -93,6 +93,9 @@ public abstract class IntegrationTest {
         // BroadcastTest checks that broadcasts keep to this rate (the bench profile lifts it).
         registry.add("stageflow.batch.broadcast.messages-per-second",
                 () -> System.getProperty("stageflow.test.broadcast.rate", "1000"));
+        // A segment kept in the configuration rather than in segments/ (SegmentEndpointsTest).
+        registry.add("stageflow.segments.definitions.config-big-spenders", () -> """
+                {"name": "Big spenders (configuration)", "rule": {"field": "orders.total", "op": "gte", "value": 500}}""");
         // Two partition threads per node, so a broadcast's 4 partitions need a second node (BroadcastNodesTest) or
         // two rounds; nodes look for partitions often, and a partition silent for 5 s counts as abandoned.
         registry.add("stageflow.batch.broadcast.worker-threads", () -> "2");
