@@ -74,13 +74,21 @@ public abstract class IntegrationTest {
         } else {
             registry.add("spring.datasource.url", () -> "jdbc:h2:mem:stageflow-test;DB_CLOSE_DELAY=-1");
         }
-        // Poll fast, so tests wait milliseconds rather than seconds for background work.
-        registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "50");
-        registry.add("camunda.bpm.job-execution.max-wait", () -> "200");
-        registry.add("stageflow.router.idle-wait", () -> "PT0.1S");
-        registry.add("stageflow.router.retry-backoff", () -> "PT0.2S");
-        registry.add("stageflow.router.max-retry-backoff", () -> "PT1S");
-        registry.add("stageflow.messaging.dispatcher.idle-wait", () -> "PT0.1S");
+        // Poll fast, so tests wait milliseconds rather than seconds for background work. The benchmark runner keeps the
+        // application's own settings instead (stageflow.test.production-polling), since those are what it measures.
+        if (!Boolean.getBoolean("stageflow.test.production-polling")) {
+            registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "50");
+            registry.add("camunda.bpm.job-execution.max-wait", () -> "200");
+            registry.add("stageflow.router.idle-wait", () -> "PT0.1S");
+            registry.add("stageflow.router.retry-backoff", () -> "PT0.2S");
+            registry.add("stageflow.router.max-retry-backoff", () -> "PT1S");
+            registry.add("stageflow.messaging.dispatcher.idle-wait", () -> "PT0.1S");
+            // Two partition threads per node, so a broadcast's 4 partitions need a second node (BroadcastNodesTest)
+            // or two rounds; nodes look for partitions often, and a partition silent for 5 s counts as abandoned.
+            registry.add("stageflow.batch.broadcast.worker-threads", () -> "2");
+            registry.add("stageflow.batch.broadcast.poll-interval", () -> "PT0.1S");
+            registry.add("stageflow.batch.broadcast.stale-after", () -> "PT5S");
+        }
         // Low enough that a test can exceed it with two requests; every test uses its own write key. The bench
         // profile lifts it, to measure the endpoint rather than the limit.
         registry.add("stageflow.ingestion.rate-limit.messages-per-second",
@@ -96,11 +104,17 @@ public abstract class IntegrationTest {
         // A segment kept in the configuration rather than in segments/ (SegmentEndpointsTest).
         registry.add("stageflow.segments.definitions.config-big-spenders", () -> """
                 {"name": "Big spenders (configuration)", "rule": {"field": "orders.total", "op": "gte", "value": 500}}""");
-        // Two partition threads per node, so a broadcast's 4 partitions need a second node (BroadcastNodesTest) or
-        // two rounds; nodes look for partitions often, and a partition silent for 5 s counts as abandoned.
-        registry.add("stageflow.batch.broadcast.worker-threads", () -> "2");
-        registry.add("stageflow.batch.broadcast.poll-interval", () -> "PT0.1S");
-        registry.add("stageflow.batch.broadcast.stale-after", () -> "PT5S");
+        propertiesSetOnTheCommandLine(registry);
+    }
+
+    /**
+     * Any property given as {@code -Dstageflow.test.set.<property>=<value>} wins over the above and the application's
+     * own: the benchmark runner's tuning runs try settings this way (docs/benchmarks.md). Added last, so they win.
+     */
+    private static void propertiesSetOnTheCommandLine(DynamicPropertyRegistry registry) {
+        String prefix = "stageflow.test.set.";
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix)).sorted()
+                .forEach(name -> registry.add(name.substring(prefix.length()), () -> System.getProperty(name)));
     }
 
     @AfterEach
