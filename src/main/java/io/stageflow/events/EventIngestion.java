@@ -135,8 +135,14 @@ class EventIngestion {
         if (accepted > 0) {
             publisher.publishEvent(new EventsAccepted((int) accepted));
         }
-        report.results().forEach(result -> meters.counter("stageflow.events.ingested",
-                "result", result.status().name().toLowerCase(Locale.ROOT)).increment());
+        // One counter look-up per status, not per event.
+        for (ItemResult.Status status : ItemResult.Status.values()) {
+            long n = status == ItemResult.Status.ACCEPTED ? accepted : report.count(status);
+            if (n > 0) {
+                meters.counter("stageflow.events.ingested", "result", status.name().toLowerCase(Locale.ROOT))
+                        .increment(n);
+            }
+        }
     }
 
     /** The event, or null after adding why it is invalid. */
