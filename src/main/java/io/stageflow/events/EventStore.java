@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The durable event log and the router's work queue. Every method is a single statement, except
- * {@link #appendAll}; the caller's transaction decides what commits together.
+ * {@link #appendAll} and {@link #insertAll}; the caller's transaction decides what commits together.
  */
 @Repository
 public class EventStore {
