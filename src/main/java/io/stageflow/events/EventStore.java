@@ -4,40 +4,128 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.stageflow.support.JsonText;
 
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The durable event log and the router's work queue. Every method is a single statement; the caller's
- * transaction decides what commits together.
+ * The durable event log and the router's work queue. Every method is a single statement, except
+ * {@link #appendAll} and {@link #insertAll}; the caller's transaction decides what commits together.
  */
 @Repository
 public class EventStore {
 
     private static final int OUTCOME_MAX = 1000;
 
-    private final JdbcClient jdbc;
-    private final JsonText json;
+    private static final String INSERT = """
+            insert into sf_event (message_id, type, customer_id, occurred_at, received_at, properties,
+                                  status, attempts, next_attempt_at)
+            values (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)""";
 
-    EventStore(JdbcClient jdbc, JsonText json) {
+    private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
+    private final JsonText json;
+    /** Runs the batch insert behind a savepoint of the caller's transaction, so a failed batch leaves nothing. */
+    private final TransactionTemplate savepoint;
+
+    EventStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, JsonText json, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.json = json;
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
-    /** Inserts the event; a {@code DuplicateKeyException} means its messageId was accepted before. */
-    void append(IncomingEvent event, Instant occurredAt, Instant receivedAt) {
-        jdbc.sql("""
-                insert into sf_event (message_id, type, customer_id, occurred_at, received_at, properties,
-                                      status, attempts, next_attempt_at)
-                values (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)""")
-                .params(event.messageId(), event.type(), event.customerId(), Timestamp.from(occurredAt),
-                        Timestamp.from(receivedAt), json.write(event.properties()), Timestamp.from(receivedAt))
-                .update();
+    /** Inserts the event; false when its messageId was accepted before. */
+    boolean append(IncomingEvent event, Instant receivedAt) {
+        try {
+            jdbc.sql(INSERT).params(values(event, receivedAt)).update();
+            return true;
+        } catch (DuplicateKeyException alreadyAccepted) {
+            return false;
+        }
+    }
+
+    /**
+     * Inserts the events with one JDBC batch, in the caller's transaction; for each event, whether it was new.
+     * An event is not new when its messageId was accepted before or appears earlier in the list. The messageIds
+     * already stored are looked up with one query first; should a concurrent request store one of the rest in
+     * between, {@link #insertAll} falls back to inserting them one by one.
+     */
+    boolean[] appendAll(List<IncomingEvent> events, Instant receivedAt) {
+        boolean[] accepted = new boolean[events.size()];
+        if (events.size() == 1) {
+            accepted[0] = append(events.get(0), receivedAt); // one round trip, as before batching
+            return accepted;
+        }
+        Set<String> seen = new HashSet<>();
+        List<Integer> firsts = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (seen.add(events.get(i).messageId())) {
+                firsts.add(i);
+            }
+        }
+        Set<String> stored = existingMessageIds(seen);
+        List<Integer> fresh = firsts.stream().filter(i -> !stored.contains(events.get(i).messageId())).toList();
+        boolean[] inserted = insertAll(fresh.stream().map(events::get).toList(), receivedAt);
+        for (int i = 0; i < fresh.size(); i++) {
+            accepted[fresh.get(i)] = inserted[i];
+        }
+        return accepted;
+    }
+
+    /**
+     * Inserts events whose messageIds were not stored a moment ago, with one JDBC batch behind a savepoint; for
+     * each, whether it was new. When the batch hits a messageId stored since (a concurrent request), the batch
+     * is rolled back to the savepoint, whatever part of it the database had already applied, and the events
+     * are inserted one by one, each reported as it would have been without batching.
+     */
+    boolean[] insertAll(List<IncomingEvent> events, Instant receivedAt) {
+        boolean[] inserted = new boolean[events.size()];
+        if (events.isEmpty()) {
+            return inserted;
+        }
+        try {
+            List<Object[]> rows = events.stream().map(event -> values(event, receivedAt)).toList();
+            savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows));
+            Arrays.fill(inserted, true);
+        } catch (DataIntegrityViolationException raced) {
+            // Usually a DuplicateKeyException; whatever it is, the row-by-row path reports duplicates and
+            // throws anything else.
+            for (int i = 0; i < events.size(); i++) {
+                inserted[i] = append(events.get(i), receivedAt);
+            }
+        }
+        return inserted;
+    }
+
+    /** Of these messageIds, the ones already stored. */
+    Set<String> existingMessageIds(Set<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("select message_id from sf_event where message_id in (:ids)")
+                .param("ids", messageIds).query(String.class).list());
+    }
+
+    private Object[] values(IncomingEvent event, Instant receivedAt) {
+        Instant occurredAt = event.timestamp() == null ? receivedAt : event.timestamp().toInstant();
+        return new Object[] {event.messageId(), event.type(), event.customerId(), Timestamp.from(occurredAt),
+                Timestamp.from(receivedAt), json.write(event.properties()), Timestamp.from(receivedAt)};
     }
 
     /** A customer's events, oldest first. */
