@@ -5,9 +5,7 @@ import java.time.Instant;
 
 import org.springframework.batch.core.JobExecution;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -59,18 +57,6 @@ class BroadcastController {
     private JobExecution find(long id) {
         return broadcasts.find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No broadcast job with id " + id));
-    }
-
-    @ExceptionHandler(JobRestarts.JobStateException.class)
-    ProblemDetail notNow(JobRestarts.JobStateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Not possible in the broadcast's current state");
-        return problem;
-    }
-
-    @ExceptionHandler(BackgroundJobs.AlreadyLaunchedException.class)
-    ProblemDetail conflict(BackgroundJobs.AlreadyLaunchedException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 
     record BroadcastStarted(long id, String broadcast, String status, Long rows, String progress) {

@@ -99,13 +99,6 @@ class ImportController {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
-    @ExceptionHandler(JobRestarts.JobStateException.class)
-    ProblemDetail conflict(JobRestarts.JobStateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Not possible in the import's current state");
-        return problem;
-    }
-
     /** The answer to an upload, stop or restart: the job's id and where to follow it. */
     record ImportStarted(long id, String status, Long rows, String progress, String errors) {
 

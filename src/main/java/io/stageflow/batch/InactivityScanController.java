@@ -3,10 +3,7 @@ package io.stageflow.batch;
 import java.net.URI;
 
 import org.springframework.batch.core.JobExecution;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -25,10 +22,5 @@ class InactivityScanController {
         JobExecution execution = scan.startNow();
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
                 .body(JobStarted.of(execution));
-    }
-
-    @ExceptionHandler(BackgroundJobs.AlreadyLaunchedException.class)
-    ProblemDetail conflict(BackgroundJobs.AlreadyLaunchedException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 }

@@ -5,9 +5,7 @@ import java.time.Instant;
 
 import org.springframework.batch.core.JobExecution;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,17 +43,5 @@ class JobController {
 
     private JobExecution find(long id) {
         return jobs.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No job with id " + id));
-    }
-
-    @ExceptionHandler(JobRestarts.JobStateException.class)
-    ProblemDetail conflict(JobRestarts.JobStateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Not possible in the job's current state");
-        return problem;
-    }
-
-    @ExceptionHandler(BackgroundJobs.AlreadyLaunchedException.class)
-    ProblemDetail alreadyRunning(BackgroundJobs.AlreadyLaunchedException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 }
