@@ -2,6 +2,7 @@ package io.stageflow.batch;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,21 +64,27 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
         partitions.forEach(partition -> current.put(partition.getStepName(), partition));
         offered.run();
         while (true) {
+            // One read of the job gives every partition's execution as it stands, with its context.
             JobExecution job = explorer.getJobExecution(manager.getJobExecutionId());
-            boolean stopping = job == null || job.getStatus() == BatchStatus.STOPPING || manager.isTerminateOnly();
+            if (job == null) {
+                throw new IllegalStateException("Job execution " + manager.getJobExecutionId() + " is gone");
+            }
+            Map<Long, StepExecution> byId = new HashMap<>();
+            job.getStepExecutions().forEach(step -> byId.put(step.getId(), step));
+            boolean stopping = job.getStatus() == BatchStatus.STOPPING || manager.isTerminateOnly();
             boolean running = false;
             for (Map.Entry<String, StepExecution> entry : current.entrySet()) {
-                StepExecution partition = explorer.getStepExecution(manager.getJobExecutionId(), entry.getValue().getId());
+                StepExecution partition = byId.get(entry.getValue().getId());
                 entry.setValue(partition);
                 if (partition.getStatus() == BatchStatus.STOPPED && !stopping) {
-                    entry.setValue(offerAgain(manager, partition, "its node handed it back"));
+                    entry.setValue(offerAgain(job, partition, "its node handed it back"));
                     running = true;
                 } else if (partition.getStatus().isRunning()) {
                     running = true;
                     if (stopping && partition.getStatus() == BatchStatus.STARTING) {
                         stopUnclaimed(partition);
                     } else if (!stopping && partition.getStatus() == BatchStatus.STARTED && isStale(partition)) {
-                        entry.setValue(offerAgain(manager, partition, "its node committed nothing for " + staleAfter));
+                        entry.setValue(offerAgain(job, partition, "its node committed nothing for " + staleAfter));
                     }
                 }
             }
@@ -97,7 +104,7 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
      * Ends the partition's execution and saves a new one of the same partition, with the context of its last
      * commit, for any node to claim. A partition that changed meanwhile (its node was alive after all) is left.
      */
-    private StepExecution offerAgain(StepExecution manager, StepExecution partition, String why) {
+    private StepExecution offerAgain(JobExecution job, StepExecution partition, String why) {
         if (partition.getStatus().isRunning()) {
             partition.setStatus(BatchStatus.FAILED);
             partition.setExitStatus(ExitStatus.FAILED.addExitDescription("Handed to another node: " + why));
@@ -108,14 +115,13 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
                 return partition;
             }
         }
-        JobExecution job = explorer.getJobExecution(manager.getJobExecutionId());
         StepExecution again = job.createStepExecution(partition.getStepName());
         ExecutionContext lastCommit = new ExecutionContext(partition.getExecutionContext());
         lastCommit.remove(PartitionWorkers.NODE);
         again.setExecutionContext(lastCommit);
         repository.add(again);
         log.warn("Partition {} of job {} offered again from its last commit: {}", partition.getStepName(),
-                manager.getJobExecutionId(), why);
+                job.getId(), why);
         offered.run();
         return again;
     }
