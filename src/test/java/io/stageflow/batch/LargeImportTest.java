@@ -24,6 +24,7 @@ import io.stageflow.testing.TestDatabase;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The acceptance run: a generated file of 200,000 rows, 1% of them bad, imported through the API while a sampler
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * does not grow with the file: the peak stays within a few megabytes of where it settles, far below the 20 MB the
  * file has on disk, let alone its rows as objects. On H2 the test database lives in the same heap, so there the
  * heap grows by the stored table and only the peak over the settled heap is checked; on MariaDB the growth over
- * the start is checked as well. {@code -Dstageflow.test.import.rows} changes the size (about 15 s on H2).
+ * the start is checked as well. A second run of the same size is broken half-way, restarted (it ends with exactly
+ * the good rows, none twice), and then imported again (it changes nothing). {@code -Dstageflow.test.import.rows}
+ * changes the size (about 15 s a pass on H2).
  */
 class LargeImportTest extends IntegrationTest {
 
@@ -40,6 +43,9 @@ class LargeImportTest extends IntegrationTest {
 
     @TempDir
     Path tmp;
+
+    @Autowired
+    ImportFaults faults;
 
     @Test
     void aLargeFileStreamsThroughInBoundedHeapReportingProgressAndExactlyTheBadRows() throws Exception {
@@ -103,6 +109,54 @@ class LargeImportTest extends IntegrationTest {
             assertThat(peak.get() - baseline).as("heap growth with the rows stored outside the JVM")
                     .isLessThan(HEAP_ALLOWANCE);
         }
+    }
+
+    @Test
+    void aLargeImportBrokenHalfWayIsRestartedWithoutDuplicatesAndARerunChangesNothing() throws Exception {
+        int rows = Integer.getInteger("stageflow.test.import.rows", 200_000);
+        String p = CustomerImportTest.prefix();
+        Path csv = tmp.resolve("large-restart.csv");
+        Set<Long> bad = CustomerImportTest.generate(csv, p, rows);
+        faults.failOnceAtCustomer(CustomerImportTest.id(p, rows / 2));
+
+        long firstId = upload(csv);
+        JsonNode failed = awaitEnd(firstId);
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("position").asLong()).as("some chunks committed, not all").isBetween(1L, rows / 2L);
+        long restartedId = client().post("/api/v1/imports/" + firstId + "/restart").expectStatus(202).json()
+                .path("id").asLong();
+        JsonNode done = awaitEnd(restartedId);
+
+        assertThat(done.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(done.path("resumedAt").asLong()).isEqualTo(failed.path("position").asLong());
+        assertThat(countCustomers(p)).isEqualTo(rows - bad.size());
+        assertThat(jdbc.sql("select count(distinct id) from sf_customer where id like ?").param(p + "-%")
+                .query(Long.class).single()).isEqualTo(rows - bad.size());
+        assertThat(errorLines(restartedId)).isEqualTo(bad);
+
+        // The same file again: every good row is found unchanged, nothing is created or updated.
+        JsonNode rerun = awaitEnd(upload(csv));
+        assertThat(rerun.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(rerun.path("created").asLong()).isZero();
+        assertThat(rerun.path("updated").asLong()).isZero();
+        assertThat(rerun.path("unchanged").asLong()).isEqualTo(rows - bad.size());
+        assertThat(countCustomers(p)).isEqualTo(rows - bad.size());
+    }
+
+    private long upload(Path csv) {
+        return client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id").asLong();
+    }
+
+    private JsonNode awaitEnd(long id) {
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250)).until(() -> Set.of("COMPLETED",
+                "FAILED", "STOPPED").contains(client().get("/api/v1/jobs/" + id).expectStatus(200).json()
+                .path("status").asText()));
+        return client().get("/api/v1/jobs/" + id).expectStatus(200).json();
+    }
+
+    private long countCustomers(String prefix) {
+        return jdbc.sql("select count(*) from sf_customer where id like ?").param(prefix + "-%").query(Long.class)
+                .single();
     }
 
     private Set<Long> errorLines(long id) {
