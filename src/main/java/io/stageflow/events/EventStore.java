@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.JsonText;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -39,13 +40,16 @@ public class EventStore {
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
     private final JsonText json;
+    private final DatabaseTimestamps timestamps;
     /** Runs the batch insert behind a savepoint of the caller's transaction, so a failed batch leaves nothing. */
     private final TransactionTemplate savepoint;
 
-    EventStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, JsonText json, PlatformTransactionManager transactions) {
+    EventStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, JsonText json, DatabaseTimestamps timestamps,
+            PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.json = json;
+        this.timestamps = timestamps;
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
@@ -124,8 +128,9 @@ public class EventStore {
 
     private Object[] values(IncomingEvent event, Instant receivedAt) {
         Instant occurredAt = event.timestamp() == null ? receivedAt : event.timestamp().toInstant();
-        return new Object[] {event.messageId(), event.type(), event.customerId(), Timestamp.from(occurredAt),
-                Timestamp.from(receivedAt), json.write(event.properties()), Timestamp.from(receivedAt)};
+        Object received = timestamps.of(receivedAt);
+        return new Object[] {event.messageId(), event.type(), event.customerId(), timestamps.of(occurredAt),
+                received, json.write(event.properties()), received};
     }
 
     /** A customer's events, oldest first. */

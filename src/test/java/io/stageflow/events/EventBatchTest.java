@@ -2,7 +2,9 @@ package io.stageflow.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -98,6 +100,27 @@ class EventBatchTest extends IntegrationTest {
 
         assertThat(accepted).containsExactly(true, true, false);
         assertThat(storedTypes()).containsExactly(Map.entry(id("x"), "page_viewed"), Map.entry(id("y"), "page_viewed"));
+    }
+
+    @Test
+    void aBatchStoresEachEventsOwnTimeAndTheTimeItWasReceived() {
+        Instant received = Instant.parse("2026-11-24T09:30:00Z");
+        OffsetDateTime summer = OffsetDateTime.parse("2026-07-01T12:15:30+02:00");
+        OffsetDateTime winter = OffsetDateTime.parse("2026-01-15T05:00:00-05:00");
+
+        transactions.execute(status -> store.appendAll(List.of(incoming("summer", "page_viewed", summer),
+                incoming("winter", "page_viewed", winter), incoming("now", "page_viewed", null)), received));
+
+        assertThat(store.findByCustomer(customerId)).extracting(StoredEvent::occurredAt)
+                .containsExactly(summer.toInstant(), winter.toInstant(), received);
+        assertThat(store.findByCustomer(customerId)).extracting(StoredEvent::receivedAt)
+                .containsOnly(received);
+        assertThat(jdbc.sql("select count(*) from sf_event where customer_id = ? and next_attempt_at = ?")
+                .params(customerId, Timestamp.from(received)).query(Long.class).single()).isEqualTo(3);
+    }
+
+    private IncomingEvent incoming(String name, String type, OffsetDateTime timestamp) {
+        return new IncomingEvent(id(name), type, customerId, timestamp, Map.of("n", name));
     }
 
     private IncomingEvent incoming(String name, String type) {
