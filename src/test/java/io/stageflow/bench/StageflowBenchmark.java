@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.messaging.RenderedEmail;
 import io.stageflow.messaging.TemplateRenderer;
+import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.testing.CountingSmtpSink;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient;
@@ -107,6 +108,9 @@ class StageflowBenchmark extends IntegrationTest {
     @Autowired
     TemplateRenderer renderer;
 
+    @Autowired
+    DatabaseTimestamps timestamps;
+
     @Value("${camunda.bpm.history-level}")
     String historyLevel;
 
@@ -151,6 +155,58 @@ class StageflowBenchmark extends IntegrationTest {
         RESULTS.add("db", "insert_autocommit_1_thread", single, "rows/s", null, null);
         RESULTS.add("db", "insert_autocommit_" + THREADS + "_threads", threaded, "rows/s", "db.insert_autocommit_1_thread", single);
         RESULTS.add("db", "insert_batched_1000", batched, "rows/s", "db.insert_autocommit_1_thread", single);
+        double eventRows = eventRowsBatched();
+        RESULTS.add("db", "insert_event_rows_batch100_" + THREADS + "_threads", eventRows, "rows/s",
+                "db.insert_batched_1000", batched);
+    }
+
+    /**
+     * The ceiling for batched ingest on the events table itself: plain JDBC inserting what a 100-event request
+     * stores (a copy of {@code sf_event}, its columns, unique key and indexes, with the same parameters bound the
+     * same way), 100 rows per transaction, on the application's pool, from as many threads as the ingest
+     * scenario has clients; no HTTP, JSON, validation or look-ups.
+     */
+    private double eventRowsBatched() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("drop table if exists bench_event");
+            s.execute("create table bench_event (id bigint not null auto_increment primary key,"
+                    + " message_id varchar(100) not null, type varchar(64) not null, customer_id varchar(100) not null,"
+                    + " occurred_at datetime(3) not null, received_at datetime(3) not null, properties "
+                    + (TestDatabase.isMariaDb() ? "longtext" : "clob") + ", status varchar(16) not null,"
+                    + " attempts int default 0 not null, next_attempt_at datetime(3) not null, claimed_at datetime(3),"
+                    + " routed_at datetime(3), outcome varchar(1000), constraint uq_bench_event_message_id unique (message_id))");
+            s.execute("create index ix_bench_event_due on bench_event (status, next_attempt_at)");
+            s.execute("create index ix_bench_event_customer on bench_event (customer_id, status, id)");
+        }
+        String sql = "insert into bench_event (message_id, type, customer_id, occurred_at, received_at, properties,"
+                + " status, attempts, next_attempt_at) values (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)";
+        AtomicLong ids = new AtomicLong();
+        return timed(THREADS, () -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
+                c.setAutoCommit(false);
+                try {
+                    return loop(() -> {
+                        Object now = timestamps.of(Instant.now());
+                        for (int i = 0; i < 100; i++) {
+                            long n = ids.incrementAndGet();
+                            insert.setString(1, "row-" + RUN + "-" + n);
+                            insert.setString(2, "page_viewed");
+                            insert.setString(3, customer("f", FILLER + (int) (n % INGEST_CUSTOMERS)));
+                            insert.setObject(4, now);
+                            insert.setObject(5, now);
+                            insert.setString(6, "null");
+                            insert.setObject(7, now);
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                        c.commit();
+                        return 100;
+                    });
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        });
     }
 
     @Test
@@ -233,6 +289,11 @@ class StageflowBenchmark extends IntegrationTest {
                 "db.insert_autocommit_" + THREADS + "_threads", RESULTS.value("db.insert_autocommit_" + THREADS + "_threads"));
         RESULTS.add("ingest", "batch100_" + THREADS + "_clients", batch, "events/s", "db.insert_batched_1000",
                 RESULTS.value("db.insert_batched_1000"));
+        // The same figure against the events table's own ceiling: what HTTP, security, JSON, validation and the
+        // look-ups cost on top of storing the rows.
+        String eventRows = "db.insert_event_rows_batch100_" + THREADS + "_threads";
+        RESULTS.add("ingest", "batch100_" + THREADS + "_clients_against_event_rows", batch, "events/s", eventRows,
+                RESULTS.value(eventRows));
         // The router works through what was ingested, for DRAIN_SECONDS at most: at the batched rate it would
         // take many minutes to route all of it. What it has not reached by then is set aside (no longer pending),
         // so that the next scenarios start with an empty queue.
