@@ -1,5 +1,6 @@
 package io.stageflow.events;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -105,7 +106,8 @@ public class EventStore {
         }
         try {
             List<Object[]> rows = events.stream().map(event -> values(event, receivedAt)).toList();
-            savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows));
+            savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows, rows.size(),
+                    EventStore::bind));
             Arrays.fill(inserted, true);
         } catch (DataIntegrityViolationException raced) {
             // Usually a DuplicateKeyException; whatever it is, the row-by-row path reports duplicates and
@@ -124,6 +126,20 @@ public class EventStore {
         }
         return new HashSet<>(jdbc.sql("select message_id from sf_event where message_id in (:ids)")
                 .param("ids", messageIds).query(String.class).list());
+    }
+
+    /**
+     * Binds one row with the setter its column takes: Spring's untyped binding asks the driver for parameter
+     * metadata for each null (an event without properties), which cost more than the row itself.
+     */
+    private static void bind(PreparedStatement insert, Object[] row) throws SQLException {
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] == null || row[i] instanceof String) {
+                insert.setString(i + 1, (String) row[i]);
+            } else {
+                insert.setObject(i + 1, row[i]);
+            }
+        }
     }
 
     private Object[] values(IncomingEvent event, Instant receivedAt) {
