@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.stageflow.customers.LifecycleStages;
@@ -40,6 +41,8 @@ class EventRouting {
     private static final String ORDER_COMPLETED = "order_completed";
     private static final String SIGNED_UP = "signed_up";
     private static final String ORDER_REFUNDED = "order_refunded";
+    /** Event types with effects of their own (stages, coupons, referrals), whether or not a journey listens. */
+    private static final Set<String> BUILT_IN_RULES = Set.of(ORDER_COMPLETED, SIGNED_UP, ORDER_REFUNDED);
 
     private final RuntimeService runtimeService;
     private final HistoryService historyService;
@@ -63,7 +66,11 @@ class EventRouting {
      *                 that grace period is over it is routed anyway (starts, stage rules, current waits), and the
      *                 result says that the expected wait was missed
      */
-    Result route(StoredEvent event, boolean mayDefer) {
+    Result route(StoredEvent event, boolean mayDefer, JourneyModels.Listening journeys) {
+        if (!journeys.mayListenFor(event.type()) && !BUILT_IN_RULES.contains(event.type())) {
+            // Page views and other tracking events: nothing in the engine to ask about.
+            return Result.routed(List.of(), List.of(), 0, false);
+        }
         List<Execution> waiting = runtimeService.createExecutionQuery()
                 .processInstanceBusinessKey(event.customerId())
                 .messageEventSubscriptionName(event.type())
@@ -108,7 +115,7 @@ class EventRouting {
         }
         List<String> started = new ArrayList<>();
         List<String> declined = new ArrayList<>();
-        for (JourneyModels.StartTrigger trigger : models.startsFor(event.type())) {
+        for (JourneyModels.StartTrigger trigger : journeys.startsFor(event.type())) {
             if (!mayEnter(trigger, event)) {
                 declined.add(trigger.journeyKey());
                 continue;

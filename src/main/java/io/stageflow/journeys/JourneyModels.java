@@ -19,6 +19,7 @@ import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.CatchEvent;
 import org.camunda.bpm.model.bpmn.instance.EndEvent;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
+import org.camunda.bpm.model.bpmn.instance.Message;
 import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
@@ -43,26 +44,48 @@ class JourneyModels {
 
     private final RepositoryService repositoryService;
     private final Map<String, Analysis> analyses = new ConcurrentHashMap<>();
+    private final Set<String> scannedDefinitions = ConcurrentHashMap.newKeySet();
+    private final Set<String> messageNames = ConcurrentHashMap.newKeySet();
+    private volatile long scannedDefinitionCount = -1;
 
     JourneyModels(RepositoryService repositoryService) {
         this.repositoryService = repositoryService;
     }
 
     /**
-     * The latest active version of every journey with a message start event for this event type. Camunda wants
-     * message start names unique across processes, so a start message may add a qualifier: {@code type:anything}.
+     * What the deployed journeys listen for now; the router reads it once per batch of events instead of asking
+     * the repository for every event. Start triggers come from the latest active version of each journey. The
+     * message names come from every version deployed since this node started (a superset: an older version's
+     * running instances can still wait for its messages, and a deleted version's names do no harm): the whole
+     * repository is read again only when its number of definitions changed.
      */
-    List<StartTrigger> startsFor(String eventType) {
-        List<StartTrigger> triggers = new ArrayList<>();
-        for (ProcessDefinition definition : repositoryService.createProcessDefinitionQuery().latestVersion().active().list()) {
-            for (String message : analysis(definition.getId()).startMessages()) {
-                if (message.equals(eventType) || message.startsWith(eventType + ":")) {
-                    triggers.add(new StartTrigger(definition.getId(), definition.getKey(), message,
-                            analysis(definition.getId()).reentry(), analysis(definition.getId()).correlateBy()));
-                }
+    Listening listening() {
+        List<ProcessDefinition> latest = repositoryService.createProcessDefinitionQuery().latestVersion().list();
+        latest.forEach(this::scanMessages);
+        long definitions = repositoryService.createProcessDefinitionQuery().count();
+        if (definitions != scannedDefinitionCount) {
+            repositoryService.createProcessDefinitionQuery().list().forEach(this::scanMessages);
+            scannedDefinitionCount = definitions;
+        }
+        List<StartTrigger> starts = new ArrayList<>();
+        for (ProcessDefinition definition : latest) {
+            if (definition.isSuspended()) {
+                continue;
+            }
+            Analysis analysis = analysis(definition.getId());
+            for (String message : analysis.startMessages()) {
+                starts.add(new StartTrigger(definition.getId(), definition.getKey(), message, analysis.reentry(),
+                        analysis.correlateBy()));
             }
         }
-        return triggers;
+        return new Listening(List.copyOf(starts), Set.copyOf(messageNames));
+    }
+
+    private void scanMessages(ProcessDefinition definition) {
+        if (scannedDefinitions.add(definition.getId())) {
+            repositoryService.getBpmnModelInstance(definition.getId()).getModelElementsByType(Message.class)
+                    .stream().map(Message::getName).filter(name -> name != null).forEach(messageNames::add);
+        }
     }
 
     /** Whether an instance at these steps can still reach a step that waits for this message. */
@@ -75,6 +98,30 @@ class JourneyModels {
     private Analysis analysis(String processDefinitionId) {
         return analyses.computeIfAbsent(processDefinitionId,
                 id -> new Analysis(repositoryService.getBpmnModelInstance(id)));
+    }
+
+    /** The deployed journeys' start triggers and every message name they declare, at one moment. */
+    record Listening(List<StartTrigger> starts, Set<String> messageNames) {
+
+        /**
+         * The latest active version of every journey with a message start event for this event type. Camunda wants
+         * message start names unique across processes, so a start message may add a qualifier:
+         * {@code type:anything}.
+         */
+        List<StartTrigger> startsFor(String eventType) {
+            return starts.stream().filter(trigger -> names(trigger.messageName(), eventType)).toList();
+        }
+
+        /** False only when no journey version can start on or wait for this event type. */
+        boolean mayListenFor(String eventType) {
+            // A name given as an expression could evaluate to anything.
+            return messageNames.stream().anyMatch(name -> names(name, eventType) || name.contains("${")
+                    || name.contains("#{"));
+        }
+
+        private static boolean names(String messageName, String eventType) {
+            return messageName.equals(eventType) || messageName.startsWith(eventType + ":");
+        }
     }
 
     /** A journey version that starts on an event, the message name its start event declares, and who may re-enter. */

@@ -28,15 +28,17 @@ class TriggerRouter {
 
     private final EventStore events;
     private final EventRouting routing;
+    private final JourneyModels models;
     private final TransactionTemplate transactions;
     private final JourneysProperties.Router settings;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    TriggerRouter(EventStore events, EventRouting routing, TransactionTemplate transactions,
+    TriggerRouter(EventStore events, EventRouting routing, JourneyModels models, TransactionTemplate transactions,
             JourneysProperties properties, Clock clock, MeterRegistry meters) {
         this.events = events;
         this.routing = routing;
+        this.models = models;
         this.transactions = transactions;
         this.settings = properties.router();
         this.clock = clock;
@@ -46,16 +48,20 @@ class TriggerRouter {
     /** Routes one batch of due events; true when there were any. */
     boolean routeDueEvents() {
         List<Long> due = events.findDue(clock.instant(), settings.batchSize());
-        due.forEach(this::routeOne);
+        if (!due.isEmpty()) {
+            // Read after the batch was found: a journey deployed before its events were posted is in it.
+            JourneyModels.Listening journeys = models.listening();
+            due.forEach(eventId -> routeOne(eventId, journeys));
+        }
         return !due.isEmpty();
     }
 
-    private void routeOne(long eventId) {
+    private void routeOne(long eventId, JourneyModels.Listening journeys) {
         try {
             transactions.executeWithoutResult(tx -> {
                 Instant now = clock.instant();
-                events.claim(eventId, now).ifPresent(event -> record(event,
-                        routing.route(event, now.isBefore(event.receivedAt().plus(settings.awaitCatchFor()))), now));
+                events.claim(eventId, now).ifPresent(event -> record(event, routing.route(event,
+                        now.isBefore(event.receivedAt().plus(settings.awaitCatchFor())), journeys), now));
             });
         } catch (RuntimeException e) {
             transactions.executeWithoutResult(tx -> {

@@ -83,6 +83,56 @@ class TriggerRouterTest extends IntegrationTest {
     }
 
     @Test
+    void aJourneyDeployedWhileStageflowRunsStartsOnItsNewEventType() {
+        String id = customer();
+        String type = "tried_" + id.substring(2).replace('-', '_');
+        post("before-" + id, "page_viewed", id);
+        awaitFinished("before-" + id);
+
+        repositoryService.createDeployment().name("router-test-new-type")
+                .addModelInstance("new-type.bpmn", Bpmn.createExecutableProcess("new-type-" + id)
+                        .camundaHistoryTimeToLive(1)
+                        .startEvent().message(type)
+                        .userTask("Wait")
+                        .endEvent()
+                        .done())
+                .deploy();
+        post("tried-" + id, type, id);
+
+        assertThat(awaitFinished("tried-" + id).path("outcome").asText()).startsWith("Started new-type-" + id);
+        assertThat(runtimeService.createProcessInstanceQuery().processDefinitionKey("new-type-" + id)
+                .processInstanceBusinessKey(id).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aStepOfAnOlderVersionStillGetsAnEventItsSuccessorNoLongerUses() {
+        String id = customer();
+        String suffix = id.substring(2).replace('-', '_');
+        String key = "retiring-" + id;
+        repositoryService.createDeployment().name("router-test-v1")
+                .addModelInstance("retiring.bpmn", Bpmn.createExecutableProcess(key).camundaHistoryTimeToLive(1)
+                        .startEvent().message("retiring_start_" + suffix)
+                        .intermediateCatchEvent("Ping").message("retiring_ping_" + suffix)
+                        .endEvent()
+                        .done())
+                .deploy();
+        String instance = runtimeService.startProcessInstanceByMessage("retiring_start_" + suffix, id).getId();
+        // The new version no longer waits for the ping; the router has never seen the first as the latest.
+        repositoryService.createDeployment().name("router-test-v2")
+                .addModelInstance("retiring.bpmn", Bpmn.createExecutableProcess(key).camundaHistoryTimeToLive(1)
+                        .startEvent().message("retiring_start_" + suffix)
+                        .userTask("Wait")
+                        .endEvent()
+                        .done())
+                .deploy();
+
+        post("ping-" + id, "retiring_ping_" + suffix, id);
+
+        assertThat(awaitFinished("ping-" + id).path("outcome").asText()).endsWith("delivered to 1 waiting step(s)");
+        assertThat(runtimeService.createProcessInstanceQuery().processInstanceId(instance).count()).isZero();
+    }
+
+    @Test
     void anEventAJourneyNeverReachesItsWaitForEndsUnmatched() {
         String id = customer();
         managementService.suspendJobDefinitionByProcessDefinitionKey("welcome", true);
