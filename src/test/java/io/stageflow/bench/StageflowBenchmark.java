@@ -175,7 +175,7 @@ class StageflowBenchmark extends IntegrationTest {
                     + (TestDatabase.isMariaDb() ? "longtext" : "clob") + ", status varchar(16) not null,"
                     + " attempts int default 0 not null, next_attempt_at datetime(3) not null, claimed_at datetime(3),"
                     + " routed_at datetime(3), outcome varchar(1000), constraint uq_bench_event_message_id unique (message_id))");
-            s.execute("create index ix_bench_event_due on bench_event (status, next_attempt_at)");
+            s.execute("create index ix_bench_event_pending on bench_event (status, id, next_attempt_at)");
             s.execute("create index ix_bench_event_customer on bench_event (customer_id, status, id)");
         }
         String sql = "insert into bench_event (message_id, type, customer_id, occurred_at, received_at, properties,"
