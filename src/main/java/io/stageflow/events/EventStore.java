@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -173,9 +174,9 @@ public class EventStore {
      * Ids of pending events that are due, oldest first. An event waits while an older event of the same
      * customer is still pending, so each customer's events reach the journeys in the order they arrived.
      */
-    public List<Long> findDue(Instant now, int limit) {
+    public List<DueEvent> findDue(Instant now, int limit) {
         return jdbc.sql("""
-                select e.id from sf_event e
+                select e.id, e.type from sf_event e
                 where e.status = 'PENDING' and e.next_attempt_at <= :now
                   and not exists (select 1 from sf_event older
                                   where older.customer_id = e.customer_id and older.status = 'PENDING'
@@ -184,8 +185,27 @@ public class EventStore {
                 limit :limit""")
                 .param("now", Timestamp.from(now))
                 .param("limit", limit)
-                .query(Long.class)
+                .query((rs, row) -> new DueEvent(rs.getLong("id"), rs.getString("type")))
                 .list();
+    }
+
+    /** A pending event that is due, and its type: enough to tell whether anything listens for it. */
+    public record DueEvent(long id, String type) {
+    }
+
+    /**
+     * Marks pending events routed in one statement, without claiming each first: for events nothing acts on.
+     * An event another node has claimed meanwhile is left to that node (the update waits for its transaction
+     * and then no longer matches). The number marked.
+     */
+    public int markRoutedUnclaimed(Collection<Long> ids, Instant now, String outcome) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                update sf_event set status = 'ROUTED', attempts = attempts + 1, routed_at = :now, outcome = :outcome
+                where id in (:ids) and status = 'PENDING'""")
+                .param("now", Timestamp.from(now)).param("outcome", truncate(outcome)).param("ids", ids).update();
     }
 
     /**

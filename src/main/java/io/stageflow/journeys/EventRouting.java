@@ -67,8 +67,7 @@ class EventRouting {
      *                 result says that the expected wait was missed
      */
     Result route(StoredEvent event, boolean mayDefer, JourneyModels.Listening journeys) {
-        if (!journeys.mayListenFor(event.type()) && !BUILT_IN_RULES.contains(event.type())) {
-            // Page views and other tracking events: nothing in the engine to ask about.
+        if (!actsOn(event.type(), journeys)) {
             return Result.routed(List.of(), List.of(), 0, false);
         }
         List<Execution> waiting = runtimeService.createExecutionQuery()
@@ -125,6 +124,14 @@ class EventRouting {
             started.add(trigger.journeyKey());
         }
         return Result.routed(started, declined, delivered, expectedElsewhere);
+    }
+
+    /**
+     * False for event types that no journey version can start on or wait for and no built-in rule uses (page
+     * views and other tracking events): routing them changes nothing in the engine.
+     */
+    static boolean actsOn(String eventType, JourneyModels.Listening journeys) {
+        return journeys.mayListenFor(eventType) || BUILT_IN_RULES.contains(eventType);
     }
 
     /**

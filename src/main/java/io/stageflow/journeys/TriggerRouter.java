@@ -3,6 +3,8 @@ package io.stageflow.journeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.stageflow.events.EventStore;
 import io.stageflow.events.StoredEvent;
@@ -47,13 +49,35 @@ class TriggerRouter {
 
     /** Routes one batch of due events; true when there were any. */
     boolean routeDueEvents() {
-        List<Long> due = events.findDue(clock.instant(), settings.batchSize());
+        List<EventStore.DueEvent> due = events.findDue(clock.instant(), settings.batchSize());
         if (!due.isEmpty()) {
             // Read after the batch was found: a journey deployed before its events were posted is in it.
             JourneyModels.Listening journeys = models.listening();
-            due.forEach(eventId -> routeOne(eventId, journeys));
+            Map<Boolean, List<Long>> actedOn = due.stream().collect(Collectors.partitioningBy(
+                    event -> EventRouting.actsOn(event.type(), journeys),
+                    Collectors.mapping(EventStore.DueEvent::id, Collectors.toList())));
+            routeInert(actedOn.get(false), journeys);
+            actedOn.get(true).forEach(eventId -> routeOne(eventId, journeys));
         }
         return !due.isEmpty();
+    }
+
+    /**
+     * Events nothing acts on are marked routed together, one statement for the batch instead of three and a
+     * commit each. Should that fail (a deadlock with another node's router), they are routed one by one.
+     */
+    private void routeInert(List<Long> eventIds, JourneyModels.Listening journeys) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        try {
+            Integer marked = transactions.execute(tx -> events.markRoutedUnclaimed(eventIds, clock.instant(),
+                    EventRouting.Result.routed(List.of(), List.of(), 0, false).describe()));
+            meters.counter("stageflow.router.events", "outcome", "routed").increment(marked);
+        } catch (RuntimeException e) {
+            log.debug("Marking {} events routed together failed; routing them one by one", eventIds.size(), e);
+            eventIds.forEach(eventId -> routeOne(eventId, journeys));
+        }
     }
 
     private void routeOne(long eventId, JourneyModels.Listening journeys) {

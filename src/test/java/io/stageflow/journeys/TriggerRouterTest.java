@@ -174,6 +174,31 @@ class TriggerRouterTest extends IntegrationTest {
         }
     }
 
+    @Test
+    void eventsNothingActsOnAreMarkedRoutedOnceWhileRoutersRace() throws Exception {
+        List<String> ids = new ArrayList<>();
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 30; i++) {
+            String id = customer();
+            ids.add(id);
+            batch.append(i == 0 ? "" : ",").append(
+                    "{\"messageId\":\"view-%1$s\",\"type\":\"page_viewed\",\"customerId\":\"%1$s\"},".formatted(id)
+                    + "{\"messageId\":\"signup-%1$s\",\"type\":\"flaky_signup\",\"customerId\":\"%1$s\"}".formatted(id));
+        }
+        client().postEvents(batch.append("]").toString()).expectStatus(202);
+        ExtraNodes.race(3, 20, router::routeDueEvents);
+
+        for (String id : ids) {
+            JsonNode view = awaitFinished("view-" + id);
+            assertThat(view.path("status").asText()).isEqualTo("routed");
+            assertThat(view.path("attempts").asInt()).as("marked once").isEqualTo(1);
+            // The customer's next event waited for the page view, and still started its journey once.
+            assertThat(awaitFinished("signup-" + id).path("status").asText()).isEqualTo("routed");
+            assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id)
+                    .processDefinitionKey("flaky-start").count()).as(id).isEqualTo(1);
+        }
+    }
+
     private String customer() {
         String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
         client().putCustomer(id, "{\"email\":\"" + id + "@example.com\"}").expectStatus(201);
