@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageflow.messaging.RenderedEmail;
 import io.stageflow.messaging.TemplateRenderer;
 import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.support.PollingWorker;
 import io.stageflow.testing.CountingSmtpSink;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
@@ -110,6 +112,10 @@ class StageflowBenchmark extends IntegrationTest {
 
     @Autowired
     DatabaseTimestamps timestamps;
+
+    @Autowired
+    @Qualifier("triggerRouterWorker")
+    PollingWorker routerWorker;
 
     @Value("${camunda.bpm.history-level}")
     String historyLevel;
@@ -272,7 +278,7 @@ class StageflowBenchmark extends IntegrationTest {
                 return 1;
             });
         });
-        double batch = timed(THREADS, () -> {
+        Callable<long[]> batches = () -> {
             StageflowClient client = client(key, "");
             return loop(() -> {
                 StringBuilder body = new StringBuilder("[");
@@ -284,11 +290,23 @@ class StageflowBenchmark extends IntegrationTest {
                 client.postEvents(body.append(']').toString()).expectStatus(202);
                 return 100;
             });
-        });
+        };
+        double batch = timed(THREADS, batches);
+        // The same with the trigger router stopped: the API alone, as the database baseline runs alone. The
+        // figure above has the router routing the same events on the same 2 cores meanwhile.
+        routerWorker.stop();
+        double batchAlone;
+        try {
+            batchAlone = timed(THREADS, batches);
+        } finally {
+            routerWorker.start();
+        }
         RESULTS.add("ingest", "single_" + THREADS + "_clients", single, "events/s",
                 "db.insert_autocommit_" + THREADS + "_threads", RESULTS.value("db.insert_autocommit_" + THREADS + "_threads"));
         RESULTS.add("ingest", "batch100_" + THREADS + "_clients", batch, "events/s", "db.insert_batched_1000",
                 RESULTS.value("db.insert_batched_1000"));
+        RESULTS.add("ingest", "batch100_" + THREADS + "_clients_router_stopped", batchAlone, "events/s",
+                "db.insert_batched_1000", RESULTS.value("db.insert_batched_1000"));
         // The same figure against the events table's own ceiling: what HTTP, security, JSON, validation and the
         // look-ups cost on top of storing the rows.
         String eventRows = "db.insert_event_rows_batch100_" + THREADS + "_threads";
