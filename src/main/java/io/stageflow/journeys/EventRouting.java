@@ -68,7 +68,7 @@ class EventRouting {
      */
     Result route(StoredEvent event, boolean mayDefer, JourneyModels.Listening journeys) {
         if (!actsOn(event.type(), journeys)) {
-            return Result.routed(List.of(), List.of(), 0, false);
+            return Result.NOTHING_ACTS_ON_IT;
         }
         List<Execution> waiting = runtimeService.createExecutionQuery()
                 .processInstanceBusinessKey(event.customerId())
@@ -225,6 +225,9 @@ class EventRouting {
 
         private static final String NOT_REACHED =
                 "A running journey of this customer has not reached the step that waits for this event";
+
+        /** Routed: no journey started or waiting, no built-in rule. */
+        static final Result NOTHING_ACTS_ON_IT = new Result(false, List.of(), List.of(), 0, false);
 
         static Result notWaitingYet() {
             return new Result(true, List.of(), List.of(), 0, false);

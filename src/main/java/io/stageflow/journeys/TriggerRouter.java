@@ -72,8 +72,8 @@ class TriggerRouter {
         }
         try {
             Integer marked = transactions.execute(tx -> events.markRoutedUnclaimed(eventIds, clock.instant(),
-                    EventRouting.Result.routed(List.of(), List.of(), 0, false).describe()));
-            meters.counter("stageflow.router.events", "outcome", "routed").increment(marked);
+                    EventRouting.Result.NOTHING_ACTS_ON_IT.describe()));
+            count("routed", marked);
         } catch (RuntimeException e) {
             log.debug("Marking {} events routed together failed; routing them one by one", eventIds.size(), e);
             eventIds.forEach(eventId -> routeOne(eventId, journeys));
@@ -118,7 +118,11 @@ class TriggerRouter {
 
     /** Counts routing attempts by outcome (a rolled-back attempt is counted under its retry). */
     private void count(String outcome) {
-        meters.counter("stageflow.router.events", "outcome", outcome).increment();
+        count(outcome, 1);
+    }
+
+    private void count(String outcome, int events) {
+        meters.counter("stageflow.router.events", "outcome", outcome).increment(events);
     }
 
     private void recordFailure(StoredEvent event, RuntimeException error, Instant now) {
