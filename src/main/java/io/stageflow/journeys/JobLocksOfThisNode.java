@@ -34,6 +34,11 @@ class JobLocksOfThisNode extends AbstractProcessEnginePlugin {
         this.nodeId = configured == null || configured.isBlank() ? hostName() + ":" + port : configured.strip();
     }
 
+    /** This node's name, which is its job executor's lock owner. */
+    String nodeId() {
+        return nodeId;
+    }
+
     @Override
     public void postInit(ProcessEngineConfigurationImpl configuration) {
         if (configuration.getJobExecutor() != null) {
