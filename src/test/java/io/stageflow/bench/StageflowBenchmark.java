@@ -457,6 +457,52 @@ class StageflowBenchmark extends IntegrationTest {
                 "db.insert_batched_1000", RESULTS.value("db.insert_batched_1000"));
     }
 
+    /**
+     * What durable commits cost on the default profile's H2 file database: the same inserts into two fresh file
+     * databases under target/, one with {@code WRITE_DELAY=0} (each commit written to the file before it returns,
+     * as the default profile now runs) and one with H2's default of 500 ms (what it ran with before); one row per
+     * commit from one thread and from as many as the other scenarios use, and 100 event rows per commit, as batched ingest
+     * stores them. Independent of the database the rest of the run uses.
+     */
+    @Test
+    @Order(8)
+    void h2DurableCommits() throws Exception {
+        for (String figure : List.of("autocommit_1_thread", "autocommit_" + THREADS + "_threads", "batch100_" + THREADS + "_threads")) {
+            double lazy = h2FileInserts(500, figure);
+            double durable = h2FileInserts(0, figure);
+            RESULTS.add("h2_file", figure + "_write_delay_500", lazy, "rows/s", null, null);
+            RESULTS.add("h2_file", figure + "_write_delay_0", durable, "rows/s", "h2_file." + figure + "_write_delay_500", lazy);
+        }
+    }
+
+    private double h2FileInserts(int writeDelay, String figure) throws Exception {
+        Path folder = Path.of("target", "bench-h2-durability-" + RUN + "-" + writeDelay + "-" + figure);
+        String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("db") + ";WRITE_DELAY=" + writeDelay;
+        try (Connection keepOpen = DriverManager.getConnection(url, "sa", ""); Statement s = keepOpen.createStatement()) {
+            s.execute("create table bench_insert (id bigint not null auto_increment primary key,"
+                    + " customer_id varchar(100) not null, payload varchar(500), created_at timestamp(3) not null)");
+            boolean batched = figure.startsWith("batch100");
+            int threads = figure.endsWith("1_thread") ? 1 : THREADS;
+            return timed(threads, () -> {
+                try (Connection c = DriverManager.getConnection(url, "sa", "");
+                        PreparedStatement insert = c.prepareStatement(
+                                "insert into bench_insert (customer_id, payload, created_at) values (?, ?, ?)")) {
+                    c.setAutoCommit(!batched);
+                    return loop(() -> {
+                        for (int i = 0; i < (batched ? 100 : 1); i++) {
+                            bind(insert);
+                            insert.executeUpdate();
+                        }
+                        if (batched) {
+                            c.commit();
+                        }
+                        return batched ? 100 : 1;
+                    });
+                }
+            });
+        }
+    }
+
     @AfterAll
     static void report() throws IOException {
         RESULTS.targets();
