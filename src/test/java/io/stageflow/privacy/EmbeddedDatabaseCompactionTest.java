@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 
+import io.stageflow.support.EmbeddedFileDatabase;
+
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +28,7 @@ class EmbeddedDatabaseCompactionTest {
     @Test
     void afterCompactionNoCopyOfADeletedRowIsLeftInTheOpenDatabaseFile() throws Exception {
         JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + folder.resolve("db") + ";WRITE_DELAY=0");
+        dataSource.setURL("jdbc:h2:file:" + folder.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=0");
         Path file = folder.resolve("db.mv.db");
         try (Connection connection = dataSource.getConnection()) {
             try (Statement statement = connection.createStatement()) {
@@ -54,8 +56,13 @@ class EmbeddedDatabaseCompactionTest {
             }
             assertThat(occurrences(file, "erase-me-7f3a")).as("copies before compaction").isPositive();
 
-            new EmbeddedDatabaseCompaction(dataSource, new PrivacyProperties(Duration.ZERO, Duration.ofSeconds(20)))
-                    .compactNow();
+            EmbeddedFileDatabase database = new EmbeddedFileDatabase(dataSource);
+            try {
+                new EmbeddedDatabaseCompaction(database, new PrivacyProperties(Duration.ZERO, Duration.ofSeconds(20)))
+                        .compactNow();
+            } finally {
+                database.destroy();
+            }
 
             assertThat(occurrences(file, "erase-me-7f3a")).as("copies after compaction").isZero();
             assertThat(occurrences(file, "keep-4999@example.com")).as("the rest is still there").isPositive();
