@@ -11,6 +11,8 @@ import io.stageflow.support.EmbeddedFileDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -18,8 +20,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * H2 never overwrites a row in place: a deleted customer's old pages stay in the database file until their space
  * is reused, which may be never. So after an erasure is committed, the file is compacted fully
  * ({@link EmbeddedFileDatabase#compactFully}), which overwrites or cuts off every old page. Erasures within
- * {@code stageflow.privacy.compact-after} share one compaction. Does nothing on other databases (MariaDB: see
- * docs/privacy.md) or in memory.
+ * {@code stageflow.privacy.compact-after} share one compaction. A node that stopped before it got to it compacts
+ * at its next start, after the same delay. Does nothing on other databases (MariaDB: see docs/privacy.md) or in
+ * memory.
  */
 @Component
 class EmbeddedDatabaseCompaction implements DisposableBean {
@@ -42,6 +45,16 @@ class EmbeddedDatabaseCompaction implements DisposableBean {
 
     @TransactionalEventListener
     void customerErased(CustomerErased erased) {
+        schedule();
+    }
+
+    /** The last run may have stopped between an erasure and its compaction. */
+    @EventListener(ApplicationReadyEvent.class)
+    void started() {
+        schedule();
+    }
+
+    private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             scheduler.schedule(this::compactNow, settings.compactAfter().toMillis(), TimeUnit.MILLISECONDS);
         }

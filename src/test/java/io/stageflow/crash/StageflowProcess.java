@@ -69,6 +69,8 @@ final class StageflowProcess implements AutoCloseable {
         }
         database.recreate();
         Map<String, String> all = new LinkedHashMap<>(commonProperties());
+        // The same node name at every start, as a production node keeps it: a restart takes back its job locks.
+        all.put("stageflow.journeys.node-id", name + "-" + database.label());
         all.putAll(properties);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("STAGEFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD);
