@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * Upkeep of the default profile's H2 file database, which its durable settings need. The URL sets
  * {@code WRITE_DELAY=0}, so that every commit is in the file before it is acknowledged; but H2 then stops its
- * background writer, which also reclaims the space of old chunks and compacts the file, so the file would grow by
- * a chunk (several KiB) per commit. This component does that housekeeping instead, twice a second, and offers a
+ * background writer, which also compacts the file, so the file would grow with every commit's chunk (several KiB)
+ * and never shrink. This component does that housekeeping instead, twice a second, and offers a
  * full compaction that leaves no page of deleted data in the file ({@link #compactFully}). On any other database,
  * and in memory, it does nothing.
  */
@@ -81,7 +81,6 @@ public class EmbeddedFileDatabase implements DisposableBean {
             mvStore.commit();
         }
         mvStore.commit();
-        chunks.dropUnusedChunks();
         chunks.compactMoveChunks(EVERY_CHUNK_WITH_DEAD_PAGES, Long.MAX_VALUE, mvStore);
         mvStore.sync();
         log.info("Database file compacted: {} KiB -> {} KiB in {} ms", before / 1024, chunks.size() / 1024,
@@ -89,7 +88,11 @@ public class EmbeddedFileDatabase implements DisposableBean {
         return true;
     }
 
-    /** What H2's background writer would do: reuse the space of dead chunks, and compact a sparse file. */
+    /**
+     * What H2's background writer would do: when the file is less than 90% full, rewrite sparse chunks and move
+     * chunks together to shrink it. (Each commit already frees the space of dead chunks.) Only the store's own
+     * locked operations are used, so this never races a commit.
+     */
     private void keepHouse() {
         try {
             MVStore mvStore = store;
@@ -97,11 +100,8 @@ public class EmbeddedFileDatabase implements DisposableBean {
                 return;
             }
             RandomAccessStore chunks = (RandomAccessStore) mvStore.getFileStore();
-            chunks.dropUnusedChunks();
             if (chunks.getFillRate() < AUTO_COMPACT_FILL_RATE) {
-                if (mvStore.compact(AUTO_COMPACT_FILL_RATE, REWRITE_BYTES)) {
-                    chunks.dropUnusedChunks();
-                }
+                mvStore.compact(AUTO_COMPACT_FILL_RATE, REWRITE_BYTES);
                 chunks.compactMoveChunks(AUTO_COMPACT_FILL_RATE, 2L * REWRITE_BYTES, mvStore);
             }
         } catch (RuntimeException e) {
