@@ -79,6 +79,12 @@ public class LoginThrottle {
         failures.invalidate(key(attempt));
     }
 
+    /** How many (user, address) counts this node holds now (at most {@code max-tracked}, once the cache has tidied up). */
+    long tracked() {
+        failures.cleanUp();
+        return failures.estimatedSize();
+    }
+
     /** Answers a throttled sign-in: {@code 429} problem+json with {@code Retry-After}. */
     public void refuse(HttpServletRequest request, HttpServletResponse response, Duration retryAfter)
             throws IOException {

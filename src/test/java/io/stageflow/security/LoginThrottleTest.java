@@ -176,21 +176,6 @@ class LoginThrottleTest extends IntegrationTest {
         assertNotLockedByCamunda("admin");
     }
 
-    @Test
-    void aForwardingHeaderNobodyVouchedForMakesLoopbackUntrusted() {
-        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(1, Duration.ofSeconds(2),
-                Duration.ofMinutes(15), Duration.ofHours(1), 100, List.of("127.0.0.0/8", "::1")),
-                java.time.Clock.systemUTC());
-        LoginAttempt direct = new LoginAttempt("admin", "127.0.0.1", false);
-        LoginAttempt throughAnUnknownProxy = new LoginAttempt("admin", "127.0.0.1", true);
-
-        throttle.failed(direct);
-        throttle.failed(throughAnUnknownProxy);
-
-        assertThat(throttle.refusal(direct)).isEmpty();
-        assertThat(throttle.refusal(throughAnUnknownProxy)).isPresent();
-    }
-
     private void assertNotLockedByCamunda(String user) {
         int attempts = jdbc.sql("select ATTEMPTS_ from ACT_ID_USER where ID_ = ?").param(user)
                 .query((row, n) -> row.getInt(1)).single();
