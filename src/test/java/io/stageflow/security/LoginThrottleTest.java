@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -194,30 +193,31 @@ class LoginThrottleTest extends IntegrationTest {
                 .header("Authorization", StageflowClient.basic(user, password)).GET(), from);
     }
 
-    /** Cockpit's login: a GET for the CSRF token and session, then the form post, as the browser does. */
+    /**
+     * Cockpit's login: a GET for the CSRF token and session, then the form post, as the browser does. Cookies are
+     * passed by hand: the mysql profile marks them Secure, which a client over plain HTTP would not send back.
+     */
     private HttpResponse<String> webappLogin(String user, String password, String from) {
-        CookieManager cookies = new CookieManager();
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
-        send(browser, HttpRequest.newBuilder(client().uri("/camunda/api/admin/auth/user/default")).GET(), from);
-        String token = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
-                .map(HttpCookie::getValue).findFirst().orElseThrow();
+        HttpResponse<String> page = send(HttpRequest.newBuilder(client().uri("/camunda/api/admin/auth/user/default")).GET(),
+                from);
+        List<HttpCookie> cookies = page.headers().allValues("Set-Cookie").stream()
+                .flatMap(header -> HttpCookie.parse(header).stream()).toList();
+        String token = cookies.stream().filter(c -> c.getName().equals("XSRF-TOKEN")).map(HttpCookie::getValue)
+                .findFirst().orElseThrow();
+        String cookieHeader = String.join("; ", cookies.stream().map(c -> c.getName() + "=" + c.getValue()).toList());
         String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return send(browser, HttpRequest.newBuilder(client().uri("/camunda/api/admin/auth/user/default/login/cockpit"))
+        return send(HttpRequest.newBuilder(client().uri("/camunda/api/admin/auth/user/default/login/cockpit"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", token)
-                .POST(HttpRequest.BodyPublishers.ofString(form)), from);
+                .header("Cookie", cookieHeader).POST(HttpRequest.BodyPublishers.ofString(form)), from);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request, String from) {
-        return send(http, request, from);
-    }
-
-    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request, String from) {
         if (from != null) {
             request.header("X-Forwarded-For", from);
         }
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
