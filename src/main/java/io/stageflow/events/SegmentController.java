@@ -91,9 +91,9 @@ class SegmentController {
         }
         if (report.violations().isEmpty()) {
             // Still a success for Segment libraries, which retry a batch answered otherwise: nothing here can improve.
-            return ResponseEntity.ok(Map.of("success", true, "ignored", ignored,
-                    "detail", "A browser write key cannot change a known customer; the ignored identify calls changed nothing",
-                    "results", report.results().stream().map(EventController.ItemView::of).toList()));
+            return ResponseEntity.ok(new SuccessWithIgnored(true, ignored,
+                    "A browser write key cannot change a known customer; the ignored identify calls changed nothing",
+                    report.results().stream().map(EventController.ItemView::of).toList()));
         }
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid messages",
                 report.count(ItemResult.Status.REJECTED) + " of " + calls.size()
@@ -101,6 +101,10 @@ class SegmentController {
         problem.setProperty("errors", report.violations());
         problem.setProperty("results", report.results().stream().map(EventController.ItemView::of).toList());
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** Segment's success answer, with the messages a browser key could not apply listed as {@code ignored}. */
+    record SuccessWithIgnored(boolean success, long ignored, String detail, List<EventController.ItemView> results) {
     }
 
     private static Optional<String> writeKey(HttpServletRequest request, JsonNode body) {

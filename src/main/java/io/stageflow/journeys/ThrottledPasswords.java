@@ -69,11 +69,13 @@ class ThrottledPasswords extends AbstractProcessEnginePlugin {
         @Override
         public boolean checkPassword(String userId, String password) {
             Optional<LoginAttempt> attempt = currentAttempt(userId);
-            if (attempt.isPresent() && throttle.refusal(attempt.get()).isPresent()) {
+            if (attempt.isPresent() && throttle.begin(attempt.get()).isPresent()) {
                 return false; // refused without looking at the password
             }
             boolean valid = super.checkPassword(userId, password);
-            attempt.ifPresent(valid ? throttle::succeeded : throttle::failed);
+            if (valid) {
+                attempt.ifPresent(throttle::succeeded);
+            }
             return valid;
         }
 

@@ -64,17 +64,32 @@ public class LoginThrottle {
         return until.isAfter(now) ? Optional.of(Duration.between(now, until)) : Optional.empty();
     }
 
-    /** Counts a wrong password (or unknown user) from this address. */
-    public void failed(LoginAttempt attempt) {
+    /**
+     * Starts a password check: refuses it, as {@link #refusal} would, or counts it as a failure until
+     * {@link #succeeded} says otherwise. Both in one step, so guesses sent in parallel cannot all slip in before
+     * the first of them is counted.
+     */
+    public Optional<Duration> begin(LoginAttempt attempt) {
         if (isTrusted(attempt)) {
-            return;
+            return Optional.empty();
         }
         Instant now = clock.instant();
-        failures.asMap().compute(key(attempt), (key, counted) -> counted == null || isForgotten(counted, now)
-                ? new Failures(1, now) : new Failures(counted.count() + 1, now));
+        Duration[] wait = new Duration[1];
+        failures.asMap().compute(key(attempt), (key, counted) -> {
+            if (counted == null || isForgotten(counted, now)) {
+                return new Failures(1, now);
+            }
+            Instant until = counted.last().plus(delayAfter(counted.count()));
+            if (until.isAfter(now)) {
+                wait[0] = Duration.between(now, until);
+                return counted;
+            }
+            return new Failures(counted.count() + 1, now);
+        });
+        return Optional.ofNullable(wait[0]);
     }
 
-    /** Clears the count of this address for this user. */
+    /** The password was right: clears the count of this address for this user. */
     public void succeeded(LoginAttempt attempt) {
         failures.invalidate(key(attempt));
     }

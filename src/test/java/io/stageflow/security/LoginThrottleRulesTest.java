@@ -90,7 +90,7 @@ class LoginThrottleRulesTest {
     @Test
     void sprayingUserNamesStaysWithinTheBound() {
         for (int i = 0; i < 5000; i++) {
-            throttle.failed(new LoginAttempt("user" + i, "203.0.113.9", false));
+            throttle.begin(new LoginAttempt("user" + i, "203.0.113.9", false));
         }
         LoginAttempt target = new LoginAttempt("ada", "203.0.113.9", false);
         fail(target, 3);
@@ -101,7 +101,7 @@ class LoginThrottleRulesTest {
 
     private void fail(LoginAttempt attempt, int times) {
         for (int i = 0; i < times; i++) {
-            throttle.failed(attempt);
+            throttle.begin(attempt);
         }
     }
 
