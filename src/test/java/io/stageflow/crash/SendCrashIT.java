@@ -3,13 +3,18 @@ package io.stageflow.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -21,18 +26,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Never twice, even after a crash (issue 14): customers sign up, the welcome journey queues one welcome email each,
  * and the jar is killed with SIGKILL while the dispatcher is delivering them. After a restart and once every email
- * has come to an end, each recipient's mailbox is counted. The file outbox has no ambiguous moment, so exactly one
- * email each. Over SMTP, the only ambiguous moment is between {@code DATA} and the commit of the row: a row whose
- * message was not handed over before the kill must still be delivered once, and a row killed inside that window
- * follows {@code stageflow.messaging.dispatcher.on-ambiguous-delivery} ({@code flag}, the default: never resent,
- * {@code outcome_unknown} in the message log; {@code resend}: sent once more with the same Message-ID), at most
- * one such row per kill. {@code -Dstageflow.test.crash.on-ambiguous-delivery=resend} checks the other policy.
+ * has come to an end, each recipient's mailbox is counted (the {@code To:} headers), against the message log.
+ * <ul>
+ * <li>File outbox: the kill falls as the outbox starts to write a file, when a third of the emails are written.
+ * There is no ambiguous moment, so exactly one email each, and every row {@code sent}.</li>
+ * <li>SMTP to GreenMail, through {@link SmtpTap}: one kill while a transaction waits for the reply to
+ * {@code RCPT TO}, before {@code DATA}: that message was never handed over, so it must be delivered after the
+ * restart, once. One kill while a transaction waits for the {@code 250} after its message: the server has it, the
+ * process never knew, the one ambiguous case, handled by {@code stageflow.messaging.dispatcher.on-ambiguous-delivery}:
+ * {@code flag} (the default) never resends and shows the row as {@code outcome_unknown} in the message log;
+ * {@code resend} sends it once more with the same Message-ID. {@code -Dstageflow.test.crash.on-ambiguous-delivery=resend}
+ * checks the second.</li>
+ * </ul>
  */
 @ExtendWith(PrintLogsOnFailure.class)
 class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
 
-    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.crash.customers", 300);
-    private static final int SMTP_KILLS = 2;
+    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.crash.customers", 200);
     private static final Duration SETTLE_PATIENCE = Duration.ofSeconds(90);
 
     private final CrashDatabase database = CrashDatabase.fromSystemProperties();
@@ -51,7 +61,7 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
     }
 
     @Test
-    void fileOutboxWritesEachWelcomeEmailExactlyOnceAcrossKill9() {
+    void fileOutboxWritesEachWelcomeEmailExactlyOnceAcrossKill9() throws Exception {
         app = StageflowProcess.prepare("send-file", database, Map.of("stageflow.messaging.transport", "file"));
         app.start();
         List<String> customers = CrashCustomers.ids("file", CUSTOMERS);
@@ -60,30 +70,44 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
         Path outbox = app.workDir().resolve("var/outbox");
         await("a third of the welcome emails written").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
                 .until(() -> Deliveries.emlFileCount(outbox) >= CUSTOMERS / 3);
-        app.kill9();
+        killAsTheNextFileIsCreated(outbox);
         int beforeKill = Deliveries.emlFileCount(outbox);
         app.start();
 
         Map<String, List<String>> statuses = WelcomeEmails.awaitSettled(app.admin(), customers, SETTLE_PATIENCE);
         Deliveries files = Deliveries.inOutboxFolder(outbox);
-        Map<String, List<String>> duplicates = new LinkedHashMap<>();
-        List<String> missing = customers.stream().filter(id -> files.to(CrashCustomers.email(id)).isEmpty()).toList();
-        customers.stream().filter(id -> files.to(CrashCustomers.email(id)).size() > 1)
-                .forEach(id -> duplicates.put(id, files.to(CrashCustomers.email(id))));
-        List<String> notSent = customers.stream().filter(id -> !statuses.get(id).equals(List.of("sent"))).toList();
+        Tally tally = new Tally(customers, files, statuses);
         System.out.printf("CRASH send-file %s: customers=%d files-before-kill=%d exactly-once=%d duplicates=%d missing=%d"
-                        + " message-log=%s%n", database.label(), CUSTOMERS, beforeKill,
-                CUSTOMERS - missing.size() - duplicates.size(), duplicates.size(), missing.size(), WelcomeEmails.tally(statuses));
+                        + " message-log=%s%n", database.label(), CUSTOMERS, beforeKill, tally.exactlyOnce(),
+                tally.duplicates.size(), tally.missing.size(), WelcomeEmails.tally(statuses));
 
         assertThat(beforeKill).as("emails written when killed: the kill must fall while they are written").isLessThan(CUSTOMERS);
-        assertThat(duplicates).as("recipients with more than one welcome email (their Message-IDs)").isEmpty();
-        assertThat(missing).as("customers without a welcome email after the restart (of %d; message log: %s)",
-                CUSTOMERS, statusesOf(missing, statuses)).isEmpty();
-        assertThat(notSent).as("welcome rows not sent in the message log: %s", statusesOf(notSent, statuses)).isEmpty();
+        assertThat(tally.unsettled).as("welcome emails not come to an end %s after the restart: %s", SETTLE_PATIENCE,
+                tally.statusesOf(tally.unsettled)).isEmpty();
+        assertThat(tally.duplicates).as("recipients with more than one welcome email (their Message-IDs)").isEmpty();
+        assertThat(tally.missing).as("customers without a welcome email after the restart (of %d; message log: %s)",
+                CUSTOMERS, tally.statusesOf(tally.missing)).isEmpty();
+        List<String> notSent = customers.stream().filter(id -> !statuses.get(id).equals(List.of("sent"))).toList();
+        assertThat(notSent).as("welcome rows not sent in the message log: %s", tally.statusesOf(notSent)).isEmpty();
+    }
+
+    /**
+     * Kills the process as soon as the outbox folder gets a new file: the dispatcher has claimed a row and is
+     * writing its email (today: {@code .writing-*.tmp}, renamed to {@code .eml} when complete), not yet marked sent.
+     */
+    private void killAsTheNextFileIsCreated(Path outbox) throws IOException, InterruptedException {
+        try (WatchService watch = outbox.getFileSystem().newWatchService()) {
+            outbox.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            WatchKey created = watch.poll(60, TimeUnit.SECONDS);
+            if (created == null) {
+                throw new AssertionError("The outbox wrote nothing for 60 s; emails written: " + Deliveries.emlFileCount(outbox));
+            }
+            app.kill9();
+        }
     }
 
     @Test
-    void smtpDeliversEachWelcomeEmailOnceExceptAtMostOneInsideTheDataWindowPerKill() {
+    void smtpDeliversEachWelcomeEmailOnceAndFlagsOnlyTheOneInsideTheDataWindow() {
         String policy = System.getProperty("stageflow.test.crash.on-ambiguous-delivery", "flag");
         GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();
@@ -100,67 +124,99 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
             CrashCustomers.create(app.admin(), customers);
             CrashCustomers.signUp(app.admin(), customers);
 
-            // Per kill, the recipients of the last DATA command before it: the only row that may be ambiguous.
-            Set<String> insideDataWindow = new HashSet<>();
-            for (int kill = 1; kill <= SMTP_KILLS; kill++) {
-                int dataBefore = tap.dataCommands();
+            Map<SmtpTap.Hold, String> killedAt = new EnumMap<>(SmtpTap.Hold.class);
+            for (SmtpTap.Hold hold : SmtpTap.Hold.values()) {
                 int receivedBefore = greenMail.getReceivedMessages().length;
-                await("delivery under way before kill " + kill).atMost(Duration.ofSeconds(120))
-                        .pollInterval(Duration.ofMillis(10))
+                await("delivery under way").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
                         .until(() -> greenMail.getReceivedMessages().length >= receivedBefore + CUSTOMERS / 5);
+                tap.arm(hold);
+                SmtpTap.Held held = await("a transaction held " + hold).atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(10)).until(tap::held, Optional::isPresent).orElseThrow();
                 app.kill9();
-                tap.lastDataAfter(dataBefore).ifPresent(data -> insideDataWindow.addAll(data.recipients()));
+                tap.release();
+                killedAt.put(hold, customerOf(customers, held.recipients()));
                 app.start();
             }
 
             Map<String, List<String>> statuses = WelcomeEmails.awaitSettled(app.admin(), customers, SETTLE_PATIENCE);
-            Deliveries mailboxes = Deliveries.received(greenMail.getReceivedMessages());
-            assertSmtpOutcome(policy, customers, statuses, mailboxes, insideDataWindow);
+            Tally tally = new Tally(customers, Deliveries.received(greenMail.getReceivedMessages()), statuses);
+            assertSmtpOutcome(policy, tally, killedAt.get(SmtpTap.Hold.BEFORE_DATA), killedAt.get(SmtpTap.Hold.INSIDE_DATA));
         } finally {
             greenMail.stop();
         }
     }
 
-    private void assertSmtpOutcome(String policy, List<String> customers, Map<String, List<String>> statuses,
-            Deliveries mailboxes, Set<String> insideDataWindow) {
-        List<String> missing = customers.stream().filter(id -> mailboxes.to(CrashCustomers.email(id)).isEmpty()).toList();
-        Map<String, List<String>> duplicates = new LinkedHashMap<>();
-        customers.stream().filter(id -> mailboxes.to(CrashCustomers.email(id)).size() > 1)
-                .forEach(id -> duplicates.put(id, mailboxes.to(CrashCustomers.email(id))));
-        List<String> unknown = customers.stream().filter(id -> statuses.get(id).contains("outcome_unknown")).toList();
-        List<String> unknownBeforeData = unknown.stream()
-                .filter(id -> !insideDataWindow.contains(CrashCustomers.email(id))).toList();
-        List<String> unsettled = customers.stream().filter(id -> !WelcomeEmails.settled(statuses.get(id))).toList();
-        List<String> otherwise = customers.stream()
-                .filter(id -> !List.of("sent").equals(statuses.get(id)) && !List.of("outcome_unknown").equals(statuses.get(id)))
-                .toList();
-        System.out.printf("CRASH send-smtp %s: customers=%d kills=%d policy=%s delivered-once=%d duplicates=%d missing=%d"
-                        + " outcome_unknown=%d (before DATA: %d) message-log=%s%n", database.label(), CUSTOMERS, SMTP_KILLS,
-                policy, CUSTOMERS - missing.size() - duplicates.size(), duplicates.size(), missing.size(), unknown.size(),
-                unknownBeforeData.size(), WelcomeEmails.tally(statuses));
+    private void assertSmtpOutcome(String policy, Tally tally, String beforeData, String insideData) {
+        System.out.printf("CRASH send-smtp %s: customers=%d kills=2 (before DATA: %s, inside DATA: %s) policy=%s"
+                        + " delivered-once=%d duplicates=%d missing=%d outcome_unknown=%d message-log=%s%n",
+                database.label(), CUSTOMERS, beforeData, insideData, policy, tally.exactlyOnce(), tally.duplicates.size(),
+                tally.missing.size(), tally.unknown.size(), WelcomeEmails.tally(tally.statuses));
 
-        assertThat(unsettled).as("welcome emails not come to an end %s after the last restart: %s", SETTLE_PATIENCE,
-                statusesOf(unsettled, statuses)).isEmpty();
-        assertThat(unknownBeforeData).as("rows written off as outcome_unknown although their DATA had not been sent when"
-                + " the process was killed: they must be delivered after the restart").isEmpty();
-        assertThat(unknown.size()).as("outcome_unknown rows (at most one per kill)").isLessThanOrEqualTo(SMTP_KILLS);
-        assertThat(otherwise).as("welcome rows neither sent nor outcome_unknown: %s", statusesOf(otherwise, statuses)).isEmpty();
+        assertThat(tally.unsettled).as("welcome emails not come to an end %s after the last restart: %s", SETTLE_PATIENCE,
+                tally.statusesOf(tally.unsettled)).isEmpty();
+        assertThat(tally.statuses.get(beforeData)).as("message log of %s, killed before DATA: never handed over, so it"
+                + " is delivered after the restart", beforeData).isEqualTo(List.of("sent"));
+        assertThat(tally.emails(beforeData)).as("emails to %s, killed before DATA", beforeData).hasSize(1);
+        List<String> unexpected = tally.customers.stream().filter(id -> !id.equals(insideData))
+                .filter(id -> tally.emails(id).size() != 1 || !tally.statuses.get(id).equals(List.of("sent"))).toList();
+        assertThat(unexpected).as("customers, other than the one killed inside DATA, without exactly one email and a sent"
+                + " row: %s", tally.statusesOf(unexpected)).isEmpty();
         if (policy.equals("resend")) {
-            assertThat(missing).as("customers without a welcome email under the resend policy").isEmpty();
-            assertThat(duplicates.keySet()).as("duplicates only for a row inside the DATA window at a kill")
-                    .allMatch(id -> insideDataWindow.contains(CrashCustomers.email(id)));
-            assertThat(duplicates.values()).as("a resent email carries the same Message-ID")
-                    .allMatch(ids -> ids.size() == 2 && ids.get(0).equals(ids.get(1)));
+            assertThat(tally.emails(insideData)).as("emails to %s, killed inside DATA, resent once", insideData)
+                    .hasSize(2).containsOnly(tally.emails(insideData).get(0));
+            assertThat(tally.statuses.get(insideData)).as("message log of %s", insideData).isEqualTo(List.of("sent"));
         } else {
-            assertThat(duplicates).as("recipients with more than one welcome email (their Message-IDs)").isEmpty();
-            assertThat(unknown).as("every customer without a welcome email has an outcome_unknown row in the message log")
-                    .containsAll(missing);
+            assertThat(tally.emails(insideData)).as("emails to %s, killed inside DATA (the server had it): not resent",
+                    insideData).hasSize(1);
+            assertThat(tally.statuses.get(insideData)).as("message log of %s, killed inside DATA", insideData)
+                    .isEqualTo(List.of("outcome_unknown"));
+            assertThat(tally.unknown).as("outcome_unknown rows: at most one per kill, only inside DATA")
+                    .containsExactly(insideData);
+            assertThat(tally.unknown).as("every customer without a welcome email has an outcome_unknown row")
+                    .containsAll(tally.missing);
         }
     }
 
-    private static Map<String, List<String>> statusesOf(List<String> customers, Map<String, List<String>> statuses) {
-        Map<String, List<String>> some = new LinkedHashMap<>();
-        customers.stream().limit(10).forEach(id -> some.put(id, statuses.get(id)));
-        return some;
+    private static String customerOf(List<String> customers, List<String> recipients) {
+        return customers.stream().filter(id -> recipients.contains(CrashCustomers.email(id))).findFirst()
+                .orElseThrow(() -> new AssertionError("Held a transaction to no customer of this test: " + recipients));
+    }
+
+    /** Per customer: the emails their mailbox got and the message log's statuses, and what stands out. */
+    private static final class Tally {
+
+        final List<String> customers;
+        final Deliveries mailboxes;
+        final Map<String, List<String>> statuses;
+        final List<String> missing;
+        final Map<String, List<String>> duplicates = new LinkedHashMap<>();
+        final List<String> unknown;
+        final List<String> unsettled;
+
+        Tally(List<String> customers, Deliveries mailboxes, Map<String, List<String>> statuses) {
+            this.customers = customers;
+            this.mailboxes = mailboxes;
+            this.statuses = statuses;
+            missing = customers.stream().filter(id -> emails(id).isEmpty()).toList();
+            customers.stream().filter(id -> emails(id).size() > 1).forEach(id -> duplicates.put(id, emails(id)));
+            unknown = customers.stream().filter(id -> statuses.get(id).contains("outcome_unknown")).toList();
+            unsettled = customers.stream().filter(id -> !WelcomeEmails.settled(statuses.get(id))).toList();
+        }
+
+        /** The Message-IDs of the emails this customer got. */
+        List<String> emails(String customerId) {
+            return mailboxes.to(CrashCustomers.email(customerId));
+        }
+
+        int exactlyOnce() {
+            return (int) customers.stream().filter(id -> emails(id).size() == 1).count();
+        }
+
+        /** The message log of up to 10 of these customers, for a failure message. */
+        Map<String, List<String>> statusesOf(List<String> some) {
+            Map<String, List<String>> shown = new LinkedHashMap<>();
+            some.stream().limit(10).forEach(id -> shown.put(id, statuses.get(id)));
+            return shown;
+        }
     }
 }

@@ -89,8 +89,9 @@ final class StageflowProcess implements AutoCloseable {
      * Settings every crash test needs: the project's journeys, templates and segments (the working folder is
      * elsewhere), no quiet hours (the welcome email is marketing and the tests run at any hour), no ingest limit,
      * no scheduled scan, and the fast polling of the in-process tests (testing/IntegrationTest), so work after a
-     * restart starts at once. A 5 s dispatcher lease: a row a killed process was sending is due again (or
-     * swept) before the restarted one is up.
+     * restart starts at once. Short leases, so what a killed process held is free again soon after the restart: the
+     * dispatcher's (5 s) for the outbox row it was sending, the job executor's lock (10 s; the engine's default is
+     * 5 minutes) for the journey jobs it was running.
      */
     private static Map<String, String> commonProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -105,6 +106,7 @@ final class StageflowProcess implements AutoCloseable {
         properties.put("stageflow.batch.inactivity.cron", "-");
         properties.put("camunda.bpm.job-execution.wait-time-in-millis", "50");
         properties.put("camunda.bpm.job-execution.max-wait", "200");
+        properties.put("camunda.bpm.job-execution.lock-time-in-millis", "10000");
         properties.put("stageflow.router.idle-wait", "PT0.1S");
         properties.put("stageflow.router.retry-backoff", "PT0.2S");
         properties.put("stageflow.router.max-retry-backoff", "PT1S");
