@@ -56,6 +56,10 @@ class SecurityConfiguration {
                         .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
                         .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
+                        // Dead-lettered events: the operators' list and retry (docs/events.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/events/*/retry"))
+                            .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),
