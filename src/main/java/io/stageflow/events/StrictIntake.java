@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.stageflow.support.ControlCharacters;
 import io.stageflow.support.FieldViolation;
 
 import org.springframework.stereotype.Component;
@@ -68,8 +69,8 @@ class StrictIntake {
             violations.add(new FieldViolation(prefix + field, "must be a JSON string"));
             return false;
         }
-        if (hasControlCharacter(value.textValue())) {
-            violations.add(new FieldViolation(prefix + field, "must not contain control characters"));
+        if (ControlCharacters.in(value.textValue())) {
+            violations.add(new FieldViolation(prefix + field, ControlCharacters.RULE));
             return false;
         }
         return true;
@@ -82,17 +83,6 @@ class StrictIntake {
             valid &= checkText(object, field, prefix, violations);
         }
         return valid;
-    }
-
-    /** C0 controls (NUL to US), DEL and C1 controls: never part of an id, and some databases cannot store NUL. */
-    static boolean hasControlCharacter(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

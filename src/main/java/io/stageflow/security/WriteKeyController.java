@@ -2,6 +2,9 @@ package io.stageflow.security;
 
 import java.util.List;
 
+import io.stageflow.support.ControlCharacters;
+import io.stageflow.support.InvalidInputException;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -30,6 +33,9 @@ class WriteKeyController {
 
     @PostMapping
     ResponseEntity<Created> create(@Valid @RequestBody NewKey body) {
+        if (ControlCharacters.in(body.name())) {
+            throw new InvalidInputException("name", ControlCharacters.RULE);
+        }
         WriteKeys.Issued issued = writeKeys.issue(body.name());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new Created(issued.writeKey().id(), issued.key(), issued.writeKey().name()));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -88,7 +89,8 @@ class PoisonEventTest extends IntegrationTest {
         poisonedCustomers.poison(customerId);
         // Time stands still: a retry backoff never elapses, so the next event can only be routed if it does not wait
         // for the failed one (before dead-lettering it waited for all 10 attempts, minutes in production).
-        ClockUtil.setCurrentTime(Date.from(Instant.now()));
+        // Whole milliseconds, as the database keeps them, so the events are due at the frozen instant.
+        ClockUtil.setCurrentTime(Date.from(Instant.now().truncatedTo(ChronoUnit.MILLIS)));
 
         post("poison-" + customerId, "poison_probe");
         post("next-" + customerId, "order_completed");
@@ -113,7 +115,7 @@ class PoisonEventTest extends IntegrationTest {
         StageflowClient marketer = client(user(Roles.MARKETER), PASSWORD);
 
         assertThat(deadLettered(operator)).contains("poison-" + customerId);
-        assertThat(admin.get("/actuator/metrics/" + DeadLetters.GAUGE).expectStatus(200).json()
+        assertThat(admin.get("/actuator/metrics/stageflow.events.dead_lettered").expectStatus(200).json()
                 .path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
         assertProblem(marketer.get("/api/v1/events?status=dead_lettered"), 403);
         assertProblem(marketer.post("/api/v1/events/poison-" + customerId + "/retry"), 403);

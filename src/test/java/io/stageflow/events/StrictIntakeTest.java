@@ -153,6 +153,14 @@ class StrictIntakeTest extends IntegrationTest {
                 .query(Long.class).single()).as("only the customer made by the test").isEqualTo(1);
     }
 
+    @Test
+    void aWriteKeyNameWithAControlCharacterIsNamed() {
+        Response response = client.post("/api/v1/write-keys", "{\"name\":\"shop\\u0000backend\"}");
+
+        assertProblem(response, 400);
+        assertThat(fields(response)).containsExactly("name");
+    }
+
     // --- timestamps ---
 
     @ParameterizedTest
