@@ -1,7 +1,7 @@
 package io.stageflow.events;
 
-import static io.stageflow.events.StrictIntakeTest.assertProblem;
-import static io.stageflow.events.StrictIntakeTest.fields;
+import static io.stageflow.events.Problems.assertProblem;
+import static io.stageflow.events.Problems.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,9 +21,7 @@ import io.stageflow.testing.StageflowClient;
 import io.stageflow.testing.StageflowClient.Response;
 import io.stageflow.testing.TestInfrastructure.PoisonedCustomers;
 
-import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RepositoryService;
-import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,9 +39,6 @@ class PoisonEventTest extends IntegrationTest {
 
     @Autowired
     RepositoryService repositoryService;
-
-    @Autowired
-    IdentityService identityService;
 
     @Autowired
     PoisonedCustomers poisonedCustomers;
@@ -111,8 +106,8 @@ class PoisonEventTest extends IntegrationTest {
         post("poison-" + customerId, "poison_probe");
         await().atMost(PATIENCE)
                 .until(() -> "dead_lettered".equals(event("poison-" + customerId).path("status").asText()));
-        StageflowClient operator = client(user(Roles.OPERATOR), PASSWORD);
-        StageflowClient marketer = client(user(Roles.MARKETER), PASSWORD);
+        StageflowClient operator = client(newUser(Roles.OPERATOR, PASSWORD), PASSWORD);
+        StageflowClient marketer = client(newUser(Roles.MARKETER, PASSWORD), PASSWORD);
 
         assertThat(deadLettered(operator)).contains("poison-" + customerId);
         assertThat(admin.get("/actuator/metrics/stageflow.events.dead_lettered").expectStatus(200).json()
@@ -157,14 +152,5 @@ class PoisonEventTest extends IntegrationTest {
                     : page.path("nextAfter").asText();
         }
         return ids;
-    }
-
-    private String user(String group) {
-        String id = group + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        User user = identityService.newUser(id);
-        user.setPassword(PASSWORD);
-        identityService.saveUser(user);
-        identityService.createMembership(id, group);
-        return id;
     }
 }

@@ -1,5 +1,7 @@
 package io.stageflow.events;
 
+import static io.stageflow.events.Problems.assertProblem;
+import static io.stageflow.events.Problems.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -11,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -322,23 +322,6 @@ class StrictIntakeTest extends IntegrationTest {
     private String track(String messageId, String more) {
         return "{\"userId\":\"%s\",\"messageId\":\"%s\",\"event\":\"Page Viewed\",%s}"
                 .formatted(customerId, messageId, more);
-    }
-
-    static void assertProblem(Response response, int status) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.contentType()).as(response.body()).startsWith("application/problem+json");
-        assertThat(response.json().path("status").asInt()).isEqualTo(status);
-        assertThat(response.json().path("detail").asText()).isNotBlank();
-    }
-
-    static List<String> fields(Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(error -> {
-            if (!fields.contains(error.path("field").asText())) {
-                fields.add(error.path("field").asText());
-            }
-        });
-        return fields;
     }
 
     private long storedEvents() {
