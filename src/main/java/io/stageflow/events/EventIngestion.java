@@ -38,6 +38,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class EventIngestion {
 
+    /** Event fields that must be JSON strings (no number or boolean turned into text), without control characters. */
+    private static final List<String> TEXT_FIELDS = List.of("messageId", "type", "customerId");
+
     private final EventStore store;
     private final CustomerService customers;
     private final Validator validator;
@@ -46,9 +49,11 @@ class EventIngestion {
     private final Clock clock;
     private final int maxBatchSize;
     private final MeterRegistry meters;
+    private final StrictIntake strict;
 
     EventIngestion(EventStore store, CustomerService customers, Validator validator, ObjectMapper objectMapper,
-            ApplicationEventPublisher publisher, Clock clock, EventsProperties properties, MeterRegistry meters) {
+            ApplicationEventPublisher publisher, Clock clock, EventsProperties properties, MeterRegistry meters,
+            StrictIntake strict) {
         this.store = store;
         this.customers = customers;
         this.validator = validator;
@@ -58,6 +63,7 @@ class EventIngestion {
         this.clock = clock;
         this.maxBatchSize = properties.maxBatchSize();
         this.meters = meters;
+        this.strict = strict;
     }
 
     @Transactional
@@ -152,6 +158,15 @@ class EventIngestion {
                     "must be an event object"));
             return null;
         }
+        // Before binding, which would turn a number into text: ids are JSON strings, the timestamp too.
+        List<FieldViolation> strictViolations = new ArrayList<>();
+        strict.checkTexts(item, TEXT_FIELDS, prefix, strictViolations);
+        strict.checkTimestampText(item, prefix, strictViolations);
+        strict.checkProperties(item.get("properties"), prefix + "properties.", strictViolations);
+        if (!strictViolations.isEmpty()) {
+            violations.addAll(strictViolations);
+            return null;
+        }
         IncomingEvent event;
         try {
             event = eventReader.readValue(item);
@@ -167,11 +182,14 @@ class EventIngestion {
             return null;
         }
         Set<ConstraintViolation<IncomingEvent>> invalid = validator.validate(event);
+        int before = violations.size();
         invalid.stream()
                 .map(v -> new FieldViolation(prefix + v.getPropertyPath(), v.getMessage()))
                 .sorted(Comparator.comparing(FieldViolation::field).thenComparing(FieldViolation::message))
                 .forEach(violations::add);
-        return invalid.isEmpty() ? event : null;
+        strict.checkTimestamp(event.timestamp() == null ? null : event.timestamp().toInstant(), prefix + "timestamp",
+                violations);
+        return violations.size() == before ? event : null;
     }
 
     private void rejectUnknownCustomers(List<IncomingEvent> parsed, boolean batch,
@@ -192,7 +210,7 @@ class EventIngestion {
         String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
                 ? m.getPath().get(0).getFieldName() : null;
         if ("timestamp".equals(field)) {
-            return "must be an ISO-8601 date-time with an offset, such as 2026-11-24T09:30:00Z";
+            return StrictIntake.TIMESTAMP_RULE;
         }
         if ("properties".equals(field)) {
             return "must be a JSON object";

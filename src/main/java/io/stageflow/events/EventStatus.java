@@ -8,6 +8,10 @@ public enum EventStatus {
     ROUTED,
     /** A running journey could still have waited for it, but did not reach its catch in time. */
     UNMATCHED,
-    /** Routing failed on every attempt; the outcome holds the last error. */
-    FAILED
+    /**
+     * Routing failed for a reason retrying cannot cure (the event's data, a journey's broken expression), or a
+     * transient failure outlasted every retry; the outcome holds the error. It no longer holds back the customer's
+     * later events. An operator lists these and retries one after the cause is fixed (docs/events.md).
+     */
+    DEAD_LETTERED
 }

@@ -229,8 +229,30 @@ public class EventStore {
         finish(id, EventStatus.UNMATCHED, now, outcome);
     }
 
-    public void markFailed(long id, Instant now, String outcome) {
-        finish(id, EventStatus.FAILED, now, outcome);
+    public void markDeadLettered(long id, Instant now, String outcome) {
+        finish(id, EventStatus.DEAD_LETTERED, now, outcome);
+    }
+
+    /** Dead-lettered events, oldest first, from the one after {@code afterId} on: a page of the operators' list. */
+    List<StoredEvent> findDeadLettered(long afterId, int limit) {
+        return jdbc.sql("select * from sf_event where status = 'DEAD_LETTERED' and id > ? order by id limit ?")
+                .params(afterId, limit).query(this::map).list();
+    }
+
+    long countDeadLettered() {
+        return jdbc.sql("select count(*) from sf_event where status = 'DEAD_LETTERED'").query(Long.class).single();
+    }
+
+    /**
+     * Puts a dead-lettered event back in the router's queue, due now, with a fresh count of attempts; false when
+     * no dead-lettered event has this messageId.
+     */
+    boolean requeueDeadLettered(String messageId, Instant now, String outcome) {
+        return jdbc.sql("""
+                update sf_event set status = 'PENDING', attempts = 0, next_attempt_at = ?, claimed_at = null,
+                                    routed_at = null, outcome = ?
+                where message_id = ? and status = 'DEAD_LETTERED'""")
+                .params(Timestamp.from(now), truncate(outcome), messageId).update() == 1;
     }
 
     /** Keeps the event pending and tries it again at {@code nextAttemptAt}. */

@@ -47,6 +47,9 @@ class SegmentIngestion {
     static final int MAX_MESSAGE_BYTES = 32 * 1024;
     static final String ANONYMOUS_PREFIX = "anonymous:";
 
+    /** Message fields that must be JSON strings without control characters, when present. */
+    private static final List<String> TEXT_FIELDS =
+            List.of("type", "messageId", "userId", "anonymousId", "previousId", "event", "name");
     private static final Set<String> TYPES = Set.of("identify", "track", "page", "screen", "alias");
     private static final Set<String> PROFILE_TRAITS = Set.of("email", "firstName", "first_name", "marketingConsent");
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
@@ -60,9 +63,11 @@ class SegmentIngestion {
     private final Validator validator;
     private final ObjectMapper objectMapper;
     private final Clock clock;
+    private final StrictIntake strict;
 
     SegmentIngestion(EventIngestion events, EventStore eventStore, IngestedMessages ingested, CustomerService customers,
-            SegmentEventTypes eventTypes, Validator validator, ObjectMapper objectMapper, Clock clock) {
+            SegmentEventTypes eventTypes, Validator validator, ObjectMapper objectMapper, Clock clock,
+            StrictIntake strict) {
         this.events = events;
         this.eventStore = eventStore;
         this.ingested = ingested;
@@ -71,6 +76,7 @@ class SegmentIngestion {
         this.validator = validator;
         this.objectMapper = objectMapper;
         this.clock = clock;
+        this.strict = strict;
     }
 
     /**
@@ -90,7 +96,7 @@ class SegmentIngestion {
             Call call = read(calls.get(i), impliedType, sharedContext, prefix, found);
             if (call == null) {
                 violations.addAll(found);
-                results.add(new ItemResult(i, calls.get(i).path("messageId").asText(null), ItemResult.Status.REJECTED));
+                results.add(new ItemResult(i, calls.get(i).path("messageId").textValue(), ItemResult.Status.REJECTED));
             } else if (keyKind == WriteKey.Kind.BROWSER && "alias".equals(call.type())) {
                 violations.add(new FieldViolation(prefix + "type", "alias needs a server write key"));
                 results.add(new ItemResult(i, call.messageId(), ItemResult.Status.REJECTED));
@@ -149,6 +155,12 @@ class SegmentIngestion {
             violations.add(new FieldViolation(at, "is " + size + " bytes; a message may be at most 32 KB"));
             return null;
         }
+        // Ids are JSON strings without control characters; a number is not turned into text.
+        if (!strict.checkTexts(message, TEXT_FIELDS, prefix, violations)
+                | !strict.checkTimestampText(message, prefix, violations)) {
+            return null;
+        }
+        strict.checkProperties(message.get("properties"), prefix + "properties.", violations);
         String type = impliedType != null ? impliedType : text(message, "type");
         if (type == null || !TYPES.contains(type)) {
             violations.add(new FieldViolation(prefix + "type", "must be identify, track, page, screen or alias"));
@@ -164,6 +176,7 @@ class SegmentIngestion {
         JsonNode context = message.has("context") ? message.path("context") : sharedContext;
         CustomerUpsert profile = profile(message.path("traits"), context, type, prefix, violations);
         Instant timestamp = timestamp(message, prefix, violations);
+        strict.checkTimestamp(timestamp, prefix + "timestamp", violations);
 
         String previousId = null;
         IncomingEvent event = null;
@@ -267,8 +280,7 @@ class SegmentIngestion {
         try {
             return OffsetDateTime.parse(timestamp).toInstant();
         } catch (DateTimeParseException e) {
-            violations.add(new FieldViolation(prefix + "timestamp",
-                    "must be an ISO-8601 date-time with an offset, such as 2026-11-24T09:30:00.000Z"));
+            violations.add(new FieldViolation(prefix + "timestamp", StrictIntake.TIMESTAMP_RULE));
             return null;
         }
     }

@@ -1,6 +1,7 @@
 package io.stageflow.journeys;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -200,15 +201,18 @@ class EventRouting {
         return orderId == null ? event.messageId() : orderId.toString();
     }
 
-    /** An order's value: {@code total}, or Segment's {@code revenue}; none counts as zero. */
+    /**
+     * An order's value: {@code total}, or Segment's {@code revenue}, rounded half up to cents (intake has checked
+     * that it fits, docs/events.md); none counts as zero.
+     */
     private static BigDecimal orderAmount(StoredEvent event) {
         for (String property : List.of("total", "revenue")) {
             Object value = event.properties().get(property);
             if (value instanceof Number number) {
-                return new BigDecimal(number.toString());
+                return new BigDecimal(number.toString()).setScale(2, RoundingMode.HALF_UP);
             }
-            if (value instanceof String text && text.matches("-?\\d{1,15}(\\.\\d{1,4})?")) {
-                return new BigDecimal(text);
+            if (value instanceof String text && text.strip().matches("-?\\d{1,15}(\\.\\d{1,30})?")) {
+                return new BigDecimal(text.strip()).setScale(2, RoundingMode.HALF_UP);
             }
         }
         return BigDecimal.ZERO;

@@ -20,8 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Moves stored events into the engine, asynchronously and in batches, so ingestion never waits for journeys.
  * Each event is routed in one transaction together with its engine work: the event is marked routed exactly
- * when the journeys it started or advanced are committed. Failures are retried with backoff and end as
- * FAILED with the error, never silently dropped.
+ * when the journeys it started or advanced are committed. Transient failures are retried with backoff; an event
+ * that fails for good is dead-lettered with the error, never silently dropped, and never blocks the customer's
+ * later events for longer than its transient retries.
  */
 @Component
 class TriggerRouter {
@@ -125,18 +126,25 @@ class TriggerRouter {
         meters.counter("stageflow.router.events", "outcome", outcome).increment(events);
     }
 
+    /**
+     * A failure that may pass by itself (a deadlock, a lost connection: {@link RoutingFailures}) is retried with
+     * backoff, keeping the customer's order, until {@code max-attempts}. Anything else fails again the same way:
+     * the event is dead-lettered at once, so the customer's later events are routed without waiting for it.
+     */
     private void recordFailure(StoredEvent event, RuntimeException error, Instant now) {
         String reason = error.getClass().getSimpleName() + ": " + Redaction.redact(error.getMessage());
         int attempts = event.attempts() + 1;
-        if (attempts >= settings.maxAttempts()) {
-            log.error("Event {} ({}) failed routing {} times; giving up: {}", event.id(), event.type(), attempts, reason);
-            log.debug("Last routing failure of event {}", event.id(), error); // may quote data: debug only
-            events.markFailed(event.id(), now, reason);
-            count("failed");
-        } else {
+        boolean transientFailure = RoutingFailures.isTransient(error);
+        if (transientFailure && attempts < settings.maxAttempts()) {
             count("error_retried");
             log.warn("Event {} ({}) failed routing (attempt {}); retrying: {}", event.id(), event.type(), attempts, reason);
             events.retryAt(event.id(), now.plus(settings.backoff(attempts)), reason);
+            return;
         }
+        log.error("Event {} ({}) dead-lettered after {} attempt(s), {}: {}", event.id(), event.type(), attempts,
+                transientFailure ? "the last of its retries" : "a failure retrying cannot cure", reason);
+        log.debug("Last routing failure of event {}", event.id(), error); // may quote data: debug only
+        events.markDeadLettered(event.id(), now, reason);
+        count("dead_lettered");
     }
 }

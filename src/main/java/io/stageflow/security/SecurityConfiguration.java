@@ -57,6 +57,10 @@ class SecurityConfiguration {
                         .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
                         // A browser write key (INGEST_BROWSER) is admitted nowhere under /api: browsers use /v1/**.
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
+                        // Dead-lettered events: the operators' list and retry (docs/events.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/events/*/retry"))
+                            .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),

@@ -3,6 +3,9 @@ package io.stageflow.security;
 import java.util.List;
 import java.util.Locale;
 
+import io.stageflow.support.ControlCharacters;
+import io.stageflow.support.InvalidInputException;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -32,6 +35,9 @@ class WriteKeyController {
 
     @PostMapping
     ResponseEntity<Created> create(@Valid @RequestBody NewKey body) {
+        if (ControlCharacters.in(body.name())) {
+            throw new InvalidInputException("name", ControlCharacters.RULE);
+        }
         WriteKey.Kind kind = body.kind() == null ? WriteKey.Kind.SERVER
                 : WriteKey.Kind.valueOf(body.kind().toUpperCase(Locale.ROOT));
         WriteKeys.Issued issued = writeKeys.issue(body.name(), kind);

@@ -1,11 +1,11 @@
 package io.stageflow.events;
 
+import static io.stageflow.events.Problems.assertProblem;
+import static io.stageflow.events.Problems.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -151,23 +151,6 @@ class EventApiTest extends IntegrationTest {
         return type == null
                 ? "{\"messageId\":\"%s\",\"customerId\":\"%s\"}".formatted(messageId, customerId)
                 : "{\"messageId\":\"%s\",\"type\":\"%s\",\"customerId\":\"%s\"}".formatted(messageId, type, customerId);
-    }
-
-    private static void assertProblem(Response response, int status) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().path("status").asInt()).isEqualTo(status);
-        assertThat(response.json().path("detail").asText()).isNotBlank();
-    }
-
-    private static List<String> fields(Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(error -> {
-            if (!fields.contains(error.path("field").asText())) {
-                fields.add(error.path("field").asText());
-            }
-        });
-        return fields;
     }
 
     private long storedEvents() {

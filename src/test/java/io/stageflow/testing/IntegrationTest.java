@@ -4,13 +4,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import io.stageflow.StageflowApplication;
 
 import jakarta.mail.internet.MimeMessage;
 
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +48,9 @@ public abstract class IntegrationTest {
 
     @Autowired
     protected ManagementService managementService;
+
+    @Autowired
+    private IdentityService identities;
 
     @DynamicPropertySource
     static void testProperties(DynamicPropertyRegistry registry) {
@@ -133,6 +139,16 @@ public abstract class IntegrationTest {
     /** A client with these credentials, or none when {@code user} is null. */
     protected StageflowClient client(String user, String password) {
         return new StageflowClient(port, user, password);
+    }
+
+    /** A new user in this group (a Stageflow role: {@code Roles.OPERATOR}, …) with this password; its id. */
+    protected String newUser(String group, String password) {
+        String id = group + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        User user = identities.newUser(id);
+        user.setPassword(password);
+        identities.saveUser(user);
+        identities.createMembership(id, group);
+        return id;
     }
 
     /** Moves engine time, and with it Stageflow's clock, forward; due timers fire on the job executor. */

@@ -13,6 +13,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.dao.CannotAcquireLockException;
 
 /**
  * Beans only tests need: an engine-driven clock, a mail transport whose server a test can take down, steps
@@ -50,9 +51,15 @@ public class TestInfrastructure {
         return new FailFirstAttemptPerCustomer();
     }
 
+    @Bean
+    PoisonedCustomers poisonedCustomers() {
+        return new PoisonedCustomers();
+    }
+
     /**
      * {@code ${failFirstAttemptPerCustomer}}: throws the first time it runs for each business key, as an engine
-     * that is briefly unable to take work would. A rolled-back attempt leaves no process instance behind.
+     * that is briefly unable to take work would (a transient failure: a lock it could not get). A rolled-back
+     * attempt leaves no process instance behind.
      */
     public static class FailFirstAttemptPerCustomer implements JavaDelegate {
 
@@ -61,8 +68,32 @@ public class TestInfrastructure {
         @Override
         public void execute(DelegateExecution execution) {
             if (failedCustomers.add(execution.getProcessBusinessKey())) {
-                throw new IllegalStateException("Failing the first attempt on purpose");
+                throw new CannotAcquireLockException("Failing the first attempt on purpose");
             }
+        }
+    }
+
+    /**
+     * {@code ${poisonedCustomers}}: throws, for good, for every business key a test has poisoned, as a journey step
+     * that cannot handle a customer's data would; a cured customer goes through.
+     */
+    public static class PoisonedCustomers implements JavaDelegate {
+
+        private final Set<String> poisoned = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void execute(DelegateExecution execution) {
+            if (poisoned.contains(execution.getProcessBusinessKey())) {
+                throw new IllegalArgumentException("This customer's data cannot be handled (on purpose)");
+            }
+        }
+
+        public void poison(String customerId) {
+            poisoned.add(customerId);
+        }
+
+        public void cure(String customerId) {
+            poisoned.remove(customerId);
         }
     }
 
