@@ -53,8 +53,9 @@ public final class WebappSession {
         return send(HttpRequest.newBuilder(uri(ENGINE_API + path)).GET());
     }
 
+    /** The Welcome app's page, as a browser loads it first: open to anyone, and it hands out the token. */
     private void refreshToken() {
-        send(HttpRequest.newBuilder(uri(ENGINE_API + "/version")).GET());
+        send(HttpRequest.newBuilder(uri("/camunda/app/welcome/default/")).GET());
     }
 
     private URI uri(String path) {
