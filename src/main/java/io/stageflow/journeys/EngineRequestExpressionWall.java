@@ -38,9 +38,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@link QueryExpressionAllowList} does not accept is answered 400 (problem+json naming the field) and never
  * reaches the engine. An expression is any query parameter or JSON field whose name ends in {@code Expression},
  * and any parameter or JSON string that contains {@code ${} or {@code #{}, at any depth (so {@code orQueries}
- * and a filter's {@code query} are covered). Other bodies that are not multipart (deployments, where BPMN
- * legitimately holds expressions and which only admins may post) are refused if their text contains either
- * marker. The engine's own guard ({@link QueryExpressionGuard}) stands behind this one.
+ * and a filter's {@code query} are covered), and likewise in form bodies. Any other body must not contain either
+ * marker, except multipart ones: deployments, whose BPMN legitimately holds expressions, and which only admins
+ * may post. The engine's own guard ({@link QueryExpressionGuard}) stands behind this one.
  */
 final class EngineRequestExpressionWall extends OncePerRequestFilter {
 
@@ -55,8 +55,8 @@ final class EngineRequestExpressionWall extends OncePerRequestFilter {
     EngineRequestExpressionWall(QueryExpressionAllowList allowList, ObjectMapper json, EngineProblems problems,
             long maxBody) {
         this.allowList = allowList;
-        // A key given twice could hide one value from this check; the engine would bind the last one.
         this.json = json;
+        // A key given twice could hide one value from this check; the engine would bind the last one.
         this.strictJson = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.problems = problems;
         this.maxBody = maxBody;
@@ -72,6 +72,13 @@ final class EngineRequestExpressionWall extends OncePerRequestFilter {
             }
         }
         HttpServletRequest forward = request;
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+            // A compressed body could not be checked here.
+            problems.write(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content encoding",
+                    "Send engine requests uncompressed", List.of());
+            return;
+        }
         if (hasBody(request) && !isMultipart(request)) {
             byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
             if (body.length > maxBody) {

@@ -94,6 +94,9 @@ class QueryExpressionAttackTest extends IntegrationTest {
                     "{\"orQueries\":[{\"orQueries\":[{\"ownerExpression\":\"" + payload(marker) + "\"}]}]}"));
             attack(caller, "escaped marker", marker -> caller.rest.post("/engine-rest/task/count",
                     "{\"orQueries\":[{\"assigneeExpression\":\"" + payload(marker).replace("$", "\\u0024") + "\"}]}"));
+            attack(caller, "a key given twice", marker -> caller.rest.post("/engine-rest/task/count",
+                    "{\"orQueries\":[{\"assigneeExpression\":\"" + payload(marker).replace("$", "\\u0024")
+                            + "\",\"assigneeExpression\":\"demo\"}]}"));
             attack(caller, "top-level ad-hoc", marker -> caller.rest.post("/engine-rest/task/count",
                     "{\"assigneeExpression\":\"" + payload(marker) + "\"}"));
         }
