@@ -2,27 +2,31 @@ package io.stageflow.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.stageflow.testing.StageflowClient.Response;
 
 /**
  * A browser-like session of Camunda's webapps (Cockpit, Tasklist): session cookie, login form, and the CSRF token
  * Camunda sends in the {@code X-XSRF-TOKEN} header and {@code XSRF-TOKEN} cookie, sent back on every change.
- * Calls go to the webapps' own engine API, {@code /camunda/api/engine/engine/default/...}.
+ * Calls go to the webapps' own engine API, {@code /camunda/api/engine/engine/default/...}. Cookies are kept by
+ * hand, as a browser behind TLS would: the {@code mysql} profile marks them {@code Secure}, which a cookie
+ * manager would never send over the tests' plain HTTP.
  */
 public final class WebappSession {
 
     private static final String ENGINE_API = "/camunda/api/engine/engine/default";
 
-    private final CookieManager cookies = new CookieManager();
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+    private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newHttpClient();
     private final String baseUrl;
     private String csrfToken;
 
@@ -66,9 +70,20 @@ public final class WebappSession {
         if (csrfToken != null) {
             request.header("X-XSRF-TOKEN", csrfToken);
         }
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies.entrySet().stream().map(cookie -> cookie.getKey() + "=" + cookie.getValue())
+                    .collect(Collectors.joining("; ")));
+        }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             response.headers().firstValue("X-XSRF-TOKEN").ifPresent(token -> csrfToken = token);
+            for (String setCookie : response.headers().allValues("Set-Cookie")) {
+                String pair = setCookie.split(";", 2)[0];
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    cookies.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+                }
+            }
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body());
         } catch (IOException e) {
