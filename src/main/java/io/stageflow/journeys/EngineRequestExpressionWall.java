@@ -118,12 +118,15 @@ final class EngineRequestExpressionWall extends OncePerRequestFilter {
         return result;
     }
 
-    /** Lenient: a malformed escape is kept as it is, and still checked for the markers. */
+    /**
+     * A malformed escape becomes {@code ${}, which the allow-list refuses: what another decoder would make of it
+     * cannot be checked here.
+     */
     private static String decode(String text) {
         try {
             return URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return text;
+            return "${";
         }
     }
 
