@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,10 +19,12 @@ public class CustomerPrivacy {
 
     private final CustomerRepository customers;
     private final List<PersonalData> holders;
+    private final ApplicationEventPublisher events;
 
-    CustomerPrivacy(CustomerRepository customers, List<PersonalData> holders) {
+    CustomerPrivacy(CustomerRepository customers, List<PersonalData> holders, ApplicationEventPublisher events) {
         this.customers = customers;
         this.holders = holders;
+        this.events = events;
     }
 
     @Transactional(readOnly = true)
@@ -46,6 +49,7 @@ public class CustomerPrivacy {
         }
         holders.forEach(holder -> holder.erase(customer.get()));
         customers.delete(customerId);
+        events.publishEvent(new CustomerErased(PersonalData.anonymousId(customer.get())));
         log.info("Customer {} erased: journeys, history, events and personal data removed", customerId);
         return true;
     }

@@ -138,13 +138,23 @@ public class CustomerService {
      */
     @Transactional
     public void ensureExists(String id, String locale, String timeZone) {
+        createIfAbsent(id, new CustomerUpsert(null, null, locale, timeZone, null));
+    }
+
+    /**
+     * Creates the customer from this profile when no customer has this id yet, and never changes a stored one (not
+     * even one created by a concurrent call). True when it created the customer.
+     */
+    @Transactional
+    public boolean createIfAbsent(String id, CustomerUpsert profile) {
         if (customers.find(id).isPresent()) {
-            return;
+            return false;
         }
         try {
-            customers.insert(create(id, new CustomerUpsert(null, null, locale, timeZone, null), clock.instant()));
+            customers.insert(create(id, profile, clock.instant()));
+            return true;
         } catch (DuplicateKeyException concurrentCreate) {
-            // created by a concurrent call: exactly what was asked for
+            return false; // created by a concurrent call, which this one must not change
         }
     }
 

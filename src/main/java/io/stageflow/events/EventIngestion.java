@@ -216,6 +216,7 @@ class EventIngestion {
     /** The fate of the event at {@code index} in the request. */
     record ItemResult(int index, String messageId, Status status) {
 
-        enum Status { ACCEPTED, DUPLICATE, REJECTED }
+        /** IGNORED: valid, but not the caller's to make (a browser write key identifying a known customer). */
+        enum Status { ACCEPTED, DUPLICATE, REJECTED, IGNORED }
     }
 }

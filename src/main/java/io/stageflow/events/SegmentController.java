@@ -31,7 +31,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Segment's HTTP tracking API ({@code /v1/identify}, {@code track}, {@code page}, {@code screen}, {@code alias},
  * {@code batch}), so an integration that already uses a Segment library only changes its host. Authenticated by
- * a write key, as HTTP Basic user with an empty password or as {@code writeKey} in the body.
+ * a write key, as HTTP Basic user with an empty password or as {@code writeKey} in the body. A browser key may not
+ * alias ({@code 403}); its identify calls for known customers are answered {@code 200} but listed as ignored.
  */
 @RestController
 @RequestMapping("/v1")
@@ -74,13 +75,25 @@ class SegmentController {
                             "Send a valid write key as the HTTP Basic user name (empty password) or as writeKey in the body",
                             request));
         }
+        WriteKey.Kind kind = key.get().kind();
+        if ("alias".equals(type) && kind == WriteKey.Kind.BROWSER) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem(HttpStatus.FORBIDDEN, "Forbidden",
+                    "A browser write key cannot alias: merging profiles needs a server write key", request));
+        }
         IngestionRateLimiter.Decision decision = rateLimiter.tryAcquire(key.get().id(), calls.size());
         if (!decision.allowed()) {
             return decision.tooManyRequests();
         }
-        IngestReport report = ingestion.ingest(calls, type, sharedContext);
-        if (report.violations().isEmpty()) {
+        IngestReport report = ingestion.ingest(calls, type, sharedContext, kind);
+        long ignored = report.count(ItemResult.Status.IGNORED);
+        if (report.violations().isEmpty() && ignored == 0) {
             return ResponseEntity.ok(Map.of("success", true));
+        }
+        if (report.violations().isEmpty()) {
+            // Still a success for Segment libraries, which retry a batch answered otherwise: nothing here can improve.
+            return ResponseEntity.ok(new SuccessWithIgnored(true, ignored,
+                    "A browser write key cannot change a known customer; the ignored identify calls changed nothing",
+                    report.results().stream().map(EventController.ItemView::of).toList()));
         }
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid messages",
                 report.count(ItemResult.Status.REJECTED) + " of " + calls.size()
@@ -88,6 +101,10 @@ class SegmentController {
         problem.setProperty("errors", report.violations());
         problem.setProperty("results", report.results().stream().map(EventController.ItemView::of).toList());
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** Segment's success answer, with the messages a browser key could not apply listed as {@code ignored}. */
+    record SuccessWithIgnored(boolean success, long ignored, String detail, List<EventController.ItemView> results) {
     }
 
     private static Optional<String> writeKey(HttpServletRequest request, JsonNode body) {

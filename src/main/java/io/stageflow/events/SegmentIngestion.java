@@ -23,6 +23,7 @@ import io.stageflow.customers.LanguageTag;
 import io.stageflow.customers.TimeZoneId;
 import io.stageflow.events.EventIngestion.IngestReport;
 import io.stageflow.events.EventIngestion.ItemResult;
+import io.stageflow.security.WriteKey;
 import io.stageflow.support.FieldViolation;
 
 import jakarta.validation.ConstraintViolation;
@@ -35,7 +36,9 @@ import org.springframework.transaction.annotation.Transactional;
  * Segment's HTTP tracking calls, taken as Segment libraries send them: {@code identify} creates or updates the
  * profile, {@code track}, {@code page} and {@code screen} become Stageflow events, {@code alias} folds an
  * anonymous profile into the known one. Every call is deduplicated by its messageId, so a redelivery changes
- * nothing; invalid messages are reported by field and the valid ones of the same batch are kept.
+ * nothing; invalid messages are reported by field and the valid ones of the same batch are kept. A browser write
+ * key's calls may not alias, and its identify calls create anonymous or new profiles but never change a known
+ * customer (those are answered as ignored).
  */
 @Service
 class SegmentIngestion {
@@ -74,9 +77,10 @@ class SegmentIngestion {
      * @param calls        the messages, one for a single call or the {@code batch} array's items
      * @param impliedType  the type a single-call endpoint implies ({@code /v1/track} → track), or null for a batch
      * @param sharedContext the batch-level {@code context}, used where a message has none
+     * @param keyKind      the kind of write key the calls came with
      */
     @Transactional
-    public IngestReport ingest(List<JsonNode> calls, String impliedType, JsonNode sharedContext) {
+    public IngestReport ingest(List<JsonNode> calls, String impliedType, JsonNode sharedContext, WriteKey.Kind keyKind) {
         Instant now = clock.instant();
         List<FieldViolation> violations = new ArrayList<>();
         List<ItemResult> results = new ArrayList<>();
@@ -87,9 +91,11 @@ class SegmentIngestion {
             if (call == null) {
                 violations.addAll(found);
                 results.add(new ItemResult(i, calls.get(i).path("messageId").asText(null), ItemResult.Status.REJECTED));
+            } else if (keyKind == WriteKey.Kind.BROWSER && "alias".equals(call.type())) {
+                violations.add(new FieldViolation(prefix + "type", "alias needs a server write key"));
+                results.add(new ItemResult(i, call.messageId(), ItemResult.Status.REJECTED));
             } else {
-                results.add(new ItemResult(i, call.messageId(), apply(call, now) ? ItemResult.Status.ACCEPTED
-                        : ItemResult.Status.DUPLICATE));
+                results.add(new ItemResult(i, call.messageId(), apply(call, now, keyKind)));
             }
         }
         IngestReport report = new IngestReport(results, violations);
@@ -97,18 +103,23 @@ class SegmentIngestion {
         return report;
     }
 
-    private boolean apply(Call call, Instant now) {
+    private ItemResult.Status apply(Call call, Instant now, WriteKey.Kind keyKind) {
         switch (call.type()) {
             case "identify" -> {
                 if (!ingested.firstTime(call.messageId(), "identify", now)) {
-                    return false;
+                    return ItemResult.Status.DUPLICATE;
+                }
+                if (keyKind == WriteKey.Kind.BROWSER && !call.customerId().startsWith(ANONYMOUS_PREFIX)) {
+                    // Anyone can read a browser key and a user id: it may create a profile, never change a known one.
+                    return customers.createIfAbsent(call.customerId(), call.profile()) ? ItemResult.Status.ACCEPTED
+                            : ItemResult.Status.IGNORED;
                 }
                 customers.upsert(call.customerId(), call.profile());
-                return true;
+                return ItemResult.Status.ACCEPTED;
             }
             case "alias" -> {
                 if (!ingested.firstTime(call.messageId(), "alias", now)) {
-                    return false;
+                    return ItemResult.Status.DUPLICATE;
                 }
                 // previousId is usually the visitor's anonymousId, sometimes an earlier userId.
                 String from = customers.find(ANONYMOUS_PREFIX + call.previousId()).isPresent()
@@ -116,11 +127,11 @@ class SegmentIngestion {
                 if (customers.merge(from, call.customerId())) {
                     eventStore.reassignCustomer(from, call.customerId());
                 }
-                return true;
+                return ItemResult.Status.ACCEPTED;
             }
             default -> {
                 customers.ensureExists(call.customerId(), call.profile().locale(), call.profile().timeZone());
-                return events.append(call.event(), now);
+                return events.append(call.event(), now) ? ItemResult.Status.ACCEPTED : ItemResult.Status.DUPLICATE;
             }
         }
     }

@@ -5,6 +5,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.stageflow.security.LoginThrottle;
+import io.stageflow.security.LoginThrottledException;
 import io.stageflow.security.Roles;
 
 import org.camunda.bpm.engine.IdentityService;
@@ -24,6 +26,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.filter.RequestContextFilter;
 
 /**
  * One set of users for everything: Camunda's identity service (ACT_ID_*), which Cockpit, Tasklist and the REST
@@ -85,24 +88,59 @@ class EngineSecurityConfiguration {
         return registration;
     }
 
+    /**
+     * The request on the serving thread from the start, for the engine's password checks ({@link ThrottledPasswords})
+     * wherever they come from: Spring Security's filters on {@code /api} run before the request context Spring MVC
+     * and Jersey would otherwise establish (Jersey's, which this one replaces, comes after them).
+     */
     @Bean
-    AuthenticationProvider engineUserAuthentication(IdentityService identityService) {
-        return new EngineUserAuthentication(identityService);
+    FilterRegistrationBean<RequestContextFilter> requestContextFilter() {
+        FilterRegistrationBean<RequestContextFilter> registration = new FilterRegistrationBean<>(new RequestContextFilter());
+        registration.setName("requestContextFilter");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
     }
 
-    /** Checks a user's password with the engine (which also locks accounts after repeated failures). */
+    /**
+     * {@code 429} for a throttled sign-in on {@code /engine-rest} and the webapps' login form, before Camunda's
+     * authentication filter; after a forwarded-headers filter, so it sees the client's address.
+     */
+    @Bean
+    FilterRegistrationBean<LoginThrottleFilter> loginThrottleFilter(LoginThrottle throttle) {
+        FilterRegistrationBean<LoginThrottleFilter> registration =
+                new FilterRegistrationBean<>(new LoginThrottleFilter(throttle));
+        registration.setName("login-throttle");
+        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/admin/auth/user/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    AuthenticationProvider engineUserAuthentication(IdentityService identityService, LoginThrottle throttle) {
+        return new EngineUserAuthentication(identityService, throttle);
+    }
+
+    /**
+     * Checks a user's password with the engine, whose password checks are throttled per user and client address
+     * ({@link ThrottledPasswords}); a throttled sign-in gets {@code 429} without its password being looked at.
+     */
     static final class EngineUserAuthentication implements AuthenticationProvider {
 
         private final IdentityService identityService;
+        private final LoginThrottle throttle;
 
-        EngineUserAuthentication(IdentityService identityService) {
+        EngineUserAuthentication(IdentityService identityService, LoginThrottle throttle) {
             this.identityService = identityService;
+            this.throttle = throttle;
         }
 
         @Override
         public Authentication authenticate(Authentication authentication) {
             String user = authentication.getName();
             Object password = authentication.getCredentials();
+            ThrottledPasswords.currentAttempt(user).flatMap(throttle::refusal).ifPresent(wait -> {
+                throw new LoginThrottledException(wait);
+            });
             if (user == null || password == null || !identityService.checkPassword(user, password.toString())) {
                 throw new BadCredentialsException("Bad credentials");
             }

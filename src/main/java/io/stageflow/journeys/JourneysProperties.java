@@ -10,8 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("stageflow")
 record JourneysProperties(@DefaultValue Journeys journeys, @DefaultValue Router router) {
 
-    /** {@code stageflow.journeys.dir}: the folder whose BPMN and DMN files are deployed at startup. */
-    record Journeys(@DefaultValue("bpmn") Path dir) {
+    /**
+     * {@code stageflow.journeys.*}: {@code dir}, the folder whose BPMN and DMN files are deployed at startup;
+     * {@code node-id}, this node's name among the nodes on one database, the same across its restarts (blank: host
+     * name and server port), so that a restarted node takes back the jobs it had locked when it stopped.
+     */
+    record Journeys(@DefaultValue("bpmn") Path dir, String nodeId) {
     }
 
     /** {@code stageflow.router.*}. */

@@ -47,7 +47,7 @@ class DeliveryGate {
     String holdBack(OutboxEntry entry, Customer customer) {
         Suppressions.Reason suppressed = suppressions.blockingReason(customer.email(), entry.category());
         if (suppressed != null) {
-            store.finish(entry.id(), OutboxStatus.SUPPRESSED, "The address is suppressed: "
+            store.finish(entry, OutboxStatus.SUPPRESSED, "The address is suppressed: "
                     + suppressed.name().toLowerCase(Locale.ROOT));
             return "suppressed";
         }
@@ -55,7 +55,7 @@ class DeliveryGate {
             return null;
         }
         if (!consentsToMarketing(customer)) {
-            store.finish(entry.id(), OutboxStatus.SUPPRESSED, customer.marketingConsent() == null
+            store.finish(entry, OutboxStatus.SUPPRESSED, customer.marketingConsent() == null
                     ? "No marketing consent on record, and stageflow.messaging.consent.require-opt-in is set"
                     : "The customer declined marketing email (marketingConsent: false)");
             return "suppressed";
@@ -97,7 +97,7 @@ class DeliveryGate {
                 return null;
             }
             if (onLimit == MessagingProperties.Pacing.OnLimit.SKIP) {
-                store.finish(entry.id(), OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
+                store.finish(entry, OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
                 return "skipped";
             }
             store.defer(entry.id(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "

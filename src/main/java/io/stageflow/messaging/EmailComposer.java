@@ -48,9 +48,11 @@ class EmailComposer {
      * @param unsubscribeUrl for marketing email, the one-click unsubscribe URL announced in the
      *                       {@code List-Unsubscribe} headers (RFC 2369, RFC 8058); null for transactional email
      */
-    MimeMessage compose(OutboxEntry entry, Customer recipient, RenderedEmail email, String unsubscribeUrl)
-            throws MessagingException {
-        return compose(new InternetAddress(recipient.email(), true), email, messageId(entry), unsubscribeUrl);
+    HandOverMessage compose(OutboxEntry entry, Customer recipient, RenderedEmail email, String unsubscribeUrl,
+            HandOverMessage.HandOver handOver) throws MessagingException {
+        HandOverMessage message = new HandOverMessage(mailSender.createMimeMessage().getSession(), handOver);
+        compose(message, new InternetAddress(recipient.email(), true), email, messageId(entry), unsubscribeUrl);
+        return message;
     }
 
     /**
@@ -59,13 +61,14 @@ class EmailComposer {
      */
     MimeMessage composeTest(String to, RenderedEmail email, String unsubscribeUrl) throws MessagingException {
         String random = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        return compose(new InternetAddress(to, true), email, "<sf.test." + random + "@" + domain() + ">",
+        MimeMessage message = mailSender.createMimeMessage();
+        compose(message, new InternetAddress(to, true), email, "<sf.test." + random + "@" + domain() + ">",
                 unsubscribeUrl);
+        return message;
     }
 
-    private MimeMessage compose(InternetAddress to, RenderedEmail email, String messageId, String unsubscribeUrl)
-            throws MessagingException {
-        MimeMessage message = mailSender.createMimeMessage();
+    private void compose(MimeMessage message, InternetAddress to, RenderedEmail email, String messageId,
+            String unsubscribeUrl) throws MessagingException {
         message.setFrom(from);
         message.setRecipient(MimeMessage.RecipientType.TO, to);
         message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
@@ -85,10 +88,10 @@ class EmailComposer {
         alternative.addBodyPart(text);
         alternative.addBodyPart(html);
         message.setContent(alternative);
-        return message;
     }
 
-    private String messageId(OutboxEntry entry) {
+    /** The Message-ID of the row's email: the same at every attempt, so a resend can be recognised as one. */
+    String messageId(OutboxEntry entry) {
         String digest = HexFormat.of().formatHex(
                 DigestUtils.md5Digest(entry.idempotencyKey().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         return "<sf." + entry.id() + "." + digest + "@" + domain() + ">";

@@ -86,6 +86,22 @@ public record MessagingProperties(
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("PT30S") Duration retryBackoff,
             @DefaultValue("PT1H") Duration maxRetryBackoff,
-            @DefaultValue("PT2M") Duration lease) {
+            @DefaultValue("PT2M") Duration lease,
+            @DefaultValue("flag") OnAmbiguousDelivery onAmbiguousDelivery) {
+    }
+
+    /**
+     * What becomes of an email whose delivery broke off after the message was handed to the mail server (the node
+     * crashed, or the connection dropped, between SMTP {@code DATA} and the server's answer): the server may or may
+     * not have accepted it.
+     */
+    public enum OnAmbiguousDelivery {
+        /** Never send it again: the row ends {@code OUTCOME_UNKNOWN}, visible in the message log and the metrics. */
+        FLAG,
+        /**
+         * Send it once more with the same Message-ID (which many mailbox providers use to drop a duplicate);
+         * a second ambiguous delivery of the same row ends {@code OUTCOME_UNKNOWN}.
+         */
+        RESEND
     }
 }

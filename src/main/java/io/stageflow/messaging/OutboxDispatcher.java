@@ -11,7 +11,6 @@ import io.stageflow.customers.CustomerService;
 import io.stageflow.support.Redaction;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -72,25 +71,44 @@ class OutboxDispatcher {
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
     boolean dispatchDue() {
         Instant now = clock.instant();
-        int abandoned = failAbandonedDeliveries(now);
-        if (abandoned > 0) {
-            meters.counter("stageflow.emails", "template", "any", "result", "outcome_unknown").increment(abandoned);
-            log.warn("{} outbox rows were being sent by a dispatcher that stopped; marked OUTCOME_UNKNOWN, not resent",
-                    abandoned);
-        }
+        recoverAbandonedDeliveries(now);
         List<Long> due = store.findDue(now, settings.batchSize());
         due.forEach(this::deliver);
         return !due.isEmpty();
     }
 
-    /** Another node sweeping the same rows at the same moment may win a deadlock; it does the job then. */
-    private int failAbandonedDeliveries(Instant now) {
+    /**
+     * Takes back rows whose node stopped mid-delivery (their lease ran out). One that had not been handed over yet
+     * never reached the mail server and is sent again; one that had follows the ambiguous-delivery policy, and with
+     * the file transport, which finds the file it wrote, it is always safe to try again. Another node sweeping the
+     * same rows at the same moment may win a deadlock; it does the job then.
+     */
+    private void recoverAbandonedDeliveries(Instant now) {
         try {
-            return store.failAbandonedDeliveries(now);
+            int retried = store.retryAbandonedBeforeHandOver(now);
+            int resent = store.resendAbandonedDuringHandOver(now, resendsAllowed());
+            int flagged = store.flagAbandonedDuringHandOver(now);
+            if (retried + resent > 0) {
+                meters.counter("stageflow.emails", "template", "any", "result", "recovered").increment(retried + resent);
+                log.warn("{} outbox rows were being sent by a dispatcher that stopped; {} had not reached the mail server"
+                        + " and {} may have: all are sent again", retried + resent, retried, resent);
+            }
+            if (flagged > 0) {
+                meters.counter("stageflow.emails", "template", "any", "result", "outcome_unknown").increment(flagged);
+                log.warn("{} outbox rows were being handed to the mail server by a dispatcher that stopped; marked"
+                        + " OUTCOME_UNKNOWN, not resent", flagged);
+            }
         } catch (PessimisticLockingFailureException anotherNodeIsSweeping) {
             log.debug("Sweep for abandoned deliveries lost a lock race; another node sweeps", anotherNodeIsSweeping);
-            return 0;
         }
+    }
+
+    /** How often one row may be resent after its delivery's outcome was left open. */
+    private int resendsAllowed() {
+        if (mailSender instanceof FileOutboxMailSender) {
+            return Integer.MAX_VALUE; // a retry finds the file the stopped attempt wrote, and writes no second one
+        }
+        return settings.onAmbiguousDelivery() == MessagingProperties.OnAmbiguousDelivery.RESEND ? 1 : 0;
     }
 
     private void deliver(long id) {
@@ -139,7 +157,7 @@ class OutboxDispatcher {
                 announceOutcome(entry);
                 return;
             }
-            store.finish(id, OutboxStatus.FAILED, error);
+            store.finish(entry, OutboxStatus.FAILED, error);
             count(entry, "failed");
             announceOutcome(entry);
             throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
@@ -152,12 +170,12 @@ class OutboxDispatcher {
     private Exception attempt(OutboxEntry entry) {
         Optional<Customer> customer = customers.find(entry.customerId());
         if (customer.isEmpty() || customer.get().email() == null) {
-            store.finish(entry.id(), OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
+            store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
             count(entry, "skipped");
             return null;
         }
         RenderedEmail email;
-        MimeMessage message;
+        HandOverMessage message;
         try {
             String heldBack = gate.holdBack(entry, customer.get());
             if (heldBack != null) {
@@ -167,18 +185,44 @@ class OutboxDispatcher {
             email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
                     templateModel.forDelivery(customer.get(), entry));
             message = composer.compose(entry, customer.get(), email,
-                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null);
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null,
+                    () -> store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry)));
         } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
             return e; // nothing reached the mail server yet: safe to try again later
         }
         try {
             mailSender.send(message);
-            store.markSent(entry.id(), clock.instant(), customer.get().email(), email.subject(), message.getMessageID());
+            store.markSent(entry.id(), entry.attempts(), clock.instant(), customer.get().email(), email.subject(),
+                    message.getMessageID());
             count(entry, "sent");
             log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
             return null;
         } catch (MailException | MessagingException e) {
-            return e;
+            if (!message.handedOver() || SmtpRejection.isAnswer(e)) {
+                return e; // the server never had the message, or answered: retried or given up as usual
+            }
+            ambiguous(entry, e);
+            return null;
+        }
+    }
+
+    /**
+     * The message was handed over and then the connection broke before the server answered: it may have arrived.
+     * It is sent once more (same Message-ID) or flagged, as the policy says; the file transport always retries.
+     */
+    private void ambiguous(OutboxEntry entry, Exception failure) {
+        String error = describe(failure);
+        if (entry.ambiguousDeliveries() < resendsAllowed()) {
+            log.warn("Outbox row {} (template {}): delivery broke off after the message was handed over; sending it"
+                    + " once more with the same Message-ID: {}", entry.id(), entry.templateKey(), error);
+            store.resendAfterUnknownOutcome(entry.id(), entry.attempts(), clock.instant().plus(backoff(entry)),
+                    "Resent with the same Message-ID after: " + error);
+            count(entry, "retried");
+        } else {
+            log.warn("Outbox row {} (template {}): delivery broke off after the message was handed over; marked"
+                    + " OUTCOME_UNKNOWN, not resent: {}", entry.id(), entry.templateKey(), error);
+            store.markOutcomeUnknown(entry.id(), entry.attempts(), "Delivery outcome unknown: " + error);
+            count(entry, "outcome_unknown");
         }
     }
 
@@ -190,29 +234,32 @@ class OutboxDispatcher {
         } else if (rejection == SmtpRejection.MESSAGE || entry.attempts() >= settings.maxAttempts()) {
             log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), error);
-            store.finish(entry.id(), OutboxStatus.FAILED, error);
+            store.finish(entry, OutboxStatus.FAILED, error);
             count(entry, "failed");
             if (entry.journeyInstanceId() != null) {
                 events.publishEvent(new DeliveryFailed(entry.id(), entry.journeyInstanceId(), entry.stepId(),
                         entry.templateKey(), entry.attempts(), error));
             }
         } else {
-            Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
-            if (backoff.compareTo(settings.maxRetryBackoff()) > 0) {
-                backoff = settings.maxRetryBackoff();
-            }
+            Duration backoff = backoff(entry);
             log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), backoff, error);
-            store.retryAt(entry.id(), clock.instant().plus(backoff), error);
+            store.retryAt(entry, clock.instant().plus(backoff), error);
             count(entry, "retried");
         }
+    }
+
+    /** Doubling after each attempt, capped. */
+    private Duration backoff(OutboxEntry entry) {
+        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
+        return backoff.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : backoff;
     }
 
     /** The mail server refused the address for good: no retry, and no email of any kind goes there again. */
     private void bounced(OutboxEntry entry, String error) {
         customers.find(entry.customerId()).map(Customer::email)
                 .ifPresent(email -> suppressions.suppress(email, Suppressions.Reason.BOUNCED));
-        store.finish(entry.id(), OutboxStatus.FAILED, "Bounced, address suppressed: " + error);
+        store.finish(entry, OutboxStatus.FAILED, "Bounced, address suppressed: " + error);
         count(entry, "bounced");
         log.warn("Outbox row {} (template {}, customer {}) bounced; the address is suppressed: {}", entry.id(),
                 entry.templateKey(), entry.customerId(), error);

@@ -1,6 +1,9 @@
 package io.stageflow.messaging;
 
-/** An outbox row as the dispatcher needs it. */
+/**
+ * An outbox row as the dispatcher needs it. {@code attempts} is also the claim's fencing token: each claim raises
+ * it, so a dispatcher whose lease another node took over can no longer change the row.
+ */
 record OutboxEntry(
         long id,
         String idempotencyKey,
@@ -11,5 +14,6 @@ record OutboxEntry(
         String journeyInstanceId,
         String stepId,
         int attempts,
-        boolean respectQuietHours) {
+        boolean respectQuietHours,
+        int ambiguousDeliveries) {
 }

@@ -44,7 +44,7 @@ class OutboxStore {
     /** Takes the row for delivery; false when another dispatcher took it first. */
     boolean claim(long id, Instant now, Instant leaseUntil) {
         return jdbc.sql("""
-                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
                 where id = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""")
                 .params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).update() == 1;
     }
@@ -55,7 +55,7 @@ class OutboxStore {
      */
     boolean claimFailed(long id, Instant leaseUntil) {
         return jdbc.sql("""
-                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
                 where id = ? and status = 'FAILED'""")
                 .params(Timestamp.from(leaseUntil), id).update() == 1;
     }
@@ -77,7 +77,8 @@ class OutboxStore {
                         rs.getString("journey_instance_id"),
                         rs.getString("step_id"),
                         rs.getInt("attempts"),
-                        rs.getBoolean("respect_quiet_hours")))
+                        rs.getBoolean("respect_quiet_hours"),
+                        rs.getInt("ambiguous_deliveries")))
                 .optional();
     }
 
@@ -129,12 +130,29 @@ class OutboxStore {
                 .list();
     }
 
-    void markSent(long id, Instant now, String recipient, String subject, String messageIdHeader) {
+    /**
+     * Records the mail server's acceptance. Fenced by the claim's attempt: a row another node recovered from this
+     * claim meanwhile is left alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still
+     * sending it becomes {@code SENT}, since it was.
+     */
+    void markSent(long id, int attempt, Instant now, String recipient, String subject, String messageIdHeader) {
         jdbc.sql("""
                 update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
                                      lease_until = null, last_error = null
-                where id = ? and status = 'SENDING'""")
-                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id).update();
+                where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""")
+                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id, attempt).update();
+    }
+
+    /**
+     * Commits that the message is being handed over now (the SMTP server answered DATA, or the file outbox is
+     * writing it), before a byte of it goes out; false when the claim is no longer this dispatcher's, in which case
+     * nothing may be sent.
+     */
+    boolean markHandedOver(long id, int attempt, Instant now, String messageIdHeader) {
+        return jdbc.sql("""
+                update sf_outbox set handed_over_at = ?, message_id_header = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(Timestamp.from(now), messageIdHeader, id, attempt).update() == 1;
     }
 
     /** Holds the row back until {@code until}; a deferral is not a failed attempt, so it does not count as one. */
@@ -152,29 +170,89 @@ class OutboxStore {
                 .update();
     }
 
-    void retryAt(long id, Instant nextAttemptAt, String error) {
+    void retryAt(OutboxEntry entry, Instant nextAttemptAt, String error) {
         jdbc.sql("""
                 update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
                                      last_error = ?
-                where id = ? and status = 'SENDING'""")
-                .params(Timestamp.from(nextAttemptAt), truncate(error), id).update();
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(Timestamp.from(nextAttemptAt), truncate(error), entry.id(), entry.attempts()).update();
     }
 
-    void finish(long id, OutboxStatus status, String reason) {
-        jdbc.sql("update sf_outbox set status = ?, lease_until = null, last_error = ? where id = ? and status = 'SENDING'")
-                .params(status.name(), truncate(reason), id).update();
+    /** Ends the claimed row; fenced by its claim, so a node whose lease was taken over changes nothing. */
+    void finish(OutboxEntry entry, OutboxStatus status, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = ?, lease_until = null, last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(status.name(), truncate(reason), entry.id(), entry.attempts()).update();
     }
 
     /**
-     * Rows whose dispatcher stopped mid-delivery. The mail server may have accepted them, so they are failed
-     * rather than sent again: a lost email is visible in the outbox, a duplicate cannot be taken back.
+     * Rows whose dispatcher stopped (crashed, or lost its lease) before it handed the message over: the mail
+     * server never saw them, so they go back in line to be sent now.
      */
-    int failAbandonedDeliveries(Instant now) {
+    int retryAbandonedBeforeHandOver(Instant now) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                       last_error = 'Retried: the dispatcher stopped before handing the message over'
+                where status = 'SENDING' and lease_until < ? and handed_over_at is null""")
+                .params(Timestamp.from(now), Timestamp.from(now)).update();
+    }
+
+    /**
+     * Rows whose dispatcher stopped while handing the message over, up to {@code resendsAllowed} such stops per row:
+     * sent again (with the same Message-ID) and counted. Zero allowed resends makes this a no-op.
+     */
+    int resendAbandonedDuringHandOver(Instant now, int resendsAllowed) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                       handed_over_at = null, ambiguous_deliveries = ambiguous_deliveries + 1,
+                       last_error = 'Resent with the same Message-ID: the dispatcher stopped while handing it over'
+                where status = 'SENDING' and lease_until < ? and handed_over_at is not null
+                  and ambiguous_deliveries < ?""")
+                .params(Timestamp.from(now), Timestamp.from(now), resendsAllowed).update();
+    }
+
+    /**
+     * The remaining rows whose dispatcher stopped while handing the message over: the mail server may have them,
+     * so they are flagged rather than sent again: a lost email is visible here, a duplicate cannot be taken back.
+     */
+    int flagAbandonedDuringHandOver(Instant now) {
         return jdbc.sql("""
                 update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
-                       last_error = 'Delivery outcome unknown: the dispatcher stopped while sending; not resent to avoid a duplicate'
-                where status = 'SENDING' and lease_until < ?""")
+                       ambiguous_deliveries = ambiguous_deliveries + 1,
+                       last_error = 'Delivery outcome unknown: the dispatcher stopped while handing the message over'
+                where status = 'SENDING' and lease_until < ? and handed_over_at is not null""")
                 .param(Timestamp.from(now)).update();
+    }
+
+    /**
+     * The message may have reached the mail server (the connection broke after it was handed over), and the policy
+     * or an earlier such failure rules out sending it again.
+     */
+    void markOutcomeUnknown(long id, int attempt, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
+                       ambiguous_deliveries = ambiguous_deliveries + 1, last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(truncate(reason), id, attempt).update();
+    }
+
+    /** As {@link #retryAt}, after a delivery whose outcome was unknown: counted, so it is resent at most once. */
+    void resendAfterUnknownOutcome(long id, int attempt, Instant nextAttemptAt, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                       handed_over_at = null, ambiguous_deliveries = ambiguous_deliveries + 1, last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(Timestamp.from(nextAttemptAt), truncate(reason), id, attempt).update();
+    }
+
+    /**
+     * The Message-ID headers of the customer's emails that were handed over (sent, or possibly sent), to find their
+     * copies (the file outbox's files).
+     */
+    List<String> sentMessageIds(String customerId) {
+        return jdbc.sql("select message_id_header from sf_outbox where customer_id = ? and message_id_header is not null")
+                .param(customerId).query(String.class).list();
     }
 
     private static String truncate(String text) {

@@ -37,6 +37,20 @@ enum SmtpRejection {
         return found;
     }
 
+    /**
+     * True when the failure is the mail server's own answer (an SMTP reply code), which settles that it did not take
+     * the message; false for a connection that broke or timed out, which leaves that open.
+     */
+    static boolean isAnswer(Throwable failure) {
+        for (Throwable cause : causes(failure)) {
+            if (cause instanceof SMTPSendFailedException send && send.getReturnCode() > 0
+                    || cause instanceof SMTPAddressFailedException address && address.getReturnCode() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isPermanent(int smtpReplyCode) {
         return smtpReplyCode >= 500 && smtpReplyCode < 600;
     }

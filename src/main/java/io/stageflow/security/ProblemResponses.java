@@ -1,6 +1,7 @@
 package io.stageflow.security;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,6 +20,10 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (e instanceof LoginThrottledException throttled) {
+            tooManySignIns(request, response, throttled.retryAfter());
+            return;
+        }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Stageflow\"");
         write(response, request, HttpStatus.UNAUTHORIZED, "Authentication required",
                 "Send HTTP Basic credentials: a user with a Stageflow role, or a write key for ingestion");
@@ -28,6 +33,15 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
         write(response, request, HttpStatus.FORBIDDEN, "Forbidden", "Your role does not allow this request");
+    }
+
+    /** 429 with {@code Retry-After} in whole seconds, rounded up: a sign-in refused by {@link LoginThrottle}. */
+    static void tooManySignIns(HttpServletRequest request, HttpServletResponse response, Duration retryAfter)
+            throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER,
+                Long.toString(new IngestionRateLimiter.Decision(false, retryAfter).retryAfterSeconds()));
+        write(response, request, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins",
+                "Too many failed sign-ins for this user from your address; retry after the Retry-After seconds");
     }
 
     private static void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status,

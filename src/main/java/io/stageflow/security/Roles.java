@@ -2,7 +2,8 @@ package io.stageflow.security;
 
 /**
  * Who may do what. People have one or more of {@link #ADMIN}, {@link #MARKETER}, {@link #OPERATOR}; an
- * integration authenticated by a write key has only {@link #INGEST}.
+ * integration authenticated by a write key has only {@link #INGEST} (a server key) or {@link #INGEST_BROWSER} (a
+ * browser key).
  */
 public final class Roles {
 
@@ -12,8 +13,13 @@ public final class Roles {
     public static final String MARKETER = "marketer";
     /** Cockpit, incidents and the running journeys. */
     public static final String OPERATOR = "operator";
-    /** Posting events and tracking calls, nothing else. */
+    /** Posting events and tracking calls, nothing else: a server write key. */
     public static final String INGEST = "ingest";
+    /**
+     * A browser (public) write key: no endpoint of {@code /api/**} admits it; on the Segment endpoints it may track
+     * and identify anonymous or new profiles only ({@link WriteKey.Kind#BROWSER}).
+     */
+    public static final String INGEST_BROWSER = "ingest-browser";
 
     private Roles() {
     }

@@ -55,6 +55,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
                         .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
+                        // A browser write key (INGEST_BROWSER) is admitted nowhere under /api: browsers use /v1/**.
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/events/*"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*"),

@@ -9,7 +9,11 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.stereotype.Component;
 
-/** HTTP Basic with a write key as the user name (and an empty password), as Segment libraries send it. */
+/**
+ * HTTP Basic with a write key as the user name (and an empty password), as Segment libraries send it. A server key
+ * gets {@link Roles#INGEST}; a browser key only {@link Roles#INGEST_BROWSER}, which no {@code /api/**} endpoint
+ * accepts (browsers use the Segment endpoints, {@code /v1/**}).
+ */
 @Component
 class WriteKeyAuthenticationProvider implements AuthenticationProvider {
 
@@ -30,7 +34,8 @@ class WriteKeyAuthenticationProvider implements AuthenticationProvider {
         WriteKey key = writeKeys.authenticate(name)
                 .orElseThrow(() -> new BadCredentialsException("Unknown or revoked write key"));
         return UsernamePasswordAuthenticationToken.authenticated(key, null,
-                List.of(new SimpleGrantedAuthority("ROLE_" + Roles.INGEST)));
+                List.of(new SimpleGrantedAuthority("ROLE_"
+                        + (key.kind() == WriteKey.Kind.BROWSER ? Roles.INGEST_BROWSER : Roles.INGEST))));
     }
 
     @Override

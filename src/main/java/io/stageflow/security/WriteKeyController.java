@@ -1,9 +1,11 @@
 package io.stageflow.security;
 
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
@@ -30,9 +32,11 @@ class WriteKeyController {
 
     @PostMapping
     ResponseEntity<Created> create(@Valid @RequestBody NewKey body) {
-        WriteKeys.Issued issued = writeKeys.issue(body.name());
-        return ResponseEntity.status(HttpStatus.CREATED)
-                .body(new Created(issued.writeKey().id(), issued.key(), issued.writeKey().name()));
+        WriteKey.Kind kind = body.kind() == null ? WriteKey.Kind.SERVER
+                : WriteKey.Kind.valueOf(body.kind().toUpperCase(Locale.ROOT));
+        WriteKeys.Issued issued = writeKeys.issue(body.name(), kind);
+        return ResponseEntity.status(HttpStatus.CREATED).body(new Created(issued.writeKey().id(), issued.key(),
+                issued.writeKey().name(), issued.writeKey().kind()));
     }
 
     @GetMapping
@@ -48,10 +52,12 @@ class WriteKeyController {
         return ResponseEntity.noContent().build();
     }
 
-    record NewKey(@NotBlank @Size(max = 200) String name) {
+    /** {@code kind}: {@code server} (the default, as every key before kinds existed) or {@code browser}. */
+    record NewKey(@NotBlank @Size(max = 200) String name,
+            @Pattern(regexp = "server|browser", message = "must be server or browser") String kind) {
     }
 
     /** The one answer that shows the key. */
-    record Created(String id, String key, String name) {
+    record Created(String id, String key, String name, WriteKey.Kind kind) {
     }
 }

@@ -21,8 +21,8 @@ class WriteKeyStore {
     }
 
     void insert(WriteKey key, String keyHash) {
-        jdbc.sql("insert into sf_write_key (id, name, key_hash, key_hint, created_at) values (?, ?, ?, ?, ?)")
-                .params(key.id(), key.name(), keyHash, key.keyHint(), Timestamp.from(key.createdAt()))
+        jdbc.sql("insert into sf_write_key (id, name, kind, key_hash, key_hint, created_at) values (?, ?, ?, ?, ?, ?)")
+                .params(key.id(), key.name(), key.kind().name(), keyHash, key.keyHint(), Timestamp.from(key.createdAt()))
                 .update();
     }
 
@@ -42,7 +42,8 @@ class WriteKeyStore {
 
     private WriteKey map(ResultSet rs, int row) throws SQLException {
         Timestamp revoked = rs.getTimestamp("revoked_at");
-        return new WriteKey(rs.getString("id"), rs.getString("name"), rs.getString("key_hint"),
+        return new WriteKey(rs.getString("id"), rs.getString("name"), WriteKey.Kind.valueOf(rs.getString("kind")),
+                rs.getString("key_hint"),
                 rs.getTimestamp("created_at").toInstant(), revoked == null ? null : revoked.toInstant());
     }
 }

@@ -31,15 +31,15 @@ public class WriteKeys {
         this.clock = clock;
     }
 
-    /** Creates a key; the returned secret is the only copy there will ever be. */
+    /** Creates a key of this kind; the returned secret is the only copy there will ever be. */
     @Transactional
-    public Issued issue(String name) {
+    public Issued issue(String name, WriteKey.Kind kind) {
         StringBuilder secret = new StringBuilder(PREFIX);
         for (int i = 0; i < RANDOM_CHARS; i++) {
             secret.append(ALPHABET[random.nextInt(ALPHABET.length)]);
         }
         String key = secret.toString();
-        WriteKey writeKey = new WriteKey(UUID.randomUUID().toString(), name, key.substring(0, PREFIX.length() + 4),
+        WriteKey writeKey = new WriteKey(UUID.randomUUID().toString(), name, kind, key.substring(0, PREFIX.length() + 4),
                 clock.instant(), null);
         store.insert(writeKey, Sha256.hex(key));
         return new Issued(writeKey, key);

@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageflow.messaging.RenderedEmail;
 import io.stageflow.messaging.TemplateRenderer;
 import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.support.EmbeddedFileDatabase;
 import io.stageflow.support.PollingWorker;
 import io.stageflow.testing.CountingSmtpSink;
 import io.stageflow.testing.IntegrationTest;
@@ -45,6 +46,7 @@ import io.stageflow.testing.StageflowClient;
 import io.stageflow.testing.TestDatabase;
 
 import org.camunda.bpm.engine.HistoryService;
+import org.h2.jdbcx.JdbcDataSource;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
@@ -455,6 +457,67 @@ class StageflowBenchmark extends IntegrationTest {
                 RESULTS.value("db.insert_batched_1000"));
         RESULTS.add("bulk", "broadcast_delivery_" + BROADCAST, BROADCAST / ((last - queued) / 1e9), "emails/s",
                 "db.insert_batched_1000", RESULTS.value("db.insert_batched_1000"));
+    }
+
+    /**
+     * What durable commits cost on the default profile's H2 file database: the same inserts into fresh file
+     * databases under target/, one as the default profile now runs it ({@code WRITE_DELAY=0;RETENTION_TIME=0}, each
+     * commit written to the file before it returns, with Stageflow's housekeeping reclaiming old chunks) and one
+     * with H2's defaults (commits written up to 500 ms later), as it ran before; one row per commit from one thread
+     * and from as many as the other scenarios use, and 100 rows per commit, as batched ingest stores them. Also the
+     * file's size per 1,000 rows, which H2's own housekeeping keeps down only when writes are delayed. Independent of
+     * the database the rest of the run uses.
+     */
+    @Test
+    @Order(8)
+    void h2DurableCommits() throws Exception {
+        for (String figure : List.of("autocommit_1_thread", "autocommit_" + THREADS + "_threads", "batch100_" + THREADS + "_threads")) {
+            double[] lazy = h2FileInserts("WRITE_DELAY=500", figure);
+            double[] durable = h2FileInserts("WRITE_DELAY=0;RETENTION_TIME=0", figure);
+            RESULTS.add("h2_file", figure + "_write_delay_500", lazy[0], "rows/s", null, null);
+            RESULTS.add("h2_file", figure + "_durable", durable[0], "rows/s", "h2_file." + figure + "_write_delay_500", lazy[0]);
+            RESULTS.add("h2_file", figure + "_write_delay_500_file", lazy[1], "KiB/1000 rows", null, null);
+            RESULTS.add("h2_file", figure + "_durable_file", durable[1], "KiB/1000 rows",
+                    "h2_file." + figure + "_write_delay_500_file", lazy[1]);
+        }
+    }
+
+    /** Rows per second, and the file's KiB per 1,000 rows at the end. */
+    private double[] h2FileInserts(String settings, String figure) throws Exception {
+        Path folder = Path.of("target", "bench-h2-durability-" + RUN, settings.replaceAll("\\W", "_") + "-" + figure);
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + folder.toAbsolutePath().resolve("db") + ";" + settings);
+        EmbeddedFileDatabase housekeeping = new EmbeddedFileDatabase(h2);
+        AtomicLong rows = new AtomicLong();
+        try (Connection keepOpen = h2.getConnection(); Statement s = keepOpen.createStatement()) {
+            s.execute("create table bench_insert (id bigint not null auto_increment primary key,"
+                    + " customer_id varchar(100) not null, payload varchar(500), created_at timestamp(3) not null)");
+            if (settings.contains("WRITE_DELAY=0")) {
+                housekeeping.start(); // as the application does; H2's own runs only when writes are delayed
+            }
+            boolean batched = figure.startsWith("batch100");
+            int threads = figure.endsWith("1_thread") ? 1 : THREADS;
+            double rate = timed(threads, () -> {
+                try (Connection c = h2.getConnection(); PreparedStatement insert = c.prepareStatement(
+                        "insert into bench_insert (customer_id, payload, created_at) values (?, ?, ?)")) {
+                    c.setAutoCommit(!batched);
+                    return loop(() -> {
+                        for (int i = 0; i < (batched ? 100 : 1); i++) {
+                            bind(insert);
+                            insert.executeUpdate();
+                        }
+                        if (batched) {
+                            c.commit();
+                        }
+                        rows.addAndGet(batched ? 100 : 1);
+                        return batched ? 100 : 1;
+                    });
+                }
+            });
+            return new double[] {rate, Files.size(folder.resolve("db.mv.db")) / 1024.0 / (rows.get() / 1000.0)};
+        } finally {
+            housekeeping.destroy();
+        }
     }
 
     @AfterAll

@@ -65,6 +65,29 @@ class CustomerPrivacyTest extends IntegrationTest {
     }
 
     @Test
+    void erasureRemovesTheReferralCodeAndTheIdFromTheReferralsThatNameTheCustomer() throws Exception {
+        String referrer = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        client().putCustomer(referrer, "{\"email\":\"" + referrer + "@example.com\"}").expectStatus(201);
+        String code = client().get("/api/v1/customers/" + referrer + "/referral").expectStatus(200).json()
+                .path("code").asText();
+        String friend = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        client().putCustomer(friend, "{\"email\":\"" + friend + "@example.com\"}").expectStatus(201);
+        client().postEvents("{\"messageId\":\"signup-" + friend + "\",\"type\":\"signed_up\",\"customerId\":\""
+                + friend + "\",\"properties\":{\"referralCode\":\"" + code + "\"}}").expectStatus(202);
+        await().atMost(PATIENCE).until(() -> jdbc.sql("select count(*) from sf_referral where referrer_id = ?")
+                .param(referrer).query(Long.class).single() == 1);
+        assertThat(client().get("/api/v1/customers/" + referrer + "/export").expectStatus(200).json()
+                .path("referrals").path("code").asText()).isEqualTo(code);
+
+        client().delete("/api/v1/customers/" + referrer).expectStatus(204);
+
+        assertThat(DatabaseSearch.find(dataSource, referrer)).as("tables still holding the referrer's id")
+                .noneMatch(place -> place.toLowerCase().startsWith("sf_referral"));
+        assertThat(jdbc.sql("select count(*) from sf_referral where referrer_id like 'erased:%' and friend_id = ?")
+                .param(friend).query(Long.class).single()).as("the referral, kept anonymously").isEqualTo(1);
+    }
+
+    @Test
     void anErasedAddressIsNeverMailedAgainEvenUnderANewProfile() throws Exception {
         String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
         String email = "erase-" + id + "@example.com";

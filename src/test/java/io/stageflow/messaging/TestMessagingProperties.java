@@ -19,7 +19,7 @@ final class TestMessagingProperties {
         return new MessagingProperties(templatesDir, checkInterval, "Shop <hello@example.com>", MessagingProperties.Transport.FILE,
                 Path.of("var/outbox"), new MessagingProperties.Brand("Demo Shop", "https://shop.example.com", ""),
                 new MessagingProperties.Dispatcher(50, Duration.ofMillis(500), 8, Duration.ofSeconds(30),
-                        Duration.ofHours(1), Duration.ofMinutes(2)),
+                        Duration.ofHours(1), Duration.ofMinutes(2), MessagingProperties.OnAmbiguousDelivery.FLAG),
                 "https://stageflow.test", new MessagingProperties.Unsubscribe(Duration.ofDays(730), null,
                         new MessagingProperties.Unsubscribe.Inbox("imaps", null, null, null, null, Duration.ofMinutes(1))),
                 new MessagingProperties.Pacing(1, 3, LocalTime.of(21, 0), LocalTime.of(8, 0),

@@ -54,7 +54,7 @@ class AccessControlTest extends IntegrationTest {
 
     @Test
     void aWrongPasswordIsRefusedLikeAnUnknownUser() {
-        // Not the admin: Camunda delays the next login of a user after a failed one, which would slow other tests.
+        // Not the admin, out of habit: failed sign-ins are counted per user and address (LoginThrottleTest).
         String operator = user(Roles.OPERATOR);
         Response wrong = client(operator, "Wrong-password-1").get("/api/v1/customers/anyone");
         Response unknownUser = client("nobody", "Wrong-password-1").get("/api/v1/customers/anyone");

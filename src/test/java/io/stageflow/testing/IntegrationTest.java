@@ -94,6 +94,9 @@ public abstract class IntegrationTest {
         registry.add("stageflow.ingestion.rate-limit.messages-per-second",
                 () -> System.getProperty("stageflow.test.ingest.rate", "50"));
         registry.add("stageflow.ingestion.rate-limit.burst", () -> System.getProperty("stageflow.test.ingest.burst", "100"));
+        // Take the client's address from X-Forwarded-For, as behind a reverse proxy (tests come from loopback, which
+        // Tomcat trusts as a proxy), so LoginThrottleTest can sign in from addresses that are not trusted.
+        registry.add("server.forward-headers-strategy", () -> "native");
         registry.add("stageflow.import.dir", () -> "target/test-imports");
         registry.add("stageflow.import.progress-log-interval", () -> "PT1S");
         // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.

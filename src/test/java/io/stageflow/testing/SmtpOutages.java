@@ -24,7 +24,8 @@ import org.springframework.mail.javamail.MimeMessagePreparator;
 /**
  * The application's mail transport in tests: real SMTP to GreenMail, except for recipients a test has put out of
  * reach. For those the message goes, over real SMTP, to a port nobody listens on (connection refused: SMTP is
- * down) or to {@link RejectingSmtpServer} (a 550 for the recipient: a hard bounce). Recipients are unique per
+ * down) or to a {@link MisbehavingSmtpServer} (a 550 for the recipient: a hard bounce; or a connection dropped
+ * after the message was sent, so its fate is unknown). Recipients are unique per
  * test, so one test's outage never touches another's mail.
  */
 public class SmtpOutages implements JavaMailSender {
@@ -33,10 +34,12 @@ public class SmtpOutages implements JavaMailSender {
 
     private final JavaMailSenderImpl greenMail = sender(TestMailServer.port());
     private final JavaMailSenderImpl down = sender(unusedPort());
-    private final JavaMailSenderImpl rejecting = sender(RejectingSmtpServer.port());
+    private final JavaMailSenderImpl rejecting = sender(MisbehavingSmtpServer.rejectingPort());
+    private final JavaMailSenderImpl hangingUp = sender(MisbehavingSmtpServer.hangingUpPort());
     private final JavaMailSenderImpl sink = sender(CountingSmtpSink.port());
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+    private final Set<String> hungUpOn = ConcurrentHashMap.newKeySet();
 
     /** The next {@code attempts} deliveries to this address find the mail server down. */
     public void downFor(String email, int attempts) {
@@ -51,11 +54,17 @@ public class SmtpOutages implements JavaMailSender {
     public void restore(String email) {
         failuresLeft.remove(email.toLowerCase());
         rejected.remove(email.toLowerCase());
+        hungUpOn.remove(email.toLowerCase());
     }
 
     /** The mail server answers 550 (no such user) for this address. */
     public void rejectRecipient(String email) {
         rejected.add(email.toLowerCase());
+    }
+
+    /** The mail server takes messages for this address and then drops the connection before it answers. */
+    public void hangUpAfterData(String email) {
+        hungUpOn.add(email.toLowerCase());
     }
 
     @Override
@@ -97,6 +106,9 @@ public class SmtpOutages implements JavaMailSender {
         for (String recipient : recipients(message)) {
             if (rejected.contains(recipient)) {
                 return rejecting;
+            }
+            if (hungUpOn.contains(recipient)) {
+                return hangingUp;
             }
             AtomicInteger left = failuresLeft.get(recipient);
             if (left != null && (left.get() == FOREVER || left.getAndDecrement() > 0)) {

@@ -1,0 +1,77 @@
+package io.stageflow.privacy;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.stageflow.customers.CustomerErased;
+import io.stageflow.support.EmbeddedFileDatabase;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * H2 never overwrites a row in place: a deleted customer's old pages stay in the database file until their space
+ * is reused, which may be never. So after an erasure is committed, the file is compacted fully
+ * ({@link EmbeddedFileDatabase#compactFully}), which overwrites or cuts off every old page. Erasures within
+ * {@code stageflow.privacy.compact-after} share one compaction. A node that stopped before it got to it compacts
+ * at its next start, after the same delay. Does nothing on other databases (MariaDB: see docs/privacy.md) or in
+ * memory.
+ */
+@Component
+class EmbeddedDatabaseCompaction implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseCompaction.class);
+
+    private final EmbeddedFileDatabase database;
+    private final PrivacyProperties settings;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "erasure-compaction");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    EmbeddedDatabaseCompaction(EmbeddedFileDatabase database, PrivacyProperties settings) {
+        this.database = database;
+        this.settings = settings;
+    }
+
+    @TransactionalEventListener
+    void customerErased(CustomerErased erased) {
+        schedule();
+    }
+
+    /** The last run may have stopped between an erasure and its compaction. */
+    @EventListener(ApplicationReadyEvent.class)
+    void started() {
+        schedule();
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            scheduler.schedule(this::compactNow, settings.compactAfter().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void compactNow() {
+        scheduled.set(false);
+        try {
+            database.compactFully(settings.compactFor());
+        } catch (RuntimeException e) {
+            log.error("Compacting the database file after an erasure failed; the erased data may remain in it until"
+                    + " the next erasure's compaction or a SHUTDOWN COMPACT", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        scheduler.shutdownNow();
+    }
+}
