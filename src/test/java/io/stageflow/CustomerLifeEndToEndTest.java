@@ -128,14 +128,14 @@ class CustomerLifeEndToEndTest extends IntegrationTest {
                 .param(customerId).query(Long.class).single();
     }
 
-    /** The tasks a member of customer-success gets from the REST API Tasklist uses, with their own login. */
+    /** The tasks a member of customer-success gets from the API Tasklist uses, with their own Tasklist session. */
     private List<JsonNode> tasklistOfCustomerSuccess(String customerId) {
         String userId = "cs" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         User user = identityService.newUser(userId);
         user.setPassword("Care-for-them-7");
         identityService.saveUser(user);
         identityService.createMembership(userId, "customer-success");
-        JsonNode tasks = client(userId, "Care-for-them-7").get("/engine-rest/task?processInstanceBusinessKey="
+        JsonNode tasks = webappSession(userId, "Care-for-them-7").getFromEngine("/task?processInstanceBusinessKey="
                 + customerId + "&candidateGroup=customer-success&maxResults=10").expectStatus(200).json();
         return java.util.stream.StreamSupport.stream(tasks.spliterator(), false).toList();
     }

@@ -3,6 +3,8 @@ package io.stageflow.journeys;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.stageflow.security.LoginThrottle;
 import io.stageflow.security.LoginThrottledException;
 import io.stageflow.security.Roles;
@@ -12,6 +14,7 @@ import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.plugin.AdministratorAuthorizationPlugin;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +25,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.RequestContextFilter;
 
 /**
@@ -33,6 +37,9 @@ class EngineSecurityConfiguration {
 
     /** Members of Camunda's administrator group are Stageflow admins. */
     static final String ADMIN_GROUP = "camunda-admin";
+
+    /** Late in the servlet filter chain (Spring Security runs before), with room for the two filters after it. */
+    private static final int ENGINE_AUTHENTICATION_ORDER = Ordered.LOWEST_PRECEDENCE - 10;
 
     /** Grants the administrator group every permission on every resource, at each engine start. */
     @Bean
@@ -50,6 +57,34 @@ class EngineSecurityConfiguration {
         registration.setName("engine-rest-authentication");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
         registration.addUrlPatterns("/engine-rest/*");
+        registration.setOrder(ENGINE_AUTHENTICATION_ORDER);
+        return registration;
+    }
+
+    /** After Camunda's authentication (which sets the user and groups it reads): who may call what. */
+    @Bean
+    FilterRegistrationBean<EngineRestAccess> engineRestAccess(IdentityService identityService, ObjectMapper json) {
+        FilterRegistrationBean<EngineRestAccess> registration =
+                new FilterRegistrationBean<>(new EngineRestAccess(identityService, new EngineProblems(json)));
+        registration.setName("engine-rest-access");
+        registration.addUrlPatterns("/engine-rest/*");
+        registration.setOrder(ENGINE_AUTHENTICATION_ORDER + 1);
+        return registration;
+    }
+
+    /**
+     * After authentication and access, so strangers get 401 and the wrong role 403 whatever they send: no
+     * expression outside the allow-list reaches either of the engine's REST APIs.
+     */
+    @Bean
+    FilterRegistrationBean<EngineRequestExpressionWall> engineRequestExpressionWall(ObjectMapper json,
+            @Value("${stageflow.api.other-max-request-size}") DataSize maxBody) {
+        FilterRegistrationBean<EngineRequestExpressionWall> registration = new FilterRegistrationBean<>(
+                new EngineRequestExpressionWall(new QueryExpressionAllowList(), json, new EngineProblems(json),
+                        maxBody.toBytes()));
+        registration.setName("engine-request-expression-wall");
+        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+        registration.setOrder(ENGINE_AUTHENTICATION_ORDER + 2);
         return registration;
     }
 

@@ -151,6 +151,11 @@ public abstract class IntegrationTest {
         return id;
     }
 
+    /** A logged-in session of Camunda's webapps, as a browser has it (cookies and CSRF token). */
+    protected WebappSession webappSession(String user, String password) {
+        return WebappSession.login(port, user, password);
+    }
+
     /** Moves engine time, and with it Stageflow's clock, forward; due timers fire on the job executor. */
     protected static void advanceClock(Duration duration) {
         ClockUtil.offset(ClockUtil.getCurrentTime().getTime() - System.currentTimeMillis() + duration.toMillis());
