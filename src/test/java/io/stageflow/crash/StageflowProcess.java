@@ -106,7 +106,6 @@ final class StageflowProcess implements AutoCloseable {
         properties.put("stageflow.batch.inactivity.cron", "-");
         properties.put("camunda.bpm.job-execution.wait-time-in-millis", "50");
         properties.put("camunda.bpm.job-execution.max-wait", "200");
-        properties.put("camunda.bpm.job-execution.lock-time-in-millis", "10000");
         properties.put("stageflow.router.idle-wait", "PT0.1S");
         properties.put("stageflow.router.retry-backoff", "PT0.2S");
         properties.put("stageflow.router.max-retry-backoff", "PT1S");
