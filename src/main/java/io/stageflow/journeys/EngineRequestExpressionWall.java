@@ -55,7 +55,9 @@ final class EngineRequestExpressionWall extends OncePerRequestFilter {
     EngineRequestExpressionWall(QueryExpressionAllowList allowList, ObjectMapper json, EngineProblems problems,
             long maxBody) {
         this.allowList = allowList;
-        this.json = json;
+        // The application's mapper may be strict about duplicate keys already (spring.jackson.parser.*); this one is
+        // lenient, to tell "JSON with a key twice" from "not JSON".
+        this.json = json.copy().disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         // A key given twice could hide one value from this check; the engine would bind the last one.
         this.strictJson = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.problems = problems;
