@@ -55,7 +55,8 @@ public class EmbeddedFileDatabase implements DisposableBean {
 
     @EventListener(ContextRefreshedEvent.class)
     public void start() {
-        if (store == null && fileStore().isPresent()) {
+        // Only when H2's own background writer is off (WRITE_DELAY=0): the two would compact the same file at once.
+        if (store == null && fileStore().filter(mvStore -> mvStore.getAutoCommitDelay() == 0).isPresent()) {
             housekeeping.scheduleWithFixedDelay(this::keepHouse, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
