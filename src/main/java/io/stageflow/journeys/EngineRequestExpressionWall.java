@@ -1,9 +1,6 @@
 package io.stageflow.journeys;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -88,8 +82,8 @@ final class EngineRequestExpressionWall extends OncePerRequestFilter {
                         "The body is larger than " + maxBody + " bytes", List.of());
                 return;
             }
-            checkBody(body, charsetOf(request), request.getContentType(), violations);
-            forward = new ReplayedBody(request, body);
+            checkBody(body, ReplayedBodyRequest.charsetOf(request), request.getContentType(), violations);
+            forward = new ReplayedBodyRequest(request, body);
         }
         if (!violations.isEmpty()) {
             problems.write(request, response, HttpStatus.BAD_REQUEST, "Expression not allowed",
@@ -226,71 +220,5 @@ final class EngineRequestExpressionWall extends OncePerRequestFilter {
     private static boolean isMultipart(HttpServletRequest request) {
         String type = request.getContentType();
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
-    }
-
-    private static Charset charsetOf(HttpServletRequest request) {
-        try {
-            return request.getCharacterEncoding() == null ? StandardCharsets.UTF_8
-                    : Charset.forName(request.getCharacterEncoding());
-        } catch (IllegalArgumentException e) {
-            return StandardCharsets.UTF_8;
-        }
-    }
-
-    /** The request with its body, already read here, available again to the engine. */
-    private static final class ReplayedBody extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        ReplayedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return in.read(buffer, offset, length);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(getInputStream(), charsetOf(this)));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
     }
 }

@@ -1,9 +1,6 @@
 package io.stageflow.journeys;
 
-import java.io.ByteArrayInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,11 +11,8 @@ import io.stageflow.security.LoginAttempt;
 import io.stageflow.security.LoginThrottle;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
@@ -49,7 +43,7 @@ class LoginThrottleFilter extends OncePerRequestFilter {
         String user = basicUser(request);
         if (user == null && isFormLogin(request)) {
             byte[] form = request.getInputStream().readNBytes(MAX_FORM_BYTES);
-            forward = new ReadAgain(request, form);
+            forward = new ReplayedBodyRequest(request, form);
             user = formField(form, "username");
         }
         Optional<Duration> wait = user == null ? Optional.empty() : throttle.refusal(LoginAttempt.of(user, request));
@@ -96,52 +90,5 @@ class LoginThrottleFilter extends OncePerRequestFilter {
             }
         }
         return null;
-    }
-
-    /** The request with the body this filter read, so Camunda reads the same form again. */
-    private static final class ReadAgain extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        ReadAgain(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
-        }
     }
 }
