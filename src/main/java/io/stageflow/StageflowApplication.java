@@ -1,9 +1,12 @@
 package io.stageflow;
 
+import java.time.Clock;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 
 /** Boots the whole platform: ingestion API, journey engine, outbox dispatcher and admin UI in one jar. */
 @SpringBootApplication
@@ -12,9 +15,15 @@ public class StageflowApplication {
 
     public static void main(String[] args) {
         ConfigurableApplicationContext context = SpringApplication.run(StageflowApplication.class, args);
-        if (context.getEnvironment().containsProperty("stageflow.import.file")) {
+        if (context.getEnvironment().containsProperty("stageflow.imports.file")) {
             // Command-line import (docs/import.md): the import has run; exit with its outcome.
             System.exit(SpringApplication.exit(context));
         }
+    }
+
+    /** One injectable clock for all of Stageflow's own time decisions, so tests can move time without sleeping. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 }

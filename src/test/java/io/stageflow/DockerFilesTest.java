@@ -351,7 +351,7 @@ class DockerFilesTest {
         assertThat(unread)
                 .as("services.app.environment sets STAGEFLOW_ variables that the application never "
                         + "reads: neither a ${...} placeholder in %s or %s nor a property there "
-                        + "(relaxed binding, e.g. STAGEFLOW_MESSAGING_FROM for stageflow.messaging.from). "
+                        + "(relaxed binding, e.g. STAGEFLOW_DELIVERY_FROM for stageflow.delivery.from). "
                         + "A typo here is silently ignored. Placeholders read: %s",
                         ROOT.relativize(BASE_CONFIG), ROOT.relativize(MYSQL_PROFILE), placeholders)
                 .isEmpty();
@@ -619,7 +619,7 @@ class DockerFilesTest {
         return documents;
     }
 
-    /** Property names of every mapping key path (e.g. {@code stageflow.messaging.from}), relaxed. */
+    /** Property names of every mapping key path (e.g. {@code stageflow.delivery.from}), relaxed. */
     private static void collectKeyPaths(Object node, String prefix, Set<String> into) {
         if (node instanceof Map<?, ?> map) {
             map.forEach((key, value) -> {
@@ -632,8 +632,8 @@ class DockerFilesTest {
 
     /**
      * A property name in the form Spring Boot matches environment variables against: lower case,
-     * dashes dropped. {@code stageflow.messaging.brand.website-url} becomes
-     * {@code stageflow.messaging.brand.websiteurl}, which is {@code STAGEFLOW_MESSAGING_BRAND_WEBSITEURL}
+     * dashes dropped. {@code stageflow.templates.brand.website-url} becomes
+     * {@code stageflow.templates.brand.websiteurl}, which is {@code STAGEFLOW_TEMPLATES_BRAND_WEBSITEURL}
      * lower-cased with {@code _} read as {@code .}.
      */
     private static String relaxed(String propertyName) {

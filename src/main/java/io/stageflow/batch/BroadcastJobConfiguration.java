@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.stageflow.messaging.EmailCategory;
-import io.stageflow.messaging.Outbox;
+import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.delivery.Outbox;
 import io.stageflow.segments.Segments;
 
 import org.springframework.batch.core.ChunkListener;
@@ -29,7 +29,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The broadcast job: a partitioned step. The manager splits the segment's members, in id order, into
- * {@code stageflow.batch.broadcast.partitions} id ranges of about equal size ({@link Segments#splitPoints}); each
+ * {@code stageflow.broadcasts.partitions} id ranges of about equal size ({@link Segments#splitPoints}); each
  * range is a worker step execution of its own, a chunk-oriented step that pages through its range and queues one
  * outbox row per customer. Any node may run any partition: the partitions wait in the shared job repository until
  * a node's {@link PartitionWorkers} claims them, and the manager ({@link SharedPartitionHandler}) watches them

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Broadcasts ({@code stageflow.batch.broadcast.*}, docs/batch.md): how many emails a broadcast queues per second
+ * Broadcasts ({@code stageflow.broadcasts.*}, docs/batch.md): how many emails a broadcast queues per second
  * (over all its partitions, on every node), into how many id ranges (partitions) it splits the segment, how many
  * customers a partition queues per transaction, how many broadcasts a node starts at once, how many partitions a
  * node runs at once (of any broadcast, whichever node started it), how often a node looks for partitions to run,
@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * how often a running partition logs the broadcast's progress.
  */
 @Validated
-@ConfigurationProperties("stageflow.batch.broadcast")
+@ConfigurationProperties("stageflow.broadcasts")
 record BroadcastProperties(
         @DefaultValue("50") @Positive int messagesPerSecond,
         @DefaultValue("4") @Positive int partitions,

@@ -13,7 +13,7 @@ import org.springframework.batch.core.StepExecutionListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps a broadcast to {@code stageflow.batch.broadcast.messages-per-second} over all its partitions, whichever
+ * Keeps a broadcast to {@code stageflow.broadcasts.messages-per-second} over all its partitions, whichever
  * nodes run them, with no shared state: each partition has a token bucket of its own in the memory of the node
  * that runs it, refilled at its share of the rate (the rate divided by the number of partitions). The bucket starts
  * empty and holds at most a tenth of a second's worth, so there is no burst above the rate at the start.

@@ -1,8 +1,8 @@
 package io.stageflow.batch;
 
-import io.stageflow.messaging.EmailCategory;
-import io.stageflow.messaging.EmailRequest;
-import io.stageflow.messaging.Outbox;
+import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.delivery.EmailRequest;
+import io.stageflow.delivery.Outbox;
 
 import org.springframework.batch.item.Chunk;
 import org.springframework.batch.item.ExecutionContext;

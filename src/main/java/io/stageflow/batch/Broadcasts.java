@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.stageflow.messaging.EmailCategory;
-import io.stageflow.messaging.TemplateRenderer;
+import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.segments.Segments;
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.stageflow.customers.CustomerService.CustomerChange;
-import io.stageflow.support.FieldViolation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

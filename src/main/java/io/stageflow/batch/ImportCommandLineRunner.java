@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +19,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code java -jar stageflow.jar --stageflow.import.file=customers.csv}: imports one file at startup, in the main
+ * {@code java -jar stageflow.jar --stageflow.imports.file=customers.csv}: imports one file at startup, in the main
  * thread, then the application exits with 0 (completed, bad rows or not), 1 (the job failed; restart it through
  * the API) or 2 (the file is missing or refused). Operators use it for a first bulk load or from cron, without
  * the HTTP upload. The file is copied into the import folder first, like an upload.
  */
 @Component
-@ConditionalOnProperty(prefix = "stageflow.import", name = "file")
+@ConditionalOnProperty(prefix = "stageflow.imports", name = "file")
 class ImportCommandLineRunner implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger log = LoggerFactory.getLogger(ImportCommandLineRunner.class);

@@ -13,12 +13,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps every import file on disk, each in a folder of its own under {@code stageflow.import.dir} together with its
+ * Keeps every import file on disk, each in a folder of its own under {@code stageflow.imports.dir} together with its
  * error report, before any job runs, so an accepted upload survives a restart of the node and a restarted job reads
  * the very same bytes. While copying it counts the rows (for progress and ETA) and checks the header, so that an
  * empty file or a wrong header is refused at once, naming the {@code file} field.

@@ -29,7 +29,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * Starts, restarts and stops customer imports. Uploads run on a small pool of this node's own threads
- * ({@code stageflow.import.concurrent-jobs}), so the HTTP call that started one gets its job id at once; the
+ * ({@code stageflow.imports.concurrent-jobs}), so the HTTP call that started one gets its job id at once; the
  * command line runs one in the calling thread. Spring Boot's own {@code JobLauncher} bean stays synchronous and
  * untouched for other jobs.
  */

@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * it may be restarted. {@code file} names a CSV file to import from the command line (see docs/import.md).
  */
 @Validated
-@ConfigurationProperties("stageflow.import")
+@ConfigurationProperties("stageflow.imports")
 record ImportProperties(
         @DefaultValue("1000") @Positive int chunkSize,
         @DefaultValue("var/imports") Path dir,

@@ -81,8 +81,8 @@ class InactivityJobConfiguration {
         List<String> all = lifecycle.stages();
         int from = all.indexOf(properties.fromStage());
         if (from < 0) {
-            throw new IllegalStateException("stageflow.batch.inactivity.from-stage '" + properties.fromStage()
-                    + "' is not in stageflow.lifecycle.stages " + all);
+            throw new IllegalStateException("stageflow.inactivity.from-stage '" + properties.fromStage()
+                    + "' is not in stageflow.customers.lifecycle.stages " + all);
         }
         return all.subList(from, all.size()).stream().filter(stage -> !stage.equals(lifecycle.rules().lapsed()))
                 .toList();

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The inactivity scan ({@code stageflow.batch.inactivity.*}, docs/batch.md): when it runs ({@code cron}, a Spring
+ * The inactivity scan ({@code stageflow.inactivity.*}, docs/batch.md): when it runs ({@code cron}, a Spring
  * cron expression in {@code zone}; {@code -} turns the schedule off), after how many days without an order a
  * customer counts as inactive, the first stage it looks at (every later stage but the lapsed one counts too), and
  * how many customers it handles per transaction, and the journey a customer must not be in already (the one the
@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * after how long without a commit a running scan counts as abandoned by its node (it may then be restarted).
  */
 @Validated
-@ConfigurationProperties("stageflow.batch.inactivity")
+@ConfigurationProperties("stageflow.inactivity")
 record InactivityProperties(
         @DefaultValue("0 0 3 * * *") @NotBlank String cron,
         @DefaultValue("UTC") String zone,

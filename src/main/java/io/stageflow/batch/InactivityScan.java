@@ -20,7 +20,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * Starts the inactivity scan: on the schedule ({@code stageflow.batch.inactivity.cron}) and on demand. Every node
+ * Starts the inactivity scan: on the schedule ({@code stageflow.inactivity.cron}) and on demand. Every node
  * runs the schedule; the scheduled run is named by its minute, so the nodes launch one job instance between them
  * (the others find it running or complete and do nothing), and even two scans over the same customers would record
  * each inactivity event once.
@@ -56,7 +56,7 @@ class InactivityScan {
         return execution;
     }
 
-    @Scheduled(cron = "${stageflow.batch.inactivity.cron:0 0 3 * * *}", zone = "${stageflow.batch.inactivity.zone:UTC}")
+    @Scheduled(cron = "${stageflow.inactivity.cron:0 0 3 * * *}", zone = "${stageflow.inactivity.zone:UTC}")
     void onSchedule() {
         startScheduled();
     }

@@ -2,7 +2,7 @@ package io.stageflow.batch;
 
 import java.util.List;
 
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 /**
  * A row that breaks a rule: the step skips it (without rolling back its chunk) and the error report lists each

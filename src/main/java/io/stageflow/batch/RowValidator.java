@@ -10,7 +10,7 @@ import java.util.Map;
 import io.stageflow.customers.CustomerService;
 import io.stageflow.customers.CustomerService.CustomerChange;
 import io.stageflow.customers.CustomerUpsert;
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;

@@ -2,7 +2,7 @@ package io.stageflow.customers;
 
 import java.util.Map;
 
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import jakarta.validation.Valid;
 

@@ -7,11 +7,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The lifecycle stage model ({@code stageflow.lifecycle.*}): the stage names in order, the first being where a
+ * The lifecycle stage model ({@code stageflow.customers.lifecycle.*}): the stage names in order, the first being where a
  * new customer starts, and which stages the built-in order rules move a customer to. A business that names its
  * stages differently changes them here, and the journeys' "Set lifecycle stage" steps are checked against them.
  */
-@ConfigurationProperties("stageflow.lifecycle")
+@ConfigurationProperties("stageflow.customers.lifecycle")
 public record LifecycleProperties(
         @DefaultValue({"AWARENESS", "ENGAGEMENT", "CONVERSION", "ONBOARDING", "RETENTION", "EXPANSION", "ADVOCACY",
                 "LAPSED"}) List<String> stages,
@@ -33,11 +33,11 @@ public record LifecycleProperties(
 
     public LifecycleProperties {
         if (stages.isEmpty()) {
-            throw new IllegalArgumentException("stageflow.lifecycle.stages must name at least one stage");
+            throw new IllegalArgumentException("stageflow.customers.lifecycle.stages must name at least one stage");
         }
         for (String stage : stages) {
             if (!stage.matches("[A-Z][A-Z0-9_]{0,31}")) {
-                throw new IllegalArgumentException("stageflow.lifecycle.stages: '" + stage
+                throw new IllegalArgumentException("stageflow.customers.lifecycle.stages: '" + stage
                         + "' is not a stage name (upper-case letters, digits and _, at most 32)");
             }
         }
@@ -45,8 +45,8 @@ public record LifecycleProperties(
         named.addAll(List.of(rules.repeatOrder(), rules.lapsed(), rules.reactivated()));
         for (String stage : named) {
             if (!stages.contains(stage)) {
-                throw new IllegalArgumentException("stageflow.lifecycle.rules names stage '" + stage
-                        + "', which is not in stageflow.lifecycle.stages " + stages);
+                throw new IllegalArgumentException("stageflow.customers.lifecycle.rules names stage '" + stage
+                        + "', which is not in stageflow.customers.lifecycle.stages " + stages);
             }
         }
     }

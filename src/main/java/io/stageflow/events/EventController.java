@@ -11,7 +11,7 @@ import io.stageflow.events.EventIngestion.IngestReport;
 import io.stageflow.events.EventIngestion.ItemResult;
 import io.stageflow.security.IngestionRateLimiter;
 import io.stageflow.security.WriteKey;
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

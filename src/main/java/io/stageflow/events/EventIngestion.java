@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.stageflow.customers.CustomerService;
-import io.stageflow.support.FieldViolation;
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.FieldViolation;
+import io.stageflow.web.InvalidInputException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 

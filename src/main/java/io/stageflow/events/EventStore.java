@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.JsonText;
 
 import org.springframework.dao.DataIntegrityViolationException;

@@ -7,11 +7,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Limits of the ingestion API: {@code stageflow.api.max-batch-size}, and the window an event's {@code timestamp}
+ * Limits of the ingestion API: {@code stageflow.events.max-batch-size}, and the window an event's {@code timestamp}
  * must fall in, from {@code earliest-timestamp} to now plus {@code timestamp-max-ahead} (a sender's clock may run
  * a little fast; a year 0001 or +99999 is a bug, not an event).
  */
-@ConfigurationProperties("stageflow.api")
+@ConfigurationProperties("stageflow.events")
 record EventsProperties(
         @DefaultValue("500") int maxBatchSize,
         @DefaultValue("2000-01-01T00:00:00Z") Instant earliestTimestamp,

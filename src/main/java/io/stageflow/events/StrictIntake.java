@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.support.ControlCharacters;
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 import org.springframework.stereotype.Component;
 

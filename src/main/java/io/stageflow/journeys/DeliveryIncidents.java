@@ -2,8 +2,8 @@ package io.stageflow.journeys;
 
 import java.util.ArrayList;
 
-import io.stageflow.messaging.DeliveryFailed;
-import io.stageflow.messaging.Outbox;
+import io.stageflow.delivery.DeliveryFailed;
+import io.stageflow.delivery.Outbox;
 
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;

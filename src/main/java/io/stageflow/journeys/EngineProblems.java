@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageflow.security.LoginThrottle;
 import io.stageflow.security.LoginThrottledException;
 import io.stageflow.security.Roles;
+import io.stageflow.web.WebProperties;
 
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.impl.plugin.AdministratorAuthorizationPlugin;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +25,6 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.RequestContextFilter;
 
 /**
@@ -78,10 +77,10 @@ class EngineSecurityConfiguration {
      */
     @Bean
     FilterRegistrationBean<EngineRequestExpressionWall> engineRequestExpressionWall(ObjectMapper json,
-            @Value("${stageflow.api.other-max-request-size}") DataSize maxBody) {
+            WebProperties web) {
         FilterRegistrationBean<EngineRequestExpressionWall> registration = new FilterRegistrationBean<>(
                 new EngineRequestExpressionWall(new QueryExpressionAllowList(), json, new EngineProblems(json),
-                        maxBody.toBytes()));
+                        web.otherMaxRequestSize().toBytes()));
         registration.setName("engine-request-expression-wall");
         registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
         registration.setOrder(ENGINE_AUTHENTICATION_ORDER + 2);

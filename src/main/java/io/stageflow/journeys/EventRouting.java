@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * <p>
  * "Not waiting yet": when no step waits for the event now, but a running journey of the same customer is at a
  * step from which it can still reach one (typically its asynchronous send step just before the wait), the
- * event is not consumed. The router keeps it and tries again, up to {@code stageflow.router.await-catch-for}.
+ * event is not consumed. The router keeps it and tries again, up to {@code stageflow.journeys.router.await-catch-for}.
  */
 @Component
 class EventRouting {

@@ -30,7 +30,7 @@ class JobLocksOfThisNode extends AbstractProcessEnginePlugin {
 
     JobLocksOfThisNode(JdbcClient jdbc, JourneysProperties properties, @Value("${server.port:8080}") int port) {
         this.jdbc = jdbc;
-        String configured = properties.journeys().nodeId();
+        String configured = properties.nodeId();
         this.nodeId = configured == null || configured.isBlank() ? hostName() + ":" + port : configured.strip();
     }
 

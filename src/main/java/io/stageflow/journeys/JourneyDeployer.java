@@ -35,7 +35,7 @@ class JourneyDeployer implements InitializingBean {
 
     JourneyDeployer(RepositoryService repositoryService, JourneysProperties properties, JourneyFolderCheck check) {
         this.repositoryService = repositoryService;
-        this.directory = properties.journeys().dir();
+        this.directory = properties.dir();
         this.check = check;
     }
 

@@ -6,19 +6,20 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Where journeys come from and how the trigger router hands events to them. */
-@ConfigurationProperties("stageflow")
-record JourneysProperties(@DefaultValue Journeys journeys, @DefaultValue Router router) {
+/**
+ * Where journeys come from and how the trigger router hands events to them ({@code stageflow.journeys.*}):
+ * {@code dir}, the folder whose BPMN and DMN files are deployed at startup (changed files only, resource names
+ * relative to it); {@code node-id}, this node's name among the nodes on one database, the same across its restarts
+ * (blank: host name and server port), so that a restarted node takes back the jobs it had locked when it stopped;
+ * {@code router}, the trigger router's pace and retries.
+ */
+@ConfigurationProperties("stageflow.journeys")
+record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router) {
 
     /**
-     * {@code stageflow.journeys.*}: {@code dir}, the folder whose BPMN and DMN files are deployed at startup;
-     * {@code node-id}, this node's name among the nodes on one database, the same across its restarts (blank: host
-     * name and server port), so that a restarted node takes back the jobs it had locked when it stopped.
+     * {@code stageflow.journeys.router.*}: events per batch, the wait when idle, how long an event may wait for a
+     * running journey that has not reached its catch yet ({@code await-catch-for}, docs/events.md), and retries.
      */
-    record Journeys(@DefaultValue("bpmn") Path dir, String nodeId) {
-    }
-
-    /** {@code stageflow.router.*}. */
     record Router(
             @DefaultValue("100") int batchSize,
             @DefaultValue("PT0.5S") Duration idleWait,

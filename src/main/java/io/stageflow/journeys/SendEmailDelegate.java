@@ -2,9 +2,9 @@ package io.stageflow.journeys;
 
 import java.util.Locale;
 
-import io.stageflow.messaging.EmailCategory;
-import io.stageflow.messaging.EmailRequest;
-import io.stageflow.messaging.Outbox;
+import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.delivery.EmailRequest;
+import io.stageflow.delivery.Outbox;
 import io.stageflow.offers.Coupons;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;

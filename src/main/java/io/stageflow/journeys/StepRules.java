@@ -3,7 +3,7 @@ package io.stageflow.journeys;
 import java.util.function.UnaryOperator;
 
 import io.stageflow.customers.LifecycleStages;
-import io.stageflow.messaging.TemplateRenderer;
+import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.offers.Offers;
 import io.stageflow.segments.Segments;
 

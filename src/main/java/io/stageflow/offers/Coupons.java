@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import io.stageflow.messaging.EmailOutcome;
+import io.stageflow.delivery.EmailOutcome;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Locale;
 
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 /**
  * What a coupon of this offer is worth: {@code percent} off, or a fixed {@code amount} in {@code currency}; valid

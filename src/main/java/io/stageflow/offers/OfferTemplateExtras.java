@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
-import io.stageflow.messaging.TemplateExtras;
+import io.stageflow.templates.TemplateExtras;
 
 import org.springframework.stereotype.Component;
 

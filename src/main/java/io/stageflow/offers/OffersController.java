@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

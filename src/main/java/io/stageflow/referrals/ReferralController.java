@@ -3,7 +3,8 @@ package io.stageflow.referrals;
 import java.net.URI;
 
 import io.stageflow.customers.CustomerService;
-import io.stageflow.messaging.MessagingProperties;
+import io.stageflow.templates.TemplatesProperties;
+import io.stageflow.web.WebProperties;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -27,11 +28,12 @@ class ReferralController {
     private final String linkBase;
     private final String websiteUrl;
 
-    ReferralController(Referrals referrals, CustomerService customers, MessagingProperties messaging) {
+    ReferralController(Referrals referrals, CustomerService customers, WebProperties web,
+            TemplatesProperties templates) {
         this.referrals = referrals;
         this.customers = customers;
-        this.linkBase = messaging.publicUrl().replaceAll("/+$", "") + LINK_PATH;
-        this.websiteUrl = messaging.brand().websiteUrl();
+        this.linkBase = web.baseUrl() + LINK_PATH;
+        this.websiteUrl = templates.brand().websiteUrl();
     }
 
     @GetMapping("/api/v1/customers/{id}/referral")

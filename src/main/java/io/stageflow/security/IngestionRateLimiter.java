@@ -61,8 +61,8 @@ public class IngestionRateLimiter {
         }
     }
 
-    /** {@code stageflow.ingestion.rate-limit.*}: sustained rate and burst per write key, in messages. */
-    @ConfigurationProperties("stageflow.ingestion.rate-limit")
+    /** {@code stageflow.security.ingestion-rate-limit.*}: sustained rate and burst per write key, in messages. */
+    @ConfigurationProperties("stageflow.security.ingestion-rate-limit")
     record Limits(@DefaultValue("1000") long messagesPerSecond, @DefaultValue("5000") long burst) {
     }
 }

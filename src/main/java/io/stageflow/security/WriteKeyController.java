@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.stageflow.support.ControlCharacters;
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

@@ -1,6 +1,5 @@
 package io.stageflow.segments;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -8,7 +7,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.customers.LifecycleProperties;
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 import org.springframework.stereotype.Component;
 

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.stageflow.support.FieldViolation;
+import io.stageflow.web.FieldViolation;
 
 import org.springframework.stereotype.Component;
 

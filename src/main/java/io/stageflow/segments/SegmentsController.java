@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.stageflow.support.InvalidInputException;
+import io.stageflow.web.InvalidInputException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

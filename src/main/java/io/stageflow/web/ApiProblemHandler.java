@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import io.stageflow.support.FieldViolation;
-import io.stageflow.support.InvalidInputException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

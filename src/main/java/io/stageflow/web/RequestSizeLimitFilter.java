@@ -10,12 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -35,7 +32,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     private final long importLimit;
     private final long otherLimit;
 
-    RequestSizeLimitFilter(Limits limits) {
+    RequestSizeLimitFilter(WebProperties limits) {
         this.apiLimit = limits.maxRequestSize().toBytes();
         this.importLimit = limits.importMaxRequestSize().toBytes();
         this.otherLimit = limits.otherMaxRequestSize().toBytes();
@@ -72,15 +69,6 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         return request.getRequestURI().startsWith(request.getContextPath() + "/v1/");
     }
 
-    /**
-     * {@code stageflow.api.max-request-size}: the largest body Stageflow's API reads;
-     * {@code stageflow.api.import-max-request-size}: the largest customer import upload;
-     * {@code stageflow.api.other-max-request-size}: the largest for every other path (deployments, webapps).
-     */
-    @ConfigurationProperties("stageflow.api")
-    record Limits(@DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("10MB") DataSize otherMaxRequestSize,
-            @DefaultValue("1GB") DataSize importMaxRequestSize) {
-    }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
 

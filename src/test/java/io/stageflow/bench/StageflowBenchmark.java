@@ -35,9 +35,9 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.stageflow.messaging.RenderedEmail;
-import io.stageflow.messaging.TemplateRenderer;
-import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.templates.RenderedEmail;
+import io.stageflow.templates.TemplateRenderer;
+import io.stageflow.events.DatabaseTimestamps;
 import io.stageflow.support.EmbeddedFileDatabase;
 import io.stageflow.support.PollingWorker;
 import io.stageflow.testing.CountingSmtpSink;

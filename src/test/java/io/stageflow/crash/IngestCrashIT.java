@@ -64,7 +64,7 @@ class IngestCrashIT implements PrintLogsOnFailure.RunsTheJar {
 
     @BeforeAll
     void ingestUntilKilledThenEraseUntilKilled() throws Exception {
-        app = StageflowProcess.prepare("ingest", database, Map.of("stageflow.messaging.transport", "file",
+        app = StageflowProcess.prepare("ingest", database, Map.of("stageflow.delivery.transport", "file",
                 "stageflow.privacy.compact-after", "PT1S"));
         app.start();
         StageflowClient admin = app.admin();

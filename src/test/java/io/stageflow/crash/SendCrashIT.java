@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <li>SMTP to GreenMail, through {@link SmtpTap}: one kill while a transaction waits for the reply to
  * {@code RCPT TO}, before {@code DATA}: that message was never handed over, so it must be delivered after the
  * restart, once. One kill while a transaction waits for the {@code 250} after its message: the server has it, the
- * process never knew, the one ambiguous case, handled by {@code stageflow.messaging.dispatcher.on-ambiguous-delivery}:
+ * process never knew, the one ambiguous case, handled by {@code stageflow.delivery.dispatcher.on-ambiguous-delivery}:
  * {@code flag} (the default) never resends and shows the row as {@code outcome_unknown} in the message log;
  * {@code resend} sends it once more with the same Message-ID. {@code -Dstageflow.test.crash.on-ambiguous-delivery=resend}
  * checks the second.</li>
@@ -62,7 +62,7 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
 
     @Test
     void fileOutboxWritesEachWelcomeEmailExactlyOnceAcrossKill9() throws Exception {
-        app = StageflowProcess.prepare("send-file", database, Map.of("stageflow.messaging.transport", "file"));
+        app = StageflowProcess.prepare("send-file", database, Map.of("stageflow.delivery.transport", "file"));
         app.start();
         List<String> customers = CrashCustomers.ids("file", CUSTOMERS);
         CrashCustomers.create(app.admin(), customers);
@@ -113,12 +113,12 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
         greenMail.start();
         try (SmtpTap tap = new SmtpTap(greenMail.getSmtp().getPort())) {
             app = StageflowProcess.prepare("send-smtp", database, Map.of(
-                    "stageflow.messaging.transport", "smtp",
+                    "stageflow.delivery.transport", "smtp",
                     "spring.mail.host", "127.0.0.1",
                     "spring.mail.port", Integer.toString(tap.port()),
                     "spring.mail.properties.mail.smtp.auth", "false",
                     "spring.mail.properties.mail.smtp.starttls.enable", "false",
-                    "stageflow.messaging.dispatcher.on-ambiguous-delivery", policy));
+                    "stageflow.delivery.dispatcher.on-ambiguous-delivery", policy));
             app.start();
             List<String> customers = CrashCustomers.ids("smtp", CUSTOMERS);
             CrashCustomers.create(app.admin(), customers);

@@ -97,20 +97,20 @@ final class StageflowProcess implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("spring.main.banner-mode", "off");
         properties.put("stageflow.journeys.dir", Path.of("bpmn").toAbsolutePath().toString());
-        properties.put("stageflow.messaging.templates-dir", Path.of("templates").toAbsolutePath().toString());
+        properties.put("stageflow.templates.dir", Path.of("templates").toAbsolutePath().toString());
         properties.put("stageflow.segments.dir", Path.of("segments").toAbsolutePath().toString());
-        properties.put("stageflow.messaging.pacing.quiet-hours-start", "00:00");
-        properties.put("stageflow.messaging.pacing.quiet-hours-end", "00:00");
-        properties.put("stageflow.ingestion.rate-limit.messages-per-second", "10000000");
-        properties.put("stageflow.ingestion.rate-limit.burst", "10000000");
-        properties.put("stageflow.batch.inactivity.cron", "-");
+        properties.put("stageflow.delivery.pacing.quiet-hours-start", "00:00");
+        properties.put("stageflow.delivery.pacing.quiet-hours-end", "00:00");
+        properties.put("stageflow.security.ingestion-rate-limit.messages-per-second", "10000000");
+        properties.put("stageflow.security.ingestion-rate-limit.burst", "10000000");
+        properties.put("stageflow.inactivity.cron", "-");
         properties.put("camunda.bpm.job-execution.wait-time-in-millis", "50");
         properties.put("camunda.bpm.job-execution.max-wait", "200");
-        properties.put("stageflow.router.idle-wait", "PT0.1S");
-        properties.put("stageflow.router.retry-backoff", "PT0.2S");
-        properties.put("stageflow.router.max-retry-backoff", "PT1S");
-        properties.put("stageflow.messaging.dispatcher.idle-wait", "PT0.1S");
-        properties.put("stageflow.messaging.dispatcher.lease", "PT5S");
+        properties.put("stageflow.journeys.router.idle-wait", "PT0.1S");
+        properties.put("stageflow.journeys.router.retry-backoff", "PT0.2S");
+        properties.put("stageflow.journeys.router.max-retry-backoff", "PT1S");
+        properties.put("stageflow.delivery.dispatcher.idle-wait", "PT0.1S");
+        properties.put("stageflow.delivery.dispatcher.lease", "PT5S");
         return properties;
     }
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import io.stageflow.messaging.Outbox;
+import io.stageflow.delivery.Outbox;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.SmtpOutages;
 

@@ -189,7 +189,7 @@ class ElementTemplatesTest {
         JsonNode stage = property(template("io.stageflow.setLifecycleStage"), "stage");
         List<String> choices = new ArrayList<>();
         stage.path("choices").forEach(choice -> choices.add(choice.path("value").asText()));
-        assertThat(choices).as("stage choices in the order of stageflow.lifecycle.stages").isEqualTo(stages);
+        assertThat(choices).as("stage choices in the order of stageflow.customers.lifecycle.stages").isEqualTo(stages);
     }
 
     @Test
@@ -263,12 +263,12 @@ class ElementTemplatesTest {
         return names;
     }
 
-    /** {@code stageflow.lifecycle.stages} as the application binds it from {@code application.yaml} and the defaults. */
+    /** {@code stageflow.customers.lifecycle.stages} as the application binds it from {@code application.yaml} and the defaults. */
     static List<String> defaultStages() throws IOException {
         List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
                 .load("application.yaml", new FileSystemResource("src/main/resources/application.yaml"));
         Binder binder = new Binder(ConfigurationPropertySources.from(yaml));
-        return binder.bindOrCreate("stageflow.lifecycle", LifecycleProperties.class).stages();
+        return binder.bindOrCreate("stageflow.customers.lifecycle", LifecycleProperties.class).stages();
     }
 
     private static JsonNode template(String id) {

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.stageflow.messaging.TestSuppressions;
+import io.stageflow.subscriptions.TestSuppressions;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.MimeParts;
 

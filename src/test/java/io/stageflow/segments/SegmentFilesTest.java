@@ -109,7 +109,7 @@ class SegmentFilesTest {
         try {
             Binder binder = new Binder(ConfigurationPropertySources.from(new YamlPropertySourceLoader()
                     .load("application.yaml", new FileSystemResource("src/main/resources/application.yaml"))));
-            return binder.bindOrCreate("stageflow.lifecycle", LifecycleProperties.class);
+            return binder.bindOrCreate("stageflow.customers.lifecycle", LifecycleProperties.class);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -55,7 +55,7 @@ public abstract class IntegrationTest {
     @DynamicPropertySource
     static void testProperties(DynamicPropertyRegistry registry) {
         registry.add("spring.main.banner-mode", () -> "off");
-        registry.add("stageflow.messaging.transport", () -> "smtp");
+        registry.add("stageflow.delivery.transport", () -> "smtp");
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", TestMailServer::port);
         registry.add("STAGEFLOW_SMTP_HOST", () -> "127.0.0.1");
@@ -64,15 +64,15 @@ public abstract class IntegrationTest {
         registry.add("STAGEFLOW_MAIL_FROM", () -> "Stageflow Tests <journeys@stageflow.test>");
         registry.add("STAGEFLOW_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
         registry.add("STAGEFLOW_PUBLIC_URL", () -> "https://stageflow.test");
-        registry.add("stageflow.messaging.public-url", () -> "https://stageflow.test");
-        registry.add("stageflow.messaging.templates-dir", () -> TestTemplates.dir().toString());
-        registry.add("stageflow.messaging.unsubscribe.mailbox", () -> TestMailServer.UNSUBSCRIBE_MAILBOX);
-        registry.add("stageflow.messaging.unsubscribe.inbox.protocol", () -> "imap");
-        registry.add("stageflow.messaging.unsubscribe.inbox.host", () -> "127.0.0.1");
-        registry.add("stageflow.messaging.unsubscribe.inbox.port", TestMailServer::imapPort);
-        registry.add("stageflow.messaging.unsubscribe.inbox.username", () -> TestMailServer.UNSUBSCRIBE_USER);
-        registry.add("stageflow.messaging.unsubscribe.inbox.password", () -> TestMailServer.UNSUBSCRIBE_PASSWORD);
-        registry.add("stageflow.messaging.unsubscribe.inbox.poll-interval", () -> "PT0.3S");
+        registry.add("stageflow.web.public-url", () -> "https://stageflow.test");
+        registry.add("stageflow.templates.dir", () -> TestTemplates.dir().toString());
+        registry.add("stageflow.subscriptions.unsubscribe.mailbox", () -> TestMailServer.UNSUBSCRIBE_MAILBOX);
+        registry.add("stageflow.subscriptions.unsubscribe.inbox.protocol", () -> "imap");
+        registry.add("stageflow.subscriptions.unsubscribe.inbox.host", () -> "127.0.0.1");
+        registry.add("stageflow.subscriptions.unsubscribe.inbox.port", TestMailServer::imapPort);
+        registry.add("stageflow.subscriptions.unsubscribe.inbox.username", () -> TestMailServer.UNSUBSCRIBE_USER);
+        registry.add("stageflow.subscriptions.unsubscribe.inbox.password", () -> TestMailServer.UNSUBSCRIBE_PASSWORD);
+        registry.add("stageflow.subscriptions.unsubscribe.inbox.poll-interval", () -> "PT0.3S");
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));
@@ -85,30 +85,30 @@ public abstract class IntegrationTest {
         if (!Boolean.getBoolean("stageflow.test.production-polling")) {
             registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "50");
             registry.add("camunda.bpm.job-execution.max-wait", () -> "200");
-            registry.add("stageflow.router.idle-wait", () -> "PT0.1S");
-            registry.add("stageflow.router.retry-backoff", () -> "PT0.2S");
-            registry.add("stageflow.router.max-retry-backoff", () -> "PT1S");
-            registry.add("stageflow.messaging.dispatcher.idle-wait", () -> "PT0.1S");
+            registry.add("stageflow.journeys.router.idle-wait", () -> "PT0.1S");
+            registry.add("stageflow.journeys.router.retry-backoff", () -> "PT0.2S");
+            registry.add("stageflow.journeys.router.max-retry-backoff", () -> "PT1S");
+            registry.add("stageflow.delivery.dispatcher.idle-wait", () -> "PT0.1S");
             // Two partition threads per node, so a broadcast's 4 partitions need a second node (BroadcastNodesTest)
             // or two rounds; nodes look for partitions often, and a partition silent for 5 s counts as abandoned.
-            registry.add("stageflow.batch.broadcast.worker-threads", () -> "2");
-            registry.add("stageflow.batch.broadcast.poll-interval", () -> "PT0.1S");
-            registry.add("stageflow.batch.broadcast.stale-after", () -> "PT5S");
+            registry.add("stageflow.broadcasts.worker-threads", () -> "2");
+            registry.add("stageflow.broadcasts.poll-interval", () -> "PT0.1S");
+            registry.add("stageflow.broadcasts.stale-after", () -> "PT5S");
         }
         // Low enough that a test can exceed it with two requests; every test uses its own write key. The bench
         // profile lifts it, to measure the endpoint rather than the limit.
-        registry.add("stageflow.ingestion.rate-limit.messages-per-second",
+        registry.add("stageflow.security.ingestion-rate-limit.messages-per-second",
                 () -> System.getProperty("stageflow.test.ingest.rate", "50"));
-        registry.add("stageflow.ingestion.rate-limit.burst", () -> System.getProperty("stageflow.test.ingest.burst", "100"));
+        registry.add("stageflow.security.ingestion-rate-limit.burst", () -> System.getProperty("stageflow.test.ingest.burst", "100"));
         // Take the client's address from X-Forwarded-For, as behind a reverse proxy (tests come from loopback, which
         // Tomcat trusts as a proxy), so LoginThrottleTest can sign in from addresses that are not trusted.
         registry.add("server.forward-headers-strategy", () -> "native");
-        registry.add("stageflow.import.dir", () -> "target/test-imports");
-        registry.add("stageflow.import.progress-log-interval", () -> "PT1S");
+        registry.add("stageflow.imports.dir", () -> "target/test-imports");
+        registry.add("stageflow.imports.progress-log-interval", () -> "PT1S");
         // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.
-        registry.add("stageflow.batch.inactivity.cron", () -> "-");
+        registry.add("stageflow.inactivity.cron", () -> "-");
         // BroadcastTest checks that broadcasts keep to this rate (the bench profile lifts it).
-        registry.add("stageflow.batch.broadcast.messages-per-second",
+        registry.add("stageflow.broadcasts.messages-per-second",
                 () -> System.getProperty("stageflow.test.broadcast.rate", "1000"));
         // A segment kept in the configuration rather than in segments/ (SegmentEndpointsTest).
         registry.add("stageflow.segments.definitions.config-big-spenders", () -> """

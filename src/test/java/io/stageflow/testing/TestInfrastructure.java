@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.stageflow.batch.ImportFaults;
-import io.stageflow.messaging.SwitchableQuietHours;
+import io.stageflow.delivery.SwitchableQuietHours;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;

@@ -1,0 +1,30 @@
+package io.stageflow.delivery;
+
+import io.stageflow.support.PollingWorker;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.mail.javamail.JavaMailSender;
+
+/** Wires the mail transport and the dispatcher's background worker. */
+@Configuration(proxyBeanMethods = false)
+class DeliveryConfiguration {
+
+    @Bean
+    @ConditionalOnProperty(name = "stageflow.delivery.transport", havingValue = "file", matchIfMissing = true)
+    JavaMailSender fileOutboxMailSender(DeliveryProperties properties) {
+        return new FileOutboxMailSender(properties.fileOutboxDir());
+    }
+
+    /** Quiet hours from {@code stageflow.delivery.pacing}; replace this bean for another sending window. */
+    @Bean
+    SendingWindow quietHours(DeliveryProperties properties) {
+        return new QuietHours(properties.pacing().quietHoursStart(), properties.pacing().quietHoursEnd());
+    }
+
+    @Bean
+    PollingWorker outboxDispatcherWorker(OutboxDispatcher dispatcher, DeliveryProperties properties) {
+        return new PollingWorker("outbox-dispatcher", properties.dispatcher().idleWait(), dispatcher::dispatchDue);
+    }
+}

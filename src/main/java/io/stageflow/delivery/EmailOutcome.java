@@ -1,0 +1,19 @@
+package io.stageflow.delivery;
+
+/**
+ * Published when an outbox row has reached its end: sent, or not sent for good (suppressed, skipped, failed).
+ * A failed email may still be sent later by retrying its incident, which publishes a second outcome.
+ * Listeners run in the dispatcher's thread, after the row's status is committed.
+ */
+public record EmailOutcome(long outboxId, String idempotencyKey, String customerId, Result result) {
+
+    /** How the email ended. */
+    public enum Result {
+        SENT, SUPPRESSED, SKIPPED, FAILED;
+
+        /** True when the customer got the email. */
+        public boolean delivered() {
+            return this == SENT;
+        }
+    }
+}

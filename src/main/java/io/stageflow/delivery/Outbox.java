@@ -1,0 +1,68 @@
+package io.stageflow.delivery;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import io.stageflow.support.PollingWorker;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The only way to send email: a journey step queues it here inside its own transaction. If that transaction
+ * rolls back, nothing was queued; if the step runs again, its idempotency key queues nothing new.
+ */
+@Component
+public class Outbox {
+
+    private final OutboxStore store;
+    private final PollingWorker dispatcher;
+    private final Clock clock;
+    private final OutboxDispatcher delivery;
+
+    Outbox(OutboxStore store, PollingWorker outboxDispatcherWorker, Clock clock, OutboxDispatcher delivery) {
+        this.store = store;
+        this.dispatcher = outboxDispatcherWorker;
+        this.clock = clock;
+        this.delivery = delivery;
+    }
+
+    /** Queues the email; false when this idempotency key was queued before, so nothing new is sent. */
+    @Transactional
+    public boolean enqueue(EmailRequest request) {
+        try {
+            store.insert(request, clock.instant());
+        } catch (DuplicateKeyException alreadyQueued) {
+            return false;
+        }
+        dispatcher.wakeUpAfterCommit();
+        return true;
+    }
+
+    /**
+     * Tries a failed email once more, now, and outside the caller's transaction: whatever this attempt did is
+     * recorded even if the caller rolls back, which is what keeps a retried retry from sending twice. Does nothing
+     * when the email is no longer failed.
+     *
+     * @throws DeliveryFailedException when it fails again
+     */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public void redeliver(long outboxId) {
+        delivery.redeliver(outboxId);
+    }
+
+    /** The email queued as row {@code outboxId}, if the row still exists (erasure and retention remove rows). */
+    public Optional<QueuedEmail> find(long outboxId) {
+        return store.find(outboxId).map(entry -> new QueuedEmail(entry.id(), entry.customerId(), entry.templateKey(),
+                entry.journeyKey(), entry.stepId()));
+    }
+
+    /**
+     * What other features may know of one queued email, such as the survey an answer link came in: its outbox row,
+     * its customer, its template, and the journey and step that sent it (both null outside a journey).
+     */
+    public record QueuedEmail(long id, String customerId, String templateKey, String journeyKey, String stepId) {
+    }
+}

@@ -1,0 +1,283 @@
+package io.stageflow.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.stageflow.customers.Customer;
+import io.stageflow.customers.CustomerService;
+import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.subscriptions.Suppressions;
+import io.stageflow.subscriptions.UnsubscribeLinks;
+import io.stageflow.support.Redaction;
+import io.stageflow.templates.RenderedEmail;
+import io.stageflow.templates.TemplateModel;
+import io.stageflow.templates.TemplateNotFoundException;
+import io.stageflow.templates.TemplateRenderer;
+
+import jakarta.mail.MessagingException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.velocity.exception.VelocityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.mail.MailException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
+ * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
+ * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
+ * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
+ */
+@Component
+class OutboxDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
+
+    private final OutboxStore store;
+    private final CustomerService customers;
+    private final TemplateRenderer renderer;
+    private final EmailComposer composer;
+    private final JavaMailSender mailSender;
+    private final DeliveryProperties.Dispatcher settings;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final DeliveryGate gate;
+    private final UnsubscribeLinks unsubscribeLinks;
+    private final TemplateModel templateModel;
+    private final Suppressions suppressions;
+    private final ApplicationEventPublisher events;
+
+    OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
+            JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
+            DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel,
+            Suppressions suppressions, ApplicationEventPublisher events) {
+        this.store = store;
+        this.customers = customers;
+        this.renderer = renderer;
+        this.composer = composer;
+        this.mailSender = mailSender;
+        this.settings = properties.dispatcher();
+        this.clock = clock;
+        this.meters = meters;
+        this.gate = gate;
+        this.unsubscribeLinks = unsubscribeLinks;
+        this.templateModel = templateModel;
+        this.suppressions = suppressions;
+        this.events = events;
+    }
+
+    /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
+    boolean dispatchDue() {
+        Instant now = clock.instant();
+        recoverAbandonedDeliveries(now);
+        List<Long> due = store.findDue(now, settings.batchSize());
+        due.forEach(this::deliver);
+        return !due.isEmpty();
+    }
+
+    /**
+     * Takes back rows whose node stopped mid-delivery (their lease ran out). One that had not been handed over yet
+     * never reached the mail server and is sent again; one that had follows the ambiguous-delivery policy, and with
+     * the file transport, which finds the file it wrote, it is always safe to try again. Another node sweeping the
+     * same rows at the same moment may win a deadlock; it does the job then.
+     */
+    private void recoverAbandonedDeliveries(Instant now) {
+        try {
+            int retried = store.retryAbandonedBeforeHandOver(now);
+            int resent = store.resendAbandonedDuringHandOver(now, resendsAllowed());
+            int flagged = store.flagAbandonedDuringHandOver(now);
+            if (retried + resent > 0) {
+                meters.counter("stageflow.emails", "template", "any", "result", "recovered").increment(retried + resent);
+                log.warn("{} outbox rows were being sent by a dispatcher that stopped; {} had not reached the mail server"
+                        + " and {} may have: all are sent again", retried + resent, retried, resent);
+            }
+            if (flagged > 0) {
+                meters.counter("stageflow.emails", "template", "any", "result", "outcome_unknown").increment(flagged);
+                log.warn("{} outbox rows were being handed to the mail server by a dispatcher that stopped; marked"
+                        + " OUTCOME_UNKNOWN, not resent", flagged);
+            }
+        } catch (PessimisticLockingFailureException anotherNodeIsSweeping) {
+            log.debug("Sweep for abandoned deliveries lost a lock race; another node sweeps", anotherNodeIsSweeping);
+        }
+    }
+
+    /** How often one row may be resent after its delivery's outcome was left open. */
+    private int resendsAllowed() {
+        if (mailSender instanceof FileOutboxMailSender) {
+            return Integer.MAX_VALUE; // a retry finds the file the stopped attempt wrote, and writes no second one
+        }
+        return settings.onAmbiguousDelivery() == DeliveryProperties.OnAmbiguousDelivery.RESEND ? 1 : 0;
+    }
+
+    private void deliver(long id) {
+        Instant now = clock.instant();
+        if (!store.claim(id, now, now.plus(settings.lease()))) {
+            return;
+        }
+        OutboxEntry entry = store.find(id).orElseThrow();
+        Exception failure = attempt(entry);
+        if (failure != null) {
+            retryOrGiveUp(entry, failure);
+        }
+        announceOutcome(entry);
+    }
+
+    /** Tells listeners (offers release or issue the coupon an email carries) when the row has come to an end. */
+    private void announceOutcome(OutboxEntry entry) {
+        EmailOutcome.Result result = switch (store.statusOf(entry.id())) {
+            case SENT -> EmailOutcome.Result.SENT;
+            case SUPPRESSED -> EmailOutcome.Result.SUPPRESSED;
+            case SKIPPED -> EmailOutcome.Result.SKIPPED;
+            case FAILED -> EmailOutcome.Result.FAILED;
+            default -> null; // still on its way (retry, deferral) or outcome unknown: nothing is decided
+        };
+        if (result != null) {
+            events.publishEvent(new EmailOutcome(entry.id(), entry.idempotencyKey(), entry.customerId(), result));
+        }
+    }
+
+    /**
+     * One more attempt at a failed row, as an operator asked for by retrying its incident. Does nothing when the
+     * row is no longer failed (an earlier retry delivered it), so retrying twice never sends twice.
+     *
+     * @throws DeliveryFailedException when this attempt failed too; the row stays failed
+     */
+    void redeliver(long id) {
+        if (!store.claimFailed(id, clock.instant().plus(settings.lease()))) {
+            return;
+        }
+        OutboxEntry entry = store.find(id).orElseThrow();
+        Exception failure = attempt(entry);
+        if (failure != null) {
+            String error = describe(failure);
+            if (SmtpRejection.of(failure) == SmtpRejection.RECIPIENT) {
+                bounced(entry, error);
+                announceOutcome(entry);
+                return;
+            }
+            store.finish(entry, OutboxStatus.FAILED, error);
+            count(entry, "failed");
+            announceOutcome(entry);
+            throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
+                    + entry.stepId() + ") still cannot be delivered: " + error);
+        }
+        announceOutcome(entry);
+    }
+
+    /** Sends the claimed row, or finishes it as skipped or held back; the failure when the send failed. */
+    private Exception attempt(OutboxEntry entry) {
+        Optional<Customer> customer = customers.find(entry.customerId());
+        if (customer.isEmpty() || customer.get().email() == null) {
+            store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
+            count(entry, "skipped");
+            return null;
+        }
+        RenderedEmail email;
+        HandOverMessage message;
+        try {
+            String heldBack = gate.holdBack(entry, customer.get());
+            if (heldBack != null) {
+                count(entry, heldBack);
+                return null;
+            }
+            email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
+                    templateModel.forDelivery(customer.get(), entry.id(), entry.journeyKey(),
+                            entry.idempotencyKey()));
+            message = composer.compose(entry, customer.get(), email,
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null,
+                    () -> store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry)));
+        } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
+            return e; // nothing reached the mail server yet: safe to try again later
+        }
+        try {
+            mailSender.send(message);
+            store.markSent(entry.id(), entry.attempts(), clock.instant(), customer.get().email(), email.subject(),
+                    message.getMessageID());
+            count(entry, "sent");
+            log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
+            return null;
+        } catch (MailException | MessagingException e) {
+            if (!message.handedOver() || SmtpRejection.isAnswer(e)) {
+                return e; // the server never had the message, or answered: retried or given up as usual
+            }
+            ambiguous(entry, e);
+            return null;
+        }
+    }
+
+    /**
+     * The message was handed over and then the connection broke before the server answered: it may have arrived.
+     * It is sent once more (same Message-ID) or flagged, as the policy says; the file transport always retries.
+     */
+    private void ambiguous(OutboxEntry entry, Exception failure) {
+        String error = describe(failure);
+        if (entry.ambiguousDeliveries() < resendsAllowed()) {
+            log.warn("Outbox row {} (template {}): delivery broke off after the message was handed over; sending it"
+                    + " once more with the same Message-ID: {}", entry.id(), entry.templateKey(), error);
+            store.resendAfterUnknownOutcome(entry.id(), entry.attempts(), clock.instant().plus(backoff(entry)),
+                    "Resent with the same Message-ID after: " + error);
+            count(entry, "retried");
+        } else {
+            log.warn("Outbox row {} (template {}): delivery broke off after the message was handed over; marked"
+                    + " OUTCOME_UNKNOWN, not resent: {}", entry.id(), entry.templateKey(), error);
+            store.markOutcomeUnknown(entry.id(), entry.attempts(), "Delivery outcome unknown: " + error);
+            count(entry, "outcome_unknown");
+        }
+    }
+
+    private void retryOrGiveUp(OutboxEntry entry, Exception failure) {
+        String error = describe(failure);
+        SmtpRejection rejection = SmtpRejection.of(failure);
+        if (rejection == SmtpRejection.RECIPIENT) {
+            bounced(entry, error);
+        } else if (rejection == SmtpRejection.MESSAGE || entry.attempts() >= settings.maxAttempts()) {
+            log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
+                    entry.templateKey(), entry.attempts(), error);
+            store.finish(entry, OutboxStatus.FAILED, error);
+            count(entry, "failed");
+            if (entry.journeyInstanceId() != null) {
+                events.publishEvent(new DeliveryFailed(entry.id(), entry.journeyInstanceId(), entry.stepId(),
+                        entry.templateKey(), entry.attempts(), error));
+            }
+        } else {
+            Duration backoff = backoff(entry);
+            log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(),
+                    entry.templateKey(), entry.attempts(), backoff, error);
+            store.retryAt(entry, clock.instant().plus(backoff), error);
+            count(entry, "retried");
+        }
+    }
+
+    /** Doubling after each attempt, capped. */
+    private Duration backoff(OutboxEntry entry) {
+        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
+        return backoff.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : backoff;
+    }
+
+    /** The mail server refused the address for good: no retry, and no email of any kind goes there again. */
+    private void bounced(OutboxEntry entry, String error) {
+        customers.find(entry.customerId()).map(Customer::email)
+                .ifPresent(email -> suppressions.suppress(email, Suppressions.Reason.BOUNCED));
+        store.finish(entry, OutboxStatus.FAILED, "Bounced, address suppressed: " + error);
+        count(entry, "bounced");
+        log.warn("Outbox row {} (template {}, customer {}) bounced; the address is suppressed: {}", entry.id(),
+                entry.templateKey(), entry.customerId(), error);
+    }
+
+    private static String describe(Exception failure) {
+        return failure.getClass().getSimpleName() + ": " + Redaction.redact(failure.getMessage());
+    }
+
+    private void count(OutboxEntry entry, String result) {
+        meters.counter("stageflow.emails", "template", entry.templateKey(), "result", result).increment();
+    }
+}

@@ -1,0 +1,21 @@
+package io.stageflow.delivery;
+
+import io.stageflow.subscriptions.EmailCategory;
+
+/**
+ * An outbox row as the dispatcher needs it. {@code attempts} is also the claim's fencing token: each claim raises
+ * it, so a dispatcher whose lease another node took over can no longer change the row.
+ */
+record OutboxEntry(
+        long id,
+        String idempotencyKey,
+        String customerId,
+        String templateKey,
+        EmailCategory category,
+        String journeyKey,
+        String journeyInstanceId,
+        String stepId,
+        int attempts,
+        boolean respectQuietHours,
+        int ambiguousDeliveries) {
+}

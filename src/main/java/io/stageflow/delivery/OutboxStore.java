@@ -1,0 +1,263 @@
+package io.stageflow.delivery;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import io.stageflow.subscriptions.EmailCategory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL over {@code sf_outbox}. Each state change is a conditional update, so two dispatchers never both win. */
+@Repository
+class OutboxStore {
+
+    private static final int TEXT_MAX = 1000;
+
+    private final JdbcClient jdbc;
+
+    OutboxStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the row; a {@code DuplicateKeyException} means this idempotency key was queued before. */
+    void insert(EmailRequest request, Instant now) {
+        jdbc.sql("""
+                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
+                                       journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
+                                       respect_quiet_hours)
+                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)""")
+                .params(request.idempotencyKey(), request.customerId(), request.templateKey(),
+                        request.category().name(), request.journeyKey(), request.journeyInstanceId(),
+                        request.stepId(), Timestamp.from(now), Timestamp.from(now), request.respectQuietHours())
+                .update();
+    }
+
+    List<Long> findDue(Instant now, int limit) {
+        return jdbc.sql("""
+                select id from sf_outbox where status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?
+                order by id limit ?""")
+                .params(Timestamp.from(now), limit).query(Long.class).list();
+    }
+
+    /** Takes the row for delivery; false when another dispatcher took it first. */
+    boolean claim(long id, Instant now, Instant leaseUntil) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
+                where id = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""")
+                .params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).update() == 1;
+    }
+
+    /**
+     * Takes a row that was given up for one more attempt, asked for by an operator (retrying the journey's
+     * incident); false when it is not failed, for example because that retry already delivered it.
+     */
+    boolean claimFailed(long id, Instant leaseUntil) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
+                where id = ? and status = 'FAILED'""")
+                .params(Timestamp.from(leaseUntil), id).update() == 1;
+    }
+
+    OutboxStatus statusOf(long id) {
+        return OutboxStatus.valueOf(jdbc.sql("select status from sf_outbox where id = ?").param(id)
+                .query(String.class).single());
+    }
+
+    Optional<OutboxEntry> find(long id) {
+        return jdbc.sql("select * from sf_outbox where id = ?").param(id)
+                .query((rs, row) -> new OutboxEntry(
+                        rs.getLong("id"),
+                        rs.getString("idempotency_key"),
+                        rs.getString("customer_id"),
+                        rs.getString("template_key"),
+                        EmailCategory.valueOf(rs.getString("category")),
+                        rs.getString("journey_key"),
+                        rs.getString("journey_instance_id"),
+                        rs.getString("step_id"),
+                        rs.getInt("attempts"),
+                        rs.getBoolean("respect_quiet_hours"),
+                        rs.getInt("ambiguous_deliveries")))
+                .optional();
+    }
+
+    /**
+     * When this customer's marketing emails went out (or, still in flight, passed the pacing check) since
+     * {@code since}, oldest first, leaving out the row being decided.
+     */
+    List<Instant> marketingSendTimes(String customerId, Instant since, long exceptId) {
+        return jdbc.sql("""
+                select sent_at from sf_outbox
+                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
+                  and id <> ?
+                order by sent_at""")
+                .params(customerId, Timestamp.from(since), exceptId)
+                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
+    }
+
+    /**
+     * Erasure: cancels whatever has not been sent yet and strips the rows of who they were for, keeping them for
+     * the journey statistics under {@code anonymousId}.
+     */
+    void cancelAndAnonymise(String customerId, String anonymousId) {
+        jdbc.sql("""
+                update sf_outbox
+                set status = case when status in ('PENDING', 'DEFERRED', 'SENDING') then 'SKIPPED' else status end,
+                    customer_id = ?, recipient = null, subject = null, last_error = null
+                where customer_id = ?""")
+                .params(anonymousId, customerId).update();
+    }
+
+    /** The customer's emails, newest first. */
+    List<MessageLogEntry> findByCustomer(String customerId) {
+        return jdbc.sql("select * from sf_outbox where customer_id = ? order by id desc").param(customerId)
+                .query((rs, row) -> new MessageLogEntry(
+                        rs.getLong("id"),
+                        rs.getString("template_key"),
+                        rs.getString("category").toLowerCase(Locale.ROOT),
+                        rs.getString("journey_key"),
+                        rs.getString("journey_instance_id"),
+                        rs.getString("step_id"),
+                        rs.getString("status").toLowerCase(Locale.ROOT),
+                        rs.getInt("attempts"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getString("status").matches("PENDING|DEFERRED") ? rs.getTimestamp("next_attempt_at").toInstant() : null,
+                        rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
+                        rs.getString("recipient"),
+                        rs.getString("subject"),
+                        rs.getString("last_error")))
+                .list();
+    }
+
+    /**
+     * Records the mail server's acceptance. Fenced by the claim's attempt: a row another node recovered from this
+     * claim meanwhile is left alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still
+     * sending it becomes {@code SENT}, since it was.
+     */
+    void markSent(long id, int attempt, Instant now, String recipient, String subject, String messageIdHeader) {
+        jdbc.sql("""
+                update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
+                                     lease_until = null, last_error = null
+                where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""")
+                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id, attempt).update();
+    }
+
+    /**
+     * Commits that the message is being handed over now (the SMTP server answered DATA, or the file outbox is
+     * writing it), before a byte of it goes out; false when the claim is no longer this dispatcher's, in which case
+     * nothing may be sent.
+     */
+    boolean markHandedOver(long id, int attempt, Instant now, String messageIdHeader) {
+        return jdbc.sql("""
+                update sf_outbox set handed_over_at = ?, message_id_header = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(Timestamp.from(now), messageIdHeader, id, attempt).update() == 1;
+    }
+
+    /** Holds the row back until {@code until}; a deferral is not a failed attempt, so it does not count as one. */
+    void defer(long id, Instant until, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = 'DEFERRED', next_attempt_at = ?, attempts = attempts - 1, lease_until = null,
+                                     last_error = ?
+                where id = ? and status = 'SENDING'""")
+                .params(Timestamp.from(until), truncate(reason), id).update();
+    }
+
+    /** Counts the claimed row towards the customer's frequency cap from now on, even while it is being sent. */
+    void reserveSendTime(long id, Instant now) {
+        jdbc.sql("update sf_outbox set sent_at = ? where id = ? and status = 'SENDING'").params(Timestamp.from(now), id)
+                .update();
+    }
+
+    void retryAt(OutboxEntry entry, Instant nextAttemptAt, String error) {
+        jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                                     last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(Timestamp.from(nextAttemptAt), truncate(error), entry.id(), entry.attempts()).update();
+    }
+
+    /** Ends the claimed row; fenced by its claim, so a node whose lease was taken over changes nothing. */
+    void finish(OutboxEntry entry, OutboxStatus status, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = ?, lease_until = null, last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(status.name(), truncate(reason), entry.id(), entry.attempts()).update();
+    }
+
+    /**
+     * Rows whose dispatcher stopped (crashed, or lost its lease) before it handed the message over: the mail
+     * server never saw them, so they go back in line to be sent now.
+     */
+    int retryAbandonedBeforeHandOver(Instant now) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                       last_error = 'Retried: the dispatcher stopped before handing the message over'
+                where status = 'SENDING' and lease_until < ? and handed_over_at is null""")
+                .params(Timestamp.from(now), Timestamp.from(now)).update();
+    }
+
+    /**
+     * Rows whose dispatcher stopped while handing the message over, up to {@code resendsAllowed} such stops per row:
+     * sent again (with the same Message-ID) and counted. Zero allowed resends makes this a no-op.
+     */
+    int resendAbandonedDuringHandOver(Instant now, int resendsAllowed) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                       handed_over_at = null, ambiguous_deliveries = ambiguous_deliveries + 1,
+                       last_error = 'Resent with the same Message-ID: the dispatcher stopped while handing it over'
+                where status = 'SENDING' and lease_until < ? and handed_over_at is not null
+                  and ambiguous_deliveries < ?""")
+                .params(Timestamp.from(now), Timestamp.from(now), resendsAllowed).update();
+    }
+
+    /**
+     * The remaining rows whose dispatcher stopped while handing the message over: the mail server may have them,
+     * so they are flagged rather than sent again: a lost email is visible here, a duplicate cannot be taken back.
+     */
+    int flagAbandonedDuringHandOver(Instant now) {
+        return jdbc.sql("""
+                update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
+                       ambiguous_deliveries = ambiguous_deliveries + 1,
+                       last_error = 'Delivery outcome unknown: the dispatcher stopped while handing the message over'
+                where status = 'SENDING' and lease_until < ? and handed_over_at is not null""")
+                .param(Timestamp.from(now)).update();
+    }
+
+    /**
+     * The message may have reached the mail server (the connection broke after it was handed over), and the policy
+     * or an earlier such failure rules out sending it again.
+     */
+    void markOutcomeUnknown(long id, int attempt, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
+                       ambiguous_deliveries = ambiguous_deliveries + 1, last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(truncate(reason), id, attempt).update();
+    }
+
+    /** As {@link #retryAt}, after a delivery whose outcome was unknown: counted, so it is resent at most once. */
+    void resendAfterUnknownOutcome(long id, int attempt, Instant nextAttemptAt, String reason) {
+        jdbc.sql("""
+                update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
+                       handed_over_at = null, ambiguous_deliveries = ambiguous_deliveries + 1, last_error = ?
+                where id = ? and attempts = ? and status = 'SENDING'""")
+                .params(Timestamp.from(nextAttemptAt), truncate(reason), id, attempt).update();
+    }
+
+    /**
+     * The Message-ID headers of the customer's emails that were handed over (sent, or possibly sent), to find their
+     * copies (the file outbox's files).
+     */
+    List<String> sentMessageIds(String customerId) {
+        return jdbc.sql("select message_id_header from sf_outbox where customer_id = ? and message_id_header is not null")
+                .param(customerId).query(String.class).list();
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= TEXT_MAX ? text : text.substring(0, TEXT_MAX);
+    }
+}

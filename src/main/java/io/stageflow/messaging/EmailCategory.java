@@ -1,7 +1,0 @@
-package io.stageflow.messaging;
-
-/** Whether an email needs marketing consent (the default) or is a transactional message the customer expects. */
-public enum EmailCategory {
-    MARKETING,
-    TRANSACTIONAL
-}

@@ -1,5 +1,0 @@
-package io.stageflow.messaging;
-
-/** A template rendered for one recipient: one subject line, and the same content as HTML and as plain text. */
-public record RenderedEmail(String subject, String html, String text) {
-}

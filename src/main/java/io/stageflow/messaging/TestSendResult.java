@@ -1,5 +1,0 @@
-package io.stageflow.messaging;
-
-/** The answer to a test send: the Message-ID to find it by in the inbox or the mail server's log. */
-record TestSendResult(String messageId, String subject, String locale) {
-}

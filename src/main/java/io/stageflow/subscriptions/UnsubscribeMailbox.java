@@ -1,0 +1,93 @@
+package io.stageflow.subscriptions;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code mailto:} half of {@code List-Unsubscribe}. Mail clients that do not do one-click HTTPS send an email
+ * to the unsubscribe mailbox instead, with the subject the header gave them, which carries the same signed token
+ * as the link. This reads that mailbox over IMAP or POP3, unsubscribes each genuine token's address, and deletes
+ * what it read. A message without a valid token unsubscribes no one: its sender could be anybody.
+ */
+public class UnsubscribeMailbox {
+
+    private static final Logger log = LoggerFactory.getLogger(UnsubscribeMailbox.class);
+
+    /** A token as {@link UnsubscribeLinks} makes them: address hash, issue day, signature. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{40,}\\.[0-9a-z]{1,8}\\.[A-Za-z0-9_-]{40,}");
+    private static final int BATCH = 200;
+
+    private final String address;
+    private final SubscriptionsProperties.Unsubscribe.Inbox inbox;
+    private final UnsubscribeLinks links;
+    private final Suppressions suppressions;
+
+    UnsubscribeMailbox(SubscriptionsProperties.Unsubscribe settings, UnsubscribeLinks links, Suppressions suppressions) {
+        this.address = settings.mailbox().strip();
+        this.inbox = settings.inbox();
+        this.links = links;
+        this.suppressions = suppressions;
+    }
+
+    /** The {@code mailto:} URI for {@code List-Unsubscribe}, for the token at the end of this unsubscribe URL. */
+    public String mailtoFor(String unsubscribeUrl) {
+        String token = unsubscribeUrl.substring(unsubscribeUrl.lastIndexOf('/') + 1);
+        return "mailto:" + address + "?subject=" + URLEncoder.encode("unsubscribe " + token, StandardCharsets.UTF_8)
+                .replace("+", "%20");
+    }
+
+    /** Reads one batch of the mailbox; true when there was mail, so the caller reads again at once. */
+    boolean processInbox() {
+        Properties properties = new Properties();
+        properties.put("mail." + inbox.protocol() + ".connectiontimeout", "10000");
+        properties.put("mail." + inbox.protocol() + ".timeout", "30000");
+        Session session = Session.getInstance(properties);
+        try (Store store = session.getStore(inbox.protocol())) {
+            store.connect(inbox.host(), inbox.port() == null ? -1 : inbox.port(), inbox.username(), inbox.password());
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_WRITE);
+            int count = folder.getMessageCount();
+            int unsubscribed = 0;
+            int read = Math.min(count, BATCH);
+            for (Message message : read == 0 ? new Message[0] : folder.getMessages(1, read)) {
+                Optional<String> addressHash = tokenIn(message.getSubject()).flatMap(links::addressHashOf);
+                if (addressHash.isPresent()) {
+                    suppressions.suppressHash(addressHash.get(), Suppressions.Reason.UNSUBSCRIBED);
+                    unsubscribed++;
+                }
+                message.setFlag(Flags.Flag.DELETED, true);
+            }
+            folder.close(true);
+            if (read > 0) {
+                log.info("Unsubscribe mailbox: {} messages read, {} addresses unsubscribed", read, unsubscribed);
+            }
+            return count > read;
+        } catch (MessagingException e) {
+            log.warn("Cannot read the unsubscribe mailbox at {}:{} ({}): {}", inbox.host(), inbox.port(),
+                    inbox.protocol(), e.getMessage());
+            return false;
+        }
+    }
+
+    private static Optional<String> tokenIn(String subject) {
+        if (subject == null) {
+            return Optional.empty();
+        }
+        Matcher token = TOKEN.matcher(subject);
+        return token.find() ? Optional.of(token.group()) : Optional.empty();
+    }
+}

@@ -1,0 +1,135 @@
+package io.stageflow.templates;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.stageflow.customers.Customer;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The documented context every template sees ({@code $customer}, {@code $brand}, {@code $journey},
+ * {@code $links}), built in one place so that a preview renders exactly what delivery would send.
+ */
+@Component
+public class TemplateModel {
+
+    /** The id of the made-up customer of a preview with sample traits, and of deploy-time validation. */
+    static final String SAMPLE_ID = "sample";
+    /** The address of a sample customer whose traits name none. */
+    static final String SAMPLE_EMAIL = "sample@example.com";
+
+    /**
+     * {@code $offer} as deploy-time validation sees it, so that a template for a coupon-bearing send validates;
+     * at delivery the real coupon of the send takes its place (see {@link TemplateExtras}).
+     */
+    static final Map<String, Object> SAMPLE_OFFER = Map.of("code", "SAMP-LE23-4567", "value", "10%",
+            "expires", "31 December 2099", "minimumOrder", "", "key", "sample-offer", "description", "10% off");
+
+    private final TemplatesProperties.Brand brand;
+    private final List<TemplateLinks> links;
+    private final List<TemplateExtras> extras;
+
+    TemplateModel(TemplatesProperties properties, List<TemplateLinks> links, List<TemplateExtras> extras) {
+        this.brand = properties.brand();
+        this.links = List.copyOf(links);
+        this.extras = List.copyOf(extras);
+    }
+
+    /**
+     * The context of the email in outbox row {@code outboxId}, queued under {@code idempotencyKey} by
+     * {@code journeyKey} (null outside a journey), to this customer: what delivery renders.
+     */
+    public Map<String, Object> forDelivery(Customer customer, long outboxId, String journeyKey, String idempotencyKey) {
+        Map<String, Object> model = assemble(customer, brand, journeyKey, links(customer.email(), outboxId));
+        extras.forEach(extra -> extra.forDelivery(customer, idempotencyKey).forEach(model::putIfAbsent));
+        return model;
+    }
+
+    /**
+     * A made-up customer (sample traits) gets the extras' samples, such as a sample {@code $offer}; a real customer
+     * gets none, as an email without a coupon would be delivered to them, so that a preview stays exactly what
+     * delivery sends. Templates that need {@code $offer} are previewed with sample traits.
+     */
+    private Map<String, Object> withPreviewExtras(Customer customer, Map<String, Object> model) {
+        if (SAMPLE_ID.equals(customer.id())) {
+            extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
+        }
+        return model;
+    }
+
+    /**
+     * The context for a preview of an email to this customer, sent by {@code journeyKey} (null outside a
+     * journey): as delivered, except that the survey link is a placeholder, since no email exists to answer.
+     */
+    Map<String, Object> forCustomer(Customer customer, String journeyKey) {
+        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, links(customer.email(), null)));
+    }
+
+    /**
+     * The context of a test send: the customer's content, but with unsubscribe and preference links for the
+     * address the test goes to, so that whoever clicks them in the test email acts for themselves, never for
+     * the customer.
+     */
+    Map<String, Object> forTestSend(Customer customer, String journeyKey, String testAddress) {
+        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, links(testAddress, null)));
+    }
+
+    private Map<String, String> links(String address, Long outboxId) {
+        Map<String, String> all = new HashMap<>();
+        links.forEach(contribution -> all.putAll(contribution.links(address, outboxId)));
+        return all;
+    }
+
+    /**
+     * A made-up customer from sample traits, for previews: {@code email}, {@code firstName}, {@code locale} and
+     * {@code timeZone} become the profile's fields (each may be missing, as in real profiles), everything else
+     * its traits. Render it with {@link #forCustomer}, as delivery would.
+     */
+    static Customer sampleCustomer(Map<String, Object> sampleTraits) {
+        Map<String, Object> traits = new LinkedHashMap<>(sampleTraits);
+        String email = text(traits.remove("email"));
+        String firstName = text(traits.remove("firstName"));
+        String locale = text(traits.remove("locale"));
+        String timeZone = text(traits.remove("timeZone"));
+        return new Customer(SAMPLE_ID, email == null ? SAMPLE_EMAIL : email, firstName,
+                locale == null ? "en" : locale, timeZone == null ? "UTC" : timeZone, traits, null, null, null);
+    }
+
+    /**
+     * The context deploy-time validation renders every template with: a customer with no first name and no
+     * traits, so that a reference that would fail for a real customer fails there first. Links are placeholders.
+     */
+    static Map<String, Object> validationSample(TemplatesProperties.Brand brand, Collection<TemplateLinks> links) {
+        Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null, null);
+        Map<String, String> samples = new HashMap<>();
+        links.forEach(contribution -> samples.putAll(contribution.samples()));
+        Map<String, Object> model = assemble(sample, brand, "sample-journey", samples);
+        model.put("offer", SAMPLE_OFFER);
+        return model;
+    }
+
+    private static Map<String, Object> assemble(Customer customer, TemplatesProperties.Brand brand, String journeyKey,
+            Map<String, String> links) {
+        Map<String, Object> profile = new HashMap<>();
+        profile.put("id", customer.id());
+        profile.put("email", customer.email());
+        profile.put("firstName", customer.firstName());
+        profile.put("locale", customer.locale());
+        profile.put("timeZone", customer.timeZone());
+        profile.put("traits", customer.traits());
+        return new HashMap<>(Map.of(
+                "customer", profile,
+                "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
+                        "postalAddress", brand.postalAddress()),
+                "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
+                "links", Map.copyOf(links)));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

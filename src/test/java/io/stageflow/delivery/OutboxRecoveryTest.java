@@ -1,0 +1,113 @@
+package io.stageflow.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.SmtpOutages;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Rows whose dispatcher stopped mid-delivery (a crash: the row is left SENDING with its lease running out) and
+ * deliveries that broke off after the hand-over: what was never handed to the mail server is sent after all, once;
+ * what may have reached it is flagged, never sent twice.
+ */
+class OutboxRecoveryTest extends IntegrationTest {
+
+    @Autowired
+    Clock clock;
+
+    @Autowired
+    SmtpOutages smtp;
+
+    @Autowired
+    OutboxStore store;
+
+    @Test
+    void aRowWhoseNodeStoppedBeforeTheHandOverIsSentOnceAfterItsLeaseRunsOut() {
+        String id = customer();
+        abandonedRow(id, null);
+
+        await().atMost(PATIENCE).until(() -> "SENT".equals(status(id)));
+        awaitSettled(id);
+        assertThat(mailTo(id + "@example.com")).hasSize(1);
+        assertThat(jdbc.sql("select ambiguous_deliveries from sf_outbox where customer_id = ?").param(id)
+                .query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void aRowWhoseNodeStoppedDuringTheHandOverIsFlaggedAndNotResent() {
+        String id = customer();
+        abandonedRow(id, clock.instant().minus(Duration.ofMinutes(3)));
+
+        await().atMost(PATIENCE).until(() -> "OUTCOME_UNKNOWN".equals(status(id)));
+        assertThat(mailTo(id + "@example.com")).isEmpty();
+        assertThat(jdbc.sql("select ambiguous_deliveries from sf_outbox where customer_id = ?").param(id)
+                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(client().get("/api/v1/customers/" + id + "/messages").expectStatus(200).body())
+                .contains("outcome_unknown").contains("handing the message over");
+    }
+
+    @Test
+    void aConnectionThatDropsAfterTheMessageWasSentLeavesTheRowFlaggedNotRetried() {
+        String id = customer();
+        smtp.hangUpAfterData(id + "@example.com");
+        try {
+            store.insert(new EmailRequest("test:" + id, id, "welcome", EmailCategory.TRANSACTIONAL, "test", null,
+                    "Send"), clock.instant());
+
+            await().atMost(PATIENCE).until(() -> "OUTCOME_UNKNOWN".equals(status(id)));
+            assertThat(jdbc.sql("select attempts from sf_outbox where customer_id = ?").param(id).query(Integer.class)
+                    .single()).isEqualTo(1);
+            assertThat(jdbc.sql("select handed_over_at from sf_outbox where customer_id = ?").param(id)
+                    .query(Timestamp.class).single()).isNotNull();
+        } finally {
+            smtp.restore(id + "@example.com");
+        }
+    }
+
+    @Test
+    void aDispatcherWhoseClaimWasTakenOverCannotHandTheMessageOver() {
+        String id = customer();
+        abandonedRow(id, null);
+        long row = jdbc.sql("select id from sf_outbox where customer_id = ?").param(id).query(Long.class).single();
+
+        // The stopped node's claim was attempt 1; by now another dispatcher has claimed (and sent) it.
+        await().atMost(PATIENCE).until(() -> "SENT".equals(status(id)));
+        assertThat(store.markHandedOver(row, 1, clock.instant(), "<late@example.com>")).isFalse();
+        assertThat(mailTo(id + "@example.com")).hasSize(1);
+    }
+
+    /** A row as a node that was killed while delivering it leaves it: claimed once, lease expired. */
+    private void abandonedRow(String customerId, Instant handedOverAt) {
+        Instant now = clock.instant();
+        jdbc.sql("""
+                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key, status,
+                                       attempts, next_attempt_at, created_at, respect_quiet_hours, lease_until,
+                                       handed_over_at)
+                values (?, ?, 'welcome', 'TRANSACTIONAL', 'test', 'SENDING', 1, ?, ?, false, ?, ?)""")
+                .params("test:" + customerId, customerId, Timestamp.from(now), Timestamp.from(now),
+                        Timestamp.from(now.minus(Duration.ofMinutes(1))),
+                        handedOverAt == null ? null : Timestamp.from(handedOverAt))
+                .update();
+    }
+
+    private String customer() {
+        String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        client().putCustomer(id, "{\"email\":\"" + id + "@example.com\",\"firstName\":\"Rita\"}").expectStatus(201);
+        return id;
+    }
+
+    private String status(String customerId) {
+        return jdbc.sql("select status from sf_outbox where customer_id = ?").param(customerId).query(String.class).single();
+    }
+}
