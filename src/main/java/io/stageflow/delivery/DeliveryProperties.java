@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param from          the sender, e.g. {@code "Shop <hello@shop.example>"}; required
  * @param transport     {@code file} (the default) or {@code smtp}
  * @param fileOutboxDir where the file transport writes {@code .eml} files
+ * @param dispatcher    the delivery pace, retries and lease
+ * @param pacing        how often marketing email may reach one customer, and when not
+ * @param consent       whose consent marketing email needs
  */
 @ConfigurationProperties("stageflow.delivery")
 public record DeliveryProperties(
@@ -34,8 +37,14 @@ public record DeliveryProperties(
 
     /**
      * How often marketing email may reach one customer, and when not: caps over any 24 hours and any 7 days, and
-     * quiet hours in the recipient's time zone. {@code onLimit}: defer the send to the next allowed moment (the
-     * default) or skip it. Transactional email is exempt.
+     * quiet hours in the recipient's time zone. Transactional email is exempt.
+     *
+     * @param marketingPerDay  marketing emails one customer may get over any 24 hours
+     * @param marketingPerWeek marketing emails one customer may get over any 7 days
+     * @param quietHoursStart  start of the quiet hours, in the recipient's time zone; a send inside them waits
+     * @param quietHoursEnd    end of the quiet hours
+     * @param onLimit          {@code defer}: send at the next allowed moment (recorded as deferred); {@code skip}: do
+     *                         not send (recorded as skipped)
      */
     public record Pacing(
             @DefaultValue("1") int marketingPerDay,
@@ -52,13 +61,25 @@ public record DeliveryProperties(
      * Whose consent marketing email needs. By default a customer who declined ({@code marketingConsent: false})
      * gets none, and one never asked does (the soft opt-in many jurisdictions allow for existing customers). With
      * {@code requireOptIn} (GDPR-style double opt-in businesses) only an explicit {@code true} allows it.
+     *
+     * @param requireOptIn marketing email only to customers with {@code marketingConsent: true} (strict opt-in)
      */
     public record Consent(@DefaultValue("false") boolean requireOptIn) {
     }
 
     /**
-     * Delivery pace and retries. {@code lease}: how long a claimed row is the claiming node's; a row whose node
-     * stopped is taken back after it.
+     * Delivery pace and retries.
+     *
+     * @param batchSize           rows one dispatcher pass claims
+     * @param idleWait            the pause between passes when nothing was due
+     * @param maxAttempts         attempts before a temporarily failing email fails for good
+     * @param retryBackoff        the wait after the first failed attempt, doubling with each further one
+     * @param maxRetryBackoff     the longest wait between attempts
+     * @param lease               how long a claimed row is the claiming node's; a row whose node stopped is taken back
+     *                            after it (sent again if it had not reached the mail server)
+     * @param onAmbiguousDelivery {@code flag}: an email cut off between SMTP DATA and the server's answer is never
+     *                            resent and ends {@code outcome_unknown}; {@code resend}: it is sent once more with
+     *                            the same Message-ID (docs/operations.md)
      */
     public record Dispatcher(
             @DefaultValue("50") int batchSize,

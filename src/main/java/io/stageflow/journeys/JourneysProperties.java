@@ -12,6 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * relative to it); {@code node-id}, this node's name among the nodes on one database, the same across its restarts
  * (blank: host name and server port), so that a restarted node takes back the jobs it had locked when it stopped;
  * {@code router}, the trigger router's pace and retries.
+ *
+ * @param dir    the folder of BPMN and DMN files deployed at startup
+ * @param nodeId this node's name among the nodes on one database, the same across its restarts (blank: host
+ *               name and port)
+ * @param router the trigger router's pace and retries
  */
 @ConfigurationProperties("stageflow.journeys")
 record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router) {
@@ -19,6 +24,13 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
     /**
      * {@code stageflow.journeys.router.*}: events per batch, the wait when idle, how long an event may wait for a
      * running journey that has not reached its catch yet ({@code await-catch-for}, docs/events.md), and retries.
+     *
+     * @param batchSize       events one router pass takes
+     * @param idleWait        the pause between passes when nothing was waiting
+     * @param awaitCatchFor   how long an event may wait for a running journey to reach its catch
+     * @param maxAttempts     attempts before an event that fails to route is dead-lettered
+     * @param retryBackoff    the wait after the first failed attempt, doubling with each further one
+     * @param maxRetryBackoff the longest wait between attempts
      */
     record Router(
             @DefaultValue("100") int batchSize,

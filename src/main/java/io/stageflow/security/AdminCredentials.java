@@ -12,6 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * it once; in production ({@code require-strong-password}, set by the {@code mysql} profile) it refuses to
  * start without one from the environment. A password that is given must be strong in every profile, so no
  * installation runs with a default login.
+ *
+ * @param user                  the administrator's user name
+ * @param password              the administrator's password; empty: the embedded profile makes one up and prints it once
+ * @param requireStrongPassword refuse to start with a weak or known-default password (set in the mysql profile)
  */
 @ConfigurationProperties("stageflow.security.admin")
 public record AdminCredentials(

@@ -61,7 +61,12 @@ public class IngestionRateLimiter {
         }
     }
 
-    /** {@code stageflow.security.ingestion-rate-limit.*}: sustained rate and burst per write key, in messages. */
+    /**
+     * {@code stageflow.security.ingestion-rate-limit.*}: sustained rate and burst per write key, in messages.
+     *
+     * @param messagesPerSecond sustained messages per second per write key, per node
+     * @param burst             messages one write key may send at once above the sustained rate
+     */
     @ConfigurationProperties("stageflow.security.ingestion-rate-limit")
     record Limits(@DefaultValue("1000") long messagesPerSecond, @DefaultValue("5000") long burst) {
     }

@@ -158,6 +158,13 @@ public class LoginThrottle {
     /**
      * {@code stageflow.security.login.*}: when sign-ins from one address for one user are slowed down, and which
      * addresses never are.
+     *
+     * @param freeFailures     wrong passwords for a user from one address before that address must wait
+     * @param firstDelay       the first wait, doubling with each further failure
+     * @param maxDelay         the longest wait
+     * @param forgetAfter      how long an idle count of failures is kept
+     * @param maxTracked       (user, address) pairs kept in memory per node; the least used go first
+     * @param trustedAddresses addresses (CIDR) never throttled, so the admin can always sign in from there
      */
     @ConfigurationProperties("stageflow.security.login")
     record Settings(
