@@ -30,7 +30,7 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
     static final StepInput<String> TEMPLATE = StepInput.text("template").notEmpty().pattern("^[a-z0-9][a-z0-9-]*$");
     static final StepInput<EmailCategory> CATEGORY = StepInput.dropdown("category", "marketing",
             Map.entry("marketing", EmailCategory.MARKETING), Map.entry("transactional", EmailCategory.TRANSACTIONAL));
-    /** {@code respect} (the default) or {@code ignore}, for replies to the customer's own action: whether it respects quiet hours. */
+    /** Whether the email waits out quiet hours: {@code respect} (the default), or {@code ignore} for a reply to the customer's own action. */
     static final StepInput<Boolean> QUIET_HOURS = StepInput.dropdown("quietHours", "respect",
             Map.entry("respect", Boolean.TRUE), Map.entry("ignore", Boolean.FALSE));
 
