@@ -17,7 +17,8 @@ import org.camunda.bpm.model.xml.ModelException;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks every Stageflow step of the journey files against the templates, stages and segments as they are now. The engine only parses a
+ * Checks every Stageflow step of the journey files against the templates, stages, offers, segments and categories
+ * as they are now, with the same {@link StepRules} as a deployment. The engine only parses a
  * file when it changed, so without this an already deployed journey whose template was since deleted or broken
  * would start, and fail at its first email instead of at startup.
  */

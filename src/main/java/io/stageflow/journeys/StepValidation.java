@@ -15,7 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Refuses a deployment with a Stageflow step that cannot run (a send step whose template does not exist or does
- * not parse, a set-stage step naming no stage, a check-segment step naming no existing segment), so a journey can never reach production that would stall there. Runs on every deployment: changed files of
+ * not parse or whose category is unknown, a set-stage step naming no stage, a check-segment step naming no
+ * existing segment: whatever the step's {@link JourneyStep} finds), naming the element and the input, so a journey
+ * can never reach production that would stall there. Runs on every deployment: changed files of
  * {@code bpmn/} at startup, and Camunda Modeler's deployments through {@code /engine-rest}. Unchanged files are
  * checked at startup by {@link JourneyDeployer}, since the engine does not parse them again.
  */

@@ -197,6 +197,8 @@ class ElementTemplatesTest {
         JsonNode send = template("io.stageflow.sendEmail");
         assertThat(values(property(send, "category"))).containsExactly("marketing", "transactional");
         assertThat(values(property(send, "quietHours"))).containsExactly("respect", "ignore");
+        assertThat(values(property(send, "category"))).isEqualTo(SendEmailStep.CATEGORY.choices());
+        assertThat(values(property(send, "quietHours"))).isEqualTo(SendEmailStep.QUIET_HOURS.choices());
     }
 
     @Test

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** A journey with a step that cannot run (a template that cannot be sent, an unknown stage) never gets deployed. */
+/**
+ * A journey with a step that cannot run (a template that cannot be sent, an unknown stage or category) never gets
+ * deployed, and the refusal names the step and the input.
+ */
 class StepValidationTest extends IntegrationTest {
 
     private static final String BOUNDARY = "----StageflowValidationBoundary";
@@ -91,7 +94,84 @@ class StepValidationTest extends IntegrationTest {
         assertThat(folderCheck.problems(Path.of("bpmn/welcome.bpmn"), "bpmn/welcome.bpmn")).isEmpty();
     }
 
+    @Test
+    void aSendStepNamingAnUnknownCategoryIsRefusedAtDeployNamingTheStepAndTheInput() {
+        assertThatThrownBy(() -> repositoryService.createDeployment()
+                .addString("promo.bpmn", journeyWithTemplate("promo-category", "welcome", "promotional")).deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("Send step 'SendOffer' has category 'promotional'; use marketing or transactional")
+                .satisfies(e -> assertThat(((ParseException) e).getResorceReports()).singleElement()
+                        .satisfies(report -> assertThat(report.getErrors()).singleElement()
+                                .satisfies(problem -> assertThat(problem.getMainElementId()).isEqualTo("SendOffer"))));
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("promo-category").count())
+                .isZero();
+    }
+
+    @Test
+    void aModelerDeploymentNamingAnUnknownCategoryIsRejectedWithFileElementAndInput() {
+        Response response = client().send(HttpRequest.newBuilder(client().uri("/engine-rest/deployment/create"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofString(modelerUpload("promo-draft.bpmn",
+                        journeyWithTemplate("promo-draft", "welcome", "newsletter")), StandardCharsets.UTF_8)), true);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("promo-draft.bpmn").contains("\"mainElementId\":\"SendOffer\"")
+                .contains("has category 'newsletter'; use marketing or transactional");
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("promo-draft").count())
+                .isZero();
+    }
+
+    @Test
+    void theStartupCheckFindsAnUnknownCategoryInTheJourneysFolder(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("promo.bpmn");
+        Files.writeString(file, journeyWithTemplate("promo-folder", "welcome", "Promo"));
+
+        assertThat(folderCheck.problems(file, "bpmn/promo.bpmn")).containsExactly(
+                "bpmn/promo.bpmn: Send step 'SendOffer' has category 'Promo'; use marketing or transactional");
+    }
+
+    @Test
+    void aKnownCategoryInAnyCaseOrOneChosenAtRunTimeDeploys() {
+        repositoryService.createDeployment().enableDuplicateFiltering(true)
+                .addString("transactional.bpmn", journeyWithTemplate("category-transactional", "welcome", "TRANSACTIONAL"))
+                .addString("by-variable.bpmn", journeyWithTemplate("category-by-variable", "welcome", "${category}"))
+                .deploy();
+
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("category-transactional").count())
+                .isPositive();
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("category-by-variable").count())
+                .isPositive();
+    }
+
+    @Test
+    void aSendStepWithUnknownQuietHoursOrASetStageStepWithAnUnknownModeIsRefusedNamingStepAndInput() {
+        assertThatThrownBy(() -> repositoryService.createDeployment()
+                .addModelInstance("bad-quiet-hours.bpmn", Bpmn.createExecutableProcess("bad-quiet-hours")
+                        .camundaHistoryTimeToLive(1).startEvent()
+                        .serviceTask("SendLate").camundaDelegateExpression("${sendEmail}")
+                            .camundaInputParameter("template", "welcome").camundaInputParameter("quietHours", "later")
+                        .endEvent().done())
+                .deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("Send step 'SendLate' has quietHours 'later'; use respect or ignore");
+        assertThatThrownBy(() -> repositoryService.createDeployment()
+                .addModelInstance("bad-mode.bpmn", Bpmn.createExecutableProcess("bad-mode")
+                        .camundaHistoryTimeToLive(1).startEvent()
+                        .serviceTask("MarkEngaged").camundaDelegateExpression("${setLifecycleStage}")
+                            .camundaInputParameter("stage", "ENGAGEMENT").camundaInputParameter("mode", "backward")
+                        .endEvent().done())
+                .deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("Set-stage step 'MarkEngaged' has mode 'backward'; use set or advance");
+    }
+
     private static String journeyWithTemplate(String processId, String template) {
+        return journeyWithTemplate(processId, template, null);
+    }
+
+    private static String journeyWithTemplate(String processId, String template, String category) {
+        String categoryInput = category == null ? ""
+                : "<camunda:inputParameter name=\"category\">" + category + "</camunda:inputParameter>";
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -100,7 +180,7 @@ class StepValidationTest extends IntegrationTest {
                     <bpmn:startEvent id="Start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
                     <bpmn:serviceTask id="SendOffer" camunda:asyncBefore="true" camunda:delegateExpression="${sendEmail}">
                       <bpmn:extensionElements><camunda:inputOutput>
-                        <camunda:inputParameter name="template">%s</camunda:inputParameter>
+                        <camunda:inputParameter name="template">%s</camunda:inputParameter>%s
                       </camunda:inputOutput></bpmn:extensionElements>
                       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
                     </bpmn:serviceTask>
@@ -109,7 +189,7 @@ class StepValidationTest extends IntegrationTest {
                     <bpmn:sequenceFlow id="f2" sourceRef="SendOffer" targetRef="End"/>
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(processId, template);
+                """.formatted(processId, template, categoryInput);
     }
 
     private static String modelerUpload(String fileName, String bpmn) {
