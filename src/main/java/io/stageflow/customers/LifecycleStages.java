@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Where each customer is in the lifecycle, and how they move: by a journey's "Set lifecycle stage" step, and by
  * the built-in order rules (first order: CONVERSION, then ONBOARDING; the second: RETENTION; an order while
- * LAPSED: back to RETENTION). Every move is recorded with its cause. Each call runs in the caller's transaction,
+ * LAPSED: back to RETENTION), which {@link OrderRules} applies as orders are routed. Every move is recorded with its cause. Each call runs in the caller's transaction,
  * so an event routed twice after a rollback moves the customer once.
  */
 @Service
@@ -76,7 +76,7 @@ public class LifecycleStages {
      * customer's order count including this one (0 for an unknown customer).
      */
     @Transactional
-    public int orderCompleted(String customerId, BigDecimal amount, Instant orderedAt, String reference) {
+    int orderCompleted(String customerId, BigDecimal amount, Instant orderedAt, String reference) {
         Optional<StageStore.Lifecycle> locked = store.lockAndRead(customerId);
         if (locked.isEmpty()) {
             return 0;
@@ -103,6 +103,12 @@ public class LifecycleStages {
     @Transactional(readOnly = true)
     public Optional<String> stageOf(String customerId) {
         return store.read(customerId).map(StageStore.Lifecycle::stage);
+    }
+
+    /** What the customer has bought so far, as counted up to now (in the caller's transaction: this order too). */
+    @Transactional(readOnly = true)
+    public Optional<OrderStats> ordersOf(String customerId) {
+        return store.read(customerId).map(StageStore.Lifecycle::orders);
     }
 
     @Transactional(readOnly = true)

@@ -1,19 +1,14 @@
 package io.stageflow.journeys;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.stageflow.customers.LifecycleStages;
+import io.stageflow.events.EventEffect;
 import io.stageflow.events.StoredEvent;
-import io.stageflow.offers.CouponCheck;
-import io.stageflow.offers.Coupons;
-import io.stageflow.referrals.Referrals;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -21,12 +16,14 @@ import org.camunda.bpm.engine.history.HistoricProcessInstanceQuery;
 import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.runtime.ProcessInstanceQuery;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.stereotype.Component;
 
 /**
  * Hands one event to the engine, inside the caller's transaction: starts every journey whose start event
  * listens for the event type, and delivers it to every step of this customer's journeys that waits for it.
- * An order first updates the customer's order counts and lifecycle stage (the built-in rules).
+ * Before that, the features' own rules for the event type run ({@link EventEffect}s: an order updates the
+ * customer's order counts and lifecycle stage, redeems its coupon, converts a referral), in their order.
  * <p>
  * "Not waiting yet": when no step waits for the event now, but a running journey of the same customer is at a
  * step from which it can still reach one (typically its asynchronous send step just before the wait), the
@@ -39,32 +36,37 @@ class EventRouting {
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_STRING_VARIABLE = 4000;
 
-    private static final String ORDER_COMPLETED = "order_completed";
-    private static final String SIGNED_UP = "signed_up";
-    private static final String ORDER_REFUNDED = "order_refunded";
-    /** Event types with effects of their own (stages, coupons, referrals), whether or not a journey listens. */
-    private static final Set<String> BUILT_IN_RULES = Set.of(ORDER_COMPLETED, SIGNED_UP, ORDER_REFUNDED);
-
     private final RuntimeService runtimeService;
     private final HistoryService historyService;
     private final JourneyModels models;
-    private final LifecycleStages stages;
-    private final Coupons coupons;
-    private final Referrals referrals;
+    /**
+     * Per event type, the effects that act on it (whether or not a journey listens), in their
+     * {@link org.springframework.core.annotation.Order @Order}.
+     */
+    private final Map<String, List<EventEffect>> effects;
 
     EventRouting(RuntimeService runtimeService, HistoryService historyService, JourneyModels models,
-            LifecycleStages stages, Coupons coupons, Referrals referrals) {
+            List<EventEffect> effects) {
         this.runtimeService = runtimeService;
         this.historyService = historyService;
         this.models = models;
-        this.stages = stages;
-        this.coupons = coupons;
-        this.referrals = referrals;
+        this.effects = byEventType(effects);
+    }
+
+    private static Map<String, List<EventEffect>> byEventType(List<EventEffect> effects) {
+        List<EventEffect> ordered = new ArrayList<>(effects);
+        AnnotationAwareOrderComparator.sort(ordered);
+        Map<String, List<EventEffect>> byType = new LinkedHashMap<>();
+        for (EventEffect effect : ordered) {
+            effect.eventTypes().forEach(type -> byType.computeIfAbsent(type, t -> new ArrayList<>()).add(effect));
+        }
+        byType.replaceAll((type, list) -> List.copyOf(list));
+        return Map.copyOf(byType);
     }
 
     /**
      * @param mayDefer whether the event may still be held back for a journey that has not reached its wait; once
-     *                 that grace period is over it is routed anyway (starts, stage rules, current waits), and the
+     *                 that grace period is over it is routed anyway (effects, starts, current waits), and the
      *                 result says that the expected wait was missed
      */
     Result route(StoredEvent event, boolean mayDefer, JourneyModels.Listening journeys) {
@@ -81,26 +83,11 @@ class EventRouting {
             return Result.notWaitingYet();
         }
         Map<String, Object> variables = variables(event);
-        if (ORDER_COMPLETED.equals(event.type())) {
-            // Before journeys start or continue, so that they see the stage this order leads to, and its number.
-            int orderCount = stages.orderCompleted(event.customerId(), orderAmount(event), event.occurredAt(),
-                    event.messageId());
-            variables.putIfAbsent("orderCount", orderCount);
-            if (event.properties().get("couponCode") instanceof String code && !code.isBlank()) {
-                // In the same transaction: the code is used exactly when the order is routed.
-                CouponCheck redeemed = coupons.redeem(code, event.customerId(), orderId(event), orderAmount(event));
-                variables.put("couponRedemption", redeemed.apiName());
-            }
-            if (orderCount == 1) {
-                // A referred friend's first order: records referral_converted for the referrer (referral-reward).
-                referrals.firstOrder(event.customerId(), orderId(event));
-            }
-        } else if (SIGNED_UP.equals(event.type())
-                && event.properties().get("referralCode") instanceof String code && !code.isBlank()) {
-            String rejected = referrals.signedUp(event.customerId(), code.strip(), event.messageId());
-            variables.put("referred", rejected == null);
-        } else if (ORDER_REFUNDED.equals(event.type())) {
-            referrals.orderRefunded(event.customerId(), orderId(event));
+        // Before journeys start or continue, so that they see what the effects did (the stage this order leads to,
+        // its number); in this transaction, so that a failure rolls them back with the rest.
+        EventEffect.RoutedEvent routed = new EventEffect.RoutedEvent(event, variables);
+        for (EventEffect effect : effects.getOrDefault(event.type(), List.of())) {
+            effect.apply(routed);
         }
         // Waiting steps first: an order that ends a running upsell lets the re-entry policy start the next one.
         int delivered = 0;
@@ -128,11 +115,11 @@ class EventRouting {
     }
 
     /**
-     * False for event types that no journey version can start on or wait for and no built-in rule uses (page
-     * views and other tracking events): routing them changes nothing in the engine.
+     * False for event types that no journey version can start on or wait for and no {@link EventEffect} acts on
+     * (page views and other tracking events): routing them changes nothing.
      */
-    static boolean actsOn(String eventType, JourneyModels.Listening journeys) {
-        return journeys.mayListenFor(eventType) || BUILT_IN_RULES.contains(eventType);
+    boolean actsOn(String eventType, JourneyModels.Listening journeys) {
+        return journeys.mayListenFor(eventType) || effects.containsKey(eventType);
     }
 
     /**
@@ -196,28 +183,6 @@ class EventRouting {
         return variables;
     }
 
-    private static String orderId(StoredEvent event) {
-        Object orderId = event.properties().get("orderId");
-        return orderId == null ? event.messageId() : orderId.toString();
-    }
-
-    /**
-     * An order's value: {@code total}, or Segment's {@code revenue}, rounded half up to cents (intake has checked
-     * that it fits, docs/events.md); none counts as zero.
-     */
-    private static BigDecimal orderAmount(StoredEvent event) {
-        for (String property : List.of("total", "revenue")) {
-            Object value = event.properties().get(property);
-            if (value instanceof Number number) {
-                return new BigDecimal(number.toString()).setScale(2, RoundingMode.HALF_UP);
-            }
-            if (value instanceof String text && text.strip().matches("-?\\d{1,15}(\\.\\d{1,30})?")) {
-                return new BigDecimal(text.strip()).setScale(2, RoundingMode.HALF_UP);
-            }
-        }
-        return BigDecimal.ZERO;
-    }
-
     private static boolean isSimple(Object value) {
         return value instanceof Number || value instanceof Boolean
                 || value instanceof String text && text.length() <= MAX_STRING_VARIABLE;
@@ -230,7 +195,7 @@ class EventRouting {
         private static final String NOT_REACHED =
                 "A running journey of this customer has not reached the step that waits for this event";
 
-        /** Routed: no journey started or waiting, no built-in rule. */
+        /** Routed: no journey started or waiting, no effect. */
         static final Result NOTHING_ACTS_ON_IT = new Result(false, List.of(), List.of(), 0, false);
 
         static Result notWaitingYet() {

@@ -55,7 +55,7 @@ class TriggerRouter {
             // Read after the batch was found: a journey deployed before its events were posted is in it.
             JourneyModels.Listening journeys = models.listening();
             Map<Boolean, List<Long>> actedOn = due.stream().collect(Collectors.partitioningBy(
-                    event -> EventRouting.actsOn(event.type(), journeys),
+                    event -> routing.actsOn(event.type(), journeys),
                     Collectors.mapping(EventStore.DueEvent::id, Collectors.toList())));
             routeInert(actedOn.get(false), journeys);
             actedOn.get(true).forEach(eventId -> routeOne(eventId, journeys));

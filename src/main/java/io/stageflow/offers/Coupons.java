@@ -160,12 +160,12 @@ public class Coupons {
 
     /**
      * Redeems the code for this order, in the caller's transaction (the router's, for an {@code order_completed}
-     * event that carries {@code couponCode}), and attributes the order to the journey step that issued the code.
-     * Of any number of concurrent redemptions of a single-use code, exactly one gets {@link CouponCheck#VALID}; the
-     * others get {@link CouponCheck#USED}.
+     * event that carries {@code couponCode}: {@link CouponRedemption}), and attributes the order to the journey
+     * step that issued the code. Of any number of concurrent redemptions of a single-use code, exactly one gets
+     * {@link CouponCheck#VALID}; the others get {@link CouponCheck#USED}.
      */
     @Transactional
-    public CouponCheck redeem(String code, String customerId, String orderId, BigDecimal orderTotal) {
+    CouponCheck redeem(String code, String customerId, String orderId, BigDecimal orderTotal) {
         Optional<Coupon> found = find(code);
         if (found.isEmpty()) {
             return CouponCheck.NOT_FOUND;

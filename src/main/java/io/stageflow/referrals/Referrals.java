@@ -26,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
  * known before, a referrer over the cap). The friend's first order records a {@code referral_converted} event for
  * the referrer, which starts the referral-reward journey; a refund of that order within the refund window records
  * {@code referral_refunded}, which the journey waits for to revoke the reward. All of it runs in the router's
- * transaction and is idempotent per event.
+ * transaction ({@link ReferralEffects}) and is idempotent per event.
  */
 @Component
 public class Referrals {
@@ -91,7 +91,7 @@ public class Referrals {
      * @return null when accepted, otherwise the reason it was rejected
      */
     @Transactional
-    public String signedUp(String friendId, String code, String messageId) {
+    String signedUp(String friendId, String code, String messageId) {
         Optional<String[]> recorded = jdbc.sql("select status, reason from sf_referral where event_message_id = ?")
                 .param(messageId).query((rs, row) -> new String[] {rs.getString(1), rs.getString(2)}).optional();
         if (recorded.isPresent()) {
@@ -165,7 +165,7 @@ public class Referrals {
      * referrer, which starts the referral-reward journey. Nothing for a customer nobody referred.
      */
     @Transactional
-    public void firstOrder(String friendId, String orderId) {
+    void firstOrder(String friendId, String orderId) {
         Instant now = clock.instant();
         Optional<Map<String, Object>> referral = jdbc.sql("""
                 select id, referrer_id from sf_referral where linked_friend_id = ? and status = 'LINKED'""")
@@ -193,7 +193,7 @@ public class Referrals {
      * {@code referral_refunded} for the referrer, which revokes the unredeemed reward in the referral-reward journey.
      */
     @Transactional
-    public void orderRefunded(String friendId, String orderId) {
+    void orderRefunded(String friendId, String orderId) {
         Instant now = clock.instant();
         Optional<Map<String, Object>> referral = jdbc.sql("""
                 select id, referrer_id, first_order_id, converted_at from sf_referral

@@ -1,0 +1,81 @@
+package io.stageflow.events;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A feature's own rule for some event types, applied whenever the router routes such an event, whether or not a
+ * journey listens for it: an order counts toward the customer's lifecycle stage (customers), redeems its coupon
+ * (offers), converts a referral (referrals). Features contribute effects as Spring beans; the router finds them
+ * through this interface and knows none of their rules. An event type that some effect acts on is never retired
+ * as a tracking event that nothing acts on.
+ * <p>
+ * <b>When.</b> An effect runs inside the transaction that routes the event, after the router has decided not to
+ * hold the event back for a journey that has not reached its wait yet, and before the event is delivered to
+ * waiting steps and starts journeys: journeys see what the effects did, and may read the variables the effects
+ * add. If an effect throws, the whole routing of the event rolls back (the effects' writes and the engine's);
+ * the router then retries the event or dead-letters it as it does any routing failure. An event may therefore be
+ * routed again: an effect must give the same result when it runs again for the same event (its
+ * {@code messageId}), which the rollback alone ensures for writes made through the routing transaction.
+ * <p>
+ * <b>Order.</b> Effects run in ascending Spring {@link org.springframework.core.annotation.Order @Order} of their
+ * bean class; the constants below name the places in use. An effect that reads what another writes in the same
+ * routing takes a higher number (referrals read the order count that customers has just updated).
+ */
+public interface EventEffect {
+
+    /** Counts an order and applies the stage rules (customers): later effects and the journeys see it counted. */
+    int ORDER_COUNTS = 100;
+    /** Redeems an order's coupon (offers). */
+    int COUPON_REDEMPTION = 200;
+    /** Links a referred friend, converts or refunds the referral (referrals); reads the order count. */
+    int REFERRALS = 300;
+
+    /** The event types this effect acts on, by their exact name; fixed for the life of the application. */
+    Set<String> eventTypes();
+
+    /** Applies the effect to one event of its types, in the routing transaction. */
+    void apply(RoutedEvent routed);
+
+    /**
+     * The event being routed, and the variables that the journeys it starts or continues will receive: an effect
+     * may add its outcome to them (for example {@code orderCount}).
+     */
+    record RoutedEvent(StoredEvent event, Map<String, Object> journeyVariables) {
+
+        public String customerId() {
+            return event.customerId();
+        }
+
+        /** The order this event is about: its {@code orderId} property, or else its messageId. */
+        public String orderId() {
+            Object orderId = event.properties().get("orderId");
+            return orderId == null ? event.messageId() : orderId.toString();
+        }
+
+        /**
+         * An order's value: {@code total}, or Segment's {@code revenue}, rounded half up to cents (intake has
+         * checked that it fits, docs/events.md); none counts as zero.
+         */
+        public BigDecimal orderAmount() {
+            for (String property : List.of("total", "revenue")) {
+                Object value = event.properties().get(property);
+                if (value instanceof Number number) {
+                    return new BigDecimal(number.toString()).setScale(2, RoundingMode.HALF_UP);
+                }
+                if (value instanceof String text && text.strip().matches("-?\\d{1,15}(\\.\\d{1,30})?")) {
+                    return new BigDecimal(text.strip()).setScale(2, RoundingMode.HALF_UP);
+                }
+            }
+            return BigDecimal.ZERO;
+        }
+
+        /** The property's value when it is a string with more than blanks in it, as given; otherwise null. */
+        public String text(String property) {
+            return event.properties().get(property) instanceof String text && !text.isBlank() ? text : null;
+        }
+    }
+}
