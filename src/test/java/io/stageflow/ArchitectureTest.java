@@ -81,7 +81,7 @@ class ArchitectureTest {
             "io.stageflow.batch.ImportProperties", "stageflow.import",
             "io.stageflow.customers.LifecycleProperties", "stageflow.lifecycle",
             "io.stageflow.events.EventsProperties", "stageflow.api",
-            "io.stageflow.events.SegmentProperties", "stageflow.segment",
+            "io.stageflow.events.TrackingApiProperties", "stageflow.segment",
             "io.stageflow.journeys.JourneysProperties", "stageflow",
             "io.stageflow.security.IngestionRateLimiter$Limits", "stageflow.ingestion.rate-limit",
             "io.stageflow.web.RequestSizeLimitFilter$Limits", "stageflow.api");

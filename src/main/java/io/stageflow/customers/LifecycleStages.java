@@ -16,8 +16,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Where each customer is in the lifecycle, and how they move: by a journey's "Set lifecycle stage" step, and by
  * the built-in order rules (first order: CONVERSION, then ONBOARDING; the second: RETENTION; an order while
- * LAPSED: back to RETENTION), which {@link OrderRules} applies as orders are routed. Every move is recorded with its cause. Each call runs in the caller's transaction,
- * so an event routed twice after a rollback moves the customer once.
+ * LAPSED: back to RETENTION), which events' order effect applies as orders are routed. Every move is recorded with
+ * its cause. Each call runs in the caller's transaction, so an event routed twice after a rollback moves the customer
+ * once.
  */
 @Service
 public class LifecycleStages {
@@ -76,7 +77,7 @@ public class LifecycleStages {
      * customer's order count including this one (0 for an unknown customer).
      */
     @Transactional
-    int orderCompleted(String customerId, BigDecimal amount, Instant orderedAt, String reference) {
+    public int orderCompleted(String customerId, BigDecimal amount, Instant orderedAt, String reference) {
         Optional<StageStore.Lifecycle> locked = store.lockAndRead(customerId);
         if (locked.isEmpty()) {
             return 0;

@@ -1,17 +1,19 @@
-package io.stageflow.customers;
+package io.stageflow.events;
 
 import java.util.Set;
 
-import io.stageflow.events.EventEffect;
+import io.stageflow.customers.LifecycleStages;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * The built-in order rules, as an effect of {@code order_completed}: counts the order, moves the customer's stage
- * ({@link LifecycleStages#orderCompleted}), and gives the journeys the customer's order count as
- * {@code orderCount} (unless the event carries its own). First of the effects, so that the others and the
- * journeys see the order counted.
+ * ({@link LifecycleStages#orderCompleted}, where customers keeps the rules), and gives the journeys the customer's
+ * order count as {@code orderCount} (unless the event carries its own). First of the effects, so that the others
+ * and the journeys see the order counted. It lives here, not in customers, because events sits above customers
+ * (intake creates and updates profiles): events is the feature that applies events to profiles, at intake and when
+ * they are routed.
  */
 @Component
 @Order(EventEffect.ORDER_COUNTS)
