@@ -12,7 +12,7 @@ public class StageflowApplication {
 
     public static void main(String[] args) {
         ConfigurableApplicationContext context = SpringApplication.run(StageflowApplication.class, args);
-        if (context.getEnvironment().containsProperty("stageflow.import.file")) {
+        if (context.getEnvironment().containsProperty("stageflow.imports.file")) {
             // Command-line import (docs/import.md): the import has run; exit with its outcome.
             System.exit(SpringApplication.exit(context));
         }

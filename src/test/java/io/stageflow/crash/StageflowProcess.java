@@ -103,7 +103,7 @@ final class StageflowProcess implements AutoCloseable {
         properties.put("stageflow.messaging.pacing.quiet-hours-end", "00:00");
         properties.put("stageflow.ingestion.rate-limit.messages-per-second", "10000000");
         properties.put("stageflow.ingestion.rate-limit.burst", "10000000");
-        properties.put("stageflow.batch.inactivity.cron", "-");
+        properties.put("stageflow.inactivity.cron", "-");
         properties.put("camunda.bpm.job-execution.wait-time-in-millis", "50");
         properties.put("camunda.bpm.job-execution.max-wait", "200");
         properties.put("stageflow.router.idle-wait", "PT0.1S");

@@ -91,9 +91,9 @@ public abstract class IntegrationTest {
             registry.add("stageflow.messaging.dispatcher.idle-wait", () -> "PT0.1S");
             // Two partition threads per node, so a broadcast's 4 partitions need a second node (BroadcastNodesTest)
             // or two rounds; nodes look for partitions often, and a partition silent for 5 s counts as abandoned.
-            registry.add("stageflow.batch.broadcast.worker-threads", () -> "2");
-            registry.add("stageflow.batch.broadcast.poll-interval", () -> "PT0.1S");
-            registry.add("stageflow.batch.broadcast.stale-after", () -> "PT5S");
+            registry.add("stageflow.broadcasts.worker-threads", () -> "2");
+            registry.add("stageflow.broadcasts.poll-interval", () -> "PT0.1S");
+            registry.add("stageflow.broadcasts.stale-after", () -> "PT5S");
         }
         // Low enough that a test can exceed it with two requests; every test uses its own write key. The bench
         // profile lifts it, to measure the endpoint rather than the limit.
@@ -103,12 +103,12 @@ public abstract class IntegrationTest {
         // Take the client's address from X-Forwarded-For, as behind a reverse proxy (tests come from loopback, which
         // Tomcat trusts as a proxy), so LoginThrottleTest can sign in from addresses that are not trusted.
         registry.add("server.forward-headers-strategy", () -> "native");
-        registry.add("stageflow.import.dir", () -> "target/test-imports");
-        registry.add("stageflow.import.progress-log-interval", () -> "PT1S");
+        registry.add("stageflow.imports.dir", () -> "target/test-imports");
+        registry.add("stageflow.imports.progress-log-interval", () -> "PT1S");
         // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.
-        registry.add("stageflow.batch.inactivity.cron", () -> "-");
+        registry.add("stageflow.inactivity.cron", () -> "-");
         // BroadcastTest checks that broadcasts keep to this rate (the bench profile lifts it).
-        registry.add("stageflow.batch.broadcast.messages-per-second",
+        registry.add("stageflow.broadcasts.messages-per-second",
                 () -> System.getProperty("stageflow.test.broadcast.rate", "1000"));
         // A segment kept in the configuration rather than in segments/ (SegmentEndpointsTest).
         registry.add("stageflow.segments.definitions.config-big-spenders", () -> """

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.stageflow.batch.ImportFaults;
+import io.stageflow.imports.ImportFaults;
 import io.stageflow.messaging.SwitchableQuietHours;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
