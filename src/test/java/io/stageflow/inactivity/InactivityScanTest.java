@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -50,6 +51,17 @@ class InactivityScanTest extends IntegrationTest {
         assertThat(first.path("outcomes").path("inWinBack").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(first.path("rows").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(first.path("secondsLeft").asLong()).isZero();
+        // One shape for every job's progress (docs/api.md): the import's counts are there for the scan too, errors
+        // as 0 and the others left out as null (as every null field is).
+        List<String> fields = new ArrayList<>();
+        first.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("id", "instanceId", "job", "status", "exitCode", "startedAt", "endedAt",
+                "rows", "position", "resumedAt", "read", "written", "skipped", "errors", "outcomes", "rowsPerSecond",
+                "secondsLeft");
+        assertThat(first.path("errors").isIntegralNumber()).as(first.toString()).isTrue();
+        assertThat(first.path("errors").asLong()).isZero();
+        assertThat(first.path("position").asLong()).as("no reader position: what it read").isEqualTo(
+                first.path("read").asLong());
 
         await().atMost(PATIENCE).until(() -> winBacks(retention) == 1 && winBacks(advocate) == 1);
         for (String id : List.of(retention, advocate, recent, onboarding, lapsed, neverOrdered, alreadyIn)) {
