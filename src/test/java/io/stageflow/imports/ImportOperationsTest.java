@@ -104,12 +104,37 @@ class ImportOperationsTest extends IntegrationTest {
         markRunning(id, LocalDateTime.now());
 
         client().post("/api/v1/imports/" + id + "/restart").expectStatus(409);
+        // The same refusal on the jobs path: the import's stale-after holds there too.
+        client().post("/api/v1/jobs/" + id + "/restart").expectStatus(409);
         markRunning(id, LocalDateTime.now().minus(properties.staleAfter()).minusMinutes(1));
         long restarted = client().post("/api/v1/imports/" + id + "/restart").expectStatus(202).json().path("id")
                 .asLong();
 
         assertThat(awaitEnd(restarted).path("status").asText()).isEqualTo("COMPLETED");
         assertThat(client().get("/api/v1/jobs/" + id).json().path("status").asText()).isEqualTo("FAILED");
+        assertThat(jdbc.sql("select count(*) from sf_customer where id like ?").param(p + "-%").query(Long.class)
+                .single()).isEqualTo(3_000L - bad.size());
+    }
+
+    @Test
+    void theJobsEndpointRestartsAnImportAsTheImportsOwnDoes() {
+        String p = CustomerImportTest.prefix();
+        Path csv = tmp.resolve("jobs-restart.csv");
+        Set<Long> bad = CustomerImportTest.generate(csv, p, 3_000);
+        faults.failOnceAtCustomer(CustomerImportTest.id(p, 2_500));
+        long id = client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id").asLong();
+        JsonNode failed = awaitEnd(id);
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+
+        JsonNode restarted = client().post("/api/v1/jobs/" + id + "/restart").expectStatus(202).json();
+
+        assertThat(restarted.path("job").asText()).isEqualTo(ImportJobConfiguration.JOB);
+        assertThat(restarted.path("progress").asText()).isEqualTo("/api/v1/jobs/" + restarted.path("id").asLong());
+        JsonNode done = awaitEnd(restarted.path("id").asLong());
+        assertThat(done.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(done.path("resumedAt").asLong()).isEqualTo(failed.path("position").asLong()).isPositive();
+        assertThat(done.path("position").asLong()).isEqualTo(3_000);
+        client().post("/api/v1/imports/" + id + "/restart").expectStatus(409);
         assertThat(jdbc.sql("select count(*) from sf_customer where id like ?").param(p + "-%").query(Long.class)
                 .single()).isEqualTo(3_000L - bad.size());
     }
