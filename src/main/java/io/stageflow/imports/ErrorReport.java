@@ -1,0 +1,123 @@
+package io.stageflow.imports;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.stageflow.customers.CustomerService.CustomerChange;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.SkipListener;
+import org.springframework.batch.item.Chunk;
+import org.springframework.batch.item.ExecutionContext;
+import org.springframework.batch.item.ItemStream;
+import org.springframework.batch.item.file.FlatFileItemWriter;
+import org.springframework.batch.item.file.FlatFileParseException;
+import org.springframework.batch.item.file.builder.FlatFileItemWriterBuilder;
+import org.springframework.batch.item.file.transform.IncorrectTokenCountException;
+import org.springframework.core.io.FileSystemResource;
+
+/**
+ * The error report of one import: a CSV file with a line for each problem of each skipped row
+ * ({@code line,column,reason}). Spring Batch calls the skip callbacks inside the chunk's transaction, and the file
+ * writer is transactional and restartable, so the report holds exactly the bad rows of the committed chunks: a
+ * rolled-back chunk leaves nothing behind, and a restart truncates the file to the last commit and goes on from
+ * there. Reasons name the rule, never the value, so the report can be shared without leaking what the row said.
+ */
+final class ErrorReport implements SkipListener<CsvRow, CustomerChange>, ItemStream {
+
+    static final String ERRORS = "errors.count";
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorReport.class);
+
+    private final FlatFileItemWriter<ErrorLine> writer;
+    private long errors;
+
+    ErrorReport(Path file) {
+        this.writer = new FlatFileItemWriterBuilder<ErrorLine>()
+                .name("errorReport")
+                .resource(new FileSystemResource(file))
+                .encoding(StandardCharsets.UTF_8.name())
+                .headerCallback(header -> header.write("line,column,reason"))
+                .lineAggregator(ErrorLine::toCsv)
+                .transactional(true)
+                .shouldDeleteIfEmpty(false)
+                .build();
+    }
+
+    @Override
+    public void onSkipInRead(Throwable t) {
+        if (t instanceof FlatFileParseException parse) {
+            Throwable cause = parse.getCause();
+            String reason = cause instanceof IncorrectTokenCountException count
+                    ? "has " + count.getActualCount() + " cells; the header has " + count.getExpectedCount()
+                    : cause instanceof CsvRowMapper.BlankLineException blank ? blank.getMessage()
+                    : cause == null ? "is not a complete CSV record (is a quote left open?)"
+                    : "cannot be read as CSV";
+            report(List.of(new ErrorLine(parse.getLineNumber(), "", reason)));
+        } else {
+            report(List.of(new ErrorLine(0, "", "a line could not be read")));
+        }
+    }
+
+    @Override
+    public void onSkipInProcess(CsvRow row, Throwable t) {
+        if (t instanceof InvalidRowException invalid) {
+            report(invalid.violations().stream()
+                    .map(v -> new ErrorLine(invalid.line(), v.field(), v.message())).toList());
+        } else {
+            report(List.of(new ErrorLine(row.line(), "", "could not be checked")));
+        }
+    }
+
+    @Override
+    public void onSkipInWrite(CustomerChange change, Throwable t) {
+        report(List.of(new ErrorLine(0, ImportHeader.ID, "could not be stored")));
+    }
+
+    private void report(List<ErrorLine> lines) {
+        try {
+            writer.write(new Chunk<>(lines));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot write the import's error report", e);
+        }
+        errors += lines.size();
+        if (log.isDebugEnabled()) {
+            lines.forEach(line -> log.debug("Import skipped line {}: column '{}' {}", line.line(), line.column(),
+                    line.reason()));
+        }
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        writer.open(context);
+        errors = context.getLong(ERRORS, 0);
+    }
+
+    @Override
+    public void update(ExecutionContext context) {
+        writer.update(context);
+        context.putLong(ERRORS, errors);
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /** One line of the report. */
+    record ErrorLine(long line, String column, String reason) {
+
+        String toCsv() {
+            return line + "," + quoted(column) + "," + quoted(reason);
+        }
+
+        private static String quoted(String value) {
+            if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
+                return value;
+            }
+            return '"' + value.replace("\"", "\"\"") + '"';
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.stageflow.imports;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.stageflow.jobs.JobProgress;
+import io.stageflow.web.InvalidInputException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * Customer imports over HTTP: upload a CSV file (stored on disk before the answer, then imported in the background),
+ * download its error report, and stop or restart it. Progress is at {@code /api/v1/jobs/{id}}.
+ */
+@RestController
+@RequestMapping("/api/v1/imports")
+class ImportController {
+
+    private static final Logger log = LoggerFactory.getLogger(ImportController.class);
+    private static final MediaType CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
+
+    private final ImportFiles files;
+    private final ImportJobs jobs;
+
+    ImportController(ImportFiles files, ImportJobs jobs) {
+        this.files = files;
+        this.jobs = jobs;
+    }
+
+    @PostMapping
+    ResponseEntity<ImportStarted> upload(@RequestPart(name = "file", required = false) MultipartFile file) {
+        if (file == null) {
+            throw new InvalidInputException("file", "is required: send the CSV file as the multipart part 'file'");
+        }
+        ImportFiles.Stored stored;
+        try (InputStream in = file.getInputStream()) {
+            stored = files.store(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JobExecution execution = jobs.start(stored);
+        log.info("Import job {} accepted: {} rows", execution.getId(), stored.rows());
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
+                .body(ImportStarted.of(execution, stored.rows()));
+    }
+
+    @GetMapping("/{id}/errors")
+    ResponseEntity<Resource> errors(@PathVariable long id) {
+        Path report = jobs.errorReport(id).orElseThrow(() -> new ImportJobs.NoSuchImportException(id));
+        if (!Files.exists(report)) {
+            // The job has not opened its file yet: its report has no lines so far.
+            return ResponseEntity.ok().contentType(CSV).body(new ByteArrayResource(
+                    "line,column,reason\n".getBytes(StandardCharsets.UTF_8)));
+        }
+        return ResponseEntity.ok().contentType(CSV)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"import-" + id + "-errors.csv\"")
+                .body(new FileSystemResource(report));
+    }
+
+    @PostMapping("/{id}/stop")
+    ResponseEntity<ImportStarted> stop(@PathVariable long id) {
+        JobExecution execution = jobs.stop(id);
+        log.info("Import job {} asked to stop", id);
+        return ResponseEntity.accepted().body(ImportStarted.of(execution, null));
+    }
+
+    @PostMapping("/{id}/restart")
+    ResponseEntity<ImportStarted> restart(@PathVariable long id) {
+        JobExecution execution = jobs.restart(id);
+        log.info("Import job {} restarted as job {}", id, execution.getId());
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
+                .body(ImportStarted.of(execution, null));
+    }
+
+    @ExceptionHandler(ImportJobs.NoSuchImportException.class)
+    ProblemDetail notFound(ImportJobs.NoSuchImportException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** The answer to an upload, stop or restart: the job's id and where to follow it. */
+    record ImportStarted(long id, String status, Long rows, String progress, String errors) {
+
+        static ImportStarted of(JobExecution execution, Long rows) {
+            Long total = rows != null ? rows : execution.getJobParameters().getLong(JobProgress.ROWS);
+            return new ImportStarted(execution.getId(), execution.getStatus().name(), total,
+                    "/api/v1/jobs/" + execution.getId(), "/api/v1/imports/" + execution.getId() + "/errors");
+        }
+    }
+}

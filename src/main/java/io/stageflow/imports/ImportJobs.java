@@ -1,0 +1,172 @@
+package io.stageflow.imports;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.stageflow.jobs.JobProgress;
+import io.stageflow.jobs.JobRestarts;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.JobParametersInvalidException;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.launch.support.TaskExecutorJobLauncher;
+import org.springframework.batch.core.repository.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.repository.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.JobRestartException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts, restarts and stops customer imports. Uploads run on a small pool of this node's own threads
+ * ({@code stageflow.imports.concurrent-jobs}), so the HTTP call that started one gets its job id at once; the
+ * command line runs one in the calling thread. Spring Boot's own {@code JobLauncher} bean stays synchronous and
+ * untouched for other jobs.
+ */
+@Service
+class ImportJobs implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ImportJobs.class);
+
+    private final Job job;
+    private final JobExplorer explorer;
+    private final JobRestarts restarts;
+    private final ImportFiles files;
+    private final Duration staleAfter;
+    private final ThreadPoolTaskExecutor threads;
+    private final TaskExecutorJobLauncher async;
+    private final TaskExecutorJobLauncher inCaller;
+    /** Executions this node started in the background: the ones to stop when it shuts down. */
+    private final Set<Long> startedHere = ConcurrentHashMap.newKeySet();
+
+    ImportJobs(@Qualifier("customerImportJob") Job job, JobRepository repository, JobExplorer explorer,
+            JobRestarts restarts, ImportFiles files, ImportProperties properties) throws Exception {
+        this.job = job;
+        this.explorer = explorer;
+        this.restarts = restarts;
+        this.files = files;
+        this.staleAfter = properties.staleAfter();
+        this.threads = new ThreadPoolTaskExecutor();
+        threads.setThreadNamePrefix("import-");
+        threads.setCorePoolSize(properties.concurrentJobs());
+        threads.setMaxPoolSize(properties.concurrentJobs());
+        threads.setQueueCapacity(100);
+        threads.setWaitForTasksToCompleteOnShutdown(true);
+        threads.setAwaitTerminationSeconds(30);
+        threads.initialize();
+        this.async = launcher(repository, threads);
+        this.inCaller = launcher(repository, new SyncTaskExecutor());
+    }
+
+    private static TaskExecutorJobLauncher launcher(JobRepository repository,
+            TaskExecutor executor) throws Exception {
+        TaskExecutorJobLauncher launcher = new TaskExecutorJobLauncher();
+        launcher.setJobRepository(repository);
+        launcher.setTaskExecutor(executor);
+        launcher.afterPropertiesSet();
+        return launcher;
+    }
+
+    /** Starts importing a stored file in the background; the execution is created (and has its id) on return. */
+    JobExecution start(ImportFiles.Stored file) {
+        return launchInBackground(parameters(file));
+    }
+
+    /** Imports a stored file in the calling thread and returns the finished execution. */
+    JobExecution run(ImportFiles.Stored file) {
+        return launch(inCaller, parameters(file));
+    }
+
+    /**
+     * Runs an import again that failed, was stopped, or was abandoned by a node that died (it has committed nothing
+     * for {@code stale-after}): the new execution goes on from the last committed chunk.
+     */
+    JobExecution restart(long executionId) {
+        JobExecution previous = find(executionId).orElseThrow(() -> new NoSuchImportException(executionId));
+        return launchInBackground(restarts.toRestart(previous, staleAfter));
+    }
+
+    /** Launches the import again in the background with an earlier execution's (checked) parameters. */
+    JobExecution relaunch(JobParameters parameters) {
+        return launchInBackground(parameters);
+    }
+
+    /** Asks a running import to stop after its current chunk; it can be restarted later. */
+    JobExecution stop(long executionId) {
+        return restarts.stop(find(executionId).orElseThrow(() -> new NoSuchImportException(executionId)));
+    }
+
+    /** An execution of the import job, or empty for an unknown id or another job's execution. */
+    Optional<JobExecution> find(long executionId) {
+        return Optional.ofNullable(explorer.getJobExecution(executionId))
+                .filter(execution -> ImportJobConfiguration.JOB.equals(execution.getJobInstance().getJobName()));
+    }
+
+    /** The error report of an import execution (shared by every execution of the same import). */
+    Optional<Path> errorReport(long executionId) {
+        return find(executionId).map(execution -> execution.getJobParameters().getString(ImportJobConfiguration.FILE))
+                .map(Path::of).filter(files::holds).map(ImportFiles::errorReportOf);
+    }
+
+    private static JobParameters parameters(ImportFiles.Stored file) {
+        return new JobParametersBuilder()
+                .addString(ImportJobConfiguration.FILE, file.csv().toString(), true)
+                .addLong(JobProgress.ROWS, file.rows(), false)
+                .toJobParameters();
+    }
+
+    private JobExecution launchInBackground(JobParameters parameters) {
+        JobExecution execution = launch(async, parameters);
+        startedHere.add(execution.getId());
+        return execution;
+    }
+
+    private JobExecution launch(JobLauncher launcher, JobParameters parameters) {
+        try {
+            return launcher.run(job, parameters);
+        } catch (JobExecutionAlreadyRunningException | JobRestartException | JobInstanceAlreadyCompleteException e) {
+            throw new JobRestarts.JobStateException(e.getMessage());
+        } catch (JobParametersInvalidException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On shutdown, asks running imports to stop after their current chunk (they stay restartable) and waits for
+     * them; an import still going when the wait ends is left to the stale-job restart.
+     */
+    @Override
+    public void destroy() {
+        for (long id : startedHere) {
+            try {
+                if (find(id).filter(JobExecution::isRunning).isPresent()) {
+                    stop(id);
+                    log.info("Import job {} asked to stop: this node is shutting down; restart it later", id);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Import job {} could not be asked to stop: {}", id, e.toString());
+            }
+        }
+        threads.shutdown();
+    }
+
+    /** No import with this id. */
+    static final class NoSuchImportException extends RuntimeException {
+        NoSuchImportException(long id) {
+            super("No import job with id " + id);
+        }
+    }
+}
