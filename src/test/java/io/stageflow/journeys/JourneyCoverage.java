@@ -11,6 +11,8 @@ import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -29,6 +31,7 @@ import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -36,14 +39,18 @@ import org.junit.platform.commons.support.ReflectionSupport;
 /**
  * Reads the report that camunda-process-test-coverage wrote for a journey test class
  * ({@code target/process-test-coverage/<test class>/report.json}) and prints, per journey, how many of its flow
- * nodes and sequence flows the class's tests passed, and which they missed. A test class annotated with
- * {@link AtLeast} fails when a journey stays below it (checked only when all of the class's tests ran, not for a
+ * nodes and sequence flows the class's tests passed, and which they missed. A report that is missing, or older than
+ * the class's run, fails the class (the coverage extension did not run, or wrote elsewhere), so that coverage cannot
+ * go unchecked unnoticed. A test class annotated with {@link AtLeast} fails when a journey stays below it (checked only when all of the class's tests ran, not for a
  * single test method run on its own). Registered in {@link JourneyProcessTest} so that it runs
  * after the coverage extension has written the report.
  */
-final class JourneyCoverage implements AfterAllCallback {
+final class JourneyCoverage implements BeforeAllCallback, AfterAllCallback {
 
     static final Path REPORTS = Path.of("target", "process-test-coverage");
+
+    /** Slack for file systems that store modification times in whole seconds (or coarser). */
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(2);
 
     /** The coverage a journey test class must reach for its journeys, as fractions (1.0 is every element). */
     @Retention(RetentionPolicy.RUNTIME)
@@ -88,12 +95,39 @@ final class JourneyCoverage implements AfterAllCallback {
     }
 
     @Override
+    public void beforeAll(ExtensionContext context) {
+        store(context).put(Started.class, new Started(Instant.now()));
+    }
+
+    @Override
     public void afterAll(ExtensionContext context) throws IOException {
         Class<?> testClass = context.getRequiredTestClass();
-        Path report = REPORTS.resolve(testClass.getName()).resolve("report.json");
+        afterAll(testClass, REPORTS.resolve(testClass.getName()).resolve("report.json"),
+                store(context).get(Started.class, Started.class));
+    }
+
+    /** When the test class started (kept in the extension context, not in a field). */
+    record Started(Instant at) {
+    }
+
+    private static ExtensionContext.Store store(ExtensionContext context) {
+        return context.getStore(ExtensionContext.Namespace.create(JourneyCoverage.class, context.getRequiredTestClass()));
+    }
+
+    void afterAll(Class<?> testClass, Path report, Started started) throws IOException {
         if (!Files.exists(report)) {
-            System.out.println("[journey coverage] " + testClass.getSimpleName() + ": no report at " + report);
-            return;
+            throw new AssertionError("[journey coverage] " + testClass.getSimpleName() + ": no coverage report at "
+                    + report.toAbsolutePath() + "; camunda-process-test-coverage (ProcessEngineCoverageExtension,"
+                    + " registered after this extension in JourneyProcessTest) should have written it after the class's"
+                    + " tests ran");
+        }
+        if (started != null) {
+            Instant written = Files.getLastModifiedTime(report).toInstant();
+            if (written.isBefore(started.at().minus(CLOCK_SLACK))) {
+                throw new AssertionError("[journey coverage] " + testClass.getSimpleName() + ": the coverage report at "
+                        + report.toAbsolutePath() + " was written at " + written + ", before this run started at "
+                        + started.at() + "; camunda-process-test-coverage did not write this run's report");
+            }
         }
         List<Result> results = read(report);
         List<String> lines = new ArrayList<>();

@@ -1,0 +1,320 @@
+package io.stageflow.security;
+
+import static io.stageflow.security.EndpointRolesTest.Access.PUBLIC;
+import static io.stageflow.security.EndpointRolesTest.Access.ROLES;
+import static io.stageflow.security.EndpointRolesTest.Access.WRITE_KEY;
+import static io.stageflow.security.EndpointRolesTest.Caller.ADMIN;
+import static io.stageflow.security.EndpointRolesTest.Caller.BROWSER_KEY;
+import static io.stageflow.security.EndpointRolesTest.Caller.CUSTOMER_SUCCESS;
+import static io.stageflow.security.EndpointRolesTest.Caller.MARKETER;
+import static io.stageflow.security.EndpointRolesTest.Caller.NOBODY;
+import static io.stageflow.security.EndpointRolesTest.Caller.OPERATOR;
+import static io.stageflow.security.EndpointRolesTest.Caller.SERVER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.StageflowClient;
+import io.stageflow.testing.StageflowClient.Response;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+
+/**
+ * Who may call each endpoint, as one table ({@link #ENDPOINTS}), held against the running application: for every
+ * row and every kind of caller, a caller of a role the row does not admit gets {@code 403} (signed in, wrong role),
+ * a caller without credentials {@code 401}, and a caller it admits gets past security (neither {@code 401} nor
+ * {@code 403}, nor a server error; a dummy body or an unknown id answers {@code 400} or {@code 404}). Every handler
+ * mapping of the application must have its row, so a new endpoint cannot go without one.
+ *
+ * <p>The roles come from {@code SecurityConfiguration} and docs/security.md and docs/api.md. A user in none of
+ * Stageflow's groups ({@code customer-success}, who works in Tasklist) is refused everywhere under {@code /api}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndpointRolesTest extends IntegrationTest {
+
+    private static final String PASSWORD = "Endpoint-roles-42";
+    /** Not JSON: an endpoint that reads a body answers 400 before doing anything. */
+    private static final String BAD_JSON = "{";
+
+    /** Who calls. */
+    enum Caller {
+        NOBODY, ADMIN, OPERATOR, MARKETER, CUSTOMER_SUCCESS, SERVER_KEY, BROWSER_KEY;
+
+        boolean isWriteKey() {
+            return this == SERVER_KEY || this == BROWSER_KEY;
+        }
+    }
+
+    /** How an endpoint is guarded. */
+    enum Access {
+        /** Anyone; recipient pages hold a signed token in the path instead. */
+        PUBLIC,
+        /** By Stageflow role, in SecurityConfiguration: wrong role 403, no credentials 401. */
+        ROLES,
+        /**
+         * Segment's tracking API: the controller checks the write key (header or body), so a caller who is not a
+         * write key (users included) gets 401, and a key of the wrong kind 403.
+         */
+        WRITE_KEY
+    }
+
+    /**
+     * One row of the table: the handler mapping ({@code method} and {@code pattern} as Spring MVC holds them; method
+     * {@code *} for a mapping that takes every method), the request sent (a concrete {@code path} and {@code body},
+     * null for none), how it is guarded, and who is allowed.
+     */
+    record Endpoint(String method, String pattern, String path, String body, Access access, Set<Caller> allowed) {
+
+        String mapping() {
+            return method + " " + pattern;
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    static final List<Endpoint> ENDPOINTS = List.of(
+            // Events (docs/events.md): a server key or an admin posts; operators see and retry the dead letters.
+            roles("POST", "/api/v1/events", "/api/v1/events", BAD_JSON, ADMIN, SERVER_KEY),
+            roles("GET", "/api/v1/events", "/api/v1/events", null, ADMIN, OPERATOR),
+            roles("GET", "/api/v1/events/{messageId}", "/api/v1/events/no-such-event", null, ADMIN, MARKETER, OPERATOR),
+            roles("POST", "/api/v1/events/{messageId}/retry", "/api/v1/events/no-such-event/retry", null,
+                    ADMIN, OPERATOR),
+            // Customers.
+            roles("PUT", "/api/v1/customers/{id}", "/api/v1/customers/no-such-customer", BAD_JSON, ADMIN),
+            roles("GET", "/api/v1/customers/{id}", "/api/v1/customers/no-such-customer", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/customers/{id}/export", "/api/v1/customers/no-such-customer/export", null, ADMIN),
+            roles("DELETE", "/api/v1/customers/{id}", "/api/v1/customers/no-such-customer", null, ADMIN),
+            roles("GET", "/api/v1/customers/{id}/messages", "/api/v1/customers/no-such-customer/messages", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/customers/{id}/stages", "/api/v1/customers/no-such-customer/stages", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/customers/{id}/referral", "/api/v1/customers/no-such-customer/referral", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/stages", "/api/v1/stages", null, ADMIN, MARKETER, OPERATOR),
+            // Templates.
+            roles("POST", "/api/v1/templates/{key}/preview", "/api/v1/templates/no-such-template/preview", BAD_JSON,
+                    ADMIN, MARKETER),
+            roles("POST", "/api/v1/templates/{key}/test-send", "/api/v1/templates/no-such-template/test-send",
+                    BAD_JSON, ADMIN, MARKETER),
+            // Segments: everyone who reads reports reads them; marketers and admins change them.
+            roles("POST", "/api/v1/segments", "/api/v1/segments", BAD_JSON, ADMIN, MARKETER),
+            roles("GET", "/api/v1/segments", "/api/v1/segments", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/segments/{key}", "/api/v1/segments/no-such-segment", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/segments/{key}/count", "/api/v1/segments/no-such-segment/count", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/segments/{key}/preview", "/api/v1/segments/no-such-segment/preview", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("DELETE", "/api/v1/segments/{key}", "/api/v1/segments/no-such-segment", null, ADMIN, MARKETER),
+            // Offers and coupons: the shop's checkout validates a code with its server key.
+            roles("POST", "/api/v1/offers", "/api/v1/offers", BAD_JSON, ADMIN, MARKETER),
+            roles("GET", "/api/v1/offers", "/api/v1/offers", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/offers/{key}", "/api/v1/offers/no-such-offer", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/offers/{key}/report", "/api/v1/offers/no-such-offer/report", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/coupons/attribution", "/api/v1/coupons/attribution?from=not-a-date", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("POST", "/api/v1/coupons/{code}/validate", "/api/v1/coupons/NO-SUCH-CODE/validate", BAD_JSON,
+                    ADMIN, MARKETER, SERVER_KEY),
+            // Jobs (imports, broadcasts, the inactivity scan).
+            roles("GET", "/api/v1/jobs/{id}", "/api/v1/jobs/987654321", null, ADMIN, OPERATOR),
+            roles("POST", "/api/v1/jobs/{id}/stop", "/api/v1/jobs/987654321/stop", null, ADMIN, OPERATOR),
+            roles("POST", "/api/v1/jobs/{id}/restart", "/api/v1/jobs/987654321/restart", null, ADMIN, OPERATOR),
+            // Really starts a scan when admitted: the test waits for it to end (as InactivityScanTest does).
+            roles("POST", "/api/v1/jobs/inactivity-scan", "/api/v1/jobs/inactivity-scan", null, ADMIN, OPERATOR),
+            roles("POST", "/api/v1/broadcasts", "/api/v1/broadcasts", BAD_JSON, ADMIN, MARKETER),
+            roles("GET", "/api/v1/broadcasts/{id}", "/api/v1/broadcasts/987654321", null, ADMIN, MARKETER),
+            roles("POST", "/api/v1/broadcasts/{id}/stop", "/api/v1/broadcasts/987654321/stop", null, ADMIN, MARKETER),
+            roles("POST", "/api/v1/broadcasts/{id}/restart", "/api/v1/broadcasts/987654321/restart", null,
+                    ADMIN, MARKETER),
+            roles("POST", "/api/v1/imports", "/api/v1/imports", BAD_JSON, ADMIN),
+            roles("GET", "/api/v1/imports/{id}/errors", "/api/v1/imports/987654321/errors", null, ADMIN),
+            roles("POST", "/api/v1/imports/{id}/stop", "/api/v1/imports/987654321/stop", null, ADMIN),
+            roles("POST", "/api/v1/imports/{id}/restart", "/api/v1/imports/987654321/restart", null, ADMIN),
+            // Write keys: admins only.
+            roles("POST", "/api/v1/write-keys", "/api/v1/write-keys", BAD_JSON, ADMIN),
+            roles("GET", "/api/v1/write-keys", "/api/v1/write-keys", null, ADMIN),
+            roles("DELETE", "/api/v1/write-keys/{id}", "/api/v1/write-keys/no-such-key", null, ADMIN),
+            // Actuator: health for everyone (load balancers), the rest for admins and operators.
+            publicly("GET", "/actuator/health", "/actuator/health", null),
+            publicly("GET", "/actuator/health/**", "/actuator/health/liveness", null),
+            roles("GET", "/actuator", "/actuator", null, ADMIN, OPERATOR),
+            roles("GET", "/actuator/info", "/actuator/info", null, ADMIN, OPERATOR),
+            roles("GET", "/actuator/metrics", "/actuator/metrics", null, ADMIN, OPERATOR),
+            roles("GET", "/actuator/metrics/{requiredMetricName}", "/actuator/metrics/jvm.threads.live", null,
+                    ADMIN, OPERATOR),
+            // Segment's tracking API: write keys of both kinds, but a browser key may not alias (merge profiles).
+            // Bodies are JSON, so that the key is checked, and then refused as messages (400).
+            writeKey("POST", "/v1/{type:identify|track|page|screen|alias}", "/v1/track", "{}", SERVER_KEY, BROWSER_KEY),
+            writeKey("POST", "/v1/{type:identify|track|page|screen|alias}", "/v1/alias", "{}", SERVER_KEY),
+            writeKey("POST", "/v1/batch", "/v1/batch", "{\"batch\":[{}]}", SERVER_KEY, BROWSER_KEY),
+            // The recipients' pages: the signed token in the link is the credential (a bad one is refused by them).
+            publicly("GET", "/u/{token}", "/u/not-a-signed-token", null),
+            publicly("POST", "/u/{token}", "/u/not-a-signed-token", null),
+            publicly("GET", "/u/{token}/preferences", "/u/not-a-signed-token/preferences", null),
+            publicly("POST", "/u/{token}/preferences", "/u/not-a-signed-token/preferences", null),
+            publicly("GET", "/s/{token}", "/s/not-a-signed-token", null),
+            publicly("POST", "/s/{token}", "/s/not-a-signed-token", null),
+            // Referral links: a redirect to the brand's website, for anyone.
+            publicly("GET", "/r/{code}", "/r/NO-SUCH-CODE", null),
+            // Spring's error page (problem+json).
+            publicly("*", "/error", "/error", null));
+
+    @Autowired
+    ApplicationContext context;
+
+    private final Map<Caller, StageflowClient> clients = new EnumMap<>(Caller.class);
+
+    @BeforeAll
+    void callers() {
+        clients.put(NOBODY, client(null, null));
+        clients.put(ADMIN, client());
+        clients.put(OPERATOR, client(newUser(Roles.OPERATOR, PASSWORD), PASSWORD));
+        clients.put(MARKETER, client(newUser(Roles.MARKETER, PASSWORD), PASSWORD));
+        clients.put(CUSTOMER_SUCCESS, client(newUser("customer-success", PASSWORD), PASSWORD));
+        clients.put(SERVER_KEY, client(client().newWriteKey("endpoint-roles-server"), ""));
+        String browserKey = client().post("/api/v1/write-keys", "{\"name\":\"endpoint-roles-browser\",\"kind\":\"browser\"}")
+                .expectStatus(201).json().path("key").asText();
+        clients.put(BROWSER_KEY, client(browserKey, ""));
+    }
+
+    static Stream<Arguments> everyEndpointForEveryCaller() {
+        return ENDPOINTS.stream().flatMap(endpoint -> Arrays.stream(Caller.values())
+                .map(caller -> Arguments.of(endpoint, caller)));
+    }
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @MethodSource("everyEndpointForEveryCaller")
+    void eachCallerGetsWhatItsRoleAllows(Endpoint endpoint, Caller caller) {
+        Response response = call(endpoint, caller);
+        String seen = endpoint + " as " + caller + ": " + response.status() + " " + response.body();
+
+        switch (expectation(endpoint, caller)) {
+            case UNAUTHENTICATED -> assertThat(response.status()).as(seen).isEqualTo(401);
+            case FORBIDDEN -> assertThat(response.status()).as(seen).isEqualTo(403);
+            case ADMITTED -> {
+                assertThat(response.status()).as(seen).isNotIn(401, 403).isLessThan(500);
+                awaitTheJobItStarted(endpoint, response);
+            }
+        }
+    }
+
+    @Test
+    void everyEndpointOfTheApplicationIsInTheTable() {
+        Set<String> mapped = mappings();
+        Set<String> inTable = new TreeSet<>();
+        ENDPOINTS.forEach(endpoint -> inTable.add(endpoint.mapping()));
+
+        Set<String> missing = new TreeSet<>(mapped);
+        missing.removeAll(inTable);
+        assertThat(missing).as("endpoints without a row in EndpointRolesTest.ENDPOINTS (add who may call them)")
+                .isEmpty();
+        Set<String> stale = new TreeSet<>(inTable);
+        stale.removeAll(mapped);
+        assertThat(stale).as("rows of EndpointRolesTest.ENDPOINTS for endpoints the application no longer has")
+                .isEmpty();
+    }
+
+    @Test
+    void noProtectedRowAdmitsStrangersOrEveryone() {
+        for (Endpoint endpoint : ENDPOINTS) {
+            if (endpoint.access() != PUBLIC) {
+                assertThat(endpoint.allowed()).as("%s: who may call it", endpoint)
+                        .doesNotContain(NOBODY).doesNotContain(CUSTOMER_SUCCESS).isNotEmpty();
+            }
+        }
+    }
+
+    /** Every method and path pattern Spring MVC dispatches (controllers and actuator), as {@code "GET /path"}. */
+    private Set<String> mappings() {
+        Set<String> mappings = new TreeSet<>();
+        for (RequestMappingInfoHandlerMapping handlerMapping
+                : context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
+            for (RequestMappingInfo info : handlerMapping.getHandlerMethods().keySet()) {
+                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+                for (String pattern : info.getPatternValues()) {
+                    if (methods.isEmpty()) {
+                        mappings.add("* " + pattern);
+                    }
+                    methods.forEach(method -> mappings.add(method.name() + " " + pattern));
+                }
+            }
+        }
+        return mappings;
+    }
+
+    private enum Expectation {
+        UNAUTHENTICATED, FORBIDDEN, ADMITTED
+    }
+
+    private static Expectation expectation(Endpoint endpoint, Caller caller) {
+        if (endpoint.access() == PUBLIC || endpoint.allowed().contains(caller)) {
+            return Expectation.ADMITTED;
+        }
+        if (caller == NOBODY) {
+            return Expectation.UNAUTHENTICATED;
+        }
+        if (endpoint.access() == WRITE_KEY && !caller.isWriteKey()) {
+            return Expectation.UNAUTHENTICATED; // a user name is not a write key
+        }
+        return Expectation.FORBIDDEN;
+    }
+
+    private Response call(Endpoint endpoint, Caller caller) {
+        String method = endpoint.method().equals("*") ? "GET" : endpoint.method();
+        StageflowClient client = clients.get(caller);
+        HttpRequest.Builder request = HttpRequest.newBuilder(client.uri(endpoint.path()));
+        if (endpoint.body() == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(endpoint.body()));
+        }
+        return client.send(request, caller != NOBODY);
+    }
+
+    /** An admitted call that started a job (the inactivity scan) is left to finish, so no later test meets it. */
+    private void awaitTheJobItStarted(Endpoint endpoint, Response response) {
+        if (response.status() != 202 || !endpoint.path().startsWith("/api/v1/jobs/")) {
+            return;
+        }
+        long id = response.json().path("id").asLong();
+        await().atMost(PATIENCE).until(() -> !Set.of("STARTING", "STARTED", "STOPPING")
+                .contains(client().get("/api/v1/jobs/" + id).expectStatus(200).json().path("status").asText()));
+    }
+
+    private static Endpoint roles(String method, String pattern, String path, String body, Caller... allowed) {
+        return new Endpoint(method, pattern, path, body, ROLES, Set.of(allowed));
+    }
+
+    private static Endpoint writeKey(String method, String pattern, String path, String body, Caller... allowed) {
+        return new Endpoint(method, pattern, path, body, WRITE_KEY, Set.of(allowed));
+    }
+
+    private static Endpoint publicly(String method, String pattern, String path, String body) {
+        return new Endpoint(method, pattern, path, body, PUBLIC, Set.of(Caller.values()));
+    }
+}
