@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -15,7 +14,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -44,49 +42,25 @@ class ArchitectureTest {
     static final String ROOT = "io.stageflow";
 
     /**
-     * The layers, top first. A package may depend on the packages of its own layer (rule 1 keeps those free of
-     * cycles) and of the layers below it; never on a layer above. Every top-level package of {@code io.stageflow}
-     * must be in exactly one layer; a name with no package (not yet, or not any more) is fine, so the table holds
-     * before and after the moves of issue 15. Edit this table, then regenerate the picture in the docs
-     * ({@link ArchitectureMapTest} says how).
+     * The layers, top first. A package may depend only on packages of the layers below its own: packages of one
+     * layer know nothing of each other. Every top-level package of {@code io.stageflow} must be in exactly one
+     * layer. Edit this table, then regenerate the picture in the docs ({@link ArchitectureMapTest} says how).
      */
     static final List<List<String>> LAYERS = List.of(
-            List.of(ROOT, "config"),                                  // the application; config/ folds into it
-            List.of("imports", "broadcasts", "inactivity", "batch"),  // batch: today's home of these three
-            List.of("jobs"),
-            List.of("journeys"),
-            List.of("offers", "referrals"),
-            List.of("delivery", "surveys", "messaging"),              // messaging: today's home of delivery, surveys,
-            List.of("templates", "subscriptions"),                    //   templates and subscriptions
-            List.of("events"),
-            List.of("customers", "segments", "privacy"),
-            List.of("security"),
-            List.of("support", "web"));
+            List.of(ROOT),                                      // the application
+            List.of("imports", "broadcasts", "inactivity"),     // the jobs marketers and operators run
+            List.of("journeys"),                                // the engine, its steps and the trigger router
+            List.of("offers", "surveys"),
+            List.of("delivery"),                                // the outbox
+            List.of("subscriptions", "referrals"),
+            List.of("events", "templates", "segments", "privacy"),
+            List.of("customers", "security"),
+            List.of("support", "web", "jobs"));                 // plumbing
 
     /** Top-level package names that say how rather than what (rule 4); {@code web} and {@code jobs} are allowed. */
     static final Set<String> TECHNOLOGY_NAMES = Set.of("batch", "common", "config", "configuration", "core",
             "helper", "helpers", "infrastructure", "messaging", "misc", "model", "service", "services", "shared",
             "util", "utils");
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // TEMPORARY, until the moves and renames of issue 15 land. TODO(lead): delete each entry when its move or rename
-    // is merged; the tests fail on an entry that is no longer needed, and say which one.
-    // ---------------------------------------------------------------------------------------------------------------
-
-    /** Technology-named packages that the moves split or fold away. */
-    static final Set<String> TECHNOLOGY_PACKAGES_UNTIL_THE_MOVES = Set.of("batch", "config", "messaging");
-
-    /** Settings classes that bind another package's prefix today: class name, and the prefix it binds today. */
-    static final Map<String, String> PREFIXES_UNTIL_THE_RENAMES = Map.of(
-            "io.stageflow.batch.ImportProperties", "stageflow.import",
-            "io.stageflow.customers.LifecycleProperties", "stageflow.lifecycle",
-            "io.stageflow.events.EventsProperties", "stageflow.api",
-            "io.stageflow.events.TrackingApiProperties", "stageflow.segment",
-            "io.stageflow.journeys.JourneysProperties", "stageflow",
-            "io.stageflow.security.IngestionRateLimiter$Limits", "stageflow.ingestion.rate-limit",
-            "io.stageflow.web.RequestSizeLimitFilter$Limits", "stageflow.api");
-
-    // ---------------------------------------------------------------------------------------------------------------
 
     /** All main classes of Stageflow, none of the tests'. */
     static final JavaClasses MAIN = new ClassFileImporter()
@@ -134,21 +108,21 @@ class ArchitectureTest {
     }
 
     @Test
-    void packagesDependOnlyOnTheirOwnAndLowerLayers() {
+    void packagesDependOnlyOnLowerLayers() {
         StringBuilder report = new StringBuilder();
         featureDependencies().forEach((edge, dependencies) -> {
             int from = layerOf(edge.origin());
             int to = layerOf(edge.target());
-            if (from >= 0 && to >= 0 && to < from) { // a package in no layer: everyPackageIsInExactlyOneLayer says so
+            if (from >= 0 && to >= 0 && to <= from) { // a package in no layer: everyPackageIsInExactlyOneLayer says so
                 report.append("\n  ").append(edge).append(": ").append(edge.target())
-                        .append(" is in a higher layer than ").append(edge.origin())
+                        .append(" is not in a layer below ").append(edge.origin())
                         .append(" (").append(dependencies.size()).append(" class-level dependencies), e.g.");
                 dependencies.stream().limit(5).forEach(d -> report.append("\n      ").append(d.getDescription()));
             }
         });
         assertThat(report.toString())
-                .withFailMessage("Dependencies that go up the layers of ArchitectureTest.LAYERS (a package may use"
-                        + " its own layer and the layers below it):%s%nTurn them around (an interface or a Spring"
+                .withFailMessage("Dependencies that do not go down the layers of ArchitectureTest.LAYERS (a package"
+                        + " may use only the layers below its own):%s%nTurn them around (an interface or a Spring"
                         + " event in the lower package), or, if the table is what is wrong, change the table.", report)
                 .isEmpty();
     }
@@ -157,17 +131,9 @@ class ArchitectureTest {
     void noPackageIsNamedAfterATechnology() {
         SortedSet<String> named = packages().stream().filter(TECHNOLOGY_NAMES::contains)
                 .collect(Collectors.toCollection(TreeSet::new));
-        List<String> wrong = named.stream().filter(name -> !TECHNOLOGY_PACKAGES_UNTIL_THE_MOVES.contains(name))
-                .map(name -> "io.stageflow." + name).toList();
-        List<String> stale = TECHNOLOGY_PACKAGES_UNTIL_THE_MOVES.stream().filter(name -> !named.contains(name))
-                .sorted().map(name -> "\"" + name + "\" (no such package any more)").toList();
-
-        SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(wrong).withFailMessage(lines("Packages named after a technology; name them after the"
-                    + " feature they serve (only web and jobs may be named after what they are):", wrong)).isEmpty();
-            softly.assertThat(stale).withFailMessage(lines("Delete from"
-                    + " ArchitectureTest.TECHNOLOGY_PACKAGES_UNTIL_THE_MOVES:", stale)).isEmpty();
-        });
+        List<String> wrong = named.stream().map(name -> "io.stageflow." + name).toList();
+        assertThat(wrong).withFailMessage(lines("Packages named after a technology; name them after the"
+                + " feature they serve (only web and jobs may be named after what they are):", wrong)).isEmpty();
     }
 
     @Test
@@ -190,30 +156,19 @@ class ArchitectureTest {
         assertThat(prefixes).as("the @ConfigurationProperties classes the rule sees").isNotEmpty();
 
         List<String> wrong = new ArrayList<>();
-        List<String> stale = new ArrayList<>();
         prefixes.forEach((name, prefix) -> {
             String owner = owners.get(name);
             boolean right = !owner.equals(ROOT)
                     && (prefix.equals("stageflow." + owner) || prefix.startsWith("stageflow." + owner + "."));
-            String today = PREFIXES_UNTIL_THE_RENAMES.get(name);
-            if (!right && !prefix.equals(today)) {
+            if (!right) {
                 wrong.add(owner.equals(ROOT)
                         ? name + " binds " + prefix + ": settings belong to a feature package, not to " + ROOT
                         : name + " binds " + prefix + ", not stageflow." + owner + " (or stageflow." + owner
                                 + ".<part>)");
-            } else if (right && today != null) {
-                stale.add(name + " (binds " + prefix + " now)");
             }
         });
-        PREFIXES_UNTIL_THE_RENAMES.keySet().stream().filter(name -> !prefixes.containsKey(name)).sorted()
-                .forEach(name -> stale.add(name + " (no such class any more)"));
-
-        SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(wrong).withFailMessage(lines("Settings bound outside their package's own prefix"
-                    + " (each package io.stageflow.<p> binds stageflow.<p>):", wrong)).isEmpty();
-            softly.assertThat(stale).withFailMessage(lines("Renamed or moved; delete from"
-                    + " ArchitectureTest.PREFIXES_UNTIL_THE_RENAMES:", stale)).isEmpty();
-        });
+        assertThat(wrong).withFailMessage(lines("Settings bound outside their package's own prefix"
+                + " (each package io.stageflow.<p> binds stageflow.<p>):", wrong)).isEmpty();
     }
 
     // --- the package graph, shared with ArchitectureMapTest ---
