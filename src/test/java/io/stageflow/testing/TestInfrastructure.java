@@ -4,8 +4,9 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.stageflow.imports.ImportFaults;
 import io.stageflow.delivery.SwitchableQuietHours;
+import io.stageflow.events.ObservedEvents;
+import io.stageflow.imports.ImportFaults;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -17,7 +18,8 @@ import org.springframework.dao.CannotAcquireLockException;
 
 /**
  * Beans only tests need: an engine-driven clock, a mail transport whose server a test can take down, steps
- * that fail once to exercise job retries, and a fault an import test can arm to break a chunk.
+ * that fail once to exercise job retries, an event effect that records its calls (and fails on demand), and a
+ * fault an import test can arm to break a chunk.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Import(ImportFaults.class)
@@ -54,6 +56,11 @@ public class TestInfrastructure {
     @Bean
     PoisonedCustomers poisonedCustomers() {
         return new PoisonedCustomers();
+    }
+
+    @Bean
+    RecordingEffect recordingEffect(ObservedEvents events) {
+        return new RecordingEffect(events);
     }
 
     /**
