@@ -132,10 +132,13 @@ public record JobProgress(
             double seconds = Duration.between(stepStart, endedAt == null ? now : endedAt).toMillis() / 1000.0;
             if (seconds > 0 && read > 0) {
                 rate = Math.round(read / seconds * 10) / 10.0;
-                if (rows != null) {
-                    secondsLeft = endedAt != null ? 0 : (long) Math.ceil(Math.max(0, rows - position) / rate);
+                if (rows != null && endedAt == null) {
+                    secondsLeft = (long) Math.ceil(Math.max(0, rows - position) / rate);
                 }
             }
+        }
+        if (rows != null && endedAt != null) {
+            secondsLeft = 0L; // even when the rate could not be measured
         }
         // Every count of the kind, in its order; one no step keeps shows its absent value.
         Map<String, Long> allCounts = new LinkedHashMap<>();

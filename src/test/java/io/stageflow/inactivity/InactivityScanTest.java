@@ -55,9 +55,13 @@ class InactivityScanTest extends IntegrationTest {
         // as 0 and the others left out as null (as every null field is).
         List<String> fields = new ArrayList<>();
         first.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("id", "instanceId", "job", "status", "exitCode", "startedAt", "endedAt",
-                "rows", "position", "resumedAt", "read", "written", "skipped", "errors", "outcomes", "rowsPerSecond",
-                "secondsLeft");
+        // rowsPerSecond (and with it secondsLeft) is left out when the step's time could not be measured, as when
+        // it started and ended within one tick of the database's clock (seen once on MariaDB).
+        assertThat(List.of("id", "instanceId", "job", "status", "exitCode", "startedAt", "endedAt", "rows", "position",
+                "resumedAt", "read", "written", "skipped", "errors", "outcomes", "rowsPerSecond", "secondsLeft"))
+                .as("the fields, in their order").containsSubsequence(fields);
+        assertThat(fields).as(first.toString()).contains("id", "instanceId", "job", "status", "exitCode", "startedAt",
+                "endedAt", "rows", "position", "resumedAt", "read", "written", "skipped", "errors", "outcomes");
         assertThat(first.path("errors").isIntegralNumber()).as(first.toString()).isTrue();
         assertThat(first.path("errors").asLong()).isZero();
         assertThat(first.path("position").asLong()).as("no reader position: what it read").isEqualTo(
