@@ -133,6 +133,42 @@ class JourneyAnalyticsTest extends IntegrationTest {
         assertThat(statistics.report(key, 3, DAY, NEXT_DAY)).isEmpty();
     }
 
+    @Test
+    void aSignupWhoOrdersIsAConversionOfTheWelcomeJourneyAtItsGoal() {
+        Instant day = Instant.parse("2031-05-05T00:00:00Z"); // a day no other test's journeys run on
+        at(day.plus(Duration.ofHours(10)));
+        String id = "analytics-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(id, id + "@example.com", "Ada");
+        awaitSettled(id);
+        at(day.plus(Duration.ofHours(12)));
+        client().postEvents("""
+                {"messageId":"order-%1$s","type":"order_completed","customerId":"%1$s","properties":{"orderId":"o-1","total":42.5}}"""
+                .formatted(id)).expectStatus(202);
+        awaitSettled(id);
+
+        JourneyReport welcome = statistics.report("welcome", null, day, day.plus(Duration.ofDays(1))).orElseThrow();
+
+        assertThat(welcome.entered()).isEqualTo(1);
+        assertThat(welcome.converted()).isEqualTo(1);
+        assertThat(welcome.exits()).filteredOn(JourneyReport.Exit::goal).extracting(JourneyReport.Exit::id,
+                JourneyReport.Exit::ended).containsExactly(tuple("Converted", 1L));
+        assertThat(welcome.medianTimeToConvert()).isEqualTo(Duration.ofHours(2));
+        assertThat(welcome.steps()).extracting(JourneyReport.Step::reached).contains(1L);
+    }
+
+    @Test
+    void everyJourneyOfTheCatalogueHasAGoal() throws Exception {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("bpmn"))) {
+            List<java.nio.file.Path> journeys = files.filter(file -> file.toString().endsWith(".bpmn")).toList();
+            assertThat(journeys).isNotEmpty();
+            for (java.nio.file.Path file : journeys) {
+                assertThat(java.nio.file.Files.readString(file))
+                        .as("%s has an end event with outcome = converted", file)
+                        .contains("<camunda:property name=\"outcome\" value=\"converted\" />");
+            }
+        }
+    }
+
     private List<String> startFive() {
         at(MORNING);
         return java.util.stream.IntStream.range(0, 5)
