@@ -85,7 +85,7 @@ class ConfigurationReferenceTest {
             if (!prefix.equals(feature)) {
                 feature = prefix;
                 doc.append("\n## ").append(prefix).append("\n\nRead by `")
-                        .append(setting.get("sourceType").asText().replace('$', '.')).append("`")
+                        .append(setting.get("sourceType").asText().replaceAll("\\$.*", "")).append("`")
                         .append(".\n\n| Setting | Default | What it is |\n|---|---|---|\n");
             }
             doc.append("| `").append(name).append("` | ")

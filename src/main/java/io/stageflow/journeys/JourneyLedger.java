@@ -1,0 +1,168 @@
+package io.stageflow.journeys;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.history.event.HistoricActivityInstanceEventEntity;
+import org.camunda.bpm.engine.impl.history.event.HistoricProcessInstanceEventEntity;
+import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
+import org.camunda.bpm.engine.impl.history.event.HistoryEventTypes;
+import org.camunda.bpm.engine.impl.history.handler.HistoryEventHandler;
+import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
+import org.camunda.bpm.engine.impl.pvm.runtime.ActivityInstanceState;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Journey figures that outlive Camunda's history cleanup: the engine's history events (a journey started, a step
+ * reached or completed, a journey ended at an end event or was cancelled) are appended to {@code sf_journey_ledger}
+ * in the engine's own transaction, so a figure is counted exactly when the step it counts is committed. Inserts
+ * only: concurrent journeys never wait on one another's counters; {@link JourneyRollup} folds the ledger into hourly
+ * totals. Also marks the goal end events of each journey at deployment: an end event with the Camunda property
+ * {@code outcome} = {@code converted} (docs/modeler.md).
+ */
+@Component
+class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventHandler {
+
+    /** The end event property that marks a journey's goal, and its value. */
+    static final String OUTCOME_PROPERTY = "outcome";
+    static final String CONVERTED = "converted";
+    /** The activity property the parse listener sets on goal end events. */
+    private static final String GOAL = "stageflow.goal";
+    /** The element id of journey-wide figures (entered, cancelled). */
+    static final String WHOLE_JOURNEY = "";
+
+    /** What one ledger row counts. */
+    enum Figure { ENTERED, REACHED, COMPLETED, ENDED, CONVERTED, CANCELLED }
+
+    private final JdbcClient jdbc;
+
+    JourneyLedger(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void preInit(ProcessEngineConfigurationImpl configuration) {
+        // Plugins may be applied twice to one configuration: each hook is added once.
+        if (configuration.getCustomHistoryEventHandlers() == null) {
+            configuration.setCustomHistoryEventHandlers(new ArrayList<>());
+        }
+        if (!configuration.getCustomHistoryEventHandlers().contains(this)) {
+            configuration.getCustomHistoryEventHandlers().add(this);
+        }
+        if (configuration.getCustomPostBPMNParseListeners() == null) {
+            configuration.setCustomPostBPMNParseListeners(new ArrayList<>());
+        }
+        if (!configuration.getCustomPostBPMNParseListeners().contains(goals)) {
+            configuration.getCustomPostBPMNParseListeners().add(goals);
+        }
+    }
+
+    /** Marks the goal end events of each journey as it is parsed. */
+    private final BpmnParseListener goals = new AbstractBpmnParseListener() {
+        @Override
+        public void parseEndEvent(Element endEvent, ScopeImpl scope, ActivityImpl activity) {
+            if (CONVERTED.equals(outcome(endEvent))) {
+                activity.setProperty(GOAL, Boolean.TRUE);
+            }
+        }
+    };
+
+    @Override
+    public void handleEvent(HistoryEvent event) {
+        if (event instanceof HistoricActivityInstanceEventEntity step) {
+            if (!isStep(step.getActivityType())) {
+                return;
+            }
+            if (step.isEventOfType(HistoryEventTypes.ACTIVITY_INSTANCE_START)) {
+                add(step, step.getActivityId(), Figure.REACHED, step.getStartTime());
+            } else if (step.isEventOfType(HistoryEventTypes.ACTIVITY_INSTANCE_END)
+                    && step.getActivityInstanceState() != ActivityInstanceState.CANCELED.getStateCode()) {
+                add(step, step.getActivityId(), Figure.COMPLETED, step.getEndTime());
+            }
+        } else if (event instanceof HistoricProcessInstanceEventEntity journey) {
+            if (journey.isEventOfType(HistoryEventTypes.PROCESS_INSTANCE_START)) {
+                add(journey, WHOLE_JOURNEY, Figure.ENTERED, journey.getStartTime());
+            } else if (journey.isEventOfType(HistoryEventTypes.PROCESS_INSTANCE_END)) {
+                ended(journey);
+            }
+        }
+    }
+
+    @Override
+    public void handleEvents(List<HistoryEvent> events) {
+        events.forEach(this::handleEvent);
+    }
+
+    private void ended(HistoricProcessInstanceEventEntity journey) {
+        String endId = journey.getEndActivityId();
+        if (endId == null) {
+            add(journey, WHOLE_JOURNEY, Figure.CANCELLED, journey.getEndTime());
+            return;
+        }
+        add(journey, endId, Figure.ENDED, journey.getEndTime());
+        if (isGoal(journey.getProcessDefinitionId(), endId)) {
+            add(journey, endId, Figure.CONVERTED, journey.getEndTime());
+            // The end event carries no start time: the journey's history row has it (in this transaction's cache).
+            Date started = Context.getCommandContext().getHistoricProcessInstanceManager()
+                    .findHistoricProcessInstance(journey.getProcessInstanceId()).getStartTime();
+            jdbc.sql("insert into sf_journey_conversion (journey_key, journey_version, converted_at, duration_ms)"
+                            + " values (?, ?, ?, ?)")
+                    .params(journey.getProcessDefinitionKey(), journey.getProcessDefinitionVersion(),
+                            Timestamp.from(journey.getEndTime().toInstant()),
+                            journey.getEndTime().getTime() - started.getTime())
+                    .update();
+        }
+    }
+
+    private void add(HistoryEvent event, String elementId, Figure figure, Date at) {
+        Instant hour = (at != null ? at : ClockUtil.getCurrentTime()).toInstant().truncatedTo(ChronoUnit.HOURS);
+        jdbc.sql("insert into sf_journey_ledger (journey_key, journey_version, element_id, figure, hour_utc, amount)"
+                        + " values (?, ?, ?, ?, ?, 1)")
+                .params(event.getProcessDefinitionKey(), event.getProcessDefinitionVersion(), elementId, figure.name(),
+                        Timestamp.from(hour))
+                .update();
+    }
+
+    /** Steps are what a customer goes through: not the start, the end events or the gateways. */
+    static boolean isStep(String activityType) {
+        return activityType != null && !activityType.equals("startEvent") && !activityType.endsWith("EndEvent")
+                && !activityType.endsWith("Gateway") && !activityType.equals("multiInstanceBody");
+    }
+
+    private static boolean isGoal(String definitionId, String endId) {
+        ProcessDefinitionEntity definition = Context.getProcessEngineConfiguration().getDeploymentCache()
+                .findDeployedProcessDefinitionById(definitionId);
+        ActivityImpl end = definition == null ? null : definition.findActivity(endId);
+        return end != null && Boolean.TRUE.equals(end.getProperty(GOAL));
+    }
+
+    private static String outcome(Element endEvent) {
+        Element extensions = endEvent.element("extensionElements");
+        Element properties = extensions == null ? null
+                : extensions.elementNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "properties");
+        if (properties == null) {
+            return null;
+        }
+        for (Element property : properties.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "property")) {
+            if (OUTCOME_PROPERTY.equals(property.attribute("name"))) {
+                return property.attribute("value");
+            }
+        }
+        return null;
+    }
+}
