@@ -8,7 +8,6 @@ import java.util.Date;
 import java.util.List;
 
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -76,7 +75,7 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
     private final BpmnParseListener goals = new AbstractBpmnParseListener() {
         @Override
         public void parseEndEvent(Element endEvent, ScopeImpl scope, ActivityImpl activity) {
-            if (CONVERTED.equals(outcome(endEvent))) {
+            if (CONVERTED.equals(StepValidation.camundaProperty(endEvent, OUTCOME_PROPERTY))) {
                 activity.setProperty(GOAL, Boolean.TRUE);
             }
         }
@@ -149,20 +148,5 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
                 .findDeployedProcessDefinitionById(definitionId);
         ActivityImpl end = definition == null ? null : definition.findActivity(endId);
         return end != null && Boolean.TRUE.equals(end.getProperty(GOAL));
-    }
-
-    private static String outcome(Element endEvent) {
-        Element extensions = endEvent.element("extensionElements");
-        Element properties = extensions == null ? null
-                : extensions.elementNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "properties");
-        if (properties == null) {
-            return null;
-        }
-        for (Element property : properties.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "property")) {
-            if (OUTCOME_PROPERTY.equals(property.attribute("name"))) {
-                return property.attribute("value");
-            }
-        }
-        return null;
     }
 }

@@ -43,7 +43,7 @@ class StepValidation extends AbstractProcessEnginePlugin {
 
             @Override
             public void parseProcess(Element process, ProcessDefinitionEntity definition) {
-                String problem = StepRules.reentryProblem(definition.getKey(), reentryProperty(process));
+                String problem = StepRules.reentryProblem(definition.getKey(), camundaProperty(process, ReentryPolicy.PROPERTY));
                 if (problem != null) {
                     throw new BpmnParseException(problem, process);
                 }
@@ -60,15 +60,16 @@ class StepValidation extends AbstractProcessEnginePlugin {
         }
     }
 
-    private static String reentryProperty(Element process) {
-        Element extensions = process.element("extensionElements");
+    /** The value of the Camunda extension property {@code name} of a BPMN element, or null. */
+    static String camundaProperty(Element element, String name) {
+        Element extensions = element.element("extensionElements");
         Element properties = extensions == null ? null
                 : extensions.elementNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "properties");
         if (properties == null) {
             return null;
         }
         for (Element property : properties.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "property")) {
-            if (ReentryPolicy.PROPERTY.equals(property.attribute("name"))) {
+            if (name.equals(property.attribute("name"))) {
                 return property.attribute("value");
             }
         }
