@@ -11,18 +11,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
-/** Engine start-up order, and the background workers of the trigger router and the journey analytics. */
+/** Engine start-up order and the trigger router's background worker. */
 @Configuration(proxyBeanMethods = false)
 class JourneyEngineConfiguration {
 
     @Bean
     PollingWorker triggerRouterWorker(TriggerRouter router, JourneysProperties properties) {
         return new PollingWorker("trigger-router", properties.router().idleWait(), router::routeDueEvents);
-    }
-
-    @Bean
-    PollingWorker journeyRollupWorker(JourneyRollup rollup, JourneysProperties properties) {
-        return new PollingWorker("journey-rollup", properties.analytics().foldEvery(), rollup::foldOnce);
     }
 
     @Bean

@@ -1,11 +1,11 @@
 package io.stageflow.journeys;
 
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+
+import io.stageflow.support.Tallies;
 
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
@@ -28,10 +28,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Journey figures that outlive Camunda's history cleanup: the engine's history events (a journey started, a step
- * reached or completed, a journey ended at an end event or was cancelled) are appended to {@code sf_journey_ledger}
- * in the engine's own transaction, so a figure is counted exactly when the step it counts is committed. Inserts
- * only: concurrent journeys never wait on one another's counters; {@link JourneyRollup} folds the ledger into hourly
- * totals. Also marks the goal end events of each journey at deployment: an end event with the Camunda property
+ * reached or completed, a journey ended at an end event or was cancelled) are counted
+ * as {@link Tallies} of series {@code journey}, in the engine's own transaction, so a figure is counted exactly when
+ * the step it counts is committed, and concurrent journeys never wait on one another's counters. Also marks the goal end events of each journey at deployment: an end event with the Camunda property
  * {@code outcome} = {@code converted} (docs/modeler.md).
  */
 @Component
@@ -48,10 +47,15 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
     /** What one ledger row counts. */
     enum Figure { ENTERED, REACHED, COMPLETED, ENDED, CONVERTED, CANCELLED }
 
-    private final JdbcClient jdbc;
+    /** The series of journey tallies. */
+    static final String SERIES = "journey";
 
-    JourneyLedger(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final Tallies tallies;
+
+    JourneyLedger(JdbcClient jdbc, Tallies tallies) {
         this.jdbc = jdbc;
+        this.tallies = tallies;
     }
 
     @Override
@@ -129,12 +133,8 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
     }
 
     private void add(HistoryEvent event, String elementId, Figure figure, Date at) {
-        Instant hour = (at != null ? at : ClockUtil.getCurrentTime()).toInstant().truncatedTo(ChronoUnit.HOURS);
-        jdbc.sql("insert into sf_journey_ledger (journey_key, journey_version, element_id, figure, hour_utc, amount)"
-                        + " values (?, ?, ?, ?, ?, 1)")
-                .params(event.getProcessDefinitionKey(), event.getProcessDefinitionVersion(), elementId, figure.name(),
-                        Timestamp.from(hour))
-                .update();
+        tallies.add(new Tallies.Tally(SERIES, event.getProcessDefinitionKey(), event.getProcessDefinitionVersion(),
+                elementId, figure.name()), (at != null ? at : ClockUtil.getCurrentTime()).toInstant());
     }
 
     /** Steps are what a customer goes through: not the start, the end events or the gateways. */

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.stageflow.support.Tallies;
+
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.management.ActivityStatistics;
@@ -30,19 +32,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Journey analytics for a period, from the hourly totals {@link JourneyRollup} keeps (plus what the ledger still
- * holds) rather than from Camunda's history, so that a history cleanup changes no figure and no request scans the
+ * Journey analytics for a period, from the journey {@link Tallies} that {@link JourneyLedger} keeps rather than
+ * from Camunda's history, so that a history cleanup changes no figure and no request scans the
  * history. The diagram supplies the steps' names and the goals; the engine's runtime statistics say who waits where.
  */
 @Component
 public class JourneyStatistics {
 
     private final JdbcClient jdbc;
+    private final Tallies tallies;
     private final RepositoryService repository;
     private final ManagementService management;
 
-    JourneyStatistics(JdbcClient jdbc, RepositoryService repository, ManagementService management) {
+    JourneyStatistics(JdbcClient jdbc, Tallies tallies, RepositoryService repository, ManagementService management) {
         this.jdbc = jdbc;
+        this.tallies = tallies;
         this.repository = repository;
         this.management = management;
     }
@@ -117,24 +121,13 @@ public class JourneyStatistics {
         return figures.getOrDefault(elementId, Map.of()).getOrDefault(figure.name(), 0L);
     }
 
-    /** Element id, then figure, then total, from the hourly totals and the ledger. */
+    /** Element id, then figure, then total, from the journey tallies. */
     private Map<String, Map<String, Long>> figures(String journey, Integer version, Instant from, Instant to) {
-        String versionFilter = version == null ? "" : " and journey_version = :version";
-        String sql = "select element_id, figure, sum(amount) from ("
-                + " select element_id, figure, amount from sf_journey_hourly where journey_key = :journey"
-                + " and hour_utc >= :from and hour_utc < :to" + versionFilter
-                + " union all"
-                + " select element_id, figure, amount from sf_journey_ledger where journey_key = :journey"
-                + " and hour_utc >= :from and hour_utc < :to" + versionFilter
-                + ") figures group by element_id, figure";
         Map<String, Map<String, Long>> figures = new HashMap<>();
-        JdbcClient.StatementSpec statement = jdbc.sql(sql).param("journey", journey)
-                .param("from", Timestamp.from(from)).param("to", Timestamp.from(to));
-        if (version != null) {
-            statement = statement.param("version", version);
+        for (Tallies.Total total : tallies.totals(JourneyLedger.SERIES, journey, version, from, to, false)) {
+            figures.computeIfAbsent(total.tally().element(), id -> new HashMap<>())
+                    .merge(total.tally().figure(), total.amount(), Long::sum);
         }
-        statement.query((row, n) -> figures.computeIfAbsent(row.getString(1), id -> new HashMap<>())
-                .put(row.getString(2), row.getLong(3))).list();
         return figures;
     }
 

@@ -17,21 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeId this node's name among the nodes on one database, the same across its restarts (blank: host
  *               name and port)
  * @param router the trigger router's pace and retries
- * @param analytics how journey analytics are kept
  */
 @ConfigurationProperties("stageflow.journeys")
-record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router,
-        @DefaultValue Analytics analytics) {
-
-    /**
-     * {@code stageflow.journeys.analytics.*}: how often the journey ledger is folded into the hourly totals that
-     * journey reports read (docs/analytics.md). Reports also read what is not folded yet, so this sets the size of
-     * the ledger, not how fresh a report is.
-     *
-     * @param foldEvery the pause between folds when the ledger is empty
-     */
-    record Analytics(@DefaultValue("PT5S") Duration foldEvery) {
-    }
+record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router) {
 
     /**
      * {@code stageflow.journeys.router.*}: events per batch, the wait when idle, how long an event may wait for a

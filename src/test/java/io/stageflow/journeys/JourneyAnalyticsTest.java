@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
 
 import org.camunda.bpm.engine.HistoryService;
@@ -42,7 +43,7 @@ class JourneyAnalyticsTest extends IntegrationTest {
     JourneyStatistics statistics;
 
     @Autowired
-    JourneyRollup rollup;
+    Tallies tallies;
 
     private String key;
 
@@ -91,8 +92,8 @@ class JourneyAnalyticsTest extends IntegrationTest {
         go(ids.get(1), MORNING.plus(Duration.ofHours(3)), false);
         JourneyReport before = statistics.report(key, null, DAY, NEXT_DAY).orElseThrow();
 
-        rollup.foldAll();
-        assertThat(jdbc.sql("select count(*) from sf_journey_ledger where journey_key = ?").param(key)
+        tallies.foldAll();
+        assertThat(jdbc.sql("select count(*) from sf_tally_ledger where subject = ?").param(key)
                 .query(Long.class).single()).as("ledger rows left after the fold").isZero();
         assertThat(statistics.report(key, null, DAY, NEXT_DAY)).contains(before);
 

@@ -78,8 +78,7 @@ class JourneyVersionTest extends IntegrationTest {
     private void deployFolder(Path folder) throws Exception {
         new JourneyDeployer(repositoryService, new JourneysProperties(folder, null,
                 new JourneysProperties.Router(100, Duration.ofMillis(100), Duration.ofMinutes(5), 10,
-                        Duration.ofSeconds(1), Duration.ofMinutes(5)),
-                new JourneysProperties.Analytics(Duration.ofSeconds(5))), folderCheck).afterPropertiesSet();
+                        Duration.ofSeconds(1), Duration.ofMinutes(5))), folderCheck).afterPropertiesSet();
     }
 
     private ProcessDefinition definitionOf(String customerId) {

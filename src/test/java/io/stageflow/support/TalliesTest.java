@@ -1,0 +1,146 @@
+package io.stageflow.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.stageflow.testing.IntegrationTest;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Tallies are exact whatever the fold does: totals read the ledger and the hourly totals together; two folds at
+ * once count nothing twice; a tally whose transaction is still open when a fold runs is not counted before it
+ * commits, and neither lost nor counted twice after.
+ */
+class TalliesTest extends IntegrationTest {
+
+    private static final Instant NINE = Instant.parse("2030-01-02T09:00:00Z");
+
+    @Autowired
+    Tallies tallies;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Test
+    void totalsPerTallyAndPerHourAreTheSameBeforeAndAfterTheFold() {
+        String subject = subject();
+        Tallies.Tally sent = new Tallies.Tally("test", subject, 1, "Step", "SENT");
+        Tallies.Tally opened = new Tallies.Tally("test", subject, 1, "Step", "OPENED");
+        add(sent, NINE.plusSeconds(60), 3);
+        add(sent, NINE.plusSeconds(3_700), 2); // the next hour
+        add(opened, NINE.plusSeconds(120), 1);
+        add(new Tallies.Tally("test", subject, 2, "Step", "SENT"), NINE.plusSeconds(60), 4);
+
+        for (int round = 0; round < 2; round++) {
+            assertThat(tallies.totals("test", subject, 1, NINE, NINE.plusSeconds(7_200), false))
+                    .extracting(total -> total.tally().figure(), Tallies.Total::amount)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("SENT", 5L),
+                            org.assertj.core.groups.Tuple.tuple("OPENED", 1L));
+            assertThat(tallies.totals("test", subject, 1, NINE, NINE.plusSeconds(7_200), true))
+                    .filteredOn(total -> total.tally().figure().equals("SENT"))
+                    .extracting(Tallies.Total::hour, Tallies.Total::amount)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(NINE, 3L),
+                            org.assertj.core.groups.Tuple.tuple(NINE.plusSeconds(3_600), 2L));
+            assertThat(tallies.totals("test", subject, null, NINE, NINE.plusSeconds(3_600), false))
+                    .filteredOn(total -> total.tally().figure().equals("SENT"))
+                    .extracting(total -> total.tally().version(), Tallies.Total::amount)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(1, 3L),
+                            org.assertj.core.groups.Tuple.tuple(2, 4L));
+            tallies.foldAll();
+            assertThat(ledgerRows(subject)).as("ledger rows after a fold").isZero();
+        }
+    }
+
+    @Test
+    void twoFoldsAtOnceCountEveryTallyOnce() throws Exception {
+        String subject = subject();
+        Tallies.Tally tally = new Tallies.Tally("test", subject, 0, "", "SENT");
+        int count = 12_000; // more than two batches
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            for (int i = 0; i < count; i++) {
+                tallies.add(tally, NINE);
+            }
+        });
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> folds = List.of(nodes.submit(tallies::foldAll), nodes.submit(tallies::foldAll));
+            for (Future<?> fold : folds) {
+                fold.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            nodes.shutdownNow();
+        }
+        assertThat(ledgerRows(subject)).isZero();
+        assertThat(tallies.totals("test", subject, 0, NINE, NINE.plusSeconds(3_600), false))
+                .extracting(Tallies.Total::amount).containsExactly((long) count);
+    }
+
+    @Test
+    void aTallyStillInItsTransactionIsCountedOnceItCommitsAndNeverLost() throws Exception {
+        String subject = subject();
+        Tallies.Tally tally = new Tallies.Tally("test", subject, 0, "", "SENT");
+        CountDownLatch added = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        ExecutorService folder = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> open = other.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(status -> {
+                tallies.add(tally, NINE); // the lower id, not committed yet
+                added.countDown();
+                try {
+                    assertThat(commit.await(1, TimeUnit.MINUTES)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(added.await(1, TimeUnit.MINUTES)).isTrue();
+            add(tally, NINE, 1);
+            assertThat(total(subject)).as("before the open transaction commits").isEqualTo(1);
+            // A fold while it is open: H2 folds around it; MariaDB's delete waits for it to commit.
+            Future<?> fold = folder.submit(tallies::foldAll);
+            commit.countDown();
+            open.get(1, TimeUnit.MINUTES);
+            fold.get(1, TimeUnit.MINUTES);
+        } finally {
+            other.shutdownNow();
+            folder.shutdownNow();
+        }
+        assertThat(total(subject)).as("once it has committed").isEqualTo(2);
+        tallies.foldAll();
+        assertThat(total(subject)).as("folded").isEqualTo(2);
+        assertThat(ledgerRows(subject)).isZero();
+    }
+
+    private long total(String subject) {
+        return tallies.totals("test", subject, null, NINE, NINE.plusSeconds(3_600), false).stream()
+                .mapToLong(Tallies.Total::amount).sum();
+    }
+
+    private void add(Tallies.Tally tally, Instant at, int times) {
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            for (int i = 0; i < times; i++) {
+                tallies.add(tally, at);
+            }
+        });
+    }
+
+    private long ledgerRows(String subject) {
+        return jdbc.sql("select count(*) from sf_tally_ledger where subject = ?").param(subject).query(Long.class).single();
+    }
+
+    private static String subject() {
+        return "tally-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
