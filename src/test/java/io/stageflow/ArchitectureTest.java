@@ -48,7 +48,7 @@ class ArchitectureTest {
      */
     static final List<List<String>> LAYERS = List.of(
             List.of(ROOT),                                      // the application
-            List.of("imports", "broadcasts", "inactivity"),     // the jobs marketers and operators run
+            List.of("analytics", "imports", "broadcasts", "inactivity"), // reports, and the jobs people run
             List.of("journeys"),                                // the engine, its steps and the trigger router
             List.of("offers", "surveys"),
             List.of("delivery"),                                // the outbox

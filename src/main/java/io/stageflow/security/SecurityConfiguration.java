@@ -66,7 +66,8 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/stages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/referral"),
-                                PATHS.matcher(HttpMethod.GET, "/api/v1/stages"))
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/stages"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/analytics/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)

@@ -1,0 +1,104 @@
+package io.stageflow.analytics;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.stageflow.journeys.JourneyReport;
+import io.stageflow.journeys.JourneyStatistics;
+import io.stageflow.web.InvalidInputException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * {@code GET /api/v1/analytics/journeys/{journey}?from&to[&version]}: how a journey did in a period (docs/analytics.md),
+ * as JSON or, with {@code Accept: text/csv}, as one CSV row per step and end event. Marketers, operators and admins.
+ */
+@RestController
+class JourneyAnalyticsController {
+
+    private final JourneyStatistics statistics;
+    private final AnalyticsProperties settings;
+
+    JourneyAnalyticsController(JourneyStatistics statistics, AnalyticsProperties settings) {
+        this.statistics = statistics;
+        this.settings = settings;
+    }
+
+    @GetMapping(path = "/api/v1/analytics/journeys/{journey}", produces = "application/json")
+    JourneyAnalytics journey(@PathVariable String journey, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, @RequestParam(required = false) String version) {
+        ReportPeriod period = ReportPeriod.parse(from, to, settings);
+        Integer wanted = version(version);
+        JourneyReport report = statistics.report(journey, wanted, period.start(), period.end())
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, wanted == null
+                        ? "No journey " + journey + " was ever deployed" : "Journey " + journey + " has no version " + wanted));
+        Duration median = report.medianTimeToConvert();
+        return new JourneyAnalytics(journey, wanted, period.from(), period.to(), period.zone().getId(),
+                report.entered(), report.steps(), report.exits(), report.cancelled(), report.converted(),
+                report.conversionRate(), median, median == null ? null : median.toMillis() / 1000.0);
+    }
+
+    @GetMapping(path = "/api/v1/analytics/journeys/{journey}", produces = Csv.MEDIA_TYPE)
+    ResponseEntity<String> journeyCsv(@PathVariable String journey, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, @RequestParam(required = false) String version) {
+        JourneyAnalytics report = journey(journey, from, to, version);
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("journey", "", "", report.entered(), report.converted(), "", report.cancelled()));
+        for (JourneyReport.Step step : report.steps()) {
+            rows.add(java.util.Arrays.asList("step", step.id(), step.name(), step.reached(), step.completed(),
+                    step.waitingNow(), null));
+        }
+        for (JourneyReport.Exit exit : report.exits()) {
+            rows.add(java.util.Arrays.asList(exit.goal() ? "goal" : "end", exit.id(), exit.name(), null, null, null,
+                    exit.ended()));
+        }
+        return Csv.of(journey + "-" + report.from() + "-" + report.to(),
+                List.of("kind", "id", "name", "reached_or_entered", "completed_or_converted", "waiting_now",
+                        "ended_or_cancelled"), rows);
+    }
+
+    private static Integer version(String version) {
+        if (version == null || version.isBlank()) {
+            return null;
+        }
+        try {
+            int number = Integer.parseInt(version.strip());
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidInputException("version", "is not a journey version (1, 2, ...)");
+    }
+
+    /**
+     * A journey's report for a period (see {@link JourneyReport} for each figure).
+     *
+     * @param journey                the journey's key
+     * @param version                the version reported, or null for all
+     * @param from                   the first day
+     * @param to                     the last day
+     * @param timeZone               the zone of the days
+     * @param entered                journeys started in the period
+     * @param steps                  each step: reached, completed, waiting now
+     * @param exits                  each end event: journeys ended there, and whether it is a goal
+     * @param cancelled              journeys cancelled in the period
+     * @param converted              journeys ended at a goal in the period
+     * @param conversionRate         converted over entered, or null
+     * @param medianTimeToConvert    the median time from start to goal, ISO-8601, or null
+     * @param medianSecondsToConvert the same in seconds, or null
+     */
+    record JourneyAnalytics(String journey, Integer version, LocalDate from, LocalDate to, String timeZone,
+            long entered, List<JourneyReport.Step> steps, List<JourneyReport.Exit> exits, long cancelled,
+            long converted, Double conversionRate, Duration medianTimeToConvert, Double medianSecondsToConvert) {
+    }
+}
