@@ -50,16 +50,18 @@ class DeliveryGate {
         Suppressions.Reason suppressed = suppressions.blockingReason(customer.email(), entry.category());
         if (suppressed != null) {
             store.finish(entry, OutboxStatus.SUPPRESSED, "The address is suppressed: "
-                    + suppressed.name().toLowerCase(Locale.ROOT));
+                    + suppressed.name().toLowerCase(Locale.ROOT), MessageFigure.suppressed(suppressed), clock.instant());
             return "suppressed";
         }
         if (entry.category() != EmailCategory.MARKETING) {
             return null;
         }
         if (!consentsToMarketing(customer)) {
-            store.finish(entry, OutboxStatus.SUPPRESSED, customer.marketingConsent() == null
+            boolean noConsent = customer.marketingConsent() == null;
+            store.finish(entry, OutboxStatus.SUPPRESSED, noConsent
                     ? "No marketing consent on record, and stageflow.delivery.consent.require-opt-in is set"
-                    : "The customer declined marketing email (marketingConsent: false)");
+                    : "The customer declined marketing email (marketingConsent: false)",
+                    noConsent ? MessageFigure.SUPPRESSED_NO_CONSENT : MessageFigure.SUPPRESSED_DECLINED, clock.instant());
             return "suppressed";
         }
         return pace(entry, customer);
@@ -99,10 +101,11 @@ class DeliveryGate {
                 return null;
             }
             if (onLimit == DeliveryProperties.Pacing.OnLimit.SKIP) {
-                store.finish(entry, OutboxStatus.SKIPPED, "Not sent: " + decision.reason());
+                store.finish(entry, OutboxStatus.SKIPPED, "Not sent: " + decision.reason(), MessageFigure.SKIPPED,
+                        clock.instant());
                 return "skipped";
             }
-            store.defer(entry.id(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
+            store.defer(entry, clock.instant(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
                     + decision.reason());
             return "deferred";
         });

@@ -164,7 +164,7 @@ class OutboxDispatcher {
                 announceOutcome(entry);
                 return;
             }
-            store.finish(entry, OutboxStatus.FAILED, error);
+            store.finish(entry, OutboxStatus.FAILED, error, MessageFigure.FAILED, clock.instant());
             count(entry, "failed");
             announceOutcome(entry);
             throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
@@ -177,7 +177,8 @@ class OutboxDispatcher {
     private Exception attempt(OutboxEntry entry) {
         Optional<Customer> customer = customers.find(entry.customerId());
         if (customer.isEmpty() || customer.get().email() == null) {
-            store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address");
+            store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address",
+                    MessageFigure.SKIPPED, clock.instant());
             count(entry, "skipped");
             return null;
         }
@@ -200,7 +201,7 @@ class OutboxDispatcher {
         }
         try {
             mailSender.send(message);
-            store.markSent(entry.id(), entry.attempts(), clock.instant(), customer.get().email(), email.subject(),
+            store.markSent(entry, clock.instant(), customer.get().email(), email.subject(),
                     message.getMessageID());
             count(entry, "sent");
             log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
@@ -229,7 +230,7 @@ class OutboxDispatcher {
         } else {
             log.warn("Outbox row {} (template {}): delivery broke off after the message was handed over; marked"
                     + " OUTCOME_UNKNOWN, not resent: {}", entry.id(), entry.templateKey(), error);
-            store.markOutcomeUnknown(entry.id(), entry.attempts(), "Delivery outcome unknown: " + error);
+            store.markOutcomeUnknown(entry, clock.instant(), "Delivery outcome unknown: " + error);
             count(entry, "outcome_unknown");
         }
     }
@@ -242,7 +243,7 @@ class OutboxDispatcher {
         } else if (rejection == SmtpRejection.MESSAGE || entry.attempts() >= settings.maxAttempts()) {
             log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), error);
-            store.finish(entry, OutboxStatus.FAILED, error);
+            store.finish(entry, OutboxStatus.FAILED, error, MessageFigure.FAILED, clock.instant());
             count(entry, "failed");
             if (entry.journeyInstanceId() != null) {
                 events.publishEvent(new DeliveryFailed(entry.id(), entry.journeyInstanceId(), entry.stepId(),
@@ -267,7 +268,8 @@ class OutboxDispatcher {
     private void bounced(OutboxEntry entry, String error) {
         customers.find(entry.customerId()).map(Customer::email)
                 .ifPresent(email -> suppressions.suppress(email, Suppressions.Reason.BOUNCED));
-        store.finish(entry, OutboxStatus.FAILED, "Bounced, address suppressed: " + error);
+        store.finish(entry, OutboxStatus.FAILED, "Bounced, address suppressed: " + error, MessageFigure.BOUNCED,
+                clock.instant());
         count(entry, "bounced");
         log.warn("Outbox row {} (template {}, customer {}) bounced; the address is suppressed: {}", entry.id(),
                 entry.templateKey(), entry.customerId(), error);

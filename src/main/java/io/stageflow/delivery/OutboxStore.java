@@ -5,11 +5,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.support.Tallies;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** SQL over {@code sf_outbox}. Each state change is a conditional update, so two dispatchers never both win. */
 @Repository
@@ -18,9 +22,28 @@ class OutboxStore {
     private static final int TEXT_MAX = 1000;
 
     private final JdbcClient jdbc;
+    private final Tallies tallies;
+    private final TransactionTemplate transaction;
 
-    OutboxStore(JdbcClient jdbc) {
+    OutboxStore(JdbcClient jdbc, Tallies tallies, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.tallies = tallies;
+        this.transaction = new TransactionTemplate(transactions);
+    }
+
+    /**
+     * Runs a fenced status change and, when it changed the row, counts {@code figure} for the email's template and
+     * step in the same transaction (message analytics, docs/analytics.md): a figure is there exactly when its row
+     * changed, and a node whose claim was taken over counts nothing.
+     */
+    private boolean counted(OutboxEntry entry, MessageFigure figure, Instant at, Supplier<Integer> change) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            if (change.get() != 1) {
+                return false;
+            }
+            tallies.add(figure.of(entry.templateKey(), entry.journeyKey(), entry.stepId()), at);
+            return true;
+        }));
     }
 
     /** Inserts the row; a {@code DuplicateKeyException} means this idempotency key was queued before. */
@@ -34,6 +57,7 @@ class OutboxStore {
                         request.category().name(), request.journeyKey(), request.journeyInstanceId(),
                         request.stepId(), Timestamp.from(now), Timestamp.from(now), request.respectQuietHours())
                 .update();
+        tallies.add(MessageFigure.QUEUED.of(request.templateKey(), request.journeyKey(), request.stepId()), now);
     }
 
     List<Long> findDue(Instant now, int limit) {
@@ -137,12 +161,14 @@ class OutboxStore {
      * claim meanwhile is left alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still
      * sending it becomes {@code SENT}, since it was.
      */
-    void markSent(long id, int attempt, Instant now, String recipient, String subject, String messageIdHeader) {
-        jdbc.sql("""
+    void markSent(OutboxEntry entry, Instant now, String recipient, String subject, String messageIdHeader) {
+        long id = entry.id();
+        int attempt = entry.attempts();
+        counted(entry, MessageFigure.SENT, now, () -> jdbc.sql("""
                 update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
                                      lease_until = null, last_error = null
                 where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""")
-                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id, attempt).update();
+                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id, attempt).update());
     }
 
     /**
@@ -158,12 +184,12 @@ class OutboxStore {
     }
 
     /** Holds the row back until {@code until}; a deferral is not a failed attempt, so it does not count as one. */
-    void defer(long id, Instant until, String reason) {
-        jdbc.sql("""
+    void defer(OutboxEntry entry, Instant now, Instant until, String reason) {
+        counted(entry, MessageFigure.DEFERRED, now, () -> jdbc.sql("""
                 update sf_outbox set status = 'DEFERRED', next_attempt_at = ?, attempts = attempts - 1, lease_until = null,
                                      last_error = ?
                 where id = ? and status = 'SENDING'""")
-                .params(Timestamp.from(until), truncate(reason), id).update();
+                .params(Timestamp.from(until), truncate(reason), entry.id()).update());
     }
 
     /** Counts the claimed row towards the customer's frequency cap from now on, even while it is being sent. */
@@ -181,11 +207,11 @@ class OutboxStore {
     }
 
     /** Ends the claimed row; fenced by its claim, so a node whose lease was taken over changes nothing. */
-    void finish(OutboxEntry entry, OutboxStatus status, String reason) {
-        jdbc.sql("""
+    void finish(OutboxEntry entry, OutboxStatus status, String reason, MessageFigure figure, Instant now) {
+        counted(entry, figure, now, () -> jdbc.sql("""
                 update sf_outbox set status = ?, lease_until = null, last_error = ?
                 where id = ? and attempts = ? and status = 'SENDING'""")
-                .params(status.name(), truncate(reason), entry.id(), entry.attempts()).update();
+                .params(status.name(), truncate(reason), entry.id(), entry.attempts()).update());
     }
 
     /**
@@ -231,12 +257,12 @@ class OutboxStore {
      * The message may have reached the mail server (the connection broke after it was handed over), and the policy
      * or an earlier such failure rules out sending it again.
      */
-    void markOutcomeUnknown(long id, int attempt, String reason) {
-        jdbc.sql("""
+    void markOutcomeUnknown(OutboxEntry entry, Instant now, String reason) {
+        counted(entry, MessageFigure.OUTCOME_UNKNOWN, now, () -> jdbc.sql("""
                 update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
                        ambiguous_deliveries = ambiguous_deliveries + 1, last_error = ?
                 where id = ? and attempts = ? and status = 'SENDING'""")
-                .params(truncate(reason), id, attempt).update();
+                .params(truncate(reason), entry.id(), entry.attempts()).update());
     }
 
     /** As {@link #retryAt}, after a delivery whose outcome was unknown: counted, so it is resent at most once. */

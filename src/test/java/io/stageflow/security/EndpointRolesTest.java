@@ -115,6 +115,8 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/stages", "/api/v1/stages", null, ADMIN, MARKETER, OPERATOR),
             // Analytics.
+            roles("GET", "/api/v1/analytics/messages", "/api/v1/analytics/messages?from=2026-01-01&to=2026-01-31",
+                    null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/analytics/journeys/{journey}",
                     "/api/v1/analytics/journeys/no-such-journey?from=2026-01-01&to=2026-01-31", null,
                     ADMIN, MARKETER, OPERATOR),

@@ -1,0 +1,43 @@
+package io.stageflow.delivery;
+
+import java.util.Locale;
+
+import io.stageflow.subscriptions.Suppressions;
+import io.stageflow.support.Tallies;
+
+/**
+ * What happened to an email, as message analytics count it per template and per journey step (or broadcast):
+ * queued, sent (accepted by the mail server), deferred (held back by pacing or quiet hours; each deferral counts),
+ * suppressed with its reason, skipped (no address), bounced, failed, outcome unknown.
+ */
+public enum MessageFigure {
+    QUEUED, SENT, DEFERRED, SKIPPED, FAILED, BOUNCED, OUTCOME_UNKNOWN,
+    SUPPRESSED_UNSUBSCRIBED, SUPPRESSED_COMPLAINED, SUPPRESSED_BOUNCED, SUPPRESSED_ERASED,
+    /** Marketing email to a customer with no consent on record, where opt-in is required. */
+    SUPPRESSED_NO_CONSENT,
+    /** Marketing email to a customer who declined marketing email. */
+    SUPPRESSED_DECLINED;
+
+    /** The series of message tallies. */
+    public static final String SERIES = "message";
+
+    /** The tally of this figure for an email of {@code template} sent by a step of a journey, or a broadcast. */
+    Tallies.Tally of(String template, String journey, String step) {
+        return new Tallies.Tally(SERIES, template, 0, sender(journey, step), name());
+    }
+
+    /**
+     * Who sent it: {@code journey/step} for a journey's step, {@code broadcast:<id>} for a broadcast, "" for a test
+     * send.
+     */
+    public static String sender(String journey, String step) {
+        if (journey != null) {
+            return journey + "/" + (step == null ? "" : step);
+        }
+        return step == null ? "" : step;
+    }
+
+    static MessageFigure suppressed(Suppressions.Reason reason) {
+        return valueOf("SUPPRESSED_" + reason.name().toUpperCase(Locale.ROOT));
+    }
+}
