@@ -50,7 +50,7 @@ class ArchitectureTest {
             List.of(ROOT),                                      // the application
             List.of("analytics", "imports", "broadcasts", "inactivity"), // reports, and the jobs people run
             List.of("journeys"),                                // the engine, its steps and the trigger router
-            List.of("offers", "surveys"),
+            List.of("offers", "surveys", "tracking"),           // what customers get, and what they do with it
             List.of("delivery"),                                // the outbox
             List.of("subscriptions", "referrals"),
             List.of("events", "templates", "segments", "privacy"),

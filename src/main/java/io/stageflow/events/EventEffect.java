@@ -33,6 +33,12 @@ public interface EventEffect {
     int COUPON_REDEMPTION = 200;
     /** Links a referred friend, converts or refunds the referral (referrals); reads the order count. */
     int REFERRALS = 300;
+    /** Records the order for cohorts and lifetime value (analytics). */
+    int ORDER_LEDGER = 350;
+    /** Credits the order's revenue to the journey email that led to it (analytics). */
+    int ATTRIBUTION = 400;
+    /** Records a survey answer's score for NPS (analytics). */
+    int SURVEY_SCORES = 500;
 
     /** The event types this effect acts on, by their exact name; fixed for the life of the application. */
     Set<String> eventTypes();

@@ -1,0 +1,22 @@
+package io.stageflow.tracking;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The emails a customer engaged with, for features that credit an email with what the customer did next: revenue
+ * attribution credits an order to the last journey email the customer clicked, or else opened. Only human opens and
+ * clicks count here; machine ones (image proxies, link scanners) never do.
+ */
+public interface EngagementHistory {
+
+    /** The journey email the customer last clicked, at a time in {@code [since, until]}; empty if none. */
+    Optional<EngagedEmail> lastClicked(String customerId, Instant since, Instant until);
+
+    /** The journey email the customer last opened (a human open), at a time in {@code [since, until]}; empty if none. */
+    Optional<EngagedEmail> lastOpened(String customerId, Instant since, Instant until);
+
+    /** An email (outbox row) of a journey's step, and when the customer engaged with it. */
+    record EngagedEmail(long outboxId, String templateKey, String journeyKey, String stepId, Instant at) {
+    }
+}
