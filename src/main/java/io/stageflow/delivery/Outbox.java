@@ -1,6 +1,7 @@
 package io.stageflow.delivery;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 import io.stageflow.support.PollingWorker;
@@ -57,6 +58,23 @@ public class Outbox {
     public Optional<QueuedEmail> find(long outboxId) {
         return store.find(outboxId).map(entry -> new QueuedEmail(entry.id(), entry.customerId(), entry.templateKey(),
                 entry.journeyKey(), entry.stepId()));
+    }
+
+    /** The email queued under this idempotency key, if its row still exists. */
+    public Optional<QueuedEmail> findByIdempotencyKey(String idempotencyKey) {
+        return store.findIdByIdempotencyKey(idempotencyKey).flatMap(this::find);
+    }
+
+    /**
+     * The last email of a journey that the mail server accepted for this customer at a time in {@code [since,
+     * until]}, with when; empty if none. Revenue attribution's "received" rule.
+     */
+    public Optional<SentEmail> lastJourneyEmailSent(String customerId, Instant since, Instant until) {
+        return store.lastJourneyEmailSent(customerId, since, until);
+    }
+
+    /** A journey email the mail server accepted, and when. */
+    public record SentEmail(QueuedEmail email, Instant sentAt) {
     }
 
     /**

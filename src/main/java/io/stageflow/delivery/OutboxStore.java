@@ -108,6 +108,25 @@ class OutboxStore {
                 .optional();
     }
 
+    Optional<Long> findIdByIdempotencyKey(String idempotencyKey) {
+        return jdbc.sql("select id from sf_outbox where idempotency_key = ?").param(idempotencyKey)
+                .query(Long.class).optional();
+    }
+
+    /** The customer's last journey email sent in {@code [since, until]} (indexed by customer). */
+    Optional<Outbox.SentEmail> lastJourneyEmailSent(String customerId, Instant since, Instant until) {
+        return jdbc.sql("""
+                select id, customer_id, template_key, journey_key, step_id, sent_at from sf_outbox
+                where customer_id = ? and journey_key is not null and status = 'SENT' and sent_at >= ? and sent_at <= ?
+                order by sent_at desc, id desc
+                limit 1""")
+                .params(customerId, Timestamp.from(since), Timestamp.from(until))
+                .query((rs, row) -> new Outbox.SentEmail(new Outbox.QueuedEmail(rs.getLong("id"),
+                        rs.getString("customer_id"), rs.getString("template_key"), rs.getString("journey_key"),
+                        rs.getString("step_id")), rs.getTimestamp("sent_at").toInstant()))
+                .stream().findFirst();
+    }
+
     /**
      * When this customer's marketing emails went out (or, still in flight, passed the pacing check) since
      * {@code since}, oldest first, leaving out the row being decided.

@@ -207,6 +207,27 @@ public class Coupons {
     }
 
     /**
+     * The journey email whose coupon this order redeemed: the journey, the send step that carried the code and that
+     * email's idempotency key (null if the code was never attached to an email); empty when the order redeemed no
+     * journey's coupon.
+     */
+    public Optional<CouponCredit> creditFor(String customerId, String orderId) {
+        return jdbc.sql("""
+                select r.journey_key, r.step_id, c.outbox_key from sf_coupon_redemption r
+                join sf_coupon c on c.id = r.coupon_id
+                where r.customer_id = ? and r.order_id = ? and r.journey_key is not null
+                order by r.id
+                limit 1""")
+                .params(customerId, orderId)
+                .query((rs, row) -> new CouponCredit(rs.getString(1), rs.getString(2), rs.getString(3)))
+                .stream().findFirst();
+    }
+
+    /** Where a redeemed coupon came from: its journey, the step whose email carried it, and that email's key. */
+    public record CouponCredit(String journeyKey, String stepId, String outboxKey) {
+    }
+
+    /**
      * Takes back the coupons issued by this journey instance that were not redeemed yet (a referral reward whose
      * friend's order was refunded); how many.
      */

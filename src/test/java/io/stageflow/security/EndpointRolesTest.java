@@ -120,6 +120,8 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/api/v1/analytics/journeys/{journey}",
                     "/api/v1/analytics/journeys/no-such-journey?from=2026-01-01&to=2026-01-31", null,
                     ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/analytics/revenue", "/api/v1/analytics/revenue?from=2026-01-01&to=2026-01-31",
+                    null, ADMIN, MARKETER, OPERATOR),
             // Templates.
             roles("POST", "/api/v1/templates/{key}/preview", "/api/v1/templates/no-such-template/preview", BAD_JSON,
                     ADMIN, MARKETER),
