@@ -93,6 +93,28 @@ public class Tallies {
     }
 
     /**
+     * The totals of {@code series} in {@code [from, to)} (to the hour) of the tallies whose element starts with
+     * {@code elementPrefix}, per tally: for example the message tallies of one journey's steps, whose elements are
+     * {@code journey/step}.
+     */
+    public List<Total> totalsByElementPrefix(String series, String elementPrefix, Instant from, Instant to) {
+        String filter = " where series = :series and element like :prefix escape '!' and hour_utc >= :from"
+                + " and hour_utc < :to";
+        return jdbc.sql("select subject, version, element, figure, sum(amount) from ("
+                        + " select subject, version, element, figure, amount from sf_tally_hourly" + filter
+                        + " union all"
+                        + " select subject, version, element, figure, amount from sf_tally_ledger" + filter
+                        + ") tallies group by subject, version, element, figure")
+                .param("series", series)
+                .param("prefix", elementPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
+                .param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to))
+                .query((row, n) -> new Total(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
+                        row.getString(4)), null, row.getLong(5)))
+                .list();
+    }
+
+    /**
      * Folds one batch of the ledger into the hourly totals; true when there was anything to fold. Locks the one row
      * of {@code sf_tally_fold_lock} first, so two nodes never fold the same rows, and deletes by id exactly the rows
      * it read: a row whose transaction commits meanwhile (ids are taken at insert) waits for the next fold.

@@ -49,6 +49,11 @@ class JourneyAnalyticsApiTest extends IntegrationTest {
         assertThat(report.path("steps").findValuesAsText("id")).as(report.toString()).contains("SendWelcomeEmail");
         assertThat(report.path("steps").findValues("reached")).extracting(JsonNode::asLong).contains(1L).doesNotContain(2L);
         assertThat(report.path("exits").findValuesAsText("id")).contains("Converted", "NotConverted");
+        assertThat(report.path("emails")).as("the send steps' emails").hasSize(1);
+        assertThat(report.at("/emails/0/step").asText()).isEqualTo("SendWelcomeEmail");
+        assertThat(report.at("/emails/0/template").asText()).isEqualTo("welcome");
+        assertThat(report.at("/emails/0/figures/queued").asLong()).isEqualTo(1);
+        assertThat(report.at("/emails/0/figures/sent").asLong()).isEqualTo(1);
 
         StageflowClient.Response csv = client().send(HttpRequest.newBuilder(client().uri(
                 "/api/v1/analytics/journeys/welcome?from=2032-02-03&to=2032-02-03")).header("Accept", "text/csv").GET(),

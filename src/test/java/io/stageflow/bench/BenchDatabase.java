@@ -11,15 +11,20 @@ import io.stageflow.testing.TestDatabase;
 /**
  * On MariaDB, empties the benchmark's database before the application starts, so every run begins from the same
  * empty schema: connects with {@code stageflow.test.mysql.url} ({@code createDatabaseIfNotExist=true} in the
- * bench profile's URL creates it), then drops and creates that database.
+ * bench profile's URL creates it), then drops and creates that database. Once per run: the benchmark classes share
+ * one application, which must not lose its database under it when the second class starts.
  */
 final class BenchDatabase {
+
+    /** Whether this JVM (one benchmark run) has recreated the database already. */
+    private static final java.util.concurrent.atomic.AtomicBoolean RECREATED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private BenchDatabase() {
     }
 
     static void recreateIfMariaDb() {
-        if (!TestDatabase.isMariaDb()) {
+        if (!TestDatabase.isMariaDb() || !RECREATED.compareAndSet(false, true)) {
             return;
         }
         String url = System.getProperty("stageflow.test.mysql.url");

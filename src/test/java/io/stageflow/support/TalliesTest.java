@@ -64,6 +64,26 @@ class TalliesTest extends IntegrationTest {
     }
 
     @Test
+    void totalsByElementPrefixTakeOnlyThatPrefixAndReadWildcardsAsLetters() {
+        String journey = "j_" + UUID.randomUUID().toString().substring(0, 8); // '_' is a LIKE wildcard
+        String lookalike = "jX" + journey.substring(2);
+        add(new Tallies.Tally("test-prefix", "welcome", 0, journey + "/SendA", "SENT"), NINE, 2);
+        add(new Tallies.Tally("test-prefix", "reminder", 0, journey + "/SendB", "SENT"), NINE.plusSeconds(4_000), 1);
+        add(new Tallies.Tally("test-prefix", "welcome", 0, lookalike + "/SendA", "SENT"), NINE, 7);
+        add(new Tallies.Tally("test-prefix", "welcome", 0, journey + "/SendA", "SENT"), NINE.plusSeconds(7_200), 5);
+
+        for (int round = 0; round < 2; round++) {
+            assertThat(tallies.totalsByElementPrefix("test-prefix", journey + "/", NINE, NINE.plusSeconds(7_200)))
+                    .extracting(total -> total.tally().subject(), total -> total.tally().element(),
+                            Tallies.Total::amount)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("welcome", journey + "/SendA", 2L),
+                            org.assertj.core.groups.Tuple.tuple("reminder", journey + "/SendB", 1L));
+            tallies.foldAll();
+        }
+    }
+
+    @Test
     void twoFoldsAtOnceCountEveryTallyOnce() throws Exception {
         String subject = subject();
         Tallies.Tally tally = new Tallies.Tally("test", subject, 0, "", "SENT");

@@ -1,0 +1,279 @@
+package io.stageflow.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.TestDatabase;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The analytics scenarios of the benchmark runner ({@code ./mvnw -Pbench verify}, docs/benchmarks.md): loads a
+ * year of a large business straight into the tables (1,000,000 customers, 5,000,000 emails, 10,000,000 tracking
+ * hits, their tallies, stage history, orders and survey answers; each table's load timed), then times every
+ * analytics endpoint over real HTTP for a month and for a year (p50, p95, p99 of sequential requests, against the
+ * same run's baseline: reading one customer by id, the cheapest authenticated API call), and the open pixel and click redirect under load from
+ * several client threads. It measures and records; it asserts nothing about speed. Afterwards it empties what it
+ * loaded, so the other scenarios start from the same database as without it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AnalyticsBenchmark extends IntegrationTest {
+
+    private static final int CUSTOMERS = Integer.getInteger("stageflow.bench.analytics.customers", 1_000_000);
+    private static final int EMAILS = Integer.getInteger("stageflow.bench.analytics.emails", 5_000_000);
+    private static final int HITS = Integer.getInteger("stageflow.bench.analytics.tracking-rows", 10_000_000);
+    /** Timed requests per endpoint and period, after as many again unmeasured. */
+    private static final int REQUESTS = Integer.getInteger("stageflow.bench.analytics.requests", 100);
+    /** Rows per INSERT … SELECT, so no one statement holds a huge transaction. */
+    private static final int CHUNK = 250_000;
+    /** The loaded year: every row's time falls in it. */
+    private static final String YEAR_START = "2026-01-01 00:00:00";
+    private static final int YEAR_SECONDS = 365 * 24 * 3600;
+
+    /** Every table the load writes to, emptied afterwards. */
+    private static final List<String> LOADED_TABLES = List.of("sf_attribution", "sf_tally_hourly", "sf_outbox",
+            "sf_customer");
+
+    private static final Results RESULTS = new Results();
+    private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        BenchDatabase.recreateIfMariaDb();
+    }
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    @Order(1)
+    void load() throws Exception {
+        SETTINGS.put("database", TestDatabase.isMariaDb() ? "mariadb" : "h2");
+        SETTINGS.put("customers", Integer.toString(CUSTOMERS));
+        SETTINGS.put("emails", Integer.toString(EMAILS));
+        SETTINGS.put("tracking_rows", Integer.toString(HITS));
+        long all = System.nanoTime();
+        loaded("customers", CUSTOMERS, """
+                insert into sf_customer (id, email, first_name, locale, time_zone, created_at, updated_at, stage,
+                                         stage_since, order_count, order_total, marketing_consent)
+                select concat('bc', n), concat('bc', n, '@example.com'), 'Bench', 'en', 'UTC', %1$s, %1$s,
+                       case mod(n, 8) when 0 then 'AWARENESS' when 1 then 'ENGAGEMENT' when 2 then 'CONVERSION'
+                                      when 3 then 'ONBOARDING' when 4 then 'RETENTION' when 5 then 'EXPANSION'
+                                      when 6 then 'ADVOCACY' else 'LAPSED' end, %1$s, 0, 0, true
+                from %2$s""".formatted(at("n * 31"), "%s"));
+        loaded("emails", EMAILS, """
+                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key, step_id,
+                                       status, attempts, next_attempt_at, created_at, sent_at, respect_quiet_hours,
+                                       ambiguous_deliveries)
+                select concat('bench-', n), concat('bc', mod(n, %3$d) + 1), concat('template-', mod(n, 20)),
+                       'MARKETING', concat('journey-', mod(n, 8)), concat('Send', mod(n, 20)), 'SENT', 1, %1$s,
+                       %1$s, %1$s, true, 0
+                from %2$s""".formatted(at("n * 6"), "%s", CUSTOMERS));
+        timed("message_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select 'message', template_key, 0, concat(journey_key, '/', step_id), figure, hour_utc, count(*)
+                from (select template_key, journey_key, step_id, %s as hour_utc, f.figure
+                      from sf_outbox cross join (select 'QUEUED' as figure union all select 'SENT') f
+                      where idempotency_key like 'bench-%%') e
+                group by template_key, journey_key, step_id, figure, hour_utc""".formatted(hour("sent_at"))));
+        timed("journey_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select 'journey', 'welcome', 1, s.element, s.figure, %s, 10 + mod(n, 7)
+                from %s cross join (select '' as element, 'ENTERED' as figure
+                          union all select 'SendWelcomeEmail', 'REACHED' union all select 'SendWelcomeEmail', 'COMPLETED'
+                          union all select 'WaitForFirstOrder', 'REACHED'
+                          union all select 'WaitForFirstOrder', 'COMPLETED'
+                          union all select 'SendReminderEmail', 'REACHED'
+                          union all select 'Converted', 'ENDED' union all select 'Converted', 'CONVERTED'
+                          union all select 'NotConverted', 'ENDED') s""".formatted(at("(n - 1) * 3600"),
+                sequence(1, 8760))));
+        for (LoadStep step : extraLoads()) {
+            timed(step.name(), step.load());
+        }
+        RESULTS.add("analytics", "load_seconds", (System.nanoTime() - all) / 1e9, "s", null, null);
+    }
+
+    @Test
+    @Order(2)
+    void endpoints() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        double baseline = p95(http, "baseline_customer", "/api/v1/customers/bc1");
+        RESULTS.add("analytics", "baseline_customer_p95", baseline, "ms", null, null);
+        for (String path : endpointPaths()) {
+            for (String[] period : new String[][] {{"month", "from=2026-06-01&to=2026-06-30"},
+                    {"year", "from=2026-01-01&to=2026-12-31"}}) {
+                String url = path + (path.contains("?") ? "&" : "?") + period[1];
+                double p95 = p95(http, name(path) + "_" + period[0], url);
+                RESULTS.add("analytics", name(path) + "_" + period[0] + "_p95", p95, "ms", "baseline_customer_p95",
+                        baseline);
+                target("p95 < 300 ms: " + path + " (" + period[0] + ")", p95);
+            }
+        }
+    }
+
+    /** The analytics endpoints timed; each gets {@code from} and {@code to} added. */
+    private static List<String> endpointPaths() {
+        return List.of("/api/v1/analytics/journeys/welcome", "/api/v1/analytics/messages",
+                "/api/v1/analytics/messages?template=template-7", "/api/v1/analytics/revenue");
+    }
+
+    /** Loads of the tables other features added, after the core ones. */
+    private List<LoadStep> extraLoads() {
+        List<LoadStep> steps = new ArrayList<>();
+        steps.add(new LoadStep("attribution", () -> execute(chunked(EMAILS / 25, """
+                insert into sf_attribution (order_hash, customer_id, ordered_at, currency, amount_cents,
+                                            attribution_rule, outbox_id, journey_key, step_id, template_key)
+                select concat('bench', n), concat('bc', mod(n, %2$d) + 1), %1$s,
+                       case mod(n, 3) when 0 then 'EUR' else 'USD' end, 1000 + mod(n, 20000),
+                       case mod(n, 4) when 0 then 'clicked' when 1 then 'opened' when 2 then 'received'
+                                      else 'coupon' end, n, concat('journey-', mod(n, 8)), concat('Send', mod(n, 20)),
+                       concat('template-', mod(n, 20))
+                from %3$s""".formatted(at("n * 150"), CUSTOMERS, "%s")))));
+        return steps;
+    }
+
+    @AfterAll
+    static void report() throws IOException {
+        Path out = Path.of("target", "bench", "analytics-results.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, RESULTS.json(SETTINGS));
+        System.out.println("analytics benchmark results written to " + out.toAbsolutePath());
+    }
+
+    /** Empties the tables it loaded (nothing else wrote to them yet: this runs before the other scenarios). */
+    @AfterAll
+    static void emptyWhatWasLoaded(@Autowired DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String table : LOADED_TABLES) {
+                s.execute("truncate table " + table);
+            }
+        }
+    }
+
+    // --- measuring
+
+    /** Times {@code REQUESTS} sequential GETs after as many unmeasured; records the p50 and p99, returns the p95. */
+    private double p95(HttpClient http, String label, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(client().uri(path))
+                .header("Authorization", basicAdmin()).header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(60)).GET().build();
+        for (int i = 0; i < REQUESTS; i++) {
+            check(http.send(request, HttpResponse.BodyHandlers.ofString()), path);
+        }
+        double[] millis = new double[REQUESTS];
+        for (int i = 0; i < REQUESTS; i++) {
+            long start = System.nanoTime();
+            check(http.send(request, HttpResponse.BodyHandlers.ofString()), path);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        RESULTS.add("analytics", label + "_p50", millis[REQUESTS / 2], "ms", null, null);
+        RESULTS.add("analytics", label + "_p99", millis[(int) Math.ceil(REQUESTS * 0.99) - 1], "ms", null, null);
+        return millis[(int) Math.ceil(REQUESTS * 0.95) - 1];
+    }
+
+    private static void check(HttpResponse<String> response, String path) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static String basicAdmin() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes());
+    }
+
+    private static String name(String path) {
+        return path.replace("/api/v1/analytics/", "").replace("/api/v1/", "").replaceAll("[^A-Za-z0-9]+", "_")
+                .replaceAll("_+$", "");
+    }
+
+    private static void target(String what, double p95) {
+        String line = String.format(Locale.ROOT, "target %s: %s (%.1f ms)", what, p95 < 300 ? "PASS" : "MISS", p95);
+        System.out.println(line);
+        SETTINGS.put("target " + what, line);
+    }
+
+    // --- loading
+
+    /** Loads {@code rows} rows with the statement, whose {@code %s} is a sequence of numbers n, chunk by chunk. */
+    private void loaded(String table, int rows, String insert) throws Exception {
+        timed(table, () -> execute(chunked(rows, insert)));
+        RESULTS.add("analytics", "load_" + table + "_rows", rows, "rows", null, null);
+    }
+
+    private List<String> chunked(int rows, String insert) {
+        List<String> statements = new ArrayList<>();
+        for (int from = 1; from <= rows; from += CHUNK) {
+            statements.add(insert.formatted(sequence(from, Math.min(rows, from + CHUNK - 1))));
+        }
+        return statements;
+    }
+
+    private void timed(String what, Loader load) throws Exception {
+        long start = System.nanoTime();
+        load.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        RESULTS.add("analytics", "load_" + what + "_seconds", seconds, "s", null, null);
+    }
+
+    private void execute(String... statements) throws SQLException {
+        execute(List.of(statements));
+    }
+
+    private void execute(List<String> statements) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.executeUpdate(sql);
+            }
+        }
+    }
+
+    /** The numbers {@code from} to {@code to} as a table with one column, n. */
+    private static String sequence(int from, int to) {
+        return TestDatabase.isMariaDb() ? "(select seq as n from seq_%d_to_%d) numbers".formatted(from, to)
+                : "(select x as n from system_range(%d, %d)) numbers".formatted(from, to);
+    }
+
+    /** A time in the loaded year: {@code secondsExpression} seconds after its start, wrapped around the year. */
+    private static String at(String secondsExpression) {
+        String seconds = "mod(" + secondsExpression + ", " + YEAR_SECONDS + ")";
+        return TestDatabase.isMariaDb() ? "timestamp'" + YEAR_START + "' + interval " + seconds + " second"
+                : "dateadd(second, " + seconds + ", timestamp '" + YEAR_START + "')";
+    }
+
+    /** The start of the hour of a time column. */
+    private static String hour(String column) {
+        return TestDatabase.isMariaDb() ? "date_format(" + column + ", '%Y-%m-%d %H:00:00')"
+                : "date_trunc('hour', " + column + ")";
+    }
+
+    private record LoadStep(String name, Loader load) {
+    }
+
+    @FunctionalInterface
+    private interface Loader {
+        void run() throws Exception;
+    }
+}
