@@ -61,8 +61,8 @@ class JourneyAnalyticsController {
         String prefix = MessageFigure.sender(journey, "");
         Map<List<String>, Map<String, Long>> bySend = new TreeMap<>(
                 (a, b) -> (a.get(0) + "\u0000" + a.get(1)).compareTo(b.get(0) + "\u0000" + b.get(1)));
-        for (Tallies.Total total : tallies.totalsByElementPrefix(MessageFigure.SERIES, prefix, period.start(),
-                period.end())) {
+        for (Tallies.DayTotal total : tallies.dailyTotalsByElementPrefix(MessageFigure.SERIES, prefix, period.from(),
+                period.to())) {
             String step = total.tally().element().substring(prefix.length());
             bySend.computeIfAbsent(List.of(step, total.tally().subject()), key -> new HashMap<>())
                     .merge(total.tally().figure(), total.amount(), Long::sum);

@@ -44,9 +44,9 @@ class MessageAnalyticsController {
         String subject = template == null || template.isBlank() ? null : template.strip();
         Map<List<String>, Map<LocalDate, Map<String, Long>>> bySender = new TreeMap<>(
                 (a, b) -> (a.get(0) + "\u0000" + a.get(1)).compareTo(b.get(0) + "\u0000" + b.get(1)));
-        for (Tallies.Total total : tallies.totals(MessageFigure.SERIES, subject, null, period.start(), period.end(),
-                true)) {
-            LocalDate day = total.hour().atZone(period.zone()).toLocalDate();
+        for (Tallies.DayTotal total : tallies.dailyTotals(MessageFigure.SERIES, subject, null, period.from(),
+                period.to())) {
+            LocalDate day = total.day();
             bySender.computeIfAbsent(List.of(total.tally().subject(), total.tally().element()), key -> new TreeMap<>())
                     .computeIfAbsent(day, d -> new LinkedHashMap<>())
                     .merge(total.tally().figure(), total.amount(), Long::sum);

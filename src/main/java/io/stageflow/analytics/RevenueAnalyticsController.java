@@ -1,17 +1,16 @@
 package io.stageflow.analytics;
 
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.stageflow.support.Tallies;
+
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,11 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class RevenueAnalyticsController {
 
-    private final JdbcClient jdbc;
+    private final Tallies tallies;
     private final AnalyticsProperties settings;
 
-    RevenueAnalyticsController(JdbcClient jdbc, AnalyticsProperties settings) {
-        this.jdbc = jdbc;
+    RevenueAnalyticsController(Tallies tallies, AnalyticsProperties settings) {
+        this.tallies = tallies;
         this.settings = settings;
     }
 
@@ -72,23 +71,26 @@ class RevenueAnalyticsController {
                 List.of("journey", "step", "template", "currency", "rule", "orders", "revenue"), lines);
     }
 
-    /** The period's credited orders, summed per journey, step, template, currency and rule (indexed by order time). */
+    /**
+     * The period's credited orders, summed per journey, step, template, currency and rule, from the revenue tallies'
+     * daily totals (never the attributed orders themselves).
+     */
     private List<Row> rows(ReportPeriod period, String journey) {
-        Map<String, Object> params = new HashMap<>(Map.of("from", Timestamp.from(period.start()),
-                "to", Timestamp.from(period.end())));
-        if (journey != null) {
-            params.put("journey", journey);
+        Map<List<String>, long[]> sums = new TreeMap<>((a, b) -> String.join("\u0000", a)
+                .compareTo(String.join("\u0000", b)));
+        for (Tallies.DayTotal total : tallies.dailyTotals(RevenueFigures.SERIES, journey, null, period.from(),
+                period.to())) {
+            RevenueFigures.Sum sum = RevenueFigures.parse(total);
+            if (sum != null) {
+                long[] row = sums.computeIfAbsent(List.of(sum.journey(), sum.step(), sum.template(), sum.currency(),
+                        sum.rule()), key -> new long[2]);
+                row[sum.orders() ? 0 : 1] += sum.amount();
+            }
         }
-        return jdbc.sql("select journey_key, coalesce(step_id, ''), coalesce(template_key, ''), currency,"
-                        + " attribution_rule, count(*), sum(amount_cents) from sf_attribution"
-                        + " where ordered_at >= :from and ordered_at < :to"
-                        + (journey == null ? "" : " and journey_key = :journey")
-                        + " group by journey_key, coalesce(step_id, ''), coalesce(template_key, ''), currency,"
-                        + " attribution_rule order by 1, 2, 3, 4, 5")
-                .params(params)
-                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), rs.getLong(7)))
-                .list();
+        List<Row> rows = new ArrayList<>();
+        sums.forEach((key, sum) -> rows.add(new Row(key.get(0), key.get(1), key.get(2), key.get(3), key.get(4),
+                sum[0], sum[1])));
+        return rows;
     }
 
     /** The rows' orders and revenue per currency, in currency order, with the split by rule. */

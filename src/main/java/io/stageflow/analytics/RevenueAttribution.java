@@ -11,6 +11,7 @@ import io.stageflow.delivery.Outbox;
 import io.stageflow.events.EventEffect;
 import io.stageflow.offers.Coupons;
 import io.stageflow.support.Sha256;
+import io.stageflow.support.Tallies;
 import io.stageflow.tracking.EngagementHistory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,14 +31,16 @@ import org.springframework.stereotype.Component;
 class RevenueAttribution implements EventEffect {
 
     private final JdbcClient jdbc;
+    private final Tallies tallies;
     private final Coupons coupons;
     private final Outbox outbox;
     private final ObjectProvider<EngagementHistory> engagement;
     private final AnalyticsProperties.Attribution settings;
 
-    RevenueAttribution(JdbcClient jdbc, Coupons coupons, Outbox outbox, ObjectProvider<EngagementHistory> engagement,
-            AnalyticsProperties settings) {
+    RevenueAttribution(JdbcClient jdbc, Tallies tallies, Coupons coupons, Outbox outbox,
+            ObjectProvider<EngagementHistory> engagement, AnalyticsProperties settings) {
         this.jdbc = jdbc;
+        this.tallies = tallies;
         this.coupons = coupons;
         this.outbox = outbox;
         this.engagement = engagement;
@@ -100,15 +103,20 @@ class RevenueAttribution implements EventEffect {
 
     private void insert(String orderHash, RoutedEvent routed, Instant orderedAt, AttributionRule rule,
             Credit credit) {
+        String currency = currency(routed);
+        long cents = routed.orderAmount().movePointRight(2).longValueExact();
         jdbc.sql("""
                 insert into sf_attribution (order_hash, customer_id, ordered_at, currency, amount_cents,
                                             attribution_rule, outbox_id, journey_key, step_id, template_key, engaged_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(orderHash, routed.customerId(), Timestamp.from(orderedAt), currency(routed),
-                        routed.orderAmount().movePointRight(2).longValueExact(), rule.apiName(), credit.outboxId(),
-                        credit.journeyKey(), credit.stepId(), credit.templateKey(),
+                .params(orderHash, routed.customerId(), Timestamp.from(orderedAt), currency, cents, rule.apiName(),
+                        credit.outboxId(), credit.journeyKey(), credit.stepId(), credit.templateKey(),
                         credit.engagedAt() == null ? null : Timestamp.from(credit.engagedAt()))
                 .update();
+        RevenueFigures.Credit figures = new RevenueFigures.Credit(credit.journeyKey(), credit.stepId(),
+                credit.templateKey(), currency, rule);
+        tallies.add(figures.orders(), orderedAt);
+        tallies.add(figures.cents(), orderedAt, cents);
     }
 
     /** The order's {@code currency} in upper case when it is three letters, else the default currency. */

@@ -124,7 +124,7 @@ public class JourneyStatistics {
     /** Element id, then figure, then total, from the journey tallies. */
     private Map<String, Map<String, Long>> figures(String journey, Integer version, Instant from, Instant to) {
         Map<String, Map<String, Long>> figures = new HashMap<>();
-        for (Tallies.Total total : tallies.totals(JourneyLedger.SERIES, journey, version, from, to, false)) {
+        for (Tallies.Total total : tallies.periodTotals(JourneyLedger.SERIES, journey, version, from, to)) {
             figures.computeIfAbsent(total.tally().element(), id -> new HashMap<>())
                     .merge(total.tally().figure(), total.amount(), Long::sum);
         }

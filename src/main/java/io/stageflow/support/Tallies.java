@@ -1,14 +1,20 @@
 package io.stageflow.support;
 
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -31,11 +37,14 @@ public class Tallies {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate readCommitted;
+    private final ZoneId dayZone;
 
-    Tallies(JdbcClient jdbc, PlatformTransactionManager transactions) {
+    Tallies(JdbcClient jdbc, PlatformTransactionManager transactions, ObjectProvider<TallyCalendar> calendar) {
         this.jdbc = jdbc;
         this.readCommitted = new TransactionTemplate(transactions);
         this.readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        TallyCalendar days = calendar.getIfAvailable();
+        this.dayZone = days == null ? ZoneOffset.UTC : days.zone();
     }
 
     /**
@@ -54,12 +63,27 @@ public class Tallies {
     public record Total(Tally tally, Instant hour, long amount) {
     }
 
+    /** A total of one tally over one calendar day of {@link TallyCalendar}'s zone. */
+    public record DayTotal(Tally tally, LocalDate day, long amount) {
+    }
+
     /** Counts one at {@code at}, in the caller's transaction. */
     public void add(Tally tally, Instant at) {
+        add(tally, at, 1);
+    }
+
+    /**
+     * Adds {@code amount} (a sum such as cents, or a negative amount that takes back what was added before) at
+     * {@code at}, in the caller's transaction; an amount of zero adds nothing.
+     */
+    public void add(Tally tally, Instant at, long amount) {
+        if (amount == 0) {
+            return;
+        }
         jdbc.sql("insert into sf_tally_ledger (series, subject, version, element, figure, hour_utc, amount)"
-                        + " values (?, ?, ?, ?, ?, ?, 1)")
+                        + " values (?, ?, ?, ?, ?, ?, ?)")
                 .params(tally.series(), tally.subject(), tally.version(), tally.element(), tally.figure(),
-                        Timestamp.from(at.truncatedTo(ChronoUnit.HOURS)))
+                        Timestamp.from(at.truncatedTo(ChronoUnit.HOURS)), amount)
                 .update();
     }
 
@@ -93,25 +117,112 @@ public class Tallies {
     }
 
     /**
-     * The totals of {@code series} in {@code [from, to)} (to the hour) of the tallies whose element starts with
-     * {@code elementPrefix}, per tally: for example the message tallies of one journey's steps, whose elements are
-     * {@code journey/step}.
+     * The totals of {@code series} in {@code [from, to)} per tally, as {@link #totals} without hours, but read from
+     * the daily totals when both ends are midnights of the {@link TallyCalendar}'s zone (a report of whole days).
      */
-    public List<Total> totalsByElementPrefix(String series, String elementPrefix, Instant from, Instant to) {
-        String filter = " where series = :series and element like :prefix escape '!' and hour_utc >= :from"
-                + " and hour_utc < :to";
-        return jdbc.sql("select subject, version, element, figure, sum(amount) from ("
-                        + " select subject, version, element, figure, amount from sf_tally_hourly" + filter
-                        + " union all"
-                        + " select subject, version, element, figure, amount from sf_tally_ledger" + filter
-                        + ") tallies group by subject, version, element, figure")
-                .param("series", series)
-                .param("prefix", elementPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
-                .param("from", Timestamp.from(from))
-                .param("to", Timestamp.from(to))
-                .query((row, n) -> new Total(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
-                        row.getString(4)), null, row.getLong(5)))
-                .list();
+    public List<Total> periodTotals(String series, String subject, Integer version, Instant from, Instant to) {
+        if (!isMidnight(from) || !isMidnight(to) || !to.isAfter(from)) {
+            return totals(series, subject, version, from, to, false);
+        }
+        Map<Tally, Long> sums = new LinkedHashMap<>();
+        for (DayTotal total : dailyTotals(series, subject, version, from.atZone(dayZone).toLocalDate(),
+                to.atZone(dayZone).toLocalDate().minusDays(1))) {
+            sums.merge(total.tally(), total.amount(), Long::sum);
+        }
+        return sums.entrySet().stream().map(sum -> new Total(sum.getKey(), null, sum.getValue())).toList();
+    }
+
+    private boolean isMidnight(Instant instant) {
+        return instant.atZone(dayZone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+    }
+
+    /**
+     * The totals of {@code series} per tally and per calendar day of the {@link TallyCalendar}'s zone, for the days
+     * {@code from} to {@code to} (both included), for one subject or all ({@code null}) and one version or all
+     * ({@code null}). Reads the daily totals, which a report of a year needs 365 rows per tally of, plus the ledger;
+     * while the daily totals are still in another zone (the setting just changed, before the next fold), the hourly.
+     */
+    public List<DayTotal> dailyTotals(String series, String subject, Integer version, LocalDate from, LocalDate to) {
+        return dailyTotals(series, new Filter(subject, version, null), from, to);
+    }
+
+    /**
+     * The same as {@link #dailyTotals(String, String, Integer, LocalDate, LocalDate)} for the tallies of every subject
+     * and version whose element starts with {@code elementPrefix}: for example the message tallies of one journey's
+     * steps, whose elements are {@code journey/step}.
+     */
+    public List<DayTotal> dailyTotalsByElementPrefix(String series, String elementPrefix, LocalDate from,
+            LocalDate to) {
+        return dailyTotals(series, new Filter(null, null, elementPrefix), from, to);
+    }
+
+    private List<DayTotal> dailyTotals(String series, Filter wanted, LocalDate from, LocalDate to) {
+        Instant start = from.atStartOfDay(dayZone).toInstant();
+        Instant end = to.plusDays(1).atStartOfDay(dayZone).toInstant();
+        Map<List<Object>, Long> sums = new LinkedHashMap<>();
+        if (dailyTotalsAreInZone()) {
+            Map<String, Object> params = new HashMap<>(Map.of("series", series, "from", Date.valueOf(from),
+                    "to", Date.valueOf(to)));
+            String filter = wanted.sql(params);
+            jdbc.sql("select subject, version, element, figure, tally_day, amount from sf_tally_daily"
+                            + " where series = :series and tally_day >= :from and tally_day <= :to" + filter)
+                    .params(params)
+                    .query(row -> {
+                        sums.merge(List.of(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
+                                row.getString(4)), row.getDate(5).toLocalDate()), row.getLong(6), Long::sum);
+                    });
+            Map<String, Object> ledgerParams = new HashMap<>(Map.of("series", series, "from", Timestamp.from(start),
+                    "to", Timestamp.from(end)));
+            jdbc.sql("select subject, version, element, figure, hour_utc, amount from sf_tally_ledger"
+                            + " where series = :series and hour_utc >= :from and hour_utc < :to"
+                            + wanted.sql(ledgerParams))
+                    .params(ledgerParams)
+                    .query(row -> {
+                        sums.merge(List.of(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
+                                row.getString(4)), day(row.getTimestamp(5))), row.getLong(6), Long::sum);
+                    });
+        } else {
+            for (Total total : totals(series, wanted.subject(), wanted.version(), start, end, true)) {
+                if (wanted.elementPrefix() != null && !total.tally().element().startsWith(wanted.elementPrefix())) {
+                    continue;
+                }
+                sums.merge(List.of(total.tally(), total.hour().atZone(dayZone).toLocalDate()), total.amount(),
+                        Long::sum);
+            }
+        }
+        return sums.entrySet().stream()
+                .map(sum -> new DayTotal((Tally) sum.getKey().get(0), (LocalDate) sum.getKey().get(1), sum.getValue()))
+                .toList();
+    }
+
+    /** Which tallies of a series a report wants: null for any. */
+    private record Filter(String subject, Integer version, String elementPrefix) {
+
+        String sql(Map<String, Object> params) {
+            StringBuilder filter = new StringBuilder();
+            if (subject != null) {
+                filter.append(" and subject = :subject");
+                params.put("subject", subject);
+            }
+            if (version != null) {
+                filter.append(" and version = :version");
+                params.put("version", version);
+            }
+            if (elementPrefix != null) {
+                filter.append(" and element like :prefix escape '!'");
+                params.put("prefix", elementPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            }
+            return filter.toString();
+        }
+    }
+
+    private boolean dailyTotalsAreInZone() {
+        return dayZone.getId().equals(jdbc.sql("select day_zone from sf_tally_fold_lock where name = 'tallies'")
+                .query(String.class).optional().orElse(null));
+    }
+
+    private LocalDate day(Timestamp hour) {
+        return hour.toInstant().atZone(dayZone).toLocalDate();
     }
 
     /**
@@ -131,7 +242,11 @@ public class Tallies {
     }
 
     private boolean fold() {
-        jdbc.sql("select name from sf_tally_fold_lock where name = 'tallies' for update").query(String.class).list();
+        String zoneOfDays = jdbc.sql("select day_zone from sf_tally_fold_lock where name = 'tallies' for update")
+                .query((row, n) -> Optional.ofNullable(row.getString(1))).single().orElse(null);
+        if (!dayZone.getId().equals(zoneOfDays)) {
+            rebuildDailyTotals();
+        }
         List<Row> rows = jdbc.sql("select id, series, subject, version, element, figure, hour_utc, amount"
                         + " from sf_tally_ledger order by id limit ?")
                 .param(FOLD_BATCH)
@@ -158,12 +273,55 @@ public class Tallies {
                         .update();
             }
         });
+        Map<List<Object>, Long> daily = new LinkedHashMap<>();
+        sums.forEach((key, total) -> daily.merge(List.of(key.tally(), day(key.hour())), total, Long::sum));
+        daily.forEach((key, total) -> addDaily((Tally) key.get(0), (LocalDate) key.get(1), total));
         List<Long> ids = rows.stream().map(Row::id).toList();
         for (int i = 0; i < ids.size(); i += DELETE_CHUNK) {
             jdbc.sql("delete from sf_tally_ledger where id in (:ids)")
                     .param("ids", ids.subList(i, Math.min(ids.size(), i + DELETE_CHUNK))).update();
         }
         return true;
+    }
+
+    private void addDaily(Tally tally, LocalDate day, long total) {
+        int updated = jdbc.sql("update sf_tally_daily set amount = amount + ? where series = ? and subject = ?"
+                        + " and tally_day = ? and version = ? and element = ? and figure = ?")
+                .params(total, tally.series(), tally.subject(), Date.valueOf(day), tally.version(), tally.element(),
+                        tally.figure())
+                .update();
+        if (updated == 0) {
+            jdbc.sql("insert into sf_tally_daily (series, subject, tally_day, version, element, figure, amount)"
+                            + " values (?, ?, ?, ?, ?, ?, ?)")
+                    .params(tally.series(), tally.subject(), Date.valueOf(day), tally.version(), tally.element(),
+                            tally.figure(), total)
+                    .update();
+        }
+    }
+
+    /**
+     * Under the fold lock: recomputes every daily total from the hourly totals in the current zone (the first fold,
+     * or the zone setting changed), and records the zone. The hourly totals are read one series at a time.
+     */
+    private void rebuildDailyTotals() {
+        jdbc.sql("delete from sf_tally_daily").update();
+        List<String> series = jdbc.sql("select distinct series from sf_tally_hourly").query(String.class).list();
+        for (String one : series) {
+            Map<List<Object>, Long> daily = new LinkedHashMap<>();
+            jdbc.sql("select subject, version, element, figure, hour_utc, amount from sf_tally_hourly where series = ?")
+                    .param(one)
+                    .query(row -> {
+                        daily.merge(List.of(new Tally(one, row.getString(1), row.getInt(2), row.getString(3),
+                                row.getString(4)), day(row.getTimestamp(5))), row.getLong(6), Long::sum);
+                    });
+            daily.forEach((key, total) -> jdbc.sql("insert into sf_tally_daily (series, subject, tally_day, version,"
+                            + " element, figure, amount) values (?, ?, ?, ?, ?, ?, ?)")
+                    .params(one, ((Tally) key.get(0)).subject(), Date.valueOf((LocalDate) key.get(1)),
+                            ((Tally) key.get(0)).version(), ((Tally) key.get(0)).element(),
+                            ((Tally) key.get(0)).figure(), total)
+                    .update());
+        }
+        jdbc.sql("update sf_tally_fold_lock set day_zone = ? where name = 'tallies'").param(dayZone.getId()).update();
     }
 
     private record Key(Tally tally, Timestamp hour) {

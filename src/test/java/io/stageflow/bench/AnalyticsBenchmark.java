@@ -20,6 +20,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.TestDatabase;
 
@@ -45,6 +46,10 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static final int CUSTOMERS = Integer.getInteger("stageflow.bench.analytics.customers", 1_000_000);
     private static final int EMAILS = Integer.getInteger("stageflow.bench.analytics.emails", 5_000_000);
     private static final int HITS = Integer.getInteger("stageflow.bench.analytics.tracking-rows", 10_000_000);
+    /** Seconds each throughput loop is measured, after its warm-up, and the client threads that drive it. */
+    private static final int SECONDS = Integer.getInteger("stageflow.bench.seconds", 10);
+    private static final int WARMUP_SECONDS = Integer.getInteger("stageflow.bench.warmup-seconds", 5);
+    private static final int THREADS = Integer.getInteger("stageflow.bench.analytics.threads", 32);
     /** Timed requests per endpoint and period, after as many again unmeasured. */
     private static final int REQUESTS = Integer.getInteger("stageflow.bench.analytics.requests", 100);
     /** Rows per INSERT … SELECT, so no one statement holds a huge transaction. */
@@ -54,8 +59,8 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static final int YEAR_SECONDS = 365 * 24 * 3600;
 
     /** Every table the load writes to, emptied afterwards. */
-    private static final List<String> LOADED_TABLES = List.of("sf_attribution", "sf_tally_hourly", "sf_outbox",
-            "sf_customer");
+    private static final List<String> LOADED_TABLES = List.of("sf_attribution", "sf_journey_conversion",
+            "sf_tally_hourly", "sf_tally_daily", "sf_outbox", "sf_customer");
 
     private static final Results RESULTS = new Results();
     private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
@@ -66,6 +71,9 @@ class AnalyticsBenchmark extends IntegrationTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    Tallies tallies;
 
     @Test
     @Order(1)
@@ -88,9 +96,9 @@ class AnalyticsBenchmark extends IntegrationTest {
                                        status, attempts, next_attempt_at, created_at, sent_at, respect_quiet_hours,
                                        ambiguous_deliveries)
                 select concat('bench-', n), concat('bc', mod(n, %3$d) + 1), concat('template-', mod(n, 20)),
-                       'MARKETING', concat('journey-', mod(n, 8)), concat('Send', mod(n, 20)), 'SENT', 1, %1$s,
+                       'MARKETING', %4$s, concat('Send', mod(n, 20)), 'SENT', 1, %1$s,
                        %1$s, %1$s, true, 0
-                from %2$s""".formatted(at("n * 6"), "%s", CUSTOMERS));
+                from %2$s""".formatted(at("n * 6"), "%s", CUSTOMERS, journey()));
         timed("message_tallies", () -> execute("""
                 insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
                 select 'message', template_key, 0, concat(journey_key, '/', step_id), figure, hour_utc, count(*)
@@ -109,9 +117,17 @@ class AnalyticsBenchmark extends IntegrationTest {
                           union all select 'Converted', 'ENDED' union all select 'Converted', 'CONVERTED'
                           union all select 'NotConverted', 'ENDED') s""".formatted(at("(n - 1) * 3600"),
                 sequence(1, 8760))));
+        loaded("journey_conversions", EMAILS / 25, """
+                insert into sf_journey_conversion (journey_key, journey_version, converted_at, duration_ms)
+                select %3$s, 1, %1$s, mod(n * 7919, 259200000)
+                from %2$s""".formatted(at("n * 157"), "%s", journey()));
         for (LoadStep step : extraLoads()) {
             timed(step.name(), step.load());
         }
+        // The hourly totals were loaded without the fold: the fold rebuilds the daily ones from them, as after an
+        // upgrade or a change of the reports' time zone.
+        execute("update sf_tally_fold_lock set day_zone = null");
+        timed("daily_totals_rebuild", tallies::foldAll);
         RESULTS.add("analytics", "load_seconds", (System.nanoTime() - all) / 1e9, "s", null, null);
     }
 
@@ -148,9 +164,19 @@ class AnalyticsBenchmark extends IntegrationTest {
                 select concat('bench', n), concat('bc', mod(n, %2$d) + 1), %1$s,
                        case mod(n, 3) when 0 then 'EUR' else 'USD' end, 1000 + mod(n, 20000),
                        case mod(n, 4) when 0 then 'clicked' when 1 then 'opened' when 2 then 'received'
-                                      else 'coupon' end, n, concat('journey-', mod(n, 8)), concat('Send', mod(n, 20)),
+                                      else 'coupon' end, n, %4$s, concat('Send', mod(n, 20)),
                        concat('template-', mod(n, 20))
-                from %3$s""".formatted(at("n * 150"), CUSTOMERS, "%s")))));
+                from %3$s""".formatted(at("n * 150"), CUSTOMERS, "%s", journey())))));
+        steps.add(new LoadStep("revenue_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select 'revenue', journey_key, 0, concat(step_id, '/', template_key),
+                       concat(currency, ':', attribution_rule, ':', m.measure), hour_utc,
+                       sum(case m.measure when 'ORDERS' then 1 else amount_cents end)
+                from (select journey_key, step_id, template_key, currency, attribution_rule, amount_cents,
+                             %s as hour_utc from sf_attribution) a
+                cross join (select 'ORDERS' as measure union all select 'CENTS') m
+                group by journey_key, step_id, template_key, currency, attribution_rule, m.measure, hour_utc"""
+                .formatted(hour("ordered_at")))));
         return steps;
     }
 
@@ -192,6 +218,57 @@ class AnalyticsBenchmark extends IntegrationTest {
         RESULTS.add("analytics", label + "_p50", millis[REQUESTS / 2], "ms", null, null);
         RESULTS.add("analytics", label + "_p99", millis[(int) Math.ceil(REQUESTS * 0.99) - 1], "ms", null, null);
         return millis[(int) Math.ceil(REQUESTS * 0.95) - 1];
+    }
+
+    /**
+     * Requests the URLs round-robin from {@code THREADS} client threads for the warm-up and then for the measured
+     * seconds, each thread waiting for its answer before the next; records requests per second and the p50 and p99
+     * latency of the measured part, against the baseline figure when one is given.
+     */
+    private double throughput(String label, List<HttpRequest> requests, int expectedStatus, String baseline,
+            Double baselineValue) throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        long warmUntil = System.nanoTime() + Duration.ofSeconds(WARMUP_SECONDS).toNanos();
+        long measureUntil = warmUntil + Duration.ofSeconds(SECONDS).toNanos();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            running.add(clients.submit(() -> {
+                List<Double> mine = new ArrayList<>();
+                while (true) {
+                    long start = System.nanoTime();
+                    if (start >= measureUntil) {
+                        break;
+                    }
+                    HttpRequest request = requests.get((int) (next.getAndIncrement() % requests.size()));
+                    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    long end = System.nanoTime();
+                    if (response.statusCode() != expectedStatus) {
+                        failures.incrementAndGet();
+                    }
+                    if (start >= warmUntil && end <= measureUntil) {
+                        mine.add((end - start) / 1e6);
+                    }
+                }
+                latencies.addAll(mine);
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> client : running) {
+            client.get();
+        }
+        clients.shutdown();
+        double[] millis = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double rate = millis.length / (double) SECONDS;
+        RESULTS.add("tracking", label + "_per_second", rate, "requests/s", baseline, baselineValue);
+        RESULTS.add("tracking", label + "_p50", millis[millis.length / 2], "ms", null, null);
+        RESULTS.add("tracking", label + "_p99", millis[(int) Math.ceil(millis.length * 0.99) - 1], "ms", null, null);
+        RESULTS.add("tracking", label + "_unexpected_answers", failures.get(), "requests", null, null);
+        return rate;
     }
 
     private static void check(HttpResponse<String> response, String path) {
@@ -254,6 +331,11 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static String sequence(int from, int to) {
         return TestDatabase.isMariaDb() ? "(select seq as n from seq_%d_to_%d) numbers".formatted(from, to)
                 : "(select x as n from system_range(%d, %d)) numbers".formatted(from, to);
+    }
+
+    /** One of eight journeys, the first of them the real welcome journey, whose report is timed. */
+    private static String journey() {
+        return "case mod(n, 8) when 0 then 'welcome' else concat('journey-', mod(n, 8)) end";
     }
 
     /** A time in the loaded year: {@code secondsExpression} seconds after its start, wrapped around the year. */

@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class TalliesTest extends IntegrationTest {
 
     private static final Instant NINE = Instant.parse("2030-01-02T09:00:00Z");
+    private static final java.time.LocalDate DAY_OF_NINE = java.time.LocalDate.parse("2030-01-02");
 
     @Autowired
     Tallies tallies;
@@ -64,23 +65,56 @@ class TalliesTest extends IntegrationTest {
     }
 
     @Test
-    void totalsByElementPrefixTakeOnlyThatPrefixAndReadWildcardsAsLetters() {
+    void dailyTotalsByElementPrefixTakeOnlyThatPrefixAndReadWildcardsAsLetters() {
         String journey = "j_" + UUID.randomUUID().toString().substring(0, 8); // '_' is a LIKE wildcard
         String lookalike = "jX" + journey.substring(2);
         add(new Tallies.Tally("test-prefix", "welcome", 0, journey + "/SendA", "SENT"), NINE, 2);
         add(new Tallies.Tally("test-prefix", "reminder", 0, journey + "/SendB", "SENT"), NINE.plusSeconds(4_000), 1);
         add(new Tallies.Tally("test-prefix", "welcome", 0, lookalike + "/SendA", "SENT"), NINE, 7);
-        add(new Tallies.Tally("test-prefix", "welcome", 0, journey + "/SendA", "SENT"), NINE.plusSeconds(7_200), 5);
+        add(new Tallies.Tally("test-prefix", "welcome", 0, journey + "/SendA", "SENT"), NINE.plusSeconds(86_400), 5);
 
         for (int round = 0; round < 2; round++) {
-            assertThat(tallies.totalsByElementPrefix("test-prefix", journey + "/", NINE, NINE.plusSeconds(7_200)))
+            assertThat(tallies.dailyTotalsByElementPrefix("test-prefix", journey + "/", DAY_OF_NINE, DAY_OF_NINE))
                     .extracting(total -> total.tally().subject(), total -> total.tally().element(),
-                            Tallies.Total::amount)
+                            Tallies.DayTotal::amount)
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("welcome", journey + "/SendA", 2L),
                             org.assertj.core.groups.Tuple.tuple("reminder", journey + "/SendB", 1L));
             tallies.foldAll();
         }
+    }
+
+    @Test
+    void dailyTotalsAreTheSameFromTheLedgerTheDailyTotalsAndAfterARebuild() {
+        String subject = subject();
+        Tallies.Tally sent = new Tallies.Tally("test-daily", subject, 0, "Step", "SENT");
+        Instant lateOnTheSecond = Instant.parse("2030-01-02T23:00:00Z");
+        add(sent, lateOnTheSecond.plusSeconds(1_800), 3); // 2 January (UTC, the tests' report zone)
+        add(sent, lateOnTheSecond.plusSeconds(3_600), 2); // 3 January
+        add(sent, lateOnTheSecond.plusSeconds(3 * 86_400), 4); // 5 January: outside the days asked for
+
+        java.time.LocalDate second = java.time.LocalDate.parse("2030-01-02");
+        java.time.LocalDate third = java.time.LocalDate.parse("2030-01-03");
+        for (String state : List.of("in the ledger", "folded", "while the days are in another zone", "rebuilt")) {
+            if (state.equals("while the days are in another zone")) {
+                jdbc.sql("update sf_tally_fold_lock set day_zone = 'Pacific/Kiritimati'").update();
+            }
+            assertThat(tallies.dailyTotals("test-daily", subject, null, second, third.plusDays(1)))
+                    .as(state)
+                    .extracting(Tallies.DayTotal::day, Tallies.DayTotal::amount)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(second, 3L),
+                            org.assertj.core.groups.Tuple.tuple(third, 2L));
+            if (!state.equals("rebuilt")) {
+                tallies.foldAll();
+            }
+            if (state.equals("while the days are in another zone")) {
+                tallies.foldOnce(); // the fold rebuilds the daily totals in the reports' zone, whatever the ledger holds
+                assertThat(jdbc.sql("select day_zone from sf_tally_fold_lock").query(String.class).single())
+                        .isEqualTo("UTC");
+            }
+        }
+        assertThat(jdbc.sql("select sum(amount) from sf_tally_daily where series = 'test-daily' and subject = ?")
+                .param(subject).query(Long.class).single()).isEqualTo(9);
     }
 
     @Test
