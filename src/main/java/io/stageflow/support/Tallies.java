@@ -56,10 +56,21 @@ public class Tallies {
 
     /** Counts one at {@code at}, in the caller's transaction. */
     public void add(Tally tally, Instant at) {
+        add(tally, at, 1);
+    }
+
+    /**
+     * Adds {@code amount} (a sum such as cents, or a negative amount that takes back what was added before) at
+     * {@code at}, in the caller's transaction; an amount of zero adds nothing.
+     */
+    public void add(Tally tally, Instant at, long amount) {
+        if (amount == 0) {
+            return;
+        }
         jdbc.sql("insert into sf_tally_ledger (series, subject, version, element, figure, hour_utc, amount)"
-                        + " values (?, ?, ?, ?, ?, ?, 1)")
+                        + " values (?, ?, ?, ?, ?, ?, ?)")
                 .params(tally.series(), tally.subject(), tally.version(), tally.element(), tally.figure(),
-                        Timestamp.from(at.truncatedTo(ChronoUnit.HOURS)))
+                        Timestamp.from(at.truncatedTo(ChronoUnit.HOURS)), amount)
                 .update();
     }
 
