@@ -118,7 +118,7 @@ class CohortAnalyticsController {
     }
 
     private YearMonth currentMonth(ReportPeriod period) {
-        return YearMonth.from(LocalDate.now(clock.withZone(period.zone())));
+        return YearMonth.from(clock.instant().atZone(period.zone()));
     }
 
     /** The cohort tallies of the period's months, up to the current one. */
