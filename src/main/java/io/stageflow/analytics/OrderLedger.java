@@ -81,7 +81,7 @@ class OrderLedger implements EventEffect {
      */
     private YearMonth cohortAfter(String customer, Instant orderedAt, YearMonth month) {
         Optional<First> first = jdbc.sql("select first_ordered_at, cohort_month from sf_order_customer"
-                        + " where customer_id = ?")
+                        + " where customer_id = ? for update")
                 .param(customer)
                 .query((rs, n) -> new First(rs.getTimestamp(1).toInstant(),
                         YearMonth.from(rs.getDate(2).toLocalDate())))

@@ -3,6 +3,7 @@ package io.stageflow.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -29,6 +30,7 @@ class CohortAndNpsAnalyticsTest extends IntegrationTest {
     @Test
     void cohortsLifetimeValueAndNpsOfAFixedDataSet() {
         ClockUtil.setCurrentTime(Date.from(TODAY));
+        advanceClock(Duration.ZERO); // a running clock: an event held for a journey is retried a moment later
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "coh-a-" + run;
         String b = "coh-b-" + run;
@@ -116,6 +118,7 @@ class CohortAndNpsAnalyticsTest extends IntegrationTest {
     @Test
     void npsCountsEveryAnswerOnceAndOnlyScoresFromZeroToTen() {
         ClockUtil.setCurrentTime(Date.from(TODAY));
+        advanceClock(Duration.ZERO); // a running clock: an event held for a journey is retried a moment later
         String run = UUID.randomUUID().toString().substring(0, 8);
         String survey = "nps-" + run;
         List<String> customers = List.of("nps-a-" + run, "nps-b-" + run, "nps-c-" + run);
