@@ -43,7 +43,8 @@ class NpsAnalyticsController {
             LocalDate first = month.atDay(1).isBefore(period.from()) ? period.from() : month.atDay(1);
             LocalDate last = month.atEndOfMonth().isAfter(period.to()) ? period.to() : month.atEndOfMonth();
             long[] counts = new long[3];
-            for (Tallies.Total total : tallies.totals(SurveyScores.SERIES, subject, null,
+            for (Tallies.Total total : tallies.totals(subject == null ? SurveyScores.ALL_SURVEYS : SurveyScores.SERIES,
+                    subject == null ? "" : subject, null,
                     first.atStartOfDay(period.zone()).toInstant(),
                     last.plusDays(1).atStartOfDay(period.zone()).toInstant(), false)) {
                 String figure = total.tally().figure();

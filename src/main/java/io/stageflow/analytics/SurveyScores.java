@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Records the score of each {@code survey_answered} event once, for NPS (docs/analytics.md, "NPS"): a row in
  * {@code sf_survey_score} keyed by the event's messageId, and a tally of series {@code nps} (subject: the survey,
- * figure: {@code SCORE_0} to {@code SCORE_10}) at the hour it was answered, which the report sums. An event whose
+ * figure: {@code SCORE_0} to {@code SCORE_10}) at the hour it was answered, and the same in series {@code nps-all}
+ * for every survey together, which the report sums. An event whose
  * {@code score} is not a whole number from 0 to 10 is not a score and is not recorded; one routed again finds its row.
  */
 @Component
@@ -23,6 +24,8 @@ import org.springframework.stereotype.Component;
 class SurveyScores implements EventEffect {
 
     static final String SERIES = "nps";
+    /** The same tallies for every survey together, so that the report for all surveys reads only its period. */
+    static final String ALL_SURVEYS = "nps-all";
     static final String FIGURE = "SCORE_";
     /** The survey of an answer whose event names none. */
     static final String NO_SURVEY = "";
@@ -61,6 +64,7 @@ class SurveyScores implements EventEffect {
                         + " values (?, ?, ?, ?, ?)")
                 .params(key, routed.customerId(), Timestamp.from(answeredAt), survey, score).update();
         tallies.add(new Tallies.Tally(SERIES, survey, 0, "", FIGURE + score), answeredAt);
+        tallies.add(new Tallies.Tally(ALL_SURVEYS, "", 0, "", FIGURE + score), answeredAt);
     }
 
     /** A whole number from 0 to 10, given as a number or as text; otherwise null. */

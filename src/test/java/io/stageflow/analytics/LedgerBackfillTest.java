@@ -2,6 +2,7 @@ package io.stageflow.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -90,11 +91,13 @@ class LedgerBackfillTest extends IntegrationTest {
         assertThat(value.at("/cohorts/1/values/0/currency").asText()).isEqualTo("USD");
         assertThat(value.at("/cohorts/1/values/0/revenue").decimalValue()).isEqualByComparingTo("20.00");
 
-        JsonNode nps = client().get("/api/v1/analytics/nps?from=2035-04-01&to=2035-04-30&survey=" + survey)
-                .expectStatus(200).json();
-        assertThat(nps.at("/total/answers").asLong()).isEqualTo(1);
-        assertThat(nps.at("/total/promoters").asLong()).isEqualTo(1);
-        assertThat(nps.at("/total/nps").decimalValue()).isEqualByComparingTo("100.0");
+        for (String query : List.of("&survey=" + survey, "")) {
+            JsonNode nps = client().get("/api/v1/analytics/nps?from=2035-04-01&to=2035-04-30" + query)
+                    .expectStatus(200).json();
+            assertThat(nps.at("/total/answers").asLong()).isEqualTo(1);
+            assertThat(nps.at("/total/promoters").asLong()).isEqualTo(1);
+            assertThat(nps.at("/total/nps").decimalValue()).isEqualByComparingTo("100.0");
+        }
         assertThat(jdbc.sql("select count(*) from sf_analytics_backfill").query(Long.class).single()).isZero();
     }
 
@@ -107,6 +110,9 @@ class LedgerBackfillTest extends IntegrationTest {
         for (String table : List.of("sf_tally_ledger", "sf_tally_hourly")) {
             jdbc.sql("delete from " + table + " where series = 'cohort' and subject like '2035-%'").update();
             jdbc.sql("delete from " + table + " where series = 'nps' and subject = ?").param(survey).update();
+            jdbc.sql("delete from " + table + " where series = 'nps-all' and hour_utc >= ? and hour_utc < ?")
+                    .params(Timestamp.from(Instant.parse("2035-01-01T00:00:00Z")),
+                            Timestamp.from(Instant.parse("2036-01-01T00:00:00Z"))).update();
         }
     }
 }
