@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class CohortAnalyticsController {
             for (YearMonth month = cohort; !month.isAfter(lastFull) || month.equals(cohort);
                     month = month.plusMonths(1)) {
                 long ordered = months.getOrDefault(month, 0L);
-                retention.add(new Retention(cohort.until(month, java.time.temporal.ChronoUnit.MONTHS),
+                retention.add(new Retention(cohort.until(month, ChronoUnit.MONTHS),
                         month.toString(), ordered, BigDecimal.valueOf(ordered).divide(BigDecimal.valueOf(customers),
                         4, RoundingMode.HALF_UP)));
             }
