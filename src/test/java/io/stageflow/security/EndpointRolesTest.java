@@ -122,6 +122,12 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/analytics/revenue", "/api/v1/analytics/revenue?from=2026-01-01&to=2026-01-31",
                     null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/analytics/cohorts", "/api/v1/analytics/cohorts?from=2026-01-01&to=2026-01-31",
+                    null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/analytics/lifetime-value",
+                    "/api/v1/analytics/lifetime-value?from=2026-01-01&to=2026-01-31", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/analytics/nps", "/api/v1/analytics/nps?from=2026-01-01&to=2026-01-31",
+                    null, ADMIN, MARKETER, OPERATOR),
             // Templates.
             roles("POST", "/api/v1/templates/{key}/preview", "/api/v1/templates/no-such-template/preview", BAD_JSON,
                     ADMIN, MARKETER),
