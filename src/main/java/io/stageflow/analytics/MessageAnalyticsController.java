@@ -24,11 +24,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class MessageAnalyticsController {
 
-    /** Engagement figures that tracking adds to the same series (unique per email). */
-    static final String UNIQUE_OPENS = "UNIQUE_OPENS";
-    static final String UNIQUE_MACHINE_OPENS = "UNIQUE_MACHINE_OPENS";
-    static final String UNIQUE_CLICKS = "UNIQUE_CLICKS";
-
     private final Tallies tallies;
     private final AnalyticsProperties settings;
 
@@ -112,7 +107,7 @@ class MessageAnalyticsController {
      * @param skipped             nothing to send: no address, or the pacing limit said skip
      * @param outcomeUnknown      the connection broke after the message was handed over
      * @param uniqueOpens         emails opened by a person at least once
-     * @param uniqueMachineOpens  emails whose only opens were machines' (privacy proxies, scanners)
+     * @param uniqueMachineOpens  emails a machine opened at least once (privacy proxies, scanners)
      * @param uniqueClicks        emails with at least one human click
      * @param clickThroughRate    unique clicks over sent, or null
      * @param clickToOpenRate     unique clicks over unique (human) opens, or null
@@ -129,13 +124,13 @@ class MessageAnalyticsController {
                 }
             });
             long sent = get(figures, MessageFigure.SENT.name());
-            long opens = get(figures, UNIQUE_OPENS);
-            long clicks = get(figures, UNIQUE_CLICKS);
+            long opens = get(figures, MessageFigure.UNIQUE_OPENS);
+            long clicks = get(figures, MessageFigure.UNIQUE_CLICKS);
             return new Figures(get(figures, MessageFigure.QUEUED.name()), sent,
                     get(figures, MessageFigure.DEFERRED.name()), byReason.values().stream().mapToLong(Long::longValue).sum(),
                     byReason, get(figures, MessageFigure.BOUNCED.name()), get(figures, MessageFigure.FAILED.name()),
                     get(figures, MessageFigure.SKIPPED.name()), get(figures, MessageFigure.OUTCOME_UNKNOWN.name()),
-                    opens, get(figures, UNIQUE_MACHINE_OPENS), clicks,
+                    opens, get(figures, MessageFigure.UNIQUE_MACHINE_OPENS), clicks,
                     sent == 0 ? null : (double) clicks / sent, opens == 0 ? null : (double) clicks / opens);
         }
 

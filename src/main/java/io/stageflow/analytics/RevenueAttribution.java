@@ -14,7 +14,6 @@ import io.stageflow.support.Sha256;
 import io.stageflow.support.Tallies;
 import io.stageflow.tracking.EngagementHistory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,11 +33,11 @@ class RevenueAttribution implements EventEffect {
     private final Tallies tallies;
     private final Coupons coupons;
     private final Outbox outbox;
-    private final ObjectProvider<EngagementHistory> engagement;
+    private final EngagementHistory engagement;
     private final AnalyticsProperties.Attribution settings;
 
     RevenueAttribution(JdbcClient jdbc, Tallies tallies, Coupons coupons, Outbox outbox,
-            ObjectProvider<EngagementHistory> engagement, AnalyticsProperties settings) {
+            EngagementHistory engagement, AnalyticsProperties settings) {
         this.jdbc = jdbc;
         this.tallies = tallies;
         this.coupons = coupons;
@@ -88,11 +87,7 @@ class RevenueAttribution implements EventEffect {
     }
 
     private Optional<Credit> engaged(Instant since, Instant until, boolean clicks, String customer) {
-        EngagementHistory history = engagement.getIfAvailable();
-        if (history == null) {
-            return Optional.empty();
-        }
-        return (clicks ? history.lastClicked(customer, since, until) : history.lastOpened(customer, since, until))
+        return (clicks ? engagement.lastClicked(customer, since, until) : engagement.lastOpened(customer, since, until))
                 .map(email -> new Credit(email.outboxId(), email.journeyKey(), email.stepId(), email.templateKey(),
                         email.at()));
     }

@@ -20,6 +20,12 @@ public enum MessageFigure {
 
     /** The series of message tallies. */
     public static final String SERIES = "message";
+    /** Emails a person opened at least once: added by open tracking to the same series. */
+    public static final String UNIQUE_OPENS = "UNIQUE_OPENS";
+    /** Emails a machine (an image proxy, a scanner) opened at least once, whoever else did. */
+    public static final String UNIQUE_MACHINE_OPENS = "UNIQUE_MACHINE_OPENS";
+    /** Emails with at least one click by a person. */
+    public static final String UNIQUE_CLICKS = "UNIQUE_CLICKS";
 
     /** The tally of this figure for an email of {@code template} sent by a step of a journey, or a broadcast. */
     Tallies.Tally of(String template, String journey, String step) {

@@ -55,11 +55,12 @@ class OutboxDispatcher {
     private final TemplateModel templateModel;
     private final Suppressions suppressions;
     private final ApplicationEventPublisher events;
+    private final List<EmailTracking> tracking;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
             DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel,
-            Suppressions suppressions, ApplicationEventPublisher events) {
+            Suppressions suppressions, ApplicationEventPublisher events, List<EmailTracking> tracking) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -73,6 +74,7 @@ class OutboxDispatcher {
         this.templateModel = templateModel;
         this.suppressions = suppressions;
         this.events = events;
+        this.tracking = tracking;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -193,6 +195,10 @@ class OutboxDispatcher {
             email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
                     templateModel.forDelivery(customer.get(), entry.id(), entry.journeyKey(),
                             entry.idempotencyKey()));
+            for (EmailTracking tracker : tracking) {
+                email = tracker.track(new EmailTracking.SentEmail(entry.id(), entry.customerId(), entry.templateKey(),
+                        entry.journeyKey(), entry.stepId()), email);
+            }
             message = composer.compose(entry, customer.get(), email,
                     entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null,
                     () -> store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry)));

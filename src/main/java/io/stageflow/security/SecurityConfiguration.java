@@ -120,6 +120,11 @@ class SecurityConfiguration {
                         .requestMatchers(paths("/", "/error", "/favicon.ico")).permitAll()
                         // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
+                        // Open pixels (/o/{token}) and tracked links (/c/{token}, HEAD too: scanners send it):
+                        // signed per email, for whoever has the email.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/o/*")).permitAll()
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/c/*")).permitAll()
+                        .requestMatchers(PATHS.matcher(HttpMethod.HEAD, "/c/*")).permitAll()
                         .anyRequest().denyAll())
                 .build();
     }

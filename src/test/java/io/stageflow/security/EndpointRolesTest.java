@@ -192,6 +192,10 @@ class EndpointRolesTest extends IntegrationTest {
             publicly("POST", "/u/{token}/preferences", "/u/not-a-signed-token/preferences", null),
             publicly("GET", "/s/{token}", "/s/not-a-signed-token", null),
             publicly("POST", "/s/{token}", "/s/not-a-signed-token", null),
+            // Open pixels and tracked links: signed per email (a bad token is a 404, never a redirect).
+            publicly("GET", "/o/{token}", "/o/not-a-signed-token", null),
+            publicly("GET", "/c/{token}", "/c/not-a-signed-token", null),
+            publicly("HEAD", "/c/{token}", "/c/not-a-signed-token", null),
             // Referral links: a redirect to the brand's website, for anyone.
             publicly("GET", "/r/{code}", "/r/NO-SUCH-CODE", null),
             // Spring's error page (problem+json).

@@ -1,0 +1,35 @@
+package io.stageflow.tracking;
+
+import io.stageflow.customers.Customer;
+import io.stageflow.customers.PersonalData;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The customer's engagement: each tracked email, its opens and clicks and its links. Erasure deletes all of it; the
+ * message tallies keep only counts, which name no one.
+ */
+@Component
+class TrackingPersonalData implements PersonalData {
+
+    private final TrackingStore store;
+
+    TrackingPersonalData(TrackingStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public String section() {
+        return "engagement";
+    }
+
+    @Override
+    public Object export(Customer customer) {
+        return store.export(customer.id());
+    }
+
+    @Override
+    public void erase(Customer customer) {
+        store.erase(customer.id());
+    }
+}

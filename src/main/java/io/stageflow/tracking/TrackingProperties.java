@@ -1,0 +1,26 @@
+package io.stageflow.tracking;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code stageflow.tracking.*}: whether emails carry an open pixel and tracked links, which templates never do
+ * (transactional mail, say), and how soon after sending an open or a click is taken for a machine's.
+ *
+ * @param opens              add an open pixel to every email's HTML part
+ * @param clicks             send every link of the HTML part through a tracked redirect
+ * @param untrackedTemplates templates whose emails get neither pixel nor tracked links
+ * @param machineWindow      an open or click this soon after the email was sent is a machine's (an image proxy's
+ *                           prefetch, a security gateway's link scan)
+ */
+@ConfigurationProperties("stageflow.tracking")
+record TrackingProperties(@DefaultValue("true") boolean opens, @DefaultValue("true") boolean clicks,
+        @DefaultValue List<String> untrackedTemplates, @DefaultValue("PT10S") Duration machineWindow) {
+
+    boolean tracks(String template) {
+        return !untrackedTemplates.contains(template);
+    }
+}

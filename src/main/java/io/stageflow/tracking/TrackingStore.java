@@ -1,0 +1,174 @@
+package io.stageflow.tracking;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.stageflow.delivery.EmailTracking;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * SQL over the tracking tables: {@code sf_tracked_email} (one row per email sent with tracking, with its first
+ * opens and clicks and their counts), {@code sf_tracked_link} (each tracked link's URL) and {@code sf_tracking_hit}
+ * (every open and click, person or machine). No IP address is kept, only the reason a hit was classified as it was.
+ */
+@Repository
+class TrackingStore {
+
+    /** The longest URL tracked; a longer link is left as it is. */
+    static final int MAX_URL = 2000;
+
+    private final JdbcClient jdbc;
+
+    TrackingStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Records the email about to be sent and its links, replacing what an earlier attempt of the same row recorded:
+     * the links of the email that actually leaves are the ones kept.
+     */
+    @Transactional
+    void recordSend(EmailTracking.SentEmail email, List<String> links, Instant now) {
+        int updated = jdbc.sql("update sf_tracked_email set sent_at = ? where outbox_id = ?")
+                .params(Timestamp.from(now), email.outboxId()).update();
+        if (updated == 0) {
+            jdbc.sql("""
+                    insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at,
+                                                  opens, machine_opens, clicks, machine_clicks)
+                    values (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)""")
+                    .params(email.outboxId(), email.customerId(), email.templateKey(), email.journeyKey(),
+                            email.stepId(), Timestamp.from(now))
+                    .update();
+        }
+        jdbc.sql("delete from sf_tracked_link where outbox_id = ?").param(email.outboxId()).update();
+        for (int i = 0; i < links.size(); i++) {
+            jdbc.sql("insert into sf_tracked_link (outbox_id, link_index, url) values (?, ?, ?)")
+                    .params(email.outboxId(), i, links.get(i)).update();
+        }
+    }
+
+    /** The tracked email, its row locked until the caller's transaction ends. */
+    Optional<TrackedEmail> lock(long outboxId) {
+        return jdbc.sql("""
+                select outbox_id, customer_id, template_key, journey_key, step_id, sent_at, first_open_at,
+                       first_machine_open_at, first_click_at
+                from sf_tracked_email where outbox_id = ? for update""")
+                .param(outboxId)
+                .query((rs, n) -> new TrackedEmail(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                        instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9))))
+                .optional();
+    }
+
+    /** The URL recorded for this email's link, and whether a person clicked it before. */
+    Optional<TrackedLink> link(long outboxId, int index) {
+        return jdbc.sql("select url, first_click_at from sf_tracked_link where outbox_id = ? and link_index = ?")
+                .params(outboxId, index)
+                .query((rs, n) -> new TrackedLink(rs.getString(1), rs.getTimestamp(2) != null))
+                .optional();
+    }
+
+    void insertHit(long outboxId, Kind kind, Integer linkIndex, Instant at, boolean machine, String reason) {
+        jdbc.sql("""
+                insert into sf_tracking_hit (outbox_id, kind, link_index, hit_at, machine, reason)
+                values (?, ?, ?, ?, ?, ?)""")
+                .params(outboxId, kind.name(), linkIndex, Timestamp.from(at), machine, reason)
+                .update();
+    }
+
+    void countOpen(long outboxId, boolean machine, Instant at) {
+        jdbc.sql(machine
+                        ? "update sf_tracked_email set machine_opens = machine_opens + 1,"
+                                + " first_machine_open_at = coalesce(first_machine_open_at, ?) where outbox_id = ?"
+                        : "update sf_tracked_email set opens = opens + 1,"
+                                + " first_open_at = coalesce(first_open_at, ?) where outbox_id = ?")
+                .params(Timestamp.from(at), outboxId).update();
+    }
+
+    void countClick(long outboxId, int index, boolean machine, Instant at) {
+        jdbc.sql(machine
+                        ? "update sf_tracked_email set machine_clicks = machine_clicks + 1 where outbox_id = ?"
+                        : "update sf_tracked_email set clicks = clicks + 1,"
+                                + " first_click_at = coalesce(first_click_at, ?) where outbox_id = ?")
+                .params(machine ? new Object[] {outboxId} : new Object[] {Timestamp.from(at), outboxId}).update();
+        if (!machine) {
+            jdbc.sql("update sf_tracked_link set first_click_at = coalesce(first_click_at, ?)"
+                            + " where outbox_id = ? and link_index = ?")
+                    .params(Timestamp.from(at), outboxId, index).update();
+        }
+    }
+
+    /** The journey email the customer last engaged with (a person), at a time in the range. */
+    Optional<EngagementHistory.EngagedEmail> last(String customerId, boolean clicks, Instant since, Instant until) {
+        String column = clicks ? "first_click_at" : "first_open_at";
+        return jdbc.sql("select outbox_id, template_key, journey_key, step_id, " + column + " from sf_tracked_email"
+                        + " where customer_id = ? and journey_key is not null and " + column + " >= ? and " + column
+                        + " <= ? order by " + column + " desc, outbox_id desc limit 1")
+                .params(customerId, Timestamp.from(since), Timestamp.from(until))
+                .query((rs, n) -> new EngagementHistory.EngagedEmail(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getTimestamp(5).toInstant()))
+                .optional();
+    }
+
+    /** The customer's tracked emails and what they did with them, oldest first (export). */
+    List<Map<String, Object>> export(String customerId) {
+        return jdbc.sql("""
+                select e.outbox_id, e.template_key, e.journey_key, e.step_id, e.sent_at, e.first_open_at, e.opens,
+                       e.machine_opens, e.first_click_at, e.clicks, e.machine_clicks
+                from sf_tracked_email e where e.customer_id = ? order by e.outbox_id""")
+                .param(customerId)
+                .query((rs, n) -> {
+                    Map<String, Object> email = new LinkedHashMap<>();
+                    email.put("outboxId", rs.getLong(1));
+                    email.put("template", rs.getString(2));
+                    email.put("journey", rs.getString(3));
+                    email.put("step", rs.getString(4));
+                    email.put("sentAt", instant(rs.getTimestamp(5)));
+                    email.put("firstOpenedAt", instant(rs.getTimestamp(6)));
+                    email.put("opens", rs.getInt(7));
+                    email.put("machineOpens", rs.getInt(8));
+                    email.put("firstClickedAt", instant(rs.getTimestamp(9)));
+                    email.put("clicks", rs.getInt(10));
+                    email.put("machineClicks", rs.getInt(11));
+                    email.put("links", jdbc.sql("select link_index, url, first_click_at from sf_tracked_link"
+                                    + " where outbox_id = ? order by link_index")
+                            .param(rs.getLong(1))
+                            .query((link, i) -> Map.of("index", link.getInt(1), "url", link.getString(2),
+                                    "clicked", link.getTimestamp(3) != null))
+                            .list());
+                    return email;
+                })
+                .list();
+    }
+
+    /** Erasure: the customer's tracked emails, their links and every hit on them. */
+    void erase(String customerId) {
+        String theirs = "outbox_id in (select outbox_id from sf_tracked_email where customer_id = ?)";
+        jdbc.sql("delete from sf_tracking_hit where " + theirs).param(customerId).update();
+        jdbc.sql("delete from sf_tracked_link where " + theirs).param(customerId).update();
+        jdbc.sql("delete from sf_tracked_email where customer_id = ?").param(customerId).update();
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** What a hit was. */
+    enum Kind { OPEN, CLICK }
+
+    /** A tracked email as a hit needs it. */
+    record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId,
+            Instant sentAt, Instant firstOpenAt, Instant firstMachineOpenAt, Instant firstClickAt) {
+    }
+
+    /** A tracked link's URL, and whether a person clicked it before. */
+    record TrackedLink(String url, boolean clickedBefore) {
+    }
+}

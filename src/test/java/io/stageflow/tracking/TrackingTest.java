@@ -1,0 +1,213 @@
+package io.stageflow.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.stageflow.support.Tallies;
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.MimeParts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Open and click tracking over real SMTP and HTTP, with the welcome email: a person's open and click (a browser, a
+ * minute after the send) are recorded once, become {@code email_opened} and {@code email_clicked} and count in the
+ * message report; an Apple-proxy-like prefetch, a HEAD, a scanner and a click within seconds of the send are
+ * machines', counted apart and never events; a tampered token, or a genuine token of another email or another link,
+ * never redirects and records nothing; erasure removes the customer's tracking and their links stop working.
+ */
+class TrackingTest extends IntegrationTest {
+
+    private static final String BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15"
+            + " (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
+    private static final Pattern PIXEL = Pattern.compile("https://stageflow\\.test(/o/[^\"]+)\"");
+    private static final Pattern TRACKED = Pattern.compile("href=\"https://stageflow\\.test(/c/[^\"]+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @Autowired
+    Tallies tallies;
+
+    @Autowired
+    TrackingTokens tokens;
+
+    @Test
+    void aPersonsOpenAndClickAreRecordedOnceAsEventsAndInTheMessageReport() throws Exception {
+        Instant sent = Instant.parse("2038-06-07T10:00:00Z"); // no other test sends on this day
+        Email email = signUp(sent);
+        assertThat(email.html()).as("links to Stageflow itself keep their own route").contains("https://stageflow.test/u/");
+        assertThat(email.clicks()).as("the button to the shop is tracked").isNotEmpty();
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(120)));
+
+        HttpResponse<byte[]> pixel = get(email.pixel(), BROWSER);
+        assertThat(pixel.statusCode()).isEqualTo(200);
+        assertThat(pixel.headers().firstValue("Content-Type")).hasValue("image/gif");
+        assertThat(pixel.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        assertThat(pixel.body()).hasSize(42);
+        assertThat(get(email.pixel(), BROWSER).statusCode()).isEqualTo(200); // a second open: counted, not unique
+        HttpResponse<byte[]> click = get(email.clicks().get(0), BROWSER);
+        assertThat(click.statusCode()).isEqualTo(302);
+        assertThat(click.headers().firstValue("Location")).hasValue("https://shop.example.com");
+        assertThat(get(email.clicks().get(0), BROWSER).statusCode()).isEqualTo(302);
+        awaitSettled(email.customer());
+
+        assertThat(jdbc.sql("select opens, machine_opens, clicks, machine_clicks from sf_tracked_email"
+                        + " where customer_id = ?").param(email.customer()).query((rs, n) -> List.of(rs.getInt(1),
+                        rs.getInt(2), rs.getInt(3), rs.getInt(4))).single())
+                .containsExactly(2, 0, 2, 0);
+        assertThat(events(email.customer(), "email_opened")).isEqualTo(1);
+        assertThat(events(email.customer(), "email_clicked")).isEqualTo(1);
+        String clicked = jdbc.sql("select properties from sf_event where customer_id = ? and type = 'email_clicked'")
+                .param(email.customer()).query(String.class).single();
+        assertThat(clicked).contains("\"url\":\"https://shop.example.com\"").contains("\"step\":\"SendWelcomeEmail\"");
+
+        tallies.foldAll();
+        JsonNode welcome = client().get("/api/v1/analytics/messages?from=2038-06-07&to=2038-06-07&template=welcome")
+                .expectStatus(200).json().at("/messages/0/totals");
+        assertThat(welcome.path("sent").asLong()).isEqualTo(1);
+        assertThat(welcome.path("uniqueOpens").asLong()).isEqualTo(1);
+        assertThat(welcome.path("uniqueMachineOpens").asLong()).isZero();
+        assertThat(welcome.path("uniqueClicks").asLong()).isEqualTo(1);
+        assertThat(welcome.path("clickThroughRate").asDouble()).isEqualTo(1.0);
+        assertThat(welcome.path("clickToOpenRate").asDouble()).isEqualTo(1.0);
+
+        JsonNode export = client().get("/api/v1/customers/" + email.customer() + "/export").expectStatus(200).json();
+        assertThat(export.at("/engagement/0/opens").asInt()).isEqualTo(2);
+        assertThat(export.at("/engagement/0/links/0/url").asText()).isEqualTo("https://shop.example.com");
+    }
+
+    @Test
+    void proxiesScannersHeadRequestsAndInstantClicksAreMachinesNotPeople() throws Exception {
+        Instant sent = Instant.parse("2038-06-08T10:00:00Z");
+        Email email = signUp(sent);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(2)));
+        assertThat(get(email.pixel(), "Mozilla/5.0").statusCode()).as("Apple's proxy").isEqualTo(200);
+        assertThat(get(email.clicks().get(0), BROWSER).statusCode()).as("a click 2 s after the send").isEqualTo(302);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(600)));
+        assertThat(get(email.pixel(), "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com"
+                + " GoogleImageProxy)").statusCode()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(client().uri(email.clicks().get(0)))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("User-Agent", BROWSER)).statusCode())
+                .isEqualTo(302);
+        assertThat(get(email.clicks().get(0), "Mozilla/5.0 (compatible; Barracuda Sentinel)").statusCode())
+                .isEqualTo(302);
+        awaitSettled(email.customer());
+
+        assertThat(jdbc.sql("select reason from sf_tracking_hit h join sf_tracked_email e on e.outbox_id = h.outbox_id"
+                        + " where e.customer_id = ? order by h.id").param(email.customer()).query(String.class).list())
+                .containsExactly("apple-proxy", "too-soon", "gmail-proxy", "head", "scanner");
+        assertThat(jdbc.sql("select opens, machine_opens, clicks, machine_clicks from sf_tracked_email"
+                        + " where customer_id = ?").param(email.customer()).query((rs, n) -> List.of(rs.getInt(1),
+                        rs.getInt(2), rs.getInt(3), rs.getInt(4))).single())
+                .containsExactly(0, 2, 0, 3);
+        assertThat(events(email.customer(), "email_opened")).isZero();
+        assertThat(events(email.customer(), "email_clicked")).isZero();
+        tallies.foldAll();
+        JsonNode welcome = client().get("/api/v1/analytics/messages?from=2038-06-08&to=2038-06-08&template=welcome")
+                .expectStatus(200).json().at("/messages/0/totals");
+        assertThat(welcome.path("uniqueOpens").asLong()).isZero();
+        assertThat(welcome.path("uniqueMachineOpens").asLong()).isEqualTo(1);
+        assertThat(welcome.path("uniqueClicks").asLong()).isZero();
+    }
+
+    @Test
+    void aTamperedOrForeignTokenNeverRedirectsAndRecordsNothing() throws Exception {
+        Instant sent = Instant.parse("2038-06-09T10:00:00Z");
+        Email a = signUp(sent);
+        Email b = signUp(sent);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        String genuine = a.clicks().get(0).substring("/c/".length());
+        long outboxOfB = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?").param(b.customer())
+                .query(Long.class).single();
+        String signature = genuine.substring(genuine.lastIndexOf('.'));
+        String payloadOfA = genuine.substring(0, genuine.lastIndexOf('.'));
+        List<String> refused = List.of(
+                "/c/" + payloadOfA + "." + flip(signature.substring(1)),                     // signature changed
+                "/c/c" + Long.toString(outboxOfB, 36) + "-0" + signature,                     // A's signature, B's email
+                "/c/" + payloadOfA.replaceFirst("-0$", "-1") + signature,                    // A's signature, another link
+                "/c/" + tokens.click(outboxOfB, 7),                                          // genuine, no such link
+                "/c/" + tokens.open(outboxOfB),                                              // an open token
+                "/c/not-a-token",
+                "/o/" + payloadOfA + signature);                                             // a click token as a pixel
+        for (String path : refused) {
+            HttpResponse<byte[]> response = get(path, BROWSER);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.headers().firstValue("Location")).as(path).isEmpty();
+        }
+        assertThat(jdbc.sql("select count(*) from sf_tracking_hit where outbox_id = ?").param(outboxOfB)
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select clicks + machine_clicks + opens + machine_opens from sf_tracked_email"
+                + " where outbox_id = ?").param(outboxOfB).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void erasureRemovesTheCustomersTrackingAndTheirLinksStopWorking() throws Exception {
+        Instant sent = Instant.parse("2038-06-10T10:00:00Z");
+        Email email = signUp(sent);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        assertThat(get(email.clicks().get(0), BROWSER).statusCode()).isEqualTo(302);
+        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
+                .param(email.customer()).query(Long.class).single();
+        awaitSettled(email.customer());
+
+        client().delete("/api/v1/customers/" + email.customer()).expectStatus(204);
+
+        for (String table : List.of("sf_tracked_email", "sf_tracked_link", "sf_tracking_hit")) {
+            assertThat(jdbc.sql("select count(*) from " + table + " where outbox_id = ?").param(outboxId)
+                    .query(Long.class).single()).as(table).isZero();
+        }
+        assertThat(get(email.clicks().get(0), BROWSER).statusCode()).isEqualTo(404);
+        assertThat(get(email.pixel(), BROWSER).statusCode()).isEqualTo(404);
+    }
+
+    private Email signUp(Instant at) throws Exception {
+        ClockUtil.setCurrentTime(Date.from(at));
+        String id = "track-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(id, id + "@example.com", "Ada");
+        String html = MimeParts.of(awaitMail(id + "@example.com", 1).get(0)).html();
+        awaitSettled(id);
+        Matcher pixel = PIXEL.matcher(html);
+        assertThat(pixel.find()).as("the open pixel").isTrue();
+        List<String> clicks = new ArrayList<>();
+        Matcher tracked = TRACKED.matcher(html);
+        while (tracked.find()) {
+            clicks.add(tracked.group(1));
+        }
+        return new Email(id, html, pixel.group(1), clicks);
+    }
+
+    private long events(String customer, String type) {
+        return jdbc.sql("select count(*) from sf_event where customer_id = ? and type = ?").params(customer, type)
+                .query(Long.class).single();
+    }
+
+    private HttpResponse<byte[]> get(String path, String userAgent) throws Exception {
+        return send(HttpRequest.newBuilder(client().uri(path)).header("User-Agent", userAgent).GET());
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String flip(String signature) {
+        char first = signature.charAt(0);
+        return (first == 'A' ? 'B' : 'A') + signature.substring(1);
+    }
+
+    private record Email(String customer, String html, String pixel, List<String> clicks) {
+    }
+}
