@@ -24,8 +24,11 @@ class OutboxStore {
     private final JdbcClient jdbc;
     private final Tallies tallies;
     private final TransactionTemplate transaction;
+    private final DeliveryEvents deliveryEvents;
 
-    OutboxStore(JdbcClient jdbc, Tallies tallies, PlatformTransactionManager transactions) {
+    OutboxStore(JdbcClient jdbc, Tallies tallies, PlatformTransactionManager transactions,
+            DeliveryEvents deliveryEvents) {
+        this.deliveryEvents = deliveryEvents;
         this.jdbc = jdbc;
         this.tallies = tallies;
         this.transaction = new TransactionTemplate(transactions);
@@ -42,6 +45,7 @@ class OutboxStore {
                 return false;
             }
             tallies.add(figure.of(entry.templateKey(), entry.journeyKey(), entry.stepId()), at);
+            deliveryEvents.record(entry, figure, at);
             return true;
         }));
     }

@@ -48,6 +48,14 @@ class DeliveryFailureTest extends IntegrationTest {
         assertThat(mailTo(email)).hasSize(1);
         assertThat(row(id, "status")).isEqualTo("SENT");
         assertThat(row(id, "attempts")).isEqualTo("4");
+        assertThat(events(id, "email_delivered")).as("one email_delivered, however many attempts")
+                .containsExactly("email-delivered-" + row(id, "id"));
+        assertThat(events(id, "email_bounced")).isEmpty();
+    }
+
+    private java.util.List<String> events(String customerId, String type) {
+        return jdbc.sql("select message_id from sf_event where customer_id = ? and type = ?").params(customerId, type)
+                .query(String.class).list();
     }
 
     @Test
@@ -71,6 +79,10 @@ class DeliveryFailureTest extends IntegrationTest {
         assertThat(jdbc.sql("select status from sf_outbox where idempotency_key = ?").param("receipt:" + id)
                 .query(String.class).single()).as("nothing goes to a bounced address").isEqualTo("SUPPRESSED");
         assertThat(mailTo(email)).isEmpty();
+        long bounced = jdbc.sql("select id from sf_outbox where idempotency_key = ?").param("bounce:" + id)
+                .query(Long.class).single();
+        assertThat(events(id, "email_bounced")).containsExactly("email-bounced-" + bounced);
+        assertThat(events(id, "email_delivered")).isEmpty();
     }
 
     @Test
