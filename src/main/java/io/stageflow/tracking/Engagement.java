@@ -3,9 +3,12 @@ package io.stageflow.tracking;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.stageflow.delivery.MessageFigure;
 import io.stageflow.events.IncomingEvent;
@@ -16,7 +19,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Records opens and clicks, each in one transaction with everything that follows from it: the hit; the email's
+ * Classifies opens and clicks and records them ({@link HitRecorder} batches them), each batch in one transaction with
+ * everything that follows from them: the hits; the email's
  * first open or click and counts; the message tallies of unique opens (person and machine) and unique clicks; and,
  * for a person's first open of an email and first click of each link, the {@code email_opened} and
  * {@code email_clicked} events, for the customer's journeys and segments. Machines' opens and clicks are counted
@@ -27,6 +31,9 @@ class Engagement implements EngagementHistory {
 
     static final String EMAIL_OPENED = "email_opened";
     static final String EMAIL_CLICKED = "email_clicked";
+
+    /** Hits per insert statement. */
+    private static final int INSERT_ROWS = 500;
 
     private final TrackingStore store;
     private final Tallies tallies;
@@ -42,55 +49,95 @@ class Engagement implements EngagementHistory {
         this.clock = clock;
     }
 
-    /** Records an open of the email; false when no such email is tracked (erased, or never sent with tracking). */
-    @Transactional
-    boolean opened(long outboxId, String userAgent) {
-        Optional<TrackingStore.TrackedEmail> found = store.lock(outboxId);
-        if (found.isEmpty()) {
-            return false;
-        }
-        TrackingStore.TrackedEmail email = found.get();
+    /** The open of this email, classified; empty when no such email is tracked (erased, or sent without it). */
+    Optional<Hit> open(long outboxId, String userAgent) {
         Instant now = clock.instant();
-        String reason = rules.open(userAgent, email.sentAt(), now);
-        boolean machine = !reason.equals(MachineRules.HUMAN);
-        store.insertHit(outboxId, TrackingStore.Kind.OPEN, null, now, machine, reason);
-        store.countOpen(outboxId, machine, now);
-        if (machine && email.firstMachineOpenAt() == null) {
-            tallies.add(tally(email, MessageFigure.UNIQUE_MACHINE_OPENS), now);
-        } else if (!machine && email.firstOpenAt() == null) {
-            tallies.add(tally(email, MessageFigure.UNIQUE_OPENS), now);
-            record(email, EMAIL_OPENED, "email-opened-" + outboxId, Map.of(), now);
-        }
-        return true;
+        return store.sentAt(outboxId).map(sentAt -> hit(TrackingStore.Kind.OPEN, outboxId, null, null, now,
+                rules.open(userAgent, sentAt, now)));
+    }
+
+    /** The click of this email's link, classified, with where it leads; empty when no such link is recorded. */
+    Optional<Hit> click(long outboxId, int index, String method, String userAgent) {
+        Instant now = clock.instant();
+        return store.clickTarget(outboxId, index).map(target -> hit(TrackingStore.Kind.CLICK, outboxId, index,
+                target.url(), now, rules.click(method, userAgent, target.sentAt(), now)));
+    }
+
+    private static Hit hit(TrackingStore.Kind kind, long outboxId, Integer index, String url, Instant at,
+            String reason) {
+        return new Hit(kind, outboxId, index, url, at, !reason.equals(MachineRules.HUMAN), reason);
     }
 
     /**
-     * Records a click of the email's link {@code index} and answers where it leads; empty when no such link is
-     * recorded for that email (the click then leads nowhere).
+     * Records a batch of hits in one transaction: each email's counts (its row locked, emails in id order so that
+     * two nodes never wait on each other in a circle), the hits of the emails that still exist, and for each first
+     * open, machine open and click its tally, and for a person's first open and first click of a link its event.
      */
     @Transactional
-    Optional<String> clicked(long outboxId, int index, String method, String userAgent) {
-        Optional<TrackingStore.TrackedEmail> found = store.lock(outboxId);
-        Optional<TrackingStore.TrackedLink> link = found.isEmpty() ? Optional.empty() : store.link(outboxId, index);
-        if (link.isEmpty()) {
-            return Optional.empty();
-        }
-        TrackingStore.TrackedEmail email = found.get();
-        Instant now = clock.instant();
-        String reason = rules.click(method, userAgent, email.sentAt(), now);
-        boolean machine = !reason.equals(MachineRules.HUMAN);
-        store.insertHit(outboxId, TrackingStore.Kind.CLICK, index, now, machine, reason);
-        store.countClick(outboxId, index, machine, now);
-        if (!machine) {
-            if (email.firstClickAt() == null) {
-                tallies.add(tally(email, MessageFigure.UNIQUE_CLICKS), now);
+    void recordAll(List<Hit> hits) {
+        Map<Long, List<Hit>> byEmail = new TreeMap<>();
+        hits.forEach(hit -> byEmail.computeIfAbsent(hit.outboxId(), id -> new ArrayList<>()).add(hit));
+        Map<Long, TrackingStore.TrackedEmail> emails = store.emails(byEmail.keySet());
+        List<Hit> kept = new ArrayList<>();
+        for (Map.Entry<Long, List<Hit>> entry : byEmail.entrySet()) {
+            List<Hit> theirs = entry.getValue();
+            TrackingStore.TrackedEmail email = emails.get(entry.getKey());
+            if (email == null || !store.addCounts(entry.getKey(), count(theirs, TrackingStore.Kind.OPEN, false),
+                    count(theirs, TrackingStore.Kind.OPEN, true), count(theirs, TrackingStore.Kind.CLICK, false),
+                    count(theirs, TrackingStore.Kind.CLICK, true))) {
+                continue; // erased meanwhile: nothing of it is kept
             }
-            if (!link.get().clickedBefore()) {
-                record(email, EMAIL_CLICKED, "email-clicked-" + outboxId + "-" + index,
-                        Map.of("url", link.get().url(), "linkIndex", index), now);
-            }
+            kept.addAll(theirs);
+            firsts(email, theirs);
         }
-        return Optional.of(link.get().url());
+        for (int from = 0; from < kept.size(); from += INSERT_ROWS) {
+            store.insertHits(kept.subList(from, Math.min(kept.size(), from + INSERT_ROWS)));
+        }
+    }
+
+    private void firsts(TrackingStore.TrackedEmail email, List<Hit> hits) {
+        first(hits, TrackingStore.Kind.OPEN, false).ifPresent(hit -> {
+            if (store.claimFirst(email.outboxId(), TrackingStore.First.OPEN, hit.at())) {
+                tallies.add(tally(email, MessageFigure.UNIQUE_OPENS), hit.at());
+                record(email, EMAIL_OPENED, "email-opened-" + email.outboxId(), Map.of(), hit.at());
+            }
+        });
+        first(hits, TrackingStore.Kind.OPEN, true).ifPresent(hit -> {
+            if (store.claimFirst(email.outboxId(), TrackingStore.First.MACHINE_OPEN, hit.at())) {
+                tallies.add(tally(email, MessageFigure.UNIQUE_MACHINE_OPENS), hit.at());
+            }
+        });
+        first(hits, TrackingStore.Kind.CLICK, false).ifPresent(hit -> {
+            if (store.claimFirst(email.outboxId(), TrackingStore.First.CLICK, hit.at())) {
+                tallies.add(tally(email, MessageFigure.UNIQUE_CLICKS), hit.at());
+            }
+        });
+        Map<Integer, Hit> firstPerLink = new TreeMap<>();
+        hits.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK && !hit.machine())
+                .forEach(hit -> firstPerLink.putIfAbsent(hit.linkIndex(), hit));
+        firstPerLink.forEach((index, hit) -> {
+            if (store.claimFirstClick(email.outboxId(), index, hit.at())) {
+                record(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-" + index,
+                        Map.of("url", hit.url(), "linkIndex", index), hit.at());
+            }
+        });
+    }
+
+    private static int count(List<Hit> hits, TrackingStore.Kind kind, boolean machine) {
+        return (int) hits.stream().filter(hit -> hit.kind() == kind && hit.machine() == machine).count();
+    }
+
+    private static Optional<Hit> first(List<Hit> hits, TrackingStore.Kind kind, boolean machine) {
+        return hits.stream().filter(hit -> hit.kind() == kind && hit.machine() == machine).findFirst();
+    }
+
+    /**
+     * One open or click: the email (and link), when, and whether a machine's and why ({@link MachineRules}).
+     *
+     * @param url where a click leads; null for an open
+     */
+    record Hit(TrackingStore.Kind kind, long outboxId, Integer linkIndex, String url, Instant at, boolean machine,
+            String reason) {
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The two public routes of tracking. {@code GET /o/{token}}: the open pixel, a 1×1 transparent GIF that is never
  * cached. {@code GET|HEAD /c/{token}}: a tracked link, a {@code 302} to exactly the URL recorded for that email and
  * link, and to nothing else: a token that is not genuine, or names no recorded link, gets a 404 page and no redirect.
+ * Both answer once the hit is on disk ({@link HitRecorder}); a pixel whose hit could not be recorded answers 503.
  */
 @RestController
 class TrackingController {
@@ -34,18 +35,23 @@ class TrackingController {
 
     private final TrackingTokens tokens;
     private final Engagement engagement;
+    private final HitRecorder recorder;
 
-    TrackingController(TrackingTokens tokens, Engagement engagement) {
+    TrackingController(TrackingTokens tokens, Engagement engagement, HitRecorder recorder) {
         this.tokens = tokens;
         this.engagement = engagement;
+        this.recorder = recorder;
     }
 
     @RequestMapping(path = OPEN + "{token}", method = RequestMethod.GET)
     ResponseEntity<byte[]> open(@PathVariable String token,
             @RequestHeader(name = HttpHeaders.USER_AGENT, required = false) String userAgent) {
-        Optional<Long> outboxId = tokens.verifyOpen(token);
-        if (outboxId.isEmpty() || !engagement.opened(outboxId.get(), userAgent)) {
+        Optional<Engagement.Hit> open = tokens.verifyOpen(token).flatMap(id -> engagement.open(id, userAgent));
+        if (open.isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).cacheControl(CacheControl.noStore()).build();
+        }
+        if (!recorder.record(open.get())) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).cacheControl(CacheControl.noStore()).build();
         }
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.IMAGE_GIF).body(PIXEL);
     }
@@ -53,13 +59,15 @@ class TrackingController {
     @RequestMapping(path = CLICK + "{token}", method = {RequestMethod.GET, RequestMethod.HEAD})
     ResponseEntity<String> click(@PathVariable String token, HttpServletRequest request,
             @RequestHeader(name = HttpHeaders.USER_AGENT, required = false) String userAgent) {
-        Optional<String> target = tokens.verifyClick(token).flatMap(link -> engagement.clicked(link.outboxId(),
+        Optional<Engagement.Hit> click = tokens.verifyClick(token).flatMap(link -> engagement.click(link.outboxId(),
                 link.index(), request.getMethod(), userAgent));
-        if (target.isEmpty()) {
+        if (click.isEmpty()) {
             return RecipientPage.of(HttpStatus.NOT_FOUND, "Link not found",
                     "<p>This link is not valid, or no longer leads anywhere.</p>");
         }
+        // The redirect waits for the click to be on disk; should that fail, the visitor still gets where they go.
+        recorder.record(click.get());
         return ResponseEntity.status(HttpStatus.FOUND).cacheControl(CacheControl.noStore())
-                .header(HttpHeaders.LOCATION, target.get()).build();
+                .header(HttpHeaders.LOCATION, click.get().url()).build();
     }
 }

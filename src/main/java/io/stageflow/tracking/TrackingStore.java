@@ -2,6 +2,8 @@ package io.stageflow.tracking;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,55 +56,64 @@ class TrackingStore {
         }
     }
 
-    /** The tracked email, its row locked until the caller's transaction ends. */
-    Optional<TrackedEmail> lock(long outboxId) {
+    /** When the email was sent (the last attempt's render), if it is tracked. */
+    Optional<Instant> sentAt(long outboxId) {
+        return jdbc.sql("select sent_at from sf_tracked_email where outbox_id = ?").param(outboxId)
+                .query((rs, n) -> rs.getTimestamp(1).toInstant()).optional();
+    }
+
+    /** Where the email's link leads, and when the email was sent; empty when no such link is recorded. */
+    Optional<ClickTarget> clickTarget(long outboxId, int index) {
         return jdbc.sql("""
-                select outbox_id, customer_id, template_key, journey_key, step_id, sent_at, first_open_at,
-                       first_machine_open_at, first_click_at
-                from sf_tracked_email where outbox_id = ? for update""")
-                .param(outboxId)
-                .query((rs, n) -> new TrackedEmail(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
-                        instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9))))
-                .optional();
-    }
-
-    /** The URL recorded for this email's link, and whether a person clicked it before. */
-    Optional<TrackedLink> link(long outboxId, int index) {
-        return jdbc.sql("select url, first_click_at from sf_tracked_link where outbox_id = ? and link_index = ?")
+                select l.url, e.sent_at from sf_tracked_link l join sf_tracked_email e on e.outbox_id = l.outbox_id
+                where l.outbox_id = ? and l.link_index = ?""")
                 .params(outboxId, index)
-                .query((rs, n) -> new TrackedLink(rs.getString(1), rs.getTimestamp(2) != null))
+                .query((rs, n) -> new ClickTarget(rs.getString(1), rs.getTimestamp(2).toInstant()))
                 .optional();
     }
 
-    void insertHit(long outboxId, Kind kind, Integer linkIndex, Instant at, boolean machine, String reason) {
-        jdbc.sql("""
-                insert into sf_tracking_hit (outbox_id, kind, link_index, hit_at, machine, reason)
-                values (?, ?, ?, ?, ?, ?)""")
-                .params(outboxId, kind.name(), linkIndex, Timestamp.from(at), machine, reason)
+    /** The tracked emails with these ids that still exist. */
+    Map<Long, TrackedEmail> emails(Collection<Long> outboxIds) {
+        Map<Long, TrackedEmail> emails = new HashMap<>();
+        jdbc.sql("select outbox_id, customer_id, template_key, journey_key, step_id from sf_tracked_email"
+                        + " where outbox_id in (:ids)")
+                .param("ids", outboxIds)
+                .query(rs -> {
+                    emails.put(rs.getLong(1), new TrackedEmail(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                });
+        return emails;
+    }
+
+    /** Adds a batch's opens and clicks to the email's counts (locking its row); false when it no longer exists. */
+    boolean addCounts(long outboxId, int opens, int machineOpens, int clicks, int machineClicks) {
+        return jdbc.sql("""
+                update sf_tracked_email set opens = opens + ?, machine_opens = machine_opens + ?, clicks = clicks + ?,
+                                            machine_clicks = machine_clicks + ?
+                where outbox_id = ?""")
+                .params(opens, machineOpens, clicks, machineClicks, outboxId).update() == 1;
+    }
+
+    /** Sets the email's first {@code first} time if it has none yet; true for the one call that set it. */
+    boolean claimFirst(long outboxId, First first, Instant at) {
+        String column = first.column();
+        return jdbc.sql("update sf_tracked_email set " + column + " = ? where outbox_id = ? and " + column + " is null")
+                .params(Timestamp.from(at), outboxId).update() == 1;
+    }
+
+    /** Sets the link's first click by a person if it has none yet; true for the one call that set it. */
+    boolean claimFirstClick(long outboxId, int index, Instant at) {
+        return jdbc.sql("update sf_tracked_link set first_click_at = ? where outbox_id = ? and link_index = ?"
+                        + " and first_click_at is null")
+                .params(Timestamp.from(at), outboxId, index).update() == 1;
+    }
+
+    void insertHits(List<Engagement.Hit> hits) {
+        jdbc.sql("insert into sf_tracking_hit (outbox_id, kind, link_index, hit_at, machine, reason) values "
+                        + String.join(", ", java.util.Collections.nCopies(hits.size(), "(?, ?, ?, ?, ?, ?)")))
+                .params(hits.stream().flatMap(hit -> java.util.stream.Stream.of(hit.outboxId(), hit.kind().name(),
+                        hit.linkIndex(), Timestamp.from(hit.at()), hit.machine(), hit.reason())).toList())
                 .update();
-    }
-
-    void countOpen(long outboxId, boolean machine, Instant at) {
-        jdbc.sql(machine
-                        ? "update sf_tracked_email set machine_opens = machine_opens + 1,"
-                                + " first_machine_open_at = coalesce(first_machine_open_at, ?) where outbox_id = ?"
-                        : "update sf_tracked_email set opens = opens + 1,"
-                                + " first_open_at = coalesce(first_open_at, ?) where outbox_id = ?")
-                .params(Timestamp.from(at), outboxId).update();
-    }
-
-    void countClick(long outboxId, int index, boolean machine, Instant at) {
-        jdbc.sql(machine
-                        ? "update sf_tracked_email set machine_clicks = machine_clicks + 1 where outbox_id = ?"
-                        : "update sf_tracked_email set clicks = clicks + 1,"
-                                + " first_click_at = coalesce(first_click_at, ?) where outbox_id = ?")
-                .params(machine ? new Object[] {outboxId} : new Object[] {Timestamp.from(at), outboxId}).update();
-        if (!machine) {
-            jdbc.sql("update sf_tracked_link set first_click_at = coalesce(first_click_at, ?)"
-                            + " where outbox_id = ? and link_index = ?")
-                    .params(Timestamp.from(at), outboxId, index).update();
-        }
     }
 
     /** The journey email the customer last engaged with (a person), at a time in the range. */
@@ -163,12 +174,26 @@ class TrackingStore {
     /** What a hit was. */
     enum Kind { OPEN, CLICK }
 
-    /** A tracked email as a hit needs it. */
-    record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId,
-            Instant sentAt, Instant firstOpenAt, Instant firstMachineOpenAt, Instant firstClickAt) {
+    /** What the events and tallies of an email's hits name. */
+    record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId) {
     }
 
-    /** A tracked link's URL, and whether a person clicked it before. */
-    record TrackedLink(String url, boolean clickedBefore) {
+    /** Where a tracked link leads, and when its email was sent. */
+    record ClickTarget(String url, Instant sentAt) {
+    }
+
+    /** The first opens and clicks an email keeps. */
+    enum First {
+        OPEN("first_open_at"), MACHINE_OPEN("first_machine_open_at"), CLICK("first_click_at");
+
+        private final String column;
+
+        First(String column) {
+            this.column = column;
+        }
+
+        String column() {
+            return column;
+        }
     }
 }

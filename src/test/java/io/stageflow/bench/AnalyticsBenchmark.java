@@ -20,6 +20,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.stageflow.security.LinkSigner;
 import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.TestDatabase;
@@ -59,7 +60,8 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static final int YEAR_SECONDS = 365 * 24 * 3600;
 
     /** Every table the load writes to, emptied afterwards. */
-    private static final List<String> LOADED_TABLES = List.of("sf_attribution", "sf_journey_conversion",
+    private static final List<String> LOADED_TABLES = List.of("sf_tracking_hit", "sf_tracked_link",
+            "sf_tracked_email", "sf_attribution", "sf_journey_conversion",
             "sf_tally_hourly", "sf_tally_daily", "sf_outbox", "sf_customer");
 
     private static final Results RESULTS = new Results();
@@ -74,6 +76,9 @@ class AnalyticsBenchmark extends IntegrationTest {
 
     @Autowired
     Tallies tallies;
+
+    @Autowired
+    LinkSigner signer;
 
     @Test
     @Order(1)
@@ -149,6 +154,61 @@ class AnalyticsBenchmark extends IntegrationTest {
         }
     }
 
+    /**
+     * The open pixel and the click redirect under load from {@code THREADS} client threads, over 1,000 of the loaded
+     * emails round-robin, a minute after they were "sent" by the clock (so people's, not machines'), against the
+     * same load on {@code /actuator/health} (an unauthenticated request that asks the database too).
+     */
+    @Test
+    @Order(3)
+    void pixelAndClick() throws Exception {
+        org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(
+                java.time.Instant.parse("2027-01-01T00:00:00Z")));
+        long first = jdbcMin("select min(outbox_id) from sf_tracked_email");
+        List<HttpRequest> health = List.of(request("/actuator/health", "GET"));
+        double baseline = throughput("health_baseline", health, 200, null, null);
+        List<HttpRequest> opens = new ArrayList<>();
+        List<HttpRequest> clicks = new ArrayList<>();
+        for (long id = first; id < first + 1_000; id++) {
+            // The tokens as TrackingTokens signs them: o<row>, c<row>-<link>, both in base 36.
+            opens.add(request("/o/" + signer.sign("o" + Long.toString(id, 36)), "GET"));
+            clicks.add(request("/c/" + signer.sign("c" + Long.toString(id, 36) + "-0"), "GET"));
+        }
+        double open = throughput("open_pixel", opens, 200, "tracking.health_baseline_per_second", baseline);
+        double click = throughput("click_redirect", clicks, 302, "tracking.health_baseline_per_second", baseline);
+        for (String[] figure : new String[][] {{"open_pixel", Double.toString(open)},
+                {"click_redirect", Double.toString(click)}}) {
+            double rate = Double.parseDouble(figure[1]);
+            Double p99 = RESULTS.value("tracking." + figure[0] + "_p99");
+            String line = String.format(Locale.ROOT, "target %s >= 2000 requests/s with p99 < 50 ms: %s (%.0f/s,"
+                    + " p99 %.1f ms)", figure[0], rate >= 2000 && p99 != null && p99 < 50 ? "PASS" : "MISS", rate, p99);
+            System.out.println(line);
+            SETTINGS.put("target " + figure[0], line);
+        }
+        long recorded = jdbcMin("select count(*) from sf_tracking_hit where hit_at >= '2027-01-01'");
+        long answered = Math.round(RESULTS.value("tracking.open_pixel_answered")
+                + RESULTS.value("tracking.click_redirect_answered"));
+        RESULTS.add("tracking", "hits_recorded", recorded, "rows", null, null);
+        String line = String.format(Locale.ROOT, "target every answered open and click recorded: %s (%d answered,"
+                + " %d recorded)", recorded == answered ? "PASS" : "MISS", answered, recorded);
+        System.out.println(line);
+        SETTINGS.put("target no hit lost", line);
+    }
+
+    private HttpRequest request(String path, String method) {
+        return HttpRequest.newBuilder(client().uri(path)).header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)"
+                + " AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36").timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private long jdbcMin(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The analytics endpoints timed; each gets {@code from} and {@code to} added. */
     private static List<String> endpointPaths() {
         return List.of("/api/v1/analytics/journeys/welcome", "/api/v1/analytics/messages",
@@ -177,6 +237,21 @@ class AnalyticsBenchmark extends IntegrationTest {
                 cross join (select 'ORDERS' as measure union all select 'CENTS') m
                 group by journey_key, step_id, template_key, currency, attribution_rule, m.measure, hour_utc"""
                 .formatted(hour("ordered_at")))));
+        // Every email tracked, with its one link; then the hits: two per email, a tenth of them clicks.
+        steps.add(new LoadStep("tracked_emails", () -> execute(chunked(EMAILS, """
+                insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at,
+                                              opens, machine_opens, clicks, machine_clicks)
+                select id, customer_id, template_key, journey_key, step_id, sent_at, 1, 1, 0, 0
+                from sf_outbox join %s on id = n"""))));
+        steps.add(new LoadStep("tracked_links", () -> execute(chunked(EMAILS, """
+                insert into sf_tracked_link (outbox_id, link_index, url)
+                select n, 0, 'https://shop.example.com/new-in' from %s"""))));
+        steps.add(new LoadStep("tracking_hits", () -> execute(chunked(HITS, """
+                insert into sf_tracking_hit (outbox_id, kind, link_index, hit_at, machine, reason)
+                select mod(n, %2$d) + 1, case mod(n, 10) when 0 then 'CLICK' else 'OPEN' end,
+                       case mod(n, 10) when 0 then 0 end, %1$s, mod(n, 2) = 0,
+                       case mod(n, 2) when 0 then 'apple-proxy' else 'person' end
+                from %3$s""".formatted(at("n * 3"), EMAILS, "%s")))));
         return steps;
     }
 
@@ -232,6 +307,7 @@ class AnalyticsBenchmark extends IntegrationTest {
         java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
         List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
         long warmUntil = System.nanoTime() + Duration.ofSeconds(WARMUP_SECONDS).toNanos();
         long measureUntil = warmUntil + Duration.ofSeconds(SECONDS).toNanos();
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
@@ -249,6 +325,8 @@ class AnalyticsBenchmark extends IntegrationTest {
                     long end = System.nanoTime();
                     if (response.statusCode() != expectedStatus) {
                         failures.incrementAndGet();
+                    } else {
+                        answered.incrementAndGet();
                     }
                     if (start >= warmUntil && end <= measureUntil) {
                         mine.add((end - start) / 1e6);
@@ -268,6 +346,7 @@ class AnalyticsBenchmark extends IntegrationTest {
         RESULTS.add("tracking", label + "_p50", millis[millis.length / 2], "ms", null, null);
         RESULTS.add("tracking", label + "_p99", millis[(int) Math.ceil(millis.length * 0.99) - 1], "ms", null, null);
         RESULTS.add("tracking", label + "_unexpected_answers", failures.get(), "requests", null, null);
+        RESULTS.add("tracking", label + "_answered", answered.get(), "requests", null, null);
         return rate;
     }
 

@@ -27,7 +27,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Open and click tracking over real SMTP and HTTP, with the welcome email: a person's open and click (a browser, a
  * minute after the send) are recorded once, become {@code email_opened} and {@code email_clicked} and count in the
  * message report; an Apple-proxy-like prefetch, a HEAD, a scanner and a click within seconds of the send are
- * machines', counted apart and never events; a tampered token, or a genuine token of another email or another link,
+ * machines', counted apart and never events; a burst of concurrent hits is recorded in full and counted once; a
+ * tampered token, or a genuine token of another email or another link,
  * never redirects and records nothing; erasure removes the customer's tracking and their links stop working.
  */
 class TrackingTest extends IntegrationTest {
@@ -152,6 +153,40 @@ class TrackingTest extends IntegrationTest {
                 .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select clicks + machine_clicks + opens + machine_opens from sf_tracked_email"
                 + " where outbox_id = ?").param(outboxOfB).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aBurstOfOpensAndClicksIsRecordedInFullAndCountedOnce() throws Exception {
+        Instant sent = Instant.parse("2038-06-11T10:00:00Z");
+        Email email = signUp(sent);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        int requests = 60;
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String path = i % 2 == 0 ? email.pixel() : email.clicks().get(0);
+                answers.add(readers.submit(() -> get(path, BROWSER).statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get()).isIn(200, 302);
+            }
+        } finally {
+            readers.shutdown();
+        }
+        awaitSettled(email.customer());
+
+        assertThat(jdbc.sql("select opens, clicks from sf_tracked_email where customer_id = ?").param(email.customer())
+                .query((rs, n) -> List.of(rs.getInt(1), rs.getInt(2))).single()).containsExactly(30, 30);
+        assertThat(jdbc.sql("select count(*) from sf_tracking_hit h join sf_tracked_email e on e.outbox_id = h.outbox_id"
+                + " where e.customer_id = ?").param(email.customer()).query(Long.class).single()).isEqualTo(60);
+        assertThat(events(email.customer(), "email_opened")).isEqualTo(1);
+        assertThat(events(email.customer(), "email_clicked")).isEqualTo(1);
+        tallies.foldAll();
+        JsonNode welcome = client().get("/api/v1/analytics/messages?from=2038-06-11&to=2038-06-11&template=welcome")
+                .expectStatus(200).json().at("/messages/0/totals");
+        assertThat(welcome.path("uniqueOpens").asLong()).isEqualTo(1);
+        assertThat(welcome.path("uniqueClicks").asLong()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,116 @@
+package io.stageflow.tracking;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Group commit for opens and clicks: each request hands its hit to one writer thread and waits until the
+ * transaction that holds it has committed, so a pixel or a redirect is answered only once its hit is on disk, yet a
+ * burst after a broadcast costs one commit per batch rather than one per request. The writer takes whatever has
+ * queued while it was committing the last batch (up to {@link #MAX_BATCH}). A batch that fails is tried once more;
+ * then its requests are told so (and answer 503) rather than losing a hit silently.
+ */
+@Component
+class HitRecorder implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(HitRecorder.class);
+    static final int MAX_BATCH = 1_000;
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    private final Engagement engagement;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread writer;
+
+    HitRecorder(Engagement engagement) {
+        this.engagement = engagement;
+    }
+
+    /** Records the hit durably; false when it could not be (the caller answers 503). */
+    boolean record(Engagement.Hit hit) {
+        if (!running) {
+            return false;
+        }
+        Pending pending = new Pending(hit, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.done().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void write() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                boolean written = commit(batch) || commit(batch);
+                batch.forEach(pending -> pending.done().complete(written));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                batch.forEach(pending -> pending.done().complete(false));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private boolean commit(List<Pending> batch) {
+        try {
+            engagement.recordAll(batch.stream().map(Pending::hit).toList());
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Could not record {} opens and clicks: {}", batch.size(), e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        writer = new Thread(this::write, "tracking-hits");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (writer != null) {
+            try {
+                writer.join(PATIENCE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private record Pending(Engagement.Hit hit, CompletableFuture<Boolean> done) {
+    }
+}
