@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Puts what became of an email into the customer's event stream, in the transaction of the outbox row's change:
  * {@code email_delivered} when the mail server accepted it, {@code email_bounced} when the recipient's server
- * refused it for good. Each is recorded once per email (its messageId names the row), so journeys and segments can
+ * refused it for good; and {@code email_unsubscribed} when the recipient unsubscribed by its link
+ * ({@link UnsubscribeCredit}). Each is recorded once per email (its messageId names the row), so journeys and segments can
  * use them as they use posted events. Rows of erased customers record nothing.
  */
 @Component
@@ -21,6 +22,7 @@ class DeliveryEvents {
 
     static final String EMAIL_DELIVERED = "email_delivered";
     static final String EMAIL_BOUNCED = "email_bounced";
+    static final String EMAIL_UNSUBSCRIBED = "email_unsubscribed";
 
     private final ObservedEvents events;
 
@@ -38,6 +40,15 @@ class DeliveryEvents {
         if (type == null || entry.customerId().startsWith("erased:")) {
             return;
         }
+        record(entry, type, at);
+    }
+
+    /** Records {@code email_unsubscribed} for the email whose link was used; false when it was recorded before. */
+    boolean recordUnsubscribed(OutboxEntry entry, Instant at) {
+        return record(entry, EMAIL_UNSUBSCRIBED, at);
+    }
+
+    private boolean record(OutboxEntry entry, String type, Instant at) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("outboxId", entry.id());
         properties.put("template", entry.templateKey());
@@ -47,7 +58,7 @@ class DeliveryEvents {
         if (entry.stepId() != null) {
             properties.put("step", entry.stepId());
         }
-        events.record(new IncomingEvent(type.replace('_', '-') + "-" + entry.id(), type, entry.customerId(),
+        return events.record(new IncomingEvent(type.replace('_', '-') + "-" + entry.id(), type, entry.customerId(),
                 at.atOffset(ZoneOffset.UTC), properties));
     }
 }

@@ -8,7 +8,7 @@ import io.stageflow.support.Tallies;
 /**
  * What happened to an email, as message analytics count it per template and per journey step (or broadcast):
  * queued, sent (accepted by the mail server), deferred (held back by pacing or quiet hours; each deferral counts),
- * suppressed with its reason, skipped (no address), bounced, failed, outcome unknown.
+ * suppressed with its reason, skipped (no address), bounced, failed, outcome unknown, and unsubscribed by its link.
  */
 public enum MessageFigure {
     QUEUED, SENT, DEFERRED, SKIPPED, FAILED, BOUNCED, OUTCOME_UNKNOWN,
@@ -16,7 +16,9 @@ public enum MessageFigure {
     /** Marketing email to a customer with no consent on record, where opt-in is required. */
     SUPPRESSED_NO_CONSENT,
     /** Marketing email to a customer who declined marketing email. */
-    SUPPRESSED_DECLINED;
+    SUPPRESSED_DECLINED,
+    /** The recipient unsubscribed by this email's link (or its List-Unsubscribe), counted once per email. */
+    UNSUBSCRIBED;
 
     /** The series of message tallies. */
     public static final String SERIES = "message";

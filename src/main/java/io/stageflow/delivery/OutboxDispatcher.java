@@ -200,7 +200,7 @@ class OutboxDispatcher {
                         entry.journeyKey(), entry.stepId()), email);
             }
             message = composer.compose(entry, customer.get(), email,
-                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email()) : null,
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email(), entry.id()) : null,
                     () -> store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry)));
         } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
             return e; // nothing reached the mail server yet: safe to try again later

@@ -5,6 +5,7 @@ import java.util.Optional;
 import io.stageflow.templates.TemplatesProperties;
 import io.stageflow.web.RecipientPage;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -33,10 +34,13 @@ class UnsubscribeController {
     private final UnsubscribeLinks links;
     private final Suppressions suppressions;
     private final String brand;
+    private final ApplicationEventPublisher events;
 
-    UnsubscribeController(UnsubscribeLinks links, Suppressions suppressions, TemplatesProperties properties) {
+    UnsubscribeController(UnsubscribeLinks links, Suppressions suppressions, TemplatesProperties properties,
+            ApplicationEventPublisher events) {
         this.links = links;
         this.suppressions = suppressions;
+        this.events = events;
         this.brand = HtmlUtils.htmlEscape(properties.brand().name());
     }
 
@@ -54,11 +58,12 @@ class UnsubscribeController {
 
     @PostMapping("{token}")
     ResponseEntity<String> unsubscribe(@PathVariable String token) {
-        Optional<String> address = links.addressHashOf(token);
-        if (address.isEmpty()) {
+        Optional<Unsubscribed> unsubscribe = links.unsubscribeOf(token);
+        if (unsubscribe.isEmpty()) {
             return invalidLink();
         }
-        suppressions.suppressHash(address.get(), Suppressions.Reason.UNSUBSCRIBED);
+        suppressions.suppressHash(unsubscribe.get().addressHash(), Suppressions.Reason.UNSUBSCRIBED);
+        events.publishEvent(unsubscribe.get());
         return page(HttpStatus.OK, "You are unsubscribed", """
                 <p>You will not receive marketing email from %s any more.</p>
                 <p class="small">Messages about your orders and your account still reach you.
@@ -86,6 +91,7 @@ class UnsubscribeController {
             suppressions.lift(address.get());
         } else {
             suppressions.suppressHash(address.get(), Suppressions.Reason.UNSUBSCRIBED);
+            links.unsubscribeOf(token).ifPresent(events::publishEvent);
         }
         return preferencesPage(address.get(), "Your choice is saved.");
     }

@@ -35,7 +35,8 @@ public class UnsubscribeLinks implements TemplateLinks {
     /** {@code $links.unsubscribe} and {@code $links.preferences}, for the address the email goes to. */
     @Override
     public Map<String, String> links(String address, Long outboxId) {
-        return Map.of("unsubscribe", unsubscribeUrlFor(address), "preferences", preferencesUrlFor(address));
+        String unsubscribe = unsubscribeUrlFor(address, outboxId);
+        return Map.of("unsubscribe", unsubscribe, "preferences", unsubscribe + UnsubscribeController.PREFERENCES);
     }
 
     @Override
@@ -46,7 +47,15 @@ public class UnsubscribeLinks implements TemplateLinks {
 
     /** The one-click unsubscribe URL for this address. */
     public String unsubscribeUrlFor(String email) {
-        return baseUrl + UnsubscribeController.PATH + tokenFor(email);
+        return unsubscribeUrlFor(email, null);
+    }
+
+    /**
+     * The one-click unsubscribe URL for this address in the email of outbox row {@code outboxId} (null for none),
+     * so that an unsubscribe is credited to the email it came from (message analytics).
+     */
+    public String unsubscribeUrlFor(String email, Long outboxId) {
+        return baseUrl + UnsubscribeController.PATH + tokenFor(email, outboxId);
     }
 
     /** The page where the recipient of this address chooses which email categories they receive. */
@@ -56,15 +65,29 @@ public class UnsubscribeLinks implements TemplateLinks {
 
     /** A token for this address, valid for {@code unsubscribe.link-validity}. */
     String tokenFor(String email) {
+        return tokenFor(email, null);
+    }
+
+    /** The same, naming the email it is in when there is one: {@code hash.day[.row]}, all signed. */
+    private String tokenFor(String email, Long outboxId) {
         String addressHash = LinkSigner.encode(HexFormat.of().parseHex(Suppressions.hash(email)));
-        return signer.sign(addressHash + "." + Long.toString(clock.instant().getEpochSecond() / 86_400, 36));
+        return signer.sign(addressHash + "." + Long.toString(clock.instant().getEpochSecond() / 86_400, 36)
+                + (outboxId == null ? "" : "." + Long.toString(outboxId, 36)));
     }
 
     /** The suppression-list hash of the address the token was made for, if the token is genuine and current. */
     Optional<String> addressHashOf(String token) {
+        return unsubscribeOf(token).map(Unsubscribed::addressHash);
+    }
+
+    /**
+     * Who a genuine, current token unsubscribes: the address's suppression-list hash, and the email the link was in
+     * (null for a link made before links named their email, or outside one).
+     */
+    Optional<Unsubscribed> unsubscribeOf(String token) {
         return signer.verify(token).flatMap(payload -> {
             String[] parts = payload.split("\\.");
-            if (parts.length != 2) {
+            if (parts.length != 2 && parts.length != 3) {
                 return Optional.empty();
             }
             try {
@@ -73,7 +96,8 @@ public class UnsubscribeLinks implements TemplateLinks {
                 if (today - issuedDay > validity.toDays()) {
                     return Optional.empty();
                 }
-                return Optional.of(HexFormat.of().formatHex(LinkSigner.decode(parts[0])));
+                return Optional.of(new Unsubscribed(HexFormat.of().formatHex(LinkSigner.decode(parts[0])),
+                        parts.length == 3 ? Long.parseLong(parts[2], 36) : null));
             } catch (IllegalArgumentException malformed) {
                 return Optional.empty();
             }

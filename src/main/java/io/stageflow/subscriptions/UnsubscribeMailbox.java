@@ -16,6 +16,7 @@ import jakarta.mail.Store;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The {@code mailto:} half of {@code List-Unsubscribe}. Mail clients that do not do one-click HTTPS send an email
@@ -28,19 +29,24 @@ public class UnsubscribeMailbox {
     private static final Logger log = LoggerFactory.getLogger(UnsubscribeMailbox.class);
 
     /** A token as {@link UnsubscribeLinks} makes them: address hash, issue day, signature. */
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{40,}\\.[0-9a-z]{1,8}\\.[A-Za-z0-9_-]{40,}");
+    /** Address hash, day issued, the email's row when the link names one, signature. */
+    private static final Pattern TOKEN = Pattern.compile(
+            "[A-Za-z0-9_-]{40,}\\.[0-9a-z]{1,8}(\\.[0-9a-z]{1,13})?\\.[A-Za-z0-9_-]{40,}");
     private static final int BATCH = 200;
 
     private final String address;
     private final SubscriptionsProperties.Unsubscribe.Inbox inbox;
     private final UnsubscribeLinks links;
     private final Suppressions suppressions;
+    private final ApplicationEventPublisher events;
 
-    UnsubscribeMailbox(SubscriptionsProperties.Unsubscribe settings, UnsubscribeLinks links, Suppressions suppressions) {
+    UnsubscribeMailbox(SubscriptionsProperties.Unsubscribe settings, UnsubscribeLinks links, Suppressions suppressions,
+            ApplicationEventPublisher events) {
         this.address = settings.mailbox().strip();
         this.inbox = settings.inbox();
         this.links = links;
         this.suppressions = suppressions;
+        this.events = events;
     }
 
     /** The {@code mailto:} URI for {@code List-Unsubscribe}, for the token at the end of this unsubscribe URL. */
@@ -64,9 +70,10 @@ public class UnsubscribeMailbox {
             int unsubscribed = 0;
             int read = Math.min(count, BATCH);
             for (Message message : read == 0 ? new Message[0] : folder.getMessages(1, read)) {
-                Optional<String> addressHash = tokenIn(message.getSubject()).flatMap(links::addressHashOf);
-                if (addressHash.isPresent()) {
-                    suppressions.suppressHash(addressHash.get(), Suppressions.Reason.UNSUBSCRIBED);
+                Optional<Unsubscribed> unsubscribe = tokenIn(message.getSubject()).flatMap(links::unsubscribeOf);
+                if (unsubscribe.isPresent()) {
+                    suppressions.suppressHash(unsubscribe.get().addressHash(), Suppressions.Reason.UNSUBSCRIBED);
+                    events.publishEvent(unsubscribe.get());
                     unsubscribed++;
                 }
                 message.setFlag(Flags.Flag.DELETED, true);
