@@ -43,10 +43,10 @@ class NpsAnalyticsController {
             LocalDate first = month.atDay(1).isBefore(period.from()) ? period.from() : month.atDay(1);
             LocalDate last = month.atEndOfMonth().isAfter(period.to()) ? period.to() : month.atEndOfMonth();
             long[] counts = new long[3];
-            for (Tallies.Total total : tallies.totals(subject == null ? SurveyScores.ALL_SURVEYS : SurveyScores.SERIES,
-                    subject == null ? "" : subject, null,
+            for (Tallies.Total total : tallies.periodTotals(subject == null ? SurveyScores.ALL_SURVEYS
+                    : SurveyScores.SERIES, subject == null ? "" : subject, null,
                     first.atStartOfDay(period.zone()).toInstant(),
-                    last.plusDays(1).atStartOfDay(period.zone()).toInstant(), false)) {
+                    last.plusDays(1).atStartOfDay(period.zone()).toInstant())) {
                 String figure = total.tally().figure();
                 if (figure.startsWith(SurveyScores.FIGURE)) {
                     int score = Integer.parseInt(figure.substring(SurveyScores.FIGURE.length()));

@@ -212,7 +212,9 @@ class AnalyticsBenchmark extends IntegrationTest {
     /** The analytics endpoints timed; each gets {@code from} and {@code to} added. */
     private static List<String> endpointPaths() {
         return List.of("/api/v1/analytics/journeys/welcome", "/api/v1/analytics/messages",
-                "/api/v1/analytics/messages?template=template-7", "/api/v1/analytics/revenue");
+                "/api/v1/analytics/messages?template=template-7", "/api/v1/analytics/revenue",
+                "/api/v1/analytics/cohorts", "/api/v1/analytics/lifetime-value", "/api/v1/analytics/nps",
+                "/api/v1/analytics/nps?survey=onboarding-survey");
     }
 
     /** Loads of the tables other features added, after the core ones. */
@@ -237,6 +239,21 @@ class AnalyticsBenchmark extends IntegrationTest {
                 cross join (select 'ORDERS' as measure union all select 'CENTS') m
                 group by journey_key, step_id, template_key, currency, attribution_rule, m.measure, hour_utc"""
                 .formatted(hour("ordered_at")))));
+        // Survey answers as NPS tallies: every hour of the year, each score, for one survey and for all.
+        steps.add(new LoadStep("nps_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select s.series, s.subject, 0, '', concat('SCORE_', mod(n, 11)), %s, 1 + mod(n, 3)
+                from %s cross join (select 'nps' as series, 'onboarding-survey' as subject
+                                    union all select 'nps-all', '') s""".formatted(
+                at("(floor((n - 1) / 11)) * 3600"), sequence(1, 8760 * 11)))));
+        // Cohorts of the loaded year: each month's first-time buyers and who of them ordered in each later month.
+        steps.add(new LoadStep("cohort_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select 'cohort', concat('2026-', lpad(c.m, 2, '0')), 0, concat('2026-', lpad(k.m, 2, '0')),
+                       'CUSTOMERS', timestamp '2026-01-01 00:00:00' + interval (c.m - 1) month, 40000 / (k.m - c.m + 1)
+                from (select n as m from %1$s) c join (select n as m from %1$s) k on k.m >= c.m"""
+                .formatted(sequence(1, 12)).replace("timestamp '2026-01-01 00:00:00' + interval (c.m - 1) month",
+                        monthStart("c.m")))));
         // Every email tracked, with its one link; then the hits: two per email, a tenth of them clicks.
         steps.add(new LoadStep("tracked_emails", () -> execute(chunked(EMAILS, """
                 insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at,
@@ -422,6 +439,12 @@ class AnalyticsBenchmark extends IntegrationTest {
         String seconds = "mod(" + secondsExpression + ", " + YEAR_SECONDS + ")";
         return TestDatabase.isMariaDb() ? "timestamp'" + YEAR_START + "' + interval " + seconds + " second"
                 : "dateadd(second, " + seconds + ", timestamp '" + YEAR_START + "')";
+    }
+
+    /** The first instant of month {@code monthExpression} (1 to 12) of the loaded year. */
+    private static String monthStart(String monthExpression) {
+        return TestDatabase.isMariaDb() ? "timestamp'" + YEAR_START + "' + interval (" + monthExpression + " - 1) month"
+                : "dateadd(month, " + monthExpression + " - 1, timestamp '" + YEAR_START + "')";
     }
 
     /** The start of the hour of a time column. */
