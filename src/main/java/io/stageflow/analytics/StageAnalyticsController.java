@@ -48,11 +48,11 @@ class StageAnalyticsController {
         for (LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
             Map<String, Long> counts = taken.get(day);
             if (counts == null) {
-                days.add(new StageDay(day, null));
+                days.add(new StageDay(day, false, null));
             } else {
                 Map<String, Long> all = new LinkedHashMap<>();
                 names.forEach(stage -> all.put(stage, counts.getOrDefault(stage, 0L)));
-                days.add(new StageDay(day, all));
+                days.add(new StageDay(day, true, all));
             }
         }
         return new StageDays(period.from(), period.to(), period.zone().getId(), List.copyOf(names), days);
@@ -132,13 +132,16 @@ class StageAnalyticsController {
      * Customers per stage at the end of each day of the period.
      *
      * @param stages the stages, configured ones first, in order
-     * @param days   every day of the period; a day without a snapshot has {@code customers} null
+     * @param days   every day of the period; a day without a snapshot has {@code taken} false
      */
     record StageDays(LocalDate from, LocalDate to, String timeZone, List<String> stages, List<StageDay> days) {
     }
 
-    /** One day's snapshot: customers per stage, or null when none was taken (the application was down). */
-    record StageDay(LocalDate day, Map<String, Long> customers) {
+    /**
+     * One day's snapshot: customers per stage at the end of the day; {@code taken} false and no {@code customers}
+     * when none was taken (the application was down when the day ended, or the day has not ended yet).
+     */
+    record StageDay(LocalDate day, boolean taken, Map<String, Long> customers) {
     }
 
     /** The moves between stages in the period, in stage order (from, then to); {@code moves} is their sum. */

@@ -51,7 +51,7 @@ class StageSnapshots {
      * Always false: there is never more to do at once (the worker's contract).
      */
     boolean takeDue() {
-        LocalDate yesterday = LocalDate.now(clock.withZone(settings.timeZone())).minusDays(1);
+        LocalDate yesterday = LocalDate.ofInstant(clock.instant(), settings.timeZone()).minusDays(1);
         if (!taken(yesterday)) {
             take(yesterday);
         }
