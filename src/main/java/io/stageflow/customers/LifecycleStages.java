@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.stageflow.support.Tallies;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -22,6 +24,13 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class LifecycleStages {
+
+    /**
+     * The tally series of stage moves ({@link Tallies}): subject the stage left, element the stage entered, figure
+     * {@link #FLOW_FIGURE}, counted at the time of the move. Stage analytics read flows and churn from it.
+     */
+    public static final String FLOW_SERIES = "stage";
+    public static final String FLOW_FIGURE = "MOVED";
 
     private static final Logger log = LoggerFactory.getLogger(LifecycleStages.class);
 
@@ -38,6 +47,26 @@ public class LifecycleStages {
     /** The configured stages, in order. */
     public List<String> stages() {
         return model.stages();
+    }
+
+    /**
+     * The stages a customer is in once they have bought: from the first stage a first order brings
+     * ({@code rules.first-order}, CONVERSION by default) to the end of the list, except the lapsed stage.
+     */
+    public List<String> postConversionStages() {
+        List<String> stages = model.stages();
+        int first = stages.indexOf(model.rules().firstOrder().get(0));
+        return stages.subList(first, stages.size()).stream().filter(stage -> !stage.equals(lapsedStage())).toList();
+    }
+
+    /** The stage of customers who stopped buying ({@code rules.lapsed}, LAPSED by default). */
+    public String lapsedStage() {
+        return model.rules().lapsed();
+    }
+
+    /** The tally that counts one move from {@code from} (null: none, counted as "") to {@code to}. */
+    public static Tallies.Tally flow(String from, String to) {
+        return new Tallies.Tally(FLOW_SERIES, from == null ? "" : from, 0, to, FLOW_FIGURE);
     }
 
     public boolean isStage(String name) {

@@ -4,11 +4,14 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import io.stageflow.support.Tallies;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -21,9 +24,11 @@ class StageStore {
             "select stage, stage_since, order_count, order_total, last_order_at from sf_customer where id = ?";
 
     private final JdbcClient jdbc;
+    private final Tallies tallies;
 
-    StageStore(JdbcClient jdbc) {
+    StageStore(JdbcClient jdbc, Tallies tallies) {
         this.jdbc = jdbc;
+        this.tallies = tallies;
     }
 
     /** Stage and orders, read under the customer's row lock so concurrent rules apply one after the other. */
@@ -53,15 +58,28 @@ class StageStore {
                 .params(amount, Timestamp.from(at), Timestamp.from(at), customerId).update();
     }
 
+    /**
+     * Moves the customer (whose row the caller has locked) and records the move, with how long they had been in the
+     * stage they leave (from their {@code stage_since}; null when unknown), and counts it in the flow tallies
+     * ({@link LifecycleStages#FLOW_SERIES}) in the same transaction. Flows are tallies rather than a query of
+     * {@code sf_stage_change} so that a year's Sankey chart sums hourly totals (a few per pair of stages and hour)
+     * instead of every move of the year.
+     */
     void changeStage(String customerId, StageChange change) {
+        Instant since = jdbc.sql("select stage_since from sf_customer where id = ?").param(customerId)
+                .query((rs, row) -> instant(rs.getTimestamp(1))).optional().orElse(null);
+        Long secondsInStage = since == null ? null
+                : Math.max(0, Duration.between(since, change.changedAt()).toSeconds());
         jdbc.sql("update sf_customer set stage = ?, stage_since = ? where id = ?")
                 .params(change.toStage(), Timestamp.from(change.changedAt()), customerId).update();
         jdbc.sql("""
-                insert into sf_stage_change (customer_id, from_stage, to_stage, changed_at, cause, reference)
-                values (?, ?, ?, ?, ?, ?)""")
+                insert into sf_stage_change (customer_id, from_stage, to_stage, changed_at, cause, reference,
+                                             from_stage_seconds)
+                values (?, ?, ?, ?, ?, ?, ?)""")
                 .params(customerId, change.fromStage(), change.toStage(), Timestamp.from(change.changedAt()),
-                        truncate(change.cause(), 300), truncate(change.reference(), 190))
+                        truncate(change.cause(), 300), truncate(change.reference(), 190), secondsInStage)
                 .update();
+        tallies.add(LifecycleStages.flow(change.fromStage(), change.toStage()), change.changedAt());
     }
 
     List<StageChange> history(String customerId) {

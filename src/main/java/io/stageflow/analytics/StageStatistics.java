@@ -1,0 +1,148 @@
+package io.stageflow.analytics;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import io.stageflow.customers.LifecycleStages;
+import io.stageflow.support.Tallies;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The stage figures of a period (docs/analytics.md, "Stages"): flows and moves to LAPSED from the flow tallies that
+ * each move adds ({@link LifecycleStages#FLOW_SERIES}), medians from the time in stage each move records, read
+ * through the index on (stage left, time of the move, seconds), churn bases from the daily snapshots.
+ */
+@Component
+class StageStatistics {
+
+    private final JdbcClient jdbc;
+    private final Tallies tallies;
+    private final LifecycleStages stages;
+    private final StageSnapshots snapshots;
+
+    StageStatistics(JdbcClient jdbc, Tallies tallies, LifecycleStages stages, StageSnapshots snapshots) {
+        this.jdbc = jdbc;
+        this.tallies = tallies;
+        this.stages = stages;
+        this.snapshots = snapshots;
+    }
+
+    /** The moves of {@code [from, to)} per stage left and stage entered, in stage order. */
+    @Transactional(readOnly = true)
+    List<Flow> flows(Instant from, Instant to) {
+        List<Flow> flows = new ArrayList<>();
+        for (Tallies.Total total : tallies.totals(LifecycleStages.FLOW_SERIES, null, null, from, to, false)) {
+            if (LifecycleStages.FLOW_FIGURE.equals(total.tally().figure()) && total.amount() != 0) {
+                String left = total.tally().subject();
+                flows.add(new Flow(left.isEmpty() ? null : left, total.tally().element(), total.amount()));
+            }
+        }
+        Comparator<String> order = Comparator.comparingInt(this::position);
+        flows.sort(Comparator.comparing(Flow::from, Comparator.nullsFirst(order.thenComparing(s -> s)))
+                .thenComparing(Flow::to, order.thenComparing(s -> s)));
+        return flows;
+    }
+
+    /**
+     * Per configured stage, the moves out of it in {@code [from, to)} whose time in the stage is known, and the median of those times in seconds (the mean of the two middle ones for an
+     * even count; null for none).
+     */
+    @Transactional(readOnly = true)
+    List<TimeInStage> timeInStage(Instant from, Instant to) {
+        List<TimeInStage> times = new ArrayList<>();
+        for (String stage : stages.stages()) {
+            // Both read a range of ix_sf_stage_change_left (stage left, time of the move, seconds) and nothing else.
+            long moves = jdbc.sql("select count(*) from sf_stage_change where from_stage = ? and changed_at >= ?"
+                            + " and changed_at < ? and from_stage_seconds is not null")
+                    .params(stage, Timestamp.from(from), Timestamp.from(to)).query(Long.class).single();
+            times.add(new TimeInStage(stage, moves, moves == 0 ? null : median(stage, moves, from, to)));
+        }
+        return times;
+    }
+
+    private Double median(String stage, long moves, Instant from, Instant to) {
+        List<Long> middle = jdbc.sql("select from_stage_seconds from sf_stage_change where from_stage = ?"
+                        + " and changed_at >= ? and changed_at < ? and from_stage_seconds is not null"
+                        + " order by from_stage_seconds limit ? offset ?")
+                .params(stage, Timestamp.from(from), Timestamp.from(to), moves % 2 == 0 ? 2 : 1, (moves - 1) / 2)
+                .query(Long.class).list();
+        return middle.stream().mapToLong(Long::longValue).average().orElse(0);
+    }
+
+    /**
+     * Churn per calendar month (in {@code zone}) from the month of {@code from} to the month of {@code to}: moves
+     * into the lapsed stage from a post-conversion stage in the month, over the customers in post-conversion stages
+     * in the snapshot of the day before the month's first day.
+     */
+    @Transactional(readOnly = true)
+    List<Churn> churn(LocalDate from, LocalDate to, ZoneId zone) {
+        List<String> base = stages.postConversionStages();
+        String lapsed = stages.lapsedStage();
+        YearMonth first = YearMonth.from(from);
+        YearMonth last = YearMonth.from(to);
+        Map<LocalDate, Map<String, Long>> snapshots = this.snapshots.between(first.atDay(1).minusDays(1),
+                last.atDay(1).minusDays(1));
+        List<Churn> months = new ArrayList<>();
+        for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
+            Instant start = month.atDay(1).atStartOfDay(zone).toInstant();
+            Instant end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+            long fromBase = 0;
+            long fromElsewhere = 0;
+            for (Tallies.Total total : tallies.totalsByElementPrefix(LifecycleStages.FLOW_SERIES, lapsed, start, end)) {
+                if (total.tally().element().equals(lapsed)
+                        && LifecycleStages.FLOW_FIGURE.equals(total.tally().figure())) {
+                    if (base.contains(total.tally().subject())) {
+                        fromBase += total.amount();
+                    } else {
+                        fromElsewhere += total.amount();
+                    }
+                }
+            }
+            LocalDate baseDay = month.atDay(1).minusDays(1);
+            Map<String, Long> snapshot = snapshots.get(baseDay);
+            Long customers = snapshot == null ? null
+                    : base.stream().mapToLong(stage -> snapshot.getOrDefault(stage, 0L)).sum();
+            months.add(new Churn(month, fromBase, fromElsewhere, baseDay, customers,
+                    customers == null || customers == 0 ? null : (double) fromBase / customers));
+        }
+        return months;
+    }
+
+    private int position(String stage) {
+        int position = stages.stages().indexOf(stage);
+        return position < 0 ? Integer.MAX_VALUE : position;
+    }
+
+    /** Moves from one stage ({@code null}: none recorded) to another. */
+    record Flow(String from, String to, long count) {
+    }
+
+    /**
+     * @param stage         the stage left
+     * @param moves         moves out of it in the period whose time in the stage is known
+     * @param medianSeconds the median time in the stage before those moves, in seconds, or null for none
+     */
+    record TimeInStage(String stage, long moves, Double medianSeconds) {
+    }
+
+    /**
+     * @param month                 the calendar month
+     * @param lapsed                moves into the lapsed stage from a post-conversion stage in the month
+     * @param lapsedFromOtherStages moves into the lapsed stage from any other stage in the month (not in the rate)
+     * @param baseDay               the snapshot day the base is read from: the day before the month starts
+     * @param base                  customers in post-conversion stages in that snapshot, or null without one
+     * @param rate                  lapsed over base, or null when the base is missing or zero
+     */
+    record Churn(YearMonth month, long lapsed, long lapsedFromOtherStages, LocalDate baseDay, Long base, Double rate) {
+    }
+}
