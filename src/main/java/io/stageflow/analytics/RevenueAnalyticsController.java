@@ -78,8 +78,8 @@ class RevenueAnalyticsController {
     private List<Row> rows(ReportPeriod period, String journey) {
         Map<List<String>, long[]> sums = new TreeMap<>((a, b) -> String.join("\u0000", a)
                 .compareTo(String.join("\u0000", b)));
-        for (Tallies.DayTotal total : tallies.dailyTotals(RevenueFigures.SERIES, journey, null, period.from(),
-                period.to())) {
+        for (Tallies.Total total : tallies.periodTotals(RevenueFigures.SERIES, journey, null, period.start(),
+                period.end())) {
             RevenueFigures.Sum sum = RevenueFigures.parse(total);
             if (sum != null) {
                 long[] row = sums.computeIfAbsent(List.of(sum.journey(), sum.step(), sum.template(), sum.currency(),

@@ -34,8 +34,8 @@ final class RevenueFigures {
         }
     }
 
-    /** One day's total of one credit's orders or cents, read back from a tally; null for a tally of another shape. */
-    static Sum parse(Tallies.DayTotal total) {
+    /** The period's total of one credit's orders or cents, read back from a tally; null for another shape. */
+    static Sum parse(Tallies.Total total) {
         String element = total.tally().element();
         String[] figure = total.tally().figure().split(":");
         int slash = element.indexOf('/');

@@ -41,7 +41,7 @@ class StageStatistics {
     @Transactional(readOnly = true)
     List<Flow> flows(Instant from, Instant to) {
         List<Flow> flows = new ArrayList<>();
-        for (Tallies.Total total : tallies.totals(LifecycleStages.FLOW_SERIES, null, null, from, to, false)) {
+        for (Tallies.Total total : tallies.periodTotals(LifecycleStages.FLOW_SERIES, null, null, from, to)) {
             if (LifecycleStages.FLOW_FIGURE.equals(total.tally().figure()) && total.amount() != 0) {
                 String left = total.tally().subject();
                 flows.add(new Flow(left.isEmpty() ? null : left, total.tally().element(), total.amount()));
@@ -94,11 +94,10 @@ class StageStatistics {
                 last.atDay(1).minusDays(1));
         List<Churn> months = new ArrayList<>();
         for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
-            Instant start = month.atDay(1).atStartOfDay(zone).toInstant();
-            Instant end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
             long fromBase = 0;
             long fromElsewhere = 0;
-            for (Tallies.Total total : tallies.totalsByElementPrefix(LifecycleStages.FLOW_SERIES, lapsed, start, end)) {
+            for (Tallies.DayTotal total : tallies.dailyTotalsByElementPrefix(LifecycleStages.FLOW_SERIES, lapsed,
+                    month.atDay(1), month.atEndOfMonth())) {
                 if (total.tally().element().equals(lapsed)
                         && LifecycleStages.FLOW_FIGURE.equals(total.tally().figure())) {
                     if (base.contains(total.tally().subject())) {

@@ -117,19 +117,34 @@ public class Tallies {
     }
 
     /**
-     * The totals of {@code series} in {@code [from, to)} per tally, as {@link #totals} without hours, but read from
-     * the daily totals when both ends are midnights of the {@link TallyCalendar}'s zone (a report of whole days).
+     * The totals of {@code series} in {@code [from, to)} per tally, as {@link #totals} without hours, but summed in
+     * the database from the daily totals when both ends are midnights of the {@link TallyCalendar}'s zone (a report
+     * of whole days).
      */
     public List<Total> periodTotals(String series, String subject, Integer version, Instant from, Instant to) {
         if (!isMidnight(from) || !isMidnight(to) || !to.isAfter(from)) {
             return totals(series, subject, version, from, to, false);
         }
-        Map<Tally, Long> sums = new LinkedHashMap<>();
-        for (DayTotal total : dailyTotals(series, subject, version, from.atZone(dayZone).toLocalDate(),
-                to.atZone(dayZone).toLocalDate().minusDays(1))) {
-            sums.merge(total.tally(), total.amount(), Long::sum);
+        if (!dailyTotalsAreInZone()) {
+            return totals(series, subject, version, from, to, false);
         }
-        return sums.entrySet().stream().map(sum -> new Total(sum.getKey(), null, sum.getValue())).toList();
+        Filter wanted = new Filter(subject, version, null);
+        Map<String, Object> params = new HashMap<>(Map.of("series", series,
+                "fromDay", Date.valueOf(from.atZone(dayZone).toLocalDate()),
+                "toDay", Date.valueOf(to.atZone(dayZone).toLocalDate().minusDays(1)),
+                "from", Timestamp.from(from), "to", Timestamp.from(to)));
+        String filter = wanted.sql(params);
+        return jdbc.sql("select subject, version, element, figure, sum(amount) from ("
+                        + " select subject, version, element, figure, amount from sf_tally_daily where series = :series"
+                        + " and tally_day >= :fromDay and tally_day <= :toDay" + filter
+                        + " union all"
+                        + " select subject, version, element, figure, amount from sf_tally_ledger where series = :series"
+                        + " and hour_utc >= :from and hour_utc < :to" + filter
+                        + ") tallies group by subject, version, element, figure")
+                .params(params)
+                .query((row, n) -> new Total(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
+                        row.getString(4)), null, row.getLong(5)))
+                .list();
     }
 
     private boolean isMidnight(Instant instant) {
