@@ -60,7 +60,8 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static final int YEAR_SECONDS = 365 * 24 * 3600;
 
     /** Every table the load writes to, emptied afterwards. */
-    private static final List<String> LOADED_TABLES = List.of("sf_tracking_hit", "sf_tracked_link",
+    private static final List<String> LOADED_TABLES = List.of("sf_stage_snapshot", "sf_stage_snapshot_day",
+            "sf_stage_change", "sf_tracking_hit", "sf_tracked_link",
             "sf_tracked_email", "sf_attribution", "sf_journey_conversion",
             "sf_tally_hourly", "sf_tally_daily", "sf_outbox", "sf_customer");
 
@@ -214,7 +215,8 @@ class AnalyticsBenchmark extends IntegrationTest {
         return List.of("/api/v1/analytics/journeys/welcome", "/api/v1/analytics/messages",
                 "/api/v1/analytics/messages?template=template-7", "/api/v1/analytics/revenue",
                 "/api/v1/analytics/cohorts", "/api/v1/analytics/lifetime-value", "/api/v1/analytics/nps",
-                "/api/v1/analytics/nps?survey=onboarding-survey");
+                "/api/v1/analytics/nps?survey=onboarding-survey", "/api/v1/analytics/stages",
+                "/api/v1/analytics/stages/flows", "/api/v1/analytics/stages/time-in-stage", "/api/v1/analytics/churn");
     }
 
     /** Loads of the tables other features added, after the core ones. */
@@ -254,6 +256,21 @@ class AnalyticsBenchmark extends IntegrationTest {
                 from (select n as m from %1$s) c join (select n as m from %1$s) k on k.m >= c.m"""
                 .formatted(sequence(1, 12)).replace("timestamp '2026-01-01 00:00:00' + interval (c.m - 1) month",
                         monthStart("c.m")))));
+        // Three stage moves per customer over the year, their flow tallies, and a snapshot of every day.
+        steps.add(new LoadStep("stage_changes", () -> execute(chunked(3 * CUSTOMERS, """
+                insert into sf_stage_change (customer_id, from_stage, to_stage, changed_at, cause, from_stage_seconds)
+                select concat('bc', mod(n, %2$d) + 1), %3$s, %4$s, %1$s, 'bench', mod(n * 7919, 2592000)
+                from %5$s""".formatted(at("n * 10"), CUSTOMERS, stage("mod(n, 8)"), stage("mod(n + 1, 8)"), "%s")))));
+        steps.add(new LoadStep("stage_flow_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select 'stage', from_stage, 0, to_stage, 'MOVED', hour_utc, count(*)
+                from (select from_stage, to_stage, %s as hour_utc from sf_stage_change where cause = 'bench') m
+                group by from_stage, to_stage, hour_utc""".formatted(hour("changed_at")))));
+        steps.add(new LoadStep("stage_snapshots", () -> execute(
+                "insert into sf_stage_snapshot_day (snapshot_day, taken_at) select %s, %s from %s".formatted(
+                        day("n"), at("n * 86400"), sequence(0, 364)),
+                ("insert into sf_stage_snapshot (snapshot_day, stage, customers) select %s, %s, 125000 + mod(n * 37, 999)"
+                        + " from %s").formatted(day("floor(n / 8)"), stage("mod(n, 8)"), sequence(0, 365 * 8 - 1)))));
         // Every email tracked, with its one link; then the hits: two per email, a tenth of them clicks.
         steps.add(new LoadStep("tracked_emails", () -> execute(chunked(EMAILS, """
                 insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at,
@@ -445,6 +462,19 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static String monthStart(String monthExpression) {
         return TestDatabase.isMariaDb() ? "timestamp'" + YEAR_START + "' + interval (" + monthExpression + " - 1) month"
                 : "dateadd(month, " + monthExpression + " - 1, timestamp '" + YEAR_START + "')";
+    }
+
+    /** The stage numbered {@code expression} (0 to 7), in lifecycle order. */
+    private static String stage(String expression) {
+        return "case " + expression + " when 0 then 'AWARENESS' when 1 then 'ENGAGEMENT' when 2 then 'CONVERSION'"
+                + " when 3 then 'ONBOARDING' when 4 then 'RETENTION' when 5 then 'EXPANSION' when 6 then 'ADVOCACY'"
+                + " else 'LAPSED' end";
+    }
+
+    /** Day {@code expression} (0 to 364) of the loaded year, as a date. */
+    private static String day(String expression) {
+        return TestDatabase.isMariaDb() ? "date'2026-01-01' + interval " + expression + " day"
+                : "dateadd(day, " + expression + ", date '2026-01-01')";
     }
 
     /** The start of the hour of a time column. */
