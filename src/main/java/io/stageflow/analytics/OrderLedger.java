@@ -5,7 +5,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,7 +56,7 @@ class OrderLedger implements EventEffect {
         }
         Instant orderedAt = routed.event().occurredAt();
         YearMonth month = YearMonth.from(orderedAt.atZone(settings.timeZone()));
-        String currency = currency(routed, settings.attribution().defaultCurrency());
+        String currency = routed.orderCurrency(settings.attribution().defaultCurrency());
         long cents = routed.orderAmount().movePointRight(2).longValueExact();
 
         YearMonth cohort = cohortAfter(customer, orderedAt, month);
@@ -120,15 +119,6 @@ class OrderLedger implements EventEffect {
             tallies.add(CohortFigures.revenue(from, sum.currency()), CohortFigures.hour(from), -sum.cents());
             tallies.add(CohortFigures.revenue(to, sum.currency()), CohortFigures.hour(to), sum.cents());
         }
-    }
-
-    /** The order's {@code currency} in upper case when it is three letters, else the default currency. */
-    static String currency(RoutedEvent routed, String defaultCurrency) {
-        String currency = routed.text("currency");
-        if (currency != null && currency.strip().matches("[A-Za-z]{3}")) {
-            return currency.strip().toUpperCase(Locale.ROOT);
-        }
-        return defaultCurrency.toUpperCase(Locale.ROOT);
     }
 
     private record First(Instant orderedAt, YearMonth cohort) {

@@ -3,7 +3,6 @@ package io.stageflow.analytics;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -98,7 +97,7 @@ class RevenueAttribution implements EventEffect {
 
     private void insert(String orderHash, RoutedEvent routed, Instant orderedAt, AttributionRule rule,
             Credit credit) {
-        String currency = currency(routed);
+        String currency = routed.orderCurrency(settings.defaultCurrency());
         long cents = routed.orderAmount().movePointRight(2).longValueExact();
         jdbc.sql("""
                 insert into sf_attribution (order_hash, customer_id, ordered_at, currency, amount_cents,
@@ -112,15 +111,6 @@ class RevenueAttribution implements EventEffect {
                 credit.templateKey(), currency, rule);
         tallies.add(figures.orders(), orderedAt);
         tallies.add(figures.cents(), orderedAt, cents);
-    }
-
-    /** The order's {@code currency} in upper case when it is three letters, else the default currency. */
-    private String currency(RoutedEvent routed) {
-        String currency = routed.text("currency");
-        if (currency != null && currency.strip().matches("[A-Za-z]{3}")) {
-            return currency.strip().toUpperCase(Locale.ROOT);
-        }
-        return settings.defaultCurrency().toUpperCase(Locale.ROOT);
     }
 
     private record Credit(Long outboxId, String journeyKey, String stepId, String templateKey, Instant engagedAt) {

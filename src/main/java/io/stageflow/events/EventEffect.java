@@ -79,6 +79,18 @@ public interface EventEffect {
             return BigDecimal.ZERO;
         }
 
+        /**
+         * An order's currency: its {@code currency} property in upper case when it is three letters, otherwise
+         * {@code defaultCurrency}. Amounts of different currencies are never added together.
+         */
+        public String orderCurrency(String defaultCurrency) {
+            String currency = text("currency");
+            if (currency != null && currency.strip().matches("[A-Za-z]{3}")) {
+                return currency.strip().toUpperCase(java.util.Locale.ROOT);
+            }
+            return defaultCurrency.toUpperCase(java.util.Locale.ROOT);
+        }
+
         /** The property's value when it is a string with more than blanks in it, as given; otherwise null. */
         public String text(String property) {
             return event.properties().get(property) instanceof String text && !text.isBlank() ? text : null;
