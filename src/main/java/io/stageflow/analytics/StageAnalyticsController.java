@@ -148,6 +148,7 @@ class StageAnalyticsController {
     record StageFlows(LocalDate from, LocalDate to, String timeZone, long moves, List<StageStatistics.Flow> flows) {
     }
 
+    /** The median time in each configured stage, from the moves out of it in the period. */
     record StageTimes(LocalDate from, LocalDate to, String timeZone, List<StageTime> stages) {
     }
 

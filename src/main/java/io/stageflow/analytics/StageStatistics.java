@@ -54,8 +54,8 @@ class StageStatistics {
     }
 
     /**
-     * Per configured stage, the moves out of it in {@code [from, to)} whose time in the stage is known, and the median of those times in seconds (the mean of the two middle ones for an
-     * even count; null for none).
+     * Per configured stage, the moves out of it in {@code [from, to)} whose time in the stage is known, and the
+     * median of those times in seconds (the mean of the two middle ones for an even count; null for none).
      */
     @Transactional(readOnly = true)
     List<TimeInStage> timeInStage(Instant from, Instant to) {
