@@ -202,9 +202,11 @@ class StageAnalyticsApiTest extends IntegrationTest {
         JsonNode flows = client().get("/api/v1/analytics/stages/flows" + period).expectStatus(200).json();
         JsonNode times = client().get("/api/v1/analytics/stages/time-in-stage" + period).expectStatus(200).json();
 
+        // Other tests' customers may lapse on this day (their win-back timers fire as the clock moves on): only
+        // these two moves start in AWARENESS or CONVERSION.
         assertThat(flows.path("flows")).extracting(flow -> flow.path("from").asText() + ">" + flow.path("to").asText()
-                + "=" + flow.path("count").asLong()).containsExactly("AWARENESS>CONVERSION=1",
-                "CONVERSION>ONBOARDING=1");
+                + "=" + flow.path("count").asLong()).filteredOn(flow -> flow.startsWith("AWARENESS>")
+                || flow.startsWith("CONVERSION>")).containsExactly("AWARENESS>CONVERSION=1", "CONVERSION>ONBOARDING=1");
         // Two hours in AWARENESS (signed up at 10:00, ordered at 12:00), none in CONVERSION (both moves at once).
         assertThat(times.path("stages")).extracting(time -> time.path("stage").asText() + " " + time.path("moves")
                 .asLong() + " " + time.path("medianSeconds").asText("none")).startsWith("AWARENESS 1 7200.0",

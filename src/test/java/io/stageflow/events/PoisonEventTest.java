@@ -123,7 +123,8 @@ class PoisonEventTest extends IntegrationTest {
         Response retried = operator.post("/api/v1/events/poison-" + customerId + "/retry");
 
         assertThat(retried.status()).as(retried.body()).isEqualTo(202);
-        assertThat(retried.json().path("status").asText()).isEqualTo("pending");
+        // The answer shows the event as it is when read back: pending, or already routed by a quick router.
+        assertThat(retried.json().path("status").asText()).isIn("pending", "routed");
         await().atMost(PATIENCE).until(() -> "routed".equals(event("poison-" + customerId).path("status").asText()));
         assertThat(runtimeService.createProcessInstanceQuery().processDefinitionKey("poison-probe")
                 .processInstanceBusinessKey(customerId).count()).isEqualTo(1);

@@ -161,6 +161,21 @@ public abstract class IntegrationTest {
         ClockUtil.offset(ClockUtil.getCurrentTime().getTime() - System.currentTimeMillis() + duration.toMillis());
     }
 
+    /**
+     * The totals of the welcome journey's send step in a message report
+     * ({@code /api/v1/analytics/messages?...&template=welcome}): other tests' retried sends of the welcome template
+     * may count on the same day under other senders.
+     */
+    protected static com.fasterxml.jackson.databind.JsonNode welcomeStepTotals(
+            com.fasterxml.jackson.databind.JsonNode report) {
+        for (com.fasterxml.jackson.databind.JsonNode messages : report.path("messages")) {
+            if (messages.path("sender").asText().equals("welcome/SendWelcomeEmail")) {
+                return messages.path("totals");
+            }
+        }
+        throw new AssertionError("no welcome/SendWelcomeEmail in " + report);
+    }
+
     protected static List<MimeMessage> mailTo(String email) {
         return TestMailServer.messagesTo(email);
     }
