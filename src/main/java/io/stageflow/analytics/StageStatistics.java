@@ -8,9 +8,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import io.stageflow.customers.LifecycleStages;
+import io.stageflow.customers.StageTimes;
 import io.stageflow.support.Tallies;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,8 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The stage figures of a period (docs/analytics.md, "Stages"): flows and moves to LAPSED from the flow tallies that
- * each move adds ({@link LifecycleStages#FLOW_SERIES}), medians from the time in stage each move records, read
- * through the index on (stage left, time of the move, seconds), churn bases from the daily snapshots.
+ * each move adds ({@link LifecycleStages#FLOW_SERIES}), medians from the time-in-stage roll-up ({@link StageTimes})
+ * and the few moves of one slice of it, churn bases from the daily snapshots.
  */
 @Component
 class StageStatistics {
@@ -55,22 +58,79 @@ class StageStatistics {
 
     /**
      * Per configured stage, the moves out of it in {@code [from, to)} whose time in the stage is known, and the
-     * median of those times in seconds (the mean of the two middle ones for an even count; null for none).
+     * median of those times in seconds (the mean of the two middle ones for an even count; null for none). Found
+     * exactly without sorting the period's moves ({@link StageTimes}): the range totals give the count and the range
+     * that holds each middle move, that range's slice totals the slice, and the slice's moves, read in order of
+     * seconds through {@code ix_sf_stage_change_time}, the move itself.
      */
     @Transactional(readOnly = true)
     List<TimeInStage> timeInStage(Instant from, Instant to) {
+        Map<String, long[]> ranges = new HashMap<>();
+        for (Tallies.Total total : tallies.periodTotals(StageTimes.RANGE_SERIES, null, null, from, to)) {
+            if (StageTimes.FIGURE.equals(total.tally().figure())) {
+                ranges.computeIfAbsent(total.tally().subject(), stage -> new long[StageTimes.RANGES])
+                        [Integer.parseInt(total.tally().element())] += total.amount();
+            }
+        }
         List<TimeInStage> times = new ArrayList<>();
         for (String stage : stages.stages()) {
-            // Both read a range of ix_sf_stage_change_left (stage left, time of the move, seconds) and nothing else.
-            long moves = jdbc.sql("select count(*) from sf_stage_change where from_stage = ? and changed_at >= ?"
-                            + " and changed_at < ? and from_stage_seconds is not null")
-                    .params(stage, Timestamp.from(from), Timestamp.from(to)).query(Long.class).single();
-            times.add(new TimeInStage(stage, moves, moves == 0 ? null : median(stage, moves, from, to)));
+            long[] counts = ranges.getOrDefault(stage, new long[StageTimes.RANGES]);
+            long moves = java.util.Arrays.stream(counts).sum();
+            Double median = null;
+            if (moves > 0) {
+                OptionalLong lower = nth(stage, counts, (moves - 1) / 2, from, to);
+                OptionalLong upper = moves % 2 == 0 ? nth(stage, counts, moves / 2, from, to) : lower;
+                median = lower.isPresent() && upper.isPresent() ? (lower.getAsLong() + upper.getAsLong()) / 2.0
+                        : sortedMedian(stage, from, to);
+            }
+            times.add(new TimeInStage(stage, moves, median));
         }
         return times;
     }
 
-    private Double median(String stage, long moves, Instant from, Instant to) {
+    /**
+     * The seconds of the move of rank {@code rank} (0 first) in order of time in stage, among the stage's moves of
+     * the period; empty if the tallies and the moves disagree (a move committed between the two reads).
+     */
+    private OptionalLong nth(String stage, long[] rangeCounts, long rank, Instant from, Instant to) {
+        long before = 0;
+        int range = 0;
+        while (range < rangeCounts.length && before + rangeCounts[range] <= rank) {
+            before += rangeCounts[range++];
+        }
+        if (range == rangeCounts.length) {
+            return OptionalLong.empty();
+        }
+        long[] slices = new long[StageTimes.SLICES];
+        for (Tallies.Total total : tallies.periodTotals(StageTimes.SLICE_SERIES,
+                StageTimes.sliceSubject(stage, range), null, from, to)) {
+            if (StageTimes.FIGURE.equals(total.tally().figure())) {
+                slices[Integer.parseInt(total.tally().element())] += total.amount();
+            }
+        }
+        int slice = 0;
+        while (slice < slices.length && before + slices[slice] <= rank) {
+            before += slices[slice++];
+        }
+        if (slice == slices.length) {
+            return OptionalLong.empty();
+        }
+        return jdbc.sql("select from_stage_seconds from sf_stage_change where from_stage = ?"
+                        + " and from_stage_seconds >= ? and from_stage_seconds < ? and changed_at >= ? and changed_at < ?"
+                        + " order by from_stage_seconds limit 1 offset ?")
+                .params(stage, StageTimes.sliceStart(range, slice), StageTimes.sliceEnd(range, slice),
+                        Timestamp.from(from), Timestamp.from(to), rank - before)
+                .query(Long.class).optional().map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** The median found by sorting every move of the period: only when the roll-up and the moves disagree. */
+    private Double sortedMedian(String stage, Instant from, Instant to) {
+        long moves = jdbc.sql("select count(*) from sf_stage_change where from_stage = ? and changed_at >= ?"
+                        + " and changed_at < ? and from_stage_seconds is not null")
+                .params(stage, Timestamp.from(from), Timestamp.from(to)).query(Long.class).single();
+        if (moves == 0) {
+            return null;
+        }
         List<Long> middle = jdbc.sql("select from_stage_seconds from sf_stage_change where from_stage = ?"
                         + " and changed_at >= ? and changed_at < ? and from_stage_seconds is not null"
                         + " order by from_stage_seconds limit ? offset ?")

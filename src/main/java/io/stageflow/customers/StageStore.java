@@ -61,7 +61,8 @@ class StageStore {
     /**
      * Moves the customer (whose row the caller has locked) and records the move, with how long they had been in the
      * stage they leave (from their {@code stage_since}; null when unknown), and counts it in the flow tallies
-     * ({@link LifecycleStages#FLOW_SERIES}) in the same transaction. Flows are tallies rather than a query of
+     * ({@link LifecycleStages#FLOW_SERIES}) and, when the time is known, in the time-in-stage roll-up
+     * ({@link StageTimes}) in the same transaction. Flows are tallies rather than a query of
      * {@code sf_stage_change} so that a year's Sankey chart sums hourly totals (a few per pair of stages and hour)
      * instead of every move of the year.
      */
@@ -80,6 +81,10 @@ class StageStore {
                         truncate(change.cause(), 300), truncate(change.reference(), 190), secondsInStage)
                 .update();
         tallies.add(LifecycleStages.flow(change.fromStage(), change.toStage()), change.changedAt());
+        if (change.fromStage() != null && secondsInStage != null) {
+            tallies.add(StageTimes.rangeTally(change.fromStage(), secondsInStage), change.changedAt());
+            tallies.add(StageTimes.sliceTally(change.fromStage(), secondsInStage), change.changedAt());
+        }
     }
 
     List<StageChange> history(String customerId) {

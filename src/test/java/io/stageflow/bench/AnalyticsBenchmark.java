@@ -20,6 +20,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.stageflow.customers.StageTimes;
 import io.stageflow.security.LinkSigner;
 import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
@@ -271,6 +272,21 @@ class AnalyticsBenchmark extends IntegrationTest {
                 select 'stage', from_stage, 0, to_stage, 'MOVED', hour_utc, count(*)
                 from (select from_stage, to_stage, %s as hour_utc from sf_stage_change where cause = 'bench') m
                 group by from_stage, to_stage, hour_utc""".formatted(hour("changed_at")))));
+        // Their time-in-stage roll-up (customers/StageTimes), as each move adds it: a range and a slice tally.
+        String range = stageTimeCase(true);
+        String slice = stageTimeCase(false);
+        steps.add(new LoadStep("stage_time_tallies", () -> execute("""
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select '%s', from_stage, 0, r, '%s', hour_utc, count(*)
+                from (select from_stage, %s as r, %s as hour_utc from sf_stage_change where cause = 'bench') m
+                group by from_stage, r, hour_utc""".formatted(StageTimes.RANGE_SERIES, StageTimes.FIGURE, range,
+                hour("changed_at")), """
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select '%s', concat(from_stage, '/', r), 0, s, '%s', hour_utc, count(*)
+                from (select from_stage, %s as r, %s as s, %s as hour_utc from sf_stage_change
+                      where cause = 'bench') m
+                group by from_stage, r, s, hour_utc""".formatted(StageTimes.SLICE_SERIES, StageTimes.FIGURE, range,
+                slice, hour("changed_at")))));
         steps.add(new LoadStep("stage_snapshots", () -> execute(
                 // The snapshot worker may have taken yesterday's already: the loaded year replaces it.
                 "delete from sf_stage_snapshot", "delete from sf_stage_snapshot_day",
@@ -469,6 +485,25 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static String monthStart(String monthExpression) {
         return TestDatabase.isMariaDb() ? "timestamp'" + YEAR_START + "' + interval (" + monthExpression + " - 1) month"
                 : "dateadd(month, " + monthExpression + " - 1, timestamp '" + YEAR_START + "')";
+    }
+
+    /**
+     * The range ({@code ranges}) or the slice of {@code from_stage_seconds} as SQL, from {@link StageTimes}' own
+     * bounds, so that the loaded roll-up is the one the moves would have added.
+     */
+    private static String stageTimeCase(boolean ranges) {
+        StringBuilder sql = new StringBuilder("cast(case");
+        for (int range = 0; range < StageTimes.RANGES; range++) {
+            for (int slice = 0; slice < StageTimes.SLICES; slice++) {
+                long end = StageTimes.sliceEnd(range, slice);
+                if (end != Long.MAX_VALUE) {
+                    sql.append(" when from_stage_seconds < ").append(end).append(" then ")
+                            .append(ranges ? range : slice);
+                }
+            }
+        }
+        return sql.append(" else ").append(ranges ? StageTimes.RANGES - 1 : StageTimes.SLICES - 1)
+                .append(" end as char(8))").toString();
     }
 
     /** The stage numbered {@code expression} (0 to 7), in lifecycle order. */
