@@ -119,14 +119,29 @@ class EventIngestion {
      */
     @Transactional
     boolean record(IncomingEvent event) {
-        Set<ConstraintViolation<IncomingEvent>> invalid = validator.validate(event);
-        if (!invalid.isEmpty()) {
-            throw new IllegalArgumentException("Not a valid event: " + invalid.iterator().next().getPropertyPath()
-                    + " " + invalid.iterator().next().getMessage());
+        return recordAll(List.of(event))[0];
+    }
+
+    /**
+     * {@link #record} for several observed events at once (a batch of email opens): their messageIds looked up with
+     * one query and the new ones inserted with one batch. For each, whether it was new.
+     */
+    @Transactional
+    boolean[] recordAll(List<IncomingEvent> events) {
+        for (IncomingEvent event : events) {
+            Set<ConstraintViolation<IncomingEvent>> invalid = validator.validate(event);
+            if (!invalid.isEmpty()) {
+                throw new IllegalArgumentException("Not a valid event: " + invalid.iterator().next().getPropertyPath()
+                        + " " + invalid.iterator().next().getMessage());
+            }
         }
-        boolean accepted = append(event, clock.instant());
-        announce(new IngestReport(List.of(new ItemResult(0, event.messageId(),
-                accepted ? ItemResult.Status.ACCEPTED : ItemResult.Status.DUPLICATE)), List.of()));
+        boolean[] accepted = store.appendAll(events, clock.instant());
+        List<ItemResult> results = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            results.add(new ItemResult(i, events.get(i).messageId(),
+                    accepted[i] ? ItemResult.Status.ACCEPTED : ItemResult.Status.DUPLICATE));
+        }
+        announce(new IngestReport(results, List.of()));
         return accepted;
     }
 

@@ -1,5 +1,7 @@
 package io.stageflow.events;
 
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,5 +20,10 @@ public class ObservedEvents {
     /** False when an event with this messageId was recorded before; nothing changes then. */
     public boolean record(IncomingEvent event) {
         return ingestion.record(event);
+    }
+
+    /** {@link #record} for several events, with one look-up and one batch insert; for each, whether it was new. */
+    public boolean[] recordAll(List<IncomingEvent> events) {
+        return events.isEmpty() ? new boolean[0] : ingestion.recordAll(events);
     }
 }

@@ -32,6 +32,7 @@ public class LinkSigner {
     private final JdbcClient jdbc;
     private final Clock clock;
     private volatile byte[] key;
+    private volatile Mac prototype;
 
     public LinkSigner(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -66,11 +67,30 @@ public class LinkSigner {
         return URL_DECODER.decode(text);
     }
 
+    /**
+     * The payload's HMAC, from a copy of one keyed {@link Mac}: looking the algorithm up and keying it for every
+     * open pixel and tracked click cost more than the HMAC itself.
+     */
     private byte[] mac(String payload) {
+        Mac keyed = prototype;
+        if (keyed == null) {
+            keyed = newMac();
+            prototype = keyed;
+        }
+        Mac mac;
+        try {
+            mac = (Mac) keyed.clone();
+        } catch (CloneNotSupportedException e) {
+            mac = newMac();
+        }
+        return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key(), "HmacSHA256"));
-            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

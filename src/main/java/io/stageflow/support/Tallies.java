@@ -87,6 +87,28 @@ public class Tallies {
                 .update();
     }
 
+    /** {@link #add(Tally, Instant, long)} for several tallies, with one insert: a batch of opens counts its firsts. */
+    public void addAll(List<Addition> additions) {
+        List<Addition> all = additions.stream().filter(addition -> addition.amount() != 0).toList();
+        for (int from = 0; from < all.size(); from += 500) {
+            insert(all.subList(from, Math.min(all.size(), from + 500)));
+        }
+    }
+
+    private void insert(List<Addition> counted) {
+        jdbc.sql("insert into sf_tally_ledger (series, subject, version, element, figure, hour_utc, amount) values "
+                        + String.join(", ", java.util.Collections.nCopies(counted.size(), "(?, ?, ?, ?, ?, ?, ?)")))
+                .params(counted.stream().flatMap(addition -> java.util.stream.Stream.of(addition.tally().series(),
+                        addition.tally().subject(), addition.tally().version(), addition.tally().element(),
+                        addition.tally().figure(), Timestamp.from(addition.at().truncatedTo(ChronoUnit.HOURS)),
+                        addition.amount())).toList())
+                .update();
+    }
+
+    /** An amount to add to a tally at a time ({@link #addAll}). */
+    public record Addition(Tally tally, Instant at, long amount) {
+    }
+
     /**
      * The totals of {@code series} in {@code [from, to)} (to the hour), for one subject or all ({@code null}) and
      * one version or all ({@code null}), per tally, and per UTC hour when {@code byHour}.

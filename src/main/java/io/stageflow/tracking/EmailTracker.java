@@ -1,6 +1,7 @@
 package io.stageflow.tracking;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,14 +30,16 @@ class EmailTracker implements EmailTracking {
     private static final Pattern BODY_END = Pattern.compile("</body\\s*>", Pattern.CASE_INSENSITIVE);
 
     private final TrackingStore store;
+    private final ClickTargets targets;
     private final TrackingTokens tokens;
     private final TrackingProperties settings;
     private final String baseUrl;
     private final Clock clock;
 
-    EmailTracker(TrackingStore store, TrackingTokens tokens, TrackingProperties settings, WebProperties web,
-            Clock clock) {
+    EmailTracker(TrackingStore store, ClickTargets targets, TrackingTokens tokens, TrackingProperties settings,
+            WebProperties web, Clock clock) {
         this.store = store;
+        this.targets = targets;
         this.tokens = tokens;
         this.settings = settings;
         this.baseUrl = web.baseUrl();
@@ -49,15 +52,17 @@ class EmailTracker implements EmailTracking {
         boolean clicks = tracked && settings.clicks();
         boolean opens = tracked && settings.opens();
         List<String> links = new ArrayList<>();
+        Instant now = clock.instant();
         String html = rendered.html();
         if (clicks && html != null) {
             html = rewriteHrefs(html, email.outboxId(), links);
         }
         if (opens && html != null) {
-            html = withPixel(html, baseUrl + TrackingController.OPEN + tokens.open(email.outboxId()));
+            html = withPixel(html, baseUrl + TrackingController.OPEN + tokens.open(email.outboxId(), now));
         }
         if (opens || !links.isEmpty()) {
-            store.recordSend(email, links, clock.instant());
+            store.recordSend(email, links, now);
+            targets.remember(email.outboxId(), links, now);
         }
         return new RenderedEmail(rendered.subject(), html, rendered.text());
     }

@@ -36,30 +36,38 @@ class Engagement implements EngagementHistory {
     private static final int INSERT_ROWS = 500;
 
     private final TrackingStore store;
+    private final ClickTargets targets;
     private final Tallies tallies;
     private final ObservedEvents events;
     private final MachineRules rules;
     private final Clock clock;
 
-    Engagement(TrackingStore store, Tallies tallies, ObservedEvents events, TrackingProperties settings, Clock clock) {
+    Engagement(TrackingStore store, ClickTargets targets, Tallies tallies, ObservedEvents events,
+            TrackingProperties settings, Clock clock) {
         this.store = store;
+        this.targets = targets;
         this.tallies = tallies;
         this.events = events;
         this.rules = new MachineRules(settings.machineWindow());
         this.clock = clock;
     }
 
-    /** The open of this email, classified; empty when no such email is tracked (erased, or sent without it). */
-    Optional<Hit> open(long outboxId, String userAgent) {
+    /**
+     * The open of this email, classified by the send time its pixel carries (read from the database only for a pixel
+     * made before it carried one, and then empty when no such email is tracked). An open of an email erased since is
+     * dropped when the batch is written.
+     */
+    Optional<Hit> open(TrackingTokens.Open open, String userAgent) {
         Instant now = clock.instant();
-        return store.sentAt(outboxId).map(sentAt -> hit(TrackingStore.Kind.OPEN, outboxId, null, null, now,
-                rules.open(userAgent, sentAt, now)));
+        Optional<Instant> sentAt = open.sentAt() != null ? Optional.of(open.sentAt()) : store.sentAt(open.outboxId());
+        return sentAt.map(sent -> hit(TrackingStore.Kind.OPEN, open.outboxId(), null, null, now,
+                rules.open(userAgent, sent, now)));
     }
 
     /** The click of this email's link, classified, with where it leads; empty when no such link is recorded. */
     Optional<Hit> click(long outboxId, int index, String method, String userAgent) {
         Instant now = clock.instant();
-        return store.clickTarget(outboxId, index).map(target -> hit(TrackingStore.Kind.CLICK, outboxId, index,
+        return targets.find(outboxId, index).map(target -> hit(TrackingStore.Kind.CLICK, outboxId, index,
                 target.url(), now, rules.click(method, userAgent, target.sentAt(), now)));
     }
 
@@ -69,62 +77,88 @@ class Engagement implements EngagementHistory {
     }
 
     /**
-     * Records a batch of hits in one transaction: each email's counts (its row locked, emails in id order so that
-     * two nodes never wait on each other in a circle), the hits of the emails that still exist, and for each first
-     * open, machine open and click its tally, and for a person's first open and first click of a link its event.
+     * Records a batch of hits in one transaction, with a statement or batch per kind of write rather than per hit:
+     * locks the emails' rows (in id order, so that two nodes never wait on each other in a circle) and drops the hits
+     * of emails erased meanwhile; claims each email's first open, machine open and click and each link's first click
+     * by a person where it has none yet; inserts the hits; and for each claim this batch won, its tally and, for a
+     * person's first open and first click of a link, its event.
      */
     @Transactional
     void recordAll(List<Hit> hits) {
         Map<Long, List<Hit>> byEmail = new TreeMap<>();
         hits.forEach(hit -> byEmail.computeIfAbsent(hit.outboxId(), id -> new ArrayList<>()).add(hit));
-        Map<Long, TrackingStore.TrackedEmail> emails = store.emails(byEmail.keySet());
+        Map<Long, TrackingStore.TrackedEmail> emails = store.lockEmails(byEmail.keySet());
         List<Hit> kept = new ArrayList<>();
+        Map<TrackingStore.First, List<TrackingStore.Claim>> firsts = new java.util.EnumMap<>(TrackingStore.First.class);
+        List<TrackingStore.Claim> linkFirsts = new ArrayList<>();
+        List<Long> clickedByPeople = byEmail.entrySet().stream().filter(entry -> emails.containsKey(entry.getKey()))
+                .filter(entry -> first(entry.getValue(), TrackingStore.Kind.CLICK, false).isPresent())
+                .map(Map.Entry::getKey).toList();
+        java.util.Set<String> clickedBefore = store.clickedLinks(clickedByPeople);
         for (Map.Entry<Long, List<Hit>> entry : byEmail.entrySet()) {
-            List<Hit> theirs = entry.getValue();
             TrackingStore.TrackedEmail email = emails.get(entry.getKey());
-            if (email == null || !store.addCounts(entry.getKey(), count(theirs, TrackingStore.Kind.OPEN, false),
-                    count(theirs, TrackingStore.Kind.OPEN, true), count(theirs, TrackingStore.Kind.CLICK, false),
-                    count(theirs, TrackingStore.Kind.CLICK, true))) {
+            if (email == null) {
                 continue; // erased meanwhile: nothing of it is kept
             }
+            List<Hit> theirs = entry.getValue();
             kept.addAll(theirs);
-            firsts(email, theirs);
+            claim(firsts, TrackingStore.First.OPEN, email.opened(), first(theirs, TrackingStore.Kind.OPEN, false));
+            claim(firsts, TrackingStore.First.MACHINE_OPEN, email.machineOpened(),
+                    first(theirs, TrackingStore.Kind.OPEN, true));
+            claim(firsts, TrackingStore.First.CLICK, email.clicked(), first(theirs, TrackingStore.Kind.CLICK, false));
+            Map<Integer, Hit> firstPerLink = new TreeMap<>();
+            theirs.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK && !hit.machine())
+                    .forEach(hit -> firstPerLink.putIfAbsent(hit.linkIndex(), hit));
+            firstPerLink.forEach((index, hit) -> {
+                if (!clickedBefore.contains(email.outboxId() + "-" + index)) {
+                    linkFirsts.add(new TrackingStore.Claim(email.outboxId(), index, hit.at()));
+                }
+            });
         }
         for (int from = 0; from < kept.size(); from += INSERT_ROWS) {
             store.insertHits(kept.subList(from, Math.min(kept.size(), from + INSERT_ROWS)));
         }
+        List<Tallies.Addition> tallied = new ArrayList<>();
+        List<IncomingEvent> observed = new ArrayList<>();
+        firsts.forEach((first, claims) -> {
+            boolean[] won = store.claimFirsts(first, claims);
+            for (int i = 0; i < claims.size(); i++) {
+                if (won[i]) {
+                    TrackingStore.TrackedEmail email = emails.get(claims.get(i).outboxId());
+                    Instant at = claims.get(i).at();
+                    tallied.add(new Tallies.Addition(tally(email, first.figure()), at, 1));
+                    if (first == TrackingStore.First.OPEN) {
+                        observed.add(event(email, EMAIL_OPENED, "email-opened-" + email.outboxId(), Map.of(), at));
+                    }
+                }
+            }
+        });
+        if (!linkFirsts.isEmpty()) {
+            boolean[] won = store.claimFirstClicks(linkFirsts);
+            Map<String, String> urls = new java.util.HashMap<>();
+            kept.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK)
+                    .forEach(hit -> urls.putIfAbsent(hit.outboxId() + "-" + hit.linkIndex(), hit.url()));
+            for (int i = 0; i < linkFirsts.size(); i++) {
+                if (won[i]) {
+                    TrackingStore.Claim claim = linkFirsts.get(i);
+                    TrackingStore.TrackedEmail email = emails.get(claim.outboxId());
+                    observed.add(event(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-"
+                            + claim.linkIndex(), Map.of("url", urls.get(claim.outboxId() + "-" + claim.linkIndex()),
+                            "linkIndex", claim.linkIndex()), claim.at()));
+                }
+            }
+        }
+        tallies.addAll(tallied);
+        events.recordAll(observed);
     }
 
-    private void firsts(TrackingStore.TrackedEmail email, List<Hit> hits) {
-        first(hits, TrackingStore.Kind.OPEN, false).ifPresent(hit -> {
-            if (store.claimFirst(email.outboxId(), TrackingStore.First.OPEN, hit.at())) {
-                tallies.add(tally(email, MessageFigure.UNIQUE_OPENS), hit.at());
-                record(email, EMAIL_OPENED, "email-opened-" + email.outboxId(), Map.of(), hit.at());
-            }
-        });
-        first(hits, TrackingStore.Kind.OPEN, true).ifPresent(hit -> {
-            if (store.claimFirst(email.outboxId(), TrackingStore.First.MACHINE_OPEN, hit.at())) {
-                tallies.add(tally(email, MessageFigure.UNIQUE_MACHINE_OPENS), hit.at());
-            }
-        });
-        first(hits, TrackingStore.Kind.CLICK, false).ifPresent(hit -> {
-            if (store.claimFirst(email.outboxId(), TrackingStore.First.CLICK, hit.at())) {
-                tallies.add(tally(email, MessageFigure.UNIQUE_CLICKS), hit.at());
-            }
-        });
-        Map<Integer, Hit> firstPerLink = new TreeMap<>();
-        hits.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK && !hit.machine())
-                .forEach(hit -> firstPerLink.putIfAbsent(hit.linkIndex(), hit));
-        firstPerLink.forEach((index, hit) -> {
-            if (store.claimFirstClick(email.outboxId(), index, hit.at())) {
-                record(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-" + index,
-                        Map.of("url", hit.url(), "linkIndex", index), hit.at());
-            }
-        });
-    }
-
-    private static int count(List<Hit> hits, TrackingStore.Kind kind, boolean machine) {
-        return (int) hits.stream().filter(hit -> hit.kind() == kind && hit.machine() == machine).count();
+    /** Adds the claim of an email's first, unless it had one when locked or the batch has no such hit. */
+    private static void claim(Map<TrackingStore.First, List<TrackingStore.Claim>> firsts, TrackingStore.First first,
+            boolean hadOne, Optional<Hit> hit) {
+        if (!hadOne && hit.isPresent()) {
+            firsts.computeIfAbsent(first, kind -> new ArrayList<>())
+                    .add(new TrackingStore.Claim(hit.get().outboxId(), null, hit.get().at()));
+        }
     }
 
     private static Optional<Hit> first(List<Hit> hits, TrackingStore.Kind kind, boolean machine) {
@@ -155,8 +189,8 @@ class Engagement implements EngagementHistory {
                 MessageFigure.sender(email.journeyKey(), email.stepId()), figure);
     }
 
-    private void record(TrackingStore.TrackedEmail email, String type, String messageId, Map<String, Object> extra,
-            Instant now) {
+    private static IncomingEvent event(TrackingStore.TrackedEmail email, String type, String messageId,
+            Map<String, Object> extra, Instant at) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("outboxId", email.outboxId());
         properties.put("template", email.templateKey());
@@ -167,6 +201,6 @@ class Engagement implements EngagementHistory {
             properties.put("step", email.stepId());
         }
         properties.putAll(extra);
-        events.record(new IncomingEvent(messageId, type, email.customerId(), now.atOffset(ZoneOffset.UTC), properties));
+        return new IncomingEvent(messageId, type, email.customerId(), at.atOffset(ZoneOffset.UTC), properties);
     }
 }

@@ -46,7 +46,7 @@ class TrackingController {
     @RequestMapping(path = OPEN + "{token}", method = RequestMethod.GET)
     ResponseEntity<byte[]> open(@PathVariable String token,
             @RequestHeader(name = HttpHeaders.USER_AGENT, required = false) String userAgent) {
-        Optional<Engagement.Hit> open = tokens.verifyOpen(token).flatMap(id -> engagement.open(id, userAgent));
+        Optional<Engagement.Hit> open = tokens.verifyOpen(token).flatMap(pixel -> engagement.open(pixel, userAgent));
         if (open.isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).cacheControl(CacheControl.noStore()).build();
         }

@@ -13,9 +13,11 @@ import org.springframework.stereotype.Component;
 class TrackingPersonalData implements PersonalData {
 
     private final TrackingStore store;
+    private final ClickTargets targets;
 
-    TrackingPersonalData(TrackingStore store) {
+    TrackingPersonalData(TrackingStore store, ClickTargets targets) {
         this.store = store;
+        this.targets = targets;
     }
 
     @Override
@@ -30,6 +32,6 @@ class TrackingPersonalData implements PersonalData {
 
     @Override
     public void erase(Customer customer) {
-        store.erase(customer.id());
+        targets.forget(store.erase(customer.id()));
     }
 }

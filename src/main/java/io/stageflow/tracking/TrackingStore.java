@@ -10,14 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.delivery.EmailTracking;
+import io.stageflow.delivery.MessageFigure;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * SQL over the tracking tables: {@code sf_tracked_email} (one row per email sent with tracking, with its first
- * opens and clicks and their counts), {@code sf_tracked_link} (each tracked link's URL) and {@code sf_tracking_hit}
+ * opens and clicks), {@code sf_tracked_link} (each tracked link's URL) and {@code sf_tracking_hit}
  * (every open and click, person or machine). No IP address is kept, only the reason a hit was classified as it was.
  */
 @Repository
@@ -27,9 +29,11 @@ class TrackingStore {
     static final int MAX_URL = 2000;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    TrackingStore(JdbcClient jdbc) {
+    TrackingStore(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     /**
@@ -42,9 +46,8 @@ class TrackingStore {
                 .params(Timestamp.from(now), email.outboxId()).update();
         if (updated == 0) {
             jdbc.sql("""
-                    insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at,
-                                                  opens, machine_opens, clicks, machine_clicks)
-                    values (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)""")
+                    insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at)
+                    values (?, ?, ?, ?, ?, ?)""")
                     .params(email.outboxId(), email.customerId(), email.templateKey(), email.journeyKey(),
                             email.stepId(), Timestamp.from(now))
                     .update();
@@ -72,40 +75,59 @@ class TrackingStore {
                 .optional();
     }
 
-    /** The tracked emails with these ids that still exist. */
-    Map<Long, TrackedEmail> emails(Collection<Long> outboxIds) {
+    /**
+     * The tracked emails with these ids that still exist, each row locked (in id order) until the transaction ends, so
+     * that an erasure waits for the batch that records their hits, and the batch for an erasure.
+     */
+    Map<Long, TrackedEmail> lockEmails(Collection<Long> outboxIds) {
         Map<Long, TrackedEmail> emails = new HashMap<>();
-        jdbc.sql("select outbox_id, customer_id, template_key, journey_key, step_id from sf_tracked_email"
-                        + " where outbox_id in (:ids)")
+        jdbc.sql("select outbox_id, customer_id, template_key, journey_key, step_id, first_open_at,"
+                        + " first_machine_open_at, first_click_at from sf_tracked_email where outbox_id in (:ids)"
+                        + " order by outbox_id for update")
                 .param("ids", outboxIds)
                 .query(rs -> {
                     emails.put(rs.getLong(1), new TrackedEmail(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5)));
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6) != null, rs.getTimestamp(7) != null,
+                            rs.getTimestamp(8) != null));
                 });
         return emails;
     }
 
-    /** Adds a batch's opens and clicks to the email's counts (locking its row); false when it no longer exists. */
-    boolean addCounts(long outboxId, int opens, int machineOpens, int clicks, int machineClicks) {
-        return jdbc.sql("""
-                update sf_tracked_email set opens = opens + ?, machine_opens = machine_opens + ?, clicks = clicks + ?,
-                                            machine_clicks = machine_clicks + ?
-                where outbox_id = ?""")
-                .params(opens, machineOpens, clicks, machineClicks, outboxId).update() == 1;
+    /** Of these emails' links, the ones a person has clicked before, as {@code outboxId-index}. */
+    java.util.Set<String> clickedLinks(Collection<Long> outboxIds) {
+        if (outboxIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql("select outbox_id, link_index from sf_tracked_link"
+                        + " where outbox_id in (:ids) and first_click_at is not null")
+                .param("ids", outboxIds)
+                .query((rs, n) -> rs.getLong(1) + "-" + rs.getInt(2)).list());
     }
 
-    /** Sets the email's first {@code first} time if it has none yet; true for the one call that set it. */
-    boolean claimFirst(long outboxId, First first, Instant at) {
+    /**
+     * Sets each email's first {@code first} time where it has none yet, in one batch; for each, whether this call set
+     * it (the one that did counts it).
+     */
+    boolean[] claimFirsts(First first, List<Claim> claims) {
         String column = first.column();
-        return jdbc.sql("update sf_tracked_email set " + column + " = ? where outbox_id = ? and " + column + " is null")
-                .params(Timestamp.from(at), outboxId).update() == 1;
+        return claimed(batch.batchUpdate("update sf_tracked_email set " + column + " = ? where outbox_id = ? and "
+                + column + " is null", claims.stream().map(claim -> new Object[] {Timestamp.from(claim.at()),
+                claim.outboxId()}).toList()));
     }
 
-    /** Sets the link's first click by a person if it has none yet; true for the one call that set it. */
-    boolean claimFirstClick(long outboxId, int index, Instant at) {
-        return jdbc.sql("update sf_tracked_link set first_click_at = ? where outbox_id = ? and link_index = ?"
-                        + " and first_click_at is null")
-                .params(Timestamp.from(at), outboxId, index).update() == 1;
+    /** Sets each link's first click by a person where it has none yet, in one batch; for each, whether this call did. */
+    boolean[] claimFirstClicks(List<Claim> claims) {
+        return claimed(batch.batchUpdate("update sf_tracked_link set first_click_at = ? where outbox_id = ?"
+                + " and link_index = ? and first_click_at is null", claims.stream().map(claim -> new Object[] {
+                Timestamp.from(claim.at()), claim.outboxId(), claim.linkIndex()}).toList()));
+    }
+
+    private static boolean[] claimed(int[] updated) {
+        boolean[] claimed = new boolean[updated.length];
+        for (int i = 0; i < updated.length; i++) {
+            claimed[i] = updated[i] == 1;
+        }
+        return claimed;
     }
 
     void insertHits(List<Engagement.Hit> hits) {
@@ -131,8 +153,16 @@ class TrackingStore {
     /** The customer's tracked emails and what they did with them, oldest first (export). */
     List<Map<String, Object>> export(String customerId) {
         return jdbc.sql("""
-                select e.outbox_id, e.template_key, e.journey_key, e.step_id, e.sent_at, e.first_open_at, e.opens,
-                       e.machine_opens, e.first_click_at, e.clicks, e.machine_clicks
+                select e.outbox_id, e.template_key, e.journey_key, e.step_id, e.sent_at, e.first_open_at,
+                       (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'OPEN'
+                        and h.machine = false),
+                       (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'OPEN'
+                        and h.machine = true),
+                       e.first_click_at,
+                       (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'CLICK'
+                        and h.machine = false),
+                       (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'CLICK'
+                        and h.machine = true)
                 from sf_tracked_email e where e.customer_id = ? order by e.outbox_id""")
                 .param(customerId)
                 .query((rs, n) -> {
@@ -159,12 +189,15 @@ class TrackingStore {
                 .list();
     }
 
-    /** Erasure: the customer's tracked emails, their links and every hit on them. */
-    void erase(String customerId) {
+    /** Erasure: the customer's tracked emails, their links and every hit on them; the emails' ids. */
+    List<Long> erase(String customerId) {
+        List<Long> emails = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?").param(customerId)
+                .query(Long.class).list();
         String theirs = "outbox_id in (select outbox_id from sf_tracked_email where customer_id = ?)";
         jdbc.sql("delete from sf_tracking_hit where " + theirs).param(customerId).update();
         jdbc.sql("delete from sf_tracked_link where " + theirs).param(customerId).update();
         jdbc.sql("delete from sf_tracked_email where customer_id = ?").param(customerId).update();
+        return emails;
     }
 
     private static Instant instant(Timestamp timestamp) {
@@ -174,26 +207,39 @@ class TrackingStore {
     /** What a hit was. */
     enum Kind { OPEN, CLICK }
 
-    /** What the events and tallies of an email's hits name. */
-    record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId) {
+    /** What the events and tallies of an email's hits name, and which of its firsts it had when it was locked. */
+    record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId,
+            boolean opened, boolean machineOpened, boolean clicked) {
+    }
+
+    /** A first open or click to set, of an email or (with its index) of one of its links. */
+    record Claim(long outboxId, Integer linkIndex, Instant at) {
     }
 
     /** Where a tracked link leads, and when its email was sent. */
     record ClickTarget(String url, Instant sentAt) {
     }
 
-    /** The first opens and clicks an email keeps. */
+    /** The first opens and clicks an email keeps, and the message tally each counts in. */
     enum First {
-        OPEN("first_open_at"), MACHINE_OPEN("first_machine_open_at"), CLICK("first_click_at");
+        OPEN("first_open_at", MessageFigure.UNIQUE_OPENS),
+        MACHINE_OPEN("first_machine_open_at", MessageFigure.UNIQUE_MACHINE_OPENS),
+        CLICK("first_click_at", MessageFigure.UNIQUE_CLICKS);
 
         private final String column;
+        private final String figure;
 
-        First(String column) {
+        First(String column, String figure) {
             this.column = column;
+            this.figure = figure;
         }
 
         String column() {
             return column;
+        }
+
+        String figure() {
+            return figure;
         }
     }
 }

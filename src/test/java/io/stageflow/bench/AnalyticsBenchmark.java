@@ -51,7 +51,7 @@ class AnalyticsBenchmark extends IntegrationTest {
     /** Seconds each throughput loop is measured, after its warm-up, and the client threads that drive it. */
     private static final int SECONDS = Integer.getInteger("stageflow.bench.seconds", 10);
     private static final int WARMUP_SECONDS = Integer.getInteger("stageflow.bench.warmup-seconds", 5);
-    private static final int THREADS = Integer.getInteger("stageflow.bench.analytics.threads", 32);
+    private static final int THREADS = Integer.getInteger("stageflow.bench.analytics.threads", 16);
     /** Timed requests per endpoint and period, after as many again unmeasured. */
     private static final int REQUESTS = Integer.getInteger("stageflow.bench.analytics.requests", 100);
     /** Rows per INSERT … SELECT, so no one statement holds a huge transaction. */
@@ -65,6 +65,10 @@ class AnalyticsBenchmark extends IntegrationTest {
             "sf_stage_change", "sf_tracking_hit", "sf_tracked_link",
             "sf_tracked_email", "sf_attribution", "sf_journey_conversion",
             "sf_tally_hourly", "sf_tally_daily", "sf_outbox", "sf_customer");
+
+    /** A person's browser, as the pixel and the redirect see it. */
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/126.0 Safari/537.36";
 
     private static final Results RESULTS = new Results();
     /** Whether the load finished: without it the timings would measure empty tables, so they are skipped. */
@@ -172,19 +176,34 @@ class AnalyticsBenchmark extends IntegrationTest {
         org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(
                 java.time.Instant.parse("2027-01-01T00:00:00Z")));
         long first = jdbcMin("select min(outbox_id) from sf_tracked_email");
-        List<HttpRequest> health = List.of(request("/actuator/health", "GET"));
-        double baseline = throughput("health_baseline", health, 200, null, null);
-        List<HttpRequest> opens = new ArrayList<>();
-        List<HttpRequest> clicks = new ArrayList<>();
+        double floor = throughput("root_redirect_baseline", List.of("/"), 302, null, null);
+        double baseline = throughput("health_baseline", List.of("/actuator/health"), 200, null, null);
+        List<String> opens = new ArrayList<>();
+        List<String> clicks = new ArrayList<>();
+        opens.addAll(pixels(first, first + 1_000));
         for (long id = first; id < first + 1_000; id++) {
-            // The tokens as TrackingTokens signs them: o<row>, c<row>-<link>, both in base 36.
-            opens.add(request("/o/" + signer.sign("o" + Long.toString(id, 36)), "GET"));
-            clicks.add(request("/c/" + signer.sign("c" + Long.toString(id, 36) + "-0"), "GET"));
+            // The tokens as TrackingTokens signs them: c<row>-<link>, in base 36.
+            clicks.add("/c/" + signer.sign("c" + Long.toString(id, 36) + "-0"));
         }
         double open = throughput("open_pixel", opens, 200, "tracking.health_baseline_per_second", baseline);
         double click = throughput("click_redirect", clicks, 302, "tracking.health_baseline_per_second", baseline);
+        // As after a broadcast: every request the first open or click of another email, so each one claims a
+        // first, adds a tally and an event, and each click reads a link no node has in memory yet.
+        List<String> firstOpens = new ArrayList<>();
+        List<String> firstClicks = new ArrayList<>();
+        for (long id = first + 1_000; id < first + Math.min(EMAILS, 101_000); id++) {
+            firstClicks.add("/c/" + signer.sign("c" + Long.toString(id, 36) + "-0"));
+        }
+        firstOpens.addAll(pixels(first + 101_000, first + Math.min(EMAILS, 201_000)));
+        double firstOpen = throughput("open_pixel_first", firstOpens, 200, "tracking.health_baseline_per_second",
+                baseline);
+        double coldClick = throughput("click_redirect_cold", firstClicks, 302, "tracking.health_baseline_per_second",
+                baseline);
+        RESULTS.add("tracking", "open_pixel_over_root_redirect", open / floor, "ratio", null, null);
+        RESULTS.add("tracking", "click_redirect_over_root_redirect", click / floor, "ratio", null, null);
         for (String[] figure : new String[][] {{"open_pixel", Double.toString(open)},
-                {"click_redirect", Double.toString(click)}}) {
+                {"click_redirect", Double.toString(click)}, {"open_pixel_first", Double.toString(firstOpen)},
+                {"click_redirect_cold", Double.toString(coldClick)}}) {
             double rate = Double.parseDouble(figure[1]);
             Double p99 = RESULTS.value("tracking." + figure[0] + "_p99");
             String line = String.format(Locale.ROOT, "target %s >= 2000 requests/s with p99 < 50 ms: %s (%.0f/s,"
@@ -194,7 +213,9 @@ class AnalyticsBenchmark extends IntegrationTest {
         }
         long recorded = jdbcMin("select count(*) from sf_tracking_hit where hit_at >= '2027-01-01'");
         long answered = Math.round(RESULTS.value("tracking.open_pixel_answered")
-                + RESULTS.value("tracking.click_redirect_answered"));
+                + RESULTS.value("tracking.click_redirect_answered")
+                + RESULTS.value("tracking.click_redirect_cold_answered")
+                + RESULTS.value("tracking.open_pixel_first_answered"));
         RESULTS.add("tracking", "hits_recorded", recorded, "rows", null, null);
         String line = String.format(Locale.ROOT, "target every answered open and click recorded: %s (%d answered,"
                 + " %d recorded)", recorded == answered ? "PASS" : "MISS", answered, recorded);
@@ -202,10 +223,21 @@ class AnalyticsBenchmark extends IntegrationTest {
         SETTINGS.put("target no hit lost", line);
     }
 
-    private HttpRequest request(String path, String method) {
-        return HttpRequest.newBuilder(client().uri(path)).header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)"
-                + " AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36").timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    /**
+     * The open pixels of the emails {@code from} (included) to {@code to}, as TrackingTokens signs them:
+     * {@code o<row>.<sent at, epoch ms>}, in base 36.
+     */
+    private List<String> pixels(long from, long to) throws SQLException {
+        List<String> pixels = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select outbox_id, sent_at from sf_tracked_email"
+                        + " where outbox_id >= " + from + " and outbox_id < " + to + " order by outbox_id")) {
+            while (rs.next()) {
+                pixels.add("/o/" + signer.sign("o" + Long.toString(rs.getLong(1), 36) + "."
+                        + Long.toString(rs.getTimestamp(2).getTime(), 36)));
+            }
+        }
+        return pixels;
     }
 
     private long jdbcMin(String sql) throws SQLException {
@@ -296,9 +328,8 @@ class AnalyticsBenchmark extends IntegrationTest {
                         + " from %s").formatted(day("floor(n / 8)"), stage("mod(n, 8)"), sequence(0, 365 * 8 - 1)))));
         // Every email tracked, with its one link; then the hits: two per email, a tenth of them clicks.
         steps.add(new LoadStep("tracked_emails", () -> execute(chunked(EMAILS, """
-                insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at,
-                                              opens, machine_opens, clicks, machine_clicks)
-                select id, customer_id, template_key, journey_key, step_id, sent_at, 1, 1, 0, 0
+                insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at)
+                select id, customer_id, template_key, journey_key, step_id, sent_at
                 from sf_outbox join %s on id = n"""))));
         steps.add(new LoadStep("tracked_links", () -> execute(chunked(EMAILS, """
                 insert into sf_tracked_link (outbox_id, link_index, url)
@@ -353,57 +384,23 @@ class AnalyticsBenchmark extends IntegrationTest {
     }
 
     /**
-     * Requests the URLs round-robin from {@code THREADS} client threads for the warm-up and then for the measured
-     * seconds, each thread waiting for its answer before the next; records requests per second and the p50 and p99
-     * latency of the measured part, against the baseline figure when one is given.
+     * Requests the paths round-robin from {@code THREADS} client threads, each on its own kept-alive connection
+     * ({@link KeepAliveLoad}), for the warm-up and then for the measured seconds, each thread waiting for its answer
+     * before the next; records requests per second and the p50 and p99 latency of the measured part, against the
+     * baseline figure when one is given.
      */
-    private double throughput(String label, List<HttpRequest> requests, int expectedStatus, String baseline,
+    private double throughput(String label, List<String> paths, int expectedStatus, String baseline,
             Double baselineValue) throws Exception {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
-        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
-        long warmUntil = System.nanoTime() + Duration.ofSeconds(WARMUP_SECONDS).toNanos();
-        long measureUntil = warmUntil + Duration.ofSeconds(SECONDS).toNanos();
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
-        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            running.add(clients.submit(() -> {
-                List<Double> mine = new ArrayList<>();
-                while (true) {
-                    long start = System.nanoTime();
-                    if (start >= measureUntil) {
-                        break;
-                    }
-                    HttpRequest request = requests.get((int) (next.getAndIncrement() % requests.size()));
-                    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                    long end = System.nanoTime();
-                    if (response.statusCode() != expectedStatus) {
-                        failures.incrementAndGet();
-                    } else {
-                        answered.incrementAndGet();
-                    }
-                    if (start >= warmUntil && end <= measureUntil) {
-                        mine.add((end - start) / 1e6);
-                    }
-                }
-                latencies.addAll(mine);
-                return null;
-            }));
-        }
-        for (java.util.concurrent.Future<?> client : running) {
-            client.get();
-        }
-        clients.shutdown();
-        double[] millis = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double rate = millis.length / (double) SECONDS;
+        System.out.println("load " + label + " from " + java.time.Instant.now());
+        KeepAliveLoad.Outcome outcome = new KeepAliveLoad(client().uri("/"), THREADS, BROWSER)
+                .run("GET", paths, expectedStatus, Duration.ofSeconds(WARMUP_SECONDS), Duration.ofSeconds(SECONDS));
+        System.out.println("load " + label + " until " + java.time.Instant.now());
+        double rate = outcome.perSecond();
         RESULTS.add("tracking", label + "_per_second", rate, "requests/s", baseline, baselineValue);
-        RESULTS.add("tracking", label + "_p50", millis[millis.length / 2], "ms", null, null);
-        RESULTS.add("tracking", label + "_p99", millis[(int) Math.ceil(millis.length * 0.99) - 1], "ms", null, null);
-        RESULTS.add("tracking", label + "_unexpected_answers", failures.get(), "requests", null, null);
-        RESULTS.add("tracking", label + "_answered", answered.get(), "requests", null, null);
+        RESULTS.add("tracking", label + "_p50", outcome.percentile(0.5), "ms", null, null);
+        RESULTS.add("tracking", label + "_p99", outcome.percentile(0.99), "ms", null, null);
+        RESULTS.add("tracking", label + "_unexpected_answers", outcome.unexpected(), "requests", null, null);
+        RESULTS.add("tracking", label + "_answered", outcome.answered(), "requests", null, null);
         return rate;
     }
 
