@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * (transactional mail, say), and how soon after sending an open or a click is taken for a machine's.
  *
  * @param opens              add an open pixel to every email's HTML part
- * @param clicks             send every link of the HTML part through a tracked redirect
+ * @param clicks             send every link of the HTML part, and those the text part marks with
+ *                           {@code $track.link}, through a tracked redirect
  * @param untrackedTemplates templates whose emails get neither pixel nor tracked links
  * @param machineWindow      an open or click this soon after the email was sent is a machine's (an image proxy's
  *                           prefetch, a security gateway's link scan)
