@@ -1,5 +1,22 @@
 package io.stageflow.templates;
 
-/** A template rendered for one recipient: one subject line, and the same content as HTML and as plain text. */
-public record RenderedEmail(String subject, String html, String text) {
+import java.util.List;
+
+/**
+ * A template rendered for one recipient: one subject line, and the same content as HTML and as plain text.
+ *
+ * @param trackedTextLinks the distinct URLs the text part (its layout included) marked with {@code $track.link(…)},
+ *                         in the order of their first use; they appear in {@code text} as written, and tracking
+ *                         replaces them with tracked links just before the email is sent
+ */
+public record RenderedEmail(String subject, String html, String text, List<String> trackedTextLinks) {
+
+    public RenderedEmail {
+        trackedTextLinks = trackedTextLinks == null ? List.of() : List.copyOf(trackedTextLinks);
+    }
+
+    /** An email whose text part asks for no tracked links. */
+    public RenderedEmail(String subject, String html, String text) {
+        this(subject, html, text, List.of());
+    }
 }

@@ -75,7 +75,8 @@ record TemplateProblem(String file, int line, int column, String reference, Stri
         if ((m = UNSET_VARIABLE.matcher(message)).find()) {
             String reference = m.group(1);
             return new TemplateProblem(file, line, column, reference, summary, reference
-                    + " does not exist: templates can use $customer, $brand, $journey, $links and $raw");
+                    + " does not exist: templates can use $customer, $brand, $journey, $links, $raw"
+                    + " and $track");
         }
         if ((m = NO_METHOD.matcher(message)).find()) {
             String method = m.group(1);

@@ -29,6 +29,9 @@ import org.springframework.stereotype.Component;
  * ({@code templates/_layouts/<name>/}) in the body's language, with the macros of {@code templates/_macros.vm}.
  * Files are parsed once and cached; the file loader re-checks changed files every
  * {@code template-check-interval} seconds. Folders starting with {@code _} are shared parts, never templates.
+ * Every render has the built-in tools {@code $raw} ({@link RawTool}) and {@code $track} ({@link TrackTool}); the
+ * {@code $track} of the text part is a new one for each rendering, and what it remembered is the rendered email's
+ * {@link RenderedEmail#trackedTextLinks()}.
  */
 @Component
 public class TemplateRenderer {
@@ -48,6 +51,8 @@ public class TemplateRenderer {
     private final Path root;
     private final Map<String, Object> validationSample;
     private final RawTool raw = new RawTool();
+    /** {@code $track} where nothing is remembered: subject, preheader and HTML part. Holds no state. */
+    private final TrackTool untracked = TrackTool.passingThrough();
 
     TemplateRenderer(TemplatesProperties properties, List<TemplateLinks> links) {
         this.root = properties.dir().toAbsolutePath();
@@ -129,24 +134,27 @@ public class TemplateRenderer {
         String preheaderFile = find(templateKey, locale, PREHEADER);
         String preheader = preheaderFile == null ? "" : oneLine(renderPlain(preheaderFile, model));
         String htmlFile = resolve(templateKey, locale, "html.vm");
-        String html = renderInLayout(templateKey, htmlFile, model, subject, preheader, true);
+        String html = renderInLayout(templateKey, htmlFile, model, subject, preheader, true, untracked);
+        TrackTool textLinks = TrackTool.recording();
         String text = renderInLayout(templateKey, resolve(templateKey, locale, "text.vm"), model, subject, preheader,
-                false);
-        return new Rendering(new RenderedEmail(subject, html, text), LocaleFolders.localeOf(templateKey, htmlFile));
+                false, textLinks);
+        return new Rendering(new RenderedEmail(subject, html, text, textLinks.links()),
+                LocaleFolders.localeOf(templateKey, htmlFile));
     }
 
     private String renderPlain(String file, Map<String, Object> model) {
-        return merge(file, context(model), false);
+        return merge(file, context(model, untracked), false);
     }
 
     /**
      * Renders the body, then the layout it chose with {@code #set($layout = '…')} ({@code default} unless it
      * says otherwise, {@code none} for no layout) around it as {@code $body}, in the language of the body's
-     * locale folder. Without a {@code default} layout folder the body stands alone.
+     * locale folder. Without a {@code default} layout folder the body stands alone. {@code track} is the
+     * {@code $track} of body and layout alike.
      */
     private String renderInLayout(String templateKey, String file, Map<String, Object> model, String subject,
-            String preheader, boolean html) {
-        VelocityContext context = context(model);
+            String preheader, boolean html, TrackTool track) {
+        VelocityContext context = context(model, track);
         context.put("subject", subject);
         context.put("preheader", preheader);
         String body = merge(file, context, html);
@@ -174,9 +182,10 @@ public class TemplateRenderer {
         return found;
     }
 
-    private VelocityContext context(Map<String, Object> model) {
+    private VelocityContext context(Map<String, Object> model, TrackTool track) {
         VelocityContext context = new VelocityContext(new HashMap<>(model));
         context.put("raw", raw);
+        context.put("track", track);
         EventCartridge cartridge = new EventCartridge();
         cartridge.addIncludeEventHandler(new SafeIncludes());
         cartridge.attachToContext(context);

@@ -3,8 +3,12 @@ package io.stageflow.tracking;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,10 +21,15 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * Makes an email trackable just before it is sent: every {@code http(s)} link of the HTML part goes through a signed
- * {@code /c/} redirect that leads only to the URL recorded for that email and index (the text part is left as it
- * is); the HTML part gets a 1×1 open pixel, {@code /o/}. Stageflow's own links
- * (unsubscribe, preferences, surveys, referrals: everything under the public URL) keep their own signed routes.
- * The links are recorded before the email leaves, so a click can never find a link missing.
+ * {@code /c/} redirect that leads only to the URL recorded for that email and index; the HTML part gets a 1×1 open
+ * pixel, {@code /o/}. In the text part only the URLs the template marked with {@code $track.link(…)}
+ * ({@link RenderedEmail#trackedTextLinks()}) are replaced, wherever they stand as a whole URL (not as the start of a
+ * longer one, nor inside another), and a URL the HTML part links to as well shares its index, so a click counts for
+ * the same link in either part; other text is sent as written. Stageflow's own links (unsubscribe, preferences,
+ * surveys, referrals: everything under the public URL) keep their own signed routes. The links are recorded before
+ * the email leaves, so a click can never find a link missing. The email returned has no
+ * {@code trackedTextLinks} left when click tracking rewrote its text (they are done), and keeps them when click
+ * tracking is off for it.
  */
 @Component
 class EmailTracker implements EmailTracking {
@@ -57,6 +66,12 @@ class EmailTracker implements EmailTracking {
         if (clicks && html != null) {
             html = rewriteHrefs(html, email.outboxId(), links);
         }
+        String text = rendered.text();
+        List<String> textLinks = rendered.trackedTextLinks();
+        if (clicks && text != null && !textLinks.isEmpty()) {
+            text = rewriteTextLinks(text, textLinks, email.outboxId(), links);
+            textLinks = List.of();
+        }
         if (opens && html != null) {
             html = withPixel(html, baseUrl + TrackingController.OPEN + tokens.open(email.outboxId(), now));
         }
@@ -64,7 +79,7 @@ class EmailTracker implements EmailTracking {
             store.recordSend(email, links, now);
             targets.remember(email.outboxId(), links, now);
         }
-        return new RenderedEmail(rendered.subject(), html, rendered.text());
+        return new RenderedEmail(rendered.subject(), html, text, textLinks);
     }
 
     private String rewriteHrefs(String html, long outboxId, List<String> links) {
@@ -73,13 +88,76 @@ class EmailTracker implements EmailTracking {
         while (href.find()) {
             String url = HtmlUtils.htmlUnescape(href.group(3).strip());
             String replacement = isTracked(url)
-                    ? href.group(1) + href.group(2) + HtmlUtils.htmlEscape(trackedUrl(outboxId, url, links))
+                    ? href.group(1) + href.group(2) + HtmlUtils.htmlEscape(trackedUrl(outboxId, url, links, false))
                             + href.group(2)
                     : href.group();
             href.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         href.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Replaces each whole occurrence of the marked URLs that are tracked; indices follow the order the template first
+     * used them, after the HTML part's, and a URL the HTML part already has keeps its first index there. At each
+     * place the longest URL that fits wins, and the text is read once, so nothing replaced is read again.
+     */
+    private String rewriteTextLinks(String text, List<String> marked, long outboxId, List<String> links) {
+        List<String> urls = marked.stream().filter(this::isTracked).distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        if (urls.isEmpty()) {
+            return text;
+        }
+        Map<Integer, String> found = new TreeMap<>();
+        int at = 0;
+        while (at < text.length()) {
+            String match = null;
+            if (at == 0 || !insideUrl(text.charAt(at - 1))) {
+                for (String url : urls) {
+                    if (text.startsWith(url, at) && !continuesUrl(text, at + url.length())) {
+                        match = url;
+                        break;
+                    }
+                }
+            }
+            if (match != null) {
+                found.put(at, match);
+            }
+            at += match == null ? 1 : match.length();
+        }
+        Map<String, String> tracked = new HashMap<>();
+        marked.stream().filter(found::containsValue).distinct()
+                .forEach(url -> tracked.put(url, trackedUrl(outboxId, url, links, true)));
+        StringBuilder out = new StringBuilder(text.length() + 64 * found.size());
+        int copied = 0;
+        for (Map.Entry<Integer, String> occurrence : found.entrySet()) {
+            out.append(text, copied, occurrence.getKey()).append(tracked.get(occurrence.getValue()));
+            copied = occurrence.getKey() + occurrence.getValue().length();
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** A character a URL can have before its {@code http}: the text there belongs to a longer URL or word. */
+    private static boolean insideUrl(char c) {
+        return Character.isLetterOrDigit(c) || "-._~/?#@!$&*+,;=%".indexOf(c) >= 0;
+    }
+
+    /**
+     * Whether the URL that ended at {@code end} goes on there, so that what matched is only the start of a longer
+     * one ({@code https://a.example} in {@code https://a.example/shoes}). Punctuation that ends a sentence
+     * ({@code .,;:!?)]'}) does not, when a space, the end of the text or anything else no URL has comes after it,
+     * which is how mail clients turn plain text into links.
+     */
+    private static boolean continuesUrl(String text, int end) {
+        int at = end;
+        while (at < text.length() && ".,;:!?)]'".indexOf(text.charAt(at)) >= 0) {
+            at++;
+        }
+        if (at == text.length()) {
+            return false;
+        }
+        char next = text.charAt(at);
+        return Character.isLetterOrDigit(next) || "-._~:/?#[]@!$&'()*+,;=%".indexOf(next) >= 0;
     }
 
     /** A web link to somewhere else than Stageflow itself. */
@@ -89,9 +167,14 @@ class EmailTracker implements EmailTracking {
                 && url.length() <= TrackingStore.MAX_URL;
     }
 
-    private String trackedUrl(long outboxId, String url, List<String> links) {
-        links.add(url);
-        return baseUrl + TrackingController.CLICK + tokens.click(outboxId, links.size() - 1);
+    /** @param shared reuse the index {@code url} already has (the text part's links); otherwise a new one */
+    private String trackedUrl(long outboxId, String url, List<String> links, boolean shared) {
+        int index = shared ? links.indexOf(url) : -1;
+        if (index < 0) {
+            links.add(url);
+            index = links.size() - 1;
+        }
+        return baseUrl + TrackingController.CLICK + tokens.click(outboxId, index);
     }
 
     private static String withPixel(String html, String pixelUrl) {

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * tracked links each node keeps in memory.
  *
  * @param opens              add an open pixel to every email's HTML part
- * @param clicks             send every link of the HTML part through a tracked redirect
+ * @param clicks             send every link of the HTML part, and those the text part marks with
+ *                           {@code $track.link}, through a tracked redirect
  * @param untrackedTemplates templates whose emails get neither pixel nor tracked links
  * @param machineWindow      an open or click this soon after the email was sent is a machine's (an image proxy's
  *                           prefetch, a security gateway's link scan)

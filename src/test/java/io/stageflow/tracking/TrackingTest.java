@@ -29,7 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * message report; an Apple-proxy-like prefetch, a HEAD, a scanner and a click within seconds of the send are
  * machines', counted apart and never events; a burst of concurrent hits is recorded in full and counted once; a
  * tampered token, or a genuine token of another email or another link,
- * never redirects and records nothing; erasure removes the customer's tracking and their links stop working.
+ * never redirects and records nothing; erasure removes the customer's tracking and their links stop working. The
+ * shop link the text part marks with {@code $track.link} is the HTML part's tracked link, and a click on it counts.
  */
 class TrackingTest extends IntegrationTest {
 
@@ -37,6 +38,7 @@ class TrackingTest extends IntegrationTest {
             + " (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
     private static final Pattern PIXEL = Pattern.compile("https://stageflow\\.test(/o/[^\"]+)\"");
     private static final Pattern TRACKED = Pattern.compile("href=\"https://stageflow\\.test(/c/[^\"]+)\"");
+    private static final Pattern TRACKED_IN_TEXT = Pattern.compile("https://stageflow\\.test(/c/\\S+)");
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -86,6 +88,40 @@ class TrackingTest extends IntegrationTest {
         JsonNode export = client().get("/api/v1/customers/" + email.customer() + "/export").expectStatus(200).json();
         assertThat(export.at("/engagement/0/opens").asInt()).isEqualTo(2);
         assertThat(export.at("/engagement/0/links/0/url").asText()).isEqualTo("https://shop.example.com");
+    }
+
+    @Test
+    void theTextPartsShopLinkIsTheHtmlPartsTrackedLinkAndAClickOnItCounts() throws Exception {
+        Instant sent = Instant.parse("2038-06-12T10:00:00Z");
+        Email email = signUp(sent);
+        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
+                .param(email.customer()).query(Long.class).single();
+        List<String> inText = new ArrayList<>();
+        Matcher tracked = TRACKED_IN_TEXT.matcher(email.text());
+        while (tracked.find()) {
+            inText.add(tracked.group(1));
+        }
+
+        assertThat(email.text()).as("the layout's header and the body's link, both tracked")
+                .startsWith("Stageflow Demo Shop - https://stageflow.test/c/")
+                .contains("Start exploring: https://stageflow.test/c/")
+                .doesNotContain("https://shop.example.com").contains("Unsubscribe: https://stageflow.test/u/");
+        assertThat(inText).as("one index for the shop, shared with the HTML part").hasSize(2)
+                .containsOnly(email.clicks().get(0)).containsOnly("/c/" + tokens.click(outboxId, 0));
+        assertThat(jdbc.sql("select url from sf_tracked_link where outbox_id = ? order by link_index").param(outboxId)
+                .query(String.class).list()).as("no link of its own for the text part")
+                .hasSize(email.clicks().size()).containsOnly("https://shop.example.com");
+
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(120)));
+        HttpResponse<byte[]> click = get(inText.get(1), BROWSER);
+        assertThat(click.statusCode()).isEqualTo(302);
+        assertThat(click.headers().firstValue("Location")).hasValue("https://shop.example.com");
+        awaitSettled(email.customer());
+        assertThat(jdbc.sql("select clicks, machine_clicks from sf_tracked_email where outbox_id = ?").param(outboxId)
+                .query((rs, n) -> List.of(rs.getInt(1), rs.getInt(2))).single()).containsExactly(1, 0);
+        assertThat(jdbc.sql("select link_index from sf_tracking_hit where outbox_id = ? and link_index is not null")
+                .param(outboxId).query(Integer.class).list()).containsExactly(0);
+        assertThat(events(email.customer(), "email_clicked")).isEqualTo(1);
     }
 
     @Test
@@ -215,7 +251,8 @@ class TrackingTest extends IntegrationTest {
         ClockUtil.setCurrentTime(Date.from(at));
         String id = "track-" + UUID.randomUUID().toString().substring(0, 8);
         client().signUp(id, id + "@example.com", "Ada");
-        String html = MimeParts.of(awaitMail(id + "@example.com", 1).get(0)).html();
+        MimeParts parts = MimeParts.of(awaitMail(id + "@example.com", 1).get(0));
+        String html = parts.html();
         awaitSettled(id);
         Matcher pixel = PIXEL.matcher(html);
         assertThat(pixel.find()).as("the open pixel").isTrue();
@@ -224,7 +261,7 @@ class TrackingTest extends IntegrationTest {
         while (tracked.find()) {
             clicks.add(tracked.group(1));
         }
-        return new Email(id, html, pixel.group(1), clicks);
+        return new Email(id, html, parts.text(), pixel.group(1), clicks);
     }
 
     private long events(String customer, String type) {
@@ -245,7 +282,7 @@ class TrackingTest extends IntegrationTest {
         return (first == 'A' ? 'B' : 'A') + signature.substring(1);
     }
 
-    private record Email(String customer, String html, String pixel, List<String> clicks) {
+    private record Email(String customer, String html, String text, String pixel, List<String> clicks) {
     }
 
     /** The customer's opens by people, by machines, clicks by people, by machines: counted from their hits. */
