@@ -131,13 +131,15 @@ class EmailTrackerTest {
     }
 
     private EmailTracker tracker(boolean clicks) {
-        TrackingStore store = new TrackingStore(null) {
+        TrackingStore store = new TrackingStore(null, null) {
             @Override
             void recordSend(SentEmail email, List<String> links, Instant now) {
                 recorded.add(List.copyOf(links));
             }
         };
-        return new EmailTracker(store, tokens, new TrackingProperties(true, clicks, List.of(), Duration.ofSeconds(10)),
+        TrackingProperties settings = new TrackingProperties(true, clicks, List.of(), Duration.ofSeconds(10), 100,
+                Duration.ofMinutes(10));
+        return new EmailTracker(store, new ClickTargets(store, settings), tokens, settings,
                 new WebProperties("https://stageflow.test", DataSize.ofMegabytes(1), DataSize.ofMegabytes(10),
                         DataSize.ofGigabytes(1)), Clock.fixed(NOW, ZoneOffset.UTC));
     }
