@@ -14,11 +14,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit for opens and clicks: each request hands its hit to one writer thread and waits until the
- * transaction that holds it has committed, so a pixel or a redirect is answered only once its hit is on disk, yet a
- * burst after a broadcast costs one commit per batch rather than one per request. The writer takes whatever has
- * queued while it was committing the last batch (up to {@link #MAX_BATCH}). A batch that fails is tried once more;
- * then its requests are told so (and answer 503) rather than losing a hit silently.
+ * Group commit for opens and clicks: each request hands its hit to a writer thread and waits until the transaction
+ * that holds it has committed, so a pixel or a redirect is answered only once its hit is on disk, yet a burst after a
+ * broadcast costs one commit per batch rather than one per request. A writer takes whatever has queued while it was
+ * committing its last batch (up to {@link #MAX_BATCH}); with two writers ({@code stageflow.tracking.writers}) one
+ * gathers and writes a batch while the other waits for its commit. Batches lock their emails in id order, so two
+ * writers (or two nodes) never wait on each other in a circle. A batch that fails is tried once more; then its
+ * requests are told so (and answer 503) rather than losing a hit silently.
  */
 @Component
 class HitRecorder implements SmartLifecycle {
@@ -28,12 +30,14 @@ class HitRecorder implements SmartLifecycle {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     private final Engagement engagement;
+    private final int writerCount;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
-    private Thread writer;
 
-    HitRecorder(Engagement engagement) {
+    HitRecorder(Engagement engagement, TrackingProperties settings) {
         this.engagement = engagement;
+        this.writerCount = Math.max(1, settings.writers());
     }
 
     /** Records the hit durably; false when it could not be (the caller answers 503). */
@@ -89,21 +93,25 @@ class HitRecorder implements SmartLifecycle {
     @Override
     public synchronized void start() {
         running = true;
-        writer = new Thread(this::write, "tracking-hits");
-        writer.setDaemon(true);
-        writer.start();
+        for (int i = 0; i < writerCount; i++) {
+            Thread writer = new Thread(this::write, "tracking-hits-" + (i + 1));
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
     }
 
     @Override
     public synchronized void stop() {
         running = false;
-        if (writer != null) {
-            try {
+        try {
+            for (Thread writer : writers) {
                 writer.join(PATIENCE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        writers.clear();
     }
 
     @Override

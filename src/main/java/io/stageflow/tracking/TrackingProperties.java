@@ -20,11 +20,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cachedLinks        tracked links each node keeps in memory to redirect clicks without a read
  * @param cachedLinksFor     how long a node keeps a link in memory; after an erasure, other nodes may redirect (but
  *                           never record) the erased customer's clicks for this long
+ * @param writers            threads per node that write opens and clicks in batches (group commit): with two, one
+ *                           gathers the next batch while the other's commits
  */
 @ConfigurationProperties("stageflow.tracking")
 record TrackingProperties(@DefaultValue("true") boolean opens, @DefaultValue("true") boolean clicks,
         @DefaultValue List<String> untrackedTemplates, @DefaultValue("PT10S") Duration machineWindow,
-        @DefaultValue("100000") int cachedLinks, @DefaultValue("PT10M") Duration cachedLinksFor) {
+        @DefaultValue("100000") int cachedLinks, @DefaultValue("PT10M") Duration cachedLinksFor,
+        @DefaultValue("2") int writers) {
 
     boolean tracks(String template) {
         return !untrackedTemplates.contains(template);

@@ -138,7 +138,7 @@ class EmailTrackerTest {
             }
         };
         TrackingProperties settings = new TrackingProperties(true, clicks, List.of(), Duration.ofSeconds(10), 100,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), 1);
         return new EmailTracker(store, new ClickTargets(store, settings), tokens, settings,
                 new WebProperties("https://stageflow.test", DataSize.ofMegabytes(1), DataSize.ofMegabytes(10),
                         DataSize.ofGigabytes(1)), Clock.fixed(NOW, ZoneOffset.UTC));
