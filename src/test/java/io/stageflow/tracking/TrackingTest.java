@@ -48,6 +48,9 @@ class TrackingTest extends IntegrationTest {
     @Autowired
     TrackingTokens tokens;
 
+    @Autowired
+    io.stageflow.security.LinkSigner signer;
+
     @Test
     void aPersonsOpenAndClickAreRecordedOnceAsEventsAndInTheMessageReport() throws Exception {
         Instant sent = Instant.parse("2038-06-07T10:00:00Z"); // no other test sends on this day
@@ -244,6 +247,56 @@ class TrackingTest extends IntegrationTest {
                 .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from sf_tracked_email where outbox_id = ?").param(outboxId)
                 .query(Long.class).single()).isZero();
+    }
+
+    /** Emails sent before pixels carried their send time have the older token: it is read from the database. */
+    @Test
+    void aPixelMadeBeforeItCarriedTheSendTimeStillCounts() throws Exception {
+        Instant sent = Instant.parse("2038-06-12T10:00:00Z");
+        Email email = signUp(sent);
+        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
+                .param(email.customer()).query(Long.class).single();
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(120)));
+
+        assertThat(get("/o/" + signer.sign("o" + Long.toString(outboxId, 36)), BROWSER).statusCode()).isEqualTo(200);
+        assertThat(get("/o/" + signer.sign("o" + Long.toString(outboxId + 1_000_000, 36)), BROWSER).statusCode())
+                .as("no such email").isEqualTo(404);
+        awaitSettled(email.customer());
+        assertThat(hitCounts(email.customer())).containsExactly(1L, 0L, 0L, 0L);
+        assertThat(events(email.customer(), "email_opened")).isEqualTo(1);
+    }
+
+    /**
+     * Opens and clicks keep coming while the customer is erased: each batch locks the emails as the erasure does, in
+     * the same order, so neither waits on the other in a circle; no request fails, and nothing of them is left.
+     */
+    @Test
+    void anErasureInTheMiddleOfABurstLeavesNothingAndFailsNoRequest() throws Exception {
+        Instant sent = Instant.parse("2038-06-13T10:00:00Z");
+        Email email = signUp(sent);
+        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
+                .param(email.customer()).query(Long.class).single();
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                String path = i % 2 == 0 ? email.pixel() : email.clicks().get(0);
+                answers.add(readers.submit(() -> get(path, BROWSER).statusCode()));
+                if (i == 80) {
+                    client().delete("/api/v1/customers/" + email.customer()).expectStatus(204);
+                }
+            }
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get()).isIn(200, 302, 404);
+            }
+        } finally {
+            readers.shutdown();
+        }
+        for (String table : List.of("sf_tracked_email", "sf_tracked_link", "sf_tracking_hit")) {
+            assertThat(jdbc.sql("select count(*) from " + table + " where outbox_id = ?").param(outboxId)
+                    .query(Long.class).single()).as(table).isZero();
+        }
     }
 
     private Email signUp(Instant at) throws Exception {
