@@ -227,16 +227,7 @@ class StageAnalyticsApiTest extends IntegrationTest {
     }
 
     private String customer(String stage, String since) {
-        String id = "stg-" + UUID.randomUUID().toString().substring(0, 12);
-        Timestamp created = Timestamp.from(Instant.parse("2041-01-01T00:00:00Z"));
-        jdbc.sql("""
-                insert into sf_customer (id, email, first_name, locale, time_zone, created_at, updated_at, stage,
-                                         stage_since, order_count, order_total, marketing_consent)
-                values (?, ?, 'Test', 'en', 'UTC', ?, ?, ?, ?, 0, 0, true)""")
-                .params(id, id + "@example.com", created, created, stage,
-                        since == null ? null : Timestamp.from(Instant.parse(since)))
-                .update();
-        return id;
+        return customerInStage("stg-", stage, since == null ? null : Instant.parse(since));
     }
 
     private void move(String customerId, String stage, String at) {

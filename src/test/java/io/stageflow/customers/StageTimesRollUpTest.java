@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.UUID;
 
 import io.stageflow.testing.IntegrationTest;
 
@@ -120,14 +119,6 @@ class StageTimesRollUpTest extends IntegrationTest {
     }
 
     private String customer(String stage, Instant since) {
-        String id = "stt-" + UUID.randomUUID().toString().substring(0, 12);
-        Timestamp created = Timestamp.from(Instant.parse("2041-12-01T00:00:00Z"));
-        jdbc.sql("""
-                insert into sf_customer (id, email, first_name, locale, time_zone, created_at, updated_at, stage,
-                                         stage_since, order_count, order_total, marketing_consent)
-                values (?, ?, 'Test', 'en', 'UTC', ?, ?, ?, ?, 0, 0, true)""")
-                .params(id, id + "@example.com", created, created, stage, since == null ? null : Timestamp.from(since))
-                .update();
-        return id;
+        return customerInStage("stt-", stage, since);
     }
 }

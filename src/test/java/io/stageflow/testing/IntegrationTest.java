@@ -186,6 +186,23 @@ public abstract class IntegrationTest {
     }
 
     /**
+     * A customer inserted straight into {@code sf_customer} in {@code stage} since {@code since} (null: unknown), for
+     * tests of stage analytics that then move them with the clock set; the id starts with {@code prefix}.
+     */
+    protected String customerInStage(String prefix, String stage, java.time.Instant since) {
+        String id = prefix + java.util.UUID.randomUUID().toString().substring(0, 12);
+        java.sql.Timestamp created = java.sql.Timestamp.from(java.time.Instant.parse("2041-01-01T00:00:00Z"));
+        jdbc.sql("""
+                insert into sf_customer (id, email, first_name, locale, time_zone, created_at, updated_at, stage,
+                                         stage_since, order_count, order_total, marketing_consent)
+                values (?, ?, 'Test', 'en', 'UTC', ?, ?, ?, ?, 0, 0, true)""")
+                .params(id, id + "@example.com", created, created, stage,
+                        since == null ? null : java.sql.Timestamp.from(since))
+                .update();
+        return id;
+    }
+
+    /**
      * Waits until nothing is left to do for this customer right now: no event waiting to be routed, no email
      * waiting to be sent, no job due. Only then does "exactly one email" mean something.
      */

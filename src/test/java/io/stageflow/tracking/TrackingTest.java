@@ -97,8 +97,7 @@ class TrackingTest extends IntegrationTest {
     void theTextPartsShopLinkIsTheHtmlPartsTrackedLinkAndAClickOnItCounts() throws Exception {
         Instant sent = Instant.parse("2038-06-12T10:00:00Z");
         Email email = signUp(sent);
-        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
-                .param(email.customer()).query(Long.class).single();
+        long outboxId = outboxOf(email);
         List<String> inText = new ArrayList<>();
         Matcher tracked = TRACKED_IN_TEXT.matcher(email.text());
         while (tracked.find()) {
@@ -164,8 +163,7 @@ class TrackingTest extends IntegrationTest {
         Email b = signUp(sent);
         ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
         String genuine = a.clicks().get(0).substring("/c/".length());
-        long outboxOfB = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?").param(b.customer())
-                .query(Long.class).single();
+        long outboxOfB = outboxOf(b);
         String signature = genuine.substring(genuine.lastIndexOf('.'));
         String payloadOfA = genuine.substring(0, genuine.lastIndexOf('.'));
         List<String> refused = List.of(
@@ -230,8 +228,7 @@ class TrackingTest extends IntegrationTest {
         Email email = signUp(sent);
         ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
         assertThat(get(email.clicks().get(0), BROWSER).statusCode()).isEqualTo(302);
-        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
-                .param(email.customer()).query(Long.class).single();
+        long outboxId = outboxOf(email);
         awaitSettled(email.customer());
 
         client().delete("/api/v1/customers/" + email.customer()).expectStatus(204);
@@ -254,8 +251,7 @@ class TrackingTest extends IntegrationTest {
     void aPixelMadeBeforeItCarriedTheSendTimeStillCounts() throws Exception {
         Instant sent = Instant.parse("2038-06-12T10:00:00Z");
         Email email = signUp(sent);
-        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
-                .param(email.customer()).query(Long.class).single();
+        long outboxId = outboxOf(email);
         ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(120)));
 
         assertThat(get("/o/" + signer.sign("o" + Long.toString(outboxId, 36)), BROWSER).statusCode()).isEqualTo(200);
@@ -274,8 +270,7 @@ class TrackingTest extends IntegrationTest {
     void anErasureInTheMiddleOfABurstLeavesNothingAndFailsNoRequest() throws Exception {
         Instant sent = Instant.parse("2038-06-13T10:00:00Z");
         Email email = signUp(sent);
-        long outboxId = jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?")
-                .param(email.customer()).query(Long.class).single();
+        long outboxId = outboxOf(email);
         ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
         java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(8);
         List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
@@ -335,6 +330,12 @@ class TrackingTest extends IntegrationTest {
     }
 
     private record Email(String customer, String html, String text, String pixel, List<String> clicks) {
+    }
+
+    /** The outbox row of the one tracked email the customer got (the welcome email). */
+    private long outboxOf(Email email) {
+        return jdbc.sql("select outbox_id from sf_tracked_email where customer_id = ?").param(email.customer())
+                .query(Long.class).single();
     }
 
     /** The customer's opens by people, by machines, clicks by people, by machines: counted from their hits. */
