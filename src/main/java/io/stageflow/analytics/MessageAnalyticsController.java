@@ -66,12 +66,12 @@ class MessageAnalyticsController {
                 Figures f = day.figures();
                 rows.add(Arrays.asList(day.day(), sender.template(), sender.sender(), f.queued(), f.sent(),
                         f.deferred(), f.suppressed(), f.bounced(), f.failed(), f.skipped(), f.outcomeUnknown(),
-                        f.uniqueOpens(), f.uniqueMachineOpens(), f.uniqueClicks(), f.unsubscribed()));
+                        f.uniqueOpens(), f.uniqueMachineOpens(), f.uniqueClicks(), f.unsubscribed(), f.complained()));
             }
         }
         return Csv.of("messages-" + report.from() + "-" + report.to(), List.of("day", "template", "sender", "queued",
                 "sent", "deferred", "suppressed", "bounced", "failed", "skipped", "outcome_unknown", "unique_opens",
-                "unique_machine_opens", "unique_clicks", "unsubscribed"), rows);
+                "unique_machine_opens", "unique_clicks", "unsubscribed", "complained"), rows);
     }
 
     /**
@@ -110,12 +110,13 @@ class MessageAnalyticsController {
      * @param uniqueMachineOpens  emails a machine opened at least once (privacy proxies, scanners)
      * @param uniqueClicks        emails with at least one human click
      * @param unsubscribed        emails whose unsubscribe link (or List-Unsubscribe) the recipient used
+     * @param complained          emails a mailbox provider's feedback loop reported the recipient marked as spam
      * @param clickThroughRate    unique clicks over sent, or null
      * @param clickToOpenRate     unique clicks over unique (human) opens, or null
      */
     record Figures(long queued, long sent, long deferred, long suppressed, Map<String, Long> suppressedByReason,
             long bounced, long failed, long skipped, long outcomeUnknown, long uniqueOpens, long uniqueMachineOpens,
-            long uniqueClicks, long unsubscribed, Double clickThroughRate, Double clickToOpenRate) {
+            long uniqueClicks, long unsubscribed, long complained, Double clickThroughRate, Double clickToOpenRate) {
 
         static Figures of(Map<String, Long> figures) {
             Map<String, Long> byReason = new TreeMap<>();
@@ -132,7 +133,7 @@ class MessageAnalyticsController {
                     byReason, get(figures, MessageFigure.BOUNCED.name()), get(figures, MessageFigure.FAILED.name()),
                     get(figures, MessageFigure.SKIPPED.name()), get(figures, MessageFigure.OUTCOME_UNKNOWN.name()),
                     opens, get(figures, MessageFigure.UNIQUE_MACHINE_OPENS), clicks,
-                    get(figures, MessageFigure.UNSUBSCRIBED.name()),
+                    get(figures, MessageFigure.UNSUBSCRIBED.name()), get(figures, MessageFigure.COMPLAINED.name()),
                     sent == 0 ? null : (double) clicks / sent, opens == 0 ? null : (double) clicks / opens);
         }
 

@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Puts what became of an email into the customer's event stream, in the transaction of the outbox row's change:
  * {@code email_delivered} when the mail server accepted it, {@code email_bounced} when the recipient's server
- * refused it for good; and {@code email_unsubscribed} when the recipient unsubscribed by its link
- * ({@link UnsubscribeCredit}). Each is recorded once per email (its messageId names the row), so journeys and segments can
+ * refused it for good; {@code email_unsubscribed} when the recipient unsubscribed by its link, and
+ * {@code email_complained} when a feedback loop reported it as spam ({@link UnsubscribeCredit}). Each is recorded once per email (its messageId names the row), so journeys and segments can
  * use them as they use posted events. Rows of erased customers record nothing.
  */
 @Component
@@ -23,6 +23,7 @@ class DeliveryEvents {
     static final String EMAIL_DELIVERED = "email_delivered";
     static final String EMAIL_BOUNCED = "email_bounced";
     static final String EMAIL_UNSUBSCRIBED = "email_unsubscribed";
+    static final String EMAIL_COMPLAINED = "email_complained";
 
     private final ObservedEvents events;
 
@@ -46,6 +47,11 @@ class DeliveryEvents {
     /** Records {@code email_unsubscribed} for the email whose link was used; false when it was recorded before. */
     boolean recordUnsubscribed(OutboxEntry entry, Instant at) {
         return record(entry, EMAIL_UNSUBSCRIBED, at);
+    }
+
+    /** Records {@code email_complained} for the email reported as spam; false when it was recorded before. */
+    boolean recordComplained(OutboxEntry entry, Instant at) {
+        return record(entry, EMAIL_COMPLAINED, at);
     }
 
     private boolean record(OutboxEntry entry, String type, Instant at) {

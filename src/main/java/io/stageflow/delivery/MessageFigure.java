@@ -8,7 +8,8 @@ import io.stageflow.support.Tallies;
 /**
  * What happened to an email, as message analytics count it per template and per journey step (or broadcast):
  * queued, sent (accepted by the mail server), deferred (held back by pacing or quiet hours; each deferral counts),
- * suppressed with its reason, skipped (no address), bounced, failed, outcome unknown, and unsubscribed by its link.
+ * suppressed with its reason, skipped (no address), bounced, failed, outcome unknown, unsubscribed by its link, and
+ * complained of (marked as spam, as a mailbox provider's feedback loop reported).
  */
 public enum MessageFigure {
     QUEUED, SENT, DEFERRED, SKIPPED, FAILED, BOUNCED, OUTCOME_UNKNOWN,
@@ -18,7 +19,9 @@ public enum MessageFigure {
     /** Marketing email to a customer who declined marketing email. */
     SUPPRESSED_DECLINED,
     /** The recipient unsubscribed by this email's link (or its List-Unsubscribe), counted once per email. */
-    UNSUBSCRIBED;
+    UNSUBSCRIBED,
+    /** The recipient marked this email as spam (a feedback-loop report), counted once per email. */
+    COMPLAINED;
 
     /** The series of message tallies. */
     public static final String SERIES = "message";

@@ -3,7 +3,9 @@ package io.stageflow.delivery;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
+import io.stageflow.subscriptions.Complained;
 import io.stageflow.subscriptions.Unsubscribed;
 import io.stageflow.support.Tallies;
 
@@ -13,10 +15,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Credits an unsubscribe to the email whose link (or List-Unsubscribe header) was used: the customer's event stream
- * gets {@code email_unsubscribed} and the message report an {@code unsubscribed} for that email's template and
- * sender, once per email however often the link is used, in one transaction. An unsubscribe by a link that names no
- * email (made before links named theirs) still unsubscribes, but is credited to none.
+ * Credits an unsubscribe to the email whose link (or List-Unsubscribe header) was used, and a spam complaint to the
+ * email a feedback loop reported: the customer's event stream gets {@code email_unsubscribed} or
+ * {@code email_complained}, and the message report an {@code unsubscribed} or {@code complained} for that email's
+ * template and sender, once per email however often it happens, in one transaction. An unsubscribe or complaint
+ * whose link names no email (made before links named theirs) still suppresses the address, but is credited to none.
  */
 @Component
 class UnsubscribeCredit {
@@ -38,18 +41,27 @@ class UnsubscribeCredit {
 
     @EventListener
     void unsubscribed(Unsubscribed unsubscribed) {
-        if (unsubscribed.outboxId() == null) {
+        credit(unsubscribed.outboxId(), MessageFigure.UNSUBSCRIBED, events::recordUnsubscribed);
+    }
+
+    @EventListener
+    void complained(Complained complained) {
+        credit(complained.outboxId(), MessageFigure.COMPLAINED, events::recordComplained);
+    }
+
+    /** The event and, the first time only, the tally of the email; nothing for none, or an erased customer's. */
+    private void credit(Long outboxId, MessageFigure figure, BiPredicate<OutboxEntry, Instant> firstEvent) {
+        if (outboxId == null) {
             return;
         }
-        Optional<OutboxEntry> email = store.find(unsubscribed.outboxId());
+        Optional<OutboxEntry> email = store.find(outboxId);
         if (email.isEmpty() || email.get().customerId().startsWith("erased:")) {
             return;
         }
         Instant now = clock.instant();
         transaction.executeWithoutResult(status -> {
-            if (events.recordUnsubscribed(email.get(), now)) {
-                tallies.add(MessageFigure.UNSUBSCRIBED.of(email.get().templateKey(), email.get().journeyKey(),
-                        email.get().stepId()), now);
+            if (firstEvent.test(email.get(), now)) {
+                tallies.add(figure.of(email.get().templateKey(), email.get().journeyKey(), email.get().stepId()), now);
             }
         });
     }

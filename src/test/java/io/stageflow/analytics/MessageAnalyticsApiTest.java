@@ -66,8 +66,8 @@ class MessageAnalyticsApiTest extends IntegrationTest {
                 .header("Accept", "text/csv").GET(), true).expectStatus(200);
         assertThat(csv.body().split("\r\n")).containsExactly(
                 "day,template,sender,queued,sent,deferred,suppressed,bounced,failed,skipped,outcome_unknown,"
-                        + "unique_opens,unique_machine_opens,unique_clicks,unsubscribed",
-                "2033-04-05,welcome,welcome/SendWelcomeEmail,2,1,0,1,0,0,0,0,0,0,0,0");
+                        + "unique_opens,unique_machine_opens,unique_clicks,unsubscribed,complained",
+                "2033-04-05,welcome,welcome/SendWelcomeEmail,2,1,0,1,0,0,0,0,0,0,0,0,0");
     }
 
     @Test

@@ -53,6 +53,18 @@ public final class TestMailServer {
         GreenMailUtil.sendTextEmail(to, from, subject, "", Holder.SERVER.getSmtp().getServerSetup());
     }
 
+    /** Sends a whole message as written (RFC 5322 text, headers and body) over SMTP to {@code to}. */
+    public static void sendRaw(String to, String message) {
+        try {
+            jakarta.mail.Session session = GreenMailUtil.getSession(Holder.SERVER.getSmtp().getServerSetup());
+            jakarta.mail.internet.MimeMessage mime = new jakarta.mail.internet.MimeMessage(session,
+                    new java.io.ByteArrayInputStream(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            jakarta.mail.Transport.send(mime, new Address[] {new InternetAddress(to)});
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How many messages wait in the unsubscribe mailbox, unread by Stageflow. */
     public static int unsubscribeMailboxSize() {
         try {
