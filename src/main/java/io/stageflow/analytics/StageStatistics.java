@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.stageflow.customers.LifecycleStages;
@@ -93,34 +94,47 @@ class StageStatistics {
      * the period; empty if the tallies and the moves disagree (a move committed between the two reads).
      */
     private OptionalLong nth(String stage, long[] rangeCounts, long rank, Instant from, Instant to) {
-        long before = 0;
-        int range = 0;
-        while (range < rangeCounts.length && before + rangeCounts[range] <= rank) {
-            before += rangeCounts[range++];
-        }
-        if (range == rangeCounts.length) {
+        Optional<Position> range = locate(rangeCounts, rank);
+        if (range.isEmpty()) {
             return OptionalLong.empty();
         }
         long[] slices = new long[StageTimes.SLICES];
         for (Tallies.Total total : tallies.periodTotals(StageTimes.SLICE_SERIES,
-                StageTimes.sliceSubject(stage, range), null, from, to)) {
+                StageTimes.sliceSubject(stage, range.get().bucket()), null, from, to)) {
             if (StageTimes.FIGURE.equals(total.tally().figure())) {
                 slices[Integer.parseInt(total.tally().element())] += total.amount();
             }
         }
-        int slice = 0;
-        while (slice < slices.length && before + slices[slice] <= rank) {
-            before += slices[slice++];
-        }
-        if (slice == slices.length) {
+        Optional<Position> slice = locate(slices, range.get().rank());
+        if (slice.isEmpty()) {
             return OptionalLong.empty();
         }
         return jdbc.sql("select from_stage_seconds from sf_stage_change where from_stage = ?"
                         + " and from_stage_seconds >= ? and from_stage_seconds < ? and changed_at >= ? and changed_at < ?"
                         + " order by from_stage_seconds limit 1 offset ?")
-                .params(stage, StageTimes.sliceStart(range, slice), StageTimes.sliceEnd(range, slice),
-                        Timestamp.from(from), Timestamp.from(to), rank - before)
+                .params(stage, StageTimes.sliceStart(range.get().bucket(), slice.get().bucket()),
+                        StageTimes.sliceEnd(range.get().bucket(), slice.get().bucket()), Timestamp.from(from),
+                        Timestamp.from(to), slice.get().rank())
                 .query(Long.class).optional().map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * The bucket that holds the move of rank {@code rank} (0 first) when the moves are counted in {@code counts} in
+     * order, and its rank within that bucket; empty when there are not that many moves.
+     */
+    private static Optional<Position> locate(long[] counts, long rank) {
+        long before = 0;
+        for (int bucket = 0; bucket < counts.length; bucket++) {
+            if (rank < before + counts[bucket]) {
+                return Optional.of(new Position(bucket, rank - before));
+            }
+            before += counts[bucket];
+        }
+        return Optional.empty();
+    }
+
+    /** A range or slice of the time-in-stage roll-up, and a move's rank within it. */
+    private record Position(int bucket, long rank) {
     }
 
     /** The median found by sorting every move of the period: only when the roll-up and the moves disagree. */

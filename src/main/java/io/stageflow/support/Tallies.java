@@ -77,14 +77,7 @@ public class Tallies {
      * {@code at}, in the caller's transaction; an amount of zero adds nothing.
      */
     public void add(Tally tally, Instant at, long amount) {
-        if (amount == 0) {
-            return;
-        }
-        jdbc.sql("insert into sf_tally_ledger (series, subject, version, element, figure, hour_utc, amount)"
-                        + " values (?, ?, ?, ?, ?, ?, ?)")
-                .params(tally.series(), tally.subject(), tally.version(), tally.element(), tally.figure(),
-                        Timestamp.from(at.truncatedTo(ChronoUnit.HOURS)), amount)
-                .update();
+        addAll(List.of(new Addition(tally, at, amount)));
     }
 
     /** {@link #add(Tally, Instant, long)} for several tallies, with one insert: a batch of opens counts its firsts. */

@@ -90,7 +90,7 @@ class Engagement implements EngagementHistory {
         Map<Long, TrackingStore.TrackedEmail> emails = store.lockEmails(byEmail.keySet());
         List<Hit> kept = new ArrayList<>();
         Map<TrackingStore.First, List<TrackingStore.Claim>> firsts = new java.util.EnumMap<>(TrackingStore.First.class);
-        List<TrackingStore.Claim> linkFirsts = new ArrayList<>();
+        List<Hit> linkFirsts = new ArrayList<>();
         List<Long> clickedByPeople = byEmail.entrySet().stream().filter(entry -> emails.containsKey(entry.getKey()))
                 .filter(entry -> first(entry.getValue(), TrackingStore.Kind.CLICK, false).isPresent())
                 .map(Map.Entry::getKey).toList();
@@ -111,7 +111,7 @@ class Engagement implements EngagementHistory {
                     .forEach(hit -> firstPerLink.putIfAbsent(hit.linkIndex(), hit));
             firstPerLink.forEach((index, hit) -> {
                 if (!clickedBefore.contains(email.outboxId() + "-" + index)) {
-                    linkFirsts.add(new TrackingStore.Claim(email.outboxId(), index, hit.at()));
+                    linkFirsts.add(hit);
                 }
             });
         }
@@ -134,17 +134,14 @@ class Engagement implements EngagementHistory {
             }
         });
         if (!linkFirsts.isEmpty()) {
-            boolean[] won = store.claimFirstClicks(linkFirsts);
-            Map<String, String> urls = new java.util.HashMap<>();
-            kept.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK)
-                    .forEach(hit -> urls.putIfAbsent(hit.outboxId() + "-" + hit.linkIndex(), hit.url()));
+            boolean[] won = store.claimFirstClicks(linkFirsts.stream()
+                    .map(hit -> new TrackingStore.Claim(hit.outboxId(), hit.linkIndex(), hit.at())).toList());
             for (int i = 0; i < linkFirsts.size(); i++) {
                 if (won[i]) {
-                    TrackingStore.Claim claim = linkFirsts.get(i);
-                    TrackingStore.TrackedEmail email = emails.get(claim.outboxId());
+                    Hit hit = linkFirsts.get(i);
+                    TrackingStore.TrackedEmail email = emails.get(hit.outboxId());
                     observed.add(event(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-"
-                            + claim.linkIndex(), Map.of("url", urls.get(claim.outboxId() + "-" + claim.linkIndex()),
-                            "linkIndex", claim.linkIndex()), claim.at()));
+                            + hit.linkIndex(), Map.of("url", hit.url(), "linkIndex", hit.linkIndex()), hit.at()));
                 }
             }
         }
