@@ -17,7 +17,9 @@ class JourneyEngineConfiguration {
 
     @Bean
     PollingWorker triggerRouterWorker(TriggerRouter router, JourneysProperties properties) {
-        return new PollingWorker("trigger-router", properties.router().idleWait(), router::routeDueEvents);
+        JourneysProperties.Router settings = properties.router();
+        return new PollingWorker("trigger-router", settings.idleWait(), settings.gather(),
+                () -> router.routeDueEvents() >= settings.batchSize());
     }
 
     @Bean

@@ -27,6 +27,8 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
      *
      * @param batchSize       events one router pass takes
      * @param idleWait        the pause between passes when nothing was waiting
+     * @param gather          how long events may gather after new ones were committed, before a pass routes them:
+     *                        under a steady stream (opens after a broadcast) one pass takes many events, not a few
      * @param awaitCatchFor   how long an event may wait for a running journey to reach its catch
      * @param maxAttempts     attempts before an event that fails to route is dead-lettered
      * @param retryBackoff    the wait after the first failed attempt, doubling with each further one
@@ -35,6 +37,7 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
     record Router(
             @DefaultValue("100") int batchSize,
             @DefaultValue("PT0.5S") Duration idleWait,
+            @DefaultValue("PT0.02S") Duration gather,
             @DefaultValue("PT5M") Duration awaitCatchFor,
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("PT1S") Duration retryBackoff,

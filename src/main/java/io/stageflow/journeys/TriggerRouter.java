@@ -48,8 +48,8 @@ class TriggerRouter {
         this.meters = meters;
     }
 
-    /** Routes one batch of due events; true when there were any. */
-    boolean routeDueEvents() {
+    /** Routes one batch of due events; how many there were (a full batch: more may be due). */
+    int routeDueEvents() {
         List<EventStore.DueEvent> due = events.findDue(clock.instant(), settings.batchSize());
         if (!due.isEmpty()) {
             // Read after the batch was found: a journey deployed before its events were posted is in it.
@@ -60,7 +60,7 @@ class TriggerRouter {
             routeInert(actedOn.get(false), journeys);
             actedOn.get(true).forEach(eventId -> routeOne(eventId, journeys));
         }
-        return !due.isEmpty();
+        return due.size();
     }
 
     /**

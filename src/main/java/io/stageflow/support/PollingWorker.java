@@ -15,7 +15,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * A background thread that drains a database-backed queue: it polls while there is work, then waits for
  * {@code idleWait} or until {@link #wakeUp()} says new work was committed on this node. Other nodes find
- * the work on their next poll, so correctness never depends on the wake-up.
+ * the work on their next poll, so correctness never depends on the wake-up. A worker with a {@code gather} window
+ * lets work gather that long after a wake-up before it polls, so that a steady stream of small commits (a burst of
+ * email opens, each batch adding a few events) is drained in a few large passes rather than one small pass per commit.
  */
 public final class PollingWorker implements SmartLifecycle {
 
@@ -23,6 +25,7 @@ public final class PollingWorker implements SmartLifecycle {
 
     private final String name;
     private final Duration idleWait;
+    private final Duration gather;
     private final BooleanSupplier pollOnce;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -34,8 +37,17 @@ public final class PollingWorker implements SmartLifecycle {
      * @param pollOnce does one batch of work and returns whether it found any (then it is called again at once)
      */
     public PollingWorker(String name, Duration idleWait, BooleanSupplier pollOnce) {
+        this(name, idleWait, Duration.ZERO, pollOnce);
+    }
+
+    /**
+     * @param gather   how long to let work gather after a wake-up before polling (zero: poll at once)
+     * @param pollOnce does one batch of work and returns whether more may be waiting (then it is called again at once)
+     */
+    public PollingWorker(String name, Duration idleWait, Duration gather, BooleanSupplier pollOnce) {
         this.name = name;
         this.idleWait = idleWait;
+        this.gather = gather;
         this.pollOnce = pollOnce;
     }
 
@@ -115,19 +127,41 @@ public final class PollingWorker implements SmartLifecycle {
                 log.warn("{} poll failed; retrying in {}", name, wait, e);
                 wait = min(wait.multipliedBy(2), Duration.ofSeconds(30));
             }
-            if (!foundWork && running) {
-                awaitWakeUp(wait);
+            if (!foundWork && running && awaitWakeUp(wait) && !gather.isZero()) {
+                awaitStop(gather);
             }
         }
     }
 
-    private void awaitWakeUp(Duration wait) {
+    /** Waits for a wake-up or the wait's end; whether it was woken up. */
+    private boolean awaitWakeUp(Duration wait) {
         lock.lock();
         try {
-            if (!wakeRequested) {
-                wake.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+            long left = wait.toNanos();
+            while (!wakeRequested && running && left > 0) {
+                left = wake.awaitNanos(left);
             }
+            boolean woken = wakeRequested;
             wakeRequested = false;
+            return woken;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets work gather for {@code pause}, ending early only when the worker stops. */
+    private void awaitStop(Duration pause) {
+        lock.lock();
+        try {
+            long left = pause.toNanos();
+            while (running && left > 0) {
+                left = wake.awaitNanos(left);
+            }
+            wakeRequested = false; // the pass that follows takes whatever was committed meanwhile
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

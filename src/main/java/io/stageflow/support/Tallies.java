@@ -256,7 +256,9 @@ public class Tallies {
     }
 
     /**
-     * Folds one batch of the ledger into the hourly totals; true when there was anything to fold. Locks the one row
+     * Folds one batch of the ledger into the hourly totals; true when the batch was full (more may be waiting), so
+     * that a steady trickle of counts is folded every few seconds in one large batch, not in one small batch after
+     * another (each costs a statement per total it changes, and they are the same few totals). Locks the one row
      * of {@code sf_tally_fold_lock} first, so two nodes never fold the same rows, and deletes by id exactly the rows
      * it read: a row whose transaction commits meanwhile (ids are taken at insert) waits for the next fold.
      */
@@ -286,6 +288,7 @@ public class Tallies {
         if (rows.isEmpty()) {
             return false;
         }
+        boolean full = rows.size() == FOLD_BATCH;
         Map<Key, Long> sums = rows.stream().collect(Collectors.groupingBy(Row::key, LinkedHashMap::new,
                 Collectors.summingLong(Row::amount)));
         sums.forEach((key, total) -> {
@@ -311,7 +314,7 @@ public class Tallies {
             jdbc.sql("delete from sf_tally_ledger where id in (:ids)")
                     .param("ids", ids.subList(i, Math.min(ids.size(), i + DELETE_CHUNK))).update();
         }
-        return true;
+        return full;
     }
 
     private void addDaily(Tally tally, LocalDate day, long total) {

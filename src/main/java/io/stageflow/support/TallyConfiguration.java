@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The background fold of {@link Tallies}: every 5 s while the ledger is empty, at once while it is not. */
+/** The background fold of {@link Tallies}: every 5 s, and at once again while a fold took a full batch. */
 @Configuration(proxyBeanMethods = false)
 class TallyConfiguration {
 

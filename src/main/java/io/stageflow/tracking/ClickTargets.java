@@ -2,8 +2,9 @@ package io.stageflow.tracking;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -30,15 +31,20 @@ class ClickTargets {
                 .expireAfterWrite(settings.cachedLinksFor()).build();
     }
 
-    /** Where the email's link leads, and when the email was sent; empty when no such link is recorded. */
-    Optional<TrackingStore.ClickTarget> find(long outboxId, int index) {
-        Link link = new Link(outboxId, index);
-        TrackingStore.ClickTarget cached = cache.getIfPresent(link);
-        if (cached != null) {
-            return Optional.of(cached);
+    /**
+     * Where each of these links leads, and when its email was sent; a link not recorded has no entry. Links not in
+     * memory are read with one query for all their emails, whose other links are remembered too (the next click on
+     * that email is likely another of its links).
+     */
+    Map<Link, TrackingStore.ClickTarget> findAll(Collection<Link> links) {
+        Map<Link, TrackingStore.ClickTarget> found = new HashMap<>(cache.getAllPresent(links));
+        Set<Long> unknown = new java.util.TreeSet<>();
+        links.stream().filter(link -> !found.containsKey(link)).forEach(link -> unknown.add(link.outboxId()));
+        if (!unknown.isEmpty()) {
+            Map<Link, TrackingStore.ClickTarget> read = store.clickTargets(unknown);
+            cache.putAll(read);
+            links.stream().filter(read::containsKey).forEach(link -> found.put(link, read.get(link)));
         }
-        Optional<TrackingStore.ClickTarget> found = store.clickTarget(outboxId, index);
-        found.ifPresent(target -> cache.put(link, target));
         return found;
     }
 
@@ -55,6 +61,7 @@ class ClickTargets {
         cache.asMap().keySet().removeIf(link -> erased.contains(link.outboxId()));
     }
 
-    private record Link(long outboxId, int index) {
+    /** One link of one email. */
+    record Link(long outboxId, int index) {
     }
 }

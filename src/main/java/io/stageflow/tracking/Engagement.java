@@ -64,11 +64,22 @@ class Engagement implements EngagementHistory {
                 rules.open(userAgent, sent, now)));
     }
 
-    /** The click of this email's link, classified, with where it leads; empty when no such link is recorded. */
-    Optional<Hit> click(long outboxId, int index, String method, String userAgent) {
-        Instant now = clock.instant();
-        return targets.find(outboxId, index).map(target -> hit(TrackingStore.Kind.CLICK, outboxId, index,
-                target.url(), now, rules.click(method, userAgent, target.sentAt(), now)));
+    /** A click on this email's link, now; where it leads is read when it is recorded ({@link #resolve}). */
+    Click click(long outboxId, int index, String method, String userAgent) {
+        return new Click(outboxId, index, method, userAgent, clock.instant());
+    }
+
+    /**
+     * Each click classified, with where its link leads, or empty when no such link is recorded: the links not in
+     * memory are read with one query for the whole batch, not one per request.
+     */
+    List<Optional<Hit>> resolve(List<Click> clicks) {
+        Map<ClickTargets.Link, TrackingStore.ClickTarget> found = targets.findAll(clicks.stream()
+                .map(click -> new ClickTargets.Link(click.outboxId(), click.index())).toList());
+        return clicks.stream().map(click -> Optional.ofNullable(found.get(new ClickTargets.Link(click.outboxId(),
+                click.index()))).map(target -> hit(TrackingStore.Kind.CLICK, click.outboxId(), click.index(),
+                target.url(), click.at(), rules.click(click.method(), click.userAgent(), target.sentAt(),
+                click.at())))).toList();
     }
 
     private static Hit hit(TrackingStore.Kind kind, long outboxId, Integer index, String url, Instant at,
@@ -79,9 +90,9 @@ class Engagement implements EngagementHistory {
     /**
      * Records a batch of hits in one transaction, with a statement or batch per kind of write rather than per hit:
      * locks the emails' rows (in id order, so that two nodes never wait on each other in a circle) and drops the hits
-     * of emails erased meanwhile; claims each email's first open, machine open and click and each link's first click
-     * by a person where it has none yet; inserts the hits; and for each claim this batch won, its tally and, for a
-     * person's first open and first click of a link, its event.
+     * of emails erased meanwhile; sets each email's first open, machine open and click and each link's first click by
+     * a person where, read under those locks, it has none yet (one statement each, for the whole batch); inserts the
+     * hits; and for each first it set, its tally and, for a person's first open and first click of a link, its event.
      */
     @Transactional
     void recordAll(List<Hit> hits) {
@@ -121,28 +132,22 @@ class Engagement implements EngagementHistory {
         List<Tallies.Addition> tallied = new ArrayList<>();
         List<IncomingEvent> observed = new ArrayList<>();
         firsts.forEach((first, claims) -> {
-            boolean[] won = store.claimFirsts(first, claims);
-            for (int i = 0; i < claims.size(); i++) {
-                if (won[i]) {
-                    TrackingStore.TrackedEmail email = emails.get(claims.get(i).outboxId());
-                    Instant at = claims.get(i).at();
-                    tallied.add(new Tallies.Addition(tally(email, first.figure()), at, 1));
-                    if (first == TrackingStore.First.OPEN) {
-                        observed.add(event(email, EMAIL_OPENED, "email-opened-" + email.outboxId(), Map.of(), at));
-                    }
+            store.setFirsts(first, claims);
+            for (TrackingStore.Claim claim : claims) {
+                TrackingStore.TrackedEmail email = emails.get(claim.outboxId());
+                tallied.add(new Tallies.Addition(tally(email, first.figure()), claim.at(), 1));
+                if (first == TrackingStore.First.OPEN) {
+                    observed.add(event(email, EMAIL_OPENED, "email-opened-" + email.outboxId(), Map.of(), claim.at()));
                 }
             }
         });
         if (!linkFirsts.isEmpty()) {
-            boolean[] won = store.claimFirstClicks(linkFirsts.stream()
+            store.setFirstClicks(linkFirsts.stream()
                     .map(hit -> new TrackingStore.Claim(hit.outboxId(), hit.linkIndex(), hit.at())).toList());
-            for (int i = 0; i < linkFirsts.size(); i++) {
-                if (won[i]) {
-                    Hit hit = linkFirsts.get(i);
-                    TrackingStore.TrackedEmail email = emails.get(hit.outboxId());
-                    observed.add(event(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-"
-                            + hit.linkIndex(), Map.of("url", hit.url(), "linkIndex", hit.linkIndex()), hit.at()));
-                }
+            for (Hit hit : linkFirsts) {
+                TrackingStore.TrackedEmail email = emails.get(hit.outboxId());
+                observed.add(event(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-"
+                        + hit.linkIndex(), Map.of("url", hit.url(), "linkIndex", hit.linkIndex()), hit.at()));
             }
         }
         tallies.addAll(tallied);
@@ -160,6 +165,10 @@ class Engagement implements EngagementHistory {
 
     private static Optional<Hit> first(List<Hit> hits, TrackingStore.Kind kind, boolean machine) {
         return hits.stream().filter(hit -> hit.kind() == kind && hit.machine() == machine).findFirst();
+    }
+
+    /** A click as it came in: the email and link its token names, how it was asked for, and when. */
+    record Click(long outboxId, int index, String method, String userAgent, Instant at) {
     }
 
     /**

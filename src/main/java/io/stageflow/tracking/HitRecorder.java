@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * Group commit for opens and clicks: each request hands its hit to a writer thread and waits until the transaction
  * that holds it has committed, so a pixel or a redirect is answered only once its hit is on disk, yet a burst after a
- * broadcast costs one commit per batch rather than one per request. A writer takes whatever has queued while it was
+ * broadcast costs one commit per batch rather than one per request. A click comes as it was asked for: the writer
+ * reads where the links of its batch lead that this node does not hold in memory with one query ({@link
+ * ClickTargets}), so even the first clicks on a broadcast's links cost no read per request. A writer takes whatever has queued while it was
  * committing its last batch (up to {@link #MAX_BATCH}); with two writers ({@code stageflow.tracking.writers}) one
  * gathers and writes a batch while the other waits for its commit. Batches lock their emails in id order, so two
  * writers (or two nodes) never wait on each other in a circle. A batch that fails is tried once more; then its
@@ -40,20 +42,28 @@ class HitRecorder implements SmartLifecycle {
         this.writerCount = Math.max(1, settings.writers());
     }
 
-    /** Records the hit durably; false when it could not be (the caller answers 503). */
-    boolean record(Engagement.Hit hit) {
+    /** Records the open durably; false when it could not be (the caller answers 503). */
+    boolean record(Engagement.Hit open) {
+        return submit(new Pending(open, null, new CompletableFuture<>())).status() == Status.ON_DISK;
+    }
+
+    /** Finds where the click's link leads, classifies the click and records it durably. */
+    Recorded record(Engagement.Click click) {
+        return submit(new Pending(null, click, new CompletableFuture<>()));
+    }
+
+    private Recorded submit(Pending pending) {
         if (!running) {
-            return false;
+            return new Recorded(null, Status.NOT_RECORDED);
         }
-        Pending pending = new Pending(hit, new CompletableFuture<>());
         queue.add(pending);
         try {
             return pending.done().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return new Recorded(null, Status.NOT_RECORDED);
         } catch (Exception e) {
-            return false;
+            return new Recorded(null, Status.NOT_RECORDED);
         }
     }
 
@@ -67,25 +77,70 @@ class HitRecorder implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                boolean written = commit(batch) || commit(batch);
-                batch.forEach(pending -> pending.done().complete(written));
+                List<Engagement.Hit> hits = resolve(batch);
+                boolean written = commit(hits) || commit(hits);
+                for (int i = 0; i < batch.size(); i++) {
+                    if (hits.get(i) != null) {
+                        batch.get(i).done().complete(new Recorded(hits.get(i),
+                                written ? Status.ON_DISK : Status.NOT_RECORDED));
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                batch.forEach(pending -> pending.done().complete(false));
+                batch.forEach(pending -> pending.done().complete(new Recorded(null, Status.NOT_RECORDED)));
             } finally {
                 batch.clear();
             }
         }
     }
 
-    private boolean commit(List<Pending> batch) {
+    /**
+     * The batch's hits in its order, its clicks resolved (read twice at most); a click whose link is not recorded, or
+     * could not be read, is answered here and has a null in the list.
+     */
+    private List<Engagement.Hit> resolve(List<Pending> batch) {
+        List<Engagement.Click> clicks = batch.stream().map(Pending::click).filter(java.util.Objects::nonNull).toList();
+        List<java.util.Optional<Engagement.Hit>> resolved = clicks.isEmpty() ? List.of() : resolveTwice(clicks);
+        List<Engagement.Hit> hits = new ArrayList<>();
+        int next = 0;
+        for (Pending pending : batch) {
+            if (pending.click() == null) {
+                hits.add(pending.hit());
+                continue;
+            }
+            java.util.Optional<Engagement.Hit> hit = resolved == null ? null : resolved.get(next++);
+            if (hit == null || hit.isEmpty()) {
+                pending.done().complete(new Recorded(null, hit == null ? Status.NOT_RECORDED : Status.NO_SUCH_LINK));
+            }
+            hits.add(hit == null ? null : hit.orElse(null));
+        }
+        return hits;
+    }
+
+    private List<java.util.Optional<Engagement.Hit>> resolveTwice(List<Engagement.Click> clicks) {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                return engagement.resolve(clicks);
+            } catch (RuntimeException e) {
+                log.warn("Could not read where {} clicked links lead (attempt {}): {}", clicks.size(), attempt,
+                        e.toString());
+            }
+        }
+        return null;
+    }
+
+    private boolean commit(List<Engagement.Hit> hits) {
+        List<Engagement.Hit> kept = hits.stream().filter(java.util.Objects::nonNull).toList();
+        if (kept.isEmpty()) {
+            return true;
+        }
         try {
-            engagement.recordAll(batch.stream().map(Pending::hit).toList());
+            engagement.recordAll(kept);
             return true;
         } catch (RuntimeException e) {
-            log.warn("Could not record {} opens and clicks: {}", batch.size(), e.toString());
+            log.warn("Could not record {} opens and clicks: {}", kept.size(), e.toString());
             return false;
         }
     }
@@ -119,6 +174,19 @@ class HitRecorder implements SmartLifecycle {
         return running;
     }
 
-    private record Pending(Engagement.Hit hit, CompletableFuture<Boolean> done) {
+    /** What became of a hit: on disk, not recorded (the database failing), or no recorded link's (a click). */
+    enum Status { ON_DISK, NOT_RECORDED, NO_SUCH_LINK }
+
+    /**
+     * A hit as recorded, and whether it is on disk.
+     *
+     * @param hit the open, or the click with where it leads; null when the click's link is not recorded, or where it
+     *            leads could not be read
+     */
+    record Recorded(Engagement.Hit hit, Status status) {
+    }
+
+    /** An open (its hit) or a click as it came in, and the request waiting for it. */
+    private record Pending(Engagement.Hit hit, Engagement.Click click, CompletableFuture<Recorded> done) {
     }
 }

@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The two public routes of tracking. {@code GET /o/{token}}: the open pixel, a 1×1 transparent GIF that is never
  * cached. {@code GET|HEAD /c/{token}}: a tracked link, a {@code 302} to exactly the URL recorded for that email and
  * link, and to nothing else: a token that is not genuine, or names no recorded link, gets a 404 page and no redirect.
- * Both answer once the hit is on disk ({@link HitRecorder}); a pixel whose hit could not be recorded answers 503.
+ * Both answer once the hit is on disk ({@link HitRecorder}); a pixel whose hit could not be recorded answers 503, and
+ * so does a link whose destination could not be read.
  */
 @RestController
 class TrackingController {
@@ -59,15 +60,20 @@ class TrackingController {
     @RequestMapping(path = CLICK + "{token}", method = {RequestMethod.GET, RequestMethod.HEAD})
     ResponseEntity<String> click(@PathVariable String token, HttpServletRequest request,
             @RequestHeader(name = HttpHeaders.USER_AGENT, required = false) String userAgent) {
-        Optional<Engagement.Hit> click = tokens.verifyClick(token).flatMap(link -> engagement.click(link.outboxId(),
-                link.index(), request.getMethod(), userAgent));
-        if (click.isEmpty()) {
+        Optional<TrackingTokens.Link> link = tokens.verifyClick(token);
+        HitRecorder.Recorded click = link.isEmpty() ? new HitRecorder.Recorded(null, HitRecorder.Status.NO_SUCH_LINK)
+                : recorder.record(engagement.click(link.get().outboxId(), link.get().index(), request.getMethod(),
+                        userAgent));
+        if (click.status() == HitRecorder.Status.NO_SUCH_LINK) {
             return RecipientPage.of(HttpStatus.NOT_FOUND, "Link not found",
                     "<p>This link is not valid, or no longer leads anywhere.</p>");
         }
+        if (click.hit() == null) {
+            return RecipientPage.of(HttpStatus.SERVICE_UNAVAILABLE, "Try again in a moment",
+                    "<p>This link cannot be followed just now. Please try again in a moment.</p>");
+        }
         // The redirect waits for the click to be on disk; should that fail, the visitor still gets where they go.
-        recorder.record(click.get());
         return ResponseEntity.status(HttpStatus.FOUND).cacheControl(CacheControl.noStore())
-                .header(HttpHeaders.LOCATION, click.get().url()).build();
+                .header(HttpHeaders.LOCATION, click.hit().url()).build();
     }
 }

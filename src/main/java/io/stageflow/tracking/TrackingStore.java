@@ -2,6 +2,7 @@ package io.stageflow.tracking;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,8 +12,8 @@ import java.util.Optional;
 
 import io.stageflow.delivery.EmailTracking;
 import io.stageflow.delivery.MessageFigure;
+import io.stageflow.events.DatabaseTimestamps;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,11 +30,11 @@ class TrackingStore {
     static final int MAX_URL = 2000;
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate batch;
+    private final DatabaseTimestamps timestamps;
 
-    TrackingStore(JdbcClient jdbc, JdbcTemplate batch) {
+    TrackingStore(JdbcClient jdbc, DatabaseTimestamps timestamps) {
         this.jdbc = jdbc;
-        this.batch = batch;
+        this.timestamps = timestamps;
     }
 
     /**
@@ -65,14 +66,17 @@ class TrackingStore {
                 .query((rs, n) -> rs.getTimestamp(1).toInstant()).optional();
     }
 
-    /** Where the email's link leads, and when the email was sent; empty when no such link is recorded. */
-    Optional<ClickTarget> clickTarget(long outboxId, int index) {
-        return jdbc.sql("""
-                select l.url, e.sent_at from sf_tracked_link l join sf_tracked_email e on e.outbox_id = l.outbox_id
-                where l.outbox_id = ? and l.link_index = ?""")
-                .params(outboxId, index)
-                .query((rs, n) -> new ClickTarget(rs.getString(1), rs.getTimestamp(2).toInstant()))
-                .optional();
+    /** Every recorded link of these emails: where it leads, and when its email was sent. */
+    Map<ClickTargets.Link, ClickTarget> clickTargets(Collection<Long> outboxIds) {
+        Map<ClickTargets.Link, ClickTarget> targets = new HashMap<>();
+        jdbc.sql("select l.outbox_id, l.link_index, l.url, e.sent_at from sf_tracked_link l"
+                        + " join sf_tracked_email e on e.outbox_id = l.outbox_id where l.outbox_id in (:ids)")
+                .param("ids", outboxIds)
+                .query(rs -> {
+                    targets.put(new ClickTargets.Link(rs.getLong(1), rs.getInt(2)),
+                            new ClickTarget(rs.getString(3), rs.getTimestamp(4).toInstant()));
+                });
+        return targets;
     }
 
     /**
@@ -105,36 +109,54 @@ class TrackingStore {
     }
 
     /**
-     * Sets each email's first {@code first} time where it has none yet, in one batch; for each, whether this call set
-     * it (the one that did counts it).
+     * Sets each email's first {@code first} time, with one statement. The caller holds the emails' row locks and read
+     * that none of them has one yet, so each claim is won; a count that says otherwise fails the batch.
      */
-    boolean[] claimFirsts(First first, List<Claim> claims) {
+    void setFirsts(First first, List<Claim> claims) {
         String column = first.column();
-        return claimed(batch.batchUpdate("update sf_tracked_email set " + column + " = ? where outbox_id = ? and "
-                + column + " is null", claims.stream().map(claim -> new Object[] {Timestamp.from(claim.at()),
-                claim.outboxId()}).toList()));
+        List<Object> params = new ArrayList<>();
+        claims.forEach(claim -> params.addAll(List.of(claim.outboxId(), timestamps.of(claim.at()))));
+        claims.forEach(claim -> params.add(claim.outboxId()));
+        expect(claims.size(), jdbc.sql("update sf_tracked_email set " + column + " = case outbox_id"
+                        + " when ? then ?".repeat(claims.size()) + " end where outbox_id in (" + marks(claims.size())
+                        + ") and " + column + " is null")
+                .params(params).update(), column);
     }
 
-    /** Sets each link's first click by a person where it has none yet, in one batch; for each, whether this call did. */
-    boolean[] claimFirstClicks(List<Claim> claims) {
-        return claimed(batch.batchUpdate("update sf_tracked_link set first_click_at = ? where outbox_id = ?"
-                + " and link_index = ? and first_click_at is null", claims.stream().map(claim -> new Object[] {
-                Timestamp.from(claim.at()), claim.outboxId(), claim.linkIndex()}).toList()));
+    /**
+     * Sets each link's first click by a person, with one statement; as {@link #setFirsts}, the caller holds the locks
+     * of the links' emails and read that none of these links was clicked by a person.
+     */
+    void setFirstClicks(List<Claim> claims) {
+        List<Object> params = new ArrayList<>();
+        claims.forEach(claim -> params.addAll(List.of(claim.outboxId(), claim.linkIndex(), timestamps.of(claim.at()))));
+        List<Long> emails = claims.stream().map(Claim::outboxId).distinct().toList();
+        params.addAll(emails);
+        claims.forEach(claim -> params.addAll(List.of(claim.outboxId(), claim.linkIndex())));
+        expect(claims.size(), jdbc.sql("update sf_tracked_link set first_click_at = case"
+                        + " when outbox_id = ? and link_index = ? then ?".repeat(claims.size()) + " end"
+                        + " where outbox_id in (" + marks(emails.size()) + ") and first_click_at is null and ("
+                        + String.join(" or ", java.util.Collections.nCopies(claims.size(),
+                                "outbox_id = ? and link_index = ?")) + ")")
+                .params(params).update(), "first_click_at of links");
     }
 
-    private static boolean[] claimed(int[] updated) {
-        boolean[] claimed = new boolean[updated.length];
-        for (int i = 0; i < updated.length; i++) {
-            claimed[i] = updated[i] == 1;
+    private static void expect(int claims, int updated, String what) {
+        if (updated != claims) {
+            throw new IllegalStateException("Set " + what + " of " + updated + " rows, not " + claims
+                    + ": a row changed without its email's lock");
         }
-        return claimed;
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
     void insertHits(List<Engagement.Hit> hits) {
         jdbc.sql("insert into sf_tracking_hit (outbox_id, kind, link_index, hit_at, machine, reason) values "
                         + String.join(", ", java.util.Collections.nCopies(hits.size(), "(?, ?, ?, ?, ?, ?)")))
                 .params(hits.stream().flatMap(hit -> java.util.stream.Stream.of(hit.outboxId(), hit.kind().name(),
-                        hit.linkIndex(), Timestamp.from(hit.at()), hit.machine(), hit.reason())).toList())
+                        hit.linkIndex(), timestamps.of(hit.at()), hit.machine(), hit.reason())).toList())
                 .update();
     }
 

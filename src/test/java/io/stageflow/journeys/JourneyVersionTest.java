@@ -77,7 +77,7 @@ class JourneyVersionTest extends IntegrationTest {
 
     private void deployFolder(Path folder) throws Exception {
         new JourneyDeployer(repositoryService, new JourneysProperties(folder, null,
-                new JourneysProperties.Router(100, Duration.ofMillis(100), Duration.ofMinutes(5), 10,
+                new JourneysProperties.Router(100, Duration.ofMillis(100), Duration.ZERO, Duration.ofMinutes(5), 10,
                         Duration.ofSeconds(1), Duration.ofMinutes(5))), folderCheck).afterPropertiesSet();
     }
 

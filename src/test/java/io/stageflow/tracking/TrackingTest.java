@@ -49,6 +49,9 @@ class TrackingTest extends IntegrationTest {
     TrackingTokens tokens;
 
     @Autowired
+    ClickTargets clickTargets;
+
+    @Autowired
     io.stageflow.security.LinkSigner signer;
 
     @Test
@@ -220,6 +223,40 @@ class TrackingTest extends IntegrationTest {
                 "/api/v1/analytics/messages?from=2038-06-11&to=2038-06-11&template=welcome").expectStatus(200).json());
         assertThat(welcome.path("uniqueOpens").asLong()).isEqualTo(1);
         assertThat(welcome.path("uniqueClicks").asLong()).isEqualTo(1);
+    }
+
+    /**
+     * As on a node that did not send the email: none of its links is in memory, so the writer reads where they lead,
+     * once for the batch, and each click still goes exactly to its recorded URL and counts once.
+     */
+    @Test
+    void clicksOnLinksNoNodeHoldsInMemoryAreReadWithTheirBatchAndRedirectExactly() throws Exception {
+        Instant sent = Instant.parse("2038-06-12T10:00:00Z");
+        Email email = signUp(sent);
+        long outboxId = outboxOf(email);
+        clickTargets.forget(List.of(outboxId));
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        List<String> recorded = jdbc.sql("select url from sf_tracked_link where outbox_id = ? order by link_index")
+                .param(outboxId).query(String.class).list();
+        assertThat(email.clicks()).hasSameSizeAs(recorded).hasSizeGreaterThan(1);
+        java.util.concurrent.ExecutorService clickers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String path = email.clicks().get(i % email.clicks().size());
+                answers.add(clickers.submit(() -> get(path, BROWSER)));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                HttpResponse<byte[]> answer = answers.get(i).get();
+                assertThat(answer.statusCode()).isEqualTo(302);
+                assertThat(answer.headers().firstValue("Location")).contains(recorded.get(i % recorded.size()));
+            }
+        } finally {
+            clickers.shutdown();
+        }
+        awaitSettled(email.customer());
+        assertThat(hitCounts(email.customer())).containsExactly(0L, 0L, 16L, 0L);
+        assertThat(events(email.customer(), "email_clicked")).isEqualTo(recorded.size());
     }
 
     @Test
