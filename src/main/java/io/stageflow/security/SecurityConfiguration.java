@@ -15,6 +15,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import io.stageflow.web.ConsolePaths;
+
 /**
  * Who may call what.
  * <ul>
@@ -112,12 +114,35 @@ class SecurityConfiguration {
         return matchers;
     }
 
+    /**
+     * The marketer's console and the public links, at the root: form login with the same users and roles as the API,
+     * a session, CSRF tokens on every form and htmx request, and a Content-Security-Policy that admits no inline
+     * script. Each page states its roles here; anything not listed is denied.
+     */
     @Bean
     @Order(3)
-    SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, List<AuthenticationProvider> providers) throws Exception {
         return http
+                .authenticationManager(new ProviderManager(providers))
+                // A script (and the roles test) may read a page with HTTP Basic: it gets 401 without credentials, where a
+                // browser is sent to the sign-in form. Every POST still needs the session's CSRF token.
+                .httpBasic(basic -> { })
+                .formLogin(form -> form.loginPage(ConsolePaths.LOGIN).defaultSuccessUrl(ConsolePaths.HOME, false)
+                        .failureHandler(new SignInFailures()).permitAll())
+                .logout(logout -> logout.logoutUrl(ConsolePaths.LOGOUT)
+                        .logoutSuccessUrl(ConsolePaths.LOGIN + "?signed-out").permitAll())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(ConsolePaths.CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(
+                                org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter
+                                        .ReferrerPolicy.SAME_ORIGIN)))
+                .exceptionHandling(errors -> errors.accessDeniedPage(ConsolePaths.FORBIDDEN))
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(paths("/", "/error", "/favicon.ico")).permitAll()
+                        // The sign-in form with whatever it says (?error, ?throttled, ?signed-out): formLogin's own
+                        // permitAll() admits "/login" only without a query.
+                        .requestMatchers(paths("/error", "/favicon.ico", ConsolePaths.LOGIN, ConsolePaths.FORBIDDEN,
+                                "/console/assets/**",
+                                "/webjars/**", "/vendor/**")).permitAll()
                         // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
                         // Open pixels (/o/{token}) and tracked links (/c/{token}, HEAD too: scanners send it):
@@ -125,6 +150,12 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/o/*")).permitAll()
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/c/*")).permitAll()
                         .requestMatchers(PATHS.matcher(HttpMethod.HEAD, "/c/*")).permitAll()
+                        // The console's pages: the period's figures, and the journeys on their diagrams.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.STAGE_FLOWS),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/**"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .anyRequest().denyAll())
                 .build();
     }

@@ -176,7 +176,9 @@ class AnalyticsBenchmark extends IntegrationTest {
         org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(
                 java.time.Instant.parse("2027-01-01T00:00:00Z")));
         long first = jdbcMin("select min(outbox_id) from sf_tracked_email");
-        double floor = throughput("root_redirect_baseline", List.of("/"), 302, null, null);
+        // GET / without a session: the console's security chain refuses it (401 to a client that does not ask for HTML)
+        // and asks nothing of the database: the floor of any request here.
+        double floor = throughput("root_floor_baseline", List.of("/"), 401, null, null);
         double baseline = throughput("health_baseline", List.of("/actuator/health"), 200, null, null);
         List<String> opens = new ArrayList<>();
         List<String> clicks = new ArrayList<>();
@@ -199,8 +201,8 @@ class AnalyticsBenchmark extends IntegrationTest {
                 baseline);
         double coldClick = throughput("click_redirect_cold", firstClicks, 302, "tracking.health_baseline_per_second",
                 baseline);
-        RESULTS.add("tracking", "open_pixel_over_root_redirect", open / floor, "ratio", null, null);
-        RESULTS.add("tracking", "click_redirect_over_root_redirect", click / floor, "ratio", null, null);
+        RESULTS.add("tracking", "open_pixel_over_root_floor", open / floor, "ratio", null, null);
+        RESULTS.add("tracking", "click_redirect_over_root_floor", click / floor, "ratio", null, null);
         for (String[] figure : new String[][] {{"open_pixel", Double.toString(open)},
                 {"click_redirect", Double.toString(click)}, {"open_pixel_first", Double.toString(firstOpen)},
                 {"click_redirect_cold", Double.toString(coldClick)}}) {

@@ -208,7 +208,21 @@ class EndpointRolesTest extends IntegrationTest {
             // Referral links: a redirect to the brand's website, for anyone.
             publicly("GET", "/r/{code}", "/r/NO-SUCH-CODE", null),
             // Spring's error page (problem+json).
-            publicly("*", "/error", "/error", null));
+            publicly("*", "/error", "/error", null),
+            // The console (docs/console.md): its sign-in form and refusal page for anyone, its pages by role (a
+            // browser signs in with the form; scripts, like this test, may send HTTP Basic).
+            publicly("GET", "/login", "/login", null),
+            publicly("*", "/forbidden", "/forbidden", null),
+            roles("GET", "/", "/", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/stage-flows", "/stage-flows", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/journeys", "/journeys", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/journeys/{key}", "/journeys/no-such-journey", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/journeys/{key}/summary", "/journeys/no-such-journey/summary", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/journeys/{key}/diagram", "/journeys/no-such-journey/diagram", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/journeys/{key}/figures", "/journeys/no-such-journey/figures", null,
+                    ADMIN, MARKETER, OPERATOR));
 
     @Autowired
     ApplicationContext context;

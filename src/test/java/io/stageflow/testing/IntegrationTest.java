@@ -131,6 +131,11 @@ public abstract class IntegrationTest {
         ClockUtil.reset();
     }
 
+    /** Where the application answers: {@code http://localhost:<random port>}. */
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
     /** A client logged in as the admin user. */
     protected StageflowClient client() {
         return new StageflowClient(port, "admin", ADMIN_PASSWORD);
@@ -141,13 +146,18 @@ public abstract class IntegrationTest {
         return new StageflowClient(port, user, password);
     }
 
-    /** A new user in this group (a Stageflow role: {@code Roles.OPERATOR}, …) with this password; its id. */
+    /**
+     * A new user in this group (a Stageflow role: {@code Roles.OPERATOR}, …) with this password, or in no group when
+     * {@code group} is null (a user with no Stageflow role); its id.
+     */
     protected String newUser(String group, String password) {
-        String id = group + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        String id = (group == null ? "nobody" : group) + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         User user = identities.newUser(id);
         user.setPassword(password);
         identities.saveUser(user);
-        identities.createMembership(id, group);
+        if (group != null) {
+            identities.createMembership(id, group);
+        }
         return id;
     }
 

@@ -1,0 +1,92 @@
+package io.stageflow.analytics;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.stageflow.journeys.JourneyCatalog;
+import io.stageflow.web.ConsolePage;
+import io.stageflow.web.ConsolePaths;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The console's journeys (docs/console.md): the list, with each journey's live version, who is in it now and, loaded
+ * row by row, how many entered and converted in the period; and each journey's page, its BPMN diagram drawn in the
+ * browser with the period's numbers on every step, from the same computation as the analytics API.
+ */
+@Controller
+@ConsolePage
+class JourneyPages {
+
+    private final JourneyCatalog catalog;
+    private final JourneyFigures figures;
+    private final AnalyticsProperties settings;
+    private final Clock clock;
+
+    JourneyPages(JourneyCatalog catalog, JourneyFigures figures, AnalyticsProperties settings, Clock clock) {
+        this.catalog = catalog;
+        this.figures = figures;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @GetMapping(ConsolePaths.JOURNEYS)
+    String journeys(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            Model model) {
+        model.addAttribute("period", ConsolePeriod.of(from, to, settings, clock));
+        model.addAttribute("journeys", catalog.journeys());
+        return "journeys";
+    }
+
+    /** One row's figures for the period (htmx loads them into the list, row by row). */
+    @GetMapping(ConsolePaths.JOURNEYS + "/{key}/summary")
+    String summary(@PathVariable String key, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, Model model) {
+        ConsolePeriod period = ConsolePeriod.of(from, to, settings, clock);
+        model.addAttribute("report", figures.journey(key, period.from(), period.to(), null));
+        return "journeys :: summary";
+    }
+
+    @GetMapping(ConsolePaths.JOURNEYS + "/{key}")
+    String journey(@PathVariable String key, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, @RequestParam(required = false) Integer version, Model model) {
+        JourneyCatalog.Journey journey = catalog.journey(key).orElseThrow(() -> new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "No journey " + key + " was ever deployed"));
+        List<Integer> versions = catalog.versions(key);
+        if (version != null && !versions.contains(version)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Journey " + key + " has no version " + version);
+        }
+        model.addAttribute("period", ConsolePeriod.of(from, to, settings, clock));
+        model.addAttribute("journey", journey);
+        model.addAttribute("versions", versions);
+        model.addAttribute("version", version);
+        return "journey";
+    }
+
+    /** The version's BPMN diagram, for the viewer (null: the live version). */
+    @GetMapping(path = ConsolePaths.JOURNEYS + "/{key}/diagram", produces = MediaType.APPLICATION_XML_VALUE)
+    @ResponseBody
+    ResponseEntity<String> diagram(@PathVariable String key, @RequestParam(required = false) Integer version) {
+        return catalog.diagram(key, version).map(xml -> ResponseEntity.ok().contentType(MediaType.APPLICATION_XML)
+                .body(xml)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "Journey " + key + " has no such version"));
+    }
+
+    /** The period's figures of the version (null: all versions), exactly as the analytics API reports them. */
+    @GetMapping(path = ConsolePaths.JOURNEYS + "/{key}/figures", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseBody
+    JourneyFigures.JourneyAnalytics figures(@PathVariable String key, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, @RequestParam(required = false) Integer version) {
+        ConsolePeriod period = ConsolePeriod.of(from, to, settings, clock);
+        return figures.journey(key, period.from(), period.to(), version == null ? null : version.toString());
+    }
+}

@@ -1,0 +1,155 @@
+package io.stageflow.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.text.NumberFormat;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.stageflow.security.Roles;
+import io.stageflow.testing.Browser;
+import io.stageflow.testing.IntegrationTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * The marketer's console in a real browser (docs/console.md): signing in and out with the API's users, CSRF
+ * refusal, the journey page's numbers on the diagram matching the analytics API, the home page's figures and chart,
+ * and a user without a Stageflow role kept out. Writes the guide's screenshots with {@code -Dstageflow.docs.write=true}.
+ */
+class ConsoleBrowserTest extends IntegrationTest {
+
+    @RegisterExtension
+    static final Browser BROWSER = new Browser();
+
+    @AfterAll
+    static void closeBrowser() {
+        BROWSER.close();
+    }
+
+    @Test
+    void aPageAsksForSignInAndAWrongPasswordIsRefusedThenTheRightOneLandsOnIt() {
+        WebDriver browser = BROWSER.driver();
+        browser.manage().deleteAllCookies();
+        browser.get(baseUrl() + "/journeys");
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        BROWSER.screenshot("sign-in");
+        signIn("admin", "not-the-password");
+        assertThat(BROWSER.await(By.cssSelector(".problem")).getText()).contains("do not match");
+        signIn("admin", ADMIN_PASSWORD);
+        BROWSER.await(By.cssSelector("h1"));
+        assertThat(browser.getCurrentUrl()).contains("/journeys");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Journeys");
+        assertThat(browser.findElement(By.cssSelector(".user")).getText()).isEqualTo("admin");
+
+        browser.findElement(By.cssSelector(".sign-out button")).click();
+        BROWSER.await(By.cssSelector(".notice"));
+        assertThat(browser.getCurrentUrl()).contains("/login?signed-out");
+        browser.get(baseUrl() + "/");
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+    }
+
+    @Test
+    void aPostWithoutTheCsrfTokenIsRefusedEvenWhenSignedIn() {
+        signInAsAdmin();
+        Object status = ((JavascriptExecutor) BROWSER.driver()).executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                fetch('/logout', {method: 'POST', credentials: 'same-origin', redirect: 'manual'})
+                  .then(function (r) { done(r.status); });""");
+        assertThat(((Number) status).intValue()).isEqualTo(403);
+        BROWSER.driver().get(baseUrl() + "/journeys");
+        assertThat(BROWSER.driver().getCurrentUrl()).as("still signed in").endsWith("/journeys");
+    }
+
+    @Test
+    void theJourneyPageDrawsTheDiagramWithEachStepsCountsAsTheAnalyticsApiReportsThem() {
+        String id = "console-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(id, id + "@example.com", "Ada");
+        await().atMost(PATIENCE).until(() -> jdbc.sql("select count(*) from sf_outbox where customer_id = ?"
+                + " and status = 'SENT'").param(id).query(Long.class).single() > 0);
+
+        signInAsAdmin();
+        BROWSER.driver().get(baseUrl() + "/journeys/welcome");
+        BROWSER.awaitAttribute(By.id("diagram"), "data-ready", "true");
+        String from = BROWSER.driver().findElement(By.name("from")).getAttribute("value");
+        String to = BROWSER.driver().findElement(By.name("to")).getAttribute("value");
+        JsonNode api = client().get("/api/v1/analytics/journeys/welcome?from=" + from + "&to=" + to)
+                .expectStatus(200).json();
+        NumberFormat number = NumberFormat.getIntegerInstance(Locale.US);
+        assertThat(api.path("steps").size()).isPositive();
+        for (JsonNode step : api.path("steps")) {
+            String reached = ".step-figures[data-step='" + step.path("id").asText() + "'] .reached";
+            assertThat(BROWSER.driver().findElement(By.cssSelector(reached)).getText())
+                    .as(step.path("id").asText()).isEqualTo(number.format(step.path("reached").asLong()));
+        }
+        assertThat(BROWSER.driver().findElement(By.id("entered")).getText())
+                .isEqualTo(number.format(api.path("entered").asLong()));
+        JsonNode send = api.path("emails").get(0);
+        assertThat(send).as("the welcome email's send step").isNotNull();
+        assertThat(BROWSER.driver().findElement(By.cssSelector(".step-figures[data-step='" + send.path("step").asText()
+                + "'] .emails")).getText()).startsWith(number.format(send.path("figures").path("sent").asLong())
+                + " sent");
+
+        BROWSER.driver().findElement(By.cssSelector("#steps tbody tr[data-step='" + send.path("step").asText()
+                + "'] button")).click();
+        assertThat(BROWSER.await(By.cssSelector("#step dl")).getText()).contains("Emails sent");
+        BROWSER.driver().findElement(By.id("heat-map")).click();
+        assertThat(BROWSER.driver().findElements(By.cssSelector(".djs-element[class*='heat-']"))).isNotEmpty();
+        ((JavascriptExecutor) BROWSER.driver()).executeScript("document.getElementById('diagram').scrollIntoView()");
+        BROWSER.screenshot("journey");
+    }
+
+    @Test
+    void theHomePageShowsThePeriodsFiguresAndTheStageFlowChart() {
+        String id = "console-home-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(id, id + "@example.com", "Grace");
+        await().atMost(PATIENCE).until(() -> "ENGAGEMENT".equals(jdbc.sql("select stage from sf_customer where id = ?")
+                .param(id).query(String.class).single()));
+        signInAsAdmin();
+        BROWSER.driver().get(baseUrl() + "/");
+        BROWSER.awaitAttribute(By.id("stage-flows"), "data-ready", "true");
+        assertThat(BROWSER.driver().findElements(By.cssSelector(".cards .figure .label")).stream()
+                .map(element -> element.getText()).toList())
+                .contains("Emails sent", "Human open rate", "Click rate", "Conversions");
+        assertThat(BROWSER.driver().findElement(By.cssSelector("table.stages")).getText()).contains("AWARENESS", "ENGAGEMENT");
+        assertThat(BROWSER.driver().findElements(By.cssSelector("#stage-flows canvas"))).as("the Sankey chart").hasSize(1);
+        BROWSER.screenshot("home");
+    }
+
+    @Test
+    void aUserWithoutAStageflowRoleIsKeptOutAndAnOperatorGetsIn() {
+        String nobody = newUser(null, "Password-for-nobody-1");
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.driver().get(baseUrl() + "/login");
+        signIn(nobody, "Password-for-nobody-1");
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+
+        String operator = newUser(Roles.OPERATOR, "Password-for-operator-1");
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.driver().get(baseUrl() + "/journeys");
+        signIn(operator, "Password-for-operator-1");
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Journeys");
+    }
+
+    private void signInAsAdmin() {
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.driver().get(baseUrl() + "/login");
+        signIn("admin", ADMIN_PASSWORD);
+        BROWSER.await(By.cssSelector(".user"));
+    }
+
+    private void signIn(String user, String password) {
+        WebDriver browser = BROWSER.driver();
+        BROWSER.await(By.id("username")).clear();
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    }
+}

@@ -1,0 +1,111 @@
+package io.stageflow.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real, headless browser for the console's tests: Debian's {@code chromium} driven through its {@code chromedriver}
+ * ({@code .ci/run} installs both), never a driver downloaded at test time. Where they are missing, the tests are
+ * skipped on a developer's machine and fail under CI ({@code CI} set), so they never pass by not running.
+ * <p>
+ * As a JUnit extension, it saves a failed test's screenshot and page source under {@code target/browser-failures/}.
+ * {@link #screenshot} writes the pictures {@code docs/console.md} shows, when {@code -Dstageflow.docs.write=true}.
+ */
+public final class Browser implements AfterTestExecutionCallback, AutoCloseable {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("stageflow.test.chromium", "/usr/bin/chromium"));
+    private static final Path DRIVER = Path.of(System.getProperty("stageflow.test.chromedriver", "/usr/bin/chromedriver"));
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private WebDriver driver;
+
+    /** The browser, started on first use at a desktop's width. */
+    public WebDriver driver() {
+        if (driver == null) {
+            boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+            if (!installed && System.getenv("CI") != null) {
+                throw new IllegalStateException("chromium and chromium-driver are not installed (" + CHROMIUM + ", "
+                        + DRIVER + "): .ci/run installs them with apt-get");
+            }
+            Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed: apt-get install"
+                    + " chromium chromium-driver");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--window-size=1280,900", "--lang=en-US", "--force-device-scale-factor=1");
+            driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                    .build(), options);
+        }
+        return driver;
+    }
+
+    /** Waits until the element is visible, then returns it. */
+    public WebElement await(By locator) {
+        return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    /** Waits until the element's text is exactly {@code text}. */
+    public void awaitText(By locator, String text) {
+        new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.textToBe(locator, text));
+    }
+
+    /** Waits until the element has the attribute with this value. */
+    public void awaitAttribute(By locator, String attribute, String value) {
+        new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.attributeToBe(locator, attribute, value));
+    }
+
+    /** Writes the page as it looks now to {@code docs/console/<name>.png}, when the docs are being written. */
+    public void screenshot(String name) {
+        if (Boolean.getBoolean("stageflow.docs.write")) {
+            save(Path.of("docs", "console", name + ".png"));
+        }
+    }
+
+    private void save(Path png) {
+        try {
+            Files.createDirectories(png.getParent());
+            Files.write(png, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        if (driver != null && context.getExecutionException().isPresent()) {
+            String name = context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName();
+            Path folder = Path.of("target", "browser-failures");
+            save(folder.resolve(name + ".png"));
+            try {
+                Files.writeString(folder.resolve(name + ".html"), driver.getPageSource());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (driver != null) {
+            driver.quit();
+            driver = null;
+        }
+    }
+}
