@@ -47,6 +47,12 @@ class CustomerRepository {
         return jdbc.sql("select * from sf_customer where id = ?").param(id).query(this::map).optional();
     }
 
+    /** The customers whose id or email is exactly {@code text} (an email in any case), at most {@code limit}. */
+    List<Customer> findByIdOrEmail(String text, int limit) {
+        return jdbc.sql("select * from sf_customer where id = ? or email = ? or email = ? order by id limit ?")
+                .params(text, text, text.toLowerCase(java.util.Locale.ROOT), limit).query(this::map).list();
+    }
+
     Optional<Customer> findForUpdate(String id) {
         return jdbc.sql("select * from sf_customer where id = ? for update").param(id).query(this::map).optional();
     }

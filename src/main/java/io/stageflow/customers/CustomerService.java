@@ -46,6 +46,11 @@ public class CustomerService {
         return customers.find(id);
     }
 
+    /** The customers whose id or email address is exactly {@code text}: the console's search. */
+    public List<Customer> search(String text, int limit) {
+        return text == null || text.isBlank() ? List.of() : customers.findByIdOrEmail(text.strip(), limit);
+    }
+
     /**
      * Serialises decisions about one customer across threads and nodes (such as whether a marketing email may go
      * now) for the rest of the caller's transaction.

@@ -14,11 +14,11 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 class MessageLogController {
 
-    private final OutboxStore outbox;
+    private final CustomerMessages messages;
     private final CustomerService customers;
 
-    MessageLogController(OutboxStore outbox, CustomerService customers) {
-        this.outbox = outbox;
+    MessageLogController(CustomerMessages messages, CustomerService customers) {
+        this.messages = messages;
         this.customers = customers;
     }
 
@@ -27,6 +27,6 @@ class MessageLogController {
         if (customers.find(id).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id);
         }
-        return outbox.findByCustomer(id);
+        return messages.of(id);
     }
 }

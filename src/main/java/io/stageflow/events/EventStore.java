@@ -165,6 +165,12 @@ public class EventStore {
         jdbc.sql("update sf_event set customer_id = ? where customer_id = ?").params(intoId, fromId).update();
     }
 
+    /** The customer's latest events, newest first, at most {@code limit}: their timeline. */
+    public List<StoredEvent> latestOf(String customerId, int limit) {
+        return jdbc.sql("select * from sf_event where customer_id = ? order by id desc limit ?")
+                .params(customerId, limit).query(this::map).list();
+    }
+
     public Optional<StoredEvent> findByMessageId(String messageId) {
         return jdbc.sql("select * from sf_event where message_id = ?").param(messageId).query(this::map).optional();
     }

@@ -5,19 +5,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.springframework.stereotype.Component;
 
 /**
  * The journeys as the console lists and draws them, without the engine's types: each journey's live version and who
- * is in it now, every version of it, and the BPMN diagram of a version as it was deployed.
+ * is in it now, every version of it, the BPMN diagram of a version as it was deployed, and a customer's journeys
+ * with the steps and decisions on their way.
  */
 @Component
 public class JourneyCatalog {
@@ -25,11 +32,54 @@ public class JourneyCatalog {
     private final RepositoryService repository;
     private final RuntimeService runtime;
     private final TaskService tasks;
+    private final HistoryService history;
 
-    JourneyCatalog(RepositoryService repository, RuntimeService runtime, TaskService tasks) {
+    JourneyCatalog(RepositoryService repository, RuntimeService runtime, TaskService tasks, HistoryService history) {
         this.repository = repository;
         this.runtime = runtime;
         this.tasks = tasks;
+        this.history = history;
+    }
+
+    /**
+     * The customer's journeys, newest first (at most {@code limit}): when each started and ended and where, the steps
+     * it passed in order, and the decisions it took on the way (a decision table's result), from the engine's history.
+     */
+    public List<CustomerJourney> journeysOf(String customerId, int limit) {
+        List<HistoricProcessInstance> instances = history.createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(customerId).orderByProcessInstanceStartTime().desc().listPage(0, limit);
+        List<CustomerJourney> journeys = new ArrayList<>();
+        for (HistoricProcessInstance instance : instances) {
+            List<Passed> steps = new ArrayList<>();
+            String endedAt = null;
+            for (HistoricActivityInstance activity : history.createHistoricActivityInstanceQuery()
+                    .processInstanceId(instance.getId()).orderByHistoricActivityInstanceStartTime().asc()
+                    .orderPartiallyByOccurrence().asc().list()) {
+                if (activity.getActivityName() == null || activity.getActivityType().contains("Gateway")) {
+                    continue;
+                }
+                steps.add(new Passed(activity.getActivityId(), activity.getActivityName(), activity.getActivityType(),
+                        activity.getStartTime().toInstant()));
+                if (activity.getActivityType().endsWith("EndEvent")) {
+                    endedAt = activity.getActivityName();
+                }
+            }
+            List<Decision> decisions = history.createHistoricDecisionInstanceQuery()
+                    .processInstanceId(instance.getId()).includeOutputs().list().stream()
+                    .map(decision -> new Decision(decision.getDecisionDefinitionKey(),
+                            decision.getDecisionDefinitionName(), decision.getEvaluationTime().toInstant(),
+                            decision.getOutputs().stream().map(output -> output.getVariableName() + " = "
+                                    + output.getValue()).collect(Collectors.joining(", "))))
+                    .toList();
+            journeys.add(new CustomerJourney(instance.getId(), instance.getProcessDefinitionKey(),
+                    instance.getProcessDefinitionName() == null ? instance.getProcessDefinitionKey()
+                            : instance.getProcessDefinitionName(),
+                    instance.getProcessDefinitionVersion() == null ? 0 : instance.getProcessDefinitionVersion(),
+                    instance.getStartTime().toInstant(),
+                    instance.getEndTime() == null ? null : instance.getEndTime().toInstant(), endedAt,
+                    List.copyOf(steps), decisions));
+        }
+        return journeys;
     }
 
     /** Open incidents of every journey: steps that failed for good and wait for an operator (in Cockpit). */
@@ -82,6 +132,27 @@ public class JourneyCatalog {
     private static String name(ProcessDefinition definition) {
         return definition.getName() == null || definition.getName().isBlank() ? definition.getKey()
                 : definition.getName();
+    }
+
+    /**
+     * One journey of one customer.
+     *
+     * @param instanceId the engine's id of it (the outbox rows of its emails name it)
+     * @param endedAt    when it ended, or null while it runs
+     * @param endStep    the name of the end event it reached, or null
+     * @param steps      the named steps and events it passed, in order
+     * @param decisions  the decision tables it evaluated, with their results
+     */
+    public record CustomerJourney(String instanceId, String key, String name, int version, Instant startedAt,
+            Instant endedAt, String endStep, List<Passed> steps, List<Decision> decisions) {
+    }
+
+    /** A step or event a journey passed, and when. */
+    public record Passed(String id, String name, String type, Instant at) {
+    }
+
+    /** A decision table a journey evaluated, and its result, as {@code output = value} pairs. */
+    public record Decision(String key, String name, Instant at, String result) {
     }
 
     /**

@@ -2,20 +2,24 @@ package io.stageflow.security;
 
 import java.util.List;
 
+import io.stageflow.web.ConsolePaths;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-
-import io.stageflow.web.ConsolePaths;
 
 /**
  * Who may call what.
@@ -106,6 +110,19 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /** Requests from a browser: they ask for HTML by name (not only through a wildcard). */
+    private static RequestMatcher browsers() {
+        MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+        return html;
+    }
+
+    private static AccessDeniedHandlerImpl forbiddenPage() {
+        AccessDeniedHandlerImpl page = new AccessDeniedHandlerImpl();
+        page.setErrorPage(ConsolePaths.FORBIDDEN);
+        return page;
+    }
+
     private static RequestMatcher[] paths(String... patterns) {
         RequestMatcher[] matchers = new RequestMatcher[patterns.length];
         for (int i = 0; i < patterns.length; i++) {
@@ -136,7 +153,10 @@ class SecurityConfiguration {
                         .referrerPolicy(referrer -> referrer.policy(
                                 org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter
                                         .ReferrerPolicy.SAME_ORIGIN)))
-                .exceptionHandling(errors -> errors.accessDeniedPage(ConsolePaths.FORBIDDEN))
+                // A browser that may not see a page gets the console's "Not allowed" page; a script gets problem+json.
+                .exceptionHandling(errors -> errors
+                        .defaultAccessDeniedHandlerFor(forbiddenPage(), browsers())
+                        .defaultAccessDeniedHandlerFor(new ProblemResponses(), AnyRequestMatcher.INSTANCE))
                 .authorizeHttpRequests(requests -> requests
                         // The sign-in form with whatever it says (?error, ?throttled, ?signed-out): formLogin's own
                         // permitAll() admits "/login" only without a query.
@@ -150,11 +170,13 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/o/*")).permitAll()
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/c/*")).permitAll()
                         .requestMatchers(PATHS.matcher(HttpMethod.HEAD, "/c/*")).permitAll()
-                        // The console's pages: the period's figures, and the journeys on their diagrams.
+                        // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.STAGE_FLOWS),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS),
-                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/**"))
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/**"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .anyRequest().denyAll())
                 .build();

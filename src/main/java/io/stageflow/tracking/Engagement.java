@@ -186,6 +186,11 @@ class Engagement implements EngagementHistory {
     }
 
     @Override
+    public Map<Long, EmailEngagement> emailsOf(String customerId) {
+        return store.engagementOf(customerId);
+    }
+
+    @Override
     public Optional<EngagedEmail> lastOpened(String customerId, Instant since, Instant until) {
         return store.last(customerId, false, since, until);
     }

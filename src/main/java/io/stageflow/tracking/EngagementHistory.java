@@ -16,6 +16,13 @@ public interface EngagementHistory {
     /** The journey email the customer last opened (a human open), at a time in {@code [since, until]}; empty if none. */
     Optional<EngagedEmail> lastOpened(String customerId, Instant since, Instant until);
 
+    /** What the customer did with each of their tracked emails, by outbox row: a person's opens and clicks. */
+    java.util.Map<Long, EmailEngagement> emailsOf(String customerId);
+
+    /** A person's opens and clicks of one email: the first of each (null: none) and how many. */
+    record EmailEngagement(Instant firstOpenedAt, long opens, Instant firstClickedAt, long clicks) {
+    }
+
     /** An email (outbox row) of a journey's step, and when the customer engaged with it. */
     record EngagedEmail(long outboxId, String templateKey, String journeyKey, String stepId, Instant at) {
     }

@@ -172,6 +172,23 @@ class TrackingStore {
                 .optional();
     }
 
+    /** A person's opens and clicks of each of the customer's tracked emails, by outbox row (the console's timeline). */
+    Map<Long, EngagementHistory.EmailEngagement> engagementOf(String customerId) {
+        Map<Long, EngagementHistory.EmailEngagement> emails = new HashMap<>();
+        jdbc.sql("select e.outbox_id, e.first_open_at, e.first_click_at,"
+                        + " (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'OPEN'"
+                        + " and h.machine = false),"
+                        + " (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'CLICK'"
+                        + " and h.machine = false)"
+                        + " from sf_tracked_email e where e.customer_id = ?")
+                .param(customerId)
+                .query(rs -> {
+                    emails.put(rs.getLong(1), new EngagementHistory.EmailEngagement(instant(rs.getTimestamp(2)),
+                            rs.getLong(4), instant(rs.getTimestamp(3)), rs.getLong(5)));
+                });
+        return emails;
+    }
+
     /** The customer's tracked emails and what they did with them, oldest first (export). */
     List<Map<String, Object>> export(String customerId) {
         return jdbc.sql("""

@@ -16,6 +16,8 @@ public final class ConsolePaths {
     public static final String FORBIDDEN = "/forbidden";
     /** The home page's Sankey chart of the period's moves between stages (JSON). */
     public static final String STAGE_FLOWS = "/stage-flows";
+    /** The customer search, and each customer's page (profile and timeline) below it. */
+    public static final String CUSTOMERS = "/customers";
     /** The journeys, and each journey's page below it. */
     public static final String JOURNEYS = "/journeys";
 

@@ -222,7 +222,9 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/journeys/{key}/diagram", "/journeys/no-such-journey/diagram", null,
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}/figures", "/journeys/no-such-journey/figures", null,
-                    ADMIN, MARKETER, OPERATOR));
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR));
 
     @Autowired
     ApplicationContext context;

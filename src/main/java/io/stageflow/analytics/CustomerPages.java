@@ -1,0 +1,181 @@
+package io.stageflow.analytics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.stageflow.customers.Customer;
+import io.stageflow.customers.CustomerService;
+import io.stageflow.customers.LifecycleStages;
+import io.stageflow.customers.StageChange;
+import io.stageflow.delivery.CustomerMessages;
+import io.stageflow.delivery.MessageLogEntry;
+import io.stageflow.events.EventStore;
+import io.stageflow.events.StoredEvent;
+import io.stageflow.journeys.JourneyCatalog;
+import io.stageflow.tracking.EngagementHistory;
+import io.stageflow.web.ConsolePage;
+import io.stageflow.web.ConsolePaths;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The console's customers (docs/console.md): search by id or email, and a customer's page with their profile and
+ * timeline, newest first: events, journeys entered and left, stage changes and emails, each email with what became
+ * of it, a person's opens and clicks, and why it was sent (the journey, version and step, the event that started the
+ * journey, the decisions on the way, and any deferral or suppression).
+ */
+@Controller
+@ConsolePage
+class CustomerPages {
+
+    /** How much of a long history the page shows: the newest this many of each kind. */
+    static final int SHOWN = 200;
+    /** An event starts a journey in the router's transaction, a moment after it was received. */
+    private static final Duration STARTED_WITHIN = Duration.ofMinutes(10);
+
+    private final CustomerService customers;
+    private final LifecycleStages stages;
+    private final EventStore events;
+    private final CustomerMessages messages;
+    private final EngagementHistory engagement;
+    private final JourneyCatalog journeys;
+
+    CustomerPages(CustomerService customers, LifecycleStages stages, EventStore events, CustomerMessages messages,
+            EngagementHistory engagement, JourneyCatalog journeys) {
+        this.customers = customers;
+        this.stages = stages;
+        this.events = events;
+        this.messages = messages;
+        this.engagement = engagement;
+        this.journeys = journeys;
+    }
+
+    @GetMapping(ConsolePaths.CUSTOMERS)
+    String search(@RequestParam(required = false) String q, Model model) {
+        List<Customer> found = customers.search(q, 50);
+        if (found.size() == 1 && q != null) {
+            return "redirect:" + ConsolePaths.CUSTOMERS + "/" + org.springframework.web.util.UriUtils
+                    .encodePathSegment(found.get(0).id(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        model.addAttribute("q", q == null ? "" : q);
+        model.addAttribute("found", found);
+        return "customers";
+    }
+
+    @GetMapping(ConsolePaths.CUSTOMERS + "/{id}")
+    String customer(@PathVariable String id, Model model) {
+        Customer customer = customers.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "No customer with id " + id));
+        List<StoredEvent> theirEvents = events.latestOf(id, SHOWN);
+        List<JourneyCatalog.CustomerJourney> theirJourneys = journeys.journeysOf(id, SHOWN);
+        Map<Long, EngagementHistory.EmailEngagement> opened = engagement.emailsOf(id);
+        List<Entry> timeline = new ArrayList<>();
+        for (StoredEvent event : theirEvents) {
+            timeline.add(new Entry(event.receivedAt(), "event", "Event " + event.type(),
+                    event.messageId() + (event.outcome() == null ? "" : ": " + event.outcome()), List.of(), null,
+                    null));
+        }
+        for (JourneyCatalog.CustomerJourney journey : theirJourneys) {
+            timeline.add(new Entry(journey.startedAt(), "journey", "Entered the journey " + journey.name(),
+                    "version " + journey.version() + startedBy(journey, theirEvents).map(e -> ", started by the event "
+                            + e.type() + " (" + e.messageId() + ")").orElse(""), List.of(), null, null));
+            if (journey.endedAt() != null) {
+                timeline.add(new Entry(journey.endedAt(), "journey", "Left the journey " + journey.name(),
+                        journey.endStep() == null ? "cancelled" : "at " + journey.endStep(), List.of(), null, null));
+            }
+        }
+        for (StageChange change : stages.history(id)) {
+            timeline.add(new Entry(change.changedAt(), "stage", "Stage " + (change.fromStage() == null ? ""
+                    : change.fromStage() + " → ") + change.toStage(), change.cause(), List.of(), null, null));
+        }
+        for (MessageLogEntry email : messages.of(id)) {
+            timeline.add(new Entry(email.sentAt() != null ? email.sentAt() : email.queuedAt(), "email",
+                    "Email " + email.template() + " " + email.status(),
+                    email.subject() == null ? "" : email.subject(), why(email, theirJourneys, theirEvents), email,
+                    opened.get(email.id())));
+        }
+        timeline.sort(Comparator.comparing(Entry::at).reversed());
+        model.addAttribute("customer", customer);
+        model.addAttribute("stage", stages.stageOf(id).orElse(null));
+        model.addAttribute("orders", stages.ordersOf(id).orElse(null));
+        model.addAttribute("timeline", timeline);
+        return "customer";
+    }
+
+    /** Why the email was sent: who sent it, what started that, what was decided on the way, what delivery did. */
+    private static List<String> why(MessageLogEntry email, List<JourneyCatalog.CustomerJourney> journeys,
+            List<StoredEvent> events) {
+        List<String> why = new ArrayList<>();
+        Optional<JourneyCatalog.CustomerJourney> journey = journeys.stream()
+                .filter(candidate -> candidate.instanceId().equals(email.journeyInstanceId())).findFirst();
+        if (email.journey() == null) {
+            why.add("Sent by a broadcast or an API call, not by a journey (category " + email.category() + ").");
+        } else if (journey.isEmpty()) {
+            why.add("Sent by the journey " + email.journey() + ", step " + email.step() + ".");
+        } else {
+            JourneyCatalog.CustomerJourney sender = journey.get();
+            String step = sender.steps().stream().filter(passed -> passed.id().equals(email.step()))
+                    .map(JourneyCatalog.Passed::name).findFirst().orElse(email.step());
+            why.add("Sent by the journey " + sender.name() + " (version " + sender.version() + "), step \""
+                    + step + "\".");
+            startedBy(sender, events).ifPresentOrElse(
+                    event -> why.add("The journey started on the event " + event.type() + " (" + event.messageId()
+                            + "), received " + event.receivedAt() + "."),
+                    () -> why.add("The journey started " + sender.startedAt() + "."));
+            List<String> before = sender.steps().stream().filter(passed -> !passed.at().isAfter(email.queuedAt()))
+                    .map(JourneyCatalog.Passed::name).toList();
+            if (!before.isEmpty()) {
+                why.add("Its way to the email: " + String.join(" → ", before) + ".");
+            }
+            sender.decisions().stream().filter(decision -> !decision.at().isAfter(email.queuedAt()))
+                    .forEach(decision -> why.add("Decided by " + (decision.name() == null ? decision.key()
+                            : decision.name()) + ": " + decision.result() + "."));
+        }
+        if (email.reason() != null && !email.reason().isBlank()) {
+            why.add("Delivery: " + email.status() + ", " + email.reason() + ".");
+        }
+        return why;
+    }
+
+    /** The event that started the journey: the last one of the customer the router says started it, before it did. */
+    private static Optional<StoredEvent> startedBy(JourneyCatalog.CustomerJourney journey, List<StoredEvent> events) {
+        return events.stream()
+                .filter(event -> event.outcome() != null && event.outcome().startsWith("Started ")
+                        && List.of(event.outcome().substring("Started ".length()).split("[;,]\\s*"))
+                                .contains(journey.key()))
+                .filter(event -> !event.receivedAt().isAfter(journey.startedAt())
+                        && event.receivedAt().isAfter(journey.startedAt().minus(STARTED_WITHIN)))
+                .findFirst();
+    }
+
+    /**
+     * One line of the timeline.
+     *
+     * @param kind       event, journey, stage or email
+     * @param why        for an email, why it was sent
+     * @param email      for an email, the email
+     * @param engagement for a tracked email, a person's opens and clicks; null otherwise
+     */
+    record Entry(Instant at, String kind, String title, String detail, List<String> why, MessageLogEntry email,
+            EngagementHistory.EmailEngagement engagement) {
+
+        private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+        /** When, as the page shows it. */
+        public String when() {
+            return WHEN.format(at);
+        }
+    }
+}
