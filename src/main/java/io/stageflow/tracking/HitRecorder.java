@@ -3,6 +3,8 @@ package io.stageflow.tracking;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -101,25 +103,29 @@ class HitRecorder implements SmartLifecycle {
      * could not be read, is answered here and has a null in the list.
      */
     private List<Engagement.Hit> resolve(List<Pending> batch) {
-        List<Engagement.Click> clicks = batch.stream().map(Pending::click).filter(java.util.Objects::nonNull).toList();
-        List<java.util.Optional<Engagement.Hit>> resolved = clicks.isEmpty() ? List.of() : resolveTwice(clicks);
+        List<Engagement.Click> clicks = batch.stream().map(Pending::click).filter(Objects::nonNull).toList();
+        List<Optional<Engagement.Hit>> resolved = clicks.isEmpty() ? List.of() : resolveTwice(clicks);
         List<Engagement.Hit> hits = new ArrayList<>();
         int next = 0;
         for (Pending pending : batch) {
             if (pending.click() == null) {
                 hits.add(pending.hit());
-                continue;
+            } else if (resolved == null) {
+                pending.done().complete(new Recorded(null, Status.NOT_RECORDED));
+                hits.add(null);
+            } else {
+                Optional<Engagement.Hit> hit = resolved.get(next++);
+                if (hit.isEmpty()) {
+                    pending.done().complete(new Recorded(null, Status.NO_SUCH_LINK));
+                }
+                hits.add(hit.orElse(null));
             }
-            java.util.Optional<Engagement.Hit> hit = resolved == null ? null : resolved.get(next++);
-            if (hit == null || hit.isEmpty()) {
-                pending.done().complete(new Recorded(null, hit == null ? Status.NOT_RECORDED : Status.NO_SUCH_LINK));
-            }
-            hits.add(hit == null ? null : hit.orElse(null));
         }
         return hits;
     }
 
-    private List<java.util.Optional<Engagement.Hit>> resolveTwice(List<Engagement.Click> clicks) {
+    /** Each click resolved, or null when the links could not be read twice. */
+    private List<Optional<Engagement.Hit>> resolveTwice(List<Engagement.Click> clicks) {
         for (int attempt = 1; attempt <= 2; attempt++) {
             try {
                 return engagement.resolve(clicks);
@@ -132,7 +138,7 @@ class HitRecorder implements SmartLifecycle {
     }
 
     private boolean commit(List<Engagement.Hit> hits) {
-        List<Engagement.Hit> kept = hits.stream().filter(java.util.Objects::nonNull).toList();
+        List<Engagement.Hit> kept = hits.stream().filter(Objects::nonNull).toList();
         if (kept.isEmpty()) {
             return true;
         }
