@@ -1,5 +1,6 @@
 package io.stageflow.analytics;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.customers.Customer;
+import io.stageflow.customers.CustomerPrivacy;
 import io.stageflow.customers.CustomerService;
 import io.stageflow.customers.LifecycleStages;
 import io.stageflow.customers.StageChange;
@@ -21,19 +23,26 @@ import io.stageflow.tracking.EngagementHistory;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
 
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The console's customers (docs/console.md): search by id or email, and a customer's page with their profile and
  * timeline, newest first: events, journeys entered and left, stage changes and emails, each email with what became
  * of it, a person's opens and clicks, and why it was sent (the journey, version and step, the event that started the
- * journey, the decisions on the way, and any deferral or suppression).
+ * journey, the decisions on the way, and any deferral or suppression). Admins also export and erase a customer
+ * there, the erasure only once they have typed the customer's id.
  */
 @Controller
 @ConsolePage
@@ -50,31 +59,63 @@ class CustomerPages {
     private final CustomerMessages messages;
     private final EngagementHistory engagement;
     private final JourneyCatalog journeys;
+    private final CustomerPrivacy privacy;
 
     CustomerPages(CustomerService customers, LifecycleStages stages, EventStore events, CustomerMessages messages,
-            EngagementHistory engagement, JourneyCatalog journeys) {
+            EngagementHistory engagement, JourneyCatalog journeys, CustomerPrivacy privacy) {
         this.customers = customers;
         this.stages = stages;
         this.events = events;
         this.messages = messages;
         this.engagement = engagement;
         this.journeys = journeys;
+        this.privacy = privacy;
     }
 
     @GetMapping(ConsolePaths.CUSTOMERS)
-    String search(@RequestParam(required = false) String q, Model model) {
+    String search(@RequestParam(required = false) String q, @RequestParam(required = false) String erased,
+            Model model) {
         List<Customer> found = customers.search(q, 50);
         if (found.size() == 1 && q != null) {
-            return "redirect:" + ConsolePaths.CUSTOMERS + "/" + org.springframework.web.util.UriUtils
-                    .encodePathSegment(found.get(0).id(), java.nio.charset.StandardCharsets.UTF_8);
+            return "redirect:" + ConsolePaths.CUSTOMERS + "/" + UriUtils.encodePathSegment(found.get(0).id(),
+                    StandardCharsets.UTF_8);
         }
+        model.addAttribute("erased", erased);
         model.addAttribute("q", q == null ? "" : q);
         model.addAttribute("found", found);
         return "customers";
     }
 
+    /** An admin's download of everything Stageflow keeps about the customer, as the API's export gives it. */
+    @GetMapping(path = ConsolePaths.CUSTOMERS + "/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> export(@PathVariable String id) {
+        Map<String, Object> data = privacy.export(id).orElseThrow(() -> new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "No customer with id " + id));
+        return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                .filename("customer-" + id + ".json").build().toString()).body(data);
+    }
+
+    /**
+     * An admin erases the customer, as {@code DELETE /api/v1/customers/{id}} does, once they have typed the
+     * customer's id to confirm; a wrong confirmation changes nothing and says so.
+     */
+    @PostMapping(ConsolePaths.CUSTOMERS + "/{id}/erase")
+    String erase(@PathVariable String id, @RequestParam(required = false) String confirm) {
+        String page = ConsolePaths.CUSTOMERS + "/" + UriUtils.encodePathSegment(id, StandardCharsets.UTF_8);
+        if (!id.equals(confirm == null ? null : confirm.strip())) {
+            return "redirect:" + page + "?confirm-failed";
+        }
+        if (!privacy.erase(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id " + id);
+        }
+        return "redirect:" + ConsolePaths.CUSTOMERS + "?erased=" + UriUtils.encodeQueryParam(id,
+                StandardCharsets.UTF_8);
+    }
+
     @GetMapping(ConsolePaths.CUSTOMERS + "/{id}")
-    String customer(@PathVariable String id, Model model) {
+    String customer(@PathVariable String id, @RequestParam(name = "confirm-failed", required = false) String failed,
+            Model model) {
+        model.addAttribute("confirmFailed", failed != null);
         Customer customer = customers.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                 "No customer with id " + id));
         List<StoredEvent> theirEvents = events.latestOf(id, SHOWN);

@@ -178,6 +178,10 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        // A customer's personal data: the export and the erasure, for admins only (as on the API).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/export"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.CUSTOMERS + "/*/erase"))
+                            .hasRole(ADMIN)
                         .anyRequest().denyAll())
                 .build();
     }

@@ -137,6 +137,43 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void onlyAnAdminMayEraseACustomerAndOnlyOnceTheyTypedTheirId() {
+        String id = "console-erase-" + UUID.randomUUID().toString().substring(0, 8);
+        client().putCustomer(id, "{\"email\":\"" + id + "@example.com\",\"firstName\":\"Linus\"}").expectStatus(201);
+
+        String marketer = newUser(Roles.MARKETER, "Password-for-marketer-1");
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.driver().get(baseUrl() + "/login");
+        signIn(marketer, "Password-for-marketer-1");
+        BROWSER.await(By.cssSelector(".user"));
+        BROWSER.driver().get(baseUrl() + "/customers/" + id);
+        BROWSER.await(By.cssSelector(".profile"));
+        assertThat(BROWSER.driver().findElements(By.cssSelector(".personal-data"))).as("no erase for marketers").isEmpty();
+        Object status = ((JavascriptExecutor) BROWSER.driver()).executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                var headers = {'Content-Type': 'application/x-www-form-urlencoded'};
+                headers[document.querySelector('meta[name=_csrf_header]').content] =
+                    document.querySelector('meta[name=_csrf]').content;
+                fetch(location.pathname + '/erase', {method: 'POST', credentials: 'same-origin', headers: headers,
+                    body: 'confirm=' + encodeURIComponent(arguments[0]), redirect: 'manual'})
+                  .then(function (r) { done(r.status); });""", id);
+        assertThat(((Number) status).intValue()).as("a marketer's erase, with the CSRF token").isEqualTo(403);
+        client().get("/api/v1/customers/" + id).expectStatus(200);
+
+        signInAsAdmin();
+        BROWSER.driver().get(baseUrl() + "/customers/" + id);
+        BROWSER.await(By.id("confirm")).sendKeys("not-" + id);
+        BROWSER.driver().findElement(By.cssSelector(".erase button")).click();
+        assertThat(BROWSER.await(By.cssSelector(".erase .problem")).getText()).contains("Nothing was erased");
+        client().get("/api/v1/customers/" + id).expectStatus(200);
+
+        BROWSER.await(By.id("confirm")).sendKeys(id);
+        BROWSER.driver().findElement(By.cssSelector(".erase button")).click();
+        assertThat(BROWSER.await(By.cssSelector(".notice")).getText()).contains("The customer " + id + " was erased");
+        client().get("/api/v1/customers/" + id).expectStatus(404);
+    }
+
+    @Test
     void theHomePageShowsThePeriodsFiguresAndTheStageFlowChart() {
         String id = "console-home-" + UUID.randomUUID().toString().substring(0, 8);
         client().signUp(id, id + "@example.com", "Grace");

@@ -1,5 +1,6 @@
 package io.stageflow.security;
 
+import static io.stageflow.security.EndpointRolesTest.Access.CONSOLE_FORM;
 import static io.stageflow.security.EndpointRolesTest.Access.PUBLIC;
 import static io.stageflow.security.EndpointRolesTest.Access.ROLES;
 import static io.stageflow.security.EndpointRolesTest.Access.WRITE_KEY;
@@ -70,6 +71,11 @@ class EndpointRolesTest extends IntegrationTest {
         PUBLIC,
         /** By Stageflow role, in SecurityConfiguration: wrong role 403, no credentials 401. */
         ROLES,
+        /**
+         * A console form (a POST): without the session's CSRF token every caller gets {@code 403}, so no script can
+         * post it; that only the allowed roles may, with the token, ConsoleBrowserTest shows in a browser.
+         */
+        CONSOLE_FORM,
         /**
          * Segment's tracking API: the controller checks the write key (header or body), so a caller who is not a
          * write key (users included) gets 401, and a key of the wrong kind 403.
@@ -224,7 +230,9 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/journeys/{key}/figures", "/journeys/no-such-journey/figures", null,
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
-            roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR));
+            roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/customers/{id}/export", "/customers/no-such-customer/export", null, ADMIN),
+            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN));
 
     @Autowired
     ApplicationContext context;
@@ -314,6 +322,9 @@ class EndpointRolesTest extends IntegrationTest {
     }
 
     private static Expectation expectation(Endpoint endpoint, Caller caller) {
+        if (endpoint.access() == CONSOLE_FORM) {
+            return Expectation.FORBIDDEN;
+        }
         if (endpoint.access() == PUBLIC || endpoint.allowed().contains(caller)) {
             return Expectation.ADMITTED;
         }
@@ -355,6 +366,10 @@ class EndpointRolesTest extends IntegrationTest {
 
     private static Endpoint writeKey(String method, String pattern, String path, String body, Caller... allowed) {
         return new Endpoint(method, pattern, path, body, WRITE_KEY, Set.of(allowed));
+    }
+
+    private static Endpoint consoleForm(String method, String pattern, String path, Caller... allowed) {
+        return new Endpoint(method, pattern, path, null, CONSOLE_FORM, Set.of(allowed));
     }
 
     private static Endpoint publicly(String method, String pattern, String path, String body) {
