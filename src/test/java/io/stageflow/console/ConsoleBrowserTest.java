@@ -174,6 +174,48 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void everyPageHasNoSeriousAccessibilityProblem() {
+        String id = "console-a11y-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(id, id + "@example.com", "Ada");
+        await().atMost(PATIENCE).until(() -> jdbc.sql("select count(*) from sf_outbox where customer_id = ?"
+                + " and status = 'SENT'").param(id).query(Long.class).single() > 0);
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.driver().get(baseUrl() + "/login");
+        BROWSER.await(By.id("username"));
+        assertThat(BROWSER.accessibilityProblems()).as("/login").isEmpty();
+        signInAsAdmin();
+        for (String page : java.util.List.of("/", "/journeys", "/journeys/welcome", "/customers", "/customers/" + id,
+                "/journeys/no-such-journey")) {
+            BROWSER.driver().get(baseUrl() + page);
+            BROWSER.await(By.tagName("h1"));
+            if (page.equals("/journeys/welcome")) {
+                BROWSER.awaitAttribute(By.id("diagram"), "data-ready", "true");
+            }
+            assertThat(BROWSER.accessibilityProblems()).as(page).isEmpty();
+        }
+        assertThat(BROWSER.driver().findElement(By.tagName("h1")).getText()).as("a friendly 404").isEqualTo("Not found");
+    }
+
+    @Test
+    void everyPageFitsAPhonesWidth() {
+        signInAsAdmin();
+        BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            for (String page : java.util.List.of("/", "/journeys", "/journeys/welcome", "/customers")) {
+                BROWSER.driver().get(baseUrl() + page);
+                BROWSER.await(By.tagName("h1"));
+                assertThat(((Number) ((JavascriptExecutor) BROWSER.driver()).executeScript(
+                        "return window.innerWidth;")).intValue()).as("the phone's width").isLessThanOrEqualTo(390);
+                Object overflow = ((JavascriptExecutor) BROWSER.driver()).executeScript(
+                        "return document.documentElement.scrollWidth - window.innerWidth;");
+                assertThat(((Number) overflow).intValue()).as(page + ": wider than the screen by").isLessThanOrEqualTo(0);
+            }
+        } finally {
+            BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+    }
+
+    @Test
     void theHomePageShowsThePeriodsFiguresAndTheStageFlowChart() {
         String id = "console-home-" + UUID.randomUUID().toString().substring(0, 8);
         client().signUp(id, id + "@example.com", "Grace");

@@ -1,15 +1,19 @@
 package io.stageflow.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -33,6 +37,9 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
     private static final Path CHROMIUM = Path.of(System.getProperty("stageflow.test.chromium", "/usr/bin/chromium"));
     private static final Path DRIVER = Path.of(System.getProperty("stageflow.test.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration PATIENCE = Duration.ofSeconds(20);
+    /** axe-core's script in its WebJar; the build passes the path with the version it depends on. */
+    private static final String AXE = System.getProperty("stageflow.test.axe",
+            "/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js");
 
     private WebDriver driver;
 
@@ -69,6 +76,35 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
     /** Waits until the element has the attribute with this value. */
     public void awaitAttribute(By locator, String attribute, String value) {
         new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.attributeToBe(locator, attribute, value));
+    }
+
+    /**
+     * The page's accessibility problems of serious or critical impact, as axe-core (the WebJar on the test class path)
+     * finds them, one line each: the rule, its help text and the elements; empty when there are none.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> accessibilityProblems() {
+        String axe;
+        try (InputStream source = Browser.class.getResourceAsStream(AXE)) {
+            if (source == null) {
+                throw new IllegalStateException("axe-core is not on the test class path: " + AXE);
+            }
+            axe = new String(source.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JavascriptExecutor page = (JavascriptExecutor) driver();
+        page.executeScript(axe);
+        return (List<String>) page.executeAsyncScript(String.join("\n",
+                "var done = arguments[arguments.length - 1];",
+                "axe.run(document, {resultTypes: ['violations']}).then(function (results) {",
+                "  done(results.violations.filter(function (v) {",
+                "    return v.impact === 'serious' || v.impact === 'critical';",
+                "  }).map(function (v) {",
+                "    return v.id + ': ' + v.help + ' (' + v.nodes.map(function (n) { return n.target.join(' '); })",
+                "      .slice(0, 5).join('; ') + ')';",
+                "  }));",
+                "});"));
     }
 
     /** Writes the page as it looks now to {@code docs/console/<name>.png}, when the docs are being written. */
