@@ -75,9 +75,9 @@ class Engagement implements EngagementHistory {
      */
     List<Optional<Hit>> resolve(List<Click> clicks) {
         Map<ClickTargets.Link, TrackingStore.ClickTarget> found = targets.findAll(clicks.stream()
-                .map(click -> new ClickTargets.Link(click.outboxId(), click.index())).toList());
-        return clicks.stream().map(click -> Optional.ofNullable(found.get(new ClickTargets.Link(click.outboxId(),
-                click.index()))).map(target -> hit(TrackingStore.Kind.CLICK, click.outboxId(), click.index(),
+                .map(Click::link).toList());
+        return clicks.stream().map(click -> Optional.ofNullable(found.get(click.link()))
+                .map(target -> hit(TrackingStore.Kind.CLICK, click.outboxId(), click.index(),
                 target.url(), click.at(), rules.click(click.method(), click.userAgent(), target.sentAt(),
                 click.at())))).toList();
     }
@@ -169,6 +169,10 @@ class Engagement implements EngagementHistory {
 
     /** A click as it came in: the email and link its token names, how it was asked for, and when. */
     record Click(long outboxId, int index, String method, String userAgent, Instant at) {
+
+        ClickTargets.Link link() {
+            return new ClickTargets.Link(outboxId, index);
+        }
     }
 
     /**
