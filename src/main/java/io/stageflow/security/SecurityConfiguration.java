@@ -182,6 +182,22 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/export"),
                                 PATHS.matcher(HttpMethod.POST, ConsolePaths.CUSTOMERS + "/*/erase"))
                             .hasRole(ADMIN)
+                        // Segments: everyone reads them; marketers build and delete them (as on the API).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.SEGMENTS),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.SEGMENTS + "/**"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, ConsolePaths.SEGMENTS),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.SEGMENTS + "/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
+                        // Broadcasts and templates: the marketers' (as on the API).
+                        .requestMatchers(PATHS.matcher(ConsolePaths.BROADCASTS),
+                                PATHS.matcher(ConsolePaths.BROADCASTS + "/**"),
+                                PATHS.matcher(ConsolePaths.TEMPLATES),
+                                PATHS.matcher(ConsolePaths.TEMPLATES + "/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
+                        // Imports write customers' personal data in bulk: admins only (as on the API).
+                        .requestMatchers(PATHS.matcher(ConsolePaths.IMPORTS), PATHS.matcher(ConsolePaths.IMPORTS + "/**"))
+                            .hasRole(ADMIN)
                         .anyRequest().denyAll())
                 .build();
     }

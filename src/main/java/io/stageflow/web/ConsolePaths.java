@@ -20,6 +20,14 @@ public final class ConsolePaths {
     public static final String CUSTOMERS = "/customers";
     /** The journeys, and each journey's page below it. */
     public static final String JOURNEYS = "/journeys";
+    /** The segments, and the rule builder for each below it. */
+    public static final String SEGMENTS = "/segments";
+    /** The broadcasts: composing one, scheduling it, and following each below it. */
+    public static final String BROADCASTS = "/broadcasts";
+    /** The customer imports: uploading a CSV file, and following each import below it (admins only). */
+    public static final String IMPORTS = "/imports";
+    /** The templates, and each one's previews and test send below it. */
+    public static final String TEMPLATES = "/templates";
 
     /**
      * The console's Content-Security-Policy: scripts and styles only from Stageflow itself, never inline script or

@@ -248,17 +248,10 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     private void signInAsAdmin() {
-        BROWSER.driver().manage().deleteAllCookies();
-        BROWSER.driver().get(baseUrl() + "/login");
-        signIn("admin", ADMIN_PASSWORD);
-        BROWSER.await(By.cssSelector(".user"));
+        BROWSER.signIn(baseUrl(), null, "admin", ADMIN_PASSWORD);
     }
 
     private void signIn(String user, String password) {
-        WebDriver browser = BROWSER.driver();
-        BROWSER.await(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        BROWSER.fillSignInForm(user, password);
     }
 }

@@ -63,6 +63,25 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
         return driver;
     }
 
+    /**
+     * Signs in afresh through the console's form ({@code baseUrl} is the app's, e.g. {@code IntegrationTest.baseUrl()})
+     * and waits for the page it lands on: {@code landing} (a console path such as {@code /segments}) or home.
+     */
+    public void signIn(String baseUrl, String landing, String user, String password) {
+        driver().manage().deleteAllCookies();
+        driver().get(baseUrl + (landing == null ? "/login" : landing));
+        fillSignInForm(user, password);
+        await(By.cssSelector(".user"));
+    }
+
+    /** Types the user and password into the sign-in form on screen and submits it. */
+    public void fillSignInForm(String user, String password) {
+        await(By.id("username")).clear();
+        driver().findElement(By.id("username")).sendKeys(user);
+        driver().findElement(By.id("password")).sendKeys(password);
+        driver().findElement(By.cssSelector("form button[type=submit]")).click();
+    }
+
     /** Waits until the element is visible, then returns it. */
     public WebElement await(By locator) {
         return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(locator));
