@@ -13,15 +13,18 @@ import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerPrivacy;
 import io.stageflow.customers.CustomerService;
 import io.stageflow.customers.LifecycleStages;
+import io.stageflow.customers.ProfileSection;
 import io.stageflow.customers.StageChange;
 import io.stageflow.delivery.CustomerMessages;
 import io.stageflow.delivery.MessageLogEntry;
+import io.stageflow.delivery.SentCopy;
 import io.stageflow.events.EventStore;
 import io.stageflow.events.StoredEvent;
 import io.stageflow.journeys.JourneyCatalog;
 import io.stageflow.tracking.EngagementHistory;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
+import io.stageflow.web.SandboxedHtml;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -60,9 +63,11 @@ class CustomerPages {
     private final EngagementHistory engagement;
     private final JourneyCatalog journeys;
     private final CustomerPrivacy privacy;
+    private final List<ProfileSection> sections;
 
     CustomerPages(CustomerService customers, LifecycleStages stages, EventStore events, CustomerMessages messages,
-            EngagementHistory engagement, JourneyCatalog journeys, CustomerPrivacy privacy) {
+            EngagementHistory engagement, JourneyCatalog journeys, CustomerPrivacy privacy,
+            List<ProfileSection> sections) {
         this.customers = customers;
         this.stages = stages;
         this.events = events;
@@ -70,6 +75,7 @@ class CustomerPages {
         this.engagement = engagement;
         this.journeys = journeys;
         this.privacy = privacy;
+        this.sections = sections.stream().sorted(Comparator.comparingInt(ProfileSection::order)).toList();
     }
 
     @GetMapping(ConsolePaths.CUSTOMERS)
@@ -112,6 +118,32 @@ class CustomerPages {
                 StandardCharsets.UTF_8);
     }
 
+    /**
+     * One of the customer's emails as it was sent: its subject and text here, its HTML in a sandboxed frame
+     * ({@link #sentHtml}); a page saying so when no copy is kept (sent before copies were kept, or longer ago than
+     * {@code stageflow.delivery.sent-copies.keep-for}).
+     */
+    @GetMapping(ConsolePaths.CUSTOMERS + "/{id}/emails/{emailId}")
+    String sentEmail(@PathVariable String id, @PathVariable long emailId, Model model) {
+        Customer customer = customers.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "No customer with id " + id));
+        MessageLogEntry email = messages.of(id).stream().filter(candidate -> candidate.id() == emailId).findFirst()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No email " + emailId
+                        + " of this customer"));
+        model.addAttribute("customer", customer);
+        model.addAttribute("email", email);
+        model.addAttribute("copy", messages.copyOf(id, emailId).orElse(null));
+        return "sent-email";
+    }
+
+    /** The HTML of the email's copy, for the sandboxed frame of {@link #sentEmail}. */
+    @GetMapping(ConsolePaths.CUSTOMERS + "/{id}/emails/{emailId}/html")
+    ResponseEntity<String> sentHtml(@PathVariable String id, @PathVariable long emailId) {
+        SentCopy copy = messages.copyOf(id, emailId).orElseThrow(() -> new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "No copy kept of email " + emailId));
+        return SandboxedHtml.of(copy.html());
+    }
+
     @GetMapping(ConsolePaths.CUSTOMERS + "/{id}")
     String customer(@PathVariable String id, @RequestParam(name = "confirm-failed", required = false) String failed,
             Model model) {
@@ -151,6 +183,8 @@ class CustomerPages {
         model.addAttribute("stage", stages.stageOf(id).orElse(null));
         model.addAttribute("orders", stages.ordersOf(id).orElse(null));
         model.addAttribute("timeline", timeline);
+        model.addAttribute("sections", sections.stream().map(section -> new Section(section.title(),
+                section.linesOf(id))).toList());
         return "customer";
     }
 
@@ -198,6 +232,10 @@ class CustomerPages {
                 .filter(event -> !event.receivedAt().isAfter(journey.startedAt())
                         && event.receivedAt().isAfter(journey.startedAt().minus(STARTED_WITHIN)))
                 .findFirst();
+    }
+
+    /** One feature's part of the profile (coupons, referrals). */
+    record Section(String title, List<ProfileSection.Line> lines) {
     }
 
     /**

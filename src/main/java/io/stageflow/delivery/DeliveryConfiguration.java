@@ -27,4 +27,9 @@ class DeliveryConfiguration {
     PollingWorker outboxDispatcherWorker(OutboxDispatcher dispatcher, DeliveryProperties properties) {
         return new PollingWorker("outbox-dispatcher", properties.dispatcher().idleWait(), dispatcher::dispatchDue);
     }
+
+    @Bean
+    PollingWorker sentCopiesExpiryWorker(SentCopies copies) {
+        return new PollingWorker("sent-copies-expiry", SentCopies.LOOK_EVERY, copies::deleteExpired);
+    }
 }

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dispatcher    the delivery pace, retries and lease
  * @param pacing        how often marketing email may reach one customer, and when not
  * @param consent       whose consent marketing email needs
+ * @param sentCopies    how long the copy of each email as it was sent is kept, for the console
  */
 @ConfigurationProperties("stageflow.delivery")
 public record DeliveryProperties(
@@ -25,7 +26,8 @@ public record DeliveryProperties(
         @DefaultValue("var/outbox") Path fileOutboxDir,
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue Pacing pacing,
-        @DefaultValue Consent consent) {
+        @DefaultValue Consent consent,
+        @DefaultValue SentCopies sentCopies) {
 
     /** Where rendered email goes. */
     public enum Transport {
@@ -65,6 +67,21 @@ public record DeliveryProperties(
      * @param requireOptIn marketing email only to customers with {@code marketingConsent: true} (strict opt-in)
      */
     public record Consent(@DefaultValue("false") boolean requireOptIn) {
+    }
+
+    /**
+     * The copy of each email as it was sent (subject, HTML and text, before tracking rewrote its links), which the
+     * console shows on the customer's timeline. It holds personal data, so it is kept only so long, and erasing the
+     * customer deletes it at once.
+     *
+     * @param keepFor how long a copy is kept after the email was sent; {@code 0} keeps none
+     */
+    public record SentCopies(@DefaultValue("P90D") Duration keepFor) {
+
+        /** Whether copies are kept at all. */
+        public boolean kept() {
+            return !keepFor.isZero() && !keepFor.isNegative();
+        }
     }
 
     /**

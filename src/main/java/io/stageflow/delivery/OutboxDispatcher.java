@@ -45,6 +45,7 @@ class OutboxDispatcher {
     private final OutboxStore store;
     private final CustomerService customers;
     private final TemplateRenderer renderer;
+    private final SentCopies copies;
     private final EmailComposer composer;
     private final JavaMailSender mailSender;
     private final DeliveryProperties.Dispatcher settings;
@@ -60,7 +61,8 @@ class OutboxDispatcher {
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
             DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel,
-            Suppressions suppressions, ApplicationEventPublisher events, List<EmailTracking> tracking) {
+            Suppressions suppressions, ApplicationEventPublisher events, List<EmailTracking> tracking,
+            SentCopies copies) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -75,6 +77,7 @@ class OutboxDispatcher {
         this.suppressions = suppressions;
         this.events = events;
         this.tracking = tracking;
+        this.copies = copies;
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -185,6 +188,7 @@ class OutboxDispatcher {
             return null;
         }
         RenderedEmail email;
+        RenderedEmail asWritten; // before tracking: the copy kept for the console
         HandOverMessage message;
         try {
             String heldBack = gate.holdBack(entry, customer.get());
@@ -195,6 +199,7 @@ class OutboxDispatcher {
             email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
                     templateModel.forDelivery(customer.get(), entry.id(), entry.journeyKey(),
                             entry.idempotencyKey()));
+            asWritten = email;
             for (EmailTracking tracker : tracking) {
                 email = tracker.track(new EmailTracking.SentEmail(entry.id(), entry.customerId(), entry.templateKey(),
                         entry.journeyKey(), entry.stepId()), email);
@@ -207,8 +212,9 @@ class OutboxDispatcher {
         }
         try {
             mailSender.send(message);
-            store.markSent(entry, clock.instant(), customer.get().email(), email.subject(),
-                    message.getMessageID());
+            Instant sentAt = clock.instant();
+            copies.keep(entry, asWritten, sentAt); // before the row says SENT, so that a sent row has its copy
+            store.markSent(entry, sentAt, customer.get().email(), email.subject(), message.getMessageID());
             count(entry, "sent");
             log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
             return null;

@@ -55,8 +55,7 @@ public class Referrals {
     @Transactional
     public String codeOf(String customerId) {
         for (int attempt = 1; ; attempt++) {
-            Optional<String> existing = jdbc.sql("select code from sf_referral_code where customer_id = ?")
-                    .param(customerId).query(String.class).optional();
+            Optional<String> existing = existingCodeOf(customerId);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -223,9 +222,28 @@ public class Referrals {
     @Transactional
     ReferralView view(String customerId, String link) {
         String code = codeOf(customerId);
-        List<ReferralView.Entry> made = entries("referrer_id = ?", customerId);
-        List<ReferralView.Entry> received = entries("friend_id = ?", customerId);
+        List<ReferralView.Entry> made = entriesMadeBy(customerId);
+        List<ReferralView.Entry> received = entriesNaming(customerId);
         return new ReferralView(customerId, code, link + code, made, received);
+    }
+
+    /** The customer's referral code, if they have one (unlike {@link #codeOf}, never makes one). */
+    @Transactional(readOnly = true)
+    Optional<String> existingCodeOf(String customerId) {
+        return jdbc.sql("select code from sf_referral_code where customer_id = ?").param(customerId)
+                .query(String.class).optional();
+    }
+
+    /** The referrals the customer made, oldest first. */
+    @Transactional(readOnly = true)
+    List<ReferralView.Entry> entriesMadeBy(String customerId) {
+        return entries("referrer_id = ?", customerId);
+    }
+
+    /** The referrals that named the customer as the friend. */
+    @Transactional(readOnly = true)
+    List<ReferralView.Entry> entriesNaming(String customerId) {
+        return entries("friend_id = ?", customerId);
     }
 
     private List<ReferralView.Entry> entries(String where, String customerId) {

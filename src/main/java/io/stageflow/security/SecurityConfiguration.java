@@ -176,7 +176,9 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/**"),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS),
-                                PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*"))
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/emails/*"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/emails/*/html"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         // A customer's personal data: the export and the erasure, for admins only (as on the API).
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/export"),

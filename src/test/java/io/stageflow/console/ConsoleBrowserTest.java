@@ -133,7 +133,25 @@ class ConsoleBrowserTest extends IntegrationTest {
         assertThat(email.findElement(By.cssSelector(".why")).getText())
                 .contains("Sent by the journey Welcome series (version ").contains("step \"Send welcome email\".")
                 .contains("The journey started on the event signed_up (signup-" + id + ")");
+        assertThat(BROWSER.driver().findElements(By.cssSelector(".profile-section h2")).stream()
+                .map(heading -> heading.getText()).toList()).containsExactly("Coupons", "Referrals");
         BROWSER.screenshot("customer");
+
+        // The email as she got it: its HTML in a frame that runs nothing and follows no link, its text as written.
+        email.findElement(By.cssSelector("a.copy")).click();
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isNotBlank();
+        assertThat(BROWSER.driver().findElement(By.cssSelector(".email-text")).getText()).contains("Ada");
+        var frame = BROWSER.driver().findElement(By.cssSelector("iframe.email-copy"));
+        assertThat(frame.getAttribute("sandbox")).isEmpty();
+        BROWSER.driver().switchTo().frame(frame);
+        try {
+            assertThat(BROWSER.await(By.tagName("body")).getText()).contains("Ada");
+            assertThat(BROWSER.driver().findElements(By.cssSelector("a[href*='/c/']"))).as("no tracked link").isEmpty();
+            assertThat(BROWSER.driver().findElements(By.cssSelector("img[src*='/o/']"))).as("no open pixel").isEmpty();
+        } finally {
+            BROWSER.driver().switchTo().defaultContent();
+        }
+        assertThat(BROWSER.accessibilityProblems()).isEmpty();
     }
 
     @Test

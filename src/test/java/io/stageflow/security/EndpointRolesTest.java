@@ -232,6 +232,10 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}/export", "/customers/no-such-customer/export", null, ADMIN),
+            roles("GET", "/customers/{id}/emails/{emailId}", "/customers/no-such-customer/emails/1", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/customers/{id}/emails/{emailId}/html", "/customers/no-such-customer/emails/1/html", null,
+                    ADMIN, MARKETER, OPERATOR),
             consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN));
 
     @Autowired
