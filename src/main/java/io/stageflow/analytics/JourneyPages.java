@@ -31,9 +31,12 @@ class JourneyPages {
     private final JourneyFigures figures;
     private final AnalyticsProperties settings;
     private final Clock clock;
+    private final JourneyGuides guides;
 
-    JourneyPages(JourneyCatalog catalog, JourneyFigures figures, AnalyticsProperties settings, Clock clock) {
+    JourneyPages(JourneyCatalog catalog, JourneyFigures figures, AnalyticsProperties settings, Clock clock,
+            JourneyGuides guides) {
         this.catalog = catalog;
+        this.guides = guides;
         this.figures = figures;
         this.settings = settings;
         this.clock = clock;
@@ -69,7 +72,19 @@ class JourneyPages {
         model.addAttribute("journey", journey);
         model.addAttribute("versions", versions);
         model.addAttribute("version", version);
+        model.addAttribute("hasGuide", guides.guideOf(key).isPresent());
         return "journey";
+    }
+
+    /** The catalogue's guide to the journey: what it does, its trigger, its steps and settings. */
+    @GetMapping(ConsolePaths.JOURNEYS + "/{key}/guide")
+    String guide(@PathVariable String key, Model model) {
+        JourneyCatalog.Journey journey = catalog.journey(key).orElseThrow(() -> new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "No journey " + key + " was ever deployed"));
+        model.addAttribute("journey", journey);
+        model.addAttribute("guide", guides.guideOf(key).orElseThrow(() -> new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "The journey " + key + " has no guide: only the catalogue's journeys have one")));
+        return "journey-guide";
     }
 
     /** The version's BPMN diagram, for the viewer (null: the live version). */

@@ -114,6 +114,20 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void aJourneysPageLinksToItsGuide() {
+        BROWSER.signIn(baseUrl(), "/journeys/welcome", "admin", ADMIN_PASSWORD);
+        BROWSER.driver().findElement(By.linkText("How this journey works")).click();
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Welcome journey");
+        assertThat(BROWSER.driver().findElement(By.cssSelector(".guide table")).getText())
+                .contains("Send welcome email");
+        assertThat(BROWSER.driver().findElements(By.cssSelector(".guide a[href*='.bpmn']")))
+                .as("links into the repository lose their address").isEmpty();
+        assertThat(BROWSER.accessibilityProblems()).isEmpty();
+        BROWSER.driver().get(baseUrl() + "/journeys/no-such-journey/guide");
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not found");
+    }
+
+    @Test
     void aCustomersTimelineShowsTheirWelcomeEmailAndWhyItWasSent() {
         String id = "console-ada-" + UUID.randomUUID().toString().substring(0, 8);
         client().signUp(id, id + "@example.com", "Ada");

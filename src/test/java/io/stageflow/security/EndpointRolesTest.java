@@ -223,6 +223,7 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/stage-flows", "/stage-flows", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys", "/journeys", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}", "/journeys/no-such-journey", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/journeys/{key}/guide", "/journeys/no-such-journey/guide", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}/summary", "/journeys/no-such-journey/summary", null,
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}/diagram", "/journeys/no-such-journey/diagram", null,
