@@ -55,20 +55,31 @@ class HomePage {
     String home(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             Model model) {
         ConsolePeriod period = ConsolePeriod.of(from, to, settings, clock);
-        Figures now = figures(period.period());
-        Figures before = figures(period.previous());
         model.addAttribute("period", period);
         model.addAttribute("previous", period.previous());
+        model.addAttribute("stages", stages.counts());
+        model.addAttribute("incidents", catalog.openIncidents());
+        model.addAttribute("tasks", catalog.openTasks());
+        return "home";
+    }
+
+    /**
+     * The period's figure cards beside the previous period's, which the home page loads after it is shown (htmx),
+     * saying meanwhile that it is counting: the conversions take every journey's report for both periods.
+     */
+    @GetMapping(ConsolePaths.HOME_FIGURES)
+    String figures(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            Model model) {
+        ConsolePeriod period = ConsolePeriod.of(from, to, settings, clock);
+        Figures now = figures(period.period());
+        Figures before = figures(period.previous());
         model.addAttribute("cards", List.of(
                 new Card("Emails sent", now.sent(), before.sent(), Card.Kind.COUNT),
                 new Card("Human open rate", now.openRate(), before.openRate(), Card.Kind.RATE),
                 new Card("Click rate", now.clickRate(), before.clickRate(), Card.Kind.RATE),
                 new Card("Conversions", now.conversions(), before.conversions(), Card.Kind.COUNT)));
         model.addAttribute("revenue", revenueCards(period));
-        model.addAttribute("stages", stages.counts());
-        model.addAttribute("incidents", catalog.openIncidents());
-        model.addAttribute("tasks", catalog.openTasks());
-        return "home";
+        return "home-figures :: figures";
     }
 
     /** The stage flows of the period, for the Sankey chart: the stages in order, and the moves between them. */

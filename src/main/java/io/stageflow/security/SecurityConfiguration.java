@@ -173,6 +173,7 @@ class SecurityConfiguration {
                         // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.STAGE_FLOWS),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME_FIGURES),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/**"),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS),

@@ -14,6 +14,8 @@ public final class ConsolePaths {
     public static final String LOGOUT = "/logout";
     /** Where a signed-in user is sent for a page or an action their roles do not allow. */
     public static final String FORBIDDEN = "/forbidden";
+    /** The home page's figure cards (an HTML fragment the page loads after it is shown). */
+    public static final String HOME_FIGURES = "/home/figures";
     /** The home page's Sankey chart of the period's moves between stages (JSON). */
     public static final String STAGE_FLOWS = "/stage-flows";
     /** The customer search, and each customer's page (profile and timeline) below it. */

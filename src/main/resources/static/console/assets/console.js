@@ -11,4 +11,16 @@
   document.addEventListener('htmx:afterSwap', function (event) {
     event.detail.target.removeAttribute && event.detail.target.removeAttribute('aria-busy');
   });
+  // A part of a page that could not be loaded says so, instead of saying for ever that it is loading.
+  document.addEventListener('htmx:responseError', function (event) {
+    var target = event.detail.target;
+    if (target && target.hasAttribute('aria-busy')) {
+      var problem = document.createElement('p');
+      problem.className = 'problem';
+      problem.setAttribute('role', 'alert');
+      problem.textContent = 'This could not be loaded (' + event.detail.xhr.status + '). Reload the page to try again.';
+      target.replaceChildren(problem);
+      target.removeAttribute('aria-busy');
+    }
+  });
 }());

@@ -256,6 +256,7 @@ class ConsoleBrowserTest extends IntegrationTest {
         signInAsAdmin();
         BROWSER.driver().get(baseUrl() + "/");
         BROWSER.awaitAttribute(By.id("stage-flows"), "data-ready", "true");
+        BROWSER.await(By.cssSelector(".cards .figure .label"));
         assertThat(BROWSER.driver().findElements(By.cssSelector(".cards .figure .label")).stream()
                 .map(element -> element.getText()).toList())
                 .contains("Emails sent", "Human open rate", "Click rate", "Conversions");

@@ -221,6 +221,7 @@ class EndpointRolesTest extends IntegrationTest {
             publicly("*", "/forbidden", "/forbidden", null),
             roles("GET", "/", "/", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/stage-flows", "/stage-flows", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/home/figures", "/home/figures", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys", "/journeys", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}", "/journeys/no-such-journey", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}/guide", "/journeys/no-such-journey/guide", null, ADMIN, MARKETER, OPERATOR),
