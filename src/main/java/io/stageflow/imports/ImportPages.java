@@ -179,10 +179,12 @@ class ImportPages {
         Long restartOf = found && index > 0 ? runs.get(index - 1).getId() : null;
         Long restartedAs = found && index < runs.size() - 1 ? runs.get(index + 1).getId() : null;
         boolean ended = !execution.isRunning();
+        // Where a restart goes on: after the rows its previous run committed (known before the restart has started).
+        long resumedAfter = restartOf == null ? 0 : control.progress(runs.get(index - 1)).position();
         ErrorReport.Lines errors = ended ? jobs.errorReport(execution.getId())
                 .map(report -> ErrorReport.read(report, SHOWN_ERRORS)).orElse(new ErrorReport.Lines(List.of(), 0))
                 : null;
-        return ImportView.of(progress, execution.getStatus(), restartOf, restartedAs, errors);
+        return ImportView.of(progress, execution.getStatus(), restartOf, resumedAfter, restartedAs, errors);
     }
 
     /** A profile column of the file, and what it holds. */
@@ -195,18 +197,19 @@ class ImportPages {
      * @param done        rows done (imported or skipped) as of the last commit, over every run of the import
      * @param imported    rows imported (customers created, updated or unchanged) over every run
      * @param skippedRows rows skipped for their errors over every run
+     * @param resumedAfter for a restart, the rows its previous run had done: it goes on after them
      * @param errors      for an ended run, the first lines of its error report; null while it runs
      */
     record ImportView(long id, String status, String state, boolean running, boolean restartable,
             Instant startedAt, Instant endedAt, Long rows, long done, long imported, long skippedRows, long read,
-            long written, long skipped, Double rowsPerSecond, Long secondsLeft, long resumedAt, Long restartOf,
+            long written, long skipped, Double rowsPerSecond, Long secondsLeft, Long restartOf, long resumedAfter,
             Long restartedAs, ErrorReport.Lines errors) {
 
         private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
                 .withZone(ZoneOffset.UTC);
 
-        static ImportView of(JobProgress progress, BatchStatus status, Long restartOf, Long restartedAs,
-                ErrorReport.Lines errors) {
+        static ImportView of(JobProgress progress, BatchStatus status, Long restartOf, long resumedAfter,
+                Long restartedAs, ErrorReport.Lines errors) {
             Long created = progress.count("created");
             Long updated = progress.count("updated");
             Long unchanged = progress.count("unchanged");
@@ -218,7 +221,7 @@ class ImportPages {
             return new ImportView(progress.id(), status.name(), state(status), status.isRunning(), restartable,
                     progress.startedAt(), progress.endedAt(), progress.rows(), done, imported,
                     Math.max(0, done - imported), progress.read(), progress.written(), progress.skipped(),
-                    progress.rowsPerSecond(), progress.secondsLeft(), progress.resumedAt(), restartOf, restartedAs,
+                    progress.rowsPerSecond(), progress.secondsLeft(), restartOf, resumedAfter, restartedAs,
                     errors);
         }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -72,7 +73,7 @@ class ImportsBrowserTest extends IntegrationTest {
         assertThat(url).matches(".*/imports/\\d+");
         long id = Long.parseLong(url.substring(url.lastIndexOf('/') + 1));
         // The fragment polled every second reaches the end and stops polling.
-        BROWSER.awaitAttribute(By.id("progress"), "data-status", "COMPLETED");
+        awaitStatus("COMPLETED");
         WebElement bar = BROWSER.driver().findElement(By.id("import-bar"));
         assertThat(bar.getAttribute("max")).isEqualTo("4");
         assertThat(bar.getAttribute("value")).isEqualTo("4");
@@ -135,7 +136,7 @@ class ImportsBrowserTest extends IntegrationTest {
         BROWSER.signIn(baseUrl(), "/imports", "admin", ADMIN_PASSWORD);
 
         upload(csv);
-        BROWSER.awaitAttribute(By.id("progress"), "data-status", "COMPLETED");
+        awaitStatus("COMPLETED");
 
         assertThat(text("imported")).isEqualTo("0");
         assertThat(text("skipped")).isEqualTo("150");
@@ -190,7 +191,7 @@ class ImportsBrowserTest extends IntegrationTest {
         BROWSER.driver().manage().window().setSize(new Dimension(390, 844));
         try {
             upload(csv);
-            BROWSER.awaitAttribute(By.id("progress"), "data-status", "COMPLETED");
+            awaitStatus("COMPLETED");
             assertThat(BROWSER.driver().findElements(By.cssSelector("#errors tbody tr"))).hasSize(1);
             assertFitsTheScreen("an import");
             BROWSER.driver().get(baseUrl() + "/imports");
@@ -220,5 +221,11 @@ class ImportsBrowserTest extends IntegrationTest {
                 .isLessThanOrEqualTo(390);
         assertThat(((Number) script.executeScript("return document.documentElement.scrollWidth - window.innerWidth;"))
                 .intValue()).as(page + ": wider than the screen by").isLessThanOrEqualTo(0);
+    }
+
+    /** Waits until the polled progress says the import's status is this, across its swaps. */
+    private static void awaitStatus(String status) {
+        new WebDriverWait(BROWSER.driver(), Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
+                .until(ExpectedConditions.attributeToBe(By.id("progress"), "data-status", status));
     }
 }
