@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -157,7 +158,12 @@ class ImportPages {
         model.addAttribute("problem", problem);
         model.addAttribute("columns", ImportHeader.PROFILE.stream()
                 .map(column -> new Column(column, MEANINGS.get(column))).toList());
-        model.addAttribute("imports", jobs.recent(RECENT).stream().map(this::view).toList());
+        List<JobExecution> recent = jobs.recent(RECENT);
+        // The list holds every run of its imports: each run's siblings are there, with no query more.
+        Map<Long, List<JobExecution>> runs = recent.stream()
+                .collect(Collectors.groupingBy(execution -> execution.getJobInstance().getInstanceId()));
+        model.addAttribute("imports", recent.stream().map(execution -> view(execution,
+                runs.get(execution.getJobInstance().getInstanceId()), false)).toList());
     }
 
     private JobExecution execution(long id) {
@@ -168,9 +174,15 @@ class ImportPages {
         return new ResponseStatusException(HttpStatus.NOT_FOUND, "No import has the id " + id + ".");
     }
 
+    /** An import's page, with its error report once it has ended. */
     private ImportView view(JobExecution execution) {
+        return view(execution, jobs.runsOf(execution), true);
+    }
+
+    /** {@code siblings}: every run of the same import, in any order. */
+    private ImportView view(JobExecution execution, List<JobExecution> siblings, boolean withErrors) {
         JobProgress progress = control.progress(execution);
-        List<JobExecution> runs = jobs.runsOf(execution);
+        List<JobExecution> runs = siblings.stream().sorted(Comparator.comparing(JobExecution::getId)).toList();
         int index = 0;
         while (index < runs.size() && !runs.get(index).getId().equals(execution.getId())) {
             index++;
@@ -181,7 +193,7 @@ class ImportPages {
         boolean ended = !execution.isRunning();
         // Where a restart goes on: after the rows its previous run committed (known before the restart has started).
         long resumedAfter = restartOf == null ? 0 : control.progress(runs.get(index - 1)).position();
-        ErrorReport.Lines errors = ended ? jobs.errorReport(execution.getId())
+        ErrorReport.Lines errors = ended && withErrors ? jobs.errorReport(execution.getId())
                 .map(report -> ErrorReport.read(report, SHOWN_ERRORS)).orElse(new ErrorReport.Lines(List.of(), 0))
                 : null;
         return ImportView.of(progress, execution.getStatus(), restartOf, resumedAfter, restartedAs, errors);
@@ -198,7 +210,7 @@ class ImportPages {
      * @param imported    rows imported (customers created, updated or unchanged) over every run
      * @param skippedRows rows skipped for their errors over every run
      * @param resumedAfter for a restart, the rows its previous run had done: it goes on after them
-     * @param errors      for an ended run, the first lines of its error report; null while it runs
+     * @param errors      for an ended run's page, the first lines of its error report; null while it runs
      */
     record ImportView(long id, String status, String state, boolean running, boolean restartable,
             Instant startedAt, Instant endedAt, Long rows, long done, long imported, long skippedRows, long read,
