@@ -95,7 +95,9 @@ class ImportPages {
             String name = file == null || file.getOriginalFilename() == null || file.getOriginalFilename().isBlank()
                     ? "The file" : "The file " + file.getOriginalFilename();
             fillList(model, name + " was not imported: " + e.violations().stream()
-                    .map(violation -> violation.message()).collect(Collectors.joining("; ")) + ".");
+                    .map(violation -> violation.message().startsWith("is ") ? "it " + violation.message()
+                            : violation.message())
+                    .collect(Collectors.joining("; ")) + ".");
             ModelAndView page = new ModelAndView("imports", model.asMap());
             page.setStatus(HttpStatus.BAD_REQUEST);
             return page;

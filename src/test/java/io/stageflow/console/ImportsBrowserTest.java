@@ -163,7 +163,7 @@ class ImportsBrowserTest extends IntegrationTest {
 
         upload(empty);
         assertThat(BROWSER.await(By.id("file-problem")).getText())
-                .isEqualTo("The file empty.csv was not imported: is empty.");
+                .isEqualTo("The file empty.csv was not imported: it is empty.");
         assertThat(jdbc.sql("select count(*) from BATCH_JOB_EXECUTION").query(Long.class).single())
                 .as("no import started").isEqualTo(before);
 
