@@ -1,7 +1,12 @@
 package io.stageflow.imports;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.stageflow.customers.CustomerService.CustomerChange;
@@ -15,8 +20,12 @@ import org.springframework.batch.item.ItemStream;
 import org.springframework.batch.item.file.FlatFileItemWriter;
 import org.springframework.batch.item.file.FlatFileParseException;
 import org.springframework.batch.item.file.builder.FlatFileItemWriterBuilder;
+import org.springframework.batch.item.file.transform.DelimitedLineTokenizer;
+import org.springframework.batch.item.file.transform.FieldSet;
 import org.springframework.batch.item.file.transform.IncorrectTokenCountException;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 
 /**
  * The error report of one import: a CSV file with a line for each problem of each skipped row
@@ -28,6 +37,8 @@ import org.springframework.core.io.FileSystemResource;
 final class ErrorReport implements SkipListener<CsvRow, CustomerChange>, ItemStream {
 
     static final String ERRORS = "errors.count";
+    /** The report's first line. */
+    static final String HEADER = "line,column,reason";
 
     private static final Logger log = LoggerFactory.getLogger(ErrorReport.class);
 
@@ -39,7 +50,7 @@ final class ErrorReport implements SkipListener<CsvRow, CustomerChange>, ItemStr
                 .name("errorReport")
                 .resource(new FileSystemResource(file))
                 .encoding(StandardCharsets.UTF_8.name())
-                .headerCallback(header -> header.write("line,column,reason"))
+                .headerCallback(header -> header.write(HEADER))
                 .lineAggregator(ErrorLine::toCsv)
                 .transactional(true)
                 .shouldDeleteIfEmpty(false)
@@ -104,6 +115,48 @@ final class ErrorReport implements SkipListener<CsvRow, CustomerChange>, ItemStr
     @Override
     public void close() {
         writer.close();
+    }
+
+    /**
+     * The report as a download: the file, or only its header while the job has not opened it yet (no line so far).
+     */
+    static Resource download(Path file) {
+        return Files.exists(file) ? new FileSystemResource(file)
+                : new ByteArrayResource((HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The first {@code max} lines of a report file (none while the job has not opened it yet), and how many lines it
+     * has in all, for the console to show.
+     */
+    static Lines read(Path file, int max) {
+        if (!Files.exists(file)) {
+            return new Lines(List.of(), 0);
+        }
+        DelimitedLineTokenizer tokenizer = new DelimitedLineTokenizer();
+        List<ErrorLine> shown = new ArrayList<>();
+        long total = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            in.readLine(); // the header
+            for (String text = in.readLine(); text != null; text = in.readLine()) {
+                if (text.isEmpty()) {
+                    continue;
+                }
+                total++;
+                if (shown.size() < max) {
+                    FieldSet cells = tokenizer.tokenize(text);
+                    shown.add(new ErrorLine(Long.parseLong(cells.readRawString(0)), cells.readRawString(1),
+                            cells.readRawString(2)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the import's error report", e);
+        }
+        return new Lines(List.copyOf(shown), total);
+    }
+
+    /** Some lines of a report, and how many it has in all. */
+    record Lines(List<ErrorLine> shown, long total) {
     }
 
     /** One line of the report. */

@@ -1,8 +1,5 @@
 package io.stageflow.imports;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +11,6 @@ import io.stageflow.web.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.JobExecution;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -55,12 +50,7 @@ class ImportController {
         if (file == null) {
             throw new InvalidInputException("file", "is required: send the CSV file as the multipart part 'file'");
         }
-        ImportFiles.Stored stored;
-        try (InputStream in = file.getInputStream()) {
-            stored = files.store(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ImportFiles.Stored stored = files.store(file);
         JobExecution execution = jobs.start(stored);
         log.info("Import job {} accepted: {} rows", execution.getId(), stored.rows());
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
@@ -70,14 +60,12 @@ class ImportController {
     @GetMapping("/{id}/errors")
     ResponseEntity<Resource> errors(@PathVariable long id) {
         Path report = jobs.errorReport(id).orElseThrow(() -> new ImportJobs.NoSuchImportException(id));
-        if (!Files.exists(report)) {
-            // The job has not opened its file yet: its report has no lines so far.
-            return ResponseEntity.ok().contentType(CSV).body(new ByteArrayResource(
-                    "line,column,reason\n".getBytes(StandardCharsets.UTF_8)));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(CSV);
+        if (Files.exists(report)) {
+            answer.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"import-" + id + "-errors.csv\"");
         }
-        return ResponseEntity.ok().contentType(CSV)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"import-" + id + "-errors.csv\"")
-                .body(new FileSystemResource(report));
+        // The job has not opened its file yet: its report has no lines so far.
+        return answer.body(ErrorReport.download(report));
     }
 
     @PostMapping("/{id}/stop")

@@ -16,6 +16,7 @@ import java.util.UUID;
 import io.stageflow.web.InvalidInputException;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Keeps every import file on disk, each in a folder of its own under {@code stageflow.imports.dir} together with its
@@ -46,6 +47,19 @@ class ImportFiles {
     boolean holds(Path csv) {
         Path normalized = csv.toAbsolutePath().normalize();
         return normalized.startsWith(dir) && normalized.getFileName().toString().equals(CSV);
+    }
+
+    /**
+     * Stores an uploaded file (the API's and the console's upload alike), as {@link #store(InputStream)} does.
+     *
+     * @throws InvalidInputException ({@code file}) for an empty file or a bad header; nothing is kept then
+     */
+    Stored store(MultipartFile upload) {
+        try (InputStream in = upload.getInputStream()) {
+            return store(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the uploaded import file", e);
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.springframework.batch.item.file.transform.DelimitedLineTokenizer;
 
@@ -28,8 +27,11 @@ record ImportHeader(List<String> columns) {
     static final String TIME_ZONE = "timeZone";
     static final String MARKETING_CONSENT = "marketingConsent";
 
-    private static final Map<String, String> PROFILE_COLUMNS = Stream.of(ID, EMAIL, FIRST_NAME, LOCALE, TIME_ZONE,
-            MARKETING_CONSENT).collect(Collectors.toMap(c -> c.toLowerCase(Locale.ROOT), Function.identity()));
+    /** The columns of a customer's profile, in their documented spelling and order; any other column is a trait. */
+    static final List<String> PROFILE = List.of(ID, EMAIL, FIRST_NAME, LOCALE, TIME_ZONE, MARKETING_CONSENT);
+
+    private static final Map<String, String> PROFILE_COLUMNS = PROFILE.stream()
+            .collect(Collectors.toMap(c -> c.toLowerCase(Locale.ROOT), Function.identity()));
 
     /** A trait name as the API accepts it in JSON keys, kept simple so segment rules can name it. */
     private static final Pattern TRAIT = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");

@@ -2,6 +2,8 @@ package io.stageflow.imports;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,6 +115,24 @@ class ImportJobs implements DisposableBean {
     Optional<JobExecution> find(long executionId) {
         return Optional.ofNullable(explorer.getJobExecution(executionId))
                 .filter(execution -> ImportJobConfiguration.JOB.equals(execution.getJobInstance().getJobName()));
+    }
+
+    /**
+     * The executions of the latest {@code count} imports, newest first: a restart is an execution of its own, of the
+     * same import.
+     */
+    List<JobExecution> recent(int count) {
+        return explorer.getJobInstances(ImportJobConfiguration.JOB, 0, count).stream()
+                .flatMap(instance -> explorer.getJobExecutions(instance).stream())
+                .sorted(Comparator.comparing(JobExecution::getId).reversed())
+                .toList();
+    }
+
+    /** Every execution of the same import as this one (the first run and its restarts), oldest first. */
+    List<JobExecution> runsOf(JobExecution execution) {
+        return explorer.getJobExecutions(execution.getJobInstance()).stream()
+                .sorted(Comparator.comparing(JobExecution::getId))
+                .toList();
     }
 
     /** The error report of an import execution (shared by every execution of the same import). */

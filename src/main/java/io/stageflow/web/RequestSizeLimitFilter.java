@@ -17,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps every request body: Stageflow's API ({@code /api/}, answered 413; customer imports,
- * {@code POST /api/v1/imports}, have their own cap, {@code import-max-request-size}), the Segment tracking API
+ * {@code POST /api/v1/imports} and the console's {@code POST /imports}, have their own cap, {@code import-max-request-size}), the Segment tracking API
  * ({@code /v1/}: 500 KB, answered 400 as Segment does), and everything else, such as deployments through
  * {@code /engine-rest} ({@code other-max-request-size}, 413). A declared length over the cap is refused before
  * reading; a chunked body is cut off as soon as it passes the cap, so a huge upload never reaches a parser whole.
@@ -62,7 +62,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private static boolean isImport(HttpServletRequest request) {
         return "POST".equals(request.getMethod())
-                && request.getRequestURI().equals(request.getContextPath() + "/api/v1/imports");
+                && (request.getRequestURI().equals(request.getContextPath() + "/api/v1/imports")
+                        || request.getRequestURI().equals(request.getContextPath() + ConsolePaths.IMPORTS));
     }
 
     private static boolean isSegment(HttpServletRequest request) {

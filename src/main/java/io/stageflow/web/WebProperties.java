@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  *                             point to; the embedded profile sets it to {@code http://localhost:<server.port>}
  * @param maxRequestSize       the largest body Stageflow's API ({@code /api/}) reads
  * @param otherMaxRequestSize  the largest body every other path (deployments, webapps) reads
- * @param importMaxRequestSize the largest customer import upload ({@code POST /api/v1/imports})
+ * @param importMaxRequestSize the largest customer import upload ({@code POST /api/v1/imports}, and the console's)
  */
 @ConfigurationProperties("stageflow.web")
 public record WebProperties(

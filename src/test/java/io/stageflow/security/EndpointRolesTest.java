@@ -238,7 +238,15 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}/emails/{emailId}/html", "/customers/no-such-customer/emails/1/html", null,
                     ADMIN, MARKETER, OPERATOR),
-            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN));
+            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN),
+            // The console's imports: admins only, as on the API.
+            roles("GET", "/imports", "/imports", null, ADMIN),
+            consoleForm("POST", "/imports", "/imports", ADMIN),
+            roles("GET", "/imports/{id}", "/imports/987654321", null, ADMIN),
+            roles("GET", "/imports/{id}/progress", "/imports/987654321/progress", null, ADMIN),
+            roles("GET", "/imports/{id}/errors.csv", "/imports/987654321/errors.csv", null, ADMIN),
+            consoleForm("POST", "/imports/{id}/stop", "/imports/987654321/stop", ADMIN),
+            consoleForm("POST", "/imports/{id}/restart", "/imports/987654321/restart", ADMIN));
 
     @Autowired
     ApplicationContext context;
