@@ -232,7 +232,13 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}/export", "/customers/no-such-customer/export", null, ADMIN),
-            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN));
+            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN),
+            roles("GET", "/templates", "/templates", null, ADMIN, MARKETER),
+            roles("GET", "/templates/{key}", "/templates/no-such-template", null, ADMIN, MARKETER),
+            roles("GET", "/templates/{key}/preview.html", "/templates/no-such-template/preview.html", null,
+                    ADMIN, MARKETER),
+            consoleForm("POST", "/templates/{key}/test-send", "/templates/no-such-template/test-send",
+                    ADMIN, MARKETER));
 
     @Autowired
     ApplicationContext context;
