@@ -15,6 +15,7 @@ import io.stageflow.web.InvalidInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Size;
@@ -106,8 +107,12 @@ class TemplatePages {
 
     /** The HTML part alone, for the page's sandboxed frame, with a policy that lets it do nothing. */
     @GetMapping(ConsolePaths.TEMPLATES + "/{key}/preview.html")
-    ResponseEntity<String> previewHtml(@PathVariable String key, Choice choice) {
+    ResponseEntity<String> previewHtml(@PathVariable String key, Choice choice, HttpServletResponse response) {
         requireTemplate(key);
+        // Set on the response itself, so they replace what the console's security headers may have put there already.
+        response.setHeader("Content-Security-Policy", PREVIEW_POLICY);
+        response.setHeader("X-Frame-Options", "SAMEORIGIN");
+        response.setHeader("Referrer-Policy", "no-referrer");
         Attempt attempt = attempt(key, choice, null);
         boolean shown = attempt.preview() != null;
         String html = shown ? attempt.preview().html() : "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -115,9 +120,6 @@ class TemplatePages {
         return ResponseEntity.status(shown ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
                 .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .cacheControl(CacheControl.noStore())
-                .header("Content-Security-Policy", PREVIEW_POLICY)
-                .header("X-Frame-Options", "SAMEORIGIN")
-                .header("Referrer-Policy", "no-referrer")
                 .header("X-Content-Type-Options", "nosniff")
                 .body(html);
     }
