@@ -124,6 +124,13 @@ class TemplatesBrowserTest extends IntegrationTest {
                 .doesNotContain("script-src");
         assertThat(preview.headers().allValues("X-Frame-Options")).containsExactly("SAMEORIGIN");
         assertThat(preview.headers().allValues("Content-Security-Policy")).hasSize(1);
+
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                client().uri("/templates/welcome")).header("Authorization", StageflowClient.basic(marketer, PASSWORD))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().allValues("X-Frame-Options")).as("the console's own pages").containsExactly("DENY");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("frame-ancestors 'none'");
     }
 
     @Test
