@@ -63,6 +63,7 @@ class TemplatesBrowserTest extends IntegrationTest {
         assertThat(welcome.findElement(By.xpath("td[2]")).getText())
                 .isEqualTo("Hi there, welcome to Stageflow Demo Shop!");
         assertThat(BROWSER.accessibilityProblems()).as("/templates").isEmpty();
+        BROWSER.screenshot("templates");
 
         welcome.findElement(By.linkText("welcome")).click();
         BROWSER.await(By.name("customer")).sendKeys(id + "@example.com");
@@ -100,9 +101,12 @@ class TemplatesBrowserTest extends IntegrationTest {
         String tester = "tester-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         assertThat(browser.findElement(By.name("to")).getAttribute("value")).as("no address until typed").isEmpty();
         browser.findElement(By.name("to")).sendKeys(tester);
+        ((JavascriptExecutor) browser).executeScript("window.stillThisPage = true;");
         browser.findElement(By.cssSelector(".test-send button[type=submit]")).click();
         assertThat(BROWSER.await(By.cssSelector(".test-send .notice")).getText())
                 .startsWith("Sent to " + tester + ": “[TEST] Willkommen bei Stageflow Demo Shop, Grace!”");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.stillThisPage === true;"))
+                .as("htmx swapped the result in, the page stayed").isEqualTo(true);
         List<MimeMessage> mail = awaitMail(tester, 1);
         assertThat(mail).hasSize(1);
         assertThat(subjectOf(mail.get(0))).isEqualTo("[TEST] Willkommen bei Stageflow Demo Shop, Grace!");
