@@ -164,6 +164,18 @@ class TemplatesBrowserTest extends IntegrationTest {
                     .isEqualTo("Customer: no customer has the id or email address no-such-customer.");
             assertThat(BROWSER.driver().findElement(By.name("customer")).getAttribute("aria-invalid")).isEqualTo("true");
 
+            BROWSER.driver().get(baseUrl() + "/templates/welcome?locale=de");
+            WebElement to = BROWSER.await(By.name("to"));
+            ((JavascriptExecutor) BROWSER.driver()).executeScript(
+                    "arguments[0].type = 'text'; arguments[0].required = false;", to);
+            to.sendKeys("not-an-address");
+            BROWSER.driver().findElement(By.cssSelector(".test-send button[type=submit]")).click();
+            assertThat(BROWSER.await(By.cssSelector(".test-send .problem")).getText())
+                    .isEqualTo("Send to: must be a well-formed email address.");
+            assertThat(BROWSER.driver().findElement(By.name("to")).getAttribute("value"))
+                    .as("kept, to be corrected").isEqualTo("not-an-address");
+            assertThat(BROWSER.driver().findElement(By.name("to")).getAttribute("aria-invalid")).isEqualTo("true");
+
             BROWSER.driver().get(baseUrl() + "/templates/welcome?traits=not-json");
             assertThat(BROWSER.await(By.cssSelector(".preview-choice .problem")).getText())
                     .startsWith("Sample traits: must be a JSON object");
