@@ -150,6 +150,15 @@ class SecurityConfiguration {
                         .logoutSuccessUrl(ConsolePaths.LOGIN + "?signed-out").permitAll())
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(ConsolePaths.CONTENT_SECURITY_POLICY))
+                        // DENY unless the response chose its own, as its own Content-Security-Policy already may: a
+                        // template's preview is framed by its console page (SAMEORIGIN). Spring's writer would
+                        // overwrite the preview's choice.
+                        .frameOptions(frames -> frames.disable())
+                        .addHeaderWriter((request, response) -> {
+                            if (!response.containsHeader("X-Frame-Options")) {
+                                response.setHeader("X-Frame-Options", "DENY");
+                            }
+                        })
                         .referrerPolicy(referrer -> referrer.policy(
                                 org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter
                                         .ReferrerPolicy.SAME_ORIGIN)))

@@ -2,6 +2,7 @@ package io.stageflow.templates;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,31 @@ public class TemplateRenderer {
             problem = trialRenderProblem(templateKey);
         }
         return problem == null ? null : problem.describe();
+    }
+
+    /** The keys of every template folder, sorted; the shared {@code _} folders are no templates. */
+    List<String> keys() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(root)) {
+            return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString())
+                    .filter(TEMPLATE_KEY.asMatchPredicate()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("templates folder " + root + " cannot be read", e);
+        }
+    }
+
+    /** The locale folders template {@code key} has ({@code de}, {@code de-AT}), sorted; none for an unknown key. */
+    List<String> localeFolders(String key) {
+        if (!exists(key)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root.resolve(key))) {
+            return entries.filter(Files::isDirectory).map(folder -> folder.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("template folder " + root.resolve(key) + " cannot be read", e);
+        }
     }
 
     /**

@@ -246,7 +246,13 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/imports/{id}/progress", "/imports/987654321/progress", null, ADMIN),
             roles("GET", "/imports/{id}/errors.csv", "/imports/987654321/errors.csv", null, ADMIN),
             consoleForm("POST", "/imports/{id}/stop", "/imports/987654321/stop", ADMIN),
-            consoleForm("POST", "/imports/{id}/restart", "/imports/987654321/restart", ADMIN));
+            consoleForm("POST", "/imports/{id}/restart", "/imports/987654321/restart", ADMIN),
+            roles("GET", "/templates", "/templates", null, ADMIN, MARKETER),
+            roles("GET", "/templates/{key}", "/templates/no-such-template", null, ADMIN, MARKETER),
+            roles("GET", "/templates/{key}/preview.html", "/templates/no-such-template/preview.html", null,
+                    ADMIN, MARKETER),
+            consoleForm("POST", "/templates/{key}/test-send", "/templates/no-such-template/test-send",
+                    ADMIN, MARKETER));
 
     @Autowired
     ApplicationContext context;

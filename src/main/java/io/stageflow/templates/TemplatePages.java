@@ -1,0 +1,306 @@
+package io.stageflow.templates;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.stageflow.customers.Customer;
+import io.stageflow.customers.CustomerService;
+import io.stageflow.web.ConsolePage;
+import io.stageflow.web.ConsolePaths;
+import io.stageflow.web.FieldViolation;
+import io.stageflow.web.InvalidInputException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The console's templates (docs/console.md), read-only: the list, with each template's locale folders and subject
+ * line; and each template's page, its preview for a real customer or sample traits in the locale chosen, exactly as
+ * delivery would render it (the same {@link TemplatePreviews} as the preview API), and a test send to an address
+ * the user types. A template with a mistake shows the file, line and reference at fault, never an error page.
+ *
+ * <p>The HTML part is shown in a sandboxed frame from {@code preview.html}, which answers with its own
+ * Content-Security-Policy: no script, no form, no request but images and fonts over https, and the CSP sandbox, so
+ * an email's markup can do nothing in the console even when that address is opened on its own. Previews are not
+ * tracked (tracking rewrites links and adds the open pixel only as the outbox sends an email), so looking at one
+ * records no open or click.
+ */
+@Controller
+@ConsolePage
+class TemplatePages {
+
+    /** The choice of a template's own folder, whatever locale folders it has. */
+    static final String DEFAULT_FOLDER = "default";
+    /** A language tag with no language, so that no locale folder matches and the template's own folder is used. */
+    private static final String NO_LANGUAGE = "und";
+    /** The preview's own policy: nothing runs, nothing is fetched but images and fonts, only the console frames it. */
+    static final String PREVIEW_POLICY = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; "
+            + "font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
+
+    private final TemplateRenderer renderer;
+    private final TemplatePreviews previews;
+    private final CustomerService customers;
+    private final TestSender sender;
+    private final ObjectMapper json;
+    private final Validator validator;
+
+    TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, CustomerService customers, TestSender sender,
+            ObjectMapper json, Validator validator) {
+        this.renderer = renderer;
+        this.previews = previews;
+        this.customers = customers;
+        this.sender = sender;
+        this.json = json;
+        this.validator = validator;
+    }
+
+    @GetMapping(ConsolePaths.TEMPLATES)
+    String templates(Model model) {
+        model.addAttribute("templates", renderer.keys().stream().map(this::summary).toList());
+        return "templates";
+    }
+
+    /** The subject line a customer without a first name gets from the template's own folder, or its problem. */
+    private Summary summary(String key) {
+        List<String> locales = renderer.localeFolders(key);
+        try {
+            TemplatePreview preview = previews.preview(key, new PreviewRequest(null, Map.of(), NO_LANGUAGE, null));
+            return new Summary(key, locales, preview.subject(), null);
+        } catch (InvalidTemplateException e) {
+            return new Summary(key, locales, null, e.problem().describe());
+        }
+    }
+
+    @GetMapping(ConsolePaths.TEMPLATES + "/{key}")
+    String template(@PathVariable String key, Choice choice, Model model) {
+        requireTemplate(key);
+        Attempt attempt = attempt(key, choice, null);
+        model.addAttribute("key", key);
+        model.addAttribute("locales", renderer.localeFolders(key));
+        model.addAttribute("choice", choice);
+        model.addAttribute("attempt", attempt);
+        model.addAttribute("previewUrl", url(key, choice, "/preview.html"));
+        return "template";
+    }
+
+    /** The HTML part alone, for the page's sandboxed frame, with a policy that lets it do nothing. */
+    @GetMapping(ConsolePaths.TEMPLATES + "/{key}/preview.html")
+    ResponseEntity<String> previewHtml(@PathVariable String key, Choice choice, HttpServletResponse response) {
+        requireTemplate(key);
+        // Set on the response itself, so they replace what the console's security headers may have put there already.
+        response.setHeader("Content-Security-Policy", PREVIEW_POLICY);
+        response.setHeader("X-Frame-Options", "SAMEORIGIN");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        Attempt attempt = attempt(key, choice, null);
+        boolean shown = attempt.preview() != null;
+        String html = shown ? attempt.preview().html() : "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>No preview</title></head><body><p>" + HtmlUtils.htmlEscape(attempt.problem()) + "</p></body></html>";
+        return ResponseEntity.status(shown ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
+                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+                .cacheControl(CacheControl.noStore())
+                .header("X-Content-Type-Options", "nosniff")
+                .body(html);
+    }
+
+    /**
+     * Mails the preview once to {@code to}, rendered as for the test send API (links acting for that address), and
+     * goes back to the page, which says where it was sent or why not.
+     */
+    @PostMapping(ConsolePaths.TEMPLATES + "/{key}/test-send")
+    String testSend(@PathVariable String key, Choice choice, @RequestParam(required = false) String to,
+            RedirectAttributes flash) {
+        requireTemplate(key);
+        String address = to == null ? "" : to.strip();
+        String problem = addressProblem(address);
+        if (problem == null) {
+            Attempt attempt = attempt(key, choice, address);
+            if (attempt.preview() == null) {
+                problem = "Not sent: " + attempt.problem();
+            } else {
+                try {
+                    String messageId = sender.send(key, attempt.preview(), address);
+                    flash.addFlashAttribute("sent", new Sent(address, attempt.preview().subject(), messageId));
+                } catch (TestSender.NotSentException e) {
+                    problem = e.getMessage();
+                }
+            }
+        }
+        flash.addFlashAttribute("sendProblem", problem);
+        flash.addFlashAttribute("to", problem == null ? "" : address);
+        return "redirect:" + url(key, choice, "");
+    }
+
+    private String addressProblem(String address) {
+        if (address.isEmpty()) {
+            return "Send to: type the email address to send the test to.";
+        }
+        return validator.validate(new TestAddress(address)).stream().findFirst()
+                .map(violation -> "Send to: " + violation.getMessage() + ".").orElse(null);
+    }
+
+    /** The preview for the choice, or what keeps it from being shown. */
+    private Attempt attempt(String key, Choice choice, String testAddress) {
+        try {
+            PreviewRequest recipient = recipient(key, choice);
+            return Attempt.shown(testAddress == null ? previews.preview(key, recipient)
+                    : previews.previewForTestSend(key, recipient, testAddress));
+        } catch (InvalidInputException e) {
+            FieldViolation first = e.violations().get(0);
+            return Attempt.refused(first.field().startsWith("sampleTraits") ? "traits" : first.field(),
+                    e.violations().stream().map(TemplatePages::sentence).collect(Collectors.joining(" ")));
+        } catch (TemplateRecipients.UnknownCustomerException e) {
+            return Attempt.refused("customer", "Customer: " + e.getMessage() + ".");
+        } catch (InvalidTemplateException e) {
+            return Attempt.broken(e.problem());
+        }
+    }
+
+    private static String sentence(FieldViolation violation) {
+        String field = switch (violation.field()) {
+            case "locale" -> "Locale";
+            case "customer" -> "Customer";
+            case "traits" -> "Sample traits";
+            default -> "Sample traits, " + violation.field().replace("sampleTraits.", "");
+        };
+        return field + ": " + violation.message() + ".";
+    }
+
+    /** Whom to render for: the customer named by id or email, else a made-up one with the sample traits. */
+    private PreviewRequest recipient(String key, Choice choice) {
+        String locale = localeTag(key, choice.locale());
+        if (choice.customer() != null && !choice.customer().isBlank()) {
+            String named = choice.customer().strip();
+            List<Customer> found = customers.search(named, 2);
+            if (found.isEmpty()) {
+                throw new InvalidInputException("customer", "no customer has the id or email address " + named);
+            }
+            if (found.size() > 1) {
+                throw new InvalidInputException("customer", "more than one customer has the email address " + named
+                        + "; give the customer's id");
+            }
+            Customer customer = found.get(0);
+            if (customer.email() == null) {
+                throw new InvalidInputException("customer", "the customer " + customer.id() + " has no email address,"
+                        + " so delivery would skip them; leave Customer empty to preview with sample traits");
+            }
+            return new PreviewRequest(customer.id(), null, locale, null);
+        }
+        return new PreviewRequest(null, traits(choice.traits()), locale, null);
+    }
+
+    /** The language tag to render in: null for the customer's own, else one of the template's folders. */
+    private String localeTag(String key, String chosen) {
+        if (chosen == null || chosen.isBlank()) {
+            return null;
+        }
+        if (DEFAULT_FOLDER.equals(chosen)) {
+            return NO_LANGUAGE;
+        }
+        List<String> folders = renderer.localeFolders(key);
+        if (!folders.contains(chosen)) {
+            throw new InvalidInputException("locale", "the template has no locale folder " + chosen + "; choose "
+                    + (folders.isEmpty() ? DEFAULT_FOLDER : DEFAULT_FOLDER + " or " + String.join(", ", folders)));
+        }
+        return chosen;
+    }
+
+    private Map<String, Object> traits(String text) {
+        if (text == null || text.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> traits = json.readValue(text, new TypeReference<Map<String, Object>>() { });
+            if (traits != null) {
+                return traits;
+            }
+        } catch (JsonProcessingException e) {
+            // said below
+        }
+        throw new InvalidInputException("traits", "must be a JSON object, such as {\"firstName\": \"Ada\", \"plan\":"
+                + " \"pro\"}");
+    }
+
+    private void requireTemplate(String key) {
+        if (!renderer.exists(key)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No template " + key + ": a template is a folder"
+                    + " under templates/ named with lower-case letters, digits and dashes");
+        }
+    }
+
+    /** The page (or a path below it) for the same choice. */
+    private static String url(String key, Choice choice, String below) {
+        UriComponentsBuilder url = UriComponentsBuilder.fromPath(ConsolePaths.TEMPLATES + "/{key}" + below);
+        if (choice.locale() != null && !choice.locale().isBlank()) {
+            url.queryParam("locale", choice.locale());
+        }
+        if (choice.customer() != null && !choice.customer().isBlank()) {
+            url.queryParam("customer", choice.customer().strip());
+        } else if (choice.traits() != null && !choice.traits().isBlank()) {
+            url.queryParam("traits", choice.traits());
+        }
+        return url.encode().buildAndExpand(key).toUriString();
+    }
+
+    /**
+     * What the page's form asks for.
+     *
+     * @param locale   a locale folder, {@code default} for the template's own folder, or empty for the customer's own
+     * @param customer a customer's id or email address; empty for a made-up customer
+     * @param traits   the made-up customer's traits as a JSON object ({@code firstName}, {@code locale}, … among them)
+     */
+    record Choice(String locale, String customer, String traits) {
+    }
+
+    /** A row of the list: a template, its locale folders, and its subject line or the problem that keeps it. */
+    record Summary(String key, List<String> locales, String subject, String problem) {
+    }
+
+    /**
+     * A preview, or why there is none: a field of the form ({@code field}, {@code problem}), or a mistake in the
+     * template ({@code templateProblem}).
+     */
+    record Attempt(TemplatePreview preview, String field, String problem, TemplateProblem templateProblem) {
+
+        static Attempt shown(TemplatePreview preview) {
+            return new Attempt(preview, null, null, null);
+        }
+
+        static Attempt refused(String field, String problem) {
+            return new Attempt(null, field, problem, null);
+        }
+
+        static Attempt broken(TemplateProblem problem) {
+            return new Attempt(null, null, problem.describe(), problem);
+        }
+    }
+
+    /** A test email handed to the mail server. */
+    record Sent(String to, String subject, String messageId) {
+    }
+
+    /** The address a test goes to, checked like the test send API's {@code to}. */
+    record TestAddress(@Email @Size(max = 320) String to) {
+    }
+}

@@ -1,0 +1,227 @@
+package io.stageflow.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import io.stageflow.security.Roles;
+import io.stageflow.testing.Browser;
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.StageflowClient;
+import io.stageflow.testing.TestTemplates;
+
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The console's templates in a real browser (docs/console.md): the list with each template's locales, a template
+ * previewed for a real customer in a sandboxed frame in each of its languages, at a desktop's and a phone's width,
+ * a test send that arrives, a template with a mistake shown with its file and line, and operators kept out.
+ * Writes the guide's screenshot with {@code -Dstageflow.docs.write=true}.
+ */
+class TemplatesBrowserTest extends IntegrationTest {
+
+    @RegisterExtension
+    static final Browser BROWSER = new Browser();
+
+    private static final String PASSWORD = "Password-for-templates-1";
+
+    @AfterAll
+    static void closeBrowser() {
+        BROWSER.close();
+    }
+
+    @Test
+    void aMarketerPreviewsTheWelcomeTemplateForACustomerInEachLanguageAndSendsThemselvesATest() {
+        String id = "templates-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(id, id + "@example.com", "Grace");
+        signInAsMarketer("/templates");
+        WebDriver browser = BROWSER.driver();
+
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Templates");
+        WebElement welcome = browser.findElement(By.xpath("//table[contains(@class,'templates')]//tr[th/a[.='welcome']]"));
+        assertThat(welcome.findElements(By.cssSelector(".locale")).stream().map(WebElement::getText))
+                .containsExactly("default", "de");
+        assertThat(welcome.findElement(By.xpath("td[2]")).getText())
+                .isEqualTo("Hi there, welcome to Stageflow Demo Shop!");
+        assertThat(BROWSER.accessibilityProblems()).as("/templates").isEmpty();
+        BROWSER.screenshot("templates");
+
+        welcome.findElement(By.linkText("welcome")).click();
+        BROWSER.await(By.name("customer")).sendKeys(id + "@example.com");
+        browser.findElement(By.cssSelector(".preview-choice button[type=submit]")).click();
+        BROWSER.awaitText(By.cssSelector(".subject"), "Hi Grace, welcome to Stageflow Demo Shop!");
+        assertThat(browser.findElement(By.cssSelector(".rendered-locale")).getText())
+                .isEqualTo("the template's own folder");
+        assertThat(browser.findElement(By.cssSelector(".text-part pre")).getText()).contains("Hi Grace,");
+
+        WebElement frame = browser.findElement(By.id("preview-frame"));
+        assertThat(frame.getAttribute("sandbox")).as("sandboxed, and no script may run in it").isNotNull()
+                .doesNotContain("allow-scripts");
+        assertThat(frame.getSize().getWidth()).as("desktop width").isEqualTo(600);
+        BROWSER.screenshot("template");
+        browser.switchTo().frame(frame);
+        try {
+            new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.tagName("body"), "Hi Grace,"));
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("Start exploring");
+        } finally {
+            browser.switchTo().defaultContent();
+        }
+
+        browser.findElement(By.cssSelector("button[data-width=mobile]")).click();
+        new WebDriverWait(browser, PATIENCE).until(driver -> frame.getSize().getWidth() == 375);
+        assertThat(browser.findElement(By.cssSelector("button[data-width=mobile]")).getAttribute("aria-pressed"))
+                .isEqualTo("true");
+        assertThat(BROWSER.accessibilityProblems()).as("/templates/welcome").isEmpty();
+
+        new Select(browser.findElement(By.name("locale"))).selectByValue("de");
+        browser.findElement(By.cssSelector(".preview-choice button[type=submit]")).click();
+        BROWSER.awaitText(By.cssSelector(".subject"), "Willkommen bei Stageflow Demo Shop, Grace!");
+        assertThat(browser.findElement(By.cssSelector(".rendered-locale")).getText()).isEqualTo("the de folder");
+
+        String tester = "tester-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        assertThat(browser.findElement(By.name("to")).getAttribute("value")).as("no address until typed").isEmpty();
+        browser.findElement(By.name("to")).sendKeys(tester);
+        ((JavascriptExecutor) browser).executeScript("window.stillThisPage = true;");
+        browser.findElement(By.cssSelector(".test-send button[type=submit]")).click();
+        assertThat(BROWSER.await(By.cssSelector(".test-send .notice")).getText())
+                .startsWith("Sent to " + tester + ": “[TEST] Willkommen bei Stageflow Demo Shop, Grace!”");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.stillThisPage === true;"))
+                .as("htmx swapped the result in, the page stayed").isEqualTo(true);
+        List<MimeMessage> mail = awaitMail(tester, 1);
+        assertThat(mail).hasSize(1);
+        assertThat(subjectOf(mail.get(0))).isEqualTo("[TEST] Willkommen bei Stageflow Demo Shop, Grace!");
+        assertThat(browser.getCurrentUrl()).as("still on the customer's German preview").contains("locale=de")
+                .contains("customer=");
+    }
+
+    @Test
+    void thePreviewFrameHasAPolicyOfItsOwnThatLetsNothingRun() throws IOException, InterruptedException {
+        String marketer = newUser(Roles.MARKETER, PASSWORD);
+        HttpResponse<String> preview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                client().uri("/templates/welcome/preview.html?locale=de&traits=%7B%22firstName%22%3A%22Ada%22%7D"))
+                .header("Authorization", StageflowClient.basic(marketer, PASSWORD)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(preview.body()).contains("Hallo Ada").doesNotContain("/o/").doesNotContain("/c/");
+        String policy = preview.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(policy).contains("default-src 'none'", "frame-ancestors 'self'", "sandbox")
+                .doesNotContain("script-src");
+        assertThat(preview.headers().allValues("X-Frame-Options")).containsExactly("SAMEORIGIN");
+        assertThat(preview.headers().allValues("Content-Security-Policy")).hasSize(1);
+
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                client().uri("/templates/welcome")).header("Authorization", StageflowClient.basic(marketer, PASSWORD))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().allValues("X-Frame-Options")).as("the console's own pages").containsExactly("DENY");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("frame-ancestors 'none'");
+    }
+
+    @Test
+    void aTemplateWithAMistakeShowsTheFileAndLineAndBadInputNamesTheField() throws IOException {
+        String key = "console-broken-" + UUID.randomUUID().toString().substring(0, 8);
+        Path folder = TestTemplates.dir().resolve(key);
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("subject.vm"), "Hello");
+        Files.writeString(folder.resolve("text.vm"), "Hello");
+        Files.writeString(folder.resolve("html.vm"), "<p>Hello</p>\n<p>#if($customer.firstName Hi#end</p>\n");
+        try {
+            signInAsMarketer("/templates");
+            WebElement row = BROWSER.driver().findElement(By.xpath("//tr[th/a[.='" + key + "']]"));
+            assertThat(row.findElement(By.cssSelector(".problem")).getText())
+                    .startsWith("Cannot be rendered: templates/" + key + "/html.vm does not parse (line 2");
+
+            BROWSER.driver().get(baseUrl() + "/templates/" + key);
+            WebElement problem = BROWSER.await(By.cssSelector(".template-problem"));
+            assertThat(problem.getText()).contains("This template cannot be rendered", "templates/" + key + "/html.vm",
+                    "Line\n2, column");
+            assertThat(BROWSER.driver().findElements(By.id("preview-frame"))).isEmpty();
+            assertThat(BROWSER.driver().findElements(By.name("to"))).as("no test send of a broken template").isEmpty();
+            assertThat(BROWSER.accessibilityProblems()).as("a broken template's page").isEmpty();
+
+            BROWSER.driver().get(baseUrl() + "/templates/welcome?customer=no-such-customer");
+            assertThat(BROWSER.await(By.cssSelector(".preview-choice .problem")).getText())
+                    .isEqualTo("Customer: no customer has the id or email address no-such-customer.");
+            assertThat(BROWSER.driver().findElement(By.name("customer")).getAttribute("aria-invalid")).isEqualTo("true");
+
+            BROWSER.driver().get(baseUrl() + "/templates/welcome?locale=de");
+            WebElement to = BROWSER.await(By.name("to"));
+            ((JavascriptExecutor) BROWSER.driver()).executeScript(
+                    "arguments[0].type = 'text'; arguments[0].required = false;", to);
+            to.sendKeys("not-an-address");
+            BROWSER.driver().findElement(By.cssSelector(".test-send button[type=submit]")).click();
+            assertThat(BROWSER.await(By.cssSelector(".test-send .problem")).getText())
+                    .isEqualTo("Send to: must be a well-formed email address.");
+            assertThat(BROWSER.driver().findElement(By.name("to")).getAttribute("value"))
+                    .as("kept, to be corrected").isEqualTo("not-an-address");
+            assertThat(BROWSER.driver().findElement(By.name("to")).getAttribute("aria-invalid")).isEqualTo("true");
+
+            BROWSER.driver().get(baseUrl() + "/templates/welcome?traits=not-json");
+            assertThat(BROWSER.await(By.cssSelector(".preview-choice .problem")).getText())
+                    .startsWith("Sample traits: must be a JSON object");
+
+            BROWSER.driver().get(baseUrl() + "/templates/no-such-template");
+            assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not found");
+        } finally {
+            FileSystemUtils.deleteRecursively(folder);
+        }
+    }
+
+    @Test
+    void anOperatorIsRefusedAndSeesNoLinkToTemplates() {
+        String operator = newUser(Roles.OPERATOR, "Password-for-operator-1");
+        BROWSER.signIn(baseUrl(), "/journeys", operator, "Password-for-operator-1");
+        assertThat(BROWSER.driver().findElements(By.linkText("Templates"))).isEmpty();
+        BROWSER.driver().get(baseUrl() + "/templates/welcome");
+        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+    }
+
+    @Test
+    void thePagesFitAPhonesWidth() {
+        signInAsMarketer("/templates");
+        BROWSER.driver().manage().window().setSize(new Dimension(390, 844));
+        try {
+            for (String page : List.of("/templates", "/templates/welcome?locale=de")) {
+                BROWSER.driver().get(baseUrl() + page);
+                BROWSER.await(By.tagName("h1"));
+                Object overflow = ((JavascriptExecutor) BROWSER.driver()).executeScript(
+                        "return document.documentElement.scrollWidth - window.innerWidth;");
+                assertThat(((Number) overflow).intValue()).as(page + ": wider than the screen by").isLessThanOrEqualTo(0);
+            }
+        } finally {
+            BROWSER.driver().manage().window().setSize(new Dimension(1280, 900));
+        }
+    }
+
+    private void signInAsMarketer(String landing) {
+        BROWSER.signIn(baseUrl(), landing, newUser(Roles.MARKETER, PASSWORD), PASSWORD);
+    }
+
+    private static String subjectOf(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
