@@ -1,6 +1,5 @@
 package io.stageflow.templates;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -11,18 +10,16 @@ import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
 import io.stageflow.web.FieldViolation;
 import io.stageflow.web.InvalidInputException;
+import io.stageflow.web.SandboxedHtml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -55,9 +52,6 @@ class TemplatePages {
     static final String DEFAULT_FOLDER = "default";
     /** A language tag with no language, so that no locale folder matches and the template's own folder is used. */
     private static final String NO_LANGUAGE = "und";
-    /** The preview's own policy: nothing runs, nothing is fetched but images and fonts, only the console frames it. */
-    static final String PREVIEW_POLICY = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; "
-            + "font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 
     private final TemplateRenderer renderer;
     private final TemplatePreviews previews;
@@ -107,21 +101,15 @@ class TemplatePages {
 
     /** The HTML part alone, for the page's sandboxed frame, with a policy that lets it do nothing. */
     @GetMapping(ConsolePaths.TEMPLATES + "/{key}/preview.html")
-    ResponseEntity<String> previewHtml(@PathVariable String key, Choice choice, HttpServletResponse response) {
+    ResponseEntity<String> previewHtml(@PathVariable String key, Choice choice) {
         requireTemplate(key);
-        // Set on the response itself, so they replace what the console's security headers may have put there already.
-        response.setHeader("Content-Security-Policy", PREVIEW_POLICY);
-        response.setHeader("X-Frame-Options", "SAMEORIGIN");
-        response.setHeader("Referrer-Policy", "no-referrer");
         Attempt attempt = attempt(key, choice, null);
-        boolean shown = attempt.preview() != null;
-        String html = shown ? attempt.preview().html() : "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<title>No preview</title></head><body><p>" + HtmlUtils.htmlEscape(attempt.problem()) + "</p></body></html>";
-        return ResponseEntity.status(shown ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
-                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-                .cacheControl(CacheControl.noStore())
-                .header("X-Content-Type-Options", "nosniff")
-                .body(html);
+        if (attempt.preview() != null) {
+            return SandboxedHtml.of(attempt.preview().html());
+        }
+        return SandboxedHtml.of(HttpStatus.UNPROCESSABLE_ENTITY, "<!DOCTYPE html><html lang=\"en\"><head>"
+                + "<meta charset=\"utf-8\"><title>No preview</title></head><body><p>"
+                + HtmlUtils.htmlEscape(attempt.problem()) + "</p></body></html>");
     }
 
     /**

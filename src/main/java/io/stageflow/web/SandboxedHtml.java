@@ -1,9 +1,11 @@
 package io.stageflow.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpHeaders;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -29,11 +31,21 @@ public final class SandboxedHtml {
 
     /** The response for the frame: the HTML with its base target, as {@code text/html}, never cached. */
     public static ResponseEntity<String> of(String html) {
-        return ResponseEntity.ok()
-                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+        return of(HttpStatus.OK, html);
+    }
+
+    /**
+     * The same with another status (a preview that could not be rendered says why, in the frame). The headers are
+     * set on the response itself, so that they replace the console's own (its policy forbids any framing).
+     */
+    public static ResponseEntity<String> of(HttpStatus status, String html) {
+        return ResponseEntity.status(status)
+                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .header("X-Frame-Options", "SAMEORIGIN")
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Referrer-Policy", "no-referrer")
+                .header("X-Content-Type-Options", "nosniff")
+                .cacheControl(CacheControl.noStore())
                 .body(withBaseTarget(html == null ? "" : html));
     }
 
