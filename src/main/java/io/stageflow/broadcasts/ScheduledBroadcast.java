@@ -25,8 +25,13 @@ record ScheduledBroadcast(
     static final String CANCELLED = "CANCELLED";
     static final String FAILED = "FAILED";
 
-    boolean cancellable() {
+    public boolean cancellable() {
         return SCHEDULED.equals(status);
+    }
+
+    /** When it starts, in UTC, for a page whose script shows it in the user's own zone. */
+    public String scheduledUtc() {
+        return BroadcastPages.UTC.format(scheduledAt);
     }
 
     /** What the broadcast's job is started with. */

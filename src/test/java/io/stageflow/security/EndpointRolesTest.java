@@ -179,6 +179,11 @@ class EndpointRolesTest extends IntegrationTest {
             roles("POST", "/api/v1/broadcasts/{id}/stop", "/api/v1/broadcasts/987654321/stop", null, ADMIN, MARKETER),
             roles("POST", "/api/v1/broadcasts/{id}/restart", "/api/v1/broadcasts/987654321/restart", null,
                     ADMIN, MARKETER),
+            roles("GET", "/api/v1/broadcasts/scheduled", "/api/v1/broadcasts/scheduled", null, ADMIN, MARKETER),
+            roles("GET", "/api/v1/broadcasts/scheduled/{id}", "/api/v1/broadcasts/scheduled/no-such-broadcast", null,
+                    ADMIN, MARKETER),
+            roles("POST", "/api/v1/broadcasts/scheduled/{id}/cancel",
+                    "/api/v1/broadcasts/scheduled/no-such-broadcast/cancel", null, ADMIN, MARKETER),
             roles("POST", "/api/v1/imports", "/api/v1/imports", BAD_JSON, ADMIN),
             roles("GET", "/api/v1/imports/{id}/errors", "/api/v1/imports/987654321/errors", null, ADMIN),
             roles("POST", "/api/v1/imports/{id}/stop", "/api/v1/imports/987654321/stop", null, ADMIN),
@@ -232,7 +237,24 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}/export", "/customers/no-such-customer/export", null, ADMIN),
-            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN));
+            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN),
+            // Broadcasts: admins and marketers compose, preview, test, schedule, follow, stop and resume them.
+            roles("GET", "/broadcasts", "/broadcasts", null, ADMIN, MARKETER),
+            consoleForm("POST", "/broadcasts", "/broadcasts", ADMIN, MARKETER),
+            roles("GET", "/broadcasts/preview", "/broadcasts/preview?segment=no-such-segment&template=welcome", null,
+                    ADMIN, MARKETER),
+            roles("GET", "/broadcasts/preview/frame",
+                    "/broadcasts/preview/frame?segment=no-such-segment&template=welcome&customer=nobody", null,
+                    ADMIN, MARKETER),
+            consoleForm("POST", "/broadcasts/test-send", "/broadcasts/test-send", ADMIN, MARKETER),
+            consoleForm("POST", "/broadcasts/scheduled/{id}/cancel", "/broadcasts/scheduled/no-such-broadcast/cancel",
+                    ADMIN, MARKETER),
+            roles("GET", "/broadcasts/{executionId:\\d+}", "/broadcasts/987654321", null, ADMIN, MARKETER),
+            roles("GET", "/broadcasts/{executionId:\\d+}/progress", "/broadcasts/987654321/progress", null,
+                    ADMIN, MARKETER),
+            consoleForm("POST", "/broadcasts/{executionId:\\d+}/stop", "/broadcasts/987654321/stop", ADMIN, MARKETER),
+            consoleForm("POST", "/broadcasts/{executionId:\\d+}/resume", "/broadcasts/987654321/resume",
+                    ADMIN, MARKETER));
 
     @Autowired
     ApplicationContext context;
