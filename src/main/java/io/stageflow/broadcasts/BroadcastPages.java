@@ -53,9 +53,12 @@ import org.springframework.web.util.UriUtils;
 @ConsolePage
 class BroadcastPages {
 
-    /** The preview's own policy: nothing of the email runs or loads but its inline styles and pictures. */
+    /**
+     * The preview's own policy: nothing of the email runs or loads but its inline styles and pictures, and only the
+     * console's own pages may frame it (browsers then ignore the console's {@code X-Frame-Options: DENY}).
+     */
     static final String PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
-            + "base-uri 'none'; form-action 'none'; sandbox";
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
     static final int RECENT = 20;
     /** Times as the page shows them before its script puts them in the user's zone. */
     static final java.time.format.DateTimeFormatter UTC = java.time.format.DateTimeFormatter
@@ -162,7 +165,6 @@ class BroadcastPages {
         TemplatePreview preview = previews.preview(template, new Member(customer));
         return ResponseEntity.ok()
                 .header("Content-Security-Policy", PREVIEW_POLICY)
-                .header("X-Frame-Options", "SAMEORIGIN")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
                 .body(preview.html());
