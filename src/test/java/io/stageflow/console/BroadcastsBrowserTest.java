@@ -93,6 +93,8 @@ class BroadcastsBrowserTest extends IntegrationTest {
         browser.findElement(By.xpath("//button[normalize-space()='Send test']")).click();
         assertThat(BROWSER.await(By.cssSelector("#test-result .notice")).getText()).contains("Test sent to " + testTo);
         assertThat(subjectsOf(awaitMail(testTo, 1))).singleElement().asString().startsWith("[TEST] Hi " + names.get(0));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('name').scrollIntoView();");
+        BROWSER.screenshot("broadcast-compose");
 
         // Scheduled a few minutes ahead, in the browser's own time zone.
         String zone = browser.findElement(By.id("zone")).getAttribute("value");
