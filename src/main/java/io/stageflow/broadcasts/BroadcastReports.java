@@ -77,17 +77,25 @@ class BroadcastReports {
         long skipped = figures.getOrDefault(MessageFigure.SKIPPED.name(), 0L);
         long waiting = Math.max(0, queued - sent - suppressed - failed - skipped);
         String name = parameters.getString(BroadcastJobConfiguration.NAME);
+        // A resumed broadcast goes on where the earlier runs stopped: how far it is counts theirs too.
+        long position = progress.position();
+        for (JobExecution earlier : explorer.getJobExecutions(execution.getJobInstance())) {
+            if (earlier.getId() < execution.getId()) {
+                position += jobs.progress(earlier).read();
+            }
+        }
         return new BroadcastReport(execution.getId(), broadcast, name == null || name.isBlank() ? broadcast : name,
                 parameters.getString(BroadcastJobConfiguration.SEGMENT), template,
                 parameters.getString(BroadcastJobConfiguration.CATEGORY).toLowerCase(java.util.Locale.ROOT),
-                progress.status(), progress.startedAt(), progress.endedAt(), progress.rows(), progress.position(),
+                progress.status(), progress.startedAt(), progress.endedAt(), progress.rows(), position,
                 queued, sent, suppressed, failed + skipped, waiting, progress.rowsPerSecond(), progress.secondsLeft());
     }
 
     /**
      * One broadcast's job execution as the console shows it.
      *
-     * @param position   customers of the segment gone through (queued, or queued before by an earlier run)
+     * @param position   customers of the segment gone through (queued, or queued before), by this run and the runs it
+     *                   resumed
      * @param queued     emails queued for the broadcast (any run of it)
      * @param suppressed emails not sent for consent, an unsubscribe, a complaint, a bounce or an erasure
      * @param failed     emails given up on, or with no address to send to

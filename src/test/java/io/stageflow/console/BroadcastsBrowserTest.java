@@ -43,6 +43,9 @@ class BroadcastsBrowserTest extends IntegrationTest {
     @Autowired
     Clock clock;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @AfterAll
     static void closeBrowser() {
         BROWSER.close();
@@ -190,6 +193,52 @@ class BroadcastsBrowserTest extends IntegrationTest {
         assertThat(BROWSER.await(By.cssSelector(".notice")).getText()).contains("cancelled");
         assertThat(browser.findElements(By.cssSelector("tr[data-id='" + id + "']"))).isEmpty();
         assertThat(status(id)).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aRunningBroadcastIsStoppedAndResumedFromItsPageAndGoesThroughEveryMemberOnce() {
+        // Customers without an email address: delivery skips them at once, so thousands cost no mail.
+        String p = "bs" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        int n = 3_000;
+        java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new Object[] {"%s-%05d".formatted(p, i), "{\"campaign\":\"" + p + "\"}", now, now});
+        }
+        new org.springframework.jdbc.core.JdbcTemplate(dataSource).batchUpdate("""
+                insert into sf_customer (id, first_name, locale, time_zone, traits, created_at, updated_at,
+                                         order_count, order_total)
+                values (?, 'Batch', 'en', 'UTC', ?, ?, ?, 0, 0)""", rows);
+        client().post("/api/v1/segments", """
+                {"key": "%1$s", "name": "Stop %1$s", "rule": {"field": "traits.campaign", "op": "eq", "value": "%1$s"}}"""
+                .formatted(p)).expectStatus(201);
+        assertThat(client().get("/api/v1/segments/" + p + "/count").expectStatus(200).json().path("count").asLong())
+                .isEqualTo(n);
+        String marketer = newUser(Roles.MARKETER, PASSWORD);
+        BROWSER.signIn(baseUrl(), "/broadcasts", marketer, PASSWORD);
+        WebDriver browser = BROWSER.driver();
+
+        long first = client().post("/api/v1/broadcasts", """
+                {"id": "%1$s", "segment": "%1$s", "template": "welcome", "category": "transactional", "name": "Stopped %1$s"}"""
+                .formatted(p)).expectStatus(202).json().path("id").asLong();
+        browser.get(baseUrl() + "/broadcasts/" + first);
+        browser.findElement(By.xpath("//button[normalize-space()='Stop']")).click();
+        BROWSER.awaitAttribute(By.id("progress"), "data-finished", "true");
+        assertThat(browser.findElement(By.cssSelector("#progress .status")).getText()).isEqualTo("stopped");
+        long stoppedAt = Long.parseLong(browser.findElement(By.cssSelector("#progress progress")).getAttribute("value"));
+        assertThat(stoppedAt).as("stopped before the end").isLessThan(n);
+
+        browser.findElement(By.xpath("//button[normalize-space()='Resume']")).click();
+        await().atMost(PATIENCE).until(() -> !browser.getCurrentUrl().endsWith("/broadcasts/" + first));
+        BROWSER.awaitAttribute(By.id("progress"), "data-finished", "true");
+        assertThat(browser.findElement(By.cssSelector("#progress .status")).getText()).isEqualTo("completed");
+        assertThat(browser.findElement(By.cssSelector("#progress progress")).getAttribute("value"))
+                .isEqualTo(String.valueOf(n));
+        assertThat(browser.findElement(By.cssSelector("#progress .bar-label")).getText()).startsWith("100%");
+        assertThat(jdbc.sql("select count(*) from sf_outbox where step_id = ?").param("broadcast:" + p)
+                .query(Long.class).single()).as("every member queued once").isEqualTo(n);
+        assertThat(jdbc.sql("select count(distinct customer_id) from sf_outbox where step_id = ?")
+                .param("broadcast:" + p).query(Long.class).single()).isEqualTo(n);
     }
 
     private void assertFitsAPhone(String page) {
