@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * customers a partition queues per transaction, how many broadcasts a node starts at once, how many partitions a
  * node runs at once (of any broadcast, whichever node started it), how often a node looks for partitions to run,
  * after how long without a commit a partition's node counts as gone and the partition is handed to another, and
- * how often a running partition logs the broadcast's progress.
+ * how often a running partition logs the broadcast's progress; how often a node looks for scheduled broadcasts whose
+ * time has come, and after how long a scheduled broadcast claimed by a node but never launched (the node died) is
+ * launched by another.
  */
 @Validated
 @ConfigurationProperties("stageflow.broadcasts")
@@ -27,7 +29,9 @@ record BroadcastProperties(
         @DefaultValue("4") @Positive int workerThreads,
         @DefaultValue("PT1S") @NotNull Duration pollInterval,
         @DefaultValue("PT5M") @NotNull Duration staleAfter,
-        @DefaultValue("PT10S") @NotNull Duration progressLogInterval) {
+        @DefaultValue("PT10S") @NotNull Duration progressLogInterval,
+        @DefaultValue("PT5S") @NotNull Duration schedulePollInterval,
+        @DefaultValue("PT2M") @NotNull Duration launchTimeout) {
 
     /** One partition's share of the rate: partitions run on any node, so each keeps to its own share. */
     double partitionRate() {

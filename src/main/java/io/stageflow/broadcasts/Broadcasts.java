@@ -47,6 +47,15 @@ class Broadcasts {
 
     /** Checks the request and starts the broadcast in the background. */
     JobExecution start(BroadcastRequest request) {
+        return launch(checked(request));
+    }
+
+    /**
+     * The request as it will be sent, or an {@link InvalidInputException} naming the bad field: the segment and the
+     * template must exist (and the template render), the category be marketing or transactional, the name at most
+     * 200 characters, and the id (a new random one when absent) spelled as {@link #ID_PATTERN} says.
+     */
+    BroadcastRequest checked(BroadcastRequest request) {
         if (request.segment() == null || request.segment().isBlank()) {
             throw new InvalidInputException("segment", "is required");
         }
@@ -68,6 +77,13 @@ class Broadcasts {
         if (!id.matches(ID_PATTERN)) {
             throw new InvalidInputException("id", "must be 1 to 64 lower-case letters, digits and -, starting with a letter or digit");
         }
+        return new BroadcastRequest(id, request.segment(), request.template(), category.name().toLowerCase(Locale.ROOT),
+                request.name() == null || request.name().isBlank() ? null : request.name().strip());
+    }
+
+    private JobExecution launch(BroadcastRequest request) {
+        EmailCategory category = category(request.category());
+        String id = request.id();
         long members = segments.size(request.segment());
         JobExecution execution = jobs.launch(job, new JobParametersBuilder()
                 .addString(BroadcastJobConfiguration.BROADCAST, id, true)

@@ -114,6 +114,15 @@ public class Segments implements InitializingBean {
         return ends;
     }
 
+    /** Every segment's key and name, ordered by name, for choosing one (the console's broadcast form). */
+    @Transactional(readOnly = true)
+    public java.util.Map<String, String> namesByKey() {
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        store.list().stream().sorted(java.util.Comparator.comparing(StoredSegment::name, String.CASE_INSENSITIVE_ORDER))
+                .forEach(segment -> names.put(segment.key(), segment.name()));
+        return names;
+    }
+
     /** How many customers are in the segment now. */
     @Transactional(readOnly = true)
     public long size(String segmentKey) {

@@ -147,6 +147,19 @@ public class TemplateRenderer {
         }
     }
 
+    /** The keys of every template folder, sorted, for choosing one (the console's broadcast form). */
+    public List<String> templateKeys() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(root)) {
+            return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString())
+                    .filter(name -> TEMPLATE_KEY.matcher(name).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A rendered email and the locale folder its HTML body came from (null: the template's own folder). */
     record Rendering(RenderedEmail email, String localeFolder) {
     }

@@ -94,6 +94,8 @@ public abstract class IntegrationTest {
             registry.add("stageflow.broadcasts.worker-threads", () -> "2");
             registry.add("stageflow.broadcasts.poll-interval", () -> "PT0.1S");
             registry.add("stageflow.broadcasts.stale-after", () -> "PT5S");
+            // Scheduled broadcasts start within 0.2 s of their time (BroadcastScheduleTest, BroadcastsBrowserTest).
+            registry.add("stageflow.broadcasts.schedule-poll-interval", () -> "PT0.2S");
         }
         // Low enough that a test can exceed it with two requests; every test uses its own write key. The bench
         // profile lifts it, to measure the endpoint rather than the limit.
