@@ -57,7 +57,26 @@
       });
     panel.appendChild(list);
     if (step.emails) {
-      panel.appendChild(text('p', null, 'Templates: ' + step.emails.templates.join(', ')));
+      var templates = step.emails.templates.filter(function (key, i, all) { return all.indexOf(key) === i; });
+      panel.appendChild(text('p', null, 'Templates: ' + templates.join(', ')));
+      // Users who may see templates get each one's preview (for a made-up customer) in a sandboxed frame.
+      var previews = document.getElementById('template-previews');
+      var base = previews && previews.getAttribute('data-base');
+      if (base) {
+        templates.forEach(function (key) {
+          var page = base + '/' + encodeURIComponent(key);
+          var frame = document.createElement('iframe');
+          frame.className = 'step-preview';
+          frame.setAttribute('sandbox', '');
+          frame.setAttribute('referrerpolicy', 'no-referrer');
+          frame.title = 'Preview of the template ' + key;
+          frame.src = page + '/preview.html';
+          var link = text('a', null, 'Open the template ' + key);
+          link.href = page;
+          panel.appendChild(frame);
+          panel.appendChild(link);
+        });
+      }
     }
   }
 

@@ -81,7 +81,7 @@ class BroadcastsBrowserTest extends IntegrationTest {
 
         // The preview, for the segment's first member, in a sandboxed frame.
         browser.findElement(By.xpath("//button[normalize-space()='Preview for a member']")).click();
-        WebElement frame = BROWSER.await(By.cssSelector("#preview iframe.preview-frame"));
+        WebElement frame = BROWSER.await(By.cssSelector("#preview iframe.broadcast-preview"));
         assertThat(frame.getAttribute("sandbox")).isEmpty();
         assertThat(browser.findElement(By.cssSelector("#preview .subject")).getText()).contains(names.get(0));
         browser.switchTo().frame(frame);

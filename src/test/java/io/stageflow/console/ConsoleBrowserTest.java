@@ -107,6 +107,16 @@ class ConsoleBrowserTest extends IntegrationTest {
         BROWSER.driver().findElement(By.cssSelector("#steps tbody tr[data-step='" + send.path("step").asText()
                 + "'] button")).click();
         assertThat(BROWSER.await(By.cssSelector("#step dl")).getText()).contains("Emails sent");
+        var preview = BROWSER.await(By.cssSelector("#step iframe.step-preview"));
+        assertThat(preview.getAttribute("sandbox")).isEmpty();
+        assertThat(preview.getAttribute("src")).endsWith("/templates/" + send.path("template").asText()
+                + "/preview.html");
+        BROWSER.driver().switchTo().frame(preview);
+        try {
+            assertThat(BROWSER.await(By.tagName("body")).getText()).isNotBlank();
+        } finally {
+            BROWSER.driver().switchTo().defaultContent();
+        }
         BROWSER.driver().findElement(By.id("heat-map")).click();
         assertThat(BROWSER.driver().findElements(By.cssSelector(".djs-element[class*='heat-']"))).isNotEmpty();
         ((JavascriptExecutor) BROWSER.driver()).executeScript("document.getElementById('diagram').scrollIntoView()");
