@@ -101,6 +101,9 @@
   // The model to JSON, as the API takes it; a value left empty is left out, so the server names it.
   function write(node) {
     var json;
+    if (bare(node)) {
+      return write(node.items[0]);
+    }
     if (node.type === 'group') {
       json = {};
       json[node.combinator] = node.items.map(write);
@@ -122,6 +125,12 @@
       }
     }
     return node.negate ? {not: json} : json;
+  }
+
+  // A rule that is one condition shows in a group of its own, and is written back as that one condition.
+  function bare(node) {
+    return node.wrapped === true && node.type === 'group' && node.items.length === 1 && node.combinator === 'all'
+      && !node.negate;
   }
 
   function newCondition() {
@@ -286,7 +295,7 @@
     var list = element('div', {'class': 'items'});
     var inner = path + (group.negate ? '.not' : '') + '.' + group.combinator;
     group.items.forEach(function (item, index) {
-      var itemPath = inner + '[' + index + ']';
+      var itemPath = bare(group) ? path : inner + '[' + index + ']';
       var itemKey = key + '.' + index;
       list.appendChild(item.type === 'group' ? drawGroup(item, itemPath, itemKey, index + 1, group)
         : drawCondition(item, itemPath, itemKey, index + 1, group));
@@ -349,7 +358,7 @@
     ruleProblem.textContent = '';
     var model = read(json, false);
     if (model && model.type === 'condition') {
-      model = {type: 'group', combinator: 'all', negate: false, items: [model]};
+      model = {type: 'group', combinator: 'all', negate: false, items: [model], wrapped: true};
     }
     if (!model) {
       note.hidden = false;
@@ -371,6 +380,7 @@
       return;
     }
     clearTimeout(timer);
+    setState('counting');
     timer = setTimeout(function () { count(text); }, 400);
   }
 
@@ -471,6 +481,9 @@
   textarea.addEventListener('input', function () {
     if (load(textarea.value, true)) {
       schedule(textarea.value);
+    } else {
+      clearTimeout(timer);
+      setState('invalid');
     }
   });
 

@@ -232,7 +232,15 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}/export", "/customers/no-such-customer/export", null, ADMIN),
-            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN));
+            consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN),
+            // The console's segments: everyone reads them; admins and marketers build (with a live count), save
+            // and delete them (SegmentsBrowserTest); an operator asking for a new segment's builder is refused.
+            roles("GET", "/segments", "/segments", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/segments/new", "/segments/new", null, ADMIN, MARKETER),
+            roles("GET", "/segments/{key}", "/segments/no-such-segment", null, ADMIN, MARKETER, OPERATOR),
+            consoleForm("POST", "/segments", "/segments", ADMIN, MARKETER),
+            consoleForm("POST", "/segments/count", "/segments/count", ADMIN, MARKETER),
+            consoleForm("POST", "/segments/{key}/delete", "/segments/no-such-segment/delete", ADMIN, MARKETER));
 
     @Autowired
     ApplicationContext context;
