@@ -67,7 +67,7 @@ class SegmentPages {
     String list(@RequestParam(required = false) String deleted, Model model) {
         List<Listed> listed = new ArrayList<>();
         for (StoredSegment segment : segments.list()) {
-            listed.add(new Listed(segment, countOf(segment.key())));
+            listed.add(new Listed(segment, segment.fromFile(), countOf(segment.key())));
         }
         model.addAttribute("segments", listed);
         model.addAttribute("deleted", deleted);
@@ -191,6 +191,7 @@ class SegmentPages {
     private String page(Model model, Form form, StoredSegment segment, boolean editable, List<FieldViolation> problems) {
         model.addAttribute("form", form);
         model.addAttribute("segment", segment);
+        model.addAttribute("fromFile", segment != null && segment.fromFile());
         model.addAttribute("editable", editable);
         model.addAttribute("problems", problems);
         model.addAttribute("builder", builder());
@@ -296,8 +297,9 @@ class SegmentPages {
     /**
      * One row of the list.
      *
-     * @param count its members now; null when its stored rule no longer holds
+     * @param fromFile whether a segment file (or the configuration) defines it
+     * @param count    its members now; null when its stored rule no longer holds
      */
-    record Listed(StoredSegment segment, Long count) {
+    record Listed(StoredSegment segment, boolean fromFile, Long count) {
     }
 }

@@ -421,7 +421,7 @@
         var path = node.getAttribute('data-path');
         var rest = problem.field.substring(path.length);
         if (problem.field.indexOf(path) === 0 && (rest === '' || rest[0] === '.' || rest[0] === '[')
-            && (!best || path.length > best.getAttribute('data-path').length)) {
+            && (!best || path.length >= best.getAttribute('data-path').length)) {
           best = node;
         }
       });
@@ -463,6 +463,8 @@
           setState('done');
         } else if (answer.status === 400 && answer.body.problems) {
           showProblems(answer.body.problems);
+          document.getElementById('count-text').textContent = 'Not counted: the rule has a problem.';
+          document.querySelector('#members tbody').replaceChildren();
           setState('invalid');
         } else {
           document.getElementById('count-problems').textContent = 'The count failed (HTTP ' + answer.status
