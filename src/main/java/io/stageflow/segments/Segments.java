@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -137,6 +139,22 @@ public class Segments implements InitializingBean {
     @Transactional(readOnly = true)
     List<SegmentStore.Member> preview(String segmentKey, int limit) {
         return store.members(where(require(segmentKey)), limit);
+    }
+
+    /**
+     * Who an unsaved rule selects now: how many customers and the first {@code limit} by id, for the console's rule
+     * builder while a marketer edits. Nothing is stored.
+     *
+     * @throws InvalidSegmentException naming each problem of the rule
+     */
+    @Transactional(readOnly = true)
+    Evaluation evaluate(JsonNode rule, int limit) {
+        Sql where = SegmentQuery.where(parser.rule(rule), dialect, clock.instant());
+        return new Evaluation(store.count(where), store.members(where, limit));
+    }
+
+    /** What {@link #evaluate} found: the number of customers the rule selects, and the first of them by id. */
+    record Evaluation(long count, List<SegmentStore.Member> members) {
     }
 
     @Transactional(readOnly = true)

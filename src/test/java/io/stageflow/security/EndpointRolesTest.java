@@ -274,7 +274,15 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER),
             consoleForm("POST", "/broadcasts/{executionId:\\d+}/stop", "/broadcasts/987654321/stop", ADMIN, MARKETER),
             consoleForm("POST", "/broadcasts/{executionId:\\d+}/resume", "/broadcasts/987654321/resume",
-                    ADMIN, MARKETER));
+                    ADMIN, MARKETER),
+            // The console's segments: everyone reads them; admins and marketers build (with a live count), save
+            // and delete them (SegmentsBrowserTest); an operator asking for a new segment's builder is refused.
+            roles("GET", "/segments", "/segments", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/segments/new", "/segments/new", null, ADMIN, MARKETER),
+            roles("GET", "/segments/{key}", "/segments/no-such-segment", null, ADMIN, MARKETER, OPERATOR),
+            consoleForm("POST", "/segments", "/segments", ADMIN, MARKETER),
+            consoleForm("POST", "/segments/count", "/segments/count", ADMIN, MARKETER),
+            consoleForm("POST", "/segments/{key}/delete", "/segments/no-such-segment/delete", ADMIN, MARKETER));
 
     @Autowired
     ApplicationContext context;
