@@ -12,6 +12,7 @@ import io.stageflow.delivery.MessageFigure;
 import io.stageflow.jobs.JobControl;
 import io.stageflow.jobs.JobProgress;
 import io.stageflow.support.Tallies;
+import io.stageflow.web.TimeLeft;
 
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobInstance;
@@ -139,17 +140,7 @@ class BroadcastReports {
 
         /** The time left to go through the segment, as people read it ("2 min 5 s"), or null when unknown. */
         public String timeLeft() {
-            if (secondsLeft == null) {
-                return null;
-            }
-            long s = secondsLeft;
-            if (s < 60) {
-                return s + " s";
-            }
-            if (s < 3600) {
-                return (s / 60) + " min " + (s % 60) + " s";
-            }
-            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+            return TimeLeft.inWords(secondsLeft);
         }
     }
 }

@@ -16,6 +16,7 @@ import io.stageflow.jobs.JobRestarts;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
 import io.stageflow.web.InvalidInputException;
+import io.stageflow.web.TimeLeft;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -270,17 +271,7 @@ class ImportPages {
 
         /** The time left, in words: "about 2 min 5 s"; null when unknown. */
         public String timeLeft() {
-            if (secondsLeft == null) {
-                return null;
-            }
-            long s = secondsLeft;
-            if (s < 60) {
-                return s + " s";
-            }
-            if (s < 3600) {
-                return (s / 60) + " min " + (s % 60) + " s";
-            }
-            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+            return TimeLeft.inWords(secondsLeft);
         }
     }
 }
