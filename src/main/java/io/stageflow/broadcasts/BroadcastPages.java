@@ -231,7 +231,7 @@ class BroadcastPages {
 
     private String page(Model model, Compose form, Map<String, String> errors) {
         List<SegmentChoice> choices = new ArrayList<>();
-        segments.namesByKey().forEach((key, name) -> choices.add(new SegmentChoice(key, name, segments.size(key))));
+        segments.namesByKey().forEach((key, name) -> choices.add(new SegmentChoice(key, name)));
         model.addAttribute("segments", choices);
         model.addAttribute("templates", templates.templateKeys());
         model.addAttribute("scheduled", schedule.list(ScheduledBroadcast.SCHEDULED, 100));
@@ -267,7 +267,7 @@ class BroadcastPages {
             "Member");
 
     /** A segment to choose, with how many customers are in it now. */
-    record SegmentChoice(String key, String name, long members) {
+    record SegmentChoice(String key, String name) {
     }
 
     /** A stored customer, rendered for as delivery would render for them. */

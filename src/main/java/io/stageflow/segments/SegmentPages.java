@@ -1,9 +1,11 @@
 package io.stageflow.segments;
 
 import java.nio.charset.StandardCharsets;
+import java.text.NumberFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +29,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -67,11 +70,25 @@ class SegmentPages {
     String list(@RequestParam(required = false) String deleted, Model model) {
         List<Listed> listed = new ArrayList<>();
         for (StoredSegment segment : segments.list()) {
-            listed.add(new Listed(segment, segment.fromFile(), countOf(segment.key())));
+            listed.add(new Listed(segment, segment.fromFile()));
         }
         model.addAttribute("segments", listed);
         model.addAttribute("deleted", deleted);
         return "segments";
+    }
+
+    /**
+     * A segment's members now, in the user's locale, for its row of the list: the page loads each row's count after
+     * it is shown (htmx), as counting a large segment may take a while.
+     */
+    @GetMapping(path = ConsolePaths.SEGMENTS + "/{key}/members", produces = MediaType.TEXT_PLAIN_VALUE)
+    @ResponseBody
+    String members(@PathVariable String key, Locale locale) {
+        if (segments.find(key).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No segment '" + key + "'");
+        }
+        Long count = countOf(key);
+        return count == null ? "rule no longer valid" : NumberFormat.getIntegerInstance(locale).format(count);
     }
 
     @GetMapping(ConsolePaths.SEGMENTS + "/" + NEW)
@@ -300,6 +317,6 @@ class SegmentPages {
      * @param fromFile whether a segment file (or the configuration) defines it
      * @param count    its members now; null when its stored rule no longer holds
      */
-    record Listed(StoredSegment segment, boolean fromFile, Long count) {
+    record Listed(StoredSegment segment, boolean fromFile) {
     }
 }

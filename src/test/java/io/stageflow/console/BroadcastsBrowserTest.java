@@ -73,8 +73,9 @@ class BroadcastsBrowserTest extends IntegrationTest {
         WebDriver browser = BROWSER.driver();
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Broadcasts");
         Select segment = new Select(browser.findElement(By.id("segment")));
-        assertThat(segment.getOptions().stream().map(WebElement::getText)).contains(segmentName + " (3 members)");
+        assertThat(segment.getOptions().stream().map(WebElement::getText)).contains(segmentName);
         segment.selectByValue(p);
+        BROWSER.awaitText(By.id("segment-members"), "3 members now");
         new Select(browser.findElement(By.id("template"))).selectByValue("welcome");
         browser.findElement(By.cssSelector("input[name=category][value=transactional]")).click();
         browser.findElement(By.id("name")).sendKeys(broadcastName);

@@ -102,7 +102,7 @@ class SegmentsBrowserTest extends IntegrationTest {
 
         driver().findElement(By.linkText("Segments")).click();
         WebElement row = BROWSER.await(By.cssSelector("tr[data-key='" + key + "']"));
-        assertThat(row.findElement(By.cssSelector(".members")).getText()).isEqualTo("3");
+        BROWSER.awaitText(By.cssSelector("tr[data-key='" + key + "'] .members"), "3");
         assertThat(row.getText()).contains("Spring campaign " + run).contains("API or console");
 
         row.findElement(By.linkText(key)).click();
@@ -156,7 +156,7 @@ class SegmentsBrowserTest extends IntegrationTest {
         BROWSER.signIn(baseUrl(), "/segments", newUser(Roles.MARKETER, PASSWORD), PASSWORD);
         WebElement row = BROWSER.await(By.cssSelector("tr[data-key='vip-lapsed']"));
         assertThat(row.getText()).contains("segments/vip-lapsed.json");
-        assertThat(row.findElement(By.cssSelector(".members")).getText()).isEqualTo(NUMBER.format(
+        BROWSER.awaitText(By.cssSelector("tr[data-key='vip-lapsed'] .members"), NUMBER.format(
                 client().get("/api/v1/segments/vip-lapsed/count").json().path("count").asLong()));
         row.findElement(By.linkText("vip-lapsed")).click();
         assertThat(BROWSER.await(By.cssSelector(".read-only")).getText()).contains("segments/vip-lapsed.json")

@@ -280,6 +280,8 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/segments", "/segments", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/segments/new", "/segments/new", null, ADMIN, MARKETER),
             roles("GET", "/segments/{key}", "/segments/no-such-segment", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/segments/{key}/members", "/segments/no-such-segment/members", null,
+                    ADMIN, MARKETER, OPERATOR),
             consoleForm("POST", "/segments", "/segments", ADMIN, MARKETER),
             consoleForm("POST", "/segments/count", "/segments/count", ADMIN, MARKETER),
             consoleForm("POST", "/segments/{key}/delete", "/segments/no-such-segment/delete", ADMIN, MARKETER));
