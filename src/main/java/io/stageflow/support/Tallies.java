@@ -191,25 +191,24 @@ public class Tallies {
         Instant end = to.plusDays(1).atStartOfDay(dayZone).toInstant();
         Map<List<Object>, Long> sums = new LinkedHashMap<>();
         if (dailyTotalsAreInZone()) {
-            Map<String, Object> params = new HashMap<>(Map.of("series", series, "from", Date.valueOf(from),
-                    "to", Date.valueOf(to)));
+            // One statement over both tables, so that a fold committing meanwhile is seen wholly or not at all.
+            Map<String, Object> params = new HashMap<>(Map.of("series", series, "fromDay", Date.valueOf(from),
+                    "toDay", Date.valueOf(to), "from", Timestamp.from(start), "to", Timestamp.from(end)));
             String filter = wanted.sql(params);
-            jdbc.sql("select subject, version, element, figure, tally_day, amount from sf_tally_daily"
-                            + " where series = :series and tally_day >= :from and tally_day <= :to" + filter)
+            jdbc.sql("select subject, version, element, figure, tally_day, hour_utc, amount from ("
+                            + " select subject, version, element, figure, tally_day, null as hour_utc,"
+                            + " amount from sf_tally_daily"
+                            + " where series = :series and tally_day >= :fromDay and tally_day <= :toDay" + filter
+                            + " union all"
+                            + " select subject, version, element, figure, null as tally_day, hour_utc,"
+                            + " amount from sf_tally_ledger"
+                            + " where series = :series and hour_utc >= :from and hour_utc < :to" + filter
+                            + ") tallies")
                     .params(params)
                     .query(row -> {
+                        LocalDate day = row.getDate(5) != null ? row.getDate(5).toLocalDate() : day(row.getTimestamp(6));
                         sums.merge(List.of(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
-                                row.getString(4)), row.getDate(5).toLocalDate()), row.getLong(6), Long::sum);
-                    });
-            Map<String, Object> ledgerParams = new HashMap<>(Map.of("series", series, "from", Timestamp.from(start),
-                    "to", Timestamp.from(end)));
-            jdbc.sql("select subject, version, element, figure, hour_utc, amount from sf_tally_ledger"
-                            + " where series = :series and hour_utc >= :from and hour_utc < :to"
-                            + wanted.sql(ledgerParams))
-                    .params(ledgerParams)
-                    .query(row -> {
-                        sums.merge(List.of(new Tally(series, row.getString(1), row.getInt(2), row.getString(3),
-                                row.getString(4)), day(row.getTimestamp(5))), row.getLong(6), Long::sum);
+                                row.getString(4)), day), row.getLong(7), Long::sum);
                     });
         } else {
             for (Total total : totals(series, wanted.subject(), wanted.version(), start, end, true)) {
