@@ -83,7 +83,9 @@ class ImportsBrowserTest extends IntegrationTest {
         assertThat(text("import-status")).isEqualTo("Done");
         assertThat(text("imported")).isEqualTo("3");
         assertThat(text("skipped")).isEqualTo("1");
-        assertThat(text("rate")).endsWith("rows/s");
+        // A rate, or a dash when the import ran within one second of the job repository's clock: with the mysql
+        // profile (sendFractionalSeconds: false) its start and end are stored to the second, so no rate is measured.
+        assertThat(text("rate")).matches("[0-9][0-9,.\u00a0\u202f]* rows/s|–");
         assertThat(BROWSER.driver().findElements(By.id("stop"))).as("no stop button once it has ended").isEmpty();
         assertThat(BROWSER.driver().findElements(By.id("restart"))).as("nothing to restart").isEmpty();
 
