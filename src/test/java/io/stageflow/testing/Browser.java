@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -82,19 +83,29 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
         driver().findElement(By.cssSelector("form button[type=submit]")).click();
     }
 
+    /**
+     * A wait that looks again when the element it found was replaced meanwhile: polled parts of the console (htmx
+     * swapping an import's or a broadcast's progress every second) replace their elements under the test's feet.
+     */
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver(), PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
     /** Waits until the element is visible, then returns it. */
     public WebElement await(By locator) {
-        return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     /** Waits until the element's text is exactly {@code text}. */
     public void awaitText(By locator, String text) {
-        new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.textToBe(locator, text));
+        waiting().until(ExpectedConditions.textToBe(locator, text));
     }
 
     /** Waits until the element has the attribute with this value. */
     public void awaitAttribute(By locator, String attribute, String value) {
-        new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.attributeToBe(locator, attribute, value));
+        waiting().until(ExpectedConditions.attributeToBe(locator, attribute, value));
     }
 
     /**
