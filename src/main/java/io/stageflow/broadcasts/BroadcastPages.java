@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.stageflow.delivery.TestSendResult;
-import io.stageflow.delivery.TestSends;
 import io.stageflow.jobs.JobControl;
 import io.stageflow.jobs.JobRestarts;
 import io.stageflow.segments.Segments;
@@ -22,6 +20,7 @@ import io.stageflow.templates.TemplatePreview;
 import io.stageflow.templates.TemplatePreviews;
 import io.stageflow.templates.TemplateRecipient;
 import io.stageflow.templates.TemplateRenderer;
+import io.stageflow.templates.TestSender;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
 import io.stageflow.web.FieldViolation;
@@ -64,18 +63,18 @@ class BroadcastPages {
     private final Segments segments;
     private final TemplateRenderer templates;
     private final TemplatePreviews previews;
-    private final TestSends testSends;
+    private final TestSender sender;
     private final JobControl jobs;
 
     BroadcastPages(Broadcasts broadcasts, BroadcastSchedule schedule, BroadcastReports reports, Segments segments,
-            TemplateRenderer templates, TemplatePreviews previews, TestSends testSends, JobControl jobs) {
+            TemplateRenderer templates, TemplatePreviews previews, TestSender sender, JobControl jobs) {
         this.broadcasts = broadcasts;
         this.schedule = schedule;
         this.reports = reports;
         this.segments = segments;
         this.templates = templates;
         this.previews = previews;
-        this.testSends = testSends;
+        this.sender = sender;
         this.jobs = jobs;
     }
 
@@ -171,12 +170,12 @@ class BroadcastPages {
             }
             String member = firstMember(segment, template);
             TemplatePreview preview = previews.previewForTestSend(template, new Member(member), to);
-            TestSendResult sent = testSends.send(template, preview, to);
+            TestSender.Sent sent = sender.send(template, preview, to);
             model.addAttribute("sent", "Test sent to " + to + ": \u201c" + sent.subject() + "\u201d");
         } catch (InvalidInputException e) {
             model.addAttribute("testProblem", describe(e));
-        } catch (org.springframework.mail.MailException | jakarta.mail.MessagingException e) {
-            model.addAttribute("testProblem", "The test email was not sent: " + Redaction.redact(e.getMessage()));
+        } catch (TestSender.NotSentException e) {
+            model.addAttribute("testProblem", e.getMessage());
         } catch (RuntimeException e) {
             model.addAttribute("testProblem", "The test email was not sent: "
                     + Redaction.redact(String.valueOf(e.getMessage())));

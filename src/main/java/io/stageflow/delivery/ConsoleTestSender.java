@@ -10,7 +10,7 @@ import org.springframework.mail.MailException;
 import org.springframework.stereotype.Component;
 
 /**
- * The console's Test send on a template's page, through the same {@link TestSends} as
+ * The console's Test sends (a template's page, a broadcast's form), through the same {@link TestSends} as
  * {@code POST /api/v1/templates/{key}/test-send}: "[TEST] " before the subject, straight to the mail server, past
  * the outbox. A refusal is said without the address, as the API's 502 says it.
  */
@@ -24,9 +24,10 @@ class ConsoleTestSender implements TestSender {
     }
 
     @Override
-    public String send(String templateKey, TemplatePreview preview, String to) {
+    public Sent send(String templateKey, TemplatePreview preview, String to) {
         try {
-            return testSends.send(templateKey, preview, to).messageId();
+            TestSendResult sent = testSends.send(templateKey, preview, to);
+            return new Sent(sent.messageId(), sent.subject());
         } catch (MailException | MessagingException e) {
             throw new NotSentException("The test email was not sent: " + Redaction.redact(e.getMessage()), e);
         }

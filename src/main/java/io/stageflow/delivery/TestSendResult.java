@@ -1,5 +1,5 @@
 package io.stageflow.delivery;
 
 /** The answer to a test send: the Message-ID to find it by in the inbox or the mail server's log. */
-public record TestSendResult(String messageId, String subject, String locale) {
+record TestSendResult(String messageId, String subject, String locale) {
 }

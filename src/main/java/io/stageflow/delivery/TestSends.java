@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * subject; the address is never logged.
  */
 @Component
-public class TestSends {
+class TestSends {
 
     private static final Logger log = LoggerFactory.getLogger(TestSends.class);
     static final String SUBJECT_PREFIX = "[TEST] ";
@@ -35,7 +35,7 @@ public class TestSends {
     }
 
     /** Sends the rendering to {@code to}; returns the message's Message-ID. */
-    public TestSendResult send(String templateKey, TemplatePreview preview, String to) throws MessagingException {
+    TestSendResult send(String templateKey, TemplatePreview preview, String to) throws MessagingException {
         RenderedEmail email = new RenderedEmail(SUBJECT_PREFIX + preview.subject(), preview.html(), preview.text());
         MimeMessage message = composer.composeTest(to, email, links.unsubscribeUrlFor(to));
         mailSender.send(message);

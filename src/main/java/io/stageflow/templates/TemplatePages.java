@@ -72,7 +72,7 @@ class TemplatePages {
 
     @GetMapping(ConsolePaths.TEMPLATES)
     String templates(Model model) {
-        model.addAttribute("templates", renderer.keys().stream().map(this::summary).toList());
+        model.addAttribute("templates", renderer.templateKeys().stream().map(this::summary).toList());
         return "templates";
     }
 
@@ -128,7 +128,7 @@ class TemplatePages {
                 problem = "Not sent: " + attempt.problem();
             } else {
                 try {
-                    String messageId = sender.send(key, attempt.preview(), address);
+                    String messageId = sender.send(key, attempt.preview(), address).messageId();
                     flash.addFlashAttribute("sent", new Sent(address, attempt.preview().subject(), messageId));
                 } catch (TestSender.NotSentException e) {
                     problem = e.getMessage();

@@ -104,19 +104,6 @@ public class TemplateRenderer {
         return problem == null ? null : problem.describe();
     }
 
-    /** The keys of every template folder, sorted; the shared {@code _} folders are no templates. */
-    List<String> keys() {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> folders = Files.list(root)) {
-            return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString())
-                    .filter(TEMPLATE_KEY.asMatchPredicate()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("templates folder " + root + " cannot be read", e);
-        }
-    }
-
     /** The locale folders template {@code key} has ({@code de}, {@code de-AT}), sorted; none for an unknown key. */
     List<String> localeFolders(String key) {
         if (!exists(key)) {
@@ -147,16 +134,19 @@ public class TemplateRenderer {
         }
     }
 
-    /** The keys of every template folder, sorted, for choosing one (the console's broadcast form). */
+    /**
+     * The keys of every template folder, sorted (the shared {@code _} folders are no templates), for the console's
+     * templates list and broadcast form.
+     */
     public List<String> templateKeys() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> folders = Files.list(root)) {
             return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString())
-                    .filter(name -> TEMPLATE_KEY.matcher(name).matches()).sorted().toList();
+                    .filter(TEMPLATE_KEY.asMatchPredicate()).sorted().toList();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException("templates folder " + root + " cannot be read", e);
         }
     }
 
