@@ -26,10 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.retry.backoff.ExponentialBackOffPolicy;
+import org.springframework.retry.backoff.Sleeper;
+import org.springframework.retry.backoff.ThreadWaitSleeper;
+import org.springframework.retry.support.RetryTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
@@ -57,6 +65,7 @@ class OutboxDispatcher {
     private final Suppressions suppressions;
     private final ApplicationEventPublisher events;
     private final List<EmailTracking> tracking;
+    private final RetryTemplate recordingSent = recordingSent(new ThreadWaitSleeper());
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
@@ -78,6 +87,25 @@ class OutboxDispatcher {
         this.events = events;
         this.tracking = tracking;
         this.copies = copies;
+    }
+
+    /**
+     * Records an email the mail server has accepted, again and again for a few seconds if the database fails
+     * (a deadlock, a lost connection): a row left {@code SENDING} would be taken back after its lease and follow the
+     * ambiguous-delivery policy, that is, perhaps be sent twice.
+     */
+    static RetryTemplate recordingSent(Sleeper sleeper) {
+        ExponentialBackOffPolicy backOff = new ExponentialBackOffPolicy();
+        backOff.setInitialInterval(50);
+        backOff.setMaxInterval(5_000);
+        backOff.setSleeper(sleeper);
+        return RetryTemplate.builder()
+                .maxAttempts(8)
+                .customBackoff(backOff)
+                .retryOn(List.of(TransientDataAccessException.class, RecoverableDataAccessException.class,
+                        DataAccessResourceFailureException.class, CannotCreateTransactionException.class))
+                .traversingCauses()
+                .build();
     }
 
     /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
@@ -214,7 +242,13 @@ class OutboxDispatcher {
             mailSender.send(message);
             Instant sentAt = clock.instant();
             copies.keep(entry, asWritten, sentAt); // before the row says SENT, so that a sent row has its copy
-            store.markSent(entry, sentAt, customer.get().email(), email.subject(), message.getMessageID());
+            String recipient = customer.get().email();
+            String subject = email.subject();
+            String messageId = message.getMessageID();
+            recordingSent.execute(retry -> {
+                store.markSent(entry, sentAt, recipient, subject, messageId);
+                return null;
+            });
             count(entry, "sent");
             log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
             return null;
