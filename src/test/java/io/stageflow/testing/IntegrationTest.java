@@ -219,7 +219,34 @@ public abstract class IntegrationTest {
      * waiting to be sent, no job due. Only then does "exactly one email" mean something.
      */
     protected void awaitSettled(String customerId) {
-        await().atMost(PATIENCE).until(() -> isSettled(customerId));
+        try {
+            await().atMost(PATIENCE).until(() -> isSettled(customerId));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("Customer " + customerId + " was not settled within " + PATIENCE + ": "
+                    + unsettled(customerId), e);
+        }
+    }
+
+    /** What is still to do for the customer, for the message of a test that waited in vain. */
+    private String unsettled(String customerId) {
+        List<String> events = jdbc.sql("select type from sf_event where customer_id = ? and status = 'PENDING'")
+                .param(customerId).query(String.class).list();
+        List<String> mail = jdbc.sql("""
+                        select id, template_key, status, attempts, lease_until, handed_over_at, last_error from sf_outbox
+                        where customer_id = ? and status in ('PENDING', 'SENDING')""")
+                .param(customerId)
+                .query((rs, row) -> "row %d (%s) %s, attempt %d, lease until %s, handed over %s, last error %s"
+                        .formatted(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getTimestamp(5),
+                                rs.getTimestamp(6), rs.getString(7)))
+                .list();
+        List<String> jobs = runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
+                .stream()
+                .flatMap(instance -> managementService.createJobQuery().processInstanceId(instance.getId()).executable()
+                        .list().stream())
+                .map(job -> job.getProcessDefinitionKey() + " job " + job.getId() + " retries " + job.getRetries()
+                        + " due " + job.getDuedate() + " error " + job.getExceptionMessage())
+                .toList();
+        return "pending events " + events + ", unsent email " + mail + ", due jobs " + jobs;
     }
 
     private boolean isSettled(String customerId) {
