@@ -88,7 +88,11 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
      * swapping an import's or a broadcast's progress every second) replace their elements under the test's feet.
      */
     private WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(driver(), PATIENCE);
+        return waiting(PATIENCE);
+    }
+
+    private WebDriverWait waiting(Duration patience) {
+        WebDriverWait wait = new WebDriverWait(driver(), patience);
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
@@ -105,7 +109,12 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
 
     /** Waits until the element has the attribute with this value. */
     public void awaitAttribute(By locator, String attribute, String value) {
-        waiting().until(ExpectedConditions.attributeToBe(locator, attribute, value));
+        awaitAttribute(locator, attribute, value, PATIENCE);
+    }
+
+    /** {@link #awaitAttribute(By, String, String)} for something that takes longer, such as a large broadcast. */
+    public void awaitAttribute(By locator, String attribute, String value, Duration patience) {
+        waiting(patience).until(ExpectedConditions.attributeToBe(locator, attribute, value));
     }
 
     /**
