@@ -80,9 +80,21 @@ public class Tallies {
         addAll(List.of(new Addition(tally, at, amount)));
     }
 
-    /** {@link #add(Tally, Instant, long)} for several tallies, with one insert: a batch of opens counts its firsts. */
+    /**
+     * {@link #add(Tally, Instant, long)} for several tallies, with one insert: a batch of opens counts its firsts. The
+     * additions to one tally in one hour become one ledger row with their sum, so a batch of a broadcast's opens adds
+     * one row per figure, not one per open.
+     */
     public void addAll(List<Addition> additions) {
-        List<Addition> all = additions.stream().filter(addition -> addition.amount() != 0).toList();
+        Map<Tally, Map<Instant, Long>> sums = new LinkedHashMap<>();
+        for (Addition addition : additions) {
+            sums.computeIfAbsent(addition.tally(), tally -> new LinkedHashMap<>())
+                    .merge(addition.at().truncatedTo(ChronoUnit.HOURS), addition.amount(), Long::sum);
+        }
+        List<Addition> all = sums.entrySet().stream()
+                .flatMap(tally -> tally.getValue().entrySet().stream()
+                        .map(hour -> new Addition(tally.getKey(), hour.getKey(), hour.getValue())))
+                .filter(addition -> addition.amount() != 0).toList();
         for (int from = 0; from < all.size(); from += 500) {
             insert(all.subList(from, Math.min(all.size(), from + 500)));
         }

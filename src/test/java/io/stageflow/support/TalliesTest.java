@@ -65,6 +65,27 @@ class TalliesTest extends IntegrationTest {
     }
 
     @Test
+    void aBatchAddsOneLedgerRowPerTallyAndHourWithTheSum() {
+        String subject = subject();
+        Tallies.Tally opened = new Tallies.Tally("test", subject, 0, "Step", "OPENED");
+        Tallies.Tally clicked = new Tallies.Tally("test", subject, 0, "Step", "CLICKED");
+        new TransactionTemplate(transactions).executeWithoutResult(status -> tallies.addAll(List.of(
+                new Tallies.Addition(opened, NINE.plusSeconds(1), 1),
+                new Tallies.Addition(clicked, NINE.plusSeconds(2), 1),
+                new Tallies.Addition(opened, NINE.plusSeconds(3), 1),
+                new Tallies.Addition(opened, NINE.plusSeconds(3_601), 1), // the next hour
+                new Tallies.Addition(opened, NINE.plusSeconds(4), 2),
+                new Tallies.Addition(clicked, NINE.plusSeconds(5), 1),
+                new Tallies.Addition(clicked, NINE.plusSeconds(6), -2)))); // taken back: nothing to add
+
+        assertThat(ledgerRows(subject)).as("one row per tally and hour").isEqualTo(2);
+        assertThat(tallies.totals("test", subject, 0, NINE, NINE.plusSeconds(7_200), true))
+                .extracting(total -> total.tally().figure(), Tallies.Total::hour, Tallies.Total::amount)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("OPENED", NINE, 4L),
+                        org.assertj.core.groups.Tuple.tuple("OPENED", NINE.plusSeconds(3_600), 1L));
+    }
+
+    @Test
     void dailyTotalsByElementPrefixTakeOnlyThatPrefixAndReadWildcardsAsLetters() {
         String journey = "j_" + UUID.randomUUID().toString().substring(0, 8); // '_' is a LIKE wildcard
         String lookalike = "jX" + journey.substring(2);
