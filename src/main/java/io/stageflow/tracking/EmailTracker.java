@@ -73,7 +73,7 @@ class EmailTracker implements EmailTracking {
             textLinks = List.of();
         }
         if (opens && html != null) {
-            html = withPixel(html, baseUrl + TrackingController.OPEN + tokens.open(email.outboxId(), now));
+            html = withPixel(html, baseUrl + TrackingRoutes.OPEN + tokens.open(email.outboxId(), now));
         }
         if (opens || !links.isEmpty()) {
             store.recordSend(email, links, now);
@@ -174,7 +174,7 @@ class EmailTracker implements EmailTracking {
             links.add(url);
             index = links.size() - 1;
         }
-        return baseUrl + TrackingController.CLICK + tokens.click(outboxId, index);
+        return baseUrl + TrackingRoutes.CLICK + tokens.click(outboxId, index);
     }
 
     private static String withPixel(String html, String pixelUrl) {

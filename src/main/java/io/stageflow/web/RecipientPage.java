@@ -14,7 +14,12 @@ public final class RecipientPage {
     }
 
     public static ResponseEntity<String> of(HttpStatus status, String title, String body) {
-        String html = """
+        return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML).body(html(title, body));
+    }
+
+    /** The page itself, for a route that writes its response without Spring MVC's converters. */
+    public static String html(String title, String body) {
+        return """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
                 <meta name="robots" content="noindex"><title>%1$s</title>
@@ -23,6 +28,5 @@ public final class RecipientPage {
                 textarea{width:100%%;min-height:5rem} .scores label{display:inline-block;margin:.2rem .4rem .2rem 0}
                 .small{color:#6b7280;font-size:.85rem}</style></head>
                 <body><h1>%1$s</h1>%2$s</body></html>""".formatted(title, body);
-        return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML).body(html);
     }
 }

@@ -366,6 +366,19 @@ class EndpointRolesTest extends IntegrationTest {
                 }
             }
         }
+        // Routes mapped by URL to a handler that states its methods (tracking's), ahead of the controllers; the static
+        // resources (WebJars, the console's assets) are not endpoints.
+        for (org.springframework.web.servlet.handler.AbstractUrlHandlerMapping handlerMapping
+                : context.getBeansOfType(org.springframework.web.servlet.handler.AbstractUrlHandlerMapping.class)
+                        .values()) {
+            handlerMapping.getHandlerMap().forEach((pattern, handler) -> {
+                if (handler instanceof org.springframework.web.servlet.support.WebContentGenerator route
+                        && !(handler instanceof org.springframework.web.servlet.resource.ResourceHttpRequestHandler)) {
+                    java.util.Arrays.stream(route.getSupportedMethods())
+                            .forEach(method -> mappings.add(method + " " + pattern));
+                }
+            });
+        }
         return mappings;
     }
 

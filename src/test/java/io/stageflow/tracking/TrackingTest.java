@@ -46,6 +46,9 @@ class TrackingTest extends IntegrationTest {
     Tallies tallies;
 
     @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
     TrackingTokens tokens;
 
     @Autowired
@@ -351,6 +354,31 @@ class TrackingTest extends IntegrationTest {
     private long events(String customer, String type) {
         return jdbc.sql("select count(*) from sf_event where customer_id = ? and type = ?").params(customer, type)
                 .query(Long.class).single();
+    }
+
+    @Test
+    void theRoutesAreMeasuredByTheirPatternAndAnswerOnlyTheirMethods() throws Exception {
+        HttpResponse<byte[]> unknownPixel = get("/o/not-a-signed-token", BROWSER);
+        assertThat(unknownPixel.statusCode()).isEqualTo(404);
+        assertThat(unknownPixel.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        HttpResponse<byte[]> unknownLink = get("/c/not-a-signed-token", BROWSER);
+        assertThat(unknownLink.statusCode()).isEqualTo(404);
+        assertThat(unknownLink.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
+        assertThat(new String(unknownLink.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Link not found");
+        assertThat(unknownLink.headers().firstValue("Location")).isEmpty();
+
+        // Requests are timed under the route's pattern: one series per route, not one per token.
+        assertThat(meters.find("http.server.requests").tag("uri", "/o/{token}").timer()).isNotNull();
+        assertThat(meters.find("http.server.requests").tag("uri", "/c/{token}").timer()).isNotNull();
+        assertThat(meters.find("http.server.requests").timers())
+                .extracting(timer -> timer.getId().getTag("uri"))
+                .noneMatch(uri -> uri != null && uri.contains("not-a-signed-token"));
+
+        // Only GET (and HEAD for a link) get through: the security chain refuses anything else before the route does.
+        assertThat(send(HttpRequest.newBuilder(client().uri("/o/not-a-signed-token"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isIn(401, 403);
+        assertThat(send(HttpRequest.newBuilder(client().uri("/c/not-a-signed-token"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(404);
     }
 
     private HttpResponse<byte[]> get(String path, String userAgent) throws Exception {

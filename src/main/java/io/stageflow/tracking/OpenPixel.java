@@ -1,0 +1,56 @@
+package io.stageflow.tracking;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.HttpRequestHandler;
+import org.springframework.web.servlet.support.WebContentGenerator;
+
+/**
+ * {@code GET /o/{token}}: the open pixel, a 1×1 transparent GIF that is never cached, answered once its open is on
+ * disk ({@link HitRecorder}). A token that is not genuine gets a 404; an open that could not be recorded a 503, so
+ * that the mail client may ask again.
+ */
+@Component
+class OpenPixel extends WebContentGenerator implements HttpRequestHandler {
+
+    /** The smallest transparent GIF: 1×1, one colour. */
+    private static final byte[] PIXEL = java.util.Base64.getDecoder()
+            .decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    private final TrackingTokens tokens;
+    private final Engagement engagement;
+    private final HitRecorder recorder;
+
+    OpenPixel(TrackingTokens tokens, Engagement engagement, HitRecorder recorder) {
+        super(METHOD_GET);
+        this.tokens = tokens;
+        this.engagement = engagement;
+        this.recorder = recorder;
+    }
+
+    @Override
+    public void handleRequest(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        checkRequest(request);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        Optional<Engagement.Hit> open = tokens.verifyOpen(TrackingRoutes.token(request))
+                .flatMap(pixel -> engagement.open(pixel, request.getHeader(HttpHeaders.USER_AGENT)));
+        if (open.isEmpty()) {
+            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+        } else if (!recorder.record(open.get())) {
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        } else {
+            response.setContentType(MediaType.IMAGE_GIF_VALUE);
+            response.setContentLength(PIXEL.length);
+            response.getOutputStream().write(PIXEL);
+        }
+    }
+}
