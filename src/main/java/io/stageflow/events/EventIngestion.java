@@ -51,9 +51,16 @@ class EventIngestion {
     private final MeterRegistry meters;
     private final StrictIntake strict;
 
+    /**
+     * Who may act on events (journeys, which depend on this feature in turn: looked up when first needed); the
+     * observed events of types none of them acts on are stored as routed at once.
+     */
+    private final org.springframework.beans.factory.ObjectProvider<EventInterest> interest;
+
     EventIngestion(EventStore store, CustomerService customers, Validator validator, ObjectMapper objectMapper,
             ApplicationEventPublisher publisher, Clock clock, EventsProperties properties, MeterRegistry meters,
-            StrictIntake strict) {
+            StrictIntake strict, org.springframework.beans.factory.ObjectProvider<EventInterest> interest) {
+        this.interest = interest;
         this.store = store;
         this.customers = customers;
         this.validator = validator;
@@ -135,13 +142,21 @@ class EventIngestion {
                         + " " + invalid.iterator().next().getMessage());
             }
         }
-        boolean[] accepted = store.appendAll(events, clock.instant());
+        List<EventInterest> judges = interest.orderedStream().toList();
+        java.util.Map<String, Boolean> inertTypes = new java.util.HashMap<>();
+        java.util.function.Predicate<String> inert = type -> inertTypes.computeIfAbsent(type,
+                t -> !judges.isEmpty() && judges.stream().noneMatch(anyone -> anyone.actsOn(t)));
+        boolean[] accepted = store.appendAll(events, clock.instant(), inert);
         List<ItemResult> results = new ArrayList<>();
+        int toRoute = 0;
         for (int i = 0; i < events.size(); i++) {
             results.add(new ItemResult(i, events.get(i).messageId(),
                     accepted[i] ? ItemResult.Status.ACCEPTED : ItemResult.Status.DUPLICATE));
+            if (accepted[i] && !inert.test(events.get(i).type())) {
+                toRoute++;
+            }
         }
-        announce(new IngestReport(results, List.of()));
+        announce(new IngestReport(results, List.of()), toRoute);
         return accepted;
     }
 
@@ -152,9 +167,14 @@ class EventIngestion {
 
     /** Counts the results and, when events were accepted, tells the router after commit. */
     void announce(IngestReport report) {
+        announce(report, (int) report.count(ItemResult.Status.ACCEPTED));
+    }
+
+    /** {@link #announce(IngestReport)} when only {@code toRoute} of the accepted events wait for the router. */
+    private void announce(IngestReport report, int toRoute) {
         long accepted = report.count(ItemResult.Status.ACCEPTED);
-        if (accepted > 0) {
-            publisher.publishEvent(new EventsAccepted((int) accepted));
+        if (toRoute > 0) {
+            publisher.publishEvent(new EventsAccepted(toRoute));
         }
         // One counter look-up per status, not per event.
         for (ItemResult.Status status : ItemResult.Status.values()) {

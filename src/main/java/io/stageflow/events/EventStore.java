@@ -35,8 +35,10 @@ public class EventStore {
 
     private static final String INSERT = """
             insert into sf_event (message_id, type, customer_id, occurred_at, received_at, properties,
-                                  status, attempts, next_attempt_at)
-            values (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)""";
+                                  status, attempts, next_attempt_at, routed_at, outcome)
+            values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""";
+    /** Stores an event as the router will find it: pending. */
+    static final java.util.function.Predicate<String> NONE_INERT = type -> false;
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
@@ -57,8 +59,13 @@ public class EventStore {
 
     /** Inserts the event; false when its messageId was accepted before. */
     boolean append(IncomingEvent event, Instant receivedAt) {
+        return append(event, receivedAt, NONE_INERT);
+    }
+
+    /** {@link #append(IncomingEvent, Instant)}, stored as routed at once when its type is {@code inert}. */
+    private boolean append(IncomingEvent event, Instant receivedAt, java.util.function.Predicate<String> inert) {
         try {
-            jdbc.sql(INSERT).params(values(event, receivedAt)).update();
+            jdbc.sql(INSERT).params(values(event, receivedAt, inert)).update();
             return true;
         } catch (DuplicateKeyException alreadyAccepted) {
             return false;
@@ -72,9 +79,17 @@ public class EventStore {
      * between, {@link #insertAll} falls back to inserting them one by one.
      */
     boolean[] appendAll(List<IncomingEvent> events, Instant receivedAt) {
+        return appendAll(events, receivedAt, NONE_INERT);
+    }
+
+    /**
+     * {@link #appendAll(List, Instant)}, the events of the types {@code inert} says nothing acts on stored as routed
+     * at once ({@link EventInterest}).
+     */
+    boolean[] appendAll(List<IncomingEvent> events, Instant receivedAt, java.util.function.Predicate<String> inert) {
         boolean[] accepted = new boolean[events.size()];
         if (events.size() == 1) {
-            accepted[0] = append(events.get(0), receivedAt); // one round trip, as before batching
+            accepted[0] = append(events.get(0), receivedAt, inert); // one round trip, as before batching
             return accepted;
         }
         Set<String> seen = new HashSet<>();
@@ -86,7 +101,7 @@ public class EventStore {
         }
         Set<String> stored = existingMessageIds(seen);
         List<Integer> fresh = firsts.stream().filter(i -> !stored.contains(events.get(i).messageId())).toList();
-        boolean[] inserted = insertAll(fresh.stream().map(events::get).toList(), receivedAt);
+        boolean[] inserted = insertAll(fresh.stream().map(events::get).toList(), receivedAt, inert);
         for (int i = 0; i < fresh.size(); i++) {
             accepted[fresh.get(i)] = inserted[i];
         }
@@ -100,12 +115,17 @@ public class EventStore {
      * are inserted one by one, each reported as it would have been without batching.
      */
     boolean[] insertAll(List<IncomingEvent> events, Instant receivedAt) {
+        return insertAll(events, receivedAt, NONE_INERT);
+    }
+
+    private boolean[] insertAll(List<IncomingEvent> events, Instant receivedAt,
+            java.util.function.Predicate<String> inert) {
         boolean[] inserted = new boolean[events.size()];
         if (events.isEmpty()) {
             return inserted;
         }
         try {
-            List<Object[]> rows = events.stream().map(event -> values(event, receivedAt)).toList();
+            List<Object[]> rows = events.stream().map(event -> values(event, receivedAt, inert)).toList();
             savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows, rows.size(),
                     EventStore::bind));
             Arrays.fill(inserted, true);
@@ -113,7 +133,7 @@ public class EventStore {
             // Usually a DuplicateKeyException; whatever it is, the row-by-row path reports duplicates and
             // throws anything else.
             for (int i = 0; i < events.size(); i++) {
-                inserted[i] = append(events.get(i), receivedAt);
+                inserted[i] = append(events.get(i), receivedAt, inert);
             }
         }
         return inserted;
@@ -142,11 +162,13 @@ public class EventStore {
         }
     }
 
-    private Object[] values(IncomingEvent event, Instant receivedAt) {
+    private Object[] values(IncomingEvent event, Instant receivedAt, java.util.function.Predicate<String> inert) {
         Instant occurredAt = event.timestamp() == null ? receivedAt : event.timestamp().toInstant();
         Object received = timestamps.of(receivedAt);
+        boolean routed = inert.test(event.type());
         return new Object[] {event.messageId(), event.type(), event.customerId(), timestamps.of(occurredAt),
-                received, json.write(event.properties()), received};
+                received, json.write(event.properties()), routed ? "ROUTED" : "PENDING", received,
+                routed ? received : null, routed ? EventInterest.NOTHING_ACTS_ON_IT : null};
     }
 
     /** A customer's events, oldest first. */

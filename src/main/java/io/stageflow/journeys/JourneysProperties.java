@@ -33,6 +33,9 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
      * @param maxAttempts     attempts before an event that fails to route is dead-lettered
      * @param retryBackoff    the wait after the first failed attempt, doubling with each further one
      * @param maxRetryBackoff the longest wait between attempts
+     * @param listeningRefresh how long a node trusts what it last read of the event types journeys listen for, when
+     *                        it stores the events it observes itself (deliveries, opens, clicks) of other types as
+     *                        routed at once: a journey deployed less than this before such an event may miss it
      */
     record Router(
             @DefaultValue("100") int batchSize,
@@ -41,7 +44,8 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
             @DefaultValue("PT5M") Duration awaitCatchFor,
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("PT1S") Duration retryBackoff,
-            @DefaultValue("PT5M") Duration maxRetryBackoff) {
+            @DefaultValue("PT5M") Duration maxRetryBackoff,
+            @DefaultValue("PT1S") Duration listeningRefresh) {
 
         /** Doubling delay after the given number of attempts, capped. */
         Duration backoff(int attempts) {
