@@ -10,8 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.HttpRequestHandler;
-import org.springframework.web.servlet.support.WebContentGenerator;
 
 /**
  * {@code GET /o/{token}}: the open pixel, a 1×1 transparent GIF that is never cached, answered once its open is on
@@ -19,21 +17,14 @@ import org.springframework.web.servlet.support.WebContentGenerator;
  * that the mail client may ask again.
  */
 @Component
-class OpenPixel extends WebContentGenerator implements HttpRequestHandler {
+class OpenPixel extends TrackingRoute {
 
     /** The smallest transparent GIF: 1×1, one colour. */
     private static final byte[] PIXEL = java.util.Base64.getDecoder()
             .decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
-    private final TrackingTokens tokens;
-    private final Engagement engagement;
-    private final HitRecorder recorder;
-
     OpenPixel(TrackingTokens tokens, Engagement engagement, HitRecorder recorder) {
-        super(METHOD_GET);
-        this.tokens = tokens;
-        this.engagement = engagement;
-        this.recorder = recorder;
+        super(tokens, engagement, recorder, METHOD_GET);
     }
 
     @Override

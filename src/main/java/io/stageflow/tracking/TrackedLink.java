@@ -13,8 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.HttpRequestHandler;
-import org.springframework.web.servlet.support.WebContentGenerator;
 
 /**
  * {@code GET|HEAD /c/{token}}: a tracked link, a {@code 302} to exactly the URL recorded for that email and link, and
@@ -23,17 +21,10 @@ import org.springframework.web.servlet.support.WebContentGenerator;
  * page. {@code HEAD} is allowed because security scanners send it, and is always counted as a machine's.
  */
 @Component
-class TrackedLink extends WebContentGenerator implements HttpRequestHandler {
-
-    private final TrackingTokens tokens;
-    private final Engagement engagement;
-    private final HitRecorder recorder;
+class TrackedLink extends TrackingRoute {
 
     TrackedLink(TrackingTokens tokens, Engagement engagement, HitRecorder recorder) {
-        super(METHOD_GET, METHOD_HEAD);
-        this.tokens = tokens;
-        this.engagement = engagement;
-        this.recorder = recorder;
+        super(tokens, engagement, recorder, METHOD_GET, METHOD_HEAD);
     }
 
     @Override
