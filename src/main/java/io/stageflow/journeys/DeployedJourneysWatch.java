@@ -1,9 +1,9 @@
 package io.stageflow.journeys;
 
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
@@ -30,19 +30,18 @@ class DeployedJourneysWatch extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        if (configuration.getCustomPostBPMNParseListeners() == null) {
-            configuration.setCustomPostBPMNParseListeners(new ArrayList<>());
-        }
-        configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
-            @Override
-            public void parseProcess(Element process, ProcessDefinitionEntity definition) {
-                parsed.incrementAndGet();
-                CommandContext command = Context.getCommandContext();
-                if (command != null) {
-                    command.getTransactionContext().addTransactionListener(TransactionState.COMMITTED,
-                            committed -> parsed.incrementAndGet());
-                }
-            }
-        });
+        ParseListeners.addOnce(configuration, counting);
     }
+
+    private final BpmnParseListener counting = new AbstractBpmnParseListener() {
+        @Override
+        public void parseProcess(Element process, ProcessDefinitionEntity definition) {
+            parsed.incrementAndGet();
+            CommandContext command = Context.getCommandContext();
+            if (command != null) {
+                command.getTransactionContext().addTransactionListener(TransactionState.COMMITTED,
+                        committed -> parsed.incrementAndGet());
+            }
+        }
+    };
 }

@@ -67,12 +67,7 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
         if (!configuration.getCustomHistoryEventHandlers().contains(this)) {
             configuration.getCustomHistoryEventHandlers().add(this);
         }
-        if (configuration.getCustomPostBPMNParseListeners() == null) {
-            configuration.setCustomPostBPMNParseListeners(new ArrayList<>());
-        }
-        if (!configuration.getCustomPostBPMNParseListeners().contains(goals)) {
-            configuration.getCustomPostBPMNParseListeners().add(goals);
-        }
+        ParseListeners.addOnce(configuration, goals);
     }
 
     /** Marks the goal end events of each journey as it is parsed. */

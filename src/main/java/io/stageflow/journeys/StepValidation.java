@@ -1,10 +1,9 @@
 package io.stageflow.journeys;
 
-import java.util.ArrayList;
-
 import org.camunda.bpm.engine.BpmnParseException;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
@@ -32,24 +31,23 @@ class StepValidation extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        if (configuration.getCustomPostBPMNParseListeners() == null) {
-            configuration.setCustomPostBPMNParseListeners(new ArrayList<>());
-        }
-        configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
-            @Override
-            public void parseServiceTask(Element serviceTask, ScopeImpl scope, ActivityImpl activity) {
-                validate(serviceTask, activity);
-            }
-
-            @Override
-            public void parseProcess(Element process, ProcessDefinitionEntity definition) {
-                String problem = StepRules.reentryProblem(definition.getKey(), camundaProperty(process, ReentryPolicy.PROPERTY));
-                if (problem != null) {
-                    throw new BpmnParseException(problem, process);
-                }
-            }
-        });
+        ParseListeners.addOnce(configuration, validating);
     }
+
+    private final BpmnParseListener validating = new AbstractBpmnParseListener() {
+        @Override
+        public void parseServiceTask(Element serviceTask, ScopeImpl scope, ActivityImpl activity) {
+            validate(serviceTask, activity);
+        }
+
+        @Override
+        public void parseProcess(Element process, ProcessDefinitionEntity definition) {
+            String problem = StepRules.reentryProblem(definition.getKey(), camundaProperty(process, ReentryPolicy.PROPERTY));
+            if (problem != null) {
+                throw new BpmnParseException(problem, process);
+            }
+        }
+    };
 
     private void validate(Element serviceTask, ActivityImpl activity) {
         String problem = rules.problemWith(activity.getId(),

@@ -2,9 +2,8 @@ package io.stageflow.templates;
 
 /**
  * Mails a template's preview once to a test address, for the console's Test sends (a template's page, a broadcast's
- * form). Implemented
- * by delivery, which sends email; an interface here because templates may not use delivery (delivery uses
- * templates), as with {@link TemplateLinks}.
+ * form). Implemented by delivery, which sends email; an interface here because templates may not use delivery
+ * (delivery uses templates), as with {@link TemplateLinks}.
  */
 public interface TestSender {
 
