@@ -2,7 +2,8 @@ package io.stageflow.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
@@ -23,17 +24,18 @@ import org.springframework.mail.javamail.MimeMessagePreparator;
 
 /**
  * The application's mail transport in tests: real SMTP to GreenMail, except for recipients a test has put out of
- * reach. For those the message goes, over real SMTP, to a port nobody listens on (connection refused: SMTP is
- * down) or to a {@link MisbehavingSmtpServer} (a 550 for the recipient: a hard bounce; or a connection dropped
+ * reach. For those the message goes, over real SMTP, to a port this bean holds bound and never listens on
+ * (connection refused: SMTP is down; held, so no server started later can take the port and accept the mail) or to a {@link MisbehavingSmtpServer} (a 550 for the recipient: a hard bounce; or a connection dropped
  * after the message was sent, so its fate is unknown). Recipients are unique per
  * test, so one test's outage never touches another's mail.
  */
-public class SmtpOutages implements JavaMailSender {
+public class SmtpOutages implements JavaMailSender, AutoCloseable {
 
     private static final int FOREVER = Integer.MAX_VALUE;
 
+    private final Socket heldPort = boundNotListening();
     private final JavaMailSenderImpl greenMail = sender(TestMailServer.port());
-    private final JavaMailSenderImpl down = sender(unusedPort());
+    private final JavaMailSenderImpl down = sender(heldPort.getLocalPort());
     private final JavaMailSenderImpl rejecting = sender(MisbehavingSmtpServer.rejectingPort());
     private final JavaMailSenderImpl hangingUp = sender(MisbehavingSmtpServer.hangingUpPort());
     private final JavaMailSenderImpl sink = sender(CountingSmtpSink.port());
@@ -144,11 +146,22 @@ public class SmtpOutages implements JavaMailSender {
         return sender;
     }
 
-    private static int unusedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A port bound for as long as this bean lives but not listening: connecting to it is refused. A port merely
+     * found free and let go could be taken by the next server a test starts, which then received the "down" mail.
+     */
+    private static Socket boundNotListening() {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        heldPort.close();
     }
 }
