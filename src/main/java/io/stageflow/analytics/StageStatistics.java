@@ -24,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The stage figures of a period (docs/analytics.md, "Stages"): flows and moves to LAPSED from the flow tallies that
  * each move adds ({@link LifecycleStages#FLOW_SERIES}), medians from the time-in-stage roll-up ({@link StageTimes})
- * and the few moves of one slice of it, churn bases from the daily snapshots.
+ * and the few moves of one part of it, churn bases from the daily snapshots.
  */
 @Component
 class StageStatistics {
@@ -61,8 +61,8 @@ class StageStatistics {
      * Per configured stage, the moves out of it in {@code [from, to)} whose time in the stage is known, and the
      * median of those times in seconds (the mean of the two middle ones for an even count; null for none). Found
      * exactly without sorting the period's moves ({@link StageTimes}): the range totals give the count and the range
-     * that holds each middle move, that range's slice totals the slice, and the slice's moves, read in order of
-     * seconds through {@code ix_sf_stage_change_time}, the move itself.
+     * that holds each middle move, that range's slice totals the slice, that slice's part totals the part, and the
+     * part's moves, read in order of seconds through {@code ix_sf_stage_change_time}, the move itself.
      */
     @Transactional(readOnly = true)
     List<TimeInStage> timeInStage(Instant from, Instant to) {
@@ -98,23 +98,51 @@ class StageStatistics {
         if (range.isEmpty()) {
             return OptionalLong.empty();
         }
-        long[] slices = new long[StageTimes.SLICES];
-        for (Tallies.Total total : tallies.periodTotals(StageTimes.SLICE_SERIES,
-                StageTimes.sliceSubject(stage, range.get().bucket()), null, from, to)) {
-            if (StageTimes.FIGURE.equals(total.tally().figure())) {
-                slices[Integer.parseInt(total.tally().element())] += total.amount();
-            }
-        }
+        int r = range.get().bucket();
+        long[] slices = counts(StageTimes.SLICE_SERIES, StageTimes.sliceSubject(stage, r), StageTimes.SLICES,
+                from, to);
         Optional<Position> slice = locate(slices, range.get().rank());
         if (slice.isEmpty()) {
             return OptionalLong.empty();
         }
+        int s = slice.get().bucket();
+        long[] parts = counts(StageTimes.PART_SERIES, StageTimes.partSubject(stage, r, s), StageTimes.PARTS,
+                from, to);
+        if (java.util.Arrays.stream(parts).sum() != slices[s]) {
+            // some of the slice's moves were counted before the parts existed: read the whole slice
+            return nthMove(stage, StageTimes.sliceStart(r, s), StageTimes.sliceEnd(r, s), slice.get().rank(),
+                    from, to);
+        }
+        Optional<Position> part = locate(parts, slice.get().rank());
+        if (part.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        int p = part.get().bucket();
+        return nthMove(stage, StageTimes.partStart(r, s, p), StageTimes.partEnd(r, s, p), part.get().rank(), from,
+                to);
+    }
+
+    /** The totals of one subject of a roll-up series in the period, per element {@code 0} to {@code size - 1}. */
+    private long[] counts(String series, String subject, int size, Instant from, Instant to) {
+        long[] counts = new long[size];
+        for (Tallies.Total total : tallies.periodTotals(series, subject, null, from, to)) {
+            if (StageTimes.FIGURE.equals(total.tally().figure())) {
+                counts[Integer.parseInt(total.tally().element())] += total.amount();
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The seconds of the move of rank {@code rank} (0 first) in order of time in stage among the stage's moves of the
+     * period whose time is in {@code [fromSeconds, toSeconds)}, through {@code ix_sf_stage_change_time}.
+     */
+    private OptionalLong nthMove(String stage, long fromSeconds, long toSeconds, long rank, Instant from,
+            Instant to) {
         return jdbc.sql("select from_stage_seconds from sf_stage_change where from_stage = ?"
                         + " and from_stage_seconds >= ? and from_stage_seconds < ? and changed_at >= ? and changed_at < ?"
                         + " order by from_stage_seconds limit 1 offset ?")
-                .params(stage, StageTimes.sliceStart(range.get().bucket(), slice.get().bucket()),
-                        StageTimes.sliceEnd(range.get().bucket(), slice.get().bucket()), Timestamp.from(from),
-                        Timestamp.from(to), slice.get().rank())
+                .params(stage, fromSeconds, toSeconds, Timestamp.from(from), Timestamp.from(to), rank)
                 .query(Long.class).optional().map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +81,13 @@ class StageStore {
                 .params(customerId, change.fromStage(), change.toStage(), Timestamp.from(change.changedAt()),
                         truncate(change.cause(), 300), truncate(change.reference(), 190), secondsInStage)
                 .update();
-        tallies.add(LifecycleStages.flow(change.fromStage(), change.toStage()), change.changedAt());
+        List<Tallies.Addition> counted = new ArrayList<>();
+        counted.add(new Tallies.Addition(LifecycleStages.flow(change.fromStage(), change.toStage()),
+                change.changedAt(), 1));
         if (change.fromStage() != null && secondsInStage != null) {
-            tallies.add(StageTimes.rangeTally(change.fromStage(), secondsInStage), change.changedAt());
-            tallies.add(StageTimes.sliceTally(change.fromStage(), secondsInStage), change.changedAt());
+            counted.addAll(StageTimes.tallies(change.fromStage(), secondsInStage, change.changedAt(), 1));
         }
+        tallies.addAll(counted);
     }
 
     List<StageChange> history(String customerId) {

@@ -2,10 +2,8 @@ package io.stageflow.customers;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.support.PollingWorker;
@@ -22,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Counts the stage moves recorded before the time-in-stage roll-up existed ({@link StageTimes}) in it, once: a
  * background worker reads the ids that {@code sf_stage_time_backfill} names, a batch per transaction, adds their
- * range and slice tallies (summed per hour), and moves the row's {@code next_id} on; the row is deleted when done.
+ * range, slice and part tallies (summed per hour), and moves the row's {@code next_id} on; the row is deleted when done.
  * The row is locked for each batch, so two nodes never count a move twice. Moves recorded since have their tallies
  * from the move itself, and their ids are beyond {@code until_id}.
  */
@@ -72,15 +70,13 @@ class StageTimesBackfill {
             log.info("Counted the earlier stage moves in the time-in-stage roll-up");
             return false;
         }
-        Map<List<Object>, Long> sums = new LinkedHashMap<>();
+        List<Tallies.Addition> counted = new ArrayList<>();
         for (Move move : moves) {
             if (move.fromStage() != null && move.seconds() != null) {
-                Instant hour = move.at().truncatedTo(ChronoUnit.HOURS);
-                sums.merge(List.of(StageTimes.rangeTally(move.fromStage(), move.seconds()), hour), 1L, Long::sum);
-                sums.merge(List.of(StageTimes.sliceTally(move.fromStage(), move.seconds()), hour), 1L, Long::sum);
+                counted.addAll(StageTimes.tallies(move.fromStage(), move.seconds(), move.at(), 1));
             }
         }
-        sums.forEach((key, amount) -> tallies.add((Tallies.Tally) key.get(0), (Instant) key.get(1), amount));
+        tallies.addAll(counted); // summed per tally and hour
         jdbc.sql("update sf_stage_time_backfill set next_id = ?").param(moves.get(moves.size() - 1).id() + 1).update();
         return true;
     }

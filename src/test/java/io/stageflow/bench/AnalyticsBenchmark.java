@@ -306,21 +306,20 @@ class AnalyticsBenchmark extends IntegrationTest {
                 select 'stage', from_stage, 0, to_stage, 'MOVED', hour_utc, count(*)
                 from (select from_stage, to_stage, %s as hour_utc from sf_stage_change where cause = 'bench') m
                 group by from_stage, to_stage, hour_utc""".formatted(hour("changed_at")))));
-        // Their time-in-stage roll-up (customers/StageTimes), as each move adds it: a range and a slice tally.
-        String range = stageTimeCase(true);
-        String slice = stageTimeCase(false);
+        // Their time-in-stage roll-up (customers/StageTimes), as each move adds it: a range, a slice and a part tally.
+        String moves = stageTimes();
         steps.add(new LoadStep("stage_time_tallies", () -> execute("""
                 insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
-                select '%s', from_stage, 0, r, '%s', hour_utc, count(*)
-                from (select from_stage, %s as r, %s as hour_utc from sf_stage_change where cause = 'bench') m
-                group by from_stage, r, hour_utc""".formatted(StageTimes.RANGE_SERIES, StageTimes.FIGURE, range,
-                hour("changed_at")), """
+                select '%s', from_stage, 0, cast(r as char(8)), '%s', hour_utc, count(*) from %s
+                group by from_stage, r, hour_utc""".formatted(StageTimes.RANGE_SERIES, StageTimes.FIGURE, moves), """
                 insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
-                select '%s', concat(from_stage, '/', r), 0, s, '%s', hour_utc, count(*)
-                from (select from_stage, %s as r, %s as s, %s as hour_utc from sf_stage_change
-                      where cause = 'bench') m
-                group by from_stage, r, s, hour_utc""".formatted(StageTimes.SLICE_SERIES, StageTimes.FIGURE, range,
-                slice, hour("changed_at")))));
+                select '%s', concat(from_stage, '/', r), 0, cast(s as char(8)), '%s', hour_utc, count(*) from %s
+                group by from_stage, r, s, hour_utc""".formatted(StageTimes.SLICE_SERIES, StageTimes.FIGURE, moves),
+                """
+                insert into sf_tally_hourly (series, subject, version, element, figure, hour_utc, amount)
+                select '%s', concat(from_stage, '/', r, '/', s), 0, cast(p as char(8)), '%s', hour_utc, count(*)
+                from %s group by from_stage, r, s, p, hour_utc""".formatted(StageTimes.PART_SERIES,
+                StageTimes.FIGURE, moves))));
         steps.add(new LoadStep("stage_snapshots", () -> execute(
                 // The snapshot worker may have taken yesterday's already: the loaded year replaces it.
                 "delete from sf_stage_snapshot", "delete from sf_stage_snapshot_day",
@@ -487,22 +486,29 @@ class AnalyticsBenchmark extends IntegrationTest {
     }
 
     /**
-     * The range ({@code ranges}) or the slice of {@code from_stage_seconds} as SQL, from {@link StageTimes}' own
-     * bounds, so that the loaded roll-up is the one the moves would have added.
+     * The loaded moves with the range {@code r}, slice {@code s} and part {@code p} of their time in stage, as SQL
+     * that computes them as {@link StageTimes} does: the range from its bounds, then which of the range's
+     * {@code SLICES * PARTS} equal parts the time is in, by integer division.
      */
-    private static String stageTimeCase(boolean ranges) {
-        StringBuilder sql = new StringBuilder("cast(case");
-        for (int range = 0; range < StageTimes.RANGES; range++) {
-            for (int slice = 0; slice < StageTimes.SLICES; slice++) {
-                long end = StageTimes.sliceEnd(range, slice);
-                if (end != Long.MAX_VALUE) {
-                    sql.append(" when from_stage_seconds < ").append(end).append(" then ")
-                            .append(ranges ? range : slice);
-                }
-            }
+    private static String stageTimes() {
+        int fine = StageTimes.SLICES * StageTimes.PARTS;
+        StringBuilder range = new StringBuilder("case");
+        StringBuilder start = new StringBuilder("case r");
+        StringBuilder width = new StringBuilder("case r");
+        for (int r = 0; r < StageTimes.RANGES; r++) {
+            long first = StageTimes.sliceStart(r, 0);
+            long next = r + 1 < StageTimes.RANGES ? StageTimes.sliceStart(r + 1, 0) : Long.MAX_VALUE;
+            range.append(" when from_stage_seconds < ").append(next).append(" then ").append(r);
+            start.append(" when ").append(r).append(" then ").append(first);
+            width.append(" when ").append(r).append(" then ").append(r == 0 ? next : first);
         }
-        return sql.append(" else ").append(ranges ? StageTimes.RANGES - 1 : StageTimes.SLICES - 1)
-                .append(" end as char(8))").toString();
+        String divide = TestDatabase.isMariaDb() ? " div " : " / ";
+        return """
+                (select from_stage, r, hour_utc, fine%2$s%3$d as s, mod(fine, %3$d) as p
+                 from (select from_stage, r, hour_utc, (from_stage_seconds - (%4$s end)) * %5$d%2$s(%6$s end) as fine
+                       from (select from_stage, from_stage_seconds, %7$s end as r, %1$s as hour_utc
+                             from sf_stage_change where cause = 'bench') ranged) parted) m""".formatted(
+                hour("changed_at"), divide, StageTimes.PARTS, start, fine, width, range);
     }
 
     /** The stage numbered {@code expression} (0 to 7), in lifecycle order. */

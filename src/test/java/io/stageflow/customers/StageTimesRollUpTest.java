@@ -18,9 +18,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The median time in stage found through the roll-up ({@link StageTimes}) is exactly the one found by sorting every
- * move, over real HTTP, on H2 and MariaDB: for odd and even counts, several moves in one slice, and periods that cut
- * the moves; and moves recorded before the roll-up are counted once by {@link StageTimesBackfill}. Instants are in
- * 2042 (moves) and 2043 (backfill), which no other test uses.
+ * move, over real HTTP, on H2 and MariaDB: for odd and even counts, several moves in one slice, slices whose moves
+ * were counted before the roll-up had parts, and periods that cut the moves; and moves recorded before the roll-up
+ * are counted once by {@link StageTimesBackfill}. Instants are in 2042 (moves) and 2043 (backfill), which no other
+ * test uses.
  */
 class StageTimesRollUpTest extends IntegrationTest {
 
@@ -45,6 +46,24 @@ class StageTimesRollUpTest extends IntegrationTest {
             assertThat(stages.moveTo(id, "EXPANSION", "test", null)).isTrue();
         }
         ClockUtil.reset();
+        assertMediansAreThoseOfTheSortedMoves(first);
+
+        // Moves counted before the roll-up had parts (here, those of the first two weeks) have none: a slice whose
+        // parts do not add up to it is read whole, and every median is still exact.
+        Timestamp twoWeeksIn = Timestamp.from(Instant.parse("2042-01-15T00:00:00Z"));
+        for (String table : List.of("sf_tally_ledger", "sf_tally_hourly")) {
+            jdbc.sql("delete from " + table + " where series = ? and hour_utc < ? and hour_utc >= ?")
+                    .params(StageTimes.PART_SERIES, twoWeeksIn, Timestamp.from(first.minus(Duration.ofDays(1))))
+                    .update();
+        }
+        jdbc.sql("delete from sf_tally_daily where series = ? and tally_day < ? and tally_day >= ?")
+                .params(StageTimes.PART_SERIES, java.sql.Date.valueOf("2042-01-15"),
+                        java.sql.Date.valueOf("2041-12-31"))
+                .update();
+        assertMediansAreThoseOfTheSortedMoves(first);
+    }
+
+    private void assertMediansAreThoseOfTheSortedMoves(Instant first) {
         // Whole period (35 moves, odd), January (31, odd), 1 to 10 February (the rest: 4, even), 5 to 20 January.
         for (String[] period : new String[][] {{"2042-01-01", "2042-12-31"}, {"2042-01-01", "2042-01-31"},
                 {"2042-02-01", "2042-02-10"}, {"2042-01-05", "2042-01-20"}, {"2042-01-05", "2042-01-10"}}) {

@@ -6,7 +6,10 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-/** The time-in-stage ranges and slices tile the seconds exactly: every time falls in the one slice whose bounds hold it. */
+/**
+ * The time-in-stage ranges, slices and parts tile the seconds exactly: every time falls in the one slice and part whose
+ * bounds hold it.
+ */
 class StageTimesTest {
 
     @Test
@@ -22,35 +25,49 @@ class StageTimesTest {
     }
 
     @Test
-    void slicesAreContiguousAndHoldTheirSeconds() {
+    void slicesAndTheirPartsAreContiguousAndHoldTheirSeconds() {
         long expectedStart = 0;
         for (int range = 0; range < StageTimes.RANGES; range++) {
             for (int slice = 0; slice < StageTimes.SLICES; slice++) {
                 assertThat(StageTimes.sliceStart(range, slice)).as("start of %d/%d", range, slice)
                         .isEqualTo(expectedStart);
-                long end = StageTimes.sliceEnd(range, slice);
-                assertThat(end).as("end of %d/%d", range, slice).isGreaterThan(expectedStart);
-                if (end != Long.MAX_VALUE) {
-                    assertThat(StageTimes.range(end - 1)).isEqualTo(range);
-                    assertThat(StageTimes.slice(end - 1)).isEqualTo(slice);
+                for (int part = 0; part < StageTimes.PARTS; part++) {
+                    assertThat(StageTimes.partStart(range, slice, part)).as("start of %d/%d/%d", range, slice, part)
+                            .isEqualTo(expectedStart);
+                    long end = StageTimes.partEnd(range, slice, part);
+                    // the first two ranges are a minute wide: some of their 64 parts hold no whole second
+                    assertThat(end).as("end of %d/%d/%d", range, slice, part).isGreaterThanOrEqualTo(expectedStart);
+                    if (end != Long.MAX_VALUE && end > expectedStart) {
+                        assertThat(StageTimes.range(end - 1)).isEqualTo(range);
+                        assertThat(StageTimes.slice(end - 1)).isEqualTo(slice);
+                        assertThat(StageTimes.part(end - 1)).isEqualTo(part);
+                    }
+                    if (end > expectedStart) {
+                        assertThat(StageTimes.range(expectedStart)).isEqualTo(range);
+                        assertThat(StageTimes.slice(expectedStart)).isEqualTo(slice);
+                        assertThat(StageTimes.part(expectedStart)).isEqualTo(part);
+                    }
+                    expectedStart = end;
                 }
-                assertThat(StageTimes.range(expectedStart)).isEqualTo(range);
-                assertThat(StageTimes.slice(expectedStart)).isEqualTo(slice);
-                expectedStart = end;
+                assertThat(StageTimes.sliceEnd(range, slice)).as("end of %d/%d", range, slice)
+                        .isEqualTo(expectedStart).isGreaterThan(StageTimes.sliceStart(range, slice));
             }
         }
         assertThat(expectedStart).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
-    void everyTimeIsWithinItsSlice() {
+    void everyTimeIsWithinItsSliceAndPart() {
         Random random = new Random(7);
         for (int i = 0; i < 100_000; i++) {
             long seconds = i < 1_000 ? i : (long) Math.exp(random.nextDouble() * 30);
             int range = StageTimes.range(seconds);
             int slice = StageTimes.slice(seconds);
+            int part = StageTimes.part(seconds);
             assertThat(seconds).isGreaterThanOrEqualTo(StageTimes.sliceStart(range, slice))
-                    .isLessThan(StageTimes.sliceEnd(range, slice));
+                    .isLessThan(StageTimes.sliceEnd(range, slice))
+                    .isGreaterThanOrEqualTo(StageTimes.partStart(range, slice, part))
+                    .isLessThan(StageTimes.partEnd(range, slice, part));
         }
     }
 }
