@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
@@ -25,6 +26,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Who may call what.
  * <ul>
  * <li>{@code /api/**}: HTTP Basic, stateless (no session, so no cookie for CSRF to abuse), by role.</li>
+ * <li>{@code /o/*} and {@code /c/*}: open pixels and tracked links, signed per email, for anyone.</li>
  * <li>{@code /v1/**} (Segment): the controller checks the write key, which may also come in the body.</li>
  * <li>{@code /u/**}: unsubscribe links, open to anyone holding a signed link; mail clients POST to them
  * without cookies or CSRF tokens (RFC 8058).</li>
@@ -100,14 +102,60 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Open pixels ({@code /o/{token}}) and tracked links ({@code /c/{token}}, {@code HEAD} too: scanners send it),
+     * signed per email, for whoever has the email: a short chain of their own, since a broadcast brings thousands a
+     * second. No session, security context, request cache, CSRF token or sign-in filter is consulted, none of which
+     * a pixel or a redirect uses; the console's headers are still written (its Content-Security-Policy on the "Link
+     * not found" page; a same-origin referrer policy, so the site a link leads to never sees the token). Any other
+     * method is refused.
+     */
     @Bean
     @Order(2)
+    SecurityFilterChain openAndClickTracking(HttpSecurity http) throws Exception {
+        return http
+                .securityMatcher(new OrRequestMatcher(paths("/o/*", "/c/*")))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.disable())
+                .sessionManagement(session -> session.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .servletApi(servletApi -> servletApi.disable())
+                .logout(logout -> logout.disable())
+                .headers(SecurityConfiguration::consoleHeaders)
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/o/*")).permitAll()
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/c/*")).permitAll()
+                        .requestMatchers(PATHS.matcher(HttpMethod.HEAD, "/c/*")).permitAll()
+                        .anyRequest().denyAll())
+                .build();
+    }
+
+    @Bean
+    @Order(3)
     SecurityFilterChain engineAndTracking(HttpSecurity http) throws Exception {
         return http
                 .securityMatcher(new OrRequestMatcher(paths("/v1/**", "/u/**", "/s/**", "/engine-rest/**", "/camunda/**")))
                 .csrf(csrf -> csrf.disable())
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();
+    }
+
+    /** The console's response headers, also on the public pages at the root (pixels and tracked links). */
+    private static void consoleHeaders(HeadersConfigurer<HttpSecurity> headers) {
+        headers.contentSecurityPolicy(csp -> csp.policyDirectives(ConsolePaths.CONTENT_SECURITY_POLICY))
+                // DENY unless the response chose its own, as its own Content-Security-Policy already may: a
+                // template's preview is framed by its console page (SAMEORIGIN). Spring's writer would overwrite
+                // the preview's choice.
+                .frameOptions(frames -> frames.disable())
+                .addHeaderWriter((request, response) -> {
+                    if (!response.containsHeader("X-Frame-Options")) {
+                        response.setHeader("X-Frame-Options", "DENY");
+                    }
+                })
+                .referrerPolicy(referrer -> referrer.policy(
+                        org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy
+                                .SAME_ORIGIN));
     }
 
     /** Requests from a browser: they ask for HTML by name (not only through a wildcard). */
@@ -137,7 +185,7 @@ class SecurityConfiguration {
      * script. Each page states its roles here; anything not listed is denied.
      */
     @Bean
-    @Order(3)
+    @Order(4)
     SecurityFilterChain console(HttpSecurity http, List<AuthenticationProvider> providers) throws Exception {
         return http
                 .authenticationManager(new ProviderManager(providers))
@@ -148,20 +196,7 @@ class SecurityConfiguration {
                         .failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.logoutUrl(ConsolePaths.LOGOUT)
                         .logoutSuccessUrl(ConsolePaths.LOGIN + "?signed-out").permitAll())
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(ConsolePaths.CONTENT_SECURITY_POLICY))
-                        // DENY unless the response chose its own, as its own Content-Security-Policy already may: a
-                        // template's preview is framed by its console page (SAMEORIGIN). Spring's writer would
-                        // overwrite the preview's choice.
-                        .frameOptions(frames -> frames.disable())
-                        .addHeaderWriter((request, response) -> {
-                            if (!response.containsHeader("X-Frame-Options")) {
-                                response.setHeader("X-Frame-Options", "DENY");
-                            }
-                        })
-                        .referrerPolicy(referrer -> referrer.policy(
-                                org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter
-                                        .ReferrerPolicy.SAME_ORIGIN)))
+                .headers(SecurityConfiguration::consoleHeaders)
                 // A browser that may not see a page gets the console's "Not allowed" page; a script gets problem+json.
                 .exceptionHandling(errors -> errors
                         .defaultAccessDeniedHandlerFor(forbiddenPage(), browsers())
@@ -174,11 +209,6 @@ class SecurityConfiguration {
                                 "/webjars/**", "/vendor/**")).permitAll()
                         // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
-                        // Open pixels (/o/{token}) and tracked links (/c/{token}, HEAD too: scanners send it):
-                        // signed per email, for whoever has the email.
-                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/o/*")).permitAll()
-                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/c/*")).permitAll()
-                        .requestMatchers(PATHS.matcher(HttpMethod.HEAD, "/c/*")).permitAll()
                         // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.STAGE_FLOWS),

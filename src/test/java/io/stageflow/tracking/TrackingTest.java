@@ -366,6 +366,12 @@ class TrackingTest extends IntegrationTest {
         assertThat(unknownLink.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
         assertThat(new String(unknownLink.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Link not found");
         assertThat(unknownLink.headers().firstValue("Location")).isEmpty();
+        // The routes' own short security chain still writes the console's headers, and makes no session.
+        assertThat(unknownLink.headers().firstValue("Content-Security-Policy")).hasValue(
+                io.stageflow.web.ConsolePaths.CONTENT_SECURITY_POLICY);
+        assertThat(unknownLink.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+        assertThat(unknownLink.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(unknownLink.headers().firstValue("Set-Cookie")).isEmpty();
 
         // Requests are timed under the route's pattern: one series per route, not one per token.
         assertThat(meters.find("http.server.requests").tag("uri", "/o/{token}").timer()).isNotNull();
@@ -376,7 +382,9 @@ class TrackingTest extends IntegrationTest {
 
         // Only GET (and HEAD for a link) get through: the security chain refuses anything else before the route does.
         assertThat(send(HttpRequest.newBuilder(client().uri("/o/not-a-signed-token"))
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isIn(401, 403);
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+        assertThat(send(HttpRequest.newBuilder(client().uri("/c/not-a-signed-token"))
+                .PUT(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
         assertThat(send(HttpRequest.newBuilder(client().uri("/c/not-a-signed-token"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(404);
     }
