@@ -130,8 +130,8 @@ class EventIngestion {
     }
 
     /**
-     * {@link #record} for several observed events at once (a batch of email opens): their messageIds looked up with
-     * one query and the new ones inserted with one batch. For each, whether it was new.
+     * {@link #record} for several observed events at once (a batch of email opens), inserted with one batch
+     * ({@link EventStore#appendObserved}). For each, whether it was new.
      */
     @Transactional
     boolean[] recordAll(List<IncomingEvent> events) {
@@ -146,7 +146,7 @@ class EventIngestion {
         java.util.Map<String, Boolean> inertTypes = new java.util.HashMap<>();
         java.util.function.Predicate<String> inert = type -> inertTypes.computeIfAbsent(type,
                 t -> !judges.isEmpty() && judges.stream().noneMatch(anyone -> anyone.actsOn(t)));
-        boolean[] accepted = store.appendAll(events, clock.instant(), inert);
+        boolean[] accepted = store.appendObserved(events, clock.instant(), inert);
         List<ItemResult> results = new ArrayList<>();
         int toRoute = 0;
         for (int i = 0; i < events.size(); i++) {

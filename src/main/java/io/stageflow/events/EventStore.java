@@ -79,14 +79,23 @@ public class EventStore {
      * between, {@link #insertAll} falls back to inserting them one by one.
      */
     boolean[] appendAll(List<IncomingEvent> events, Instant receivedAt) {
-        return appendAll(events, receivedAt, NONE_INERT);
+        return appendAll(events, receivedAt, NONE_INERT, true);
     }
 
     /**
-     * {@link #appendAll(List, Instant)}, the events of the types {@code inert} says nothing acts on stored as routed
-     * at once ({@link EventInterest}).
+     * {@link #appendAll(List, Instant)} for events Stageflow observed itself (a batch of opens and clicks), the events
+     * of the types {@code inert} says nothing acts on stored as routed at once ({@link EventInterest}). Their
+     * messageIds are made from what was observed, once (an email's first open, under its row's lock), so they are
+     * not looked up first: the batch is inserted at once, and should one have been stored before after all, the
+     * batch falls back to one insert per event as with a concurrent request.
      */
-    boolean[] appendAll(List<IncomingEvent> events, Instant receivedAt, java.util.function.Predicate<String> inert) {
+    boolean[] appendObserved(List<IncomingEvent> events, Instant receivedAt,
+            java.util.function.Predicate<String> inert) {
+        return appendAll(events, receivedAt, inert, false);
+    }
+
+    private boolean[] appendAll(List<IncomingEvent> events, Instant receivedAt,
+            java.util.function.Predicate<String> inert, boolean lookUpFirst) {
         boolean[] accepted = new boolean[events.size()];
         if (events.size() == 1) {
             accepted[0] = append(events.get(0), receivedAt, inert); // one round trip, as before batching
@@ -99,7 +108,7 @@ public class EventStore {
                 firsts.add(i);
             }
         }
-        Set<String> stored = existingMessageIds(seen);
+        Set<String> stored = lookUpFirst ? existingMessageIds(seen) : Set.of();
         List<Integer> fresh = firsts.stream().filter(i -> !stored.contains(events.get(i).messageId())).toList();
         boolean[] inserted = insertAll(fresh.stream().map(events::get).toList(), receivedAt, inert);
         for (int i = 0; i < fresh.size(); i++) {

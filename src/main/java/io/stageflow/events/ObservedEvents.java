@@ -22,7 +22,7 @@ public class ObservedEvents {
         return ingestion.record(event);
     }
 
-    /** {@link #record} for several events, with one look-up and one batch insert; for each, whether it was new. */
+    /** {@link #record} for several events, with one batch insert; for each, whether it was new. */
     public boolean[] recordAll(List<IncomingEvent> events) {
         return events.isEmpty() ? new boolean[0] : ingestion.recordAll(events);
     }

@@ -21,8 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A batch of events is stored with one JDBC batch: duplicates inside the batch and messageIds stored before are
- * reported as duplicates, and a messageId stored by someone else after the look-up (a concurrent request) makes
- * the batch fall back to row by row without losing or doubling any event.
+ * reported as duplicates, and a messageId stored by someone else after the look-up (a concurrent request), or
+ * stored before a batch of observed events (which is not looked up), makes the batch fall back to row by row without
+ * losing or doubling any event.
  */
 class EventBatchTest extends IntegrationTest {
 
@@ -89,6 +90,21 @@ class EventBatchTest extends IntegrationTest {
         });
 
         assertThat(storedTypes()).containsExactly(Map.entry(id("raced"), "signed_up"));
+    }
+
+    @Test
+    void observedEventsAreInsertedWithoutALookUpAndAStoredOneStillCountsAsADuplicate() {
+        Instant now = Instant.now();
+        transactions.executeWithoutResult(status -> store.append(incoming("opened", "email_opened"), now));
+
+        boolean[] accepted = transactions.execute(status -> store.appendObserved(List.of(
+                incoming("clicked", "email_clicked"), incoming("opened", "email_opened"),
+                incoming("clicked", "email_clicked"), incoming("delivered", "email_delivered")), now,
+                EventStore.NONE_INERT));
+
+        assertThat(accepted).containsExactly(true, false, false, true);
+        assertThat(storedTypes()).containsExactly(Map.entry(id("opened"), "email_opened"),
+                Map.entry(id("clicked"), "email_clicked"), Map.entry(id("delivered"), "email_delivered"));
     }
 
     @Test
