@@ -79,8 +79,9 @@ class StageStatistics {
             long moves = java.util.Arrays.stream(counts).sum();
             Double median = null;
             if (moves > 0) {
-                OptionalLong lower = nth(stage, counts, (moves - 1) / 2, from, to);
-                OptionalLong upper = moves % 2 == 0 ? nth(stage, counts, moves / 2, from, to) : lower;
+                Map<String, long[]> read = new HashMap<>(); // the two middle moves are mostly in one slice
+                OptionalLong lower = nth(stage, counts, (moves - 1) / 2, from, to, read);
+                OptionalLong upper = moves % 2 == 0 ? nth(stage, counts, moves / 2, from, to, read) : lower;
                 median = lower.isPresent() && upper.isPresent() ? (lower.getAsLong() + upper.getAsLong()) / 2.0
                         : sortedMedian(stage, from, to);
             }
@@ -93,21 +94,22 @@ class StageStatistics {
      * The seconds of the move of rank {@code rank} (0 first) in order of time in stage, among the stage's moves of
      * the period; empty if the tallies and the moves disagree (a move committed between the two reads).
      */
-    private OptionalLong nth(String stage, long[] rangeCounts, long rank, Instant from, Instant to) {
+    private OptionalLong nth(String stage, long[] rangeCounts, long rank, Instant from, Instant to,
+            Map<String, long[]> read) {
         Optional<Position> range = locate(rangeCounts, rank);
         if (range.isEmpty()) {
             return OptionalLong.empty();
         }
         int r = range.get().bucket();
-        long[] slices = counts(StageTimes.SLICE_SERIES, StageTimes.sliceSubject(stage, r), StageTimes.SLICES,
-                from, to);
+        long[] slices = read.computeIfAbsent(StageTimes.sliceSubject(stage, r),
+                subject -> counts(StageTimes.SLICE_SERIES, subject, StageTimes.SLICES, from, to));
         Optional<Position> slice = locate(slices, range.get().rank());
         if (slice.isEmpty()) {
             return OptionalLong.empty();
         }
         int s = slice.get().bucket();
-        long[] parts = counts(StageTimes.PART_SERIES, StageTimes.partSubject(stage, r, s), StageTimes.PARTS,
-                from, to);
+        long[] parts = read.computeIfAbsent(StageTimes.partSubject(stage, r, s),
+                subject -> counts(StageTimes.PART_SERIES, subject, StageTimes.PARTS, from, to));
         if (java.util.Arrays.stream(parts).sum() != slices[s]) {
             // some of the slice's moves were counted before the parts existed: read the whole slice
             return nthMove(stage, StageTimes.sliceStart(r, s), StageTimes.sliceEnd(r, s), slice.get().rank(),

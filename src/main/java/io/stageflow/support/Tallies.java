@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -25,8 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Counters for analytics: a feature adds a tally in the transaction of what it counts (a journey step reached, an
  * email sent), so a figure is there exactly when its cause is. Adding is an insert into {@code sf_tally_ledger}, so
  * no two transactions ever wait on one counter row; a background fold ({@link #foldOnce}, every few seconds, one
- * node at a time) adds the ledger into hourly totals and deletes what it added. Reports read the hourly totals of
- * their period plus the ledger's rows not folded yet, so they are exact and never scan a feature's raw history.
+ * node at a time) adds the ledger into hourly, daily and monthly totals and deletes what it added. Reports read the
+ * coarsest totals that tile their period plus the ledger's rows not folded yet, so they are exact and never scan a
+ * feature's raw history.
  * A tally never names a customer.
  */
 @Component
@@ -34,13 +36,17 @@ public class Tallies {
 
     private static final int FOLD_BATCH = 5_000;
     private static final int DELETE_CHUNK = 500;
+    private static final int REBUILD_BATCH = 1_000;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final TransactionTemplate readCommitted;
     private final ZoneId dayZone;
 
-    Tallies(JdbcClient jdbc, PlatformTransactionManager transactions, ObjectProvider<TallyCalendar> calendar) {
+    Tallies(JdbcClient jdbc, JdbcTemplate jdbcTemplate, PlatformTransactionManager transactions,
+            ObjectProvider<TallyCalendar> calendar) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.readCommitted = new TransactionTemplate(transactions);
         this.readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         TallyCalendar days = calendar.getIfAvailable();
@@ -145,8 +151,8 @@ public class Tallies {
 
     /**
      * The totals of {@code series} in {@code [from, to)} per tally, as {@link #totals} without hours, but summed in
-     * the database from the daily totals when both ends are midnights of the {@link TallyCalendar}'s zone (a report
-     * of whole days).
+     * the database from the monthly totals of the period's whole months and the daily totals of its other days when
+     * both ends are midnights of the {@link TallyCalendar}'s zone (a report of whole days).
      */
     public List<Total> periodTotals(String series, String subject, Integer version, Instant from, Instant to) {
         if (!isMidnight(from) || !isMidnight(to) || !to.isAfter(from)) {
@@ -155,15 +161,32 @@ public class Tallies {
         if (!dailyTotalsAreInZone()) {
             return totals(series, subject, version, from, to, false);
         }
+        LocalDate firstDay = from.atZone(dayZone).toLocalDate();
+        LocalDate lastDay = to.atZone(dayZone).toLocalDate().minusDays(1);
+        // The whole months of the period, [monthsFrom, monthsUntil); none when monthsFrom is not before monthsUntil.
+        LocalDate monthsFrom = firstDay.getDayOfMonth() == 1 ? firstDay : firstDay.withDayOfMonth(1).plusMonths(1);
+        LocalDate monthsUntil = lastDay.plusDays(1).withDayOfMonth(1);
+        if (!monthsFrom.isBefore(monthsUntil)) {
+            monthsFrom = lastDay.plusDays(1);
+            monthsUntil = monthsFrom;
+        }
         Filter wanted = new Filter(subject, version, null);
         Map<String, Object> params = new HashMap<>(Map.of("series", series,
-                "fromDay", Date.valueOf(from.atZone(dayZone).toLocalDate()),
-                "toDay", Date.valueOf(to.atZone(dayZone).toLocalDate().minusDays(1)),
+                "fromDay", Date.valueOf(firstDay), "toDay", Date.valueOf(lastDay),
+                "monthsFrom", Date.valueOf(monthsFrom), "monthsUntil", Date.valueOf(monthsUntil),
                 "from", Timestamp.from(from), "to", Timestamp.from(to)));
         String filter = wanted.sql(params);
+        // One statement over the three tables, so that a fold committing meanwhile is seen wholly or not at all.
         return jdbc.sql("select subject, version, element, figure, sum(amount) from ("
                         + " select subject, version, element, figure, amount from sf_tally_daily where series = :series"
-                        + " and tally_day >= :fromDay and tally_day <= :toDay" + filter
+                        + " and tally_day >= :fromDay and tally_day < :monthsFrom" + filter
+                        + " union all"
+                        + " select subject, version, element, figure, amount from sf_tally_monthly"
+                        + " where series = :series and tally_month >= :monthsFrom and tally_month < :monthsUntil"
+                        + filter
+                        + " union all"
+                        + " select subject, version, element, figure, amount from sf_tally_daily where series = :series"
+                        + " and tally_day >= :monthsUntil and tally_day <= :toDay" + filter
                         + " union all"
                         + " select subject, version, element, figure, amount from sf_tally_ledger where series = :series"
                         + " and hour_utc >= :from and hour_utc < :to" + filter
@@ -319,7 +342,10 @@ public class Tallies {
         });
         Map<List<Object>, Long> daily = new LinkedHashMap<>();
         sums.forEach((key, total) -> daily.merge(List.of(key.tally(), day(key.hour())), total, Long::sum));
-        daily.forEach((key, total) -> addDaily((Tally) key.get(0), (LocalDate) key.get(1), total));
+        daily.forEach((key, total) -> addPerDay("sf_tally_daily", "tally_day", (Tally) key.get(0),
+                (LocalDate) key.get(1), total));
+        monthly(daily).forEach((key, total) -> addPerDay("sf_tally_monthly", "tally_month", (Tally) key.get(0),
+                (LocalDate) key.get(1), total));
         List<Long> ids = rows.stream().map(Row::id).toList();
         for (int i = 0; i < ids.size(); i += DELETE_CHUNK) {
             jdbc.sql("delete from sf_tally_ledger where id in (:ids)")
@@ -328,14 +354,15 @@ public class Tallies {
         return full;
     }
 
-    private void addDaily(Tally tally, LocalDate day, long total) {
-        int updated = jdbc.sql("update sf_tally_daily set amount = amount + ? where series = ? and subject = ?"
-                        + " and tally_day = ? and version = ? and element = ? and figure = ?")
+    /** Adds to the daily ({@code sf_tally_daily}) or monthly ({@code sf_tally_monthly}) total of a tally. */
+    private void addPerDay(String table, String dayColumn, Tally tally, LocalDate day, long total) {
+        int updated = jdbc.sql("update " + table + " set amount = amount + ? where series = ? and subject = ? and "
+                        + dayColumn + " = ? and version = ? and element = ? and figure = ?")
                 .params(total, tally.series(), tally.subject(), Date.valueOf(day), tally.version(), tally.element(),
                         tally.figure())
                 .update();
         if (updated == 0) {
-            jdbc.sql("insert into sf_tally_daily (series, subject, tally_day, version, element, figure, amount)"
+            jdbc.sql("insert into " + table + " (series, subject, " + dayColumn + ", version, element, figure, amount)"
                             + " values (?, ?, ?, ?, ?, ?, ?)")
                     .params(tally.series(), tally.subject(), Date.valueOf(day), tally.version(), tally.element(),
                             tally.figure(), total)
@@ -343,12 +370,22 @@ public class Tallies {
         }
     }
 
+    /** Daily sums (keyed by tally and day) summed per tally and month (keyed by tally and the month's first day). */
+    private static Map<List<Object>, Long> monthly(Map<List<Object>, Long> daily) {
+        Map<List<Object>, Long> monthly = new LinkedHashMap<>();
+        daily.forEach((key, total) -> monthly.merge(List.of(key.get(0), ((LocalDate) key.get(1)).withDayOfMonth(1)),
+                total, Long::sum));
+        return monthly;
+    }
+
     /**
-     * Under the fold lock: recomputes every daily total from the hourly totals in the current zone (the first fold,
-     * or the zone setting changed), and records the zone. The hourly totals are read one series at a time.
+     * Under the fold lock: recomputes every daily and monthly total from the hourly totals in the current zone (the
+     * first fold, the zone setting changed, or the monthly totals are new), and records the zone. The hourly totals
+     * are read one series at a time.
      */
     private void rebuildDailyTotals() {
         jdbc.sql("delete from sf_tally_daily").update();
+        jdbc.sql("delete from sf_tally_monthly").update();
         List<String> series = jdbc.sql("select distinct series from sf_tally_hourly").query(String.class).list();
         for (String one : series) {
             Map<List<Object>, Long> daily = new LinkedHashMap<>();
@@ -358,14 +395,24 @@ public class Tallies {
                         daily.merge(List.of(new Tally(one, row.getString(1), row.getInt(2), row.getString(3),
                                 row.getString(4)), day(row.getTimestamp(5))), row.getLong(6), Long::sum);
                     });
-            daily.forEach((key, total) -> jdbc.sql("insert into sf_tally_daily (series, subject, tally_day, version,"
-                            + " element, figure, amount) values (?, ?, ?, ?, ?, ?, ?)")
-                    .params(one, ((Tally) key.get(0)).subject(), Date.valueOf((LocalDate) key.get(1)),
-                            ((Tally) key.get(0)).version(), ((Tally) key.get(0)).element(),
-                            ((Tally) key.get(0)).figure(), total)
-                    .update());
+            insertPerDay("sf_tally_daily", "tally_day", daily);
+            insertPerDay("sf_tally_monthly", "tally_month", monthly(daily));
         }
         jdbc.sql("update sf_tally_fold_lock set day_zone = ? where name = 'tallies'").param(dayZone.getId()).update();
+    }
+
+    /** Inserts totals keyed by tally and day into an empty daily or monthly table, in batches. */
+    private void insertPerDay(String table, String dayColumn, Map<List<Object>, Long> totals) {
+        List<Object[]> rows = totals.entrySet().stream().map(total -> {
+            Tally tally = (Tally) total.getKey().get(0);
+            return new Object[] {tally.series(), tally.subject(), Date.valueOf((LocalDate) total.getKey().get(1)),
+                    tally.version(), tally.element(), tally.figure(), total.getValue()};
+        }).toList();
+        String insert = "insert into " + table + " (series, subject, " + dayColumn + ", version, element, figure,"
+                + " amount) values (?, ?, ?, ?, ?, ?, ?)";
+        for (int from = 0; from < rows.size(); from += REBUILD_BATCH) {
+            jdbcTemplate.batchUpdate(insert, rows.subList(from, Math.min(rows.size(), from + REBUILD_BATCH)));
+        }
     }
 
     private record Key(Tally tally, Timestamp hour) {

@@ -114,10 +114,15 @@ class LedgerBackfillTest extends IntegrationTest {
                     .params(Timestamp.from(Instant.parse("2035-01-01T00:00:00Z")),
                             Timestamp.from(Instant.parse("2036-01-01T00:00:00Z"))).update();
         }
-        // The daily totals the fold keeps beside the hourly ones.
+        // The daily and monthly totals the fold keeps beside the hourly ones.
         jdbc.sql("delete from sf_tally_daily where series = 'cohort' and subject like '2035-%'").update();
         jdbc.sql("delete from sf_tally_daily where series = 'nps' and subject = ?").param(survey).update();
         jdbc.sql("delete from sf_tally_daily where series = 'nps-all' and tally_day >= ? and tally_day < ?")
+                .params(java.sql.Date.valueOf("2035-01-01"), java.sql.Date.valueOf("2036-01-01")).update();
+        // And the monthly ones.
+        jdbc.sql("delete from sf_tally_monthly where series = 'cohort' and subject like '2035-%'").update();
+        jdbc.sql("delete from sf_tally_monthly where series = 'nps' and subject = ?").param(survey).update();
+        jdbc.sql("delete from sf_tally_monthly where series = 'nps-all' and tally_month >= ? and tally_month < ?")
                 .params(java.sql.Date.valueOf("2035-01-01"), java.sql.Date.valueOf("2036-01-01")).update();
     }
 }

@@ -64,7 +64,7 @@ class AnalyticsBenchmark extends IntegrationTest {
     private static final List<String> LOADED_TABLES = List.of("sf_stage_snapshot", "sf_stage_snapshot_day",
             "sf_stage_change", "sf_tracking_hit", "sf_tracked_link",
             "sf_tracked_email", "sf_attribution", "sf_journey_conversion",
-            "sf_tally_hourly", "sf_tally_daily", "sf_outbox", "sf_customer");
+            "sf_tally_hourly", "sf_tally_daily", "sf_tally_monthly", "sf_outbox", "sf_customer");
 
     /** A person's browser, as the pixel and the redirect see it. */
     private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -137,8 +137,8 @@ class AnalyticsBenchmark extends IntegrationTest {
         for (LoadStep step : extraLoads()) {
             timed(step.name(), step.load());
         }
-        // The hourly totals were loaded without the fold: the fold rebuilds the daily ones from them, as after an
-        // upgrade or a change of the reports' time zone.
+        // The hourly totals were loaded without the fold: the fold rebuilds the daily and monthly ones from them, as
+        // after an upgrade or a change of the reports' time zone.
         execute("update sf_tally_fold_lock set day_zone = null");
         timed("daily_totals_rebuild", tallies::foldAll);
         LOADED.set(true);

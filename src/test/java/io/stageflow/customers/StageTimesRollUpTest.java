@@ -31,6 +31,9 @@ class StageTimesRollUpTest extends IntegrationTest {
     @Autowired
     StageTimesBackfill backfill;
 
+    @Autowired
+    io.stageflow.support.Tallies tallies;
+
     /** Times in stage (seconds) of the moves out of RETENTION, one a day from 2042-01-01 at noon. */
     private static final long[] TIMES = {30, 59, 60, 61, 90_000, 90_001, 90_001, 90_002, 90_003, 90_005, 90_004,
             3_600, 7_200, 1_000_000, 86_400, 86_399, 172_800, 34_560_000, 120, 119, 5, 90_000, 90_010, 604_800,
@@ -50,6 +53,7 @@ class StageTimesRollUpTest extends IntegrationTest {
 
         // Moves counted before the roll-up had parts (here, those of the first two weeks) have none: a slice whose
         // parts do not add up to it is read whole, and every median is still exact.
+        tallies.foldAll(); // all of them folded first, so that no fold adds to the totals changed below meanwhile
         Timestamp twoWeeksIn = Timestamp.from(Instant.parse("2042-01-15T00:00:00Z"));
         for (String table : List.of("sf_tally_ledger", "sf_tally_hourly")) {
             jdbc.sql("delete from " + table + " where series = ? and hour_utc < ? and hour_utc >= ?")
@@ -59,6 +63,16 @@ class StageTimesRollUpTest extends IntegrationTest {
         jdbc.sql("delete from sf_tally_daily where series = ? and tally_day < ? and tally_day >= ?")
                 .params(StageTimes.PART_SERIES, java.sql.Date.valueOf("2042-01-15"),
                         java.sql.Date.valueOf("2041-12-31"))
+                .update();
+        // January's monthly part totals, then, are those of its days from the 15th on.
+        jdbc.sql("delete from sf_tally_monthly where series = ? and tally_month = ?")
+                .params(StageTimes.PART_SERIES, java.sql.Date.valueOf("2042-01-01")).update();
+        jdbc.sql("insert into sf_tally_monthly (series, subject, tally_month, version, element, figure, amount)"
+                        + " select series, subject, ?, version, element, figure, sum(amount) from sf_tally_daily"
+                        + " where series = ? and tally_day >= ? and tally_day < ?"
+                        + " group by series, subject, version, element, figure")
+                .params(java.sql.Date.valueOf("2042-01-01"), StageTimes.PART_SERIES,
+                        java.sql.Date.valueOf("2042-01-15"), java.sql.Date.valueOf("2042-02-01"))
                 .update();
         assertMediansAreThoseOfTheSortedMoves(first);
     }

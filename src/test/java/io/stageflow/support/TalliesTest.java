@@ -19,8 +19,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Tallies are exact whatever the fold does: totals read the ledger and the hourly totals together; two folds at
- * once count nothing twice; a tally whose transaction is still open when a fold runs is not counted before it
+ * Tallies are exact whatever the fold does: totals read the ledger and the hourly totals together, and a period's
+ * totals its whole months' and other days' totals; two folds at once count nothing twice; a tally whose transaction is still open when a fold runs is not counted before it
  * commits, and neither lost nor counted twice after.
  */
 class TalliesTest extends IntegrationTest {
@@ -136,6 +136,51 @@ class TalliesTest extends IntegrationTest {
         }
         assertThat(jdbc.sql("select sum(amount) from sf_tally_daily where series = 'test-daily' and subject = ?")
                 .param(subject).query(Long.class).single()).isEqualTo(9);
+    }
+
+    @Test
+    void periodTotalsAreTheSameFromTheLedgerTheMonthlyAndDailyTotalsAndAfterARebuild() {
+        String subject = subject();
+        Tallies.Tally sent = new Tallies.Tally("test-period", subject, 0, "Step", "SENT");
+        add(sent, Instant.parse("2031-01-09T23:59:00Z"), 64); // the day before the first period
+        add(sent, Instant.parse("2031-01-14T10:00:00Z"), 1); // a day of January
+        add(sent, Instant.parse("2031-01-31T23:30:00Z"), 2); // January's last hour
+        add(sent, Instant.parse("2031-02-01T00:00:00Z"), 4); // February's first hour
+        add(sent, Instant.parse("2031-03-15T12:00:00Z"), 8); // March
+        add(sent, Instant.parse("2031-04-05T23:00:00Z"), 16); // a day of April
+        add(sent, Instant.parse("2031-04-06T00:00:00Z"), 32); // the day after the first period
+
+        // Whole months, days before and after them, within one month, one day, and months only.
+        java.util.Map<String, Long> expected = new java.util.LinkedHashMap<>();
+        expected.put("2031-01-10/2031-04-06", 31L);
+        expected.put("2031-02-01/2031-04-01", 12L);
+        expected.put("2031-01-31/2031-02-01", 2L);
+        expected.put("2031-01-05/2031-01-20", 65L);
+        expected.put("2031-02-01/2031-03-01", 4L);
+        expected.put("2031-01-01/2031-05-01", 127L);
+        expected.put("2031-01-15/2031-04-06", 30L);
+        for (String state : List.of("in the ledger", "folded", "while the days are in another zone", "rebuilt")) {
+            if (state.equals("while the days are in another zone")) {
+                jdbc.sql("update sf_tally_fold_lock set day_zone = 'Pacific/Kiritimati'").update();
+            }
+            expected.forEach((period, total) -> {
+                String[] days = period.split("/");
+                assertThat(tallies.periodTotals("test-period", subject, null,
+                        Instant.parse(days[0] + "T00:00:00Z"), Instant.parse(days[1] + "T00:00:00Z")))
+                        .as("%s, %s", state, period)
+                        .extracting(Tallies.Total::amount).containsExactly(total);
+            });
+            if (!state.equals("rebuilt")) {
+                tallies.foldAll();
+            }
+            if (state.equals("while the days are in another zone")) {
+                tallies.foldOnce(); // the fold rebuilds the daily and monthly totals in the reports' zone
+            }
+        }
+        assertThat(jdbc.sql("select tally_month, amount from sf_tally_monthly where series = 'test-period'"
+                        + " and subject = ? order by tally_month").param(subject)
+                .query((rs, n) -> rs.getDate(1).toLocalDate() + "=" + rs.getLong(2)).list())
+                .containsExactly("2031-01-01=67", "2031-02-01=4", "2031-03-01=8", "2031-04-01=48");
     }
 
     @Test
