@@ -132,10 +132,14 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
                 elementId, figure.name()), (at != null ? at : ClockUtil.getCurrentTime()).toInstant());
     }
 
-    /** Steps are what a customer goes through: not the start, the end events or the gateways. */
+    /**
+     * Steps are what a customer goes through: not the start, the end events or the gateways that only route, but an
+     * event-based gateway is a step, since customers wait there (the welcome journey's "First order within 3 days?").
+     */
     static boolean isStep(String activityType) {
         return activityType != null && !activityType.equals("startEvent") && !activityType.endsWith("EndEvent")
-                && !activityType.endsWith("Gateway") && !activityType.equals("multiInstanceBody");
+                && (!activityType.endsWith("Gateway") || activityType.equals("eventBasedGateway"))
+                && !activityType.equals("multiInstanceBody");
     }
 
     private static boolean isGoal(String definitionId, String endId) {

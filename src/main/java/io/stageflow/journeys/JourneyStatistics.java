@@ -24,6 +24,7 @@ import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.repository.ProcessDefinitionQuery;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.EndEvent;
+import org.camunda.bpm.model.bpmn.instance.EventBasedGateway;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
@@ -74,6 +75,17 @@ public class JourneyStatistics {
             if (node instanceof EndEvent end) {
                 exits.add(new JourneyReport.Exit(end.getId(), end.getName(), isGoal(end),
                         figure(figures, end.getId(), JourneyLedger.Figure.ENDED)));
+            } else if (node instanceof EventBasedGateway gateway) {
+                // The engine ends the gateway as cancelled when one of its events fires: those who moved on are the
+                // ones who reached its events, which nothing else leads to (read from the flows themselves, as the
+                // diagram need not list a node's outgoing flows).
+                long movedOn = model.getModelElementsByType(SequenceFlow.class).stream()
+                        .filter(flow -> flow.getSource() == gateway)
+                        .mapToLong(flow -> figure(figures, flow.getTarget().getId(), JourneyLedger.Figure.REACHED))
+                        .sum();
+                steps.put(node.getId(), new JourneyReport.Step(node.getId(), node.getName(), type,
+                        figure(figures, node.getId(), JourneyLedger.Figure.REACHED), movedOn,
+                        waiting.getOrDefault(node.getId(), 0L)));
             } else if (JourneyLedger.isStep(type)) {
                 steps.put(node.getId(), step(node.getId(), node.getName(), type, figures, waiting));
             }

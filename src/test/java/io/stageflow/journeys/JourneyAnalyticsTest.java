@@ -158,6 +158,57 @@ class JourneyAnalyticsTest extends IntegrationTest {
     }
 
     @Test
+    void customersWaitingAtAnEventBasedGatewayAreCountedThereAndARoutingGatewayIsNoStep() {
+        String gatewayKey = key + "-gateway";
+        repositoryService.createDeployment().name(gatewayKey).addString(gatewayKey + ".bpmn", """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://stageflow.io/test">
+                  <bpmn:message id="Go" name="go-%1$s" />
+                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="P30D">
+                    <bpmn:startEvent id="Start" />
+                    <bpmn:sequenceFlow id="f0" sourceRef="Start" targetRef="Greet" />
+                    <bpmn:task id="Greet" name="Greet" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="Greet" targetRef="Choose" />
+                    <bpmn:eventBasedGateway id="Choose" name="Order within a day?" />
+                    <bpmn:sequenceFlow id="f2" sourceRef="Choose" targetRef="Ordered" />
+                    <bpmn:sequenceFlow id="f3" sourceRef="Choose" targetRef="DayPassed" />
+                    <bpmn:intermediateCatchEvent id="Ordered" name="Order">
+                      <bpmn:messageEventDefinition messageRef="Go" />
+                    </bpmn:intermediateCatchEvent>
+                    <bpmn:intermediateCatchEvent id="DayPassed" name="A day passed">
+                      <bpmn:timerEventDefinition><bpmn:timeDuration>PT24H</bpmn:timeDuration></bpmn:timerEventDefinition>
+                    </bpmn:intermediateCatchEvent>
+                    <bpmn:sequenceFlow id="f4" sourceRef="Ordered" targetRef="Bought" />
+                    <bpmn:sequenceFlow id="f5" sourceRef="DayPassed" targetRef="Left" />
+                    <bpmn:endEvent id="Bought" name="Bought">
+                      <bpmn:extensionElements>
+                        <camunda:properties><camunda:property name="outcome" value="converted" /></camunda:properties>
+                      </bpmn:extensionElements>
+                    </bpmn:endEvent>
+                    <bpmn:endEvent id="Left" name="Left" />
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.formatted(gatewayKey)).deploy();
+        at(MORNING);
+        List<String> ids = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(i -> runtimeService.startProcessInstanceByKey(gatewayKey, "customer-" + i).getId()).toList();
+        at(MORNING.plus(Duration.ofHours(2)));
+        runtimeService.createMessageCorrelation("go-" + gatewayKey).processInstanceId(ids.get(0)).correlate();
+
+        JourneyReport report = statistics.report(gatewayKey, null, DAY, NEXT_DAY).orElseThrow();
+
+        // The customers wait at the gateway (its events only listen), so it is a step with its figures.
+        assertThat(report.steps()).extracting(JourneyReport.Step::id, JourneyReport.Step::name,
+                        JourneyReport.Step::reached, JourneyReport.Step::completed, JourneyReport.Step::waitingNow)
+                .containsExactly(tuple("Greet", "Greet", 3L, 3L, 0L),
+                        tuple("Choose", "Order within a day?", 3L, 1L, 2L),
+                        tuple("Ordered", "Order", 1L, 1L, 0L),
+                        tuple("DayPassed", "A day passed", 0L, 0L, 0L));
+        assertThat(report.converted()).isEqualTo(1);
+    }
+
+    @Test
     void everyJourneyOfTheCatalogueHasAGoal() throws Exception {
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of("bpmn"))) {
             List<java.nio.file.Path> journeys = files.filter(file -> file.toString().endsWith(".bpmn")).toList();
