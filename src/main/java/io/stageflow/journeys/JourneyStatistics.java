@@ -70,19 +70,17 @@ public class JourneyStatistics {
         BpmnModelInstance model = repository.getBpmnModelInstance(latest.getId());
         Map<String, JourneyReport.Step> steps = new LinkedHashMap<>();
         List<JourneyReport.Exit> exits = new ArrayList<>();
-        for (FlowNode node : inFlowOrder(model)) {
+        Map<FlowNode, List<FlowNode>> targets = targets(model);
+        for (FlowNode node : inFlowOrder(model, targets)) {
             String type = node.getElementType().getTypeName();
             if (node instanceof EndEvent end) {
                 exits.add(new JourneyReport.Exit(end.getId(), end.getName(), isGoal(end),
                         figure(figures, end.getId(), JourneyLedger.Figure.ENDED)));
             } else if (node instanceof EventBasedGateway gateway) {
                 // The engine ends the gateway as cancelled when one of its events fires: those who moved on are the
-                // ones who reached its events, which nothing else leads to (read from the flows themselves, as the
-                // diagram need not list a node's outgoing flows).
-                long movedOn = model.getModelElementsByType(SequenceFlow.class).stream()
-                        .filter(flow -> flow.getSource() == gateway)
-                        .mapToLong(flow -> figure(figures, flow.getTarget().getId(), JourneyLedger.Figure.REACHED))
-                        .sum();
+                // ones who reached its events, which nothing else leads to.
+                long movedOn = targets.getOrDefault(gateway, List.of()).stream()
+                        .mapToLong(event -> figure(figures, event.getId(), JourneyLedger.Figure.REACHED)).sum();
                 steps.put(node.getId(), new JourneyReport.Step(node.getId(), node.getName(), type,
                         figure(figures, node.getId(), JourneyLedger.Figure.REACHED), movedOn,
                         waiting.getOrDefault(node.getId(), 0L)));
@@ -104,13 +102,19 @@ public class JourneyStatistics {
                 medianTimeToConvert(journey, version, from, to)));
     }
 
-    /** The diagram's elements breadth first from its start events, then any the flows do not reach. */
-    private static List<FlowNode> inFlowOrder(BpmnModelInstance model) {
-        // From the flows themselves: a diagram need not list each node's outgoing flows.
+    /**
+     * Where each node's flows lead, from the flows themselves: a diagram need not list each node's outgoing flows.
+     */
+    private static Map<FlowNode, List<FlowNode>> targets(BpmnModelInstance model) {
         Map<FlowNode, List<FlowNode>> targets = new HashMap<>();
         for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
             targets.computeIfAbsent(flow.getSource(), source -> new ArrayList<>()).add(flow.getTarget());
         }
+        return targets;
+    }
+
+    /** The diagram's elements breadth first from its start events, then any the flows do not reach. */
+    private static List<FlowNode> inFlowOrder(BpmnModelInstance model, Map<FlowNode, List<FlowNode>> targets) {
         Set<FlowNode> ordered = new LinkedHashSet<>();
         Deque<FlowNode> next = new ArrayDeque<>(model.getModelElementsByType(StartEvent.class));
         while (!next.isEmpty()) {

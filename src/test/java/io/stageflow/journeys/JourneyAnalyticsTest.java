@@ -160,16 +160,8 @@ class JourneyAnalyticsTest extends IntegrationTest {
     @Test
     void customersWaitingAtAnEventBasedGatewayAreCountedThereAndARoutingGatewayIsNoStep() {
         String gatewayKey = key + "-gateway";
-        repositoryService.createDeployment().name(gatewayKey).addString(gatewayKey + ".bpmn", """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://stageflow.io/test">
-                  <bpmn:message id="Go" name="go-%1$s" />
-                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="P30D">
-                    <bpmn:startEvent id="Start" />
-                    <bpmn:sequenceFlow id="f0" sourceRef="Start" targetRef="Greet" />
-                    <bpmn:task id="Greet" name="Greet" />
-                    <bpmn:sequenceFlow id="f1" sourceRef="Greet" targetRef="Choose" />
+        repositoryService.createDeployment().name(gatewayKey).addString(gatewayKey + ".bpmn", journey(gatewayKey,
+                "Choose", """
                     <bpmn:eventBasedGateway id="Choose" name="Order within a day?" />
                     <bpmn:sequenceFlow id="f2" sourceRef="Choose" targetRef="Ordered" />
                     <bpmn:sequenceFlow id="f3" sourceRef="Choose" targetRef="DayPassed" />
@@ -181,15 +173,7 @@ class JourneyAnalyticsTest extends IntegrationTest {
                     </bpmn:intermediateCatchEvent>
                     <bpmn:sequenceFlow id="f4" sourceRef="Ordered" targetRef="Bought" />
                     <bpmn:sequenceFlow id="f5" sourceRef="DayPassed" targetRef="Left" />
-                    <bpmn:endEvent id="Bought" name="Bought">
-                      <bpmn:extensionElements>
-                        <camunda:properties><camunda:property name="outcome" value="converted" /></camunda:properties>
-                      </bpmn:extensionElements>
-                    </bpmn:endEvent>
-                    <bpmn:endEvent id="Left" name="Left" />
-                  </bpmn:process>
-                </bpmn:definitions>
-                """.formatted(gatewayKey)).deploy();
+                """)).deploy();
         at(MORNING);
         List<String> ids = java.util.stream.IntStream.range(0, 3)
                 .mapToObj(i -> runtimeService.startProcessInstanceByKey(gatewayKey, "customer-" + i).getId()).toList();
@@ -242,22 +226,11 @@ class JourneyAnalyticsTest extends IntegrationTest {
     }
 
     private static String journey(String key, boolean withReminder) {
-        String afterGreet = withReminder ? "Remind" : "Wait";
         String reminder = withReminder ? """
                     <bpmn:task id="Remind" name="Remind" />
                     <bpmn:sequenceFlow id="f1b" sourceRef="Remind" targetRef="Wait" />
                 """ : "";
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://stageflow.io/test">
-                  <bpmn:message id="Go" name="go-%1$s" />
-                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="P30D">
-                    <bpmn:startEvent id="Start" />
-                    <bpmn:sequenceFlow id="f0" sourceRef="Start" targetRef="Greet" />
-                    <bpmn:task id="Greet" name="Greet" />
-                    <bpmn:sequenceFlow id="f1" sourceRef="Greet" targetRef="%2$s" />
-                    %3$s
+        return journey(key, withReminder ? "Remind" : "Wait", reminder + """
                     <bpmn:intermediateCatchEvent id="Wait" name="Wait for the order">
                       <bpmn:messageEventDefinition messageRef="Go" />
                     </bpmn:intermediateCatchEvent>
@@ -269,6 +242,25 @@ class JourneyAnalyticsTest extends IntegrationTest {
                     <bpmn:sequenceFlow id="f4" sourceRef="Decide" targetRef="Left">
                       <bpmn:conditionExpression>${!buy}</bpmn:conditionExpression>
                     </bpmn:sequenceFlow>
+                """);
+    }
+
+    /**
+     * A test journey: a start, the task Greet and a flow from it to {@code afterGreet}, then {@code middle}, which leads
+     * to the end events Bought (the goal) and Left; its message {@code Go} is named {@code go-<key>}.
+     */
+    private static String journey(String key, String afterGreet, String middle) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://stageflow.io/test">
+                  <bpmn:message id="Go" name="go-%1$s" />
+                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="P30D">
+                    <bpmn:startEvent id="Start" />
+                    <bpmn:sequenceFlow id="f0" sourceRef="Start" targetRef="Greet" />
+                    <bpmn:task id="Greet" name="Greet" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="Greet" targetRef="%2$s" />
+                    %3$s
                     <bpmn:endEvent id="Bought" name="Bought">
                       <bpmn:extensionElements>
                         <camunda:properties><camunda:property name="outcome" value="converted" /></camunda:properties>
@@ -277,6 +269,6 @@ class JourneyAnalyticsTest extends IntegrationTest {
                     <bpmn:endEvent id="Left" name="Left" />
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(key, afterGreet, reminder);
+                """.formatted(key, afterGreet, middle);
     }
 }
