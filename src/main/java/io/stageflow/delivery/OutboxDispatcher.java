@@ -245,8 +245,9 @@ class OutboxDispatcher {
             String recipient = customer.get().email();
             String subject = email.subject();
             String messageId = message.getMessageID();
+            int templateVersion = email.templateVersion();
             recordingSent.execute(retry -> {
-                store.markSent(entry, sentAt, recipient, subject, messageId);
+                store.markSent(entry, sentAt, recipient, subject, messageId, templateVersion);
                 return null;
             });
             count(entry, "sent");

@@ -184,14 +184,16 @@ class OutboxStore {
      * claim meanwhile is left alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still
      * sending it becomes {@code SENT}, since it was.
      */
-    void markSent(OutboxEntry entry, Instant now, String recipient, String subject, String messageIdHeader) {
+    void markSent(OutboxEntry entry, Instant now, String recipient, String subject, String messageIdHeader,
+            int templateVersion) {
         long id = entry.id();
         int attempt = entry.attempts();
         counted(entry, MessageFigure.SENT, now, () -> jdbc.sql("""
                 update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
-                                     lease_until = null, last_error = null
+                                     template_version = ?, lease_until = null, last_error = null
                 where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""")
-                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader, id, attempt).update());
+                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader,
+                        templateVersion > 0 ? templateVersion : null, id, attempt).update());
     }
 
     /**

@@ -53,10 +53,10 @@ class SentCopies implements PersonalData {
             return;
         }
         try {
-            jdbc.sql("insert into sf_sent_copy (outbox_id, customer_id, subject, html, text_body, kept_at)"
-                            + " values (?, ?, ?, ?, ?, ?)")
+            jdbc.sql("insert into sf_sent_copy (outbox_id, customer_id, subject, html, text_body, kept_at,"
+                            + " template_version) values (?, ?, ?, ?, ?, ?, ?)")
                     .params(entry.id(), entry.customerId(), email.subject(), email.html(), email.text(),
-                            Timestamp.from(sentAt))
+                            Timestamp.from(sentAt), email.templateVersion() > 0 ? email.templateVersion() : null)
                     .update();
         } catch (DuplicateKeyException resent) {
             log.debug("Outbox row {} already has its copy (sent again with the same Message-ID)", entry.id());
@@ -68,7 +68,7 @@ class SentCopies implements PersonalData {
 
     /** The copy of the customer's email {@code outboxId}, if one is kept. */
     Optional<SentCopy> of(String customerId, long outboxId) {
-        return jdbc.sql("select outbox_id, subject, html, text_body, kept_at from sf_sent_copy"
+        return jdbc.sql("select outbox_id, subject, html, text_body, kept_at, template_version from sf_sent_copy"
                         + " where outbox_id = ? and customer_id = ?")
                 .params(outboxId, customerId).query(SentCopies::copy).optional();
     }
@@ -80,7 +80,7 @@ class SentCopies implements PersonalData {
 
     @Override
     public Object export(Customer customer) {
-        return jdbc.sql("select outbox_id, subject, html, text_body, kept_at from sf_sent_copy where customer_id = ?"
+        return jdbc.sql("select outbox_id, subject, html, text_body, kept_at, template_version from sf_sent_copy where customer_id = ?"
                         + " order by outbox_id")
                 .param(customer.id()).query(SentCopies::copy).list();
     }
@@ -92,7 +92,8 @@ class SentCopies implements PersonalData {
 
     private static SentCopy copy(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new SentCopy(rs.getLong("outbox_id"), rs.getString("subject"), rs.getString("html"),
-                rs.getString("text_body"), rs.getTimestamp("kept_at").toInstant());
+                rs.getString("text_body"), rs.getTimestamp("kept_at").toInstant(),
+                rs.getObject("template_version", Integer.class));
     }
 
     /**

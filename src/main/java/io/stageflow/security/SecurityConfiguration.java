@@ -77,7 +77,10 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/stages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/analytics/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
-                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
+                        // Templates and their versions: the marketers' to read, change and publish.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/templates"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)

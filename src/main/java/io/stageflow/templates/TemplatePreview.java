@@ -7,7 +7,7 @@ package io.stageflow.templates;
  */
 public record TemplatePreview(String subject, String html, String text, String locale) {
 
-    static TemplatePreview of(TemplateRenderer.Rendering rendering) {
+    static TemplatePreview of(BoundTemplates.Rendering rendering) {
         RenderedEmail email = rendering.email();
         return new TemplatePreview(email.subject(), email.html(), email.text(),
                 rendering.localeFolder() == null ? "default" : rendering.localeFolder());

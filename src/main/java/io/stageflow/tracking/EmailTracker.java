@@ -79,7 +79,7 @@ class EmailTracker implements EmailTracking {
             store.recordSend(email, links, now);
             targets.remember(email.outboxId(), links, now);
         }
-        return new RenderedEmail(rendered.subject(), html, text, textLinks);
+        return new RenderedEmail(rendered.subject(), html, text, textLinks, rendered.templateVersion());
     }
 
     private String rewriteHrefs(String html, long outboxId, List<String> links) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.stageflow.security.Roles;
@@ -140,11 +141,8 @@ class TemplatesBrowserTest extends IntegrationTest {
     @Test
     void aTemplateWithAMistakeShowsTheFileAndLineAndBadInputNamesTheField() throws IOException {
         String key = "console-broken-" + UUID.randomUUID().toString().substring(0, 8);
-        Path folder = TestTemplates.dir().resolve(key);
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve("subject.vm"), "Hello");
-        Files.writeString(folder.resolve("text.vm"), "Hello");
-        Files.writeString(folder.resolve("html.vm"), "<p>Hello</p>\n<p>#if($customer.firstName Hi#end</p>\n");
+        Path folder = TestTemplates.writeAndAwait(jdbc, key, Map.of("subject.vm", "Hello", "text.vm", "Hello",
+                "html.vm", "<p>Hello</p>\n<p>#if($customer.firstName Hi#end</p>\n"));
         try {
             signInAsMarketer("/templates");
             WebElement row = BROWSER.driver().findElement(By.xpath("//tr[th/a[.='" + key + "']]"));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -299,12 +300,7 @@ class TemplateApiTest extends IntegrationTest {
     /** Writes a template folder into the application's templates folder (a copy in target/); removed after the test. */
     private String fixture(String html) throws IOException {
         String key = "api-test-" + UUID.randomUUID().toString().substring(0, 8);
-        Path folder = TestTemplates.dir().resolve(key);
-        fixtures.add(folder);
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve("subject.vm"), "Hi");
-        Files.writeString(folder.resolve("html.vm"), html);
-        Files.writeString(folder.resolve("text.vm"), "Hi");
+        fixtures.add(TestTemplates.writeAndAwait(jdbc, key, Map.of("subject.vm", "Hi", "html.vm", html, "text.vm", "Hi")));
         return key;
     }
 

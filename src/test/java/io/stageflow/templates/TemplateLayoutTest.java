@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -76,20 +75,6 @@ class TemplateLayoutTest {
             assertThat(email.text()).as(key).contains("Choose your emails: " + PREFERENCES);
             assertThat(edited.problemWith(key)).as(key).isNull();
         }
-    }
-
-    @Test
-    void layoutAndMacroEditsArePickedUpWithoutARestart(@TempDir Path templates) throws IOException {
-        TemplateFixtures.copyShippedTemplates(templates);
-        TemplateRenderer watching = TestTemplateSettings.renderer(templates, 1);
-        assertThat(watching.render("welcome", Locale.ENGLISH, model("Ada")).html()).contains("Email preferences");
-
-        replace(templates.resolve("_layouts/default/html.vm"), "Email preferences</a>", "Choose your emails</a>");
-        replace(templates.resolve("_macros.vm"), "#2563eb", "#16a34a");
-
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(watching.render("welcome", Locale.ENGLISH, model("Ada")).html())
-                        .contains("Choose your emails</a>").contains("background-color:#16a34a"));
     }
 
     @Test

@@ -76,7 +76,7 @@ class TemplateTrackedLinksTest {
         TemplateRenderer renderer = TemplateFixtures.renderer(templates);
 
         assertThat(renderer.problemWith("sale")).isNull();
-        TemplateRenderer.Rendering preview = renderer.renderChecked("sale", Locale.ENGLISH, model("Ada"));
+        BoundTemplates.Rendering preview = renderer.renderChecked("sale", Locale.ENGLISH, model("Ada"));
         assertThat(TemplatePreview.of(preview).text())
                 .isEqualTo("Shop: https://shop.example.com\nPicks: https://shop.example.com/picks");
     }

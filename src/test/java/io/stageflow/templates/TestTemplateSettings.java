@@ -30,13 +30,32 @@ final class TestTemplateSettings {
                 new TemplatesProperties.Brand("Demo Shop", "https://shop.example.com", ""));
     }
 
-    /** A renderer of the templates in {@code templatesDir}, never re-checked for changes. */
+    /** A renderer of the templates in {@code templatesDir} as they are at each render, without a database. */
     static TemplateRenderer renderer(Path templatesDir) {
-        return renderer(templatesDir, 0);
+        return new TemplateRenderer(new FolderAsItIs(templatesDir), checks());
     }
 
-    /** Templates re-checked for changes every {@code checkInterval} seconds, as in the default profile. */
-    static TemplateRenderer renderer(Path templatesDir, int checkInterval) {
-        return new TemplateRenderer(withTemplatesIn(templatesDir, checkInterval), List.of(STANDARD_LINKS));
+    static TemplateChecks checks() {
+        return new TemplateChecks(withTemplatesIn(Path.of("templates"), 0), List.of(STANDARD_LINKS));
+    }
+
+    /** A folder's files, read again for every render; the same snapshot while they do not change. */
+    private static final class FolderAsItIs implements TemplateSource {
+
+        private final Path folder;
+        private TemplateFiles last = TemplateFiles.NONE;
+
+        FolderAsItIs(Path folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public synchronized TemplateFiles current() {
+            TemplateFiles now = TemplateFiles.ofFolder(folder);
+            if (!now.equals(last)) {
+                last = now;
+            }
+            return last;
+        }
     }
 }

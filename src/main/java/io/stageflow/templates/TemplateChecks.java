@@ -1,0 +1,43 @@
+package io.stageflow.templates;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The checks a template passes before it can be sent, in one place for the renderer, the folder and the console:
+ * every file parses and keeps to the sandbox, and the template renders for a sample customer with no first name and
+ * no traits. A layout or the macros are checked through every template they would change.
+ */
+@Component
+class TemplateChecks {
+
+    private final Map<String, Object> validationSample;
+
+    TemplateChecks(TemplatesProperties properties, List<TemplateLinks> links) {
+        this.validationSample = TemplateModel.validationSample(properties.brand(), links);
+    }
+
+    /** Why template {@code key} of {@code files} cannot be sent, or null. */
+    TemplateProblem problemWith(BoundTemplates files, String key) {
+        return files.problemWith(key, validationSample);
+    }
+
+    /**
+     * Why {@code files} cannot be published, or null: for a template, its own problem; for a layout or the macros,
+     * the first problem of any template they would break.
+     */
+    TemplateProblem problemBeforePublishing(TemplateFiles files, TemplatePart part) {
+        BoundTemplates candidate = new BoundTemplates(files);
+        Collection<String> affected = part.shared() ? files.templateKeys() : List.of(part.key());
+        for (String key : affected) {
+            TemplateProblem problem = candidate.problemWith(key, validationSample);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+}
