@@ -33,8 +33,9 @@ import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The console's templates (docs/console.md), read-only: the list, with each template's locale folders and subject
- * line; and each template's page, its preview for a real customer or sample traits in the locale chosen, exactly as
+ * The console's templates (docs/console.md): the list, with each template's locale folders and subject line, the
+ * layouts and macros, and every part whose folder's copy was kept back; and each template's page, with its versions
+ * ({@link TemplateVersionPages}), its preview for a real customer or sample traits in the locale chosen, exactly as
  * delivery would render it (the same {@link TemplatePreviews} as the preview API), and a test send to an address
  * the user types. A template with a mistake shows the file, line and reference at fault, never an error page.
  *
@@ -59,9 +60,11 @@ class TemplatePages {
     private final TestSender sender;
     private final ObjectMapper json;
     private final Validator validator;
+    private final TemplateVersions versions;
 
     TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, CustomerService customers, TestSender sender,
-            ObjectMapper json, Validator validator) {
+            ObjectMapper json, Validator validator, TemplateVersions versions) {
+        this.versions = versions;
         this.renderer = renderer;
         this.previews = previews;
         this.customers = customers;
@@ -73,6 +76,11 @@ class TemplatePages {
     @GetMapping(ConsolePaths.TEMPLATES)
     String templates(Model model) {
         model.addAttribute("templates", renderer.templateKeys().stream().map(this::summary).toList());
+        List<TemplateVersions.Head> heads = versions.heads();
+        model.addAttribute("sharedParts", heads.stream().filter(head -> new TemplatePart(head.key()).shared())
+                .map(head -> new Part(new TemplatePart(head.key()), head)).toList());
+        model.addAttribute("keptBack", heads.stream().filter(TemplateVersions.Head::fileKeptBack)
+                .map(head -> new Part(new TemplatePart(head.key()), head)).toList());
         return "templates";
     }
 
@@ -96,6 +104,8 @@ class TemplatePages {
         model.addAttribute("choice", choice);
         model.addAttribute("attempt", attempt);
         model.addAttribute("previewUrl", url(key, choice, "/preview.html"));
+        model.addAttribute("head", versions.head(key).orElse(null));
+        model.addAttribute("versions", versions.versions(key));
         return "template";
     }
 
@@ -259,6 +269,10 @@ class TemplatePages {
      * @param traits   the made-up customer's traits as a JSON object ({@code firstName}, {@code locale}, … among them)
      */
     record Choice(String locale, String customer, String traits) {
+    }
+
+    /** A layout, the macros, or a part whose folder's copy was kept back, with where its versions stand. */
+    record Part(TemplatePart part, TemplateVersions.Head head) {
     }
 
     /** A row of the list: a template, its locale folders, and its subject line or the problem that keeps it. */

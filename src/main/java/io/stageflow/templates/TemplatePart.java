@@ -51,7 +51,7 @@ record TemplatePart(String key) {
     }
 
     /** Whether this is a layout or the macros, which templates use, rather than a template that is sent. */
-    boolean shared() {
+    public boolean shared() {
         return key.startsWith("_");
     }
 
@@ -83,7 +83,7 @@ record TemplatePart(String key) {
     }
 
     /** How people know the part: the folder or file under {@code templates/}. */
-    String label() {
+    public String label() {
         return macros() ? "templates/" + MACROS_FILE : "templates/" + prefix().substring(0, prefix().length() - 1);
     }
 }

@@ -54,7 +54,7 @@ class TemplateVersions {
             Instant updatedAt) {
 
         /** The folder changed after the console did, and the folder's version was kept back from publishing. */
-        boolean fileKeptBack() {
+        public boolean fileKeptBack() {
             return fileVersion != null && publishedVersion != null && fileVersion > publishedVersion;
         }
     }

@@ -186,6 +186,45 @@ class TemplatesBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void aMarketerSeesATemplatesVersionsWhatChangedAndRollsBack() {
+        String key = "console-versions-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String[] version : new String[][] {{"0", "Hello ${customer.firstName|'there'}", "first copy"},
+                {"1", "Welcome, ${customer.firstName|'there'}!", "warmer subject line"}}) {
+            client().post("/api/v1/templates/" + key + "/versions", ("{\"baseVersion\": %s, \"publish\": true,"
+                    + " \"comment\": \"%s\", \"files\": {\"subject.vm\": \"%s\", \"html.vm\": \"<p>Hi</p>\","
+                    + " \"text.vm\": \"Hi\"}}").formatted(version[0], version[2], version[1]))
+                    .expectStatus(201);
+        }
+        signInAsMarketer("/templates/" + key);
+        WebDriver browser = BROWSER.driver();
+        WebElement versions = BROWSER.await(By.cssSelector(".template-versions table"));
+        assertThat(versions.findElements(By.cssSelector("tbody th")).stream().map(WebElement::getText))
+                .containsExactly("2 (published)", "1");
+        assertThat(versions.findElement(By.cssSelector("tbody tr")).getText()).contains("in the console",
+                "warmer subject line");
+        assertThat(BROWSER.accessibilityProblems()).as("a template's versions").isEmpty();
+
+        versions.findElement(By.linkText("2")).click();
+        BROWSER.awaitText(By.cssSelector(".version-status"), "Published: emails are rendered from it");
+        assertThat(browser.findElement(By.cssSelector(".diff-del")).getText())
+                .isEqualTo("-Hello ${customer.firstName|'there'}");
+        assertThat(browser.findElement(By.cssSelector(".diff-add")).getText())
+                .isEqualTo("+Welcome, ${customer.firstName|'there'}!");
+        assertThat(BROWSER.accessibilityProblems()).as("a version's page").isEmpty();
+        BROWSER.screenshot("template-version");
+
+        browser.get(baseUrl() + "/templates/" + key + "/versions/1");
+        browser.findElement(By.xpath("//button[normalize-space()='Roll back to version 1']")).click();
+        BROWSER.awaitText(By.cssSelector(".notice"),
+                "Rolled back: version 3 has the files of version 1, and is published.");
+        assertThat(browser.getCurrentUrl()).endsWith("/templates/" + key + "/versions/3");
+        assertThat(browser.findElement(By.cssSelector(".version-facts")).getText()).contains("Rolled back to version 1");
+
+        browser.get(baseUrl() + "/templates/" + key);
+        BROWSER.awaitText(By.cssSelector(".subject"), "Hello there");
+    }
+
+    @Test
     void anOperatorIsRefusedAndSeesNoLinkToTemplates() {
         String operator = newUser(Roles.OPERATOR, "Password-for-operator-1");
         BROWSER.signIn(baseUrl(), "/journeys", operator, "Password-for-operator-1");
@@ -199,7 +238,7 @@ class TemplatesBrowserTest extends IntegrationTest {
         signInAsMarketer("/templates");
         BROWSER.driver().manage().window().setSize(new Dimension(390, 844));
         try {
-            for (String page : List.of("/templates", "/templates/welcome?locale=de")) {
+            for (String page : List.of("/templates", "/templates/welcome?locale=de", "/templates/welcome/versions/1")) {
                 BROWSER.driver().get(baseUrl() + page);
                 BROWSER.await(By.tagName("h1"));
                 Object overflow = ((JavascriptExecutor) BROWSER.driver()).executeScript(

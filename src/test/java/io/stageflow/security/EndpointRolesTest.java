@@ -272,6 +272,12 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER),
             consoleForm("POST", "/templates/{key}/test-send", "/templates/no-such-template/test-send",
                     ADMIN, MARKETER),
+            roles("GET", "/templates/{key}/versions/{version}", "/templates/no-such-template/versions/1", null,
+                    ADMIN, MARKETER),
+            consoleForm("POST", "/templates/{key}/versions/{version}/publish",
+                    "/templates/no-such-template/versions/1/publish", ADMIN, MARKETER),
+            consoleForm("POST", "/templates/{key}/versions/{version}/rollback",
+                    "/templates/no-such-template/versions/1/rollback", ADMIN, MARKETER),
             // Broadcasts: admins and marketers compose, preview, test, schedule, follow, stop and resume them.
             roles("GET", "/broadcasts", "/broadcasts", null, ADMIN, MARKETER),
             consoleForm("POST", "/broadcasts", "/broadcasts", ADMIN, MARKETER),
