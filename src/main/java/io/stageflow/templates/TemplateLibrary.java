@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The template files this node renders: the published version of every part, from the database, so that all nodes
- * render the same copy. On start, and then every {@code check-interval} seconds, it reads the templates folder (a
- * changed part becomes a new version, as {@code bpmn/} seeds the engine) and looks for versions published on any
- * node; a version published on this node is read at once. A part changed in the console is never overwritten by a
+ * render the same copy. On start, and then every {@code check-interval} seconds (unless 0), it reads the templates
+ * folder (a changed part becomes a new version, as {@code bpmn/} seeds the engine); every {@code refresh-interval}
+ * it looks for versions published on other nodes; a version published on this node is read at once. A part changed in the console is never overwritten by a
  * later change of its files: that version is kept back, and said so at start-up and in the console.
  */
 @Component
@@ -31,7 +31,9 @@ class TemplateLibrary implements TemplateSource, InitializingBean, SmartLifecycl
     private final TemplateVersions versions;
     private final TemplateChecks checks;
     private final Path folder;
+    private final long folderEveryNanos;
     private final PollingWorker worker;
+    private long folderReadAt = System.nanoTime();
     private volatile TemplateFiles current = TemplateFiles.NONE;
     /** The fingerprint of each part as this node last read it from its folder. */
     private Map<TemplatePart, String> folderAsRead = Map.of();
@@ -42,8 +44,12 @@ class TemplateLibrary implements TemplateSource, InitializingBean, SmartLifecycl
         this.versions = versions;
         this.checks = checks;
         this.folder = properties.dir().toAbsolutePath();
-        this.worker = properties.checkInterval() > 0 ? new PollingWorker("template-library",
-                Duration.ofSeconds(properties.checkInterval()), this::checkOnce) : null;
+        this.folderEveryNanos = properties.checkInterval() > 0
+                ? Duration.ofSeconds(properties.checkInterval()).toNanos() : -1;
+        Duration every = properties.checkInterval() > 0
+                && Duration.ofSeconds(properties.checkInterval()).compareTo(properties.refreshInterval()) < 0
+                ? Duration.ofSeconds(properties.checkInterval()) : properties.refreshInterval();
+        this.worker = new PollingWorker("template-library", every, this::checkOnce);
     }
 
     @Override
@@ -96,9 +102,12 @@ class TemplateLibrary implements TemplateSource, InitializingBean, SmartLifecycl
         current = next;
     }
 
-    /** One check: the folder, then the published versions. Never says there is more to do at once. */
+    /** One check: the folder when it is due, then the published versions. Never says there is more to do at once. */
     boolean checkOnce() {
-        readFolder(false);
+        if (folderEveryNanos > 0 && System.nanoTime() - folderReadAt >= folderEveryNanos) {
+            folderReadAt = System.nanoTime();
+            readFolder(false);
+        }
         refresh();
         return false;
     }
@@ -158,20 +167,16 @@ class TemplateLibrary implements TemplateSource, InitializingBean, SmartLifecycl
 
     @Override
     public void start() {
-        if (worker != null) {
-            worker.start();
-        }
+        worker.start();
     }
 
     @Override
     public void stop() {
-        if (worker != null) {
-            worker.stop();
-        }
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return worker != null && worker.isRunning();
+        return worker.isRunning();
     }
 }

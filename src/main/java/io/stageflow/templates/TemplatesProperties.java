@@ -1,6 +1,7 @@
 package io.stageflow.templates;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -8,8 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where templates come from and the sender details every template can use ({@code stageflow.templates.*}).
  *
- * @param dir           the folder of templates, a folder per template and a subfolder per language
- * @param checkInterval seconds between checks for changed template files; 0 never re-checks
+ * @param dir             the folder of templates, a folder per template and a subfolder per language; it seeds the
+ *                        versions in the database
+ * @param checkInterval   seconds between reads of the templates folder for changed files (each a new version); 0
+ *                        reads it only at start
+ * @param refreshInterval how often a node looks for versions published on another node (its own it reads at once)
  * @param brand         the sender's name, website and postal address ({@code $brand}); the postal address is
  *                      required in marketing email by law
  */
@@ -17,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record TemplatesProperties(
         @DefaultValue("templates") Path dir,
         @DefaultValue("2") int checkInterval,
+        @DefaultValue("PT2S") Duration refreshInterval,
         Brand brand) {
 
     public TemplatesProperties {

@@ -43,6 +43,12 @@ class TemplateVersionsTest extends IntegrationTest {
     @Autowired
     Outbox outbox;
 
+    @Autowired
+    TemplateVersions versions;
+
+    @Autowired
+    TemplateChecks checks;
+
     @Test
     void theFolderSeedsEachPartAsAPublishedVersionAndAnUnchangedStartAddsNone() {
         JsonNode parts = client().get("/api/v1/templates").expectStatus(200).json();
@@ -203,6 +209,29 @@ class TemplateVersionsTest extends IntegrationTest {
         }
         assertThat(jdbc.sql("select subject from sf_sent_copy where outbox_id = ?").param(second)
                 .query(String.class).single()).isEqualTo("Second Ada");
+    }
+
+    @Test
+    void aVersionPublishedOnOneNodeIsRenderedOnEveryNode(@org.junit.jupiter.api.io.TempDir Path emptyFolder) {
+        String key = newKey();
+        save(client(), key, 0, "Before", true, null).expectStatus(201);
+        // A second node on the same database, whose templates folder is empty and never read again.
+        TemplateLibrary otherNode = new TemplateLibrary(versions, checks, new TemplatesProperties(emptyFolder, 0,
+                Duration.ofSeconds(2), null));
+        otherNode.afterPropertiesSet();
+        TemplateRenderer otherRenderer = new TemplateRenderer(otherNode, checks);
+        assertThat(otherRenderer.render(key, Locale.ENGLISH, TemplateFixtures.model("Ada")).subject())
+                .isEqualTo("Before");
+        assertThat(otherRenderer.render("welcome", Locale.ENGLISH, TemplateFixtures.model("Ada")).subject())
+                .as("an empty folder at start removes nothing").contains("welcome");
+
+        save(client(), key, 1, "After", true, null).expectStatus(201);
+        assertThat(otherRenderer.render(key, Locale.ENGLISH, TemplateFixtures.model("Ada")).subject())
+                .as("until its next look").isEqualTo("Before");
+        otherNode.checkOnce();
+        RenderedEmail after = otherRenderer.render(key, Locale.ENGLISH, TemplateFixtures.model("Ada"));
+        assertThat(after.subject()).isEqualTo("After");
+        assertThat(after.templateVersion()).isEqualTo(2);
     }
 
     @Test

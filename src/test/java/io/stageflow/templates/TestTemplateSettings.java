@@ -26,7 +26,7 @@ final class TestTemplateSettings {
     }
 
     static TemplatesProperties withTemplatesIn(Path templatesDir, int checkInterval) {
-        return new TemplatesProperties(templatesDir, checkInterval,
+        return new TemplatesProperties(templatesDir, checkInterval, java.time.Duration.ofSeconds(2),
                 new TemplatesProperties.Brand("Demo Shop", "https://shop.example.com", ""));
     }
 
