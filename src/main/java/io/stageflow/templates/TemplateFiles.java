@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.stageflow.support.Sha256;
@@ -26,6 +27,8 @@ import io.stageflow.support.Sha256;
 record TemplateFiles(Map<String, String> files, Map<String, Integer> versions) {
 
     static final TemplateFiles NONE = new TemplateFiles(Map.of(), Map.of());
+    private static final Pattern MACRO_DEFINITION = Pattern.compile("#\\{?macro}?\\s*\\(\\s*([A-Za-z][\\w-]*)");
+    private static final Pattern LAYOUT_CHOICE = Pattern.compile("#\\{?set}?\\s*\\(\\s*\\$\\{?layout}?\\s*=\\s*(['\"])([^'\"]*)\\1");
 
     TemplateFiles {
         files = Map.copyOf(files);
@@ -63,6 +66,36 @@ record TemplateFiles(Map<String, String> files, Map<String, Integer> versions) {
             }
         });
         return own;
+    }
+
+    /**
+     * The templates a layout or the macros would change, sorted: for a layout, each template that chooses it with
+     * {@code #set($layout = '…')} (for {@code default}, also each that chooses none); for the macros, each template
+     * or layout that calls one of them ({@code #button(…)}). Empty for a template.
+     */
+    List<String> usersOf(TemplatePart part) {
+        if (!part.shared()) {
+            return List.of();
+        }
+        TreeSet<String> users = new TreeSet<>();
+        if (part.macros()) {
+            List<String> names = MACRO_DEFINITION.matcher(files.getOrDefault(TemplatePart.MACROS_FILE, "")).results()
+                    .map(match -> match.group(1)).toList();
+            files.forEach((path, text) -> TemplatePart.owning(path).filter(owner -> !owner.macros())
+                    .filter(owner -> names.stream().anyMatch(name -> text.contains("#" + name + "(")
+                            || text.contains("#{" + name + "}(")))
+                    .ifPresent(owner -> users.add(owner.key())));
+            return List.copyOf(users);
+        }
+        String layout = part.key().substring(part.key().indexOf('.') + 1);
+        for (String key : templateKeys()) {
+            List<String> chosen = filesOf(new TemplatePart(key)).values().stream()
+                    .flatMap(text -> LAYOUT_CHOICE.matcher(text).results().map(match -> match.group(2))).toList();
+            if (chosen.contains(layout) || (chosen.isEmpty() && "default".equals(layout))) {
+                users.add(key);
+            }
+        }
+        return List.copyOf(users);
     }
 
     /** These files with part {@code part}'s replaced by {@code partFiles}, at version {@code version}. */

@@ -4,17 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.stageflow.customers.Customer;
-import io.stageflow.customers.CustomerService;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
 import io.stageflow.web.FieldViolation;
 import io.stageflow.web.InvalidInputException;
 import io.stageflow.web.SandboxedHtml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Size;
@@ -49,27 +44,20 @@ import org.springframework.web.util.UriComponentsBuilder;
 @ConsolePage
 class TemplatePages {
 
-    /** The choice of a template's own folder, whatever locale folders it has. */
-    static final String DEFAULT_FOLDER = "default";
-    /** A language tag with no language, so that no locale folder matches and the template's own folder is used. */
-    private static final String NO_LANGUAGE = "und";
-
     private final TemplateRenderer renderer;
     private final TemplatePreviews previews;
-    private final CustomerService customers;
     private final TestSender sender;
-    private final ObjectMapper json;
     private final Validator validator;
     private final TemplateVersions versions;
+    private final PreviewChoices choices;
 
-    TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, CustomerService customers, TestSender sender,
-            ObjectMapper json, Validator validator, TemplateVersions versions) {
+    TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, TestSender sender, Validator validator,
+            TemplateVersions versions, PreviewChoices choices) {
         this.versions = versions;
+        this.choices = choices;
         this.renderer = renderer;
         this.previews = previews;
-        this.customers = customers;
         this.sender = sender;
-        this.json = json;
         this.validator = validator;
     }
 
@@ -88,7 +76,7 @@ class TemplatePages {
     private Summary summary(String key) {
         List<String> locales = renderer.localeFolders(key);
         try {
-            TemplatePreview preview = previews.preview(key, new PreviewRequest(null, Map.of(), NO_LANGUAGE, null));
+            TemplatePreview preview = previews.preview(key, new PreviewRequest(null, Map.of(), PreviewChoices.NO_LANGUAGE, null));
             return new Summary(key, locales, preview.subject(), null);
         } catch (InvalidTemplateException e) {
             return new Summary(key, locales, null, e.problem().describe());
@@ -161,7 +149,7 @@ class TemplatePages {
     /** The preview for the choice, or what keeps it from being shown. */
     private Attempt attempt(String key, Choice choice, String testAddress) {
         try {
-            PreviewRequest recipient = recipient(key, choice);
+            PreviewRequest recipient = choices.recipient(renderer.localeFolders(key), choice);
             return Attempt.shown(testAddress == null ? previews.preview(key, recipient)
                     : previews.previewForTestSend(key, recipient, testAddress));
         } catch (InvalidInputException e) {
@@ -183,61 +171,6 @@ class TemplatePages {
             default -> "Sample traits, " + violation.field().replace("sampleTraits.", "");
         };
         return field + ": " + violation.message() + ".";
-    }
-
-    /** Whom to render for: the customer named by id or email, else a made-up one with the sample traits. */
-    private PreviewRequest recipient(String key, Choice choice) {
-        String locale = localeTag(key, choice.locale());
-        if (choice.customer() != null && !choice.customer().isBlank()) {
-            String named = choice.customer().strip();
-            List<Customer> found = customers.search(named, 2);
-            if (found.isEmpty()) {
-                throw new InvalidInputException("customer", "no customer has the id or email address " + named);
-            }
-            if (found.size() > 1) {
-                throw new InvalidInputException("customer", "more than one customer has the email address " + named
-                        + "; give the customer's id");
-            }
-            Customer customer = found.get(0);
-            if (customer.email() == null) {
-                throw new InvalidInputException("customer", "the customer " + customer.id() + " has no email address,"
-                        + " so delivery would skip them; leave Customer empty to preview with sample traits");
-            }
-            return new PreviewRequest(customer.id(), null, locale, null);
-        }
-        return new PreviewRequest(null, traits(choice.traits()), locale, null);
-    }
-
-    /** The language tag to render in: null for the customer's own, else one of the template's folders. */
-    private String localeTag(String key, String chosen) {
-        if (chosen == null || chosen.isBlank()) {
-            return null;
-        }
-        if (DEFAULT_FOLDER.equals(chosen)) {
-            return NO_LANGUAGE;
-        }
-        List<String> folders = renderer.localeFolders(key);
-        if (!folders.contains(chosen)) {
-            throw new InvalidInputException("locale", "the template has no locale folder " + chosen + "; choose "
-                    + (folders.isEmpty() ? DEFAULT_FOLDER : DEFAULT_FOLDER + " or " + String.join(", ", folders)));
-        }
-        return chosen;
-    }
-
-    private Map<String, Object> traits(String text) {
-        if (text == null || text.isBlank()) {
-            return Map.of();
-        }
-        try {
-            Map<String, Object> traits = json.readValue(text, new TypeReference<Map<String, Object>>() { });
-            if (traits != null) {
-                return traits;
-            }
-        } catch (JsonProcessingException e) {
-            // said below
-        }
-        throw new InvalidInputException("traits", "must be a JSON object, such as {\"firstName\": \"Ada\", \"plan\":"
-                + " \"pro\"}");
     }
 
     private void requireTemplate(String key) {

@@ -1,5 +1,7 @@
 package io.stageflow.templates;
 
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
@@ -32,6 +34,20 @@ public class TemplatePreviews {
         requireTemplate(key);
         TemplateRecipients.Prepared prepared = recipients.forTestSend(recipient, to);
         return TemplatePreview.of(renderer.renderChecked(key, prepared.locale(), prepared.model()));
+    }
+
+    /**
+     * Template {@code templateKey} as it would be delivered to the recipient once {@code files} are published as part
+     * {@code part} (the template itself, or a layout or the macros it uses), for the editor's live preview.
+     */
+    TemplatePreview previewDraft(TemplatePart part, Map<String, String> files, String templateKey,
+            TemplateRecipient recipient) {
+        BoundTemplates draft = new BoundTemplates(renderer.bound().files().with(part, files, 0));
+        if (!draft.exists(templateKey)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No template '" + templateKey + "'");
+        }
+        TemplateRecipients.Prepared prepared = recipients.forPreview(recipient);
+        return TemplatePreview.of(renderer.renderChecked(draft, templateKey, prepared.locale(), prepared.model()));
     }
 
     private void requireTemplate(String key) {

@@ -28,7 +28,7 @@ record TemplateProblem(String file, int line, int column, String reference, Stri
     }
 
     /** One sentence naming the file, the position and the problem, for deployment errors and logs. */
-    String describe() {
+    public String describe() {
         StringBuilder text = new StringBuilder(file).append(' ').append(summary);
         if (line > 0) {
             text.append(" (line ").append(line).append(", column ").append(column).append(')');

@@ -225,6 +225,78 @@ class TemplatesBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void aMarketerEditsACopyLineSeesItLiveForACustomerIsShownAMistakeOnItsLineAndPublishes() {
+        String customer = "editor-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(customer, customer + "@example.com", "Grace");
+        String key = "console-editor-" + UUID.randomUUID().toString().substring(0, 8);
+        client().post("/api/v1/templates/" + key + "/versions", "{\"baseVersion\": 0, \"publish\": true, \"files\":"
+                + " {\"subject.vm\": \"Hello ${customer.firstName|'there'}\", \"html.vm\": \"<p>Thanks for joining.</p>\","
+                + " \"text.vm\": \"Thanks for joining.\"}}").expectStatus(201);
+        signInAsMarketer("/templates/" + key);
+        WebDriver browser = BROWSER.driver();
+        BROWSER.await(By.linkText("Edit")).click();
+        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Hello there");
+
+        BROWSER.await(By.name("customer")).sendKeys(customer + "@example.com");
+        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Hello Grace");
+
+        type("subject.vm", "Welcome aboard, ${customer.firstName|'there'}!");
+        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Welcome aboard, Grace!");
+        type("html.vm", "<p>Thanks for joining.</p>\n<p>#if($customer.firstName Hi#end</p>");
+        BROWSER.await(By.cssSelector("#draft-preview .template-problem"));
+        assertThat(browser.findElement(By.cssSelector("#draft-preview .problem-text")).getText())
+                .startsWith("templates/" + key + "/html.vm does not parse (line 2");
+        WebElement marked = BROWSER.await(By.cssSelector(".problem-line"));
+        assertThat(marked.getText()).isEqualTo("<p>#if($customer.firstName Hi#end</p>");
+        assertThat(browser.findElement(By.cssSelector(".problem-note")).getText()).contains("does not parse");
+        assertThat(BROWSER.accessibilityProblems()).as("the editor, with a mistake marked").isEmpty();
+        BROWSER.screenshot("template-edit");
+
+        browser.findElement(By.xpath("//button[.='Publish']")).click();
+        assertThat(BROWSER.await(By.cssSelector("main > .problem")).getText()).startsWith("Not published: templates/"
+                + key + "/html.vm does not parse");
+        BROWSER.await(By.cssSelector(".problem-line"));
+
+        type("html.vm", "<p>Thanks for joining, ${customer.firstName|'friend'}.</p>");
+        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Welcome aboard, there!");
+        browser.findElement(By.name("comment")).sendKeys("A warmer welcome");
+        browser.findElement(By.xpath("//button[.='Publish']")).click();
+        BROWSER.awaitText(By.cssSelector(".notice"),
+                "Published version 2: every email from now on is rendered from it.");
+        assertThat(browser.findElement(By.cssSelector(".version-facts")).getText()).contains("A warmer welcome");
+
+        browser.get(baseUrl() + "/templates/" + key + "/edit");
+        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Welcome aboard, there!");
+        client().post("/api/v1/templates/" + key + "/versions", "{\"baseVersion\": 2, \"publish\": false, \"files\":"
+                + " {\"subject.vm\": \"Someone else's\", \"html.vm\": \"<p>Hi</p>\", \"text.vm\": \"Hi\"}}")
+                .expectStatus(201);
+        type("subject.vm", "Mine");
+        browser.findElement(By.xpath("//button[.='Save draft']")).click();
+        assertThat(BROWSER.await(By.cssSelector("main > .problem")).getText()).startsWith("Not saved: version 3 of "
+                + key + " was saved by admin");
+        assertThat(browser.findElement(By.cssSelector(".base-version")).getText()).isEqualTo("3");
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.querySelector('textarea[data-file=\"subject.vm\"]').value")).isEqualTo("Mine");
+    }
+
+    /** Replaces the whole text of one file in the editor, typed as a person would. */
+    private void type(String file, String text) {
+        WebElement editor = BROWSER.driver().findElement(By.xpath(
+                "//textarea[@data-file='" + file + "']/following-sibling::div[contains(@class,'CodeMirror')]"));
+        editor.click();
+        WebElement input = editor.findElement(By.cssSelector("textarea"));
+        input.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"));
+        input.sendKeys(org.openqa.selenium.Keys.DELETE);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                input.sendKeys(org.openqa.selenium.Keys.ENTER);
+            }
+            input.sendKeys(lines[i]);
+        }
+    }
+
+    @Test
     void anOperatorIsRefusedAndSeesNoLinkToTemplates() {
         String operator = newUser(Roles.OPERATOR, "Password-for-operator-1");
         BROWSER.signIn(baseUrl(), "/journeys", operator, "Password-for-operator-1");
@@ -238,12 +310,18 @@ class TemplatesBrowserTest extends IntegrationTest {
         signInAsMarketer("/templates");
         BROWSER.driver().manage().window().setSize(new Dimension(390, 844));
         try {
-            for (String page : List.of("/templates", "/templates/welcome?locale=de", "/templates/welcome/versions/1")) {
+            for (String page : List.of("/templates", "/templates/welcome?locale=de", "/templates/welcome/versions/1",
+                    "/templates/welcome/edit")) {
                 BROWSER.driver().get(baseUrl() + page);
-                BROWSER.await(By.tagName("h1"));
+                BROWSER.await(page.endsWith("/edit") ? By.cssSelector(".draft-subject") : By.tagName("h1"));
                 Object overflow = ((JavascriptExecutor) BROWSER.driver()).executeScript(
                         "return document.documentElement.scrollWidth - window.innerWidth;");
-                assertThat(((Number) overflow).intValue()).as(page + ": wider than the screen by").isLessThanOrEqualTo(0);
+                Object widest = ((JavascriptExecutor) BROWSER.driver()).executeScript("return Array.from("
+                        + "document.querySelectorAll('main *')).filter(e => e.scrollWidth > e.clientWidth"
+                        + " && getComputedStyle(e).overflowX === 'visible' && !e.closest('.CodeMirror')).slice(0, 5)"
+                        + ".map(e => e.tagName + '.' + e.className).join(', ');");
+                assertThat(((Number) overflow).intValue()).as(page + ": wider than the screen (overflowing: " + widest + ") by")
+                        .isLessThanOrEqualTo(0);
             }
         } finally {
             BROWSER.driver().manage().window().setSize(new Dimension(1280, 900));
