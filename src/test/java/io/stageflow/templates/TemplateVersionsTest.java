@@ -209,6 +209,9 @@ class TemplateVersionsTest extends IntegrationTest {
         }
         assertThat(jdbc.sql("select subject from sf_sent_copy where outbox_id = ?").param(second)
                 .query(String.class).single()).isEqualTo("Second Ada");
+        String asSent = client().get("/customers/" + customer + "/emails/" + first).expectStatus(200).body();
+        assertThat(asSent).as("the console's copy of the first email").contains(">Version 1</a>, the one it was"
+                + " rendered from").contains("First Ada");
     }
 
     @Test
