@@ -47,6 +47,7 @@ class JourneyPages {
             Model model) {
         model.addAttribute("period", ConsolePeriod.of(from, to, settings, clock));
         model.addAttribute("journeys", catalog.journeys());
+        model.addAttribute("heldBack", catalog.heldBackFiles());
         return "journeys";
     }
 

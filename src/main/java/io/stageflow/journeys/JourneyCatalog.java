@@ -33,12 +33,25 @@ public class JourneyCatalog {
     private final RuntimeService runtime;
     private final TaskService tasks;
     private final HistoryService history;
+    private final JourneyLineage lineage;
+    private final JourneyDeployer deployer;
 
-    JourneyCatalog(RepositoryService repository, RuntimeService runtime, TaskService tasks, HistoryService history) {
+    JourneyCatalog(RepositoryService repository, RuntimeService runtime, TaskService tasks, HistoryService history,
+            JourneyDeployer deployer) {
         this.repository = repository;
         this.runtime = runtime;
         this.tasks = tasks;
         this.history = history;
+        this.lineage = new JourneyLineage(repository);
+        this.deployer = deployer;
+    }
+
+    /**
+     * The files of the journeys folder that this node did not deploy at its start, and why: each was made from an
+     * older version than one deployed from elsewhere (Camunda Modeler), which stays live. Both versions are named.
+     */
+    public List<String> heldBackFiles() {
+        return deployer.heldBack();
     }
 
     /**
@@ -98,7 +111,8 @@ public class JourneyCatalog {
                 .sorted(Comparator.comparing(ProcessDefinition::getKey))
                 .map(latest -> new Journey(latest.getKey(), name(latest), latest.getVersion(), latest.getId(),
                         latest.isSuspended(),
-                        runtime.createProcessInstanceQuery().processDefinitionKey(latest.getKey()).count()))
+                        runtime.createProcessInstanceQuery().processDefinitionKey(latest.getKey()).count(),
+                        liveFrom(latest)))
                 .toList();
     }
 
@@ -164,7 +178,15 @@ public class JourneyCatalog {
      * @param liveId      the engine's id of that version (Cockpit's page of it is named by it)
      * @param suspended   whether that version is suspended (enters no one)
      * @param inItNow     customers in any version of it now
+     * @param liveFrom    where the live version came from when not from the journeys folder ("version 2 (deployed as
+     *                    'welcome' from Camunda Modeler at …)"), else null
      */
-    public record Journey(String key, String name, int liveVersion, String liveId, boolean suspended, long inItNow) {
+    public record Journey(String key, String name, int liveVersion, String liveId, boolean suspended, long inItNow,
+            String liveFrom) {
+    }
+
+    private String liveFrom(ProcessDefinition latest) {
+        JourneyLineage.Live live = lineage.live(latest);
+        return live.fromFolder() ? null : live.describe();
     }
 }

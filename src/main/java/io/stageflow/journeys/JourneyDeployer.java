@@ -1,5 +1,6 @@
 package io.stageflow.journeys;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.stream.Stream;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.camunda.bpm.engine.repository.DeploymentBuilder;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -20,7 +22,9 @@ import org.springframework.stereotype.Component;
  * Deploys the journeys folder when the application starts, before any event is routed. Resources are named
  * relative to the folder's parent ({@code bpmn/welcome.bpmn}) so names stay the same on every machine, and
  * only changed files become new versions; running instances stay on the version they started on. Every send
- * step of every file is checked against the templates first, and a problem stops the application.
+ * step of every file is checked against the templates first, and a problem stops the application. A changed file
+ * made from an older version than a live one deployed from elsewhere (Camunda Modeler) is held back and reported
+ * ({@link JourneyLineage}), and every journey whose live version did not come from the folder is named.
  */
 @Component
 class JourneyDeployer implements InitializingBean {
@@ -32,11 +36,19 @@ class JourneyDeployer implements InitializingBean {
     private final RepositoryService repositoryService;
     private final Path directory;
     private final JourneyFolderCheck check;
+    private final JourneyLineage lineage;
+    private List<String> heldBack = List.of();
 
     JourneyDeployer(RepositoryService repositoryService, JourneysProperties properties, JourneyFolderCheck check) {
         this.repositoryService = repositoryService;
         this.directory = properties.dir();
         this.check = check;
+        this.lineage = new JourneyLineage(repositoryService);
+    }
+
+    /** Why changed files of the folder were not deployed at start, one line each (both versions named). */
+    List<String> heldBack() {
+        return heldBack;
     }
 
     @Override
@@ -56,14 +68,40 @@ class JourneyDeployer implements InitializingBean {
                 .name(DEPLOYMENT_NAME)
                 .source("stageflow")
                 .enableDuplicateFiltering(true);
+        List<String> kept = new ArrayList<>();
+        int added = 0;
         for (Path file : files) {
-            try (InputStream in = Files.newInputStream(file)) {
+            byte[] content = Files.readAllBytes(file);
+            String reason = lineage.heldBack(resourceName(file), content);
+            if (reason != null) {
+                kept.add(reason);
+                log.warn("Journey file held back: {}", reason);
+                continue;
+            }
+            try (InputStream in = new ByteArrayInputStream(content)) {
                 deployment.addInputStream(resourceName(file), in);
             }
+            added++;
         }
-        Deployment deployed = deployment.deploy();
-        log.info("Journeys from {} deployed ({} files; unchanged files keep their version): deployment {}",
-                directory.toAbsolutePath(), files.size(), deployed.getId());
+        heldBack = List.copyOf(kept);
+        if (added > 0) {
+            Deployment deployed = deployment.deploy();
+            log.info("Journeys from {} deployed ({} files; unchanged files keep their version): deployment {}",
+                    directory.toAbsolutePath(), added, deployed.getId());
+        }
+        reportDrift();
+    }
+
+    /** Names every journey whose live version did not come from the folder, so bpmn/ (and Git) can be made true. */
+    private void reportDrift() {
+        for (ProcessDefinition latest : repositoryService.createProcessDefinitionQuery().latestVersion().list()) {
+            JourneyLineage.Live live = lineage.live(latest);
+            if (!live.fromFolder()) {
+                log.warn("Journey '{}': the live {} did not come from {}; export the live versions"
+                        + " (--stageflow.journeys.export=true) to keep the folder true", live.key(), live.describe(),
+                        directory);
+            }
+        }
     }
 
     private List<Path> journeyFiles() throws IOException {

@@ -17,9 +17,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeId this node's name among the nodes on one database, the same across its restarts (blank: host
  *               name and port)
  * @param router the trigger router's pace and retries
+ * @param export true: write the live version of every journey that did not come from {@code dir} into it, then
+ *               exit (a command: {@code --stageflow.journeys.export=true}, docs/modeler.md)
  */
 @ConfigurationProperties("stageflow.journeys")
-record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router) {
+record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router,
+        boolean export) {
 
     /**
      * {@code stageflow.journeys.router.*}: events per batch, the wait when idle, how long an event may wait for a

@@ -76,9 +76,7 @@ class JourneyVersionTest extends IntegrationTest {
     }
 
     private void deployFolder(Path folder) throws Exception {
-        new JourneyDeployer(repositoryService, new JourneysProperties(folder, null,
-                new JourneysProperties.Router(100, Duration.ofMillis(100), Duration.ZERO, Duration.ofMinutes(5), 10,
-                        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(1))), folderCheck).afterPropertiesSet();
+        new JourneyDeployer(repositoryService, JourneyFolders.of(folder), folderCheck).afterPropertiesSet();
     }
 
     private ProcessDefinition definitionOf(String customerId) {
