@@ -40,18 +40,14 @@ class TemplateEditing {
         this.checks = checks;
     }
 
-    /** A publish refused: the files as they would be published fail a check; the problem names file and line. */
-    static final class UnpublishableTemplateException extends RuntimeException {
-
-        private final transient TemplateProblem problem;
+    /**
+     * A publish refused: the files as they would be published fail a check; the problem names file and line. A kind
+     * of {@link InvalidTemplateException}, answered 400 rather than 422: the request, not the template in use, is bad.
+     */
+    static final class UnpublishableTemplateException extends InvalidTemplateException {
 
         UnpublishableTemplateException(TemplateProblem problem) {
-            super(problem.describe());
-            this.problem = problem;
-        }
-
-        TemplateProblem problem() {
-            return problem;
+            super(problem);
         }
     }
 

@@ -31,6 +31,10 @@ class TemplateVersions {
 
     private static final TypeReference<TreeMap<String, String>> FILES = new TypeReference<>() {
     };
+    private static final String HEADS = "select template_key, published_version, latest_version, file_version,"
+            + " file_fingerprint, updated_at from sf_template";
+    private static final String VERSIONS = "select template_key, version, origin, based_on, author, comment,"
+            + " created_at, fingerprint from sf_template_version";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -96,26 +100,21 @@ class TemplateVersions {
     }
 
     List<Head> heads() {
-        return jdbc.sql("select template_key, published_version, latest_version, file_version, file_fingerprint,"
-                + " updated_at from sf_template order by template_key").query(TemplateVersions::head).list();
+        return jdbc.sql(HEADS + " order by template_key").query(TemplateVersions::head).list();
     }
 
     Optional<Head> head(String key) {
-        return jdbc.sql("select template_key, published_version, latest_version, file_version, file_fingerprint,"
-                + " updated_at from sf_template where template_key = ?").param(key).query(TemplateVersions::head)
-                .optional();
+        return jdbc.sql(HEADS + " where template_key = ?").param(key).query(TemplateVersions::head).optional();
     }
 
     /** The part's versions, newest first. */
     List<Version> versions(String key) {
-        return jdbc.sql("select template_key, version, origin, based_on, author, comment, created_at, fingerprint"
-                        + " from sf_template_version where template_key = ? order by version desc")
+        return jdbc.sql(VERSIONS + " where template_key = ? order by version desc")
                 .param(key).query(TemplateVersions::version).list();
     }
 
     Optional<Version> version(String key, int version) {
-        return jdbc.sql("select template_key, version, origin, based_on, author, comment, created_at, fingerprint"
-                        + " from sf_template_version where template_key = ? and version = ?")
+        return jdbc.sql(VERSIONS + " where template_key = ? and version = ?")
                 .params(key, version).query(TemplateVersions::version).optional();
     }
 
@@ -217,9 +216,8 @@ class TemplateVersions {
     }
 
     private Head lockedHead(String key) {
-        Optional<Head> head = jdbc.sql("select template_key, published_version, latest_version, file_version,"
-                        + " file_fingerprint, updated_at from sf_template where template_key = ? for update")
-                .param(key).query(TemplateVersions::head).optional();
+        Optional<Head> head = jdbc.sql(HEADS + " where template_key = ? for update").param(key)
+                .query(TemplateVersions::head).optional();
         if (head.isPresent()) {
             return head.get();
         }
@@ -229,9 +227,8 @@ class TemplateVersions {
         } catch (DuplicateKeyException createdByAnotherNode) {
             // fine: lock the row it created
         }
-        return jdbc.sql("select template_key, published_version, latest_version, file_version, file_fingerprint,"
-                        + " updated_at from sf_template where template_key = ? for update")
-                .param(key).query(TemplateVersions::head).single();
+        return jdbc.sql(HEADS + " where template_key = ? for update").param(key).query(TemplateVersions::head)
+                .single();
     }
 
     private int insertVersion(Head head, Change change) {

@@ -26,8 +26,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class JourneyDriftTest extends IntegrationTest {
 
-    private static final String BOUNDARY = "drift-boundary";
-
     @Autowired
     RepositoryService repositoryService;
 
@@ -44,11 +42,8 @@ class JourneyDriftTest extends IntegrationTest {
         restart(bpmn);
         assertThat(live(key).getVersion()).isEqualTo(1);
 
-        StageflowClient.Response modeler = client().send(java.net.http.HttpRequest.newBuilder(
-                        client().uri("/engine-rest/deployment/create"))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(modelerUpload(key + ".bpmn",
-                        journey(key, "Greet from the Modeler")), StandardCharsets.UTF_8)), true);
+        StageflowClient.Response modeler = ModelerDeployments.deploy(client(), key + "-diagram", key + ".bpmn",
+                journey(key, "Greet from the Modeler"));
         assertThat(modeler.status()).as(modeler.body()).isEqualTo(200);
         assertThat(live(key).getVersion()).isEqualTo(2);
 
@@ -93,17 +88,5 @@ class JourneyDriftTest extends IntegrationTest {
     private static String journey(String key, String taskName) {
         return Bpmn.convertToString(Bpmn.createExecutableProcess(key).name("Drift " + key).camundaHistoryTimeToLive(30)
                 .startEvent().userTask("Greet").name(taskName).endEvent().done());
-    }
-
-    private static String modelerUpload(String fileName, String bpmn) {
-        return part("deployment-name", fileName.replace(".bpmn", "") + "-diagram")
-                + part("deployment-source", "Camunda Modeler") + part("deploy-changed-only", "true")
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + fileName + "\"; filename=\""
-                + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + BOUNDARY
-                + "--\r\n";
-    }
-
-    private static String part(String name, String value) {
-        return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
     }
 }

@@ -24,7 +24,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class StepValidationTest extends IntegrationTest {
 
-    private static final String BOUNDARY = "----StageflowValidationBoundary";
 
     @Autowired
     RepositoryService repositoryService;
@@ -34,10 +33,8 @@ class StepValidationTest extends IntegrationTest {
 
     @Test
     void aModelerDeploymentNamingAMissingTemplateIsRejectedWithFileElementAndTemplate() {
-        Response response = client().send(HttpRequest.newBuilder(client().uri("/engine-rest/deployment/create"))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofString(modelerUpload("winback-draft.bpmn",
-                        journeyWithTemplate("winback-draft", "we-miss-you")), StandardCharsets.UTF_8)), true);
+        Response response = ModelerDeployments.deploy(client(), "winback", "winback-draft.bpmn",
+                journeyWithTemplate("winback-draft", "we-miss-you"));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).contains("winback-draft.bpmn").contains("SendOffer").contains("we-miss-you")
@@ -109,10 +106,8 @@ class StepValidationTest extends IntegrationTest {
 
     @Test
     void aModelerDeploymentNamingAnUnknownCategoryIsRejectedWithFileElementAndInput() {
-        Response response = client().send(HttpRequest.newBuilder(client().uri("/engine-rest/deployment/create"))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofString(modelerUpload("promo-draft.bpmn",
-                        journeyWithTemplate("promo-draft", "welcome", "newsletter")), StandardCharsets.UTF_8)), true);
+        Response response = ModelerDeployments.deploy(client(), "winback", "promo-draft.bpmn",
+                journeyWithTemplate("promo-draft", "welcome", "newsletter"));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).contains("promo-draft.bpmn").contains("\"mainElementId\":\"SendOffer\"")
@@ -190,16 +185,5 @@ class StepValidationTest extends IntegrationTest {
                   </bpmn:process>
                 </bpmn:definitions>
                 """.formatted(processId, template, categoryInput);
-    }
-
-    private static String modelerUpload(String fileName, String bpmn) {
-        return part("deployment-name", "winback") + part("deployment-source", "Camunda Modeler")
-                + part("deploy-changed-only", "true")
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + fileName + "\"; filename=\""
-                + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + BOUNDARY + "--\r\n";
-    }
-
-    private static String part(String name, String value) {
-        return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
     }
 }
