@@ -34,16 +34,16 @@ public class JourneyCatalog {
     private final TaskService tasks;
     private final HistoryService history;
     private final JourneyLineage lineage;
-    private final JourneyDeployer deployer;
+    private final HeldBackJourneyFiles heldBack;
 
     JourneyCatalog(RepositoryService repository, RuntimeService runtime, TaskService tasks, HistoryService history,
-            JourneyDeployer deployer) {
+            HeldBackJourneyFiles heldBack) {
         this.repository = repository;
         this.runtime = runtime;
         this.tasks = tasks;
         this.history = history;
         this.lineage = new JourneyLineage(repository);
-        this.deployer = deployer;
+        this.heldBack = heldBack;
     }
 
     /**
@@ -51,7 +51,7 @@ public class JourneyCatalog {
      * older version than one deployed from elsewhere (Camunda Modeler), which stays live. Both versions are named.
      */
     public List<String> heldBackFiles() {
-        return deployer.heldBack();
+        return heldBack.reasons();
     }
 
     /**

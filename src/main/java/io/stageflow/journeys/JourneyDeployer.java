@@ -37,18 +37,15 @@ class JourneyDeployer implements InitializingBean {
     private final Path directory;
     private final JourneyFolderCheck check;
     private final JourneyLineage lineage;
-    private List<String> heldBack = List.of();
+    private final HeldBackJourneyFiles heldBack;
 
-    JourneyDeployer(RepositoryService repositoryService, JourneysProperties properties, JourneyFolderCheck check) {
+    JourneyDeployer(RepositoryService repositoryService, JourneysProperties properties, JourneyFolderCheck check,
+            HeldBackJourneyFiles heldBack) {
         this.repositoryService = repositoryService;
         this.directory = properties.dir();
         this.check = check;
         this.lineage = new JourneyLineage(repositoryService);
-    }
-
-    /** Why changed files of the folder were not deployed at start, one line each (both versions named). */
-    List<String> heldBack() {
-        return heldBack;
+        this.heldBack = heldBack;
     }
 
     @Override
@@ -83,7 +80,7 @@ class JourneyDeployer implements InitializingBean {
             }
             added++;
         }
-        heldBack = List.copyOf(kept);
+        heldBack.set(kept);
         if (added > 0) {
             Deployment deployed = deployment.deploy();
             log.info("Journeys from {} deployed ({} files; unchanged files keep their version): deployment {}",

@@ -76,7 +76,8 @@ class JourneyVersionTest extends IntegrationTest {
     }
 
     private void deployFolder(Path folder) throws Exception {
-        new JourneyDeployer(repositoryService, JourneyFolders.of(folder), folderCheck).afterPropertiesSet();
+        new JourneyDeployer(repositoryService, JourneyFolders.of(folder), folderCheck, new HeldBackJourneyFiles())
+                .afterPropertiesSet();
     }
 
     private ProcessDefinition definitionOf(String customerId) {
