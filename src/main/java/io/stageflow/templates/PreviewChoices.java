@@ -10,11 +10,14 @@ import io.stageflow.web.InvalidInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Whom a console preview renders for, from what the marketer typed: a real customer by id or email, or a made-up one
+ * Whom a console preview (or test send) renders for, from what the marketer typed: a real customer by id or email, or a made-up one
  * with sample traits, in the customer's own language or a locale folder the template has. Shared by the template's
  * page and its editor, so both preview alike; a choice that cannot be used is an {@link InvalidInputException}
  * naming the form's field.
@@ -29,10 +32,25 @@ class PreviewChoices {
 
     private final CustomerService customers;
     private final ObjectMapper json;
+    private final Validator validator;
 
-    PreviewChoices(CustomerService customers, ObjectMapper json) {
+    PreviewChoices(CustomerService customers, ObjectMapper json, Validator validator) {
         this.customers = customers;
         this.json = json;
+        this.validator = validator;
+    }
+
+    /** Why a test cannot go to {@code address} (checked like the test send API's {@code to}), or null. */
+    String addressProblem(String address) {
+        if (address.isEmpty()) {
+            return "Send to: type the email address to send the test to.";
+        }
+        return validator.validate(new TestAddress(address)).stream().findFirst()
+                .map(violation -> "Send to: " + violation.getMessage() + ".").orElse(null);
+    }
+
+    /** The address a test goes to, checked like the test send API's {@code to}. */
+    record TestAddress(@Email @Size(max = 320) String to) {
     }
 
     /** Whom to render for: the customer named by id or email, else a made-up one with the sample traits. */

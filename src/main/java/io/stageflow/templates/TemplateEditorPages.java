@@ -36,8 +36,8 @@ import org.springframework.web.util.WebUtils;
 /**
  * The template editor (docs/console.md): every file of a template, layout or the macros in a code editor, a live
  * preview of the draft as it would be delivered (for a real customer or a sample, per locale, desktop or mobile; for a
- * layout or the macros, through a template that uses them), its mistakes marked on their line, and Save draft or
- * Publish. A publish that a send would fail, or a save over a version saved meanwhile, comes back to the editor with
+ * layout or the macros, through a template that uses them), its mistakes marked on their line, a test send of the
+ * draft, and Save draft or Publish. A publish that a send would fail, or a save over a version saved meanwhile, comes back to the editor with
  * the text kept and the reason said: nothing typed is lost.
  */
 @Controller
@@ -54,9 +54,11 @@ class TemplateEditorPages {
     private final TemplatePreviews previews;
     private final TemplateRenderer renderer;
     private final PreviewChoices choices;
+    private final TestSender sender;
 
     TemplateEditorPages(TemplateVersions versions, TemplateEditing editing, TemplatePreviews previews,
-            TemplateRenderer renderer, PreviewChoices choices) {
+            TemplateRenderer renderer, PreviewChoices choices, TestSender sender) {
+        this.sender = sender;
         this.versions = versions;
         this.editing = editing;
         this.previews = previews;
@@ -142,6 +144,42 @@ class TemplateEditorPages {
         return "template-edit :: preview";
     }
 
+    /**
+     * Mails the draft once to {@code to}, rendered as the preview shows it but with links acting for that address,
+     * as the template page's test send does for the published version; answers with where it went, or why not.
+     */
+    @PostMapping(ConsolePaths.TEMPLATES + "/{key}/edit/test-send")
+    String testSend(@PathVariable String key, @RequestParam MultiValueMap<String, String> form, Model model) {
+        TemplatePart part = part(key);
+        String template = part.shared() ? form.getFirst("template") : key;
+        String to = form.getFirst("to") == null ? "" : form.getFirst("to").strip();
+        String problem = choices.addressProblem(to);
+        if (problem == null && (template == null || !TemplatePart.isTemplateKey(template))) {
+            problem = "Not sent: choose a template to send the change through.";
+        }
+        if (problem == null) {
+            Map<String, String> files = files(form);
+            try {
+                TemplatePages.Choice choice = new TemplatePages.Choice(form.getFirst("locale"),
+                        form.getFirst("customer"), null);
+                TemplatePreview preview = previews.previewDraftForTestSend(part, files, template,
+                        choices.recipient(localeFolders(part, files, template), choice), to);
+                TestSender.Sent sent = sender.send(template, preview, to);
+                model.addAttribute("sent", new TemplatePages.Sent(to, preview.subject(), sent.messageId()));
+            } catch (InvalidTemplateException e) {
+                problem = "Not sent: " + e.problem().describe();
+            } catch (InvalidInputException e) {
+                problem = "Not sent: " + e.violations().get(0).message() + ".";
+            } catch (TemplateRecipients.UnknownCustomerException e) {
+                problem = "Not sent: customer: " + e.getMessage() + ".";
+            } catch (TestSender.NotSentException e) {
+                problem = e.getMessage();
+            }
+        }
+        model.addAttribute("sendProblem", problem);
+        return "template-edit :: test-send-result";
+    }
+
     /** A draft preview's HTML part, for its sandboxed frame, with the policy that lets it do nothing. */
     @GetMapping(ConsolePaths.TEMPLATES + "/{key}/edit/preview.html")
     ResponseEntity<String> previewHtml(@PathVariable String key, @RequestParam(required = false) String id,
@@ -168,6 +206,9 @@ class TemplateEditorPages {
         model.addAttribute("users", users);
         model.addAttribute("previewTemplate", template);
         model.addAttribute("locales", template == null ? List.of() : localeFolders(part, files, template));
+        // Back from a refused save: the preview is for whom it was for.
+        model.addAttribute("chosenLocale", form == null ? "" : blankToEmpty(form.getFirst("locale")));
+        model.addAttribute("chosenCustomer", form == null ? "" : blankToEmpty(form.getFirst("customer")));
         if (!model.containsAttribute("comment")) {
             model.addAttribute("comment", "");
         }
@@ -227,6 +268,10 @@ class TemplateEditorPages {
         } catch (NumberFormatException e) {
             return otherwise;
         }
+    }
+
+    private static String blankToEmpty(String text) {
+        return text == null ? "" : text.strip();
     }
 
     private static String blankToNull(String text) {

@@ -10,9 +10,6 @@ import io.stageflow.web.FieldViolation;
 import io.stageflow.web.InvalidInputException;
 import io.stageflow.web.SandboxedHtml;
 
-import jakarta.validation.Validator;
-import jakarta.validation.constraints.Email;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -47,18 +44,16 @@ class TemplatePages {
     private final TemplateRenderer renderer;
     private final TemplatePreviews previews;
     private final TestSender sender;
-    private final Validator validator;
     private final TemplateVersions versions;
     private final PreviewChoices choices;
 
-    TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, TestSender sender, Validator validator,
+    TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, TestSender sender,
             TemplateVersions versions, PreviewChoices choices) {
         this.versions = versions;
         this.choices = choices;
         this.renderer = renderer;
         this.previews = previews;
         this.sender = sender;
-        this.validator = validator;
     }
 
     @GetMapping(ConsolePaths.TEMPLATES)
@@ -119,7 +114,7 @@ class TemplatePages {
             RedirectAttributes flash) {
         requireTemplate(key);
         String address = to == null ? "" : to.strip();
-        String problem = addressProblem(address);
+        String problem = choices.addressProblem(address);
         if (problem == null) {
             Attempt attempt = attempt(key, choice, address);
             if (attempt.preview() == null) {
@@ -136,14 +131,6 @@ class TemplatePages {
         flash.addFlashAttribute("sendProblem", problem);
         flash.addFlashAttribute("to", problem == null ? "" : address);
         return "redirect:" + url(key, choice, "");
-    }
-
-    private String addressProblem(String address) {
-        if (address.isEmpty()) {
-            return "Send to: type the email address to send the test to.";
-        }
-        return validator.validate(new TestAddress(address)).stream().findFirst()
-                .map(violation -> "Send to: " + violation.getMessage() + ".").orElse(null);
     }
 
     /** The preview for the choice, or what keeps it from being shown. */
@@ -233,9 +220,5 @@ class TemplatePages {
 
     /** A test email handed to the mail server. */
     record Sent(String to, String subject, String messageId) {
-    }
-
-    /** The address a test goes to, checked like the test send API's {@code to}. */
-    record TestAddress(@Email @Size(max = 320) String to) {
     }
 }

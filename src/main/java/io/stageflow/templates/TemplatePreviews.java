@@ -42,11 +42,21 @@ public class TemplatePreviews {
      */
     TemplatePreview previewDraft(TemplatePart part, Map<String, String> files, String templateKey,
             TemplateRecipient recipient) {
+        return draft(part, files, templateKey, recipients.forPreview(recipient));
+    }
+
+    /** The same, with unsubscribe and preference links acting for {@code to}, where the draft's test send goes. */
+    TemplatePreview previewDraftForTestSend(TemplatePart part, Map<String, String> files, String templateKey,
+            TemplateRecipient recipient, String to) {
+        return draft(part, files, templateKey, recipients.forTestSend(recipient, to));
+    }
+
+    private TemplatePreview draft(TemplatePart part, Map<String, String> files, String templateKey,
+            TemplateRecipients.Prepared prepared) {
         BoundTemplates draft = new BoundTemplates(renderer.bound().files().with(part, files, 0));
         if (!draft.exists(templateKey)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No template '" + templateKey + "'");
         }
-        TemplateRecipients.Prepared prepared = recipients.forPreview(recipient);
         return TemplatePreview.of(renderer.renderChecked(draft, templateKey, prepared.locale(), prepared.model()));
     }
 

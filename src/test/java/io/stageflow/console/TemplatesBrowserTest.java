@@ -258,7 +258,16 @@ class TemplatesBrowserTest extends IntegrationTest {
         BROWSER.await(By.cssSelector(".problem-line"));
 
         type("html.vm", "<p>Thanks for joining, ${customer.firstName|'friend'}.</p>");
-        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Welcome aboard, there!");
+        BROWSER.awaitText(By.cssSelector(".draft-subject"), "Welcome aboard, Grace!");
+        String tester = "draft-tester-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        browser.findElement(By.id("test-to")).sendKeys(tester);
+        browser.findElement(By.xpath("//button[.='Send test']")).click();
+        assertThat(BROWSER.await(By.cssSelector(".test-sent")).getText())
+                .startsWith("Sent to " + tester + ": “[TEST] Welcome aboard, Grace!”");
+        assertThat(awaitMail(tester, 1)).singleElement().extracting(TemplatesBrowserTest::subjectOf)
+                .isEqualTo("[TEST] Welcome aboard, Grace!");
+        assertThat(jdbc.sql("select latest_version from sf_template where template_key = ?").param(key)
+                .query(Integer.class).single()).as("a test send saves nothing").isEqualTo(1);
         browser.findElement(By.name("comment")).sendKeys("A warmer welcome");
         browser.findElement(By.xpath("//button[.='Publish']")).click();
         BROWSER.awaitText(By.cssSelector(".notice"),

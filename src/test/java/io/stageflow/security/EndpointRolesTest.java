@@ -278,6 +278,8 @@ class EndpointRolesTest extends IntegrationTest {
             consoleForm("POST", "/templates/{key}/edit", "/templates/no-such-template/edit", ADMIN, MARKETER),
             consoleForm("POST", "/templates/{key}/edit/preview", "/templates/no-such-template/edit/preview",
                     ADMIN, MARKETER),
+            consoleForm("POST", "/templates/{key}/edit/test-send", "/templates/no-such-template/edit/test-send",
+                    ADMIN, MARKETER),
             roles("GET", "/templates/{key}/edit/preview.html", "/templates/no-such-template/edit/preview.html", null,
                     ADMIN, MARKETER),
             consoleForm("POST", "/templates/{key}/versions/{version}/publish",
