@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
@@ -53,17 +52,7 @@ final class BoundTemplates {
 
     /** The locale folders template {@code key} has ({@code de}, {@code de-AT}), sorted; none for an unknown key. */
     List<String> localeFolders(String key) {
-        if (!TemplatePart.isTemplateKey(key)) {
-            return List.of();
-        }
-        TreeSet<String> folders = new TreeSet<>();
-        for (String file : files.filesOf(new TemplatePart(key)).keySet()) {
-            int slash = file.indexOf('/');
-            if (slash > 0) {
-                folders.add(file.substring(0, slash));
-            }
-        }
-        return List.copyOf(folders);
+        return files.localeFolders(key);
     }
 
     Rendering rendering(String templateKey, Locale locale, Map<String, Object> model) {

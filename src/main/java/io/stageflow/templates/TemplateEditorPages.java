@@ -119,17 +119,10 @@ class TemplateEditorPages {
     String preview(@PathVariable String key, @RequestParam MultiValueMap<String, String> form, HttpSession session,
             Model model) {
         TemplatePart part = part(key);
-        Map<String, String> files = files(form);
-        String template = part.shared() ? form.getFirst("template") : key;
         model.addAttribute("key", key);
         try {
-            if (template == null || !TemplatePart.isTemplateKey(template)) {
-                throw new InvalidInputException("template", "choose a template to preview the change through");
-            }
-            TemplatePages.Choice choice = new TemplatePages.Choice(form.getFirst("locale"), form.getFirst("customer"),
-                    null);
-            TemplatePreview preview = previews.previewDraft(part, files, template,
-                    choices.recipient(localeFolders(part, files, template), choice));
+            Draft draft = draft(part, form);
+            TemplatePreview preview = previews.previewDraft(part, draft.files(), draft.template(), draft.recipient());
             model.addAttribute("preview", preview);
             model.addAttribute("frameId", keep(session, preview.html()));
         } catch (InvalidTemplateException e) {
@@ -151,20 +144,14 @@ class TemplateEditorPages {
     @PostMapping(ConsolePaths.TEMPLATES + "/{key}/edit/test-send")
     String testSend(@PathVariable String key, @RequestParam MultiValueMap<String, String> form, Model model) {
         TemplatePart part = part(key);
-        String template = part.shared() ? form.getFirst("template") : key;
         String to = form.getFirst("to") == null ? "" : form.getFirst("to").strip();
         String problem = choices.addressProblem(to);
-        if (problem == null && (template == null || !TemplatePart.isTemplateKey(template))) {
-            problem = "Not sent: choose a template to send the change through.";
-        }
         if (problem == null) {
-            Map<String, String> files = files(form);
             try {
-                TemplatePages.Choice choice = new TemplatePages.Choice(form.getFirst("locale"),
-                        form.getFirst("customer"), null);
-                TemplatePreview preview = previews.previewDraftForTestSend(part, files, template,
-                        choices.recipient(localeFolders(part, files, template), choice), to);
-                TestSender.Sent sent = sender.send(template, preview, to);
+                Draft draft = draft(part, form);
+                TemplatePreview preview = previews.previewDraftForTestSend(part, draft.files(), draft.template(),
+                        draft.recipient(), to);
+                TestSender.Sent sent = sender.send(draft.template(), preview, to);
                 model.addAttribute("sent", new TemplatePages.Sent(to, preview.subject(), sent.messageId()));
             } catch (InvalidTemplateException e) {
                 problem = "Not sent: " + e.problem().describe();
@@ -194,6 +181,24 @@ class TemplateEditorPages {
         return SandboxedHtml.of(html);
     }
 
+    /** The editor's files, the template they are shown through, and for whom: what a preview and a test send render. */
+    private record Draft(Map<String, String> files, String template, PreviewRequest recipient) {
+    }
+
+    /**
+     * The draft the form holds: its files, the template to render (the part itself, or for a layout or the macros the
+     * one chosen), and the recipient chosen; an {@link InvalidInputException} naming the field when one cannot be used.
+     */
+    private Draft draft(TemplatePart part, MultiValueMap<String, String> form) {
+        Map<String, String> files = files(form);
+        String template = part.shared() ? form.getFirst("template") : part.key();
+        if (template == null || !TemplatePart.isTemplateKey(template)) {
+            throw new InvalidInputException("template", "choose a template that uses it");
+        }
+        TemplatePages.Choice choice = new TemplatePages.Choice(form.getFirst("locale"), form.getFirst("customer"), null);
+        return new Draft(files, template, choices.recipient(localeFolders(part, files, template), choice));
+    }
+
     private String page(Model model, TemplatePart part, TemplateVersions.Head head, int base,
             Map<String, String> files, MultiValueMap<String, String> form) {
         TemplateFiles published = renderer.bound().files();
@@ -216,7 +221,7 @@ class TemplateEditorPages {
     }
 
     private List<String> localeFolders(TemplatePart part, Map<String, String> files, String template) {
-        return new BoundTemplates(renderer.bound().files().with(part, files, 0)).localeFolders(template);
+        return renderer.bound().files().with(part, files, 0).localeFolders(template);
     }
 
     /** The files of the form ({@code files[html.vm]}), line endings as the browser sends them made {@code \n}. */

@@ -57,6 +57,21 @@ record TemplateFiles(Map<String, String> files, Map<String, Integer> versions) {
         return List.copyOf(keys);
     }
 
+    /** The locale folders template {@code key} has ({@code de}, {@code de-AT}), sorted; none for an unknown key. */
+    List<String> localeFolders(String key) {
+        if (!TemplatePart.isTemplateKey(key)) {
+            return List.of();
+        }
+        TreeSet<String> folders = new TreeSet<>();
+        for (String file : filesOf(new TemplatePart(key)).keySet()) {
+            int slash = file.indexOf('/');
+            if (slash > 0) {
+                folders.add(file.substring(0, slash));
+            }
+        }
+        return List.copyOf(folders);
+    }
+
     /** The files of one part, relative to its folder and sorted: {@code html.vm}, {@code de/html.vm}. */
     Map<String, String> filesOf(TemplatePart part) {
         Map<String, String> own = new TreeMap<>();
