@@ -108,17 +108,13 @@ public class JourneyCatalog {
     /** Every journey ever deployed, by key: its latest version, and the customers in any version of it now. */
     public List<Journey> journeys() {
         return repository.createProcessDefinitionQuery().latestVersion().list().stream()
-                .sorted(Comparator.comparing(ProcessDefinition::getKey))
-                .map(latest -> new Journey(latest.getKey(), name(latest), latest.getVersion(), latest.getId(),
-                        latest.isSuspended(),
-                        runtime.createProcessInstanceQuery().processDefinitionKey(latest.getKey()).count(),
-                        liveFrom(latest)))
-                .toList();
+                .sorted(Comparator.comparing(ProcessDefinition::getKey)).map(this::journey).toList();
     }
 
-    /** The journey, if it was ever deployed. */
+    /** The journey, if it was ever deployed: its own queries, not every journey's. */
     public Optional<Journey> journey(String key) {
-        return journeys().stream().filter(journey -> journey.key().equals(key)).findFirst();
+        return Optional.ofNullable(repository.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion()
+                .singleResult()).map(this::journey);
     }
 
     /** The journey's versions, newest first; empty when it was never deployed. */
@@ -183,6 +179,11 @@ public class JourneyCatalog {
      */
     public record Journey(String key, String name, int liveVersion, String liveId, boolean suspended, long inItNow,
             String liveFrom) {
+    }
+
+    private Journey journey(ProcessDefinition latest) {
+        return new Journey(latest.getKey(), name(latest), latest.getVersion(), latest.getId(), latest.isSuspended(),
+                runtime.createProcessInstanceQuery().processDefinitionKey(latest.getKey()).count(), liveFrom(latest));
     }
 
     private String liveFrom(ProcessDefinition latest) {
