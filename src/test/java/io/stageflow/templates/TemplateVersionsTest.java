@@ -238,6 +238,35 @@ class TemplateVersionsTest extends IntegrationTest {
     }
 
     @Test
+    void badInputOnEveryVersionsRouteIsAProblemNamingTheField() {
+        String key = newKey();
+        save(client(), key, 0, "Fine", true, null).expectStatus(201);
+        String base = "/api/v1/templates/" + key;
+
+        assertThat(assertProblem(client().post(base + "/rollback", "{}"), 400).path("errors")
+                .findValuesAsText("field")).containsExactly("version");
+        assertThat(assertProblem(client().post(base + "/rollback", "{\"version\": 0}"), 400).path("errors")
+                .findValuesAsText("field")).containsExactly("version");
+        assertProblem(client().post(base + "/rollback", "{\"version\": 9}"), 404);
+        assertThat(assertProblem(client().get(base + "/diff?from=1"), 400).path("detail").asText()).contains("'to'");
+        assertThat(assertProblem(client().get(base + "/diff?from=one&to=1"), 400).path("detail").asText())
+                .contains("'from'");
+        assertProblem(client().get(base + "/diff?from=1&to=9"), 404);
+        assertProblem(client().get(base + "/versions/9"), 404);
+        assertProblem(client().post(base + "/versions/9/publish"), 404);
+        assertProblem(client().get("/api/v1/templates/no-such-part/versions"), 404);
+        assertThat(assertProblem(client().get("/api/v1/templates/Not_A_Key/versions"), 400).path("errors")
+                .findValuesAsText("field")).containsExactly("key");
+        assertProblem(client().post(base + "/versions", "{"), 400);
+    }
+
+    private static JsonNode assertProblem(StageflowClient.Response response, int status) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).as(response.body()).startsWith("application/problem+json");
+        return response.json();
+    }
+
+    @Test
     void onlyMarketersAndAdminsSeeOrChangeVersions() {
         String operator = newUser(Roles.OPERATOR, PASSWORD);
         String marketer = newUser(Roles.MARKETER, PASSWORD);
