@@ -3,6 +3,7 @@ package io.stageflow.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +12,8 @@ import io.stageflow.delivery.Outbox;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.SmtpOutages;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,8 +44,7 @@ class DeliveryIncidentTest extends IntegrationTest {
         while (!"FAILED".equals(outboxStatus(id))) {
             int attempts = attempts(id);
             advanceClock(Duration.ofHours(1));
-            await().atMost(PATIENCE).until(() -> attempts(id) > attempts
-                    && List.of("PENDING", "FAILED").contains(outboxStatus(id)));
+            awaitNextAttempt(id, attempts);
         }
         Incident incident = await().atMost(PATIENCE).until(() -> runtimeService.createIncidentQuery()
                 .processInstanceId(instance).singleResult(), i -> i != null);
@@ -66,6 +68,28 @@ class DeliveryIncidentTest extends IntegrationTest {
         assertThat(managementService.createJobQuery().processInstanceId(instance).list())
                 .as("only the journey's own 3-day wait is left").hasSize(1)
                 .allSatisfy(job -> assertThat(job.getDuedate()).isNotNull());
+    }
+
+    /**
+     * Waits for the dispatcher's next attempt at the row. Moving the clock an hour also makes due whatever earlier
+     * tests left waiting (their retries, deferrals and timers), which the dispatcher works through in the same passes;
+     * hence the longer patience, and a timeout that says what the row and the queue were doing.
+     */
+    private void awaitNextAttempt(String customerId, int attemptsBefore) {
+        try {
+            await().atMost(PATIENCE.multipliedBy(3)).until(() -> attempts(customerId) > attemptsBefore
+                    && List.of("PENDING", "FAILED").contains(outboxStatus(customerId)));
+        } catch (ConditionTimeoutException timeout) {
+            Timestamp now = new Timestamp(ClockUtil.getCurrentTime().getTime());
+            throw new AssertionError("No attempt after attempt " + attemptsBefore + " at " + now.toInstant()
+                    + ". The row: " + jdbc.sql("select status, attempts, next_attempt_at, lease_until, last_error"
+                            + " from sf_outbox where customer_id = ?").param(customerId).query().listOfRows()
+                    + ". Rows of any customer due then: " + jdbc.sql("select status, count(*) from sf_outbox where"
+                            + " status in ('PENDING', 'DEFERRED') and next_attempt_at <= ? group by status")
+                            .param(now).query().listOfRows()
+                    + ", being sent: " + jdbc.sql("select count(*) from sf_outbox where status = 'SENDING'")
+                            .query(Long.class).single(), timeout);
+        }
     }
 
     private String outboxStatus(String customerId) {
