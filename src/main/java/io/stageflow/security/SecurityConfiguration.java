@@ -82,6 +82,11 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)
+                        // Journeys as versions: everyone reads them; marketers deploy, as from Camunda Modeler.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/**"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys"))
+                            .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/segments/**")).hasAnyRole(ADMIN, MARKETER)
@@ -223,6 +228,9 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/emails/*"),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/emails/*/html"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        // Deploying a journey file: the marketers' (as on the API and from Camunda Modeler).
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS))
+                            .hasAnyRole(ADMIN, MARKETER)
                         // A customer's personal data: the export and the erasure, for admins only (as on the API).
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/export"),
                                 PATHS.matcher(HttpMethod.POST, ConsolePaths.CUSTOMERS + "/*/erase"))
