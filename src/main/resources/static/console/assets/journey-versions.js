@@ -7,8 +7,8 @@
   }
 
   function draw(container, xml) {
-    var viewer = new BpmnJS({container: container});
     container.replaceChildren();
+    var viewer = new BpmnJS({container: container});
     return viewer.importXML(xml).then(function () {
       viewer.get('canvas').zoom('fit-viewport');
       container.dataset.drawn = 'true';

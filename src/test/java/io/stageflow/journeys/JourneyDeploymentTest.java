@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.security.Roles;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.JourneyFiles;
 import io.stageflow.testing.StageflowClient;
 
 import org.camunda.bpm.engine.RepositoryService;
@@ -200,16 +201,8 @@ class JourneyDeploymentTest extends IntegrationTest {
                 .singleResult().getVersion();
     }
 
-    /** The welcome journey under this test's key, started by an event type no one sends. */
     private String welcomeCopy() {
-        try {
-            return Files.readString(Path.of("bpmn/welcome.bpmn"))
-                    .replace("<bpmn:process id=\"welcome\"", "<bpmn:process id=\"" + key + "\"")
-                    .replace("bpmnElement=\"welcome\"", "bpmnElement=\"" + key + "\"")
-                    .replace("name=\"signed_up\"", "name=\"" + key + "_signed_up\"");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return JourneyFiles.welcomeCopy(key);
     }
 
     private StageflowClient.Response upload(StageflowClient client, String fileName, String bpmn, String comment) {
