@@ -22,9 +22,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Who deployed each journey version, which the engine does not keep: a deployment through {@code /engine-rest}
- * (Camunda Modeler) is recorded with the user it authenticated as, in the deployment's own transaction; the
- * console records its marketer and comment itself ({@link JourneyUploads}). Every deployment, from wherever, is
+ * Who deployed each journey version, which the engine does not keep: every deployment made by a signed-in user
+ * (Camunda Modeler through {@code /engine-rest}, the console's upload, {@link JourneyUploads}, which adds the
+ * comment) is recorded with that user, in the deployment's own transaction. Every deployment, from wherever, is
  * also held to {@code stageflow.journeys.max-file-size}: a larger file is refused and nothing of it is deployed.
  */
 @Component
@@ -41,7 +41,7 @@ class DeploymentRecords extends AbstractProcessEnginePlugin {
                 refuseLargeFiles(deployment);
                 String user = Context.getCommandContext().getAuthenticatedUserId();
                 if (user != null) {
-                    record(deployment.getId(), user, null);
+                    record(deployment.getId(), user);
                 }
             }
             return result;
@@ -64,13 +64,19 @@ class DeploymentRecords extends AbstractProcessEnginePlugin {
         }
     }
 
-    /** Records who made the deployment and why; joins the caller's transaction when there is one. */
-    void record(String deploymentId, String deployedBy, String comment) {
-        jdbc.sql("insert into sf_journey_deployment (deployment_id, deployed_by, comment, recorded_at)"
-                        + " values (?, ?, ?, ?)")
-                .params(deploymentId, deployedBy, comment == null || comment.isBlank() ? null : comment.strip(),
-                        Timestamp.from(clock.instant()))
+    /** Records who made the deployment, in the deployment's transaction. */
+    private void record(String deploymentId, String deployedBy) {
+        jdbc.sql("insert into sf_journey_deployment (deployment_id, deployed_by, recorded_at) values (?, ?, ?)")
+                .params(deploymentId, deployedBy, Timestamp.from(clock.instant()))
                 .update();
+    }
+
+    /** Adds the author's reason to a deployment recorded in this transaction (blank: none). */
+    void comment(String deploymentId, String comment) {
+        if (comment != null && !comment.isBlank()) {
+            jdbc.sql("update sf_journey_deployment set comment = ? where deployment_id = ?")
+                    .params(comment.strip(), deploymentId).update();
+        }
     }
 
     /** Who made each of these deployments and why, by deployment id; deployments of the folder are absent. */

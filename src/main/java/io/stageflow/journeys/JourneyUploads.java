@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.Problem;
 import org.camunda.bpm.engine.ResourceReport;
+import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.repository.DeploymentWithDefinitions;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.model.xml.ModelException;
@@ -39,7 +41,11 @@ public class JourneyUploads {
     private final TransactionTemplate transactions;
     private final JourneyLineage lineage;
 
-    JourneyUploads(RepositoryService repository, DeploymentRecords records, TransactionTemplate transactions) {
+    private final IdentityService identities;
+
+    JourneyUploads(RepositoryService repository, DeploymentRecords records, TransactionTemplate transactions,
+            IdentityService identities) {
+        this.identities = identities;
         this.repository = repository;
         this.records = records;
         this.transactions = transactions;
@@ -69,6 +75,10 @@ public class JourneyUploads {
         }
         refuseStale(content);
         String resourceName = SAFE_NAME.matcher(name).replaceAll("_");
+        // Deployed as the author, with their groups: the engine checks they may deploy, DeploymentPolicy holds a
+        // marketer's file to what marketers may run, and DeploymentRecords records who deployed it.
+        identities.setAuthentication(author, identities.createGroupQuery().groupMember(author).list().stream()
+                .map(Group::getId).toList());
         try {
             return transactions.execute(status -> {
                 DeploymentWithDefinitions deployment = repository.createDeployment()
@@ -81,7 +91,7 @@ public class JourneyUploads {
                     throw JourneyRefusedException.of("file", "The file holds no executable process: in Camunda"
                             + " Modeler, tick 'Executable' on the process");
                 }
-                records.record(deployment.getId(), author, comment);
+                records.comment(deployment.getId(), comment);
                 ProcessDefinition process = processes.get(0);
                 return new Deployed(process.getKey(), process.getName() == null ? process.getKey() : process.getName(),
                         process.getVersion(), deployment.getId());
@@ -100,6 +110,8 @@ public class JourneyUploads {
             throw new JourneyRefusedException(problems);
         } catch (ProcessEngineException e) {
             throw JourneyRefusedException.of("file", e.getMessage());
+        } finally {
+            identities.clearAuthentication();
         }
     }
 

@@ -1,6 +1,9 @@
 package io.stageflow.journeys;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 
 import io.stageflow.segments.Segments;
@@ -56,6 +59,11 @@ class StepRules {
             }
         }
         return null;
+    }
+
+    /** The delegate expressions of Stageflow's own steps ({@code ${sendEmail}}): the only code a marketer's journey may run. */
+    Set<String> stepExpressions() {
+        return steps.stream().map(JourneyStep::expression).filter(Objects::nonNull).collect(Collectors.toSet());
     }
 
     /** Why the journey's {@code reentry} property is unusable, or null when it is fine or unset. */

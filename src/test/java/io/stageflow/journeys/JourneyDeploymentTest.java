@@ -196,6 +196,37 @@ class JourneyDeploymentTest extends IntegrationTest {
         assertThat(latestVersion()).isEqualTo(1);
     }
 
+    @Test
+    void aMarketersJourneyRunsOnlyStageflowsStepsAndPlainExpressionsWhileAnAdminsMayRunCode() {
+        String script = welcomeCopy().replace("<bpmn:endEvent id=\"Converted\"",
+                "<bpmn:scriptTask id=\"Evil\" scriptFormat=\"javascript\"><bpmn:script>1</bpmn:script>"
+                        + "</bpmn:scriptTask><bpmn:endEvent id=\"Converted\"");
+        String bean = welcomeCopy().replace(">P3D<", ">${jdbcTemplate.dataSource}<");
+        String call = welcomeCopy().replace(">P3D<", ">${customer.toString()}<");
+        String engine = welcomeCopy().replace(">P3D<", ">${execution.processEngine}<");
+        String javaClass = welcomeCopy().replace("camunda:delegateExpression=\"${sendEmail}\"",
+                "camunda:class=\"java.lang.Object\"");
+        String otherBean = welcomeCopy().replace("camunda:delegateExpression=\"${sendEmail}\"",
+                "camunda:delegateExpression=\"${jdbcTemplate}\"");
+        for (String[] attack : new String[][] {{script, "runs code (scriptTask)"}, {bean, "reaches 'jdbcTemplate'"},
+                {call, "calls a method"}, {engine, "reaches 'execution'"}, {javaClass, "names code (camunda:class)"},
+                {otherBean, "not one of Stageflow's steps"}}) {
+            StageflowClient.Response refused = upload(asMarketer, key + ".bpmn", attack[0], null);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.json().path("errors").get(0).path("message").asText()).contains(attack[1]);
+            StageflowClient.Response modeler = ModelerDeployments.deploy(asMarketer, key + "-diagram",
+                    key + ".bpmn", attack[0]);
+            assertThat(modeler.status()).as(modeler.body()).isEqualTo(400);
+        }
+        assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey(key).count())
+                .as("nothing of them deployed").isZero();
+
+        String plain = welcomeCopy().replace(">P3D<", ">${reminderWait}<");
+        assertThat(upload(asMarketer, key + ".bpmn", plain, null).status()).as("a variable is fine").isEqualTo(201);
+        StageflowClient.Response admin = ModelerDeployments.deploy(client(), key + "-diagram", key + ".bpmn", script);
+        assertThat(admin.status()).as("an admin's deployment is trusted, as before: " + admin.body()).isEqualTo(200);
+    }
+
     private int latestVersion() {
         return repositoryService.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion()
                 .singleResult().getVersion();
