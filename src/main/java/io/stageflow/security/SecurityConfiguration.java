@@ -82,6 +82,14 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)
+                        // Moving a journey's customers to another version: marketers and admins preview and move;
+                        // operators, who look after the running journeys, follow the moves.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/*/migrations"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/*/migrations/*"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations/preview"))
+                            .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/segments/**")).hasAnyRole(ADMIN, MARKETER)
@@ -212,6 +220,12 @@ class SecurityConfiguration {
                                 "/webjars/**", "/vendor/**")).permitAll()
                         // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
+                        // Moving a journey's customers to another version: marketers and admins (as on the API).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/migrate"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/migrate/**"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
                         // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.STAGE_FLOWS),
