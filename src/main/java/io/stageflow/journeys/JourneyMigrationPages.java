@@ -99,8 +99,18 @@ class JourneyMigrationPages {
         versions.forEach(version -> running.put(version, migrations.running(key, version)));
         List<JourneyMigrations.Step> toSteps = migrations.steps(key, target);
         Set<String> toIds = toSteps.stream().map(JourneyMigrations.Step::id).collect(Collectors.toSet());
+        Map<String, String> sameIds = migrations.sameIdMappings(key, source, target);
+        // Every step a customer can be at that the engine does not map by itself; one of the same id is offered.
         List<JourneyMigrations.Step> unmatched = migrations.steps(key, source).stream()
-                .filter(step -> !toIds.contains(step.id())).toList();
+                .filter(step -> step.canWait() && !sameIds.containsKey(step.id())).toList();
+        Map<String, String> selected = new LinkedHashMap<>();
+        unmatched.forEach(step -> {
+            String mapped = chosen.containsKey(step.id()) ? chosen.get(step.id())
+                    : toIds.contains(step.id()) ? step.id() : null;
+            if (mapped != null) {
+                selected.put(step.id(), mapped);
+            }
+        });
         model.addAttribute("journey", journey);
         model.addAttribute("versions", versions);
         model.addAttribute("running", running);
@@ -108,7 +118,7 @@ class JourneyMigrationPages {
         model.addAttribute("to", target);
         model.addAttribute("unmatched", unmatched);
         model.addAttribute("toSteps", toSteps);
-        model.addAttribute("chosen", chosen);
+        model.addAttribute("chosen", selected);
         model.addAttribute("migrations", migrations.migrations(key));
     }
 

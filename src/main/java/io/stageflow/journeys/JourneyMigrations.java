@@ -62,6 +62,9 @@ public class JourneyMigrations {
     /** How many customers a preview names one by one, of those who can and of those who cannot move. */
     static final int LISTED = 200;
     private static final int PAGE = 500;
+    /** The BPMN types a customer can be at without an asynchronous continuation. */
+    private static final Set<String> WAITS = Set.of("intermediateCatchEvent", "receiveTask", "userTask", "manualTask",
+            "eventBasedGateway", "boundaryEvent", "subProcess", "callActivity", "transaction");
     private static final TypeReference<Map<String, String>> MAPPINGS = new TypeReference<>() {
     };
 
@@ -95,8 +98,12 @@ public class JourneyMigrations {
         }
     }
 
-    /** A step of a version: its id, its name in the diagram (or the id), and its BPMN type. */
-    public record Step(String id, String name, String type) {
+    /**
+     * A step of a version: its id, its name in the diagram (or the id), its BPMN type, and whether a customer can be
+     * at it between two transactions (a wait, a task, a gateway waiting for events, or an asynchronous step), which
+     * is where a migration finds them.
+     */
+    public record Step(String id, String name, String type, boolean canWait) {
     }
 
     /** A mapping of a step of the old version to one of the new; {@code sameId} when mapped by their equal ids. */
@@ -116,7 +123,7 @@ public class JourneyMigrations {
      * What a migration would do now.
      *
      * @param mappings      every mapping of the plan (same ids and the marketer's), in the old version's order
-     * @param unmapped      steps of the old version with no mapping (where a customer there cannot move)
+     * @param unmapped      steps of the old version with no mapping that a customer can be at (one there cannot move)
      * @param problems      the plan's own problems, per step (none: the plan is valid)
      * @param warnings      what moves differently than one may think (a wait after a gateway with no mapping)
      * @param canMove       how many running customers of the old version can move
@@ -151,6 +158,28 @@ public class JourneyMigrations {
     /** Every step (flow node) of the version, in the order of the BPMN file; empty when there is no such version. */
     public List<Step> steps(String key, int version) {
         return definition(key, version).map(definition -> List.copyOf(steps(definition).values())).orElse(List.of());
+    }
+
+    /**
+     * The steps of version {@code from} that the engine maps by themselves to the step of the same id in version
+     * {@code to} (not every step of the same id: a wait after a renamed gateway is not), by id.
+     */
+    public Map<String, String> sameIdMappings(String key, int from, int to) {
+        Optional<ProcessDefinition> source = definition(key, from);
+        Optional<ProcessDefinition> target = definition(key, to);
+        if (source.isEmpty() || target.isEmpty() || source.get().getId().equals(target.get().getId())) {
+            return Map.of();
+        }
+        return sameIds(source.get(), target.get());
+    }
+
+    private Map<String, String> sameIds(ProcessDefinition from, ProcessDefinition to) {
+        Map<String, String> sameIds = new LinkedHashMap<>();
+        for (MigrationInstruction instruction : runtime.createMigrationPlan(from.getId(), to.getId())
+                .mapEqualActivities().build().getInstructions()) {
+            sameIds.put(instruction.getSourceActivityId(), instruction.getTargetActivityId());
+        }
+        return sameIds;
     }
 
     /** How many customers are in the version now. */
@@ -294,11 +323,7 @@ public class JourneyMigrations {
         }
         throwIfAny(violations);
 
-        Map<String, String> sameIds = new LinkedHashMap<>();
-        for (MigrationInstruction instruction : runtime.createMigrationPlan(from.getId(), to.getId())
-                .mapEqualActivities().build().getInstructions()) {
-            sameIds.put(instruction.getSourceActivityId(), instruction.getTargetActivityId());
-        }
+        Map<String, String> sameIds = sameIds(from, to);
         MigrationPlanBuilder builder = runtime.createMigrationPlan(from.getId(), to.getId()).mapEqualActivities();
         for (Map.Entry<String, String> mapping : request.mappings().entrySet()) {
             String same = sameIds.get(mapping.getKey());
@@ -333,7 +358,9 @@ public class JourneyMigrations {
         for (Step step : fromSteps.values()) {
             String target = mapped.get(step.id());
             if (target == null) {
-                unmapped.add(step);
+                if (step.canWait()) {
+                    unmapped.add(step);
+                }
             } else {
                 mappings.add(new Mapping(step, toSteps.get(target), sameIds.containsKey(step.id())));
             }
@@ -359,7 +386,7 @@ public class JourneyMigrations {
                 leaves(tree, at);
                 List<String> reasons = new ArrayList<>();
                 for (String activity : at) {
-                    Step step = fromSteps.getOrDefault(activity, new Step(activity, activity, "unknown"));
+                    Step step = fromSteps.getOrDefault(activity, new Step(activity, activity, "unknown", true));
                     PlanProblem problem = problemsByStep.get(activity);
                     if (!mapped.containsKey(activity)) {
                         reasons.add("no mapping for their step '" + step.name() + "' (" + step.id() + ") in version "
@@ -380,7 +407,7 @@ public class JourneyMigrations {
                 }
                 if (canMove ? movable.size() <= LISTED : cannot <= LISTED) {
                     customers.add(new Customer(instance.getBusinessKey(), instance.getId(),
-                            at.stream().map(id -> fromSteps.getOrDefault(id, new Step(id, id, "unknown"))).toList(),
+                            at.stream().map(id -> fromSteps.getOrDefault(id, new Step(id, id, "unknown", true))).toList(),
                             canMove, List.copyOf(reasons)));
                 }
             }
@@ -443,9 +470,20 @@ public class JourneyMigrations {
         Map<String, Step> steps = new LinkedHashMap<>();
         for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
             String name = node.getName() == null || node.getName().isBlank() ? node.getId() : node.getName();
-            steps.put(node.getId(), new Step(node.getId(), name, node.getElementType().getTypeName()));
+            String type = node.getElementType().getTypeName();
+            boolean canWait = WAITS.contains(type) || isAsync(node);
+            steps.put(node.getId(), new Step(node.getId(), name, type, canWait));
         }
         return steps;
+    }
+
+    /** Whether the step has an asynchronous continuation (an event-based gateway cannot say, and cannot have one). */
+    private static boolean isAsync(FlowNode node) {
+        try {
+            return node.isCamundaAsyncBefore() || node.isCamundaAsyncAfter();
+        } catch (UnsupportedOperationException notForThisType) {
+            return false;
+        }
     }
 
     private static void throwIfAny(List<FieldViolation> violations) {
