@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -23,6 +25,7 @@ import io.stageflow.testing.StageflowClient;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.management.JobDefinition;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.runtime.Job;
@@ -223,6 +226,59 @@ class JourneyMigrationTest extends IntegrationTest {
     }
 
     @Test
+    void aMarketerMovesThemInTheConsoleAndAnUnmappedTimerStartsAfresh(@TempDir Path project) throws Exception {
+        String original = Files.readString(Path.of("bpmn", "welcome.bpmn"));
+        Path bpmn = Files.createDirectories(project.resolve("bpmn"));
+        String dan = customer();
+        try {
+            int from = deploy(bpmn, ownVersionOf(original)).getVersion();
+            client().signUp(dan, dan + "@example.com", "Dan");
+            awaitMail(dan + "@example.com", 1);
+            awaitSettled(dan);
+            int to = deploy(bpmn, versionTwoOf(original)).getVersion();
+
+            ConsoleSession console = ConsoleSession.signIn(baseUrl(), newUser(Roles.MARKETER, PASSWORD), PASSWORD);
+            String page = console.get("/journeys/welcome/migrate?from=" + from + "&to=" + to);
+            assertThat(page).contains("name=\"map.WaitForFirstOrder\"", "name=\"map.FirstOrderReceived\"",
+                    "name=\"map.ThreeDaysPassed\"", "name=\"map.SendReminderEmail\"")
+                    .as("the step of the same id is offered")
+                    .containsPattern("<option value=\"FirstOrderReceived\"\\s+selected");
+            String form = "fromVersion=" + from + "&toVersion=" + to
+                    + "&map.WaitForFirstOrder=WaitFiveDaysForFirstOrder&map.FirstOrderReceived=FirstOrderReceived"
+                    + "&map.ThreeDaysPassed=&map.SendReminderEmail=";
+            HttpResponse<String> preview = console.post("/journeys/welcome/migrate/preview", form);
+            assertThat(preview.statusCode()).isEqualTo(200);
+            assertThat(preview.body()).contains("id=\"preview\"", "<strong class=\"can-move\">1</strong>",
+                    "(ThreeDaysPassed)").doesNotContain("<html");
+
+            Instant movedAt = ClockUtil.getCurrentTime().toInstant();
+            HttpResponse<String> migrated = console.post("/journeys/welcome/migrate", form);
+            assertThat(migrated.statusCode()).as(migrated.body()).isEqualTo(302);
+            String location = migrated.headers().firstValue("Location").orElseThrow();
+            assertThat(location).contains("/journeys/welcome/migrate?from=" + from + "&to=" + to + "&started=");
+            long id = Long.parseLong(location.substring(location.indexOf("started=") + "started=".length()));
+            await().atMost(PATIENCE).until(() -> client().get("/api/v1/journeys/welcome/migrations/" + id)
+                    .expectStatus(200).json().path("progress").path("status").asText().equals("completed"));
+            assertThat(definitionOf(dan).getVersion()).isEqualTo(to);
+            Job timer = timerOf(dan);
+            assertThat(managementService.createJobDefinitionQuery().jobDefinitionId(timer.getJobDefinitionId())
+                    .singleResult().getActivityId()).isEqualTo("FiveDaysPassed");
+            assertThat(Duration.between(movedAt, timer.getDuedate().toInstant()))
+                    .as("the unmapped timer started afresh, from the move").isBetween(Duration.ofDays(5).minusMinutes(1),
+                            Duration.ofDays(5).plusMinutes(1));
+            assertThat(console.get(location.replace(baseUrl(), ""))).contains("Migration " + id + " started",
+                    "id=\"migration-" + id + "\"");
+            assertThat(client().get("/api/v1/journeys/welcome/migrations/" + id).json().path("requestedBy").asText())
+                    .startsWith("marketer");
+        } finally {
+            runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(dan).list()
+                    .forEach(instance -> runtimeService.deleteProcessInstance(instance.getId(), "test done"));
+            Files.writeString(bpmn.resolve("welcome.bpmn"), original);
+            deployFolder(bpmn);
+        }
+    }
+
+    @Test
     void badInputIsRefusedAsProblemJsonNamingTheField() {
         String journey = "/api/v1/journeys/welcome/migrations";
         int live = repositoryService.createProcessDefinitionQuery().processDefinitionKey("welcome").latestVersion()
@@ -264,6 +320,47 @@ class JourneyMigrationTest extends IntegrationTest {
         assertThat(marketer.get(journey).status()).isEqualTo(200);
         assertThat(nobody.get(journey).status()).isEqualTo(403);
         assertThat(client(null, null).get(journey).status()).isEqualTo(401);
+    }
+
+    /** A console session as a browser has it: signed in with the form, its cookie, and its CSRF token. */
+    private record ConsoleSession(HttpClient http, String base, String csrf) {
+
+        static ConsoleSession signIn(String base, String user, String password) throws Exception {
+            HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+            String login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password
+                            + "&_csrf=" + token(login, "name=\"_csrf\" value=\""))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(signedIn.statusCode()).isEqualTo(302);
+            assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
+            String home = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return new ConsoleSession(http, base, token(home, "name=\"_csrf\" content=\""));
+        }
+
+        String get(String path) throws Exception {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            return page.body();
+        }
+
+        HttpResponse<String> post(String path, String form) throws Exception {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form + "&_csrf=" + csrf)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        private static String token(String html, String before) {
+            int start = html.indexOf(before);
+            assertThat(start).as("a CSRF token in " + html).isNotNegative();
+            start += before.length();
+            return html.substring(start, html.indexOf('"', start));
+        }
     }
 
     private static void assertProblem(StageflowClient.Response response, int status, String field) {
