@@ -27,9 +27,11 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api/v1/journeys/{key}/migrations")
 class JourneyMigrationController {
 
+    private final JourneyCatalog catalog;
     private final JourneyMigrations migrations;
 
-    JourneyMigrationController(JourneyMigrations migrations) {
+    JourneyMigrationController(JourneyCatalog catalog, JourneyMigrations migrations) {
+        this.catalog = catalog;
         this.migrations = migrations;
     }
 
@@ -72,7 +74,7 @@ class JourneyMigrationController {
     }
 
     private void journey(String key) {
-        if (migrations.versions(key).isEmpty()) {
+        if (catalog.journey(key).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No journey " + key + " was ever deployed");
         }
     }

@@ -90,7 +90,7 @@ class JourneyMigrationPages {
 
     private void fill(String key, Integer from, Integer to, Map<String, String> chosen, Model model) {
         JourneyCatalog.Journey journey = journey(key);
-        List<Integer> versions = migrations.versions(key);
+        List<Integer> versions = catalog.versions(key);
         int target = to != null && versions.contains(to) ? to : versions.get(0);
         int source = from != null && versions.contains(from) ? from
                 : versions.stream().filter(version -> version != target && migrations.running(key, version) > 0)

@@ -149,12 +149,6 @@ public class JourneyMigrations {
             Progress progress) {
     }
 
-    /** The journey's versions, newest first (empty: no such journey). */
-    public List<Integer> versions(String key) {
-        return repository.createProcessDefinitionQuery().processDefinitionKey(key).list().stream()
-                .map(ProcessDefinition::getVersion).sorted(java.util.Comparator.reverseOrder()).toList();
-    }
-
     /** Every step (flow node) of the version, in the order of the BPMN file; empty when there is no such version. */
     public List<Step> steps(String key, int version) {
         return definition(key, version).map(definition -> List.copyOf(steps(definition).values())).orElse(List.of());
@@ -213,6 +207,12 @@ public class JourneyMigrations {
                         + ": " + String.join("; ", problem.failures())));
             }
             throw new InvalidInputException(violations);
+        }
+        for (Migration earlier : migrations(key)) {
+            if (earlier.fromVersion() == preview.fromVersion() && !earlier.progress().finished()) {
+                throw new InvalidInputException("fromVersion", "is being moved already, by migration "
+                        + earlier.id() + ": wait until it has finished");
+            }
         }
         if (planned.movable.isEmpty()) {
             throw new InvalidInputException("fromVersion", "has no running customer who can move to version "
