@@ -91,12 +91,13 @@ class JourneyMigrationPages {
     private void fill(String key, Integer from, Integer to, Map<String, String> chosen, Model model) {
         JourneyCatalog.Journey journey = journey(key);
         List<Integer> versions = catalog.versions(key);
-        int target = to != null && versions.contains(to) ? to : versions.get(0);
-        int source = from != null && versions.contains(from) ? from
-                : versions.stream().filter(version -> version != target && migrations.running(key, version) > 0)
-                        .findFirst().orElse(versions.size() > 1 ? versions.get(1) : target);
         Map<Integer, Long> running = new LinkedHashMap<>();
         versions.forEach(version -> running.put(version, migrations.running(key, version)));
+        // By default: from the newest version with customers in it, other than the live one, to the live one.
+        int target = to != null && versions.contains(to) ? to : versions.get(0);
+        int source = from != null && versions.contains(from) ? from
+                : versions.stream().filter(version -> version != target && running.get(version) > 0)
+                        .findFirst().orElse(versions.size() > 1 ? versions.get(1) : target);
         List<JourneyMigrations.Step> toSteps = migrations.steps(key, target);
         Set<String> toIds = toSteps.stream().map(JourneyMigrations.Step::id).collect(Collectors.toSet());
         Map<String, String> sameIds = migrations.sameIdMappings(key, source, target);
