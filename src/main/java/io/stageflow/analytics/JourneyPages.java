@@ -62,7 +62,8 @@ class JourneyPages {
 
     @GetMapping(ConsolePaths.JOURNEYS + "/{key}")
     String journey(@PathVariable String key, @RequestParam(required = false) String from,
-            @RequestParam(required = false) String to, @RequestParam(required = false) Integer version, Model model) {
+            @RequestParam(required = false) String to, @RequestParam(required = false) Integer version,
+            @RequestParam(required = false) Integer deployed, Model model) {
         JourneyCatalog.Journey journey = catalog.journey(key).orElseThrow(() -> new ResponseStatusException(
                 HttpStatus.NOT_FOUND, "No journey " + key + " was ever deployed"));
         List<Integer> versions = catalog.versions(key);
@@ -72,6 +73,8 @@ class JourneyPages {
         model.addAttribute("period", ConsolePeriod.of(from, to, settings, clock));
         model.addAttribute("journey", journey);
         model.addAttribute("versions", versions);
+        model.addAttribute("history", catalog.versionHistory(key));
+        model.addAttribute("deployed", deployed != null && versions.contains(deployed) ? deployed : null);
         model.addAttribute("version", version);
         model.addAttribute("hasGuide", guides.guideOf(key).isPresent());
         return "journey";

@@ -65,10 +65,11 @@ final class EngineRestAccess extends OncePerRequestFilter {
                     "/history/activity-instance", "/history/activity-instance/count"));
 
     /**
-     * Marketers change journeys through files and Camunda Modeler; deploying from the Modeler comes with the
-     * change-loop issue. Until then they only see which engine is there.
+     * Marketers change journeys: they deploy from Camunda Modeler (which asks for the engine's version first), with
+     * the same validation as the console's upload. Everything else they see in the console.
      */
-    private static final List<Rule> MARKETER = List.of(rule(READ, "/version"));
+    private static final List<Rule> MARKETER = List.of(rule(READ, "/version"),
+            rule(Set.of("POST"), "/deployment/create"));
 
     private final IdentityService identityService;
     private final EngineProblems problems;

@@ -57,10 +57,11 @@ class EngineUsersBootstrap implements InitializingBean {
         grant(Roles.OPERATOR, Resources.TASK, "*", Permissions.READ, Permissions.UPDATE);
         grant(Roles.OPERATOR, Resources.DEPLOYMENT, "*", Permissions.READ);
         grant(Roles.OPERATOR, Resources.DECISION_DEFINITION, "*", Permissions.READ);
-        // Marketers look at journeys and their results; they change them through files, not the engine.
+        // Marketers look at journeys and their results, and deploy new versions (from Camunda Modeler too).
         grant(Roles.MARKETER, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
         grant(Roles.MARKETER, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.READ_HISTORY);
         grant(Roles.MARKETER, Resources.DEPLOYMENT, "*", Permissions.READ);
+        grantAlso(Roles.MARKETER, Resources.DEPLOYMENT, "*", Permissions.CREATE);
         grant(Roles.MARKETER, Resources.DECISION_DEFINITION, "*", Permissions.READ);
         // Follow-up tasks from journeys ("Call back unhappy customer") go to this group in Tasklist. Each task's
         // candidate group gets its own read and update permission from the engine; the filter lists them.
@@ -98,6 +99,22 @@ class EngineUsersBootstrap implements InitializingBean {
             group.setName(name);
             group.setType(type);
             identityService.saveGroup(group);
+        }
+    }
+
+    /**
+     * Adds the permission to the group's authorization when it lacks it: marketers were given deploying after
+     * installations had written their authorization. Unlike {@link #grant}, a permission removed in Camunda Admin
+     * comes back at the next start: to keep someone from deploying, take away their marketer role instead.
+     */
+    private void grantAlso(String group, Resource resource, String resourceId, Permission permission) {
+        Authorization existing = authorizationService.createAuthorizationQuery().groupIdIn(group)
+                .resourceType(resource).resourceId(resourceId).singleResult();
+        if (existing == null) {
+            grant(group, resource, resourceId, permission);
+        } else if (!existing.isPermissionGranted(permission)) {
+            existing.addPermission(permission);
+            authorizationService.saveAuthorization(existing);
         }
     }
 

@@ -6,9 +6,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -18,6 +22,7 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.repository.Deployment;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.springframework.stereotype.Component;
 
@@ -36,8 +41,11 @@ public class JourneyCatalog {
     private final JourneyLineage lineage;
     private final HeldBackJourneyFiles heldBack;
 
+    private final DeploymentRecords records;
+
     JourneyCatalog(RepositoryService repository, RuntimeService runtime, TaskService tasks, HistoryService history,
-            HeldBackJourneyFiles heldBack) {
+            HeldBackJourneyFiles heldBack, DeploymentRecords records) {
+        this.records = records;
         this.repository = repository;
         this.runtime = runtime;
         this.tasks = tasks;
@@ -123,6 +131,57 @@ public class JourneyCatalog {
                 .map(ProcessDefinition::getVersion).sorted(Comparator.reverseOrder()).toList();
     }
 
+    /**
+     * Every version of the journey, newest first: when it was deployed, by whom (null for the journeys folder's
+     * deployments at start-up) and from where, the comment it came with, and the customers in it now.
+     */
+    public List<JourneyVersion> versionHistory(String key) {
+        List<ProcessDefinition> definitions = repository.createProcessDefinitionQuery().processDefinitionKey(key)
+                .orderByProcessDefinitionVersion().desc().list();
+        Map<String, DeploymentRecords.Record> people = records.of(definitions.stream()
+                .map(ProcessDefinition::getDeploymentId).distinct().toList());
+        Map<String, Deployment> deployments = new HashMap<>();
+        definitions.stream().map(ProcessDefinition::getDeploymentId).distinct().forEach(id -> deployments.put(id,
+                repository.createDeploymentQuery().deploymentId(id).singleResult()));
+        List<JourneyVersion> versions = new ArrayList<>();
+        for (ProcessDefinition definition : definitions) {
+            Deployment deployment = deployments.get(definition.getDeploymentId());
+            DeploymentRecords.Record person = people.get(definition.getDeploymentId());
+            boolean fromFolder = deployment != null && JourneyDeployer.DEPLOYMENT_NAME.equals(deployment.getName());
+            versions.add(new JourneyVersion(definition.getVersion(),
+                    deployment == null ? null : deployment.getDeploymentTime().toInstant(),
+                    person == null ? null : person.deployedBy(), fromFolder ? "bpmn/ at start-up"
+                            : deployment == null || deployment.getSource() == null ? "the engine's API"
+                            : deployment.getSource(),
+                    person == null ? null : person.comment(), definition.getResourceName(),
+                    runtime.createProcessInstanceQuery().processDefinitionId(definition.getId()).count()));
+        }
+        return versions;
+    }
+
+    /**
+     * What changed from version {@code from} to version {@code to}: steps, events and flows added, removed and
+     * changed, and how. Empty when either version does not exist.
+     */
+    public Optional<List<Change>> changes(String key, int from, int to) {
+        Optional<String> before = diagram(key, from);
+        Optional<String> after = diagram(key, to);
+        if (before.isEmpty() || after.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(JourneyChanges.between(before.get(), after.get()));
+    }
+
+    /**
+     * The version's BPMN file to download and change (in Camunda Modeler): as deployed, marked as made from this
+     * version, so that uploading an edit of it after someone else deployed a newer version is refused, not lost.
+     */
+    public Optional<Download> download(String key, int version) {
+        return repository.createProcessDefinitionQuery().processDefinitionKey(key).processDefinitionVersion(version)
+                .list().stream().findFirst().map(definition -> new Download(
+                        key + "-v" + version + ".bpmn", lineage.markedCopy(definition)));
+    }
+
     /** The BPMN XML of the journey's version (null: the latest), as deployed; empty when there is no such version. */
     public Optional<String> diagram(String key, Integer version) {
         var query = repository.createProcessDefinitionQuery().processDefinitionKey(key);
@@ -155,6 +214,45 @@ public class JourneyCatalog {
      */
     public record CustomerJourney(String instanceId, String key, String name, int version, Instant startedAt,
             Instant endedAt, String endStep, List<Passed> steps, List<Decision> decisions) {
+    }
+
+    /**
+     * One version of a journey.
+     *
+     * @param deployedBy who deployed it (in the console or from Camunda Modeler), or null for the journeys folder
+     * @param from       where it came from: "bpmn/ at start-up", "Stageflow console", "Camunda Modeler", …
+     * @param inItNow    customers in this version now
+     */
+    public record JourneyVersion(int version, Instant deployedAt, String deployedBy, String from, String comment,
+            String fileName, long inItNow) {
+
+        private static final DateTimeFormatter UTC_MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(ZoneOffset.UTC);
+
+        /** When it was deployed, to the minute in UTC, as the console shows it. */
+        public String deployedUtc() {
+            return deployedAt == null ? null : UTC_MINUTES.format(deployedAt);
+        }
+    }
+
+    /** How a flow element differs between two versions. */
+    public enum ChangeKind {
+        ADDED, REMOVED, CHANGED
+    }
+
+    /**
+     * A step, event, gateway or flow that differs between two versions.
+     *
+     * @param elementId its id in the BPMN file (on the diagram)
+     * @param name      its name, or null
+     * @param type      its BPMN type ({@code serviceTask}, {@code intermediateCatchEvent}, {@code sequenceFlow})
+     * @param details   for a changed one, each difference ("timerEventDefinition/timeDuration: 'P3D' → 'P5D'")
+     */
+    public record Change(String elementId, String name, String type, ChangeKind kind, List<String> details) {
+    }
+
+    /** A version's BPMN file as downloaded. */
+    public record Download(String fileName, byte[] content) {
     }
 
     /** A step or event a journey passed, and when. */

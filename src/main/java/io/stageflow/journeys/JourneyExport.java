@@ -1,8 +1,6 @@
 package io.stageflow.journeys;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.stream.Stream;
 
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
-import org.camunda.bpm.model.bpmn.Bpmn;
-import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -75,10 +71,7 @@ class JourneyExport implements ApplicationRunner, ExitCodeGenerator {
                 continue;
             }
             Path target = fileOf.getOrDefault(live.key(), folder.resolve(live.key() + ".bpmn"));
-            BpmnModelInstance model = Bpmn.readModelFromStream(
-                    new ByteArrayInputStream(lineage.resource(latest)));
-            JourneyLineage.markBasedOn(model, live.key(), live.version());
-            byte[] content = Bpmn.convertToString(model).getBytes(StandardCharsets.UTF_8);
+            byte[] content = lineage.markedCopy(latest);
             if (Files.isRegularFile(target) && Arrays.equals(content, Files.readAllBytes(target))) {
                 continue;
             }

@@ -50,12 +50,22 @@ class JourneyFolderCheck {
             }
         }
         for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
-            String problem = rules.problemWith(task.getId(), task.getCamundaDelegateExpression(), name -> input(task, name));
+            String problem = rules.problemWith(task.getId(), task.getCamundaDelegateExpression(),
+                    name -> input(task, name), inputNames(task));
             if (problem != null) {
                 problems.add(resourceName + ": " + problem);
             }
         }
         return problems;
+    }
+
+    private static List<String> inputNames(ServiceTask task) {
+        if (task.getExtensionElements() == null) {
+            return List.of();
+        }
+        return task.getExtensionElements().getElementsQuery().filterByType(CamundaInputOutput.class).list().stream()
+                .flatMap(io -> io.getCamundaInputParameters().stream())
+                .map(CamundaInputParameter::getCamundaName).toList();
     }
 
     private static String input(ServiceTask task, String name) {

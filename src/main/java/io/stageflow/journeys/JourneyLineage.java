@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -134,6 +135,16 @@ final class JourneyLineage {
             properties.getCamundaProperties().add(property);
         }
         property.setCamundaValue(Integer.toString(version));
+    }
+
+    /**
+     * The version's BPMN file as a marketer or Git should keep it: as deployed, with {@value #BASED_ON} set to the
+     * version, so that a change made to it and deployed again is known to be made from it.
+     */
+    byte[] markedCopy(ProcessDefinition definition) {
+        BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(resource(definition)));
+        markBasedOn(model, definition.getKey(), definition.getVersion());
+        return Bpmn.convertToString(model).getBytes(StandardCharsets.UTF_8);
     }
 
     byte[] resource(ProcessDefinition definition) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Where journeys come from and how the trigger router hands events to them ({@code stageflow.journeys.*}):
@@ -19,10 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param router the trigger router's pace and retries
  * @param export true: write the live version of every journey that did not come from {@code dir} into it, then
  *               exit (a command: {@code --stageflow.journeys.export=true}, docs/modeler.md)
+ * @param maxFileSize the largest BPMN or DMN file a deployment may hold, from the console, Camunda Modeler or
+ *               {@code dir}; a larger one is refused whole
  */
 @ConfigurationProperties("stageflow.journeys")
 record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @DefaultValue Router router,
-        boolean export) {
+        boolean export, @DefaultValue("1MB") DataSize maxFileSize) {
 
     /**
      * {@code stageflow.journeys.router.*}: events per batch, the wait when idle, how long an event may wait for a

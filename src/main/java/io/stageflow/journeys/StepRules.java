@@ -29,9 +29,29 @@ class StepRules {
      * @param inputs the step's raw input parameter by name (null when unset)
      */
     String problemWith(String stepId, String delegateExpression, UnaryOperator<String> inputs) {
+        return problemWith(stepId, delegateExpression, inputs, List.of());
+    }
+
+    /**
+     * As {@link #problemWith(String, String, UnaryOperator)}, and also refusing an input parameter the step does not
+     * know ({@code templat} for {@code template}), which it would silently ignore.
+     *
+     * @param inputNames the names of all the step's input parameters, as written
+     */
+    String problemWith(String stepId, String delegateExpression, UnaryOperator<String> inputs,
+            List<String> inputNames) {
         String delegate = delegateExpression == null ? "" : delegateExpression.strip();
         for (JourneyStep step : steps) {
             if (delegate.equals(step.expression())) {
+                List<String> known = step.inputs().stream()
+                        .filter(input -> StepInput.INPUT_PARAMETER.equals(input.bindingType()))
+                        .map(StepInput::name).toList();
+                List<String> unknown = inputNames.stream().filter(name -> !known.contains(name)).toList();
+                if (!unknown.isEmpty()) {
+                    return "Step '" + stepId + "' has " + (unknown.size() == 1 ? "an input" : "inputs") + " its kind ("
+                            + step.templateId() + ") does not know: " + String.join(", ", unknown)
+                            + "; its inputs are " + String.join(", ", known);
+                }
                 return step.problemWith(stepId, inputs);
             }
         }

@@ -1,5 +1,7 @@
 package io.stageflow.journeys;
 
+import java.util.List;
+
 import org.camunda.bpm.engine.BpmnParseException;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
@@ -52,7 +54,7 @@ class StepValidation extends AbstractProcessEnginePlugin {
     private void validate(Element serviceTask, ActivityImpl activity) {
         String problem = rules.problemWith(activity.getId(),
                 serviceTask.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression"),
-                name -> inputParameter(serviceTask, name));
+                name -> inputParameter(serviceTask, name), inputParameterNames(serviceTask));
         if (problem != null) {
             throw new BpmnParseException(problem, serviceTask);
         }
@@ -72,6 +74,15 @@ class StepValidation extends AbstractProcessEnginePlugin {
             }
         }
         return null;
+    }
+
+    private static List<String> inputParameterNames(Element serviceTask) {
+        Element extensions = serviceTask.element("extensionElements");
+        Element inputOutput = extensions == null ? null
+                : extensions.elementNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputOutput");
+        return inputOutput == null ? List.of()
+                : inputOutput.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputParameter").stream()
+                        .map(parameter -> parameter.attribute("name")).toList();
     }
 
     private static String inputParameter(Element serviceTask, String name) {

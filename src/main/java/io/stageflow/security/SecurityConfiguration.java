@@ -82,12 +82,12 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)
-                        // Moving a journey's customers to another version: marketers and admins preview and move;
-                        // operators, who look after the running journeys, follow the moves.
-                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/*/migrations"),
-                                PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/*/migrations/*"))
+                        // Journeys as versions: everyone reads them, and the moves of customers between versions;
+                        // marketers deploy, as from Camunda Modeler, and move customers to another version.
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
-                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations"),
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations/preview"))
                             .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
@@ -237,6 +237,9 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/emails/*"),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/emails/*/html"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        // Deploying a journey file: the marketers' (as on the API and from Camunda Modeler).
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS))
+                            .hasAnyRole(ADMIN, MARKETER)
                         // A customer's personal data: the export and the erasure, for admins only (as on the API).
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.CUSTOMERS + "/*/export"),
                                 PATHS.matcher(HttpMethod.POST, ConsolePaths.CUSTOMERS + "/*/erase"))

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -15,9 +16,12 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -68,6 +72,35 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, malformedDetail(e));
         problem.setTitle("Malformed JSON");
         return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** A required query parameter that is missing: 400 naming it. */
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return invalid("Invalid request", "A required parameter is missing; see errors.",
+                List.of(new FieldViolation(e.getParameterName(), "is required")), request);
+    }
+
+    /** A required part of a multipart upload (the file) that is missing: 400 naming it. */
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return invalid("Invalid request", "A required part of the upload is missing; see errors.",
+                List.of(new FieldViolation(e.getRequestPartName(), "is required")), request);
+    }
+
+    /** A path or query parameter that cannot be read as its type ({@code version=abc}): 400 naming it. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = e instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName()
+                : e.getPropertyName();
+        String type = e.getRequiredType() == null ? "the expected type" : e.getRequiredType().getSimpleName();
+        String value = String.valueOf(e.getValue());
+        return invalid("Invalid request", "A parameter has the wrong type; see errors.",
+                List.of(new FieldViolation(name == null ? "parameter" : name, "is not a valid " + type + ": '"
+                        + (value.length() > 60 ? value.substring(0, 60) + "…" : value) + "'")), request);
     }
 
     private ResponseEntity<Object> invalid(String title, String detail, List<FieldViolation> violations,
