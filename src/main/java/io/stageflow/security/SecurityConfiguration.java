@@ -82,10 +82,13 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)
-                        // Journeys as versions: everyone reads them; marketers deploy, as from Camunda Modeler.
+                        // Journeys as versions: everyone reads them, and the moves of customers between versions;
+                        // marketers deploy, as from Camunda Modeler, and move customers to another version.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/journeys/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
-                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys"))
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations/preview"))
                             .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
@@ -217,6 +220,12 @@ class SecurityConfiguration {
                                 "/webjars/**", "/vendor/**")).permitAll()
                         // Referral links (/r/{code}): a redirect to the brand's website with the code, for anyone.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/r/*")).permitAll()
+                        // Moving a journey's customers to another version: marketers and admins (as on the API).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/migrate"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/migrate/**"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
                         // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.STAGE_FLOWS),

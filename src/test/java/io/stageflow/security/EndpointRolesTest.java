@@ -143,6 +143,16 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/analytics/churn", "/api/v1/analytics/churn?from=2026-01-01&to=2026-01-31",
                     null, ADMIN, MARKETER, OPERATOR),
+            // Moving a journey's customers to another version: marketers and admins preview and move, operators
+            // follow the moves too.
+            roles("POST", "/api/v1/journeys/{key}/migrations/preview",
+                    "/api/v1/journeys/no-such-journey/migrations/preview", BAD_JSON, ADMIN, MARKETER),
+            roles("POST", "/api/v1/journeys/{key}/migrations", "/api/v1/journeys/no-such-journey/migrations",
+                    BAD_JSON, ADMIN, MARKETER),
+            roles("GET", "/api/v1/journeys/{key}/migrations", "/api/v1/journeys/no-such-journey/migrations", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/journeys/{key}/migrations/{id}", "/api/v1/journeys/no-such-journey/migrations/1",
+                    null, ADMIN, MARKETER, OPERATOR),
             // Templates.
             roles("POST", "/api/v1/templates/{key}/preview", "/api/v1/templates/no-such-template/preview", BAD_JSON,
                     ADMIN, MARKETER),
@@ -264,6 +274,13 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/journeys/{key}/figures", "/journeys/no-such-journey/figures", null,
                     ADMIN, MARKETER, OPERATOR),
+            // Moving a journey's customers to another version: marketers and admins only, as on the API.
+            roles("GET", "/journeys/{key}/migrate", "/journeys/no-such-journey/migrate", null, ADMIN, MARKETER),
+            consoleForm("POST", "/journeys/{key}/migrate", "/journeys/no-such-journey/migrate", ADMIN, MARKETER),
+            consoleForm("POST", "/journeys/{key}/migrate/preview", "/journeys/no-such-journey/migrate/preview",
+                    ADMIN, MARKETER),
+            roles("GET", "/journeys/{key}/migrate/{id}/progress", "/journeys/no-such-journey/migrate/1/progress",
+                    null, ADMIN, MARKETER),
             roles("GET", "/customers", "/customers?q=no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}", "/customers/no-such-customer", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/customers/{id}/export", "/customers/no-such-customer/export", null, ADMIN),
