@@ -12,8 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
 
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -97,12 +95,7 @@ class JourneyDeployPages {
     /** The version's BPMN file, marked as made from it, to change in Camunda Modeler and deploy again. */
     @GetMapping(path = ConsolePaths.JOURNEYS + "/{key}/versions/{version}/bpmn")
     ResponseEntity<byte[]> download(@PathVariable String key, @PathVariable int version) {
-        JourneyCatalog.Download download = catalog.download(key, version).orElseThrow(() ->
-                new ResponseStatusException(HttpStatus.NOT_FOUND, "Journey " + key + " has no version " + version));
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(download.fileName()).build().toString())
-                .body(download.content());
+        return JourneyDeploymentController.download(catalog, key, version);
     }
 
     /** Two versions side by side with what changed; by default the live one against the one before it. */

@@ -73,6 +73,11 @@ class JourneyDeploymentController {
     /** The version's BPMN file, marked as made from it: change it in Modeler and deploy it again. */
     @GetMapping(path = "/{key}/versions/{version}/bpmn", produces = MediaType.APPLICATION_XML_VALUE)
     ResponseEntity<byte[]> download(@PathVariable String key, @PathVariable int version) {
+        return download(catalog, key, version);
+    }
+
+    /** The version's file as an attachment named after the journey and version; 404 for no such version. */
+    static ResponseEntity<byte[]> download(JourneyCatalog catalog, String key, int version) {
         JourneyCatalog.Download download = catalog.download(key, version).orElseThrow(() ->
                 new ResponseStatusException(HttpStatus.NOT_FOUND, "Journey " + key + " has no version " + version));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML)

@@ -250,7 +250,14 @@ class ConsoleBrowserTest extends IntegrationTest {
                         "return window.innerWidth;")).intValue()).as("the phone's width").isLessThanOrEqualTo(390);
                 Object overflow = ((JavascriptExecutor) BROWSER.driver()).executeScript(
                         "return document.documentElement.scrollWidth - window.innerWidth;");
-                assertThat(((Number) overflow).intValue()).as(page + ": wider than the screen by").isLessThanOrEqualTo(0);
+                Object widest = ((JavascriptExecutor) BROWSER.driver()).executeScript("return Array.from("
+                        + "document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right"
+                        + " > window.innerWidth && !(function clipped(a) { return a && a !== document.body"
+                        + " && (getComputedStyle(a).overflowX !== 'visible' || clipped(a.parentElement)); })"
+                        + "(e.parentElement)).slice(0, 5).map(e => e.tagName + '.'"
+                        + " + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')");
+                assertThat(((Number) overflow).intValue()).as(page + ": wider than the screen by (" + widest + ")")
+                        .isLessThanOrEqualTo(0);
             }
         } finally {
             BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
