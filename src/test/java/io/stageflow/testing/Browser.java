@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -115,6 +116,26 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
     /** {@link #awaitAttribute(By, String, String)} for something that takes longer, such as a large broadcast. */
     public void awaitAttribute(By locator, String attribute, String value, Duration patience) {
         waiting(patience).until(ExpectedConditions.attributeToBe(locator, attribute, value));
+    }
+
+    /**
+     * Replaces the whole text of one file in the console's template editor (a CodeMirror editor over the textarea
+     * whose {@code data-file} names the file), typed as a person would.
+     */
+    public void typeInEditor(String file, String text) {
+        WebElement editor = driver().findElement(By.xpath(
+                "//textarea[@data-file='" + file + "']/following-sibling::div[contains(@class,'CodeMirror')]"));
+        editor.click();
+        WebElement input = editor.findElement(By.cssSelector("textarea"));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"));
+        input.sendKeys(Keys.DELETE);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                input.sendKeys(Keys.ENTER);
+            }
+            input.sendKeys(lines[i]);
+        }
     }
 
     /**

@@ -1,0 +1,176 @@
+package io.stageflow.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.UUID;
+
+import io.stageflow.security.Roles;
+import io.stageflow.testing.Browser;
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.StageflowClient;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The compass walkthrough of the change loop (docs/console.md#the-change-loop), in a real browser, with no restart
+ * and no shell: a marketer changes the welcome journey's wait from 3 days to 5 (a file changed in Camunda Modeler,
+ * deployed in the console) and a line of the welcome copy (in the editor, previewed for a real customer); a new
+ * signup takes version 2 and gets the new copy, while a customer already waiting stays on version 1 until the
+ * marketer moves her, and keeps her timer's due date. The shipped journey and copy are put back afterwards.
+ */
+class CompassWalkthroughBrowserTest extends IntegrationTest {
+
+    private static final String PASSWORD = "Compass-walkthrough-42";
+    private static final String NEW_SUBJECT = "Hi ${customer.firstName|'there'}, your compass is ready at $brand.name!";
+
+    @RegisterExtension
+    static final Browser BROWSER = new Browser();
+
+    @Autowired
+    RepositoryService repositoryService;
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    static void closeBrowser() {
+        BROWSER.close();
+    }
+
+    @Test
+    void aMarketerChangesTheWelcomeJourneyAndItsCopyPreviewsDeploysAndMovesAWaitingCustomer() throws IOException {
+        String p = "compass-" + UUID.randomUUID().toString().substring(0, 8);
+        String ada = p + "-ada";
+        String bob = p + "-bob";
+        int liveBefore = liveWelcome();
+        int templateBefore = publishedTemplate();
+        try {
+            // Ada signed up before the change: she waits in the live version for her first order, up to 3 days.
+            client().signUp(ada, ada + "@example.com", "Ada");
+            awaitMail(ada + "@example.com", 1);
+            Job adasTimer = awaitTimer(ada);
+            Date adasDue = adasTimer.getDuedate();
+            assertThat(versionOf(ada)).isEqualTo(liveBefore);
+
+            String marketer = newUser(Roles.MARKETER, PASSWORD);
+            StageflowClient asMarketer = client(marketer, PASSWORD);
+
+            // 1. The wait from 3 days to 5: the live version downloaded, changed (as in Camunda Modeler), uploaded.
+            String live = asMarketer.get("/api/v1/journeys/welcome/versions/" + liveBefore + "/bpmn")
+                    .expectStatus(200).body();
+            Path changed = Files.createDirectories(tmp.resolve("modeler")).resolve("welcome.bpmn");
+            Files.writeString(changed, live.replace(">P3D<", ">P5D<").replace("name=\"3 days passed\"",
+                    "name=\"5 days passed\""), StandardCharsets.UTF_8);
+
+            // 2. A line of the welcome copy, in the editor, previewed for Ada, then published.
+            BROWSER.signIn(baseUrl(), "/templates/welcome/edit", marketer, PASSWORD);
+            BROWSER.await(By.name("customer")).sendKeys(ada + "@example.com");
+            BROWSER.awaitText(By.cssSelector(".draft-subject"), "Hi Ada, welcome to Stageflow Demo Shop!");
+            BROWSER.typeInEditor("subject.vm", NEW_SUBJECT);
+            BROWSER.awaitText(By.cssSelector(".draft-subject"), "Hi Ada, your compass is ready at Stageflow Demo Shop!");
+            BROWSER.driver().findElement(By.name("comment")).sendKeys("The compass copy");
+            BROWSER.driver().findElement(By.xpath("//button[.='Publish']")).click();
+            BROWSER.await(By.cssSelector(".notice"));
+            assertThat(BROWSER.driver().findElement(By.cssSelector(".notice")).getText()).startsWith("Published version");
+
+            // 3. Deploy: version 2 of the journey, from the journey's page.
+            BROWSER.driver().get(baseUrl() + "/journeys/welcome");
+            BROWSER.await(By.id("journey-file")).sendKeys(changed.toAbsolutePath().toString());
+            BROWSER.driver().findElement(By.id("journey-comment")).sendKeys("Wait 5 days for the first order");
+            BROWSER.driver().findElement(By.cssSelector(".journey-upload button[type=submit]")).click();
+            BROWSER.await(By.cssSelector("p.notice[role=status]"));
+            int liveAfter = liveWelcome();
+            assertThat(liveAfter).isEqualTo(liveBefore + 1);
+            assertThat(BROWSER.driver().findElement(By.cssSelector(".journey-versions tbody tr[data-version='"
+                    + liveAfter + "']")).getText()).contains(marketer).contains("Wait 5 days for the first order");
+
+            // 4. A new signup takes the new version and gets the new copy; Ada stays where she is.
+            client().signUp(bob, bob + "@example.com", "Bob");
+            MimeMessage bobsEmail = awaitMail(bob + "@example.com", 1).get(0);
+            assertThat(subjectOf(bobsEmail)).isEqualTo("Hi Bob, your compass is ready at Stageflow Demo Shop!");
+            awaitTimer(bob);
+            assertThat(versionOf(bob)).isEqualTo(liveAfter);
+            assertThat(versionOf(ada)).isEqualTo(liveBefore);
+
+            // 5. Ada moves to the new version in the console and keeps her timer.
+            BROWSER.driver().get(baseUrl() + "/journeys/welcome/migrate?from=" + liveBefore + "&to=" + liveAfter);
+            BROWSER.await(By.xpath("//button[.='Preview']")).click();
+            BROWSER.await(By.cssSelector("#preview .can-move"));
+            BROWSER.driver().findElement(By.xpath("//button[.='Migrate']")).click();
+            BROWSER.await(By.cssSelector("p.notice[role=status]"));
+            org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> versionOf(ada) == liveAfter);
+            Job moved = awaitTimer(ada);
+            assertThat(moved.getDuedate()).as("her 3-day wait keeps its due date").isEqualTo(adasDue);
+            assertThat(BROWSER.accessibilityProblems()).as("the migrate page").isEmpty();
+        } finally {
+            putBack(liveBefore, templateBefore, ada, bob);
+        }
+    }
+
+    private int liveWelcome() {
+        return repositoryService.createProcessDefinitionQuery().processDefinitionKey("welcome").latestVersion()
+                .singleResult().getVersion();
+    }
+
+    private int publishedTemplate() {
+        return client().get("/api/v1/templates").expectStatus(200).json().findParents("key").stream()
+                .filter(part -> part.path("key").asText().equals("welcome")).findFirst().orElseThrow()
+                .path("publishedVersion").asInt();
+    }
+
+    private int versionOf(String customerId) {
+        ProcessInstance instance = runtimeService.createProcessInstanceQuery().processDefinitionKey("welcome")
+                .processInstanceBusinessKey(customerId).singleResult();
+        return repositoryService.getProcessDefinition(instance.getProcessDefinitionId()).getVersion();
+    }
+
+    private Job awaitTimer(String customerId) {
+        return org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> {
+            ProcessInstance instance = runtimeService.createProcessInstanceQuery().processDefinitionKey("welcome")
+                    .processInstanceBusinessKey(customerId).singleResult();
+            return instance == null ? null : managementService.createJobQuery().processInstanceId(instance.getId())
+                    .timers().singleResult();
+        }, job -> job != null);
+    }
+
+    private static String subjectOf(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The shipped journey and copy as the latest versions again, for the tests that follow; no one left in them. */
+    private void putBack(int journeyVersion, int templateVersion, String... customers) throws IOException {
+        for (String customer : customers) {
+            runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(customer).list()
+                    .forEach(instance -> runtimeService.deleteProcessInstance(instance.getId(), "walkthrough done"));
+        }
+        if (liveWelcome() != journeyVersion) {
+            // As the journeys folder deploys it at start-up, so that it counts as the folder's again.
+            repositoryService.createDeployment().name("stageflow-journeys").source("stageflow")
+                    .addString("bpmn/welcome.bpmn", Files.readString(Path.of("bpmn", "welcome.bpmn"))).deploy();
+        }
+        if (publishedTemplate() != templateVersion) {
+            client().post("/api/v1/templates/welcome/rollback", "{\"version\": " + templateVersion + "}")
+                    .expectStatus(201);
+        }
+    }
+}
