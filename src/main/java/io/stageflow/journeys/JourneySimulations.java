@@ -292,6 +292,12 @@ public class JourneySimulations {
         }
     }
 
+    /** The BPMN file a simulation ran, to draw its figures on. */
+    public Optional<String> bpmn(String key, String id) {
+        return jdbc.sql("select bpmn from sf_journey_simulation where id = ? and journey_key = ?").params(id, key)
+                .query(String.class).optional();
+    }
+
     /**
      * One customer's trace in a finished simulation: the same replay (same file, same period) for that customer
      * alone, every step kept and every email rendered; empty when there is no such simulation.
@@ -301,8 +307,7 @@ public class JourneySimulations {
         if (simulation.isEmpty()) {
             return Optional.empty();
         }
-        String bpmn = jdbc.sql("select bpmn from sf_journey_simulation where id = ?").param(id).query(String.class)
-                .single();
+        String bpmn = bpmn(key, id).orElseThrow();
         Instant from = simulation.get().from();
         Instant to = simulation.get().to();
         try (SimulationRun run = newRun(key, bpmn, true)) {
