@@ -180,6 +180,48 @@ public class EventStore {
                 routed ? received : null, routed ? EventInterest.NOTHING_ACTS_ON_IT : null};
     }
 
+    /**
+     * One page of the stored history that a journey simulation replays: events of these types that occurred in
+     * {@code [from, to)}, of one customer or of all ({@code customerId} null), oldest first by occurrence and then
+     * id, after the cursor {@code (afterOccurredAt, afterId)} (null: from the start). Reads only.
+     */
+    public List<StoredEvent> history(Collection<String> types, Instant from, Instant to, String customerId,
+            Instant afterOccurredAt, long afterId, int limit) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        Instant after = afterOccurredAt == null ? from.minusMillis(1) : afterOccurredAt;
+        return jdbc.sql("select * from sf_event where type in (:types) and occurred_at >= :from and occurred_at < :to"
+                        + (customerId == null ? "" : " and customer_id = :customer")
+                        + " and (occurred_at > :after or (occurred_at = :after and id > :afterId))"
+                        + " order by occurred_at, id limit :limit")
+                .param("types", types).param("from", timestamps.of(from)).param("to", timestamps.of(to))
+                .param("customer", customerId).param("after", timestamps.of(after)).param("afterId", afterId)
+                .param("limit", limit).query(this::map).list();
+    }
+
+    /** How many events {@link #history} would return over the whole period, for a replay's progress. */
+    public long countHistory(Collection<String> types, Instant from, Instant to, String customerId) {
+        if (types.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("select count(*) from sf_event where type in (:types) and occurred_at >= :from"
+                        + " and occurred_at < :to" + (customerId == null ? "" : " and customer_id = :customer"))
+                .param("types", types).param("from", timestamps.of(from)).param("to", timestamps.of(to))
+                .param("customer", customerId).query(Long.class).single();
+    }
+
+    /** The customers with events of these types in {@code [from, to)}, each once, in no particular order. */
+    public List<String> customersInHistory(Collection<String> types, Instant from, Instant to) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select distinct customer_id from sf_event where type in (:types) and occurred_at >= :from"
+                        + " and occurred_at < :to")
+                .param("types", types).param("from", timestamps.of(from)).param("to", timestamps.of(to))
+                .query(String.class).list();
+    }
+
     /** A customer's events, oldest first. */
     List<StoredEvent> findByCustomer(String customerId) {
         return jdbc.sql("select * from sf_event where customer_id = ? order by id").param(customerId)

@@ -170,7 +170,8 @@ class EventRouting {
         return false;
     }
 
-    private static Map<String, Object> variables(StoredEvent event) {
+    /** The event's properties as process variables (simple names, simple values), with who and which event. */
+    static Map<String, Object> variables(StoredEvent event) {
         Map<String, Object> variables = new HashMap<>();
         event.properties().forEach((name, value) -> {
             if (VARIABLE_NAME.matcher(name).matches() && isSimple(value)) {

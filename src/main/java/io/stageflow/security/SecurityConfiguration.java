@@ -88,7 +88,11 @@ class SecurityConfiguration {
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/journeys"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations"),
-                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations/preview"))
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/migrations/preview"),
+                                // Simulations before going live: marketers and admins run them, everyone reads them.
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/simulations"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/simulations/*/cancel"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/journeys/*/try"))
                             .hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/segments/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
@@ -224,7 +228,12 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/migrate"),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/migrate/**"),
                                 PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate"),
-                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate/**"))
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/migrate/**"),
+                                // Simulating a journey before it goes live: marketers and admins (as on the API).
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/simulate"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/simulate/**"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/simulate"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/simulate/**"))
                             .hasAnyRole(ADMIN, MARKETER)
                         // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),

@@ -70,6 +70,19 @@ public class TemplateModel {
     }
 
     /**
+     * The context of an email a journey simulation would send this customer (nothing is sent): as a preview, and
+     * when the send would carry a coupon, the extras' sample ({@code $offer} with a sample code) in place of a coupon
+     * that was never reserved.
+     */
+    public Map<String, Object> forSimulation(Customer customer, String journeyKey, boolean withCoupon) {
+        Map<String, Object> model = assemble(customer, brand, journeyKey, links(customer.email(), null));
+        if (withCoupon) {
+            extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
+        }
+        return model;
+    }
+
+    /**
      * The context of a test send: the customer's content, but with unsubscribe and preference links for the
      * address the test goes to, so that whoever clicks them in the test email acts for themselves, never for
      * the customer.
