@@ -70,7 +70,7 @@ class TemplateApprovals {
     /** The request waiting for {@code version} of {@code key}, if any. */
     Optional<Request> pending(String key, int version) {
         return jdbc.sql(SELECT + " where template_key = ? and version = ? and decision is null order by id desc")
-                .params(key, version).query(TemplateApprovals::request).stream().findFirst();
+                .params(key, version).query(TemplateApprovals::request).list().stream().findFirst();
     }
 
     /** Every request still waiting, oldest first. */
