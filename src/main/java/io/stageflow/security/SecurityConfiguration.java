@@ -211,7 +211,7 @@ class SecurityConfiguration {
                 // A script (and the roles test) may read a page with HTTP Basic: it gets 401 without credentials, where a
                 // browser is sent to the sign-in form. Every POST still needs the session's CSRF token.
                 .httpBasic(basic -> { })
-                .formLogin(form -> form.loginPage(ConsolePaths.LOGIN).defaultSuccessUrl(ConsolePaths.HOME, false)
+                .formLogin(form -> form.loginPage(ConsolePaths.LOGIN).successHandler(new SignInLanding())
                         .failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.logoutUrl(ConsolePaths.LOGOUT)
                         .logoutSuccessUrl(ConsolePaths.LOGIN + "?signed-out").permitAll())
