@@ -149,6 +149,7 @@ class EngineSecurityConfiguration {
                     case ADMIN_GROUP -> Roles.ADMIN;
                     case Roles.MARKETER -> Roles.MARKETER;
                     case Roles.OPERATOR -> Roles.OPERATOR;
+                    case Roles.APPROVER -> Roles.APPROVER;
                     default -> null;
                 };
                 if (role != null) {

@@ -47,6 +47,9 @@ class EngineUsersBootstrap implements InitializingBean {
         ensureGroup(EngineSecurityConfiguration.ADMIN_GROUP, "Stageflow admins", Groups.GROUP_TYPE_SYSTEM);
         ensureGroup(Roles.OPERATOR, "Stageflow operators", Groups.GROUP_TYPE_WORKFLOW);
         ensureGroup(Roles.MARKETER, "Stageflow marketers", Groups.GROUP_TYPE_WORKFLOW);
+        // Approvers approve the templates marketers ask to publish (stageflow.templates.require-approval): a
+        // Stageflow role only, with no permission in Cockpit or Tasklist.
+        ensureGroup(Roles.APPROVER, "Stageflow approvers", Groups.GROUP_TYPE_WORKFLOW);
         // Operators run journeys: see and repair instances and incidents, work tasks. They cannot deploy.
         grant(Roles.OPERATOR, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
         grant(Roles.OPERATOR, Resources.APPLICATION, "tasklist", Permissions.ACCESS);

@@ -41,6 +41,7 @@ class SecurityConfiguration {
     private static final String ADMIN = Roles.ADMIN;
     private static final String MARKETER = Roles.MARKETER;
     private static final String OPERATOR = Roles.OPERATOR;
+    private static final String APPROVER = Roles.APPROVER;
     private static final String INGEST = Roles.INGEST;
 
     /**
@@ -77,9 +78,16 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/stages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/analytics/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
-                        // Templates and their versions: the marketers' to read, change and publish.
+                        // Templates and their versions: the marketers' to read, create, change and publish. Approvers
+                        // read and preview them, and approve or reject the publishing asked for; they change nothing.
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates/*/versions/*/approve"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/templates/*/versions/*/reject"))
+                            .hasAnyRole(ADMIN, APPROVER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/templates"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/templates/*/preview"))
+                            .hasAnyRole(ADMIN, MARKETER, APPROVER)
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))
                             .hasAnyRole(ADMIN, MARKETER)
                         // Journeys as versions: everyone reads them, and the moves of customers between versions;
@@ -207,7 +215,7 @@ class SecurityConfiguration {
                 // A script (and the roles test) may read a page with HTTP Basic: it gets 401 without credentials, where a
                 // browser is sent to the sign-in form. Every POST still needs the session's CSRF token.
                 .httpBasic(basic -> { })
-                .formLogin(form -> form.loginPage(ConsolePaths.LOGIN).defaultSuccessUrl(ConsolePaths.HOME, false)
+                .formLogin(form -> form.loginPage(ConsolePaths.LOGIN).successHandler(new SignInLanding())
                         .failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.logoutUrl(ConsolePaths.LOGOUT)
                         .logoutSuccessUrl(ConsolePaths.LOGIN + "?signed-out").permitAll())
@@ -260,6 +268,17 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, ConsolePaths.SEGMENTS),
                                 PATHS.matcher(HttpMethod.POST, ConsolePaths.SEGMENTS + "/**"))
                             .hasAnyRole(ADMIN, MARKETER)
+                        // Templates: approvers read them (not the editor) and approve or reject the publishing
+                        // asked for; the rest is the marketers' (as on the API).
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, ConsolePaths.TEMPLATES + "/*/versions/*/approve"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.TEMPLATES + "/*/versions/*/reject"))
+                            .hasAnyRole(ADMIN, APPROVER)
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.TEMPLATES + "/*/edit"),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.TEMPLATES + "/*/edit/**"))
+                            .hasAnyRole(ADMIN, MARKETER)
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.TEMPLATES),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.TEMPLATES + "/**"))
+                            .hasAnyRole(ADMIN, MARKETER, APPROVER)
                         // Broadcasts and templates: the marketers' (as on the API).
                         .requestMatchers(PATHS.matcher(ConsolePaths.BROADCASTS),
                                 PATHS.matcher(ConsolePaths.BROADCASTS + "/**"),

@@ -38,7 +38,9 @@ import org.springframework.web.util.WebUtils;
  * preview of the draft as it would be delivered (for a real customer or a sample, per locale, desktop or mobile; for a
  * layout or the macros, through a template that uses them), its mistakes marked on their line, a test send of the
  * draft, and Save draft or Publish. A publish that a send would fail, or a save over a version saved meanwhile, comes back to the editor with
- * the text kept and the reason said: nothing typed is lost.
+ * the text kept and the reason said: nothing typed is lost. With approval on, Publish says "Ask for approval", and
+ * saves the version and asks for it to be published. A layout's or the macros' editor names the templates a publish
+ * would change. The list's "New template" form lands here, on a new template's draft version 1.
  */
 @Controller
 @ConsolePage
@@ -66,6 +68,30 @@ class TemplateEditorPages {
         this.choices = choices;
     }
 
+    /**
+     * A new template from the list's form: version 1, a draft from {@link NewTemplate#skeleton the skeleton} with the
+     * subject typed, opened in the editor; back to the list, with what was typed, when the key is bad or taken.
+     */
+    @PostMapping(ConsolePaths.TEMPLATES)
+    String create(@RequestParam(required = false) String key, @RequestParam(required = false) String subject,
+            Authentication author, RedirectAttributes flash) {
+        String wanted = key == null ? "" : key.strip();
+        try {
+            editing.create(wanted, NewTemplate.skeleton(subject), "new template", false, author.getName());
+            flash.addFlashAttribute("done", "Created " + wanted + " as draft version 1: change it, preview it, and"
+                    + " publish it when it is ready.");
+            return "redirect:" + UriComponentsBuilder.fromPath(ConsolePaths.TEMPLATES + "/{key}/edit").encode()
+                    .buildAndExpand(wanted).toUriString();
+        } catch (InvalidInputException e) {
+            flash.addFlashAttribute("newProblem", "Key: " + e.violations().get(0).message() + ".");
+        } catch (TemplateEditing.TemplateExistsException e) {
+            flash.addFlashAttribute("newProblem", "Key: " + e.getMessage() + ".");
+        }
+        flash.addFlashAttribute("newKey", wanted);
+        flash.addFlashAttribute("newSubject", subject == null ? "" : subject);
+        return "redirect:" + ConsolePaths.TEMPLATES + "#new-template";
+    }
+
     @GetMapping(ConsolePaths.TEMPLATES + "/{key}/edit")
     String edit(@PathVariable String key, Model model) {
         TemplatePart part = part(key);
@@ -88,10 +114,14 @@ class TemplateEditorPages {
             if (comment != null && comment.length() > 500) {
                 throw new InvalidInputException("comment", "must be at most 500 characters");
             }
-            TemplateVersions.Version saved = editing.save(key, new NewTemplateVersion(base, files, comment, publish),
-                    author.getName());
-            flash.addFlashAttribute("done", (publish ? "Published version " : "Saved as draft version ")
-                    + saved.version() + (publish ? ": every email from now on is rendered from it." : "."));
+            TemplateEditing.Outcome outcome = editing.save(key, new NewTemplateVersion(base, files, comment,
+                    publish), author.getName());
+            TemplateVersions.Version saved = outcome.version();
+            flash.addFlashAttribute("done", outcome.awaitingApproval()
+                    ? "Saved version " + saved.version() + " and asked for approval: it is published once an"
+                            + " approver approves it."
+                    : (publish ? "Published version " : "Saved as draft version ") + saved.version()
+                            + (publish ? ": every email from now on is rendered from it." : "."));
             return "redirect:" + UriComponentsBuilder.fromPath(ConsolePaths.TEMPLATES + "/{key}/versions/{v}")
                     .encode().buildAndExpand(key, saved.version()).toUriString();
         } catch (TemplateEditing.UnpublishableTemplateException e) {
@@ -209,6 +239,7 @@ class TemplateEditorPages {
         model.addAttribute("baseVersion", base);
         model.addAttribute("files", ordered(files));
         model.addAttribute("users", users);
+        model.addAttribute("approvalRequired", editing.approvalRequired());
         model.addAttribute("previewTemplate", template);
         model.addAttribute("locales", template == null ? List.of() : localeFolders(part, files, template));
         // Back from a refused save: the preview is for whom it was for.

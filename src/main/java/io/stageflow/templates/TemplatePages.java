@@ -26,7 +26,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The console's templates (docs/console.md): the list, with each template's locale folders and subject line, the
- * layouts and macros, and every part whose folder's copy was kept back; and each template's page, with its versions
+ * new templates not yet published, the layouts and macros, every part whose folder's copy was kept back, the requests
+ * waiting for approval and the "New template" form; and each template's page, with its versions
  * ({@link TemplateVersionPages}), its preview for a real customer or sample traits in the locale chosen, exactly as
  * delivery would render it (the same {@link TemplatePreviews} as the preview API), and a test send to an address
  * the user types. A template with a mistake shows the file, line and reference at fault, never an error page.
@@ -46,9 +47,13 @@ class TemplatePages {
     private final TestSender sender;
     private final TemplateVersions versions;
     private final PreviewChoices choices;
+    private final TemplateApprovals approvals;
+    private final TemplateEditing editing;
 
     TemplatePages(TemplateRenderer renderer, TemplatePreviews previews, TestSender sender,
-            TemplateVersions versions, PreviewChoices choices) {
+            TemplateVersions versions, PreviewChoices choices, TemplateApprovals approvals, TemplateEditing editing) {
+        this.approvals = approvals;
+        this.editing = editing;
         this.versions = versions;
         this.choices = choices;
         this.renderer = renderer;
@@ -64,6 +69,12 @@ class TemplatePages {
                 .map(head -> new Part(new TemplatePart(head.key()), head)).toList());
         model.addAttribute("keptBack", heads.stream().filter(TemplateVersions.Head::fileKeptBack)
                 .map(head -> new Part(new TemplatePart(head.key()), head)).toList());
+        model.addAttribute("drafts", heads.stream().filter(head -> !new TemplatePart(head.key()).shared()
+                && head.publishedVersion() == null && head.fileVersion() == null)
+                .map(head -> new Part(new TemplatePart(head.key()), head)).toList());
+        model.addAttribute("waitingApprovals", approvals.pending().size());
+        model.addAttribute("approvalRequired", editing.approvalRequired());
+        model.addAttribute("skeletonSubject", NewTemplate.DEFAULT_SUBJECT);
         return "templates";
     }
 

@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * A template that cannot be rendered answers 422 naming the file, line and reference (the same check a deployment
  * makes), and a recipient that cannot be rendered for answers 422 naming {@code customerId}: for previews and for
  * test sends alike. A version that cannot be published answers 400 naming the file, line and reason; one saved over
- * a newer version, 409 naming it.
+ * a newer version, 409 naming it; a new template under a key that is taken, 409; an approval of nothing waiting, or of
+ * the approver's own request, 409.
  */
 @RestControllerAdvice
 class TemplateProblems {
@@ -38,6 +39,23 @@ class TemplateProblems {
         detail.setProperty("latestVersion", e.newer().version());
         detail.setProperty("author", e.newer().author());
         detail.setProperty("savedAt", e.newer().createdAt());
+        return detail;
+    }
+
+    /** An approval that cannot be: nothing waits for it, or the approver asked for it themselves. */
+    @ExceptionHandler(TemplateEditing.ApprovalConflictException.class)
+    ProblemDetail approvalConflict(TemplateEditing.ApprovalConflictException e) {
+        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage() + ".");
+        detail.setTitle(e.title());
+        return detail;
+    }
+
+    /** A new template under a key that is taken. */
+    @ExceptionHandler(TemplateEditing.TemplateExistsException.class)
+    ProblemDetail exists(TemplateEditing.TemplateExistsException e) {
+        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage() + ".");
+        detail.setTitle("Template exists");
+        detail.setProperty("errors", List.of(new FieldViolation("key", "is taken")));
         return detail;
     }
 

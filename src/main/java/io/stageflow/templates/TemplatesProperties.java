@@ -16,13 +16,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshInterval how often a node looks for versions published on another node (its own it reads at once)
  * @param brand         the sender's name, website and postal address ({@code $brand}); the postal address is
  *                      required in marketing email by law
+ * @param requireApproval whether publishing a version from the console or the API (a roll-back too) needs a second
+ *                        user with the approver role to approve it; the templates folder is published as it is read
  */
 @ConfigurationProperties("stageflow.templates")
 public record TemplatesProperties(
         @DefaultValue("templates") Path dir,
         @DefaultValue("2") int checkInterval,
         @DefaultValue("PT2S") Duration refreshInterval,
-        Brand brand) {
+        Brand brand,
+        @DefaultValue("false") boolean requireApproval) {
 
     public TemplatesProperties {
         brand = brand == null ? new Brand(null, null, null) : brand;

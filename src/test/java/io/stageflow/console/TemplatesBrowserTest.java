@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.stageflow.security.Roles;
+import io.stageflow.templates.SwitchableApprovalSetting;
 import io.stageflow.testing.Browser;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient;
@@ -30,12 +31,14 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.util.FileSystemUtils;
 
 /**
  * The console's templates in a real browser (docs/console.md): the list with each template's locales, a template
  * previewed for a real customer in a sandboxed frame in each of its languages, at a desktop's and a phone's width,
- * a test send that arrives, a template with a mistake shown with its file and line, and operators kept out.
+ * a test send that arrives, a template with a mistake shown with its file and line, operators kept out, a new
+ * template made from the list, and the approval step: a marketer asks, an approver rejects, then approves.
  * Writes the guide's screenshot with {@code -Dstageflow.docs.write=true}.
  */
 class TemplatesBrowserTest extends IntegrationTest {
@@ -44,6 +47,9 @@ class TemplatesBrowserTest extends IntegrationTest {
     static final Browser BROWSER = new Browser();
 
     private static final String PASSWORD = "Password-for-templates-1";
+
+    @Autowired
+    SwitchableApprovalSetting approval;
 
     @AfterAll
     static void closeBrowser() {
@@ -286,6 +292,94 @@ class TemplatesBrowserTest extends IntegrationTest {
         assertThat(browser.findElement(By.cssSelector(".base-version")).getText()).isEqualTo("3");
         assertThat(((JavascriptExecutor) browser).executeScript(
                 "return document.querySelector('textarea[data-file=\"subject.vm\"]').value")).isEqualTo("Mine");
+    }
+
+    @Test
+    void aMarketerCreatesATemplateAsksForApprovalAndAnApproverRejectsThenApprovesIt() {
+        approval.switchOn();
+        try {
+            String marketer = newUser(Roles.MARKETER, PASSWORD);
+            String key = "console-new-" + UUID.randomUUID().toString().substring(0, 8);
+            BROWSER.signIn(baseUrl(), "/templates", marketer, PASSWORD);
+            WebDriver browser = BROWSER.driver();
+            WebElement form = BROWSER.await(By.cssSelector(".new-template form"));
+            form.findElement(By.name("key")).sendKeys("welcome");
+            form.findElement(By.xpath(".//button[.='Create and edit']")).click();
+            assertThat(BROWSER.await(By.cssSelector(".new-template .problem")).getText()).startsWith("Key: Template"
+                    + " 'welcome' exists already");
+            form = browser.findElement(By.cssSelector(".new-template form"));
+            assertThat(form.findElement(By.name("key")).getAttribute("value")).as("kept").isEqualTo("welcome");
+            form.findElement(By.name("key")).clear();
+            form.findElement(By.name("key")).sendKeys(key);
+            WebElement subject = form.findElement(By.name("subject"));
+            subject.clear();
+            subject.sendKeys("Spring is here, ${customer.firstName|'there'}");
+            assertThat(BROWSER.accessibilityProblems()).as("/templates with the new-template form").isEmpty();
+            BROWSER.screenshot("template-new");
+            form.findElement(By.xpath(".//button[.='Create and edit']")).click();
+
+            BROWSER.awaitText(By.cssSelector(".notice"), "Created " + key + " as draft version 1: change it,"
+                    + " preview it, and publish it when it is ready.");
+            assertThat(browser.getCurrentUrl()).endsWith("/templates/" + key + "/edit");
+            BROWSER.awaitText(By.cssSelector(".draft-subject"), "Spring is here, there");
+            WebElement ask = browser.findElement(By.cssSelector("button[name=action][value=publish]"));
+            assertThat(ask.getText()).isEqualTo("Ask for approval");
+            browser.findElement(By.name("comment")).sendKeys("Our spring email");
+            ask.click();
+            BROWSER.awaitText(By.cssSelector(".notice"), "Saved version 2 and asked for approval: it is published"
+                    + " once an approver approves it.");
+            assertThat(browser.findElement(By.cssSelector(".version-status")).getText())
+                    .startsWith("Awaiting approval (asked by " + marketer + " at ");
+            assertThat(browser.findElements(By.cssSelector(".approve-form"))).as("not for the one who asked").isEmpty();
+
+            String approver = newUser(Roles.APPROVER, PASSWORD);
+            BROWSER.signIn(baseUrl(), "/templates/approvals", approver, PASSWORD);
+            assertThat(browser.findElements(By.linkText("Templates"))).as("in the top bar").isNotEmpty();
+            WebElement row = BROWSER.await(By.xpath("//table[contains(@class,'approvals')]//tr[th/code[.='" + key
+                    + "']]"));
+            assertThat(row.getText()).contains("Version 2", marketer, "Our spring email");
+            assertThat(BROWSER.accessibilityProblems()).as("/templates/approvals").isEmpty();
+            BROWSER.screenshot("template-approvals");
+            row.findElement(By.linkText("Version 2")).click();
+
+            BROWSER.await(By.cssSelector(".reject-form input[name=reason]")).sendKeys("Name the sale's last day");
+            assertThat(BROWSER.accessibilityProblems()).as("a version awaiting approval").isEmpty();
+            BROWSER.screenshot("template-approve");
+            browser.findElement(By.xpath("//button[.='Reject']")).click();
+            BROWSER.awaitText(By.cssSelector(".notice"), "Rejected: version 2 stays unpublished.");
+            assertThat(browser.findElement(By.cssSelector(".version-status")).getText()).isEqualTo("Not published");
+            assertThat(browser.findElement(By.cssSelector(".approval-decision")).getText())
+                    .contains("by " + approver, "Name the sale's last day");
+
+            BROWSER.signIn(baseUrl(), "/templates/" + key + "/versions/2", marketer, PASSWORD);
+            browser.findElement(By.xpath("//button[.='Ask for approval to publish version 2']")).click();
+            BROWSER.awaitText(By.cssSelector(".notice"), "Asked for approval: version 2 is published once an approver"
+                    + " approves it.");
+
+            BROWSER.signIn(baseUrl(), "/templates/" + key + "/versions/2", approver, PASSWORD);
+            assertThat(browser.findElements(By.linkText("Edit"))).as("approvers do not edit").isEmpty();
+            BROWSER.await(By.xpath("//button[.='Approve and publish']")).click();
+            BROWSER.awaitText(By.cssSelector(".notice"), "Approved: version 2 is published, every email from now on"
+                    + " is rendered from it.");
+            assertThat(browser.findElement(By.cssSelector(".version-status")).getText())
+                    .isEqualTo("Published: emails are rendered from it");
+            browser.get(baseUrl() + "/templates/" + key);
+            BROWSER.awaitText(By.cssSelector(".subject"), "Spring is here, there");
+            browser.get(baseUrl() + "/templates/" + key + "/edit");
+            assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+        } finally {
+            approval.switchOff();
+        }
+    }
+
+    @Test
+    void aLayoutsEditorSaysWhichTemplatesAPublishWouldChange() {
+        signInAsMarketer("/templates/_layouts.default/edit");
+        WebElement usedBy = BROWSER.await(By.cssSelector(".used-by"));
+        assertThat(usedBy.getText()).startsWith("Publishing changes ").contains("welcome");
+        assertThat(usedBy.findElements(By.linkText("welcome"))).hasSize(1);
+        assertThat(BROWSER.driver().findElement(By.cssSelector("button[name=action][value=publish]")).getText())
+                .isEqualTo("Publish");
     }
 
     /** Replaces the whole text of one file in the editor, typed as a person would. */

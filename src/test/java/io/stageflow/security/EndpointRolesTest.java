@@ -5,6 +5,7 @@ import static io.stageflow.security.EndpointRolesTest.Access.PUBLIC;
 import static io.stageflow.security.EndpointRolesTest.Access.ROLES;
 import static io.stageflow.security.EndpointRolesTest.Access.WRITE_KEY;
 import static io.stageflow.security.EndpointRolesTest.Caller.ADMIN;
+import static io.stageflow.security.EndpointRolesTest.Caller.APPROVER;
 import static io.stageflow.security.EndpointRolesTest.Caller.BROWSER_KEY;
 import static io.stageflow.security.EndpointRolesTest.Caller.CUSTOMER_SUCCESS;
 import static io.stageflow.security.EndpointRolesTest.Caller.MARKETER;
@@ -58,7 +59,7 @@ class EndpointRolesTest extends IntegrationTest {
 
     /** Who calls. */
     enum Caller {
-        NOBODY, ADMIN, OPERATOR, MARKETER, CUSTOMER_SUCCESS, SERVER_KEY, BROWSER_KEY;
+        NOBODY, ADMIN, OPERATOR, MARKETER, APPROVER, CUSTOMER_SUCCESS, SERVER_KEY, BROWSER_KEY;
 
         boolean isWriteKey() {
             return this == SERVER_KEY || this == BROWSER_KEY;
@@ -168,7 +169,7 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER),
             // Templates.
             roles("POST", "/api/v1/templates/{key}/preview", "/api/v1/templates/no-such-template/preview", BAD_JSON,
-                    ADMIN, MARKETER),
+                    ADMIN, MARKETER, APPROVER),
             roles("POST", "/api/v1/templates/{key}/test-send", "/api/v1/templates/no-such-template/test-send",
                     BAD_JSON, ADMIN, MARKETER),
             // Template versions: the marketers' and admins' to read, save, publish, roll back and compare.
@@ -179,11 +180,19 @@ class EndpointRolesTest extends IntegrationTest {
                     "/api/v1/journeys/no-such-journey/versions/1/bpmn", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/journeys/{key}/changes", "/api/v1/journeys/no-such-journey/changes?from=1&to=2",
                     null, ADMIN, MARKETER, OPERATOR),
-            roles("GET", "/api/v1/templates", "/api/v1/templates", null, ADMIN, MARKETER),
+            // Approvers read them, and approve or reject what marketers ask to publish; they change nothing.
+            roles("GET", "/api/v1/templates", "/api/v1/templates", null, ADMIN, MARKETER, APPROVER),
+            roles("POST", "/api/v1/templates", "/api/v1/templates", BAD_JSON, ADMIN, MARKETER),
+            roles("GET", "/api/v1/templates/approvals", "/api/v1/templates/approvals", null,
+                    ADMIN, MARKETER, APPROVER),
             roles("GET", "/api/v1/templates/{key}/versions", "/api/v1/templates/no-such-template/versions", null,
-                    ADMIN, MARKETER),
+                    ADMIN, MARKETER, APPROVER),
             roles("GET", "/api/v1/templates/{key}/versions/{version}",
-                    "/api/v1/templates/no-such-template/versions/1", null, ADMIN, MARKETER),
+                    "/api/v1/templates/no-such-template/versions/1", null, ADMIN, MARKETER, APPROVER),
+            roles("POST", "/api/v1/templates/{key}/versions/{version}/approve",
+                    "/api/v1/templates/no-such-template/versions/1/approve", null, ADMIN, APPROVER),
+            roles("POST", "/api/v1/templates/{key}/versions/{version}/reject",
+                    "/api/v1/templates/no-such-template/versions/1/reject", BAD_JSON, ADMIN, APPROVER),
             roles("POST", "/api/v1/templates/{key}/versions", "/api/v1/templates/no-such-template/versions",
                     BAD_JSON, ADMIN, MARKETER),
             roles("POST", "/api/v1/templates/{key}/versions/{version}/publish",
@@ -191,7 +200,7 @@ class EndpointRolesTest extends IntegrationTest {
             roles("POST", "/api/v1/templates/{key}/rollback", "/api/v1/templates/no-such-template/rollback",
                     BAD_JSON, ADMIN, MARKETER),
             roles("GET", "/api/v1/templates/{key}/diff", "/api/v1/templates/no-such-template/diff?from=1&to=2", null,
-                    ADMIN, MARKETER),
+                    ADMIN, MARKETER, APPROVER),
             // Segments: everyone who reads reports reads them; marketers and admins change them.
             roles("POST", "/api/v1/segments", "/api/v1/segments", BAD_JSON, ADMIN, MARKETER),
             roles("GET", "/api/v1/segments", "/api/v1/segments", null, ADMIN, MARKETER, OPERATOR),
@@ -323,14 +332,17 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/imports/{id}/errors.csv", "/imports/987654321/errors.csv", null, ADMIN),
             consoleForm("POST", "/imports/{id}/stop", "/imports/987654321/stop", ADMIN),
             consoleForm("POST", "/imports/{id}/restart", "/imports/987654321/restart", ADMIN),
-            roles("GET", "/templates", "/templates", null, ADMIN, MARKETER),
-            roles("GET", "/templates/{key}", "/templates/no-such-template", null, ADMIN, MARKETER),
+            // Templates: approvers read them (not the editor) and approve or reject; marketers change them.
+            roles("GET", "/templates", "/templates", null, ADMIN, MARKETER, APPROVER),
+            consoleForm("POST", "/templates", "/templates", ADMIN, MARKETER),
+            roles("GET", "/templates/approvals", "/templates/approvals", null, ADMIN, MARKETER, APPROVER),
+            roles("GET", "/templates/{key}", "/templates/no-such-template", null, ADMIN, MARKETER, APPROVER),
             roles("GET", "/templates/{key}/preview.html", "/templates/no-such-template/preview.html", null,
-                    ADMIN, MARKETER),
+                    ADMIN, MARKETER, APPROVER),
             consoleForm("POST", "/templates/{key}/test-send", "/templates/no-such-template/test-send",
                     ADMIN, MARKETER),
             roles("GET", "/templates/{key}/versions/{version}", "/templates/no-such-template/versions/1", null,
-                    ADMIN, MARKETER),
+                    ADMIN, MARKETER, APPROVER),
             roles("GET", "/templates/{key}/edit", "/templates/no-such-template/edit", null, ADMIN, MARKETER),
             consoleForm("POST", "/templates/{key}/edit", "/templates/no-such-template/edit", ADMIN, MARKETER),
             consoleForm("POST", "/templates/{key}/edit/preview", "/templates/no-such-template/edit/preview",
@@ -343,6 +355,10 @@ class EndpointRolesTest extends IntegrationTest {
                     "/templates/no-such-template/versions/1/publish", ADMIN, MARKETER),
             consoleForm("POST", "/templates/{key}/versions/{version}/rollback",
                     "/templates/no-such-template/versions/1/rollback", ADMIN, MARKETER),
+            consoleForm("POST", "/templates/{key}/versions/{version}/approve",
+                    "/templates/no-such-template/versions/1/approve", ADMIN, APPROVER),
+            consoleForm("POST", "/templates/{key}/versions/{version}/reject",
+                    "/templates/no-such-template/versions/1/reject", ADMIN, APPROVER),
             // Broadcasts: admins and marketers compose, preview, test, schedule, follow, stop and resume them.
             roles("GET", "/broadcasts", "/broadcasts", null, ADMIN, MARKETER),
             consoleForm("POST", "/broadcasts", "/broadcasts", ADMIN, MARKETER),
@@ -382,6 +398,7 @@ class EndpointRolesTest extends IntegrationTest {
         clients.put(ADMIN, client());
         clients.put(OPERATOR, client(newUser(Roles.OPERATOR, PASSWORD), PASSWORD));
         clients.put(MARKETER, client(newUser(Roles.MARKETER, PASSWORD), PASSWORD));
+        clients.put(APPROVER, client(newUser(Roles.APPROVER, PASSWORD), PASSWORD));
         clients.put(CUSTOMER_SUCCESS, client(newUser("customer-success", PASSWORD), PASSWORD));
         clients.put(SERVER_KEY, client(client().newWriteKey("endpoint-roles-server"), ""));
         String browserKey = client().post("/api/v1/write-keys", "{\"name\":\"endpoint-roles-browser\",\"kind\":\"browser\"}")

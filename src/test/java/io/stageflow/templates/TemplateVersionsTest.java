@@ -220,7 +220,7 @@ class TemplateVersionsTest extends IntegrationTest {
         save(client(), key, 0, "Before", true, null).expectStatus(201);
         // A second node on the same database, whose templates folder is empty and never read again.
         TemplateLibrary otherNode = new TemplateLibrary(versions, checks, new TemplatesProperties(emptyFolder, 0,
-                Duration.ofSeconds(2), null));
+                Duration.ofSeconds(2), null, false));
         otherNode.afterPropertiesSet();
         TemplateRenderer otherRenderer = new TemplateRenderer(otherNode, checks);
         assertThat(otherRenderer.render(key, Locale.ENGLISH, TemplateFixtures.model("Ada")).subject())

@@ -27,7 +27,7 @@ final class TestTemplateSettings {
 
     static TemplatesProperties withTemplatesIn(Path templatesDir, int checkInterval) {
         return new TemplatesProperties(templatesDir, checkInterval, java.time.Duration.ofSeconds(2),
-                new TemplatesProperties.Brand("Demo Shop", "https://shop.example.com", ""));
+                new TemplatesProperties.Brand("Demo Shop", "https://shop.example.com", ""), false);
     }
 
     /** A renderer of the templates in {@code templatesDir} as they are at each render, without a database. */

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.stageflow.delivery.SwitchableQuietHours;
 import io.stageflow.events.ObservedEvents;
 import io.stageflow.imports.ImportFaults;
+import io.stageflow.templates.SwitchableApprovalSetting;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -18,8 +19,8 @@ import org.springframework.dao.CannotAcquireLockException;
 
 /**
  * Beans only tests need: an engine-driven clock, a mail transport whose server a test can take down, steps
- * that fail once to exercise job retries, an event effect that records its calls (and fails on demand), and a
- * fault an import test can arm to break a chunk.
+ * that fail once to exercise job retries, an event effect that records its calls (and fails on demand), a
+ * fault an import test can arm to break a chunk, and quiet hours and template approval a test switches on.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Import(ImportFaults.class)
@@ -46,6 +47,13 @@ public class TestInfrastructure {
     @Primary
     SwitchableQuietHours switchableQuietHours() {
         return new SwitchableQuietHours();
+    }
+
+    /** Template approval, off until a test switches it on (TemplateApprovalTest, TemplatesBrowserTest). */
+    @Bean
+    @Primary
+    SwitchableApprovalSetting switchableApprovalSetting() {
+        return new SwitchableApprovalSetting();
     }
 
     @Bean
