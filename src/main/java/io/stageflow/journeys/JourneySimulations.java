@@ -19,11 +19,16 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
@@ -94,6 +99,17 @@ public class JourneySimulations {
         return thread;
     });
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** The engines one simulation runs at once, each with its share of the customers: one per core, at most 4. */
+    private static final int SHARDS = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
+    private static final int SHARD_QUEUE = 4096;
+    /** Put after the last event for a shard. */
+    private static final StoredEvent END_OF_EVENTS = new StoredEvent(-1, "", "", "", Instant.EPOCH, Instant.EPOCH,
+            Map.of(), null, 0, null);
+    private final ExecutorService shardWorkers = Executors.newFixedThreadPool(SHARDS, task -> {
+        Thread thread = new Thread(task, "journey-simulation-shard");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     JourneySimulations(JourneyCatalog catalog, RepositoryService repository, EventStore events,
             CustomerService customers, Suppressions suppressions, Segments segments, TemplateRenderer renderer,
@@ -207,21 +223,106 @@ public class JourneySimulations {
         }
         state.status = "RUNNING";
         jdbc.sql("update sf_journey_simulation set status = 'RUNNING' where id = ?").param(id).update();
-        try (SimulationRun simulation = newRun(key, bpmn, false)) {
-            Set<String> types = simulation.eventTypes();
+        List<SimulationRun> shards = new ArrayList<>();
+        try {
+            for (int i = 0; i < SHARDS; i++) {
+                shards.add(newRun(key, bpmn, false));
+            }
+            Set<String> types = shards.get(0).eventTypes();
             Set<String> chosen = sample == null ? null : sampleOf(types, from, to, sample, id);
             state.total = events.countHistory(types, from, to, null);
-            boolean done = simulation.replay(history(types, from, to, null), chosen, to, state.cancel::get,
-                    state.read::set);
+            boolean done = replaySharded(shards, history(types, from, to, null), chosen, to, state);
             if (!done) {
                 finish(id, "CANCELLED", null, null, state);
                 return;
             }
-            SimulationReport report = simulation.report(from, to, NOTES);
+            SimulationReport report = SimulationReport.combine(shards.stream()
+                    .map(shard -> shard.report(from, to, NOTES)).toList());
             finish(id, "DONE", json.writeValueAsString(report), null, state);
         } catch (JsonProcessingException | RuntimeException e) {
             log.warn("Simulation {} of journey {} failed", id, key, e);
             finish(id, "FAILED", null, String.valueOf(e.getMessage()), state);
+        } finally {
+            shards.forEach(SimulationRun::close);
+        }
+    }
+
+    /**
+     * Replays the events over several isolated engines at once, each with its share of the customers (customers do
+     * not affect one another in a simulation: pacing and re-entry are per customer), fed in order by this thread.
+     * False when cancelled.
+     */
+    private boolean replaySharded(List<SimulationRun> shards, SimulationRun.EventSource source, Set<String> sample,
+            Instant until, Running state) {
+        if (shards.size() == 1) {
+            return shards.get(0).replay(source, sample, until, state.cancel::get, state.read::set);
+        }
+        List<BlockingQueue<StoredEvent>> queues = new ArrayList<>();
+        List<Future<?>> workers = new ArrayList<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        for (SimulationRun shard : shards) {
+            BlockingQueue<StoredEvent> queue = new ArrayBlockingQueue<>(SHARD_QUEUE);
+            queues.add(queue);
+            workers.add(shardWorkers.submit(() -> {
+                try {
+                    for (StoredEvent event = queue.take(); event != END_OF_EVENTS; event = queue.take()) {
+                        if (failure.get() == null && !state.cancel.get()) {
+                            shard.accept(event);
+                        }
+                    }
+                    if (failure.get() == null && !state.cancel.get()) {
+                        shard.finish(until);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    queue.clear();
+                    drain(queue);
+                }
+                return null;
+            }));
+        }
+        boolean read;
+        try {
+            read = SimulationRun.readAll(source, () -> state.cancel.get() || failure.get() != null, state.read::set,
+                    event -> {
+                        if (sample == null || sample.contains(event.customerId())) {
+                            put(queues.get(Math.floorMod(event.customerId().hashCode(), queues.size())), event);
+                        }
+                    });
+        } finally {
+            queues.forEach(queue -> put(queue, END_OF_EVENTS));
+        }
+        for (Future<?> worker : workers) {
+            try {
+                worker.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return read && !state.cancel.get();
+    }
+
+    /** After a shard failed: takes what the reader still hands it, so that the reader is never stuck on it. */
+    private static void drain(BlockingQueue<StoredEvent> queue) throws InterruptedException {
+        while (queue.take() != END_OF_EVENTS) {
+            queue.clear();
+        }
+    }
+
+    private static void put(BlockingQueue<StoredEvent> queue, StoredEvent event) {
+        try {
+            queue.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while handing events to a simulation", e);
         }
     }
 
@@ -443,5 +544,6 @@ public class JourneySimulations {
     void stop() {
         running.values().forEach(state -> state.cancel.set(true));
         runner.shutdownNow();
+        shardWorkers.shutdownNow();
     }
 }

@@ -1,7 +1,9 @@
 package io.stageflow.journeys;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a simulation found: how many customers would have entered the journey version over the replayed period, how
@@ -23,6 +25,46 @@ import java.util.List;
 public record SimulationReport(Instant from, Instant to, long eventsReplayed, long customers, long entered,
         long enteredCustomers, long converted, Double conversionRate, long failed, List<StepFigure> steps,
         List<TemplateEmails> emails, List<String> notes) {
+
+    /**
+     * The report of a run split by customer over several engines: every count added up, steps and emails merged by
+     * step (and template), in the first report's order. The parts must cover the same period and version.
+     */
+    static SimulationReport combine(List<SimulationReport> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        SimulationReport first = parts.get(0);
+        Map<String, StepFigure> steps = new LinkedHashMap<>();
+        Map<String, TemplateEmails> emails = new LinkedHashMap<>();
+        long events = 0;
+        long customers = 0;
+        long entered = 0;
+        long enteredCustomers = 0;
+        long converted = 0;
+        long failed = 0;
+        for (SimulationReport part : parts) {
+            events += part.eventsReplayed();
+            customers += part.customers();
+            entered += part.entered();
+            enteredCustomers += part.enteredCustomers();
+            converted += part.converted();
+            failed += part.failed();
+            for (StepFigure step : part.steps()) {
+                steps.merge(step.id(), step, (a, b) -> new StepFigure(a.id(), a.name(), a.type(),
+                        a.reached() + b.reached(), a.completed() + b.completed(), a.waitingNow() + b.waitingNow(),
+                        a.failed() + b.failed()));
+            }
+            for (TemplateEmails email : part.emails()) {
+                emails.merge(email.step() + "\u0000" + email.template(), email, (a, b) -> new TemplateEmails(a.step(),
+                        a.template(), a.queued() + b.queued(), a.sentAtOnce() + b.sentAtOnce(),
+                        a.deferred() + b.deferred(), a.skipped() + b.skipped(), a.suppressed() + b.suppressed()));
+            }
+        }
+        return new SimulationReport(first.from(), first.to(), events, customers, entered, enteredCustomers, converted,
+                entered == 0 ? null : (double) converted / entered, failed, List.copyOf(steps.values()),
+                List.copyOf(emails.values()), first.notes());
+    }
 
     /** One step: customers (instances) that reached it, left it, and were still at it at the end of the period. */
     public record StepFigure(String id, String name, String type, long reached, long completed, long waitingNow,

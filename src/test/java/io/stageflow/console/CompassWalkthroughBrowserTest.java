@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.stageflow.security.Roles;
 import io.stageflow.testing.Browser;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.ShippedJourneys;
 import io.stageflow.testing.StageflowClient;
 
 import jakarta.mail.internet.MimeMessage;
@@ -164,9 +165,7 @@ class CompassWalkthroughBrowserTest extends IntegrationTest {
                     .forEach(instance -> runtimeService.deleteProcessInstance(instance.getId(), "walkthrough done"));
         }
         if (liveWelcome() != journeyVersion) {
-            // As the journeys folder deploys it at start-up, so that it counts as the folder's again.
-            repositoryService.createDeployment().name("stageflow-journeys").source("stageflow")
-                    .addString("bpmn/welcome.bpmn", Files.readString(Path.of("bpmn", "welcome.bpmn"))).deploy();
+            ShippedJourneys.restore(repositoryService, "welcome");
         }
         if (publishedTemplate() != templateVersion) {
             client().post("/api/v1/templates/welcome/rollback", "{\"version\": " + templateVersion + "}")

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.stageflow.security.Roles;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.ShippedJourneys;
 import io.stageflow.testing.StageflowClient;
 
 import org.camunda.bpm.engine.HistoryService;
@@ -222,8 +223,7 @@ class JourneyMigrationTest extends IntegrationTest {
                 managementService.activateJobDefinitionById(reminderSends.getId(), true);
             }
             // Put the shipped journey back as the latest version for the tests that follow.
-            Files.writeString(bpmn.resolve("welcome.bpmn"), original);
-            deployFolder(bpmn);
+            ShippedJourneys.restore(repositoryService, "welcome");
         }
     }
 
@@ -275,8 +275,7 @@ class JourneyMigrationTest extends IntegrationTest {
         } finally {
             runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(dan).list()
                     .forEach(instance -> runtimeService.deleteProcessInstance(instance.getId(), "test done"));
-            Files.writeString(bpmn.resolve("welcome.bpmn"), original);
-            deployFolder(bpmn);
+            ShippedJourneys.restore(repositoryService, "welcome");
         }
     }
 
