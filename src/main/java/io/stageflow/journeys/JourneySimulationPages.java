@@ -1,5 +1,6 @@
 package io.stageflow.journeys;
 
+import java.io.IOException;
 import java.util.stream.Collectors;
 
 import io.stageflow.web.ConsolePage;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -50,12 +52,15 @@ class JourneySimulationPages {
 
     @PostMapping(PAGE)
     String start(@PathVariable String key, @RequestParam(required = false) Integer version,
-            @RequestParam(required = false) Integer days, @RequestParam(required = false) Integer sample, Model model,
-            Authentication requester) {
+            @RequestParam(required = false) Integer days, @RequestParam(required = false) Integer sample,
+            @RequestParam(required = false) MultipartFile file, Model model, Authentication requester)
+            throws IOException {
         journey(key);
+        boolean uploaded = file != null && !file.isEmpty();
         try {
-            JourneySimulations.Simulation started = simulations.start(key,
-                    new JourneySimulations.Request(version, null, null, days, sample), requester.getName());
+            JourneySimulations.Simulation started = simulations.start(key, new JourneySimulations.Request(
+                    uploaded ? null : version, uploaded ? file.getOriginalFilename() : null,
+                    uploaded ? file.getBytes() : null, days, sample), requester.getName());
             return "redirect:" + ConsolePaths.JOURNEYS + "/" + key + "/simulate?simulation=" + started.id();
         } catch (InvalidInputException refused) {
             fill(key, model);

@@ -30,8 +30,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The compass walkthrough of the change loop (docs/console.md#the-change-loop), in a real browser, with no restart
- * and no shell: a marketer changes the welcome journey's wait from 3 days to 5 (a file changed in Camunda Modeler,
- * deployed in the console) and a line of the welcome copy (in the editor, previewed for a real customer); a new
+ * and no shell: a marketer changes the welcome journey's wait from 3 days to 5 (a file changed in Camunda Modeler)
+ * and a line of the welcome copy (in the editor, previewed for a real customer), simulates the changed file over the
+ * stored events, and deploys it in the console; a new
  * signup takes version 2 and gets the new copy, while a customer already waiting stays on version 1 until the
  * marketer moves her, and keeps her timer's due date. The shipped journey and copy are put back afterwards.
  */
@@ -90,7 +91,23 @@ class CompassWalkthroughBrowserTest extends IntegrationTest {
             BROWSER.await(By.cssSelector(".notice"));
             assertThat(BROWSER.driver().findElement(By.cssSelector(".notice")).getText()).startsWith("Published version");
 
-            // 3. Deploy: version 2 of the journey, from the journey's page.
+            // 3. The changed file simulated over the stored events of the last 30 days, before it goes live.
+            BROWSER.driver().get(baseUrl() + "/journeys/welcome/simulate");
+            BROWSER.await(By.id("simulate-file")).sendKeys(changed.toAbsolutePath().toString());
+            BROWSER.driver().findElement(By.xpath("//button[.='Start the simulation']")).click();
+            BROWSER.awaitAttribute(By.id("status"), "data-status", "DONE", java.time.Duration.ofMinutes(3));
+            BROWSER.awaitAttribute(By.id("diagram"), "data-ready", "true");
+            assertThat(Long.parseLong(BROWSER.driver().findElement(By.id("entered")).getText()))
+                    .as("at least Ada, who signed up in the period").isPositive();
+            assertThat(BROWSER.driver().findElement(By.cssSelector("#status h2")).getText()).contains("welcome.bpmn");
+            assertThat(BROWSER.driver().findElements(By.cssSelector("#diagram .step-figures[data-step=SendWelcomeEmail]")))
+                    .hasSize(1);
+            assertThat(mailTo(ada + "@example.com")).as("a simulation sends nothing").hasSize(1);
+            assertThat(liveWelcome()).as("nor deploys anything").isEqualTo(liveBefore);
+            assertThat(BROWSER.accessibilityProblems()).as("the simulation's report").isEmpty();
+            BROWSER.screenshot("journey-simulate");
+
+            // 4. Deploy: version 2 of the journey, from the journey's page.
             BROWSER.driver().get(baseUrl() + "/journeys/welcome");
             BROWSER.await(By.id("journey-file")).sendKeys(changed.toAbsolutePath().toString());
             BROWSER.driver().findElement(By.id("journey-comment")).sendKeys("Wait 5 days for the first order");
@@ -101,7 +118,7 @@ class CompassWalkthroughBrowserTest extends IntegrationTest {
             assertThat(BROWSER.driver().findElement(By.cssSelector(".journey-versions tbody tr[data-version='"
                     + liveAfter + "']")).getText()).contains(marketer).contains("Wait 5 days for the first order");
 
-            // 4. A new signup takes the new version and gets the new copy; Ada stays where she is.
+            // 5. A new signup takes the new version and gets the new copy; Ada stays where she is.
             client().signUp(bob, bob + "@example.com", "Bob");
             MimeMessage bobsEmail = awaitMail(bob + "@example.com", 1).get(0);
             assertThat(subjectOf(bobsEmail)).isEqualTo("Hi Bob, your compass is ready at Stageflow Demo Shop!");
@@ -109,7 +126,7 @@ class CompassWalkthroughBrowserTest extends IntegrationTest {
             assertThat(versionOf(bob)).isEqualTo(liveAfter);
             assertThat(versionOf(ada)).isEqualTo(liveBefore);
 
-            // 5. Ada moves to the new version in the console and keeps her timer.
+            // 6. Ada moves to the new version in the console and keeps her timer.
             BROWSER.driver().get(baseUrl() + "/journeys/welcome/migrate?from=" + liveBefore + "&to=" + liveAfter);
             BROWSER.await(By.xpath("//button[.='Preview']")).click();
             BROWSER.await(By.cssSelector("#preview .can-move"));
