@@ -94,7 +94,7 @@ class DeliveryGate {
         return transactions.execute(tx -> {
             customers.lock(customer.id());
             Instant now = clock.instant(); // after the lock: a send another node stamped meanwhile is in the past
-            Pacing.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer),
+            PacingRule.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer),
                     entry.respectQuietHours(), now);
             if (!decision.allowedAt().isAfter(now)) {
                 store.reserveSendTime(entry.id(), now);
