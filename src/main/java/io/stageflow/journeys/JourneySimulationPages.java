@@ -1,6 +1,7 @@
 package io.stageflow.journeys;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.stageflow.web.ConsolePage;
@@ -112,6 +113,25 @@ class JourneySimulationPages {
         journey(key);
         model.addAttribute("trace", simulations.trace(key, id, customerId.strip()).orElseThrow(() -> notFound(key, id)));
         return "journey-simulate :: trace";
+    }
+
+    /**
+     * "Try it on one customer" (an htmx fragment): the customer enters the version now, time runs fast over the days,
+     * and each email shows as it would arrive. A refused request shows what is wrong in the same place.
+     */
+    @PostMapping(PAGE + "/try")
+    String tryOn(@PathVariable String key, @RequestParam(required = false) String customerId,
+            @RequestParam(required = false) Integer version, @RequestParam(required = false) Integer days,
+            Model model) {
+        journey(key);
+        try {
+            model.addAttribute("trace", simulations.tryOn(key, version, customerId == null ? null : customerId.strip(),
+                    days, Map.of()).trace());
+        } catch (InvalidInputException refused) {
+            model.addAttribute("tryRefused", refused.violations().stream()
+                    .map(violation -> violation.field() + " " + violation.message()).collect(Collectors.joining("; ")));
+        }
+        return "journey-simulate :: tried";
     }
 
     private void fill(String key, Model model) {

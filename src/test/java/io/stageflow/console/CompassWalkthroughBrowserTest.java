@@ -106,6 +106,13 @@ class CompassWalkthroughBrowserTest extends IntegrationTest {
             assertThat(liveWelcome()).as("nor deploys anything").isEqualTo(liveBefore);
             assertThat(BROWSER.accessibilityProblems()).as("the simulation's report").isEmpty();
             BROWSER.screenshot("journey-simulate");
+            // And the live version tried on Ada, time running fast: her welcome now, the reminder after 3 days.
+            BROWSER.driver().findElement(By.id("try-customer")).sendKeys(ada);
+            BROWSER.driver().findElement(By.xpath("//button[.='Try it']")).click();
+            assertThat(BROWSER.await(By.cssSelector("#tried .simulated-email")).getText()).contains("welcome");
+            assertThat(BROWSER.driver().findElements(By.cssSelector("#tried .simulated-email")))
+                    .as("the welcome and, with no order, the reminder").hasSize(2);
+            assertThat(mailTo(ada + "@example.com")).as("trying sends nothing").hasSize(1);
 
             // 4. Deploy: version 2 of the journey, from the journey's page.
             BROWSER.driver().get(baseUrl() + "/journeys/welcome");

@@ -306,6 +306,8 @@ class EndpointRolesTest extends IntegrationTest {
             // Simulating a journey before it goes live: marketers and admins only, as running one on the API.
             roles("GET", "/journeys/{key}/simulate", "/journeys/no-such-journey/simulate", null, ADMIN, MARKETER),
             consoleForm("POST", "/journeys/{key}/simulate", "/journeys/no-such-journey/simulate", ADMIN, MARKETER),
+            consoleForm("POST", "/journeys/{key}/simulate/try", "/journeys/no-such-journey/simulate/try", ADMIN,
+                    MARKETER),
             consoleForm("POST", "/journeys/{key}/simulate/{id}/cancel", "/journeys/no-such-journey/simulate/1/cancel",
                     ADMIN, MARKETER),
             roles("GET", "/journeys/{key}/simulate/{id}/progress", "/journeys/no-such-journey/simulate/1/progress",
