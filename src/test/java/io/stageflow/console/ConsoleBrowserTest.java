@@ -127,14 +127,14 @@ class ConsoleBrowserTest extends IntegrationTest {
     void aJourneysPageLinksToItsGuide() {
         BROWSER.signIn(baseUrl(), "/journeys/welcome", "admin", ADMIN_PASSWORD);
         BROWSER.driver().findElement(By.linkText("How this journey works")).click();
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Welcome journey");
+        BROWSER.awaitText(By.tagName("h1"), "Welcome journey");
         assertThat(BROWSER.driver().findElement(By.cssSelector(".guide table")).getText())
                 .contains("Send welcome email");
         assertThat(BROWSER.driver().findElements(By.cssSelector(".guide a[href*='.bpmn']")))
                 .as("links into the repository lose their address").isEmpty();
         assertThat(BROWSER.accessibilityProblems()).isEmpty();
         BROWSER.driver().get(baseUrl() + "/journeys/no-such-journey/guide");
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not found");
+        BROWSER.awaitText(By.tagName("h1"), "Not found");
     }
 
     @Test
@@ -148,7 +148,7 @@ class ConsoleBrowserTest extends IntegrationTest {
         BROWSER.driver().get(baseUrl() + "/customers");
         BROWSER.await(By.name("q")).sendKeys(id + "@example.com");
         BROWSER.driver().findElement(By.cssSelector("form[role=search] button")).click();
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Ada (" + id + ")");
+        BROWSER.awaitText(By.tagName("h1"), "Ada (" + id + ")");
         assertThat(BROWSER.driver().findElements(By.cssSelector(".timeline > li")).stream()
                 .map(entry -> entry.getAttribute("data-kind")).toList()).contains("event", "journey", "stage", "email");
         var email = BROWSER.driver().findElement(By.cssSelector(".timeline > li[data-kind=email]"));
@@ -288,13 +288,13 @@ class ConsoleBrowserTest extends IntegrationTest {
         BROWSER.driver().manage().deleteAllCookies();
         BROWSER.driver().get(baseUrl() + "/login");
         signIn(nobody, "Password-for-nobody-1");
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+        BROWSER.awaitText(By.tagName("h1"), "Not allowed");
 
         String operator = newUser(Roles.OPERATOR, "Password-for-operator-1");
         BROWSER.driver().manage().deleteAllCookies();
         BROWSER.driver().get(baseUrl() + "/journeys");
         signIn(operator, "Password-for-operator-1");
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Journeys");
+        BROWSER.awaitText(By.tagName("h1"), "Journeys");
     }
 
     private void signInAsAdmin() {

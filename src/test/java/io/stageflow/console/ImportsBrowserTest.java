@@ -58,7 +58,7 @@ class ImportsBrowserTest extends IntegrationTest {
                 """.formatted(p), StandardCharsets.UTF_8);
 
         BROWSER.signIn(baseUrl(), "/imports", "admin", ADMIN_PASSWORD);
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Imports");
+        BROWSER.awaitText(By.tagName("h1"), "Imports");
         assertThat(BROWSER.driver().findElement(By.cssSelector("label[for=file]")).getText())
                 .isEqualTo("CSV file of customers");
         assertThat(BROWSER.driver().findElement(By.id("file-help")).getText())
@@ -170,7 +170,7 @@ class ImportsBrowserTest extends IntegrationTest {
                 .as("no import started").isEqualTo(before);
 
         BROWSER.driver().get(baseUrl() + "/imports/987654321");
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not found");
+        BROWSER.awaitText(By.tagName("h1"), "Not found");
     }
 
     @Test
@@ -179,7 +179,7 @@ class ImportsBrowserTest extends IntegrationTest {
         BROWSER.signIn(baseUrl(), "/customers", marketer, "Password-for-marketer-1");
         assertThat(BROWSER.driver().findElements(By.cssSelector(".top nav a[href='/imports']"))).isEmpty();
         BROWSER.driver().get(baseUrl() + "/imports");
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+        BROWSER.awaitText(By.tagName("h1"), "Not allowed");
     }
 
     @Test

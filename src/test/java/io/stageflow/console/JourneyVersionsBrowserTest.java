@@ -53,7 +53,7 @@ class JourneyVersionsBrowserTest extends IntegrationTest {
 
         // A step with a mistyped input: refused, the step marked on the drawn file.
         deploy(file(key + ".bpmn", original.replace("name=\"template\"", "name=\"templat\"")), null);
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).contains("Not deployed");
+        BROWSER.awaitTextContaining(By.tagName("h1"), "Not deployed");
         assertThat(BROWSER.driver().findElement(By.cssSelector(".problems li")).getText())
                 .contains("SendWelcomeEmail").contains("templat");
         BROWSER.await(By.cssSelector("#refused-diagram .djs-element.change-refused[data-element-id=SendWelcomeEmail]"));
@@ -71,7 +71,7 @@ class JourneyVersionsBrowserTest extends IntegrationTest {
         assertThat(BROWSER.accessibilityProblems()).as("journey").isEmpty();
 
         newest.findElement(By.cssSelector("a.what-changed")).click();
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("What changed from version 1 to version 2");
+        BROWSER.awaitText(By.tagName("h1"), "What changed from version 1 to version 2");
         WebElement row = BROWSER.await(By.cssSelector("table.changes tr[data-element=ThreeDaysPassed]"));
         assertThat(row.getText()).contains("changed").contains("P3D").contains("P5D");
         BROWSER.awaitAttribute(By.id("diagram-after"), "data-marked", "1");

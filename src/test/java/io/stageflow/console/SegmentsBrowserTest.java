@@ -53,7 +53,7 @@ class SegmentsBrowserTest extends IntegrationTest {
 
         BROWSER.signIn(baseUrl(), "/segments", newUser(Roles.MARKETER, PASSWORD), PASSWORD);
         driver().findElement(By.linkText("New segment")).click();
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("New segment");
+        BROWSER.awaitText(By.tagName("h1"), "New segment");
         awaitCounted();
         driver().findElement(By.id("key")).sendKeys(key);
         driver().findElement(By.id("name")).sendKeys("Spring campaign " + run);
@@ -181,7 +181,7 @@ class SegmentsBrowserTest extends IntegrationTest {
                 + "{\"field\":\"stage\",\"op\":\"eq\",\"value\":\"AWARENESS\"}}").expectStatus(201);
 
         BROWSER.signIn(baseUrl(), "/segments", newUser(Roles.OPERATOR, PASSWORD), PASSWORD);
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Segments");
+        BROWSER.awaitText(By.tagName("h1"), "Segments");
         assertThat(driver().findElements(By.linkText("New segment"))).isEmpty();
         driver().findElement(By.linkText(key)).click();
         assertThat(BROWSER.await(By.cssSelector(".read-only")).getText()).contains("Only admins and marketers");

@@ -63,7 +63,7 @@ class TemplatesBrowserTest extends IntegrationTest {
         signInAsMarketer("/templates");
         WebDriver browser = BROWSER.driver();
 
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Templates");
+        BROWSER.awaitText(By.tagName("h1"), "Templates");
         WebElement welcome = browser.findElement(By.xpath("//table[contains(@class,'templates')]//tr[th/a[.='welcome']]"));
         assertThat(welcome.findElements(By.cssSelector(".locale")).stream().map(WebElement::getText))
                 .containsExactly("default", "de");
@@ -185,7 +185,7 @@ class TemplatesBrowserTest extends IntegrationTest {
                     .startsWith("Sample traits: must be a JSON object");
 
             BROWSER.driver().get(baseUrl() + "/templates/no-such-template");
-            assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not found");
+            BROWSER.awaitText(By.tagName("h1"), "Not found");
         } finally {
             FileSystemUtils.deleteRecursively(folder);
         }
@@ -366,7 +366,7 @@ class TemplatesBrowserTest extends IntegrationTest {
             browser.get(baseUrl() + "/templates/" + key);
             BROWSER.awaitText(By.cssSelector(".subject"), "Spring is here, there");
             browser.get(baseUrl() + "/templates/" + key + "/edit");
-            assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+            BROWSER.awaitText(By.tagName("h1"), "Not allowed");
         } finally {
             approval.switchOff();
         }
@@ -405,7 +405,7 @@ class TemplatesBrowserTest extends IntegrationTest {
         BROWSER.signIn(baseUrl(), "/journeys", operator, "Password-for-operator-1");
         assertThat(BROWSER.driver().findElements(By.linkText("Templates"))).isEmpty();
         BROWSER.driver().get(baseUrl() + "/templates/welcome");
-        assertThat(BROWSER.await(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+        BROWSER.awaitText(By.tagName("h1"), "Not allowed");
     }
 
     @Test

@@ -108,6 +108,14 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
         waiting().until(ExpectedConditions.textToBe(locator, text));
     }
 
+    /**
+     * Waits until the element's text contains {@code text}, finding the element again on each try: after a form's
+     * redirect, the element found first may be the old page's.
+     */
+    public void awaitTextContaining(By locator, String text) {
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    }
+
     /** Waits until the element has the attribute with this value. */
     public void awaitAttribute(By locator, String attribute, String value) {
         awaitAttribute(locator, attribute, value, PATIENCE);
