@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * Who deployed each journey version, which the engine does not keep: every deployment made by a signed-in user
  * (Camunda Modeler through {@code /engine-rest}, the console's upload, {@link JourneyUploads}, which adds the
  * comment) is recorded with that user, in the deployment's own transaction. Every deployment, from wherever, is
+ * also held to {@code stageflow.journeys.max-file-size}, and one by anyone but an admin to BPMN files only. Every deployment, from wherever, is
  * also held to {@code stageflow.journeys.max-file-size}: a larger file is refused and nothing of it is deployed.
  */
 @Component
@@ -39,6 +40,7 @@ class DeploymentRecords extends AbstractProcessEnginePlugin {
             T result = next.execute(command);
             if (command instanceof DeployCmd && result instanceof DeploymentEntity deployment) {
                 refuseLargeFiles(deployment);
+                refuseOtherThanBpmn(deployment);
                 String user = Context.getCommandContext().getAuthenticatedUserId();
                 if (user != null) {
                     record(deployment.getId(), user);
@@ -108,6 +110,25 @@ class DeploymentRecords extends AbstractProcessEnginePlugin {
                 throw new NotValidException("The file " + resource.getName() + " is "
                         + resource.getBytes().length / 1024 + " KB, more than stageflow.journeys.max-file-size ("
                         + maxFileSize.toKilobytes() + " KB): nothing was deployed");
+            }
+        }
+    }
+
+    /**
+     * A deployment by anyone but an admin holds BPMN files only, which {@link DeploymentPolicy} checks as they are
+     * parsed. A decision table's expression language or a script file would run code that no parse of a journey
+     * sees; those are deployed by an admin. Refused before the transaction commits, so nothing of it is deployed.
+     */
+    private static void refuseOtherThanBpmn(DeploymentEntity deployment) {
+        if (DeploymentPolicy.trusted() || deployment.getResources() == null) {
+            return;
+        }
+        for (String name : deployment.getResources().keySet()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.endsWith(".bpmn") && !lower.endsWith(".bpmn20.xml")) {
+                throw new NotValidException("The file " + name + " is not a BPMN file: a marketer deploys journeys"
+                        + " (.bpmn) only; decision tables, scripts and forms are deployed by an admin. Nothing was"
+                        + " deployed");
             }
         }
     }

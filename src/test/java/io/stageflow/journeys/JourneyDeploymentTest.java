@@ -218,6 +218,23 @@ class JourneyDeploymentTest extends IntegrationTest {
                     key + ".bpmn", attack[0]);
             assertThat(modeler.status()).as(modeler.body()).isEqualTo(400);
         }
+        String decision = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"
+                    xmlns:camunda="http://camunda.org/schema/1.0/dmn" id="d" name="d" namespace="x">
+                  <decision id="%s-decision" name="Evil" camunda:historyTimeToLive="P1D">
+                    <decisionTable id="t">
+                      <input id="i"><inputExpression id="e" typeRef="string" expressionLanguage="juel">
+                        <text>${jdbcTemplate}</text></inputExpression></input>
+                      <output id="o" name="out" typeRef="string"/>
+                    </decisionTable>
+                  </decision>
+                </definitions>""".formatted(key);
+        StageflowClient.Response dmn = ModelerDeployments.deploy(asMarketer, key + "-decision", key + ".dmn", decision);
+        assertThat(dmn.status()).as(dmn.body()).isEqualTo(400);
+        assertThat(dmn.body()).contains("not a BPMN file");
+        assertThat(repositoryService.createDecisionDefinitionQuery().decisionDefinitionKey(key + "-decision").count())
+                .as("a marketer deploys no decision table").isZero();
         assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey(key).count())
                 .as("nothing of them deployed").isZero();
 
