@@ -48,7 +48,7 @@ class ArchitectureTest {
      */
     static final List<List<String>> LAYERS = List.of(
             List.of(ROOT),                                      // the application
-            List.of("analytics", "imports", "broadcasts", "inactivity"), // reports, and the jobs people run
+            List.of("analytics", "imports", "broadcasts", "inactivity", "audit"), // reports, the jobs people run, the log
             List.of("journeys"),                                // the engine, its steps and the trigger router
             List.of("offers", "surveys", "tracking"),           // what customers get, and what they do with it
             List.of("delivery"),                                // the outbox

@@ -3,6 +3,7 @@ package io.stageflow.analytics;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.stageflow.web.Csv;
 import io.stageflow.journeys.JourneyReport;
 
 import org.springframework.http.ResponseEntity;

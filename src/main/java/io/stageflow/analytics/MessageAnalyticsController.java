@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.stageflow.web.Csv;
 import io.stageflow.delivery.MessageFigure;
 import io.stageflow.support.Tallies;
 

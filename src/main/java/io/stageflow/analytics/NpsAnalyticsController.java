@@ -7,6 +7,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.stageflow.web.Csv;
 import io.stageflow.support.Tallies;
 
 import org.springframework.http.ResponseEntity;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.stageflow.web.Csv;
 import io.stageflow.customers.LifecycleStages;
 
 import org.springframework.http.ResponseEntity;

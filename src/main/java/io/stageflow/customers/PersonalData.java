@@ -22,6 +22,11 @@ public interface PersonalData {
      * customer's rows still belong together in reports, and no way back to the person.
      */
     static String anonymousId(Customer customer) {
-        return "erased:" + Sha256.hex(customer.id()).substring(0, 32);
+        return anonymousId(customer.id());
+    }
+
+    /** {@link #anonymousId(Customer)} of the customer with this id. */
+    static String anonymousId(String customerId) {
+        return "erased:" + Sha256.hex(customerId).substring(0, 32);
     }
 }

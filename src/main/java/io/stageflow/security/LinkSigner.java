@@ -59,6 +59,15 @@ public class LinkSigner {
         }
     }
 
+    /**
+     * A keyed hash of a value that must not be stored in clear, such as the address a change came from in the
+     * audit log: the same value gives the same fingerprint on every node, and no one without the key can test a
+     * guess (there are only four billion IPv4 addresses to try against a plain hash).
+     */
+    public String fingerprint(String value) {
+        return URL.encodeToString(mac("fingerprint:" + value));
+    }
+
     public static String encode(byte[] bytes) {
         return URL.encodeToString(bytes);
     }

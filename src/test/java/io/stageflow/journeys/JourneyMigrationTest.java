@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.stageflow.security.Roles;
+import io.stageflow.testing.ConsoleSession;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.ShippedJourneys;
 import io.stageflow.testing.StageflowClient;
@@ -321,47 +322,6 @@ class JourneyMigrationTest extends IntegrationTest {
         assertThat(marketer.get(journey).status()).isEqualTo(200);
         assertThat(nobody.get(journey).status()).isEqualTo(403);
         assertThat(client(null, null).get(journey).status()).isEqualTo(401);
-    }
-
-    /** A console session as a browser has it: signed in with the form, its cookie, and its CSRF token. */
-    private record ConsoleSession(HttpClient http, String base, String csrf) {
-
-        static ConsoleSession signIn(String base, String user, String password) throws Exception {
-            HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
-            String login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password
-                            + "&_csrf=" + token(login, "name=\"_csrf\" value=\""))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(signedIn.statusCode()).isEqualTo(302);
-            assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
-            String home = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            return new ConsoleSession(http, base, token(home, "name=\"_csrf\" content=\""));
-        }
-
-        String get(String path) throws Exception {
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-            return page.body();
-        }
-
-        HttpResponse<String> post(String path, String form) throws Exception {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form + "&_csrf=" + csrf)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        private static String token(String html, String before) {
-            int start = html.indexOf(before);
-            assertThat(start).as("a CSRF token in " + html).isNotNegative();
-            start += before.length();
-            return html.substring(start, html.indexOf('"', start));
-        }
     }
 
     private static void assertProblem(StageflowClient.Response response, int status, String field) {

@@ -245,6 +245,8 @@ class EndpointRolesTest extends IntegrationTest {
             roles("POST", "/api/v1/write-keys", "/api/v1/write-keys", BAD_JSON, ADMIN),
             roles("GET", "/api/v1/write-keys", "/api/v1/write-keys", null, ADMIN),
             roles("DELETE", "/api/v1/write-keys/{id}", "/api/v1/write-keys/no-such-key", null, ADMIN),
+            // The audit log: admins only.
+            roles("GET", "/api/v1/audit", "/api/v1/audit", null, ADMIN),
             // Actuator: health for everyone (load balancers), the rest for admins and operators.
             publicly("GET", "/actuator/health", "/actuator/health", null),
             publicly("GET", "/actuator/health/**", "/actuator/health/liveness", null),

@@ -53,6 +53,13 @@ public final class WebappSession {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Sends JSON (or nothing, when null) with any method to the webapps' engine API, with the CSRF token. */
+    public Response sendToEngine(String method, String path, String json) {
+        return send(HttpRequest.newBuilder(uri(ENGINE_API + path)).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response getFromEngine(String path) {
         return send(HttpRequest.newBuilder(uri(ENGINE_API + path)).GET());
     }

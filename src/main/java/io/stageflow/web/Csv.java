@@ -1,4 +1,4 @@
-package io.stageflow.analytics;
+package io.stageflow.web;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -9,15 +9,16 @@ import org.springframework.http.ResponseEntity;
 /**
  * Reports as CSV ({@code Accept: text/csv}) for a spreadsheet: a header row, then one row per line of the report,
  * quoted as RFC 4180 says (a field with a comma, a quote or a line break in quotes, quotes doubled), CRLF line ends.
+ * Shared by every feature that offers a table for download (analytics reports, the audit log).
  */
-final class Csv {
+public final class Csv {
 
-    static final String MEDIA_TYPE = "text/csv";
+    public static final String MEDIA_TYPE = "text/csv";
 
     private Csv() {
     }
 
-    static ResponseEntity<String> of(String filename, List<String> header, List<List<Object>> rows) {
+    public static ResponseEntity<String> of(String filename, List<String> header, List<List<Object>> rows) {
         StringBuilder csv = new StringBuilder(line(header.stream().map(Object.class::cast).toList()));
         rows.forEach(row -> csv.append(line(row)));
         return ResponseEntity.ok()
@@ -30,7 +31,7 @@ final class Csv {
         return fields.stream().map(Csv::field).collect(Collectors.joining(",")) + "\r\n";
     }
 
-    static String field(Object value) {
+    public static String field(Object value) {
         if (value == null) {
             return "";
         }
