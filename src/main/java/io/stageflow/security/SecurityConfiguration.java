@@ -63,6 +63,9 @@ class SecurityConfiguration {
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
+                        // The API's OpenAPI description: what the routes are, for anyone (docs/api.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/openapi"),
+                                PATHS.matcher(HttpMethod.GET, "/api/openapi.yaml")).permitAll()
                         .requestMatchers(paths("/actuator/**")).hasAnyRole(ADMIN, OPERATOR)
                         // A browser write key (INGEST_BROWSER) is admitted nowhere under /api: browsers use /v1/**.
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/events")).hasAnyRole(INGEST, ADMIN)

@@ -112,6 +112,12 @@ class PoisonEventTest extends IntegrationTest {
         assertThat(deadLettered(operator)).contains("poison-" + customerId);
         assertThat(admin.get("/actuator/metrics/stageflow.events.dead_lettered").expectStatus(200).json()
                 .path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
+        // The same counter in Prometheus's format, for an operator's scraper; not for a marketer.
+        StageflowClient.Response scraped = operator.get("/actuator/prometheus").expectStatus(200);
+        assertThat(scraped.contentType()).startsWith("text/plain");
+        assertThat(scraped.body()).containsPattern("(?m)^stageflow_events_dead_lettered(\\{[^}]*})? [1-9]")
+                .contains("# TYPE jvm_memory_used_bytes gauge").contains("http_server_requests_seconds_count");
+        assertProblem(marketer.get("/actuator/prometheus"), 403);
         assertProblem(marketer.get("/api/v1/events?status=dead_lettered"), 403);
         assertProblem(marketer.post("/api/v1/events/poison-" + customerId + "/retry"), 403);
         assertProblem(client(null, null).post("/api/v1/events/poison-" + customerId + "/retry"), 401);

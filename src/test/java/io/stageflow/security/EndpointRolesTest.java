@@ -245,6 +245,9 @@ class EndpointRolesTest extends IntegrationTest {
             roles("POST", "/api/v1/write-keys", "/api/v1/write-keys", BAD_JSON, ADMIN),
             roles("GET", "/api/v1/write-keys", "/api/v1/write-keys", null, ADMIN),
             roles("DELETE", "/api/v1/write-keys/{id}", "/api/v1/write-keys/no-such-key", null, ADMIN),
+            // The API's OpenAPI description: for anyone.
+            publicly("GET", "/api/openapi", "/api/openapi", null),
+            publicly("GET", "/api/openapi.yaml", "/api/openapi.yaml", null),
             // The audit log: admins only.
             roles("GET", "/api/v1/audit", "/api/v1/audit", null, ADMIN),
             // Actuator: health for everyone (load balancers), the rest for admins and operators.
@@ -253,6 +256,7 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/actuator", "/actuator", null, ADMIN, OPERATOR),
             roles("GET", "/actuator/info", "/actuator/info", null, ADMIN, OPERATOR),
             roles("GET", "/actuator/metrics", "/actuator/metrics", null, ADMIN, OPERATOR),
+            roles("GET", "/actuator/prometheus", "/actuator/prometheus", null, ADMIN, OPERATOR),
             roles("GET", "/actuator/metrics/{requiredMetricName}", "/actuator/metrics/jvm.threads.live", null,
                     ADMIN, OPERATOR),
             // Segment's tracking API: write keys of both kinds, but a browser key may not alias (merge profiles).

@@ -66,6 +66,8 @@ public abstract class IntegrationTest {
         registry.add("STAGEFLOW_PUBLIC_URL", () -> "https://stageflow.test");
         registry.add("stageflow.web.public-url", () -> "https://stageflow.test");
         registry.add("stageflow.templates.dir", () -> TestTemplates.dir().toString());
+        // Spring Boot's tests turn every metrics export off; the application's Prometheus endpoint is tested.
+        registry.add("management.prometheus.metrics.export.enabled", () -> "true");
         // Template folders a test writes are read within a second (TestTemplates.awaitPublished).
         registry.add("stageflow.templates.check-interval", () -> "1");
         registry.add("stageflow.subscriptions.unsubscribe.mailbox", () -> TestMailServer.UNSUBSCRIBE_MAILBOX);
