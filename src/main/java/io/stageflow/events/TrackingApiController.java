@@ -30,7 +30,6 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -69,8 +68,8 @@ class TrackingApiController {
     }
 
     @PostMapping("/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}")
-    ResponseEntity<?> single(@PathVariable String type, @RequestBody byte[] body, HttpServletRequest request) {
-        JsonNode message = json(body, request);
+    ResponseEntity<?> single(@PathVariable String type, HttpServletRequest request) {
+        JsonNode message = json(request);
         if (!message.isObject()) {
             return ResponseEntity.badRequest().body(invalidBody("", "must be one message object", request));
         }
@@ -78,8 +77,8 @@ class TrackingApiController {
     }
 
     @PostMapping({"/batch", "/b"})
-    ResponseEntity<?> batch(@RequestBody byte[] body, HttpServletRequest request) {
-        JsonNode envelope = json(body, request);
+    ResponseEntity<?> batch(HttpServletRequest request) {
+        JsonNode envelope = json(request);
         JsonNode batch = envelope.path("batch");
         if (!batch.isArray() || batch.isEmpty()) {
             return ResponseEntity.badRequest().body(invalidBody("batch", "must be a non-empty array of messages",
@@ -107,8 +106,17 @@ class TrackingApiController {
         };
     }
 
-    private JsonNode json(byte[] body, HttpServletRequest request) {
+    /**
+     * The body, read as JSON whatever its {@code Content-Type}: analytics.js sends {@code text/plain} (no CORS
+     * preflight for it), RudderStack's Node SDK {@code application/x-www-form-urlencoded} (axios's default for its
+     * gzip bytes), so it is read from the stream as it is, never as form parameters.
+     */
+    private JsonNode json(HttpServletRequest request) {
         try {
+            byte[] body = request.getInputStream().readAllBytes();
+            if (body.length == 0) {
+                throw new HttpMessageNotReadableException("The body is missing", new ServletServerHttpRequest(request));
+            }
             return objectMapper.readTree(body);
         } catch (JsonProcessingException e) {
             throw new HttpMessageNotReadableException("The body is not valid JSON", e,
