@@ -193,8 +193,9 @@ class TrackingApiIngestion {
                 : "originalTimestamp";
         Instant timestamp = time(message, timeField, prefix, violations);
         Instant sentAt = message.hasNonNull("sentAt") ? time(message, "sentAt", prefix, violations)
-                : sharedSentAt != null && sharedSentAt.isTextual() ? time(sharedSentAt.textValue(), "sentAt", violations)
-                : null;
+                : sharedSentAt == null || sharedSentAt.isNull() ? null
+                : sharedSentAt.isTextual() ? time(sharedSentAt.textValue(), "sentAt", violations)
+                : invalidTime("sentAt", violations);
         if (timestamp != null && sentAt != null) {
             // The sender's clock may be off: what it took for "now" when sending was the time the message arrived.
             timestamp = timestamp.plus(Duration.between(sentAt, receivedAt));
@@ -317,6 +318,11 @@ class TrackingApiIngestion {
     private static Instant time(JsonNode message, String field, String prefix, List<FieldViolation> violations) {
         String value = text(message, field);
         return value == null ? null : time(value, prefix + field, violations);
+    }
+
+    private static Instant invalidTime(String field, List<FieldViolation> violations) {
+        violations.add(new FieldViolation(field, StrictIntake.TIMESTAMP_RULE));
+        return null;
     }
 
     private static Instant time(String value, String field, List<FieldViolation> violations) {

@@ -262,6 +262,12 @@ class TrackingApiCompatibilityTest extends IntegrationTest {
                 {"userId":"%1$s","event":"Plain","messageId":"pl-%1$s","timestamp":"2026-01-02T03:04:05Z"}"""
                 .formatted(userId)).expectStatus(200);
 
+        Response numericSentAt = client.postSegment("/v1/batch", serverKey, """
+                {"batch":[{"type":"track","userId":"%1$s","event":"Numeric","timestamp":"%2$s"}],"sentAt":1764000000}"""
+                .formatted(userId, now));
+
+        Problems.assertRejected(numericSentAt);
+        assertThat(fields(numericSentAt)).containsExactly("sentAt");
         assertThat(timestampOf("sk-" + userId)).isEqualTo(now.minus(Duration.ofMinutes(10)));
         assertThat(timestampOf("rs-" + userId)).isEqualTo(now.minus(Duration.ofMinutes(1)));
         assertThat(timestampOf("pl-" + userId)).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
