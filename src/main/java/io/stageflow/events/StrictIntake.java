@@ -90,9 +90,14 @@ class StrictIntake {
      * libraries always send ISO-8601. False after adding a violation.
      */
     boolean checkTimestampText(JsonNode object, String prefix, List<FieldViolation> violations) {
-        JsonNode value = object.get(TIMESTAMP);
+        return checkTimeText(object, TIMESTAMP, prefix, violations);
+    }
+
+    /** {@link #checkTimestampText} for another time field ({@code sentAt}, {@code originalTimestamp}). */
+    boolean checkTimeText(JsonNode object, String field, String prefix, List<FieldViolation> violations) {
+        JsonNode value = object.get(field);
         if (value != null && !value.isNull() && !value.isTextual()) {
-            violations.add(new FieldViolation(prefix + TIMESTAMP, TIMESTAMP_RULE));
+            violations.add(new FieldViolation(prefix + field, TIMESTAMP_RULE));
             return false;
         }
         return true;

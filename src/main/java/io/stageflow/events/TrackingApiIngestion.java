@@ -2,6 +2,7 @@ package io.stageflow.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,12 +34,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Segment's HTTP tracking calls, taken as Segment libraries send them: {@code identify} creates or updates the
- * profile, {@code track}, {@code page} and {@code screen} become Stageflow events, {@code alias} folds an
- * anonymous profile into the known one. Every call is deduplicated by its messageId, so a redelivery changes
- * nothing; invalid messages are reported by field and the valid ones of the same batch are kept. A browser write
- * key's calls may not alias, and its identify calls create anonymous or new profiles but never change a known
- * customer (those are answered as ignored).
+ * Segment's HTTP tracking calls, taken as Segment and RudderStack libraries send them: {@code identify} creates or
+ * updates the profile, {@code group} records the customer's group (account) as the traits {@code groupId} and
+ * {@code group}, {@code track}, {@code page} and {@code screen} become Stageflow events (with every property,
+ * e-commerce {@code products} arrays included), {@code alias} folds an anonymous profile into the known one. A
+ * message's time is its {@code timestamp}, or RudderStack's {@code originalTimestamp}, corrected for the sender's
+ * clock by {@code receivedAt - sentAt} when the message or its batch has a {@code sentAt}. Every call is
+ * deduplicated by its messageId, so a redelivery changes nothing; invalid messages are reported by field and the
+ * valid ones of the same batch are kept. A browser write key's calls may not alias, and its identify and group
+ * calls create anonymous or new profiles but never change a known customer (those are answered as ignored).
  */
 @Service
 class TrackingApiIngestion {
@@ -49,8 +53,10 @@ class TrackingApiIngestion {
 
     /** Message fields that must be JSON strings without control characters, when present. */
     private static final List<String> TEXT_FIELDS =
-            List.of("type", "messageId", "userId", "anonymousId", "previousId", "event", "name");
-    private static final Set<String> TYPES = Set.of("identify", "track", "page", "screen", "alias");
+            List.of("type", "messageId", "userId", "anonymousId", "previousId", "event", "name", "groupId");
+    /** Message fields holding a time: ISO-8601 strings. */
+    private static final List<String> TIME_FIELDS = List.of("timestamp", "originalTimestamp", "sentAt");
+    private static final Set<String> TYPES = Set.of("identify", "track", "page", "screen", "group", "alias");
     private static final Set<String> PROFILE_TRAITS = Set.of("email", "firstName", "first_name", "marketingConsent");
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
@@ -82,18 +88,21 @@ class TrackingApiIngestion {
     /**
      * @param calls        the messages, one for a single call or the {@code batch} array's items
      * @param impliedType  the type a single-call endpoint implies ({@code /v1/track} → track), or null for a batch
-     * @param sharedContext the batch-level {@code context}, used where a message has none
+     * @param envelope     the request's body: a batch's {@code context} is used where a message has none, its
+     *                     {@code sentAt} where a message has none
      * @param keyKind      the kind of write key the calls came with
      */
     @Transactional
-    public IngestReport ingest(List<JsonNode> calls, String impliedType, JsonNode sharedContext, WriteKey.Kind keyKind) {
+    public IngestReport ingest(List<JsonNode> calls, String impliedType, JsonNode envelope, WriteKey.Kind keyKind) {
         Instant now = clock.instant();
+        JsonNode sharedContext = impliedType == null ? envelope.get("context") : null;
+        JsonNode sharedSentAt = impliedType == null ? envelope.get("sentAt") : null;
         List<FieldViolation> violations = new ArrayList<>();
         List<ItemResult> results = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             String prefix = impliedType == null ? "batch[" + i + "]." : "";
             List<FieldViolation> found = new ArrayList<>();
-            Call call = read(calls.get(i), impliedType, sharedContext, prefix, found);
+            Call call = read(calls.get(i), impliedType, sharedContext, sharedSentAt, now, prefix, found);
             if (call == null) {
                 violations.addAll(found);
                 results.add(new ItemResult(i, calls.get(i).path("messageId").textValue(), ItemResult.Status.REJECTED));
@@ -111,8 +120,8 @@ class TrackingApiIngestion {
 
     private ItemResult.Status apply(Call call, Instant now, WriteKey.Kind keyKind) {
         switch (call.type()) {
-            case "identify" -> {
-                if (!ingested.firstTime(call.messageId(), "identify", now)) {
+            case "identify", "group" -> {
+                if (!ingested.firstTime(call.messageId(), call.type(), now)) {
                     return ItemResult.Status.DUPLICATE;
                 }
                 if (keyKind == WriteKey.Kind.BROWSER && !call.customerId().startsWith(ANONYMOUS_PREFIX)) {
@@ -143,8 +152,8 @@ class TrackingApiIngestion {
     }
 
     /** The call, or null after adding why it is invalid. */
-    private Call read(JsonNode message, String impliedType, JsonNode sharedContext, String prefix,
-            List<FieldViolation> violations) {
+    private Call read(JsonNode message, String impliedType, JsonNode sharedContext, JsonNode sharedSentAt,
+            Instant receivedAt, String prefix, List<FieldViolation> violations) {
         String at = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
         if (!message.isObject()) {
             violations.add(new FieldViolation(at, "must be a message object"));
@@ -156,14 +165,18 @@ class TrackingApiIngestion {
             return null;
         }
         // Ids are JSON strings without control characters; a number is not turned into text.
-        if (!strict.checkTexts(message, TEXT_FIELDS, prefix, violations)
-                | !strict.checkTimestampText(message, prefix, violations)) {
+        boolean texts = strict.checkTexts(message, TEXT_FIELDS, prefix, violations);
+        for (String field : TIME_FIELDS) {
+            texts &= strict.checkTimeText(message, field, prefix, violations);
+        }
+        if (!texts) {
             return null;
         }
         strict.checkProperties(message.get("properties"), prefix + "properties.", violations);
         String type = impliedType != null ? impliedType : text(message, "type");
         if (type == null || !TYPES.contains(type)) {
-            violations.add(new FieldViolation(prefix + "type", "must be identify, track, page, screen or alias"));
+            violations.add(new FieldViolation(prefix + "type",
+                    "must be identify, track, page, screen, group or alias"));
             return null;
         }
         String messageId = text(message, "messageId");
@@ -174,9 +187,20 @@ class TrackingApiIngestion {
         }
         String customerId = customerId(message, prefix, violations);
         JsonNode context = message.has("context") ? message.path("context") : sharedContext;
-        CustomerUpsert profile = profile(message.path("traits"), context, type, prefix, violations);
-        Instant timestamp = timestamp(message, prefix, violations);
-        strict.checkTimestamp(timestamp, prefix + "timestamp", violations);
+        CustomerUpsert profile = "group".equals(type) ? group(message, prefix, violations)
+                : profile(message.path("traits"), context, type, prefix, violations);
+        String timeField = message.hasNonNull("timestamp") || !message.hasNonNull("originalTimestamp") ? "timestamp"
+                : "originalTimestamp";
+        Instant timestamp = time(message, timeField, prefix, violations);
+        Instant sentAt = message.hasNonNull("sentAt") ? time(message, "sentAt", prefix, violations)
+                : sharedSentAt == null || sharedSentAt.isNull() ? null
+                : sharedSentAt.isTextual() ? time(sharedSentAt.textValue(), "sentAt", violations)
+                : invalidTime("sentAt", violations);
+        if (timestamp != null && sentAt != null) {
+            // The sender's clock may be off: what it took for "now" when sending was the time the message arrived.
+            timestamp = timestamp.plus(Duration.between(sentAt, receivedAt));
+        }
+        strict.checkTimestamp(timestamp, prefix + timeField, violations);
 
         String previousId = null;
         IncomingEvent event = null;
@@ -272,15 +296,40 @@ class TrackingApiIngestion {
         return event;
     }
 
-    private static Instant timestamp(JsonNode message, String prefix, List<FieldViolation> violations) {
-        String timestamp = text(message, "timestamp");
-        if (timestamp == null) {
-            return null;
+    /** A group call: the customer's group (account) id and that group's traits, kept as the customer's traits. */
+    private CustomerUpsert group(JsonNode message, String prefix, List<FieldViolation> violations) {
+        String groupId = text(message, "groupId");
+        if (groupId == null) {
+            violations.add(new FieldViolation(prefix + "groupId", "a group call needs the groupId"));
+        } else if (groupId.length() > 100) {
+            violations.add(new FieldViolation(prefix + "groupId", "must be at most 100 characters"));
         }
+        JsonNode traits = message.path("traits");
+        if (!traits.isMissingNode() && !traits.isNull() && !traits.isObject()) {
+            violations.add(new FieldViolation(prefix + "traits", "must be a JSON object"));
+        }
+        Map<String, Object> group = traits.isObject() ? objectMapper.convertValue(traits, MAP) : new LinkedHashMap<>();
+        Map<String, Object> customerTraits = new LinkedHashMap<>();
+        customerTraits.put("groupId", groupId);
+        customerTraits.put("group", group);
+        return new CustomerUpsert(null, null, null, null, customerTraits);
+    }
+
+    private static Instant time(JsonNode message, String field, String prefix, List<FieldViolation> violations) {
+        String value = text(message, field);
+        return value == null ? null : time(value, prefix + field, violations);
+    }
+
+    private static Instant invalidTime(String field, List<FieldViolation> violations) {
+        violations.add(new FieldViolation(field, StrictIntake.TIMESTAMP_RULE));
+        return null;
+    }
+
+    private static Instant time(String value, String field, List<FieldViolation> violations) {
         try {
-            return OffsetDateTime.parse(timestamp).toInstant();
+            return OffsetDateTime.parse(value.strip()).toInstant();
         } catch (DateTimeParseException e) {
-            violations.add(new FieldViolation(prefix + "timestamp", StrictIntake.TIMESTAMP_RULE));
+            violations.add(new FieldViolation(field, StrictIntake.TIMESTAMP_RULE));
             return null;
         }
     }

@@ -27,7 +27,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <ul>
  * <li>{@code /api/**}: HTTP Basic, stateless (no session, so no cookie for CSRF to abuse), by role.</li>
  * <li>{@code /o/*} and {@code /c/*}: open pixels and tracked links, signed per email, for anyone.</li>
- * <li>{@code /v1/**} (Segment): the controller checks the write key, which may also come in the body.</li>
+ * <li>{@code /v1/**} (Segment): the controller checks the write key, which may also come in the body. Web pages'
+ * cross-origin calls (CORS) are for browser keys from the allowed origins only: the events feature's
+ * {@code TrackingApiCors} answers their preflights and the controller adds the header to a browser key's answers.</li>
  * <li>{@code /u/**}: unsubscribe links, open to anyone holding a signed link; mail clients POST to them
  * without cookies or CSRF tokens (RFC 8058).</li>
  * <li>{@code /engine-rest/**} and {@code /camunda/**}: the engine's own authentication (HTTP Basic for the REST

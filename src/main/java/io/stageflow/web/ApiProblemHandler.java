@@ -113,6 +113,10 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String malformedDetail(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof java.util.zip.ZipException
+                || e.getMostSpecificCause() instanceof java.io.EOFException) {
+            return "The body is sent with Content-Encoding: gzip but is not complete gzip data.";
+        }
         if (e.getMostSpecificCause() instanceof JsonParseException parse && parse.getLocation() != null) {
             return "The body is not valid JSON (line " + parse.getLocation().getLineNr() + ", column "
                     + parse.getLocation().getColumnNr() + "): " + parse.getOriginalMessage();

@@ -14,6 +14,11 @@ class RequestTooLargeException extends IOException {
         this.status = status;
     }
 
+    RequestTooLargeException(String message, HttpStatus status) {
+        super(message);
+        this.status = status;
+    }
+
     HttpStatus status() {
         return status;
     }

@@ -59,7 +59,7 @@ class NoPersonalDataInLogsTest extends IntegrationTest {
                 .processInstanceBusinessKey(id).processDefinitionKey("welcome").count() == 0);
         String key = client().newWriteKey("log-test");
         client().postSegment("/v1/identify", key, "{\"userId\":\"%s\",\"traits\":{\"email\":\"not-an-address %s\",\"firstName\":\"%s\"}}"
-                .formatted(id, email, name)).expectStatus(400);
+                .formatted(id, email, name)).expectStatus(200); // rejected by name, with 200 as Segment answers
         client().delete("/api/v1/customers/" + id).expectStatus(204);
 
         String logged = output.getAll().toLowerCase(Locale.ROOT);

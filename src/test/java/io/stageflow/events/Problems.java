@@ -20,6 +20,18 @@ final class Problems {
         assertThat(response.json().path("detail").asText()).isNotBlank();
     }
 
+    /**
+     * Segment's answer to messages rejected for what they hold: {@code 200} (its libraries retry anything else),
+     * {@code success: false}, and the rejected ones named in {@code errors}.
+     */
+    static void assertRejected(Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.contentType()).as(response.body()).startsWith("application/json");
+        assertThat(response.json().path("success").asBoolean(true)).as(response.body()).isFalse();
+        assertThat(response.json().path("rejected").asInt()).as(response.body()).isPositive();
+        assertThat(response.json().path("errors").isEmpty()).as(response.body()).isFalse();
+    }
+
     /** The fields named in {@code errors}, each once, in order. */
     static List<String> fields(Response response) {
         List<String> fields = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.stageflow.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TrackingApiEventTypesTest {
 
     private final TrackingApiEventTypes types = new TrackingApiEventTypes(
-            new TrackingApiProperties(Map.of("Purchase", "order_completed", "Account Created", "signed_up")));
+            new TrackingApiProperties(Map.of("Purchase", "order_completed", "Account Created", "signed_up"), List.of()));
 
     @ParameterizedTest
     @CsvSource({

@@ -261,9 +261,13 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, OPERATOR),
             // Segment's tracking API: write keys of both kinds, but a browser key may not alias (merge profiles).
             // Bodies are JSON, so that the key is checked, and then refused as messages (400).
-            writeKey("POST", "/v1/{type:identify|track|page|screen|alias}", "/v1/track", "{}", SERVER_KEY, BROWSER_KEY),
-            writeKey("POST", "/v1/{type:identify|track|page|screen|alias}", "/v1/alias", "{}", SERVER_KEY),
+            writeKey("POST", "/v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}", "/v1/track", "{}", SERVER_KEY, BROWSER_KEY),
+            writeKey("POST", "/v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}", "/v1/t", "{}", SERVER_KEY, BROWSER_KEY),
+            writeKey("POST", "/v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}", "/v1/group", "{}", SERVER_KEY, BROWSER_KEY),
+            writeKey("POST", "/v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}", "/v1/alias", "{}", SERVER_KEY),
+            writeKey("POST", "/v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}", "/v1/a", "{}", SERVER_KEY),
             writeKey("POST", "/v1/batch", "/v1/batch", "{\"batch\":[{}]}", SERVER_KEY, BROWSER_KEY),
+            writeKey("POST", "/v1/b", "/v1/b", "{\"batch\":[{}]}", SERVER_KEY, BROWSER_KEY),
             // The recipients' pages: the signed token in the link is the credential (a bad one is refused by them).
             publicly("GET", "/u/{token}", "/u/not-a-signed-token", null),
             publicly("POST", "/u/{token}", "/u/not-a-signed-token", null),

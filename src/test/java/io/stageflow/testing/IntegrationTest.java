@@ -119,6 +119,9 @@ public abstract class IntegrationTest {
         // A segment kept in the configuration rather than in segments/ (SegmentEndpointsTest).
         registry.add("stageflow.segments.definitions.config-big-spenders", () -> """
                 {"name": "Big spenders (configuration)", "rule": {"field": "orders.total", "op": "gte", "value": 500}}""");
+        // Pages served from 127.0.0.1 may call the tracking API with a browser key (ClientLibrariesTest, whose page is
+        // on another port than the application, reached as localhost).
+        registry.add("stageflow.events.tracking-api.allowed-origins", () -> "http://127.0.0.1:[*]");
         propertiesSetOnTheCommandLine(registry);
     }
 
