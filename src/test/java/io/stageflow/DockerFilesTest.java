@@ -211,6 +211,60 @@ class DockerFilesTest {
                 .isEmpty();
     }
 
+    /** A release tag ({@code 8.4.3}, {@code v1.21.8}, {@code 17.0.13_11-jre}) or a digest: never a moving tag. */
+    private static final Pattern PINNED_IMAGE = Pattern.compile(".+(:v?\\d+\\.\\d+\\.\\d+[^:/]*|@sha256:[0-9a-f]{64})");
+
+    @Test
+    void everyImageIsPinnedToARelease() throws IOException {
+        List<String> images = new ArrayList<>();
+        dockerfileStages().forEach(stage -> images.add(stage.image()));
+        services().forEach((name, definition) -> {
+            Map<String, Object> service = map(definition, "services." + name);
+            if (service.get("image") != null && service.get("build") == null) { // app's image is built here
+                images.add(String.valueOf(service.get("image")));
+            }
+        });
+        assertThat(images).as("base images of docker/Dockerfile and images of docker-compose.yml").hasSize(4)
+                .allSatisfy(image -> assertThat(image).as("image %s", image).matches(PINNED_IMAGE));
+    }
+
+    @Test
+    void theImageSaysWhenTheAppIsHealthy() throws IOException {
+        List<Instruction> healthchecks = finalStage().all("HEALTHCHECK");
+        assertThat(healthchecks).as("HEALTHCHECK in the final stage of docker/Dockerfile").hasSize(1);
+        String check = healthchecks.get(0).args();
+        assertThat(check).contains("CMD").contains("/dev/tcp/127.0.0.1/8080").contains("GET /actuator/health ")
+                .contains("\\\"status\\\":\\\"UP\\\"");
+        assertThat(service("app").get("healthcheck")).as("services.app.healthcheck: the image's is used").isNull();
+    }
+
+    @Test
+    void theAppKeepsVarInAVolume() throws IOException {
+        List<?> volumes = (List<?>) service("app").get("volumes");
+        assertThat(volumes).as("services.app.volumes").isNotNull();
+        assertThat(volumes).extracting(String::valueOf).anySatisfy(volume -> assertThat(volume)
+                .matches("[a-z][a-z0-9_-]*:/app/var"));
+        String named = volumes.stream().map(String::valueOf).filter(volume -> volume.endsWith(":/app/var"))
+                .findFirst().orElseThrow().split(":")[0];
+        Object document;
+        try (Reader reader = Files.newBufferedReader(COMPOSE_FILE, StandardCharsets.UTF_8)) {
+            document = new Yaml().load(reader);
+        }
+        assertThat(map(map(document, "compose").get("volumes"), "volumes")).as("top-level volumes").containsKey(named);
+    }
+
+    @Test
+    void onlyTheAppIsPublishedBeyondThisMachine() throws IOException {
+        services().forEach((name, definition) -> {
+            Object ports = map(definition, "services." + name).get("ports");
+            if (ports != null && !name.equals("app")) {
+                assertThat((List<?>) ports).as("services.%s.ports", name).extracting(String::valueOf)
+                        .allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
+            }
+        });
+        assertThat(service("mysql").get("ports")).as("services.mysql.ports: only the app talks to MySQL").isNull();
+    }
+
     // ---------------------------------------------------------------- docker-compose.yml
 
     @Test
