@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
 class SendEmailStep implements JourneyStep, JavaDelegate {
 
     static final StepInput<String> ASYNC_BEFORE = StepInput.attribute("camunda:asyncBefore", "Hidden").defaultValue("true");
-    static final StepInput<String> TEMPLATE = StepInput.text("template").notEmpty().pattern("^[a-z0-9][a-z0-9-]*$");
+    static final StepInput<String> TEMPLATE = StepInput.text("template").notEmpty()
+            .pattern("^([a-z0-9][a-z0-9-]*|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\})$"); // a key, or ${variable} holding one
     static final StepInput<EmailCategory> CATEGORY = StepInput.dropdown("category", "marketing",
             Map.entry("marketing", EmailCategory.MARKETING), Map.entry("transactional", EmailCategory.TRANSACTIONAL));
     /** Whether the email waits out quiet hours: {@code respect} (the default), or {@code ignore} for a reply to the customer's own action. */

@@ -36,6 +36,12 @@ class SetLifecycleStageStep implements JourneyStep, JavaDelegate {
         return "io.stageflow.setLifecycleStage";
     }
 
+    /** Version 2 added {@code mode}; version 1 stays in the templates file so Modeler offers the update. */
+    @Override
+    public int templateVersion() {
+        return 2;
+    }
+
     @Override
     public String appliesTo() {
         return "bpmn:ServiceTask";

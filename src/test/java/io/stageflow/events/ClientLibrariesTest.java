@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,10 +22,10 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.stageflow.testing.Browser;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.NodeProject;
 import io.stageflow.testing.StageflowClient;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +36,7 @@ import org.openqa.selenium.By;
  * {@code @rudderstack/rudder-sdk-node} with their default settings (RudderStack's: gzip bodies), run by Node, and
  * analytics.js ({@code @segment/analytics-next}'s browser bundle) in headless Chromium on a page served from another
  * origin, with a browser write key. The libraries are the exact versions {@code src/test/clients/package-lock.json}
- * pins, installed with {@code npm ci} under {@code target/clients}. Without Node the tests are skipped on a
+ * pins, installed with {@code npm ci} under {@code target/clients} ({@link NodeProject}). Without Node the tests are skipped on a
  * developer's machine and fail under CI ({@code CI} set; {@code .ci/run} installs nodejs and npm).
  */
 class ClientLibrariesTest extends IntegrationTest {
@@ -48,31 +44,12 @@ class ClientLibrariesTest extends IntegrationTest {
     @RegisterExtension
     static final Browser BROWSER = new Browser();
 
-    private static final Path SOURCES = Path.of("src/test/clients");
-    private static final Path CLIENTS = Path.of("target/clients");
+    private static NodeProject clients;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void installTheLibraries() throws Exception {
-        boolean installed = run(Path.of("."), Duration.ofSeconds(30), "node", "--version").exitCode() == 0
-                && run(Path.of("."), Duration.ofSeconds(30), "npm", "--version").exitCode() == 0;
-        if (!installed && System.getenv("CI") != null) {
-            throw new IllegalStateException("node and npm are not installed: .ci/run installs them with apt-get");
-        }
-        Assumptions.assumeTrue(installed, "node and npm are not installed: apt-get install nodejs npm");
-        Files.createDirectories(CLIENTS);
-        boolean sameLock = Files.exists(CLIENTS.resolve("node_modules"))
-                && Files.exists(CLIENTS.resolve("package-lock.json"))
-                && Files.mismatch(SOURCES.resolve("package-lock.json"), CLIENTS.resolve("package-lock.json")) == -1;
-        try (Stream<Path> files = Files.list(SOURCES)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, CLIENTS.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        if (!sameLock) {
-            Result npm = run(CLIENTS, Duration.ofMinutes(5), "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund");
-            assertThat(npm.exitCode()).as("npm ci in %s: %s", CLIENTS, npm.output()).isZero();
-        }
+        clients = NodeProject.install("clients");
     }
 
     @AfterAll
@@ -85,7 +62,7 @@ class ClientLibrariesTest extends IntegrationTest {
         StageflowClient client = client();
         String userId = "an-" + UUID.randomUUID().toString().substring(0, 12);
 
-        Result node = run(CLIENTS, Duration.ofSeconds(90), "node", "segment-node.js", baseUrl(),
+        NodeProject.Result node = clients.node(Duration.ofSeconds(90), "segment-node.js", baseUrl(),
                 client.newWriteKey("analytics-node"), userId);
 
         assertThat(node.exitCode()).as(node.output()).isZero();
@@ -112,7 +89,7 @@ class ClientLibrariesTest extends IntegrationTest {
         StageflowClient client = client();
         String userId = "rn-" + UUID.randomUUID().toString().substring(0, 12);
 
-        Result node = run(CLIENTS, Duration.ofSeconds(90), "node", "rudder-node.js", baseUrl(),
+        NodeProject.Result node = clients.node(Duration.ofSeconds(90), "rudder-node.js", baseUrl(),
                 client.newWriteKey("rudder-node"), userId);
 
         assertThat(node.exitCode()).as(node.output()).isZero();
@@ -136,7 +113,7 @@ class ClientLibrariesTest extends IntegrationTest {
                         "{\"name\":\"analytics.js page\",\"kind\":\"browser\"}")), true)
                 .expectStatus(201).json().path("key").asText();
         String serverKeyUser = "as-" + UUID.randomUUID().toString().substring(0, 12);
-        Path bundles = CLIENTS.resolve("node_modules/@segment/analytics-next/dist/umd");
+        Path bundles = clients.directory().resolve("node_modules/@segment/analytics-next/dist/umd");
 
         HttpServer shop = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         shop.createContext("/", exchange -> serve(exchange, page(browserKey, userId), bundles));
@@ -166,7 +143,7 @@ class ClientLibrariesTest extends IntegrationTest {
     }
 
     private String page(String writeKey, String userId) throws IOException {
-        return Files.readString(CLIENTS.resolve("analytics-js.html"))
+        return Files.readString(clients.directory().resolve("analytics-js.html"))
                 .replace("STAGEFLOW_WRITE_KEY", writeKey).replace("STAGEFLOW_USER_ID", userId)
                 .replace("STAGEFLOW_HOST", baseUrl().replaceFirst("^http://", ""));
     }
@@ -209,35 +186,4 @@ class ClientLibrariesTest extends IntegrationTest {
         return jdbc.sql("select type from sf_event where customer_id = ?").param(customerId).query(String.class).list();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result run(Path directory, Duration patience, String... command) {
-        List<String> line = new ArrayList<>(List.of(command));
-        try {
-            Process process = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            StringBuilder output = new StringBuilder();
-            Thread reader = new Thread(() -> {
-                try {
-                    output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    output.append(e);
-                }
-            });
-            reader.start();
-            if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                reader.join(5000);
-                return new Result(-1, "timed out after " + patience + ": " + output);
-            }
-            reader.join(5000);
-            return new Result(process.exitValue(), output.toString());
-        } catch (IOException notInstalled) {
-            return new Result(-1, notInstalled.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException(e));
-        }
-    }
 }

@@ -163,7 +163,111 @@ class ElementTemplatesTest {
         templates.forEach(template -> ids.add(template.path("id").asText() + "@" + template.path("version").asText()));
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(ids).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@1", "io.stageflow.checkSegment@1",
-                "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1");
+                "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1",
+                "io.stageflow.setLifecycleStage@2");
+    }
+
+    /**
+     * A template that changes keeps its old versions beside the new one, so that Camunda Modeler recognises a
+     * diagram made with an old version and offers the update: each newer version keeps every binding of the one
+     * before (the update keeps what the marketer entered) and adds the new ones with a default.
+     */
+    @Test
+    void eachNewVersionOfATemplateKeepsTheBindingsOfTheVersionBefore() {
+        Map<String, TreeMap<Integer, JsonNode>> versions = new HashMap<>();
+        templates.forEach(template -> versions.computeIfAbsent(template.path("id").asText(), id -> new TreeMap<>())
+                .put(template.path("version").asInt(), template));
+        assertThat(versions.get("io.stageflow.setLifecycleStage")).containsOnlyKeys(1, 2);
+        versions.forEach((id, byVersion) -> {
+            assertThat(byVersion.firstKey()).as("%s: versions start at 1", id).isEqualTo(1);
+            assertThat(byVersion.lastKey()).as("%s: versions have no gaps", id).isEqualTo(byVersion.size());
+            JsonNode before = null;
+            for (JsonNode template : byVersion.values()) {
+                if (before != null) {
+                    Set<String> old = bindings(before);
+                    Set<String> now = bindings(template);
+                    assertThat(now).as("%s@%s keeps the bindings of the version before", id,
+                            template.path("version").asText()).containsAll(old);
+                    for (JsonNode property : template.path("properties")) {
+                        String binding = property.path("binding").path("type").asText() + " "
+                                + property.path("binding").path("name").asText();
+                        if (!old.contains(binding) && !property.path("type").asText().equals("Hidden")) {
+                            assertThat(property.has("value")).as("%s@%s: the new %s has a default", id,
+                                    template.path("version").asText(), binding).isTrue();
+                        }
+                    }
+                }
+                before = template;
+            }
+        });
+    }
+
+    /**
+     * What the journeys in {@code bpmn/} enter in a template's fields is what the template allows: each
+     * input's value matches its field's pattern and is one of its dropdown's choices, and each diagram uses the
+     * newest version of its template.
+     */
+    @Test
+    void theJourneysFillEveryTemplateFieldAsTheTemplateAllows() throws IOException {
+        Map<String, String> problems = new TreeMap<>();
+        List<Path> journeys;
+        try (Stream<Path> files = Files.list(Path.of("bpmn"))) {
+            journeys = files.filter(file -> file.toString().endsWith(".bpmn")).sorted().toList();
+        }
+        int checked = 0;
+        for (Path journey : journeys) {
+            BpmnModelInstance model = Bpmn.readModelFromFile(journey.toFile());
+            for (BaseElement element : model.getModelElementsByType(BaseElement.class)) {
+                String id = element.getAttributeValueNs(CAMUNDA_NS, "modelerTemplate");
+                if (id == null) {
+                    continue;
+                }
+                String where = journey.getFileName() + " / " + element.getId();
+                JsonNode template = template(id);
+                if (!template.path("version").asText().equals(element.getAttributeValueNs(CAMUNDA_NS,
+                        "modelerTemplateVersion"))) {
+                    problems.put(where, "uses an old version of " + id + "; the newest is "
+                            + template.path("version").asText());
+                }
+                for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter input
+                        : element.getChildElementsByType(org.camunda.bpm.model.bpmn.instance.ExtensionElements.class)
+                        .stream().flatMap(extensions -> extensions.getElementsQuery().filterByType(
+                                org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput.class).list()
+                                .stream()).flatMap(io -> io.getCamundaInputParameters().stream()).toList()) {
+                    JsonNode field = null;
+                    for (JsonNode property : template.path("properties")) {
+                        if (property.path("binding").path("type").asText().equals("camunda:inputParameter")
+                                && property.path("binding").path("name").asText().equals(input.getCamundaName())) {
+                            field = property;
+                        }
+                    }
+                    if (field == null) {
+                        problems.put(where + " / " + input.getCamundaName(), "no field of " + id + " binds it");
+                        continue;
+                    }
+                    checked++;
+                    String value = input.getTextContent().strip();
+                    JsonNode pattern = field.path("constraints").path("pattern");
+                    String regex = pattern.isTextual() ? pattern.asText() : pattern.path("value").asText(null);
+                    if (regex != null && !value.matches(regex)) {
+                        problems.put(where + " / " + input.getCamundaName(), value + " does not match " + regex);
+                    }
+                    if (field.path("type").asText().equals("Dropdown") && !values(field).contains(value)) {
+                        problems.put(where + " / " + input.getCamundaName(), value + " is not one of "
+                                + values(field));
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("template fields filled in the journeys").isGreaterThan(20);
+        assertThat(problems).as("template fields in bpmn/*.bpmn").isEmpty();
+    }
+
+    private static Set<String> bindings(JsonNode template) {
+        Set<String> bindings = new HashSet<>();
+        template.path("properties").forEach(property -> bindings.add(property.path("binding").path("type").asText()
+                + " " + property.path("binding").path("name").asText()));
+        return bindings;
     }
 
     @Test
@@ -273,13 +377,19 @@ class ElementTemplatesTest {
         return binder.bindOrCreate("stageflow.customers.lifecycle", LifecycleProperties.class).stages();
     }
 
+    /** The newest version of the template with this id. */
     private static JsonNode template(String id) {
+        JsonNode newest = null;
         for (JsonNode template : templates) {
-            if (template.path("id").asText().equals(id)) {
-                return template;
+            if (template.path("id").asText().equals(id)
+                    && (newest == null || template.path("version").asInt() > newest.path("version").asInt())) {
+                newest = template;
             }
         }
-        throw new AssertionError("no template " + id + " in " + TEMPLATES);
+        if (newest == null) {
+            throw new AssertionError("no template " + id + " in " + TEMPLATES);
+        }
+        return newest;
     }
 
     private static JsonNode property(JsonNode template, String bindingName) {

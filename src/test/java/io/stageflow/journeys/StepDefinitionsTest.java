@@ -48,13 +48,17 @@ class StepDefinitionsTest extends IntegrationTest {
 
     @Test
     void everyTemplateIsARegisteredStepAndEveryStepHasATemplate() {
+        // The newest version of each template: older ones stay in the file for Modeler's update (ElementTemplatesTest).
+        Map<String, Integer> newest = new java.util.HashMap<>();
+        templates.forEach(template -> newest.merge(template.path("id").asText(), template.path("version").asInt(),
+                Math::max));
         Set<String> inFile = new TreeSet<>();
-        templates.forEach(template -> inFile.add(template.path("id").asText() + "@" + template.path("version").asInt()));
+        newest.forEach((id, version) -> inFile.add(id + "@" + version));
         Set<String> registered = steps.stream().map(step -> step.templateId() + "@" + step.templateVersion())
                 .collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(registered).as("registered steps").hasSize(steps.size()).isEqualTo(inFile);
-        assertThat(registered).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@1",
+        assertThat(registered).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@2",
                 "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1");
     }
