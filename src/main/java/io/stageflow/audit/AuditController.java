@@ -1,9 +1,6 @@
 package io.stageflow.audit;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +23,6 @@ import org.springframework.web.bind.annotation.RestController;
 class AuditController {
 
     private static final String PATH = "/api/v1/audit";
-    private static final int DEFAULT_DAYS = 30;
 
     private final AuditLog auditLog;
     private final AuditProperties settings;
@@ -41,7 +37,7 @@ class AuditController {
             @RequestParam(required = false) String actor, @RequestParam(required = false) String action,
             @RequestParam(required = false) String targetKind, @RequestParam(required = false) String target,
             @RequestParam(required = false) Long before, @RequestParam(required = false) Integer limit) {
-        AuditLog.Filter filter = filter(from, to, actor, action, targetKind, target);
+        AuditLog.Filter filter = AuditLog.Filter.parse(from, to, actor, action, targetKind, target);
         int size = limit == null ? settings.pageSize() : limit;
         List<FieldViolation> problems = new ArrayList<>();
         if (size < 1 || size > settings.maxPageSize()) {
@@ -63,44 +59,8 @@ class AuditController {
             @RequestParam(required = false) String to, @RequestParam(required = false) String actor,
             @RequestParam(required = false) String action, @RequestParam(required = false) String targetKind,
             @RequestParam(required = false) String target) {
-        AuditLog.Filter filter = filter(from, to, actor, action, targetKind, target);
-        long count = auditLog.count(filter);
-        if (count > settings.exportLimit()) {
-            throw new InvalidInputException("from", "the period holds " + count + " entries, more than one export"
-                    + " may (" + settings.exportLimit() + "): choose a shorter one");
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        for (AuditEntry entry : auditLog.page(filter, null, settings.exportLimit())) {
-            rows.add(java.util.Arrays.asList(entry.id(), entry.occurredAt(), entry.actor(), entry.action(),
-                    entry.targetKind(), entry.target(), entry.route(), entry.outcome(), entry.httpStatus(),
-                    entry.addressHash()));
-        }
-        LocalDate first = LocalDate.ofInstant(filter.from(), ZoneOffset.UTC);
-        LocalDate last = LocalDate.ofInstant(filter.to(), ZoneOffset.UTC).minusDays(1);
-        return Csv.of("audit-" + first + "-" + last, List.of("id", "occurred_at", "actor", "action", "target_kind",
-                "target", "route", "outcome", "http_status", "address_hash"), rows);
-    }
-
-    private static AuditLog.Filter filter(String from, String to, String actor, String action, String targetKind,
-            String target) {
-        LocalDate last = day("to", to, LocalDate.now(ZoneOffset.UTC));
-        LocalDate first = day("from", from, last.minusDays(DEFAULT_DAYS - 1L));
-        if (first.isAfter(last)) {
-            throw new InvalidInputException("to", "on or after from (" + first + ")");
-        }
-        return new AuditLog.Filter(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), actor, action, targetKind, target);
-    }
-
-    private static LocalDate day(String field, String value, LocalDate otherwise) {
-        if (value == null || value.isBlank()) {
-            return otherwise;
-        }
-        try {
-            return LocalDate.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, "a day as YYYY-MM-DD");
-        }
+        AuditLog.Filter filter = AuditLog.Filter.parse(from, to, actor, action, targetKind, target);
+        return AuditExport.csv(auditLog, settings, filter);
     }
 
     /**

@@ -5,8 +5,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.stageflow.web.InvalidInputException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -76,6 +81,43 @@ class AuditLog {
      * the action and the thing changed.
      */
     record Filter(Instant from, Instant to, String actor, String action, String targetKind, String target) {
+
+        /** The period when none is asked for: the last 30 days. */
+        static final int DEFAULT_DAYS = 30;
+
+        /**
+         * The filter a caller asked for: days {@code from} and {@code to} (UTC, both included; the last 30 days when
+         * left out), refused naming the field when a day is not one or the period ends before it starts.
+         */
+        static Filter parse(String from, String to, String actor, String action, String targetKind, String target) {
+            LocalDate last = day("to", to, LocalDate.now(ZoneOffset.UTC));
+            LocalDate first = day("from", from, last.minusDays(DEFAULT_DAYS - 1L));
+            if (first.isAfter(last)) {
+                throw new InvalidInputException("to", "on or after from (" + first + ")");
+            }
+            return new Filter(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), actor, action, targetKind, target);
+        }
+
+        /** The first day of the period, and the last (included). */
+        public LocalDate firstDay() {
+            return LocalDate.ofInstant(from, ZoneOffset.UTC);
+        }
+
+        public LocalDate lastDay() {
+            return LocalDate.ofInstant(to, ZoneOffset.UTC).minusDays(1);
+        }
+
+        private static LocalDate day(String field, String value, LocalDate otherwise) {
+            if (value == null || value.isBlank()) {
+                return otherwise;
+            }
+            try {
+                return LocalDate.parse(value.strip());
+            } catch (DateTimeParseException e) {
+                throw new InvalidInputException(field, "a day as YYYY-MM-DD");
+            }
+        }
 
         String where(List<Object> params) {
             StringBuilder where = new StringBuilder("occurred_at >= ? and occurred_at < ?");

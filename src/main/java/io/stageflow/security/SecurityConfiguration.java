@@ -290,6 +290,9 @@ class SecurityConfiguration {
                                 PATHS.matcher(ConsolePaths.TEMPLATES),
                                 PATHS.matcher(ConsolePaths.TEMPLATES + "/**"))
                             .hasAnyRole(ADMIN, MARKETER)
+                        // The audit log: admins only (as on the API).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.AUDIT),
+                                PATHS.matcher(HttpMethod.GET, ConsolePaths.AUDIT + "/**")).hasRole(ADMIN)
                         // Imports write customers' personal data in bulk: admins only (as on the API).
                         .requestMatchers(PATHS.matcher(ConsolePaths.IMPORTS), PATHS.matcher(ConsolePaths.IMPORTS + "/**"))
                             .hasRole(ADMIN)

@@ -28,6 +28,8 @@ public final class ConsolePaths {
     public static final String BROADCASTS = "/broadcasts";
     /** The customer imports: uploading a CSV file, and following each import below it (admins only). */
     public static final String IMPORTS = "/imports";
+    /** The audit log: who changed what, when (admins only). */
+    public static final String AUDIT = "/audit";
     /** The templates, and each one's previews and test send below it. */
     public static final String TEMPLATES = "/templates";
 

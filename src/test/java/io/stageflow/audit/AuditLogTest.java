@@ -256,6 +256,28 @@ class AuditLogTest extends IntegrationTest {
         assertThat(client(null, null).get("/api/v1/audit").status()).isEqualTo(401);
     }
 
+    @Test
+    void adminsReadTheLogInTheConsoleAndDownloadIt() {
+        String marketer = newUser(Roles.MARKETER, PASSWORD);
+        String key = "audit-" + UUID.randomUUID().toString().substring(0, 8);
+        client(marketer, PASSWORD).post("/api/v1/segments", segment(key)).expectStatus(201);
+        client(marketer, PASSWORD).delete("/api/v1/segments/" + key).expectStatus(204);
+
+        String page = client().get("/audit?target=" + key).expectStatus(200).body();
+        StageflowClient.Response csv = client().get("/audit/export.csv?target=" + key).expectStatus(200);
+        String badPeriod = client().get("/audit?from=March&target=" + key).expectStatus(200).body();
+
+        assertThat(page).contains("<h1>Audit log</h1>").contains("user:" + marketer)
+                .contains(">segment.saved<").contains(">segment.deleted<").contains("DELETE /api/v1/segments/{key}")
+                .containsPattern("(?s)segment\\.deleted.*segment\\.saved"); // newest first
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.body().split("\r\n")).hasSize(3);
+        assertThat(badPeriod).contains("Showing the last 30 days instead: from: a day as YYYY-MM-DD")
+                .contains(">segment.saved<");
+        assertThat(client(marketer, PASSWORD).get("/audit").status()).isEqualTo(403);
+        assertThat(client(marketer, PASSWORD).get("/audit/export.csv").status()).isEqualTo(403);
+    }
+
     /** The entries about one thing, oldest first, as "action actor outcome status route". */
     private List<String> lines(String targetKind, String target) {
         List<String> lines = new ArrayList<>();

@@ -337,6 +337,8 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             consoleForm("POST", "/customers/{id}/erase", "/customers/no-such-customer/erase", ADMIN),
             // The console's imports: admins only, as on the API.
+            roles("GET", "/audit", "/audit", null, ADMIN),
+            roles("GET", "/audit/export.csv", "/audit/export.csv", null, ADMIN),
             roles("GET", "/imports", "/imports", null, ADMIN),
             consoleForm("POST", "/imports", "/imports", ADMIN),
             roles("GET", "/imports/{id}", "/imports/987654321", null, ADMIN),
