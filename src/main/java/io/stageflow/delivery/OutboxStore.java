@@ -96,20 +96,41 @@ class OutboxStore {
     }
 
     Optional<OutboxEntry> find(long id) {
-        return jdbc.sql("select * from sf_outbox where id = ?").param(id)
-                .query((rs, row) -> new OutboxEntry(
-                        rs.getLong("id"),
-                        rs.getString("idempotency_key"),
-                        rs.getString("customer_id"),
-                        rs.getString("template_key"),
-                        EmailCategory.valueOf(rs.getString("category")),
-                        rs.getString("journey_key"),
-                        rs.getString("journey_instance_id"),
-                        rs.getString("step_id"),
-                        rs.getInt("attempts"),
-                        rs.getBoolean("respect_quiet_hours"),
-                        rs.getInt("ambiguous_deliveries")))
-                .optional();
+        return jdbc.sql("select * from sf_outbox where id = ?").param(id).query(OutboxStore::entry).optional();
+    }
+
+    private static OutboxEntry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new OutboxEntry(
+                rs.getLong("id"),
+                rs.getString("idempotency_key"),
+                rs.getString("customer_id"),
+                rs.getString("template_key"),
+                EmailCategory.valueOf(rs.getString("category")),
+                rs.getString("journey_key"),
+                rs.getString("journey_instance_id"),
+                rs.getString("step_id"),
+                rs.getInt("attempts"),
+                rs.getBoolean("respect_quiet_hours"),
+                rs.getInt("ambiguous_deliveries"));
+    }
+
+    /** The journey instance's rows that no dispatcher holds: queued, waiting for a retry, or deferred. */
+    List<OutboxEntry> unsentOfJourneyInstance(String journeyInstanceId) {
+        return jdbc.sql("""
+                select * from sf_outbox where journey_instance_id = ? and status in ('PENDING', 'DEFERRED')
+                order by id""")
+                .param(journeyInstanceId).query(OutboxStore::entry).list();
+    }
+
+    /**
+     * Withdraws the row with its reason, unless a dispatcher claimed it meanwhile (then it is being delivered and
+     * goes on); true when this changed it.
+     */
+    boolean withdraw(OutboxEntry entry, String reason, Instant now) {
+        return counted(entry, MessageFigure.WITHDRAWN, now, () -> jdbc.sql("""
+                update sf_outbox set status = 'WITHDRAWN', lease_until = null, sent_at = null, last_error = ?
+                where id = ? and status in ('PENDING', 'DEFERRED')""")
+                .params(truncate(reason), entry.id()).update());
     }
 
     Optional<Long> findIdByIdempotencyKey(String idempotencyKey) {
