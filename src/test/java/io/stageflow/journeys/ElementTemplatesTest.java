@@ -199,6 +199,9 @@ class ElementTemplatesTest {
         assertThat(values(property(send, "quietHours"))).containsExactly("respect", "ignore");
         assertThat(values(property(send, "category"))).isEqualTo(SendEmailStep.CATEGORY.choices());
         assertThat(values(property(send, "quietHours"))).isEqualTo(SendEmailStep.QUIET_HOURS.choices());
+        assertThat(send.path("version").asInt()).isEqualTo(2);
+        assertThat(values(property(send, "priority"))).containsExactly("high", "normal", "low")
+                .isEqualTo(SendEmailStep.PRIORITY.choices());
     }
 
     @Test
@@ -273,11 +276,17 @@ class ElementTemplatesTest {
         return binder.bindOrCreate("stageflow.customers.lifecycle", LifecycleProperties.class).stages();
     }
 
+    /** The newest version of the template. */
     private static JsonNode template(String id) {
+        JsonNode newest = null;
         for (JsonNode template : templates) {
-            if (template.path("id").asText().equals(id)) {
-                return template;
+            if (template.path("id").asText().equals(id)
+                    && (newest == null || template.path("version").asInt() > newest.path("version").asInt())) {
+                newest = template;
             }
+        }
+        if (newest != null) {
+            return newest;
         }
         throw new AssertionError("no template " + id + " in " + TEMPLATES);
     }
