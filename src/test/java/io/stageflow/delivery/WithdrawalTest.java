@@ -62,6 +62,8 @@ class WithdrawalTest extends IntegrationTest {
         assertThat(eightAm.atZone(ZoneOffset.UTC).toLocalTime()).isEqualTo(LocalTime.of(8, 0));
         assertThat(couponStatus(coupon)).as("the coupon rides with the deferred reminder").isEqualTo("RESERVED");
 
+        java.time.LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+        long withdrawnBefore = withdrawnReminders(today);
         orderCompleted(id, "cart-1");
         awaitSettled(id);
 
@@ -80,6 +82,9 @@ class WithdrawalTest extends IntegrationTest {
         assertThat(reminder.path("reason").asText()).contains("the journey reached its goal")
                 .contains("Order completed for this cart");
         assertThat(reminder.hasNonNull("nextAttemptAt")).as("a withdrawn email waits for nothing").isFalse();
+
+        assertThat(withdrawnReminders(today)).as("the message report counts the withdrawal")
+                .isEqualTo(withdrawnBefore + 1);
 
         // The quiet hours end and the dispatcher runs: the withdrawn reminder stays withdrawn, and nothing is sent.
         advanceClock(Duration.between(ClockUtil.getCurrentTime().toInstant(), eightAm).plusMinutes(1));
@@ -137,6 +142,18 @@ class WithdrawalTest extends IntegrationTest {
 
         assertThat(status(row)).isEqualTo("WITHDRAWN");
         assertThat(reason(row)).contains("cancelled").contains("Stopped by an operator");
+    }
+
+    /** Cart reminders withdrawn around {@code day} (whatever the analytics time zone), as the message report counts them. */
+    private long withdrawnReminders(java.time.LocalDate day) {
+        JsonNode report = client().get("/api/v1/analytics/messages?from=" + day.minusDays(1) + "&to=" + day.plusDays(1)
+                + "&template=cart-reminder").expectStatus(200).json();
+        for (JsonNode messages : report.path("messages")) {
+            if (messages.path("sender").asText().equals("abandoned-cart/" + REMINDER_STEP)) {
+                return messages.at("/totals/withdrawn").asLong();
+            }
+        }
+        return 0;
     }
 
     private String customerAtHalfPastNinePm() {
