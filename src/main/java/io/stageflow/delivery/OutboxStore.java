@@ -1,5 +1,7 @@
 package io.stageflow.delivery;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -100,7 +102,7 @@ class OutboxStore {
         return jdbc.sql("select * from sf_outbox where id = ?").param(id).query(OutboxStore::entry).optional();
     }
 
-    private static OutboxEntry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    private static OutboxEntry entry(ResultSet rs, int row) throws SQLException {
         return new OutboxEntry(
                 rs.getLong("id"),
                 rs.getString("idempotency_key"),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -62,7 +63,7 @@ class WithdrawalTest extends IntegrationTest {
         assertThat(eightAm.atZone(ZoneOffset.UTC).toLocalTime()).isEqualTo(LocalTime.of(8, 0));
         assertThat(couponStatus(coupon)).as("the coupon rides with the deferred reminder").isEqualTo("RESERVED");
 
-        java.time.LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate today = ClockUtil.getCurrentTime().toInstant().atZone(ZoneOffset.UTC).toLocalDate();
         long withdrawnBefore = withdrawnReminders(today);
         orderCompleted(id, "cart-1");
         awaitSettled(id);
@@ -145,7 +146,7 @@ class WithdrawalTest extends IntegrationTest {
     }
 
     /** Cart reminders withdrawn around {@code day} (whatever the analytics time zone), as the message report counts them. */
-    private long withdrawnReminders(java.time.LocalDate day) {
+    private long withdrawnReminders(LocalDate day) {
         JsonNode report = client().get("/api/v1/analytics/messages?from=" + day.minusDays(1) + "&to=" + day.plusDays(1)
                 + "&template=cart-reminder").expectStatus(200).json();
         for (JsonNode messages : report.path("messages")) {

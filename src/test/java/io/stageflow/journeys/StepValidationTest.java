@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
@@ -162,7 +163,7 @@ class StepValidationTest extends IntegrationTest {
                             .camundaInputParameter("template", "welcome")
                         .endEvent().done())
                 .deploy();
-        String customer = "c-priority-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String customer = "c-priority-" + UUID.randomUUID().toString().substring(0, 8);
         String instance = runtimeService.startProcessInstanceByKey("high-priority", customer).getId();
 
         assertThat(jdbc.sql("select step_id, priority from sf_outbox where journey_instance_id = ? order by id")
