@@ -107,6 +107,7 @@ class MessageAnalyticsController {
      * @param failed              given up for another reason
      * @param skipped             nothing to send: no address, or the pacing limit said skip
      * @param outcomeUnknown      the connection broke after the message was handed over
+     * @param withdrawn           not sent: the journey reached its goal or was cancelled while the email waited
      * @param uniqueOpens         emails opened by a person at least once
      * @param uniqueMachineOpens  emails a machine opened at least once (privacy proxies, scanners)
      * @param uniqueClicks        emails with at least one human click
@@ -116,7 +117,7 @@ class MessageAnalyticsController {
      * @param clickToOpenRate     unique clicks over unique (human) opens, or null
      */
     record Figures(long queued, long sent, long deferred, long suppressed, Map<String, Long> suppressedByReason,
-            long bounced, long failed, long skipped, long outcomeUnknown, long uniqueOpens, long uniqueMachineOpens,
+            long bounced, long failed, long skipped, long outcomeUnknown, long withdrawn, long uniqueOpens, long uniqueMachineOpens,
             long uniqueClicks, long unsubscribed, long complained, Double clickThroughRate, Double clickToOpenRate) {
 
         static Figures of(Map<String, Long> figures) {
@@ -133,7 +134,7 @@ class MessageAnalyticsController {
                     get(figures, MessageFigure.DEFERRED.name()), byReason.values().stream().mapToLong(Long::longValue).sum(),
                     byReason, get(figures, MessageFigure.BOUNCED.name()), get(figures, MessageFigure.FAILED.name()),
                     get(figures, MessageFigure.SKIPPED.name()), get(figures, MessageFigure.OUTCOME_UNKNOWN.name()),
-                    opens, get(figures, MessageFigure.UNIQUE_MACHINE_OPENS), clicks,
+                    get(figures, MessageFigure.WITHDRAWN.name()), opens, get(figures, MessageFigure.UNIQUE_MACHINE_OPENS), clicks,
                     get(figures, MessageFigure.UNSUBSCRIBED.name()), get(figures, MessageFigure.COMPLAINED.name()),
                     sent == 0 ? null : (double) clicks / sent, opens == 0 ? null : (double) clicks / opens);
         }

@@ -4,6 +4,7 @@ import io.stageflow.jobs.Outcomes;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.delivery.EmailRequest;
 import io.stageflow.delivery.Outbox;
+import io.stageflow.delivery.SendPriority;
 
 import org.springframework.batch.item.Chunk;
 import org.springframework.batch.item.ExecutionContext;
@@ -42,7 +43,7 @@ class BroadcastWriter implements ItemStreamWriter<String> {
     public void write(Chunk<? extends String> chunk) {
         for (String customerId : chunk) {
             boolean queued = outbox.enqueue(new EmailRequest(key(broadcast, customerId), customerId, template, category,
-                    null, null, "broadcast:" + broadcast, true));
+                    null, null, "broadcast:" + broadcast, true, SendPriority.BROADCAST));
             outcomes.add(queued ? QUEUED : QUEUED_BEFORE, 1);
             if (queued) {
                 // Only queued email counts towards the rate: a re-run skips what it queued before at full speed.

@@ -94,21 +94,25 @@ class DeliveryGate {
         return transactions.execute(tx -> {
             customers.lock(customer.id());
             Instant now = clock.instant(); // after the lock: a send another node stamped meanwhile is in the past
-            PacingRule.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), zoneOf(customer),
-                    entry.respectQuietHours(), now);
+            PacingRule.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), entry.priority(),
+                    zoneOf(customer), entry.respectQuietHours(), now);
             if (!decision.allowedAt().isAfter(now)) {
                 store.reserveSendTime(entry.id(), now);
                 return null;
             }
             if (onLimit == DeliveryProperties.Pacing.OnLimit.SKIP) {
-                store.finish(entry, OutboxStatus.SKIPPED, "Not sent: " + decision.reason(), MessageFigure.SKIPPED,
-                        clock.instant());
+                store.finish(entry, OutboxStatus.SKIPPED, "Not sent (priority " + describe(entry.priority()) + "): "
+                        + decision.reason(), MessageFigure.SKIPPED, clock.instant());
                 return "skipped";
             }
             store.defer(entry, clock.instant(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
-                    + decision.reason());
+                    + decision.reason() + " (priority " + describe(entry.priority()) + ")");
             return "deferred";
         });
+    }
+
+    private static String describe(SendPriority priority) {
+        return priority.name().toLowerCase(Locale.ROOT);
     }
 
     private static ZoneId zoneOf(Customer customer) {

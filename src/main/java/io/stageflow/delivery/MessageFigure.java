@@ -8,7 +8,7 @@ import io.stageflow.support.Tallies;
 /**
  * What happened to an email, as message analytics count it per template and per journey step (or broadcast):
  * queued, sent (accepted by the mail server), deferred (held back by pacing or quiet hours; each deferral counts),
- * suppressed with its reason, skipped (no address), bounced, failed, outcome unknown, unsubscribed by its link, and
+ * suppressed with its reason, skipped (no address), withdrawn (its journey ended first), bounced, failed, outcome unknown, unsubscribed by its link, and
  * complained of (marked as spam, as a mailbox provider's feedback loop reported).
  */
 public enum MessageFigure {
@@ -21,7 +21,9 @@ public enum MessageFigure {
     /** The recipient unsubscribed by this email's link (or its List-Unsubscribe), counted once per email. */
     UNSUBSCRIBED,
     /** The recipient marked this email as spam (a feedback-loop report), counted once per email. */
-    COMPLAINED;
+    COMPLAINED,
+    /** Withdrawn before it was sent: its journey reached a goal or was cancelled while it waited. */
+    WITHDRAWN;
 
     /** The series of message tallies. */
     public static final String SERIES = "message";

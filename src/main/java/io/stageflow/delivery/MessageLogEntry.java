@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One email a journey asked to send to a customer, and what became of it: the "why did this customer get (or not
- * get) this email" view. {@code reason} explains a suppression, a skip, a failure or the last retry.
+ * get) this email" view. {@code reason} explains a suppression, a skip, a withdrawal, a failure or the last retry;
+ * {@code priority} is its place in line ({@link SendPriority}, lower case).
  */
 public record MessageLogEntry(
         long id,
@@ -20,5 +21,6 @@ public record MessageLogEntry(
         Instant sentAt,
         String recipient,
         String subject,
-        String reason) {
+        String reason,
+        String priority) {
 }

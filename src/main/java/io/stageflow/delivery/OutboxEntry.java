@@ -17,5 +17,6 @@ record OutboxEntry(
         String stepId,
         int attempts,
         boolean respectQuietHours,
-        int ambiguousDeliveries) {
+        int ambiguousDeliveries,
+        SendPriority priority) {
 }

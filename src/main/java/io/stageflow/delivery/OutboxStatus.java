@@ -23,5 +23,10 @@ enum OutboxStatus {
     /** Nothing to send: the customer is gone or has no email address. */
     SKIPPED,
     /** Not sent: the address is suppressed (unsubscribed, complained, bounced, erased) or consent is missing. */
-    SUPPRESSED
+    SUPPRESSED,
+    /**
+     * Not sent, and never will be: its journey instance reached a goal (the order arrived before the cart reminder
+     * left) or was cancelled while the email was still queued or deferred ({@link Withdrawals}).
+     */
+    WITHDRAWN
 }

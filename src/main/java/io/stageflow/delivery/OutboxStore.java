@@ -1,5 +1,7 @@
 package io.stageflow.delivery;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -55,11 +57,12 @@ class OutboxStore {
         jdbc.sql("""
                 insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
                                        journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
-                                       respect_quiet_hours)
-                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)""")
+                                       respect_quiet_hours, priority)
+                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""")
                 .params(request.idempotencyKey(), request.customerId(), request.templateKey(),
                         request.category().name(), request.journeyKey(), request.journeyInstanceId(),
-                        request.stepId(), Timestamp.from(now), Timestamp.from(now), request.respectQuietHours())
+                        request.stepId(), Timestamp.from(now), Timestamp.from(now), request.respectQuietHours(),
+                        request.priority().rank())
                 .update();
         tallies.add(MessageFigure.QUEUED.of(request.templateKey(), request.journeyKey(), request.stepId()), now);
     }
@@ -67,7 +70,7 @@ class OutboxStore {
     List<Long> findDue(Instant now, int limit) {
         return jdbc.sql("""
                 select id from sf_outbox where status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?
-                order by id limit ?""")
+                order by priority, id limit ?""")
                 .params(Timestamp.from(now), limit).query(Long.class).list();
     }
 
@@ -96,20 +99,42 @@ class OutboxStore {
     }
 
     Optional<OutboxEntry> find(long id) {
-        return jdbc.sql("select * from sf_outbox where id = ?").param(id)
-                .query((rs, row) -> new OutboxEntry(
-                        rs.getLong("id"),
-                        rs.getString("idempotency_key"),
-                        rs.getString("customer_id"),
-                        rs.getString("template_key"),
-                        EmailCategory.valueOf(rs.getString("category")),
-                        rs.getString("journey_key"),
-                        rs.getString("journey_instance_id"),
-                        rs.getString("step_id"),
-                        rs.getInt("attempts"),
-                        rs.getBoolean("respect_quiet_hours"),
-                        rs.getInt("ambiguous_deliveries")))
-                .optional();
+        return jdbc.sql("select * from sf_outbox where id = ?").param(id).query(OutboxStore::entry).optional();
+    }
+
+    private static OutboxEntry entry(ResultSet rs, int row) throws SQLException {
+        return new OutboxEntry(
+                rs.getLong("id"),
+                rs.getString("idempotency_key"),
+                rs.getString("customer_id"),
+                rs.getString("template_key"),
+                EmailCategory.valueOf(rs.getString("category")),
+                rs.getString("journey_key"),
+                rs.getString("journey_instance_id"),
+                rs.getString("step_id"),
+                rs.getInt("attempts"),
+                rs.getBoolean("respect_quiet_hours"),
+                rs.getInt("ambiguous_deliveries"),
+                SendPriority.ofRank(rs.getInt("priority")));
+    }
+
+    /** The journey instance's rows that no dispatcher holds: queued, waiting for a retry, or deferred. */
+    List<OutboxEntry> unsentOfJourneyInstance(String journeyInstanceId) {
+        return jdbc.sql("""
+                select * from sf_outbox where journey_instance_id = ? and status in ('PENDING', 'DEFERRED')
+                order by id""")
+                .param(journeyInstanceId).query(OutboxStore::entry).list();
+    }
+
+    /**
+     * Withdraws the row with its reason, unless a dispatcher claimed it meanwhile (then it is being delivered and
+     * goes on); true when this changed it.
+     */
+    boolean withdraw(OutboxEntry entry, String reason, Instant now) {
+        return counted(entry, MessageFigure.WITHDRAWN, now, () -> jdbc.sql("""
+                update sf_outbox set status = 'WITHDRAWN', lease_until = null, sent_at = null, last_error = ?
+                where id = ? and status in ('PENDING', 'DEFERRED')""")
+                .params(truncate(reason), entry.id()).update());
     }
 
     Optional<Long> findIdByIdempotencyKey(String idempotencyKey) {
@@ -132,16 +157,16 @@ class OutboxStore {
     }
 
     /**
-     * When this customer's marketing emails went out (or, still in flight, passed the pacing check) since
-     * {@code since}, oldest first, leaving out the row being decided.
+     * When this customer's marketing emails of priority rank {@code upToRank} or more urgent went out (or, still in
+     * flight, passed the pacing check) since {@code since}, oldest first, leaving out the row being decided.
      */
-    List<Instant> marketingSendTimes(String customerId, Instant since, long exceptId) {
+    List<Instant> marketingSendTimes(String customerId, Instant since, long exceptId, int upToRank) {
         return jdbc.sql("""
                 select sent_at from sf_outbox
                 where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
-                  and id <> ?
+                  and id <> ? and priority <= ?
                 order by sent_at""")
-                .params(customerId, Timestamp.from(since), exceptId)
+                .params(customerId, Timestamp.from(since), exceptId, upToRank)
                 .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
     }
 
@@ -175,7 +200,8 @@ class OutboxStore {
                         rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
                         rs.getString("recipient"),
                         rs.getString("subject"),
-                        rs.getString("last_error")))
+                        rs.getString("last_error"),
+                        SendPriority.ofRank(rs.getInt("priority")).name().toLowerCase(Locale.ROOT)))
                 .list();
     }
 

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.delivery.EmailRequest;
 import io.stageflow.delivery.Outbox;
+import io.stageflow.delivery.SendPriority;
 import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.offers.Coupons;
 
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
  * The "Send email" step ({@code ${sendEmail}}): queues the email in the outbox within the step's own
  * transaction. The idempotency key is process instance, step and loop counter, so a retried job or a step
  * that runs again never queues a second email. Its settings are the step's input parameters ({@code template},
- * {@code category}, {@code quietHours}), read as local variables so that a process variable of the same name
+ * {@code category}, {@code quietHours}, {@code priority}), read as local variables so that a process variable of the same name
  * can never stand in for them. Coupons reserved by an earlier "Issue coupon" step of the instance that no email
  * carries yet go with this email. At deploy the template must exist and render, and the category and quiet hours
  * must be ones the step knows; a template or category given as an expression is checked when the step runs.
@@ -34,6 +35,14 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
     /** Whether the email waits out quiet hours: {@code respect} (the default), or {@code ignore} for a reply to the customer's own action. */
     static final StepInput<Boolean> QUIET_HOURS = StepInput.dropdown("quietHours", "respect",
             Map.entry("respect", Boolean.TRUE), Map.entry("ignore", Boolean.FALSE));
+    /**
+     * Where a marketing email of this step stands among journeys' email, in the dispatcher's queue and under the
+     * frequency cap: {@code high}, {@code normal} (the default) or {@code low}. Transactional email always goes first
+     * and broadcasts last, whatever a step says. New in version 2 of the element template; a step without it is normal.
+     */
+    static final StepInput<SendPriority> PRIORITY = StepInput.dropdown("priority", "normal",
+            Map.entry("high", SendPriority.TRIGGERED_HIGH), Map.entry("normal", SendPriority.TRIGGERED),
+            Map.entry("low", SendPriority.TRIGGERED_LOW));
 
     private final Outbox outbox;
     private final Coupons coupons;
@@ -51,6 +60,11 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
     }
 
     @Override
+    public int templateVersion() {
+        return 2;
+    }
+
+    @Override
     public String appliesTo() {
         return "bpmn:ServiceTask";
     }
@@ -62,7 +76,7 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
 
     @Override
     public List<StepInput<?>> inputs() {
-        return List.of(ASYNC_BEFORE, TEMPLATE, CATEGORY, QUIET_HOURS);
+        return List.of(ASYNC_BEFORE, TEMPLATE, CATEGORY, QUIET_HOURS, PRIORITY);
     }
 
     @Override
@@ -72,6 +86,9 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
             return "Send step '" + stepId + "' names no template: set its 'template' input parameter (Template key in Modeler)";
         }
         String problem = QUIET_HOURS.problemWith(inputs.apply(QUIET_HOURS.name()));
+        if (problem == null) {
+            problem = PRIORITY.problemWith(inputs.apply(PRIORITY.name()));
+        }
         if (problem == null) {
             String category = inputs.apply(CATEGORY.name());
             problem = StepInput.isExpression(category) ? null : CATEGORY.problemWith(category);
@@ -95,8 +112,12 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
             throw new IllegalStateException("Step " + step + " cannot send: the journey has no business key (customer id)");
         }
         String key = StepRun.key(execution);
-        outbox.enqueue(new EmailRequest(key, customerId, template(execution), CATEGORY.read(execution),
-                StepRun.journeyKey(execution), execution.getProcessInstanceId(), step, QUIET_HOURS.read(execution)));
+        EmailCategory category = CATEGORY.read(execution);
+        SendPriority priority = category == EmailCategory.TRANSACTIONAL ? SendPriority.TRANSACTIONAL
+                : PRIORITY.read(execution);
+        outbox.enqueue(new EmailRequest(key, customerId, template(execution), category,
+                StepRun.journeyKey(execution), execution.getProcessInstanceId(), step, QUIET_HOURS.read(execution),
+                priority));
         // A coupon an "Issue coupon" step reserved before this send rides with it ($offer), and is issued or
         // released with the email's outcome.
         coupons.attachToEmail(execution.getProcessInstanceId(), key, step);

@@ -99,7 +99,10 @@ public class Coupons {
                 .params(outboxKey, stepId, journeyInstanceId).update();
     }
 
-    /** Sent: the customer has the code now. Not sent (suppressed, skipped, failed for good): the coupon is released. */
+    /**
+     * Sent: the customer has the code now. Not sent (suppressed, skipped, failed for good, withdrawn because its
+     * journey reached its goal first): the coupon is released.
+     */
     @EventListener
     void emailEnded(EmailOutcome outcome) {
         Timestamp now = Timestamp.from(clock.instant());

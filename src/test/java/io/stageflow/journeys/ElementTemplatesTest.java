@@ -303,6 +303,9 @@ class ElementTemplatesTest {
         assertThat(values(property(send, "quietHours"))).containsExactly("respect", "ignore");
         assertThat(values(property(send, "category"))).isEqualTo(SendEmailStep.CATEGORY.choices());
         assertThat(values(property(send, "quietHours"))).isEqualTo(SendEmailStep.QUIET_HOURS.choices());
+        assertThat(send.path("version").asInt()).isEqualTo(2);
+        assertThat(values(property(send, "priority"))).containsExactly("high", "normal", "low")
+                .isEqualTo(SendEmailStep.PRIORITY.choices());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.stageflow.delivery.SendPriority;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.testing.IntegrationTest;
 
@@ -48,8 +49,9 @@ class StepDefinitionsTest extends IntegrationTest {
 
     @Test
     void everyTemplateIsARegisteredStepAndEveryStepHasATemplate() {
-        // The newest version of each template: older ones stay in the file for Modeler's update (ElementTemplatesTest).
-        Map<String, Integer> newest = new java.util.HashMap<>();
+        // The newest version of each template is the registered step; older versions stay in the file next to it, so
+        // that Modeler can update journeys drawn with them (which the step still runs).
+        Map<String, Integer> newest = new HashMap<>();
         templates.forEach(template -> newest.merge(template.path("id").asText(), template.path("version").asInt(),
                 Math::max));
         Set<String> inFile = new TreeSet<>();
@@ -58,7 +60,7 @@ class StepDefinitionsTest extends IntegrationTest {
                 .collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(registered).as("registered steps").hasSize(steps.size()).isEqualTo(inFile);
-        assertThat(registered).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@2",
+        assertThat(registered).contains("io.stageflow.sendEmail@2", "io.stageflow.setLifecycleStage@2",
                 "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1");
     }
@@ -156,6 +158,9 @@ class StepDefinitionsTest extends IntegrationTest {
                 .hasMessage("has category 'promo'; use marketing or transactional");
         assertThat(SendEmailStep.QUIET_HOURS.parse("")).isTrue();
         assertThat(SendEmailStep.QUIET_HOURS.parse("ignore")).isFalse();
+        assertThat(SendEmailStep.PRIORITY.parse(null)).isEqualTo(SendPriority.TRIGGERED);
+        assertThat(SendEmailStep.PRIORITY.parse("high")).isEqualTo(SendPriority.TRIGGERED_HIGH);
+        assertThat(SendEmailStep.PRIORITY.parse("low")).isEqualTo(SendPriority.TRIGGERED_LOW);
         assertThat(SetLifecycleStageStep.MODE.parse(null)).isFalse();
         assertThat(SetLifecycleStageStep.MODE.parse("advance")).isTrue();
     }

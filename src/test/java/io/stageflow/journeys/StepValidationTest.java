@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
@@ -136,6 +137,39 @@ class StepValidationTest extends IntegrationTest {
                 .isPositive();
         assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("category-by-variable").count())
                 .isPositive();
+    }
+
+    @Test
+    void aSendStepsPriorityMustBeOneItKnowsAndReachesTheOutbox() {
+        assertThatThrownBy(() -> repositoryService.createDeployment()
+                .addModelInstance("bad-priority.bpmn", Bpmn.createExecutableProcess("bad-priority")
+                        .camundaHistoryTimeToLive(1).startEvent()
+                        .serviceTask("SendUrgent").camundaDelegateExpression("${sendEmail}")
+                            .camundaInputParameter("template", "welcome").camundaInputParameter("priority", "urgent")
+                        .endEvent().done())
+                .deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("Send step 'SendUrgent' has priority 'urgent'; use high or normal or low");
+
+        repositoryService.createDeployment()
+                .addModelInstance("high-priority.bpmn", Bpmn.createExecutableProcess("high-priority")
+                        .camundaHistoryTimeToLive(1).startEvent()
+                        .serviceTask("SendHigh").camundaDelegateExpression("${sendEmail}")
+                            .camundaInputParameter("template", "welcome").camundaInputParameter("priority", "high")
+                        .serviceTask("SendReceipt").camundaDelegateExpression("${sendEmail}")
+                            .camundaInputParameter("template", "welcome").camundaInputParameter("priority", "low")
+                            .camundaInputParameter("category", "transactional")
+                        .serviceTask("SendPlain").camundaDelegateExpression("${sendEmail}")
+                            .camundaInputParameter("template", "welcome")
+                        .endEvent().done())
+                .deploy();
+        String customer = "c-priority-" + UUID.randomUUID().toString().substring(0, 8);
+        String instance = runtimeService.startProcessInstanceByKey("high-priority", customer).getId();
+
+        assertThat(jdbc.sql("select step_id, priority from sf_outbox where journey_instance_id = ? order by id")
+                .param(instance).query((rs, row) -> rs.getString(1) + "=" + rs.getInt(2)).list())
+                .as("high; transactional whatever the step says; normal by default")
+                .containsExactly("SendHigh=10", "SendReceipt=0", "SendPlain=20");
     }
 
     @Test
