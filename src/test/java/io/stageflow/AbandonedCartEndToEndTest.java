@@ -28,9 +28,12 @@ class AbandonedCartEndToEndTest extends IntegrationTest {
         assertThat(running(id, "A")).isEqualTo(1);
         assertThat(running(id, "B")).isEqualTo(1);
 
+        long conversions = conversions();
         post("order-a-" + id, "order_completed", id, "A");
         awaitSettled(id);
         assertThat(running(id, "A")).as("the order for cart A ended its journey").isZero();
+        // The order is the journey's goal ("Cart ordered", in an event subprocess): a conversion in the figures.
+        assertThat(conversions()).as("abandoned-cart conversions").isEqualTo(conversions + 1);
         assertThat(running(id, "B")).as("cart B's journey goes on").isEqualTo(1);
 
         advanceClock(Duration.ofHours(1).plusMinutes(1));
@@ -40,6 +43,11 @@ class AbandonedCartEndToEndTest extends IntegrationTest {
         assertThat(jdbc.sql("select template_key from sf_outbox where customer_id = ? and journey_key = 'abandoned-cart'")
                 .param(id).query(String.class).list()).containsExactly("cart-reminder");
         assertThat(mailTo(email)).hasSize(1);
+    }
+
+    private long conversions() {
+        return jdbc.sql("select count(*) from sf_journey_conversion where journey_key = 'abandoned-cart'")
+                .query(Long.class).single();
     }
 
     private long running(String customerId, String cartId) {

@@ -41,6 +41,9 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
     static final String CONVERTED = "converted";
     /** The activity property the parse listener sets on goal end events. */
     private static final String GOAL = "stageflow.goal";
+    /** The property of an event subprocess with a goal end event: the id of that end event. */
+    private static final String GOAL_END = "stageflow.goalEnd";
+    private static final String SEVERAL = "";
     /** The element id of journey-wide figures (entered, cancelled). */
     static final String WHOLE_JOURNEY = "";
 
@@ -70,7 +73,11 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
         ParseListeners.addOnce(configuration, goals);
     }
 
-    /** Marks the goal end events of each journey as it is parsed. */
+    /**
+     * Marks the goal end events of each journey as it is parsed; and an event subprocess that ends at one (the
+     * abandoned cart's "Order for this cart"), since the engine names the subprocess, not its end event, as the
+     * end of an instance that such a subprocess ended.
+     */
     private final BpmnParseListener goals = new AbstractBpmnParseListener() {
         @Override
         public void parseEndEvent(Element endEvent, ScopeImpl scope, ActivityImpl activity) {
@@ -78,7 +85,25 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
                 activity.setProperty(GOAL, Boolean.TRUE);
             }
         }
+
+        @Override
+        public void parseProcess(Element process, ProcessDefinitionEntity definition) {
+            markEventSubprocessGoals(definition);
+        }
     };
+
+    private static void markEventSubprocessGoals(ScopeImpl scope) {
+        for (ActivityImpl activity : scope.getActivities()) {
+            if (Boolean.TRUE.equals(activity.getProperty(GOAL)) && activity.getFlowScope() instanceof ActivityImpl
+                    subprocess && subprocess.isTriggeredByEvent()) {
+                subprocess.setProperty(GOAL, Boolean.TRUE);
+                // The end event the figures name: this one, unless the subprocess has several goal ends.
+                Object named = subprocess.getProperty(GOAL_END);
+                subprocess.setProperty(GOAL_END, named == null ? activity.getId() : SEVERAL);
+            }
+            markEventSubprocessGoals(activity);
+        }
+    }
 
     @Override
     public void handleEvent(HistoryEvent event) {
@@ -112,8 +137,13 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
             add(journey, WHOLE_JOURNEY, Figure.CANCELLED, journey.getEndTime());
             return;
         }
+        ActivityImpl end = activity(journey.getProcessDefinitionId(), endId);
+        Object goalEnd = end == null ? null : end.getProperty(GOAL_END);
+        if (goalEnd instanceof String id && !id.equals(SEVERAL)) {
+            endId = id; // an event subprocess ended the journey at its one goal end event
+        }
         add(journey, endId, Figure.ENDED, journey.getEndTime());
-        if (isGoal(journey.getProcessDefinitionId(), endId)) {
+        if (end != null && Boolean.TRUE.equals(end.getProperty(GOAL))) {
             add(journey, endId, Figure.CONVERTED, journey.getEndTime());
             // The end event carries no start time: the journey's history row has it (in this transaction's cache).
             Date started = Context.getCommandContext().getHistoricProcessInstanceManager()
@@ -142,10 +172,9 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
                 && !activityType.equals("multiInstanceBody");
     }
 
-    private static boolean isGoal(String definitionId, String endId) {
+    private static ActivityImpl activity(String definitionId, String activityId) {
         ProcessDefinitionEntity definition = Context.getProcessEngineConfiguration().getDeploymentCache()
                 .findDeployedProcessDefinitionById(definitionId);
-        ActivityImpl end = definition == null ? null : definition.findActivity(endId);
-        return end != null && Boolean.TRUE.equals(end.getProperty(GOAL));
+        return definition == null ? null : definition.findActivity(activityId);
     }
 }
