@@ -30,7 +30,7 @@ class DeployedJourneysWatch extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        ParseListeners.addOnce(configuration, counting);
+        EngineHooks.addParseListenerOnce(configuration, counting);
     }
 
     private final BpmnParseListener counting = new AbstractBpmnParseListener() {

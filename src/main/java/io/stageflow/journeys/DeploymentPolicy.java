@@ -62,7 +62,7 @@ class DeploymentPolicy extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        ParseListeners.addOnce(configuration, checking);
+        EngineHooks.addParseListenerOnce(configuration, checking);
     }
 
     private final BpmnParseListener checking = new AbstractBpmnParseListener() {

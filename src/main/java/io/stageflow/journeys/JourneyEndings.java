@@ -58,13 +58,8 @@ class JourneyEndings extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        if (configuration.getCustomHistoryEventHandlers() == null) {
-            configuration.setCustomHistoryEventHandlers(new ArrayList<>());
-        }
-        if (!configuration.getCustomHistoryEventHandlers().contains(endings)) {
-            configuration.getCustomHistoryEventHandlers().add(endings);
-        }
-        ParseListeners.addOnce(configuration, goals);
+        EngineHooks.addHistoryHandlerOnce(configuration, endings);
+        EngineHooks.addParseListenerOnce(configuration, goals);
     }
 
     private final BpmnParseListener goals = new AbstractBpmnParseListener() {

@@ -1,7 +1,6 @@
 package io.stageflow.journeys;
 
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
@@ -64,13 +63,8 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         // Plugins may be applied twice to one configuration: each hook is added once.
-        if (configuration.getCustomHistoryEventHandlers() == null) {
-            configuration.setCustomHistoryEventHandlers(new ArrayList<>());
-        }
-        if (!configuration.getCustomHistoryEventHandlers().contains(this)) {
-            configuration.getCustomHistoryEventHandlers().add(this);
-        }
-        ParseListeners.addOnce(configuration, goals);
+        EngineHooks.addHistoryHandlerOnce(configuration, this);
+        EngineHooks.addParseListenerOnce(configuration, goals);
     }
 
     /**

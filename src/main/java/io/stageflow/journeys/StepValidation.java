@@ -33,7 +33,7 @@ class StepValidation extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        ParseListeners.addOnce(configuration, validating);
+        EngineHooks.addParseListenerOnce(configuration, validating);
     }
 
     private final BpmnParseListener validating = new AbstractBpmnParseListener() {
