@@ -156,8 +156,11 @@ class SegmentsBrowserTest extends IntegrationTest {
         BROWSER.signIn(baseUrl(), "/segments", newUser(Roles.MARKETER, PASSWORD), PASSWORD);
         WebElement row = BROWSER.await(By.cssSelector("tr[data-key='vip-lapsed']"));
         assertThat(row.getText()).contains("segments/vip-lapsed.json");
+        // The list counts every segment's members over all customers (the suite imports 200,000): on a loaded CI
+        // machine that takes longer than a page's usual patience.
         BROWSER.awaitText(By.cssSelector("tr[data-key='vip-lapsed'] .members"), NUMBER.format(
-                client().get("/api/v1/segments/vip-lapsed/count").json().path("count").asLong()));
+                client().get("/api/v1/segments/vip-lapsed/count").json().path("count").asLong()),
+                java.time.Duration.ofSeconds(90));
         row.findElement(By.linkText("vip-lapsed")).click();
         assertThat(BROWSER.await(By.cssSelector(".read-only")).getText()).contains("segments/vip-lapsed.json")
                 .contains("read-only");

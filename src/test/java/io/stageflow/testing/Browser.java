@@ -105,7 +105,12 @@ public final class Browser implements AfterTestExecutionCallback, AutoCloseable 
 
     /** Waits until the element's text is exactly {@code text}. */
     public void awaitText(By locator, String text) {
-        waiting().until(ExpectedConditions.textToBe(locator, text));
+        awaitText(locator, text, PATIENCE);
+    }
+
+    /** Waits up to {@code patience} until the element's text is {@code text}: for work whose time grows with load. */
+    public void awaitText(By locator, String text, Duration patience) {
+        waiting(patience).until(ExpectedConditions.textToBe(locator, text));
     }
 
     /**
