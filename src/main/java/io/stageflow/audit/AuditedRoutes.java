@@ -1,10 +1,12 @@
 package io.stageflow.audit;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
@@ -25,16 +27,21 @@ class AuditedRoutes {
     private static final List<String> ENGINE_APIS = List.of("/engine-rest", "/camunda/api/engine/engine/{engine}");
 
     private final Map<String, List<Compiled>> byMethod = new LinkedHashMap<>();
+    /** The first path segments of the routes, such as {@code /api/}: most requests (tracking, assets) start otherwise. */
+    private final Set<String> firstSegments = new HashSet<>();
 
     AuditedRoutes() {
-        all().forEach(route -> byMethod.computeIfAbsent(route.method(), method -> new ArrayList<>())
-                .add(new Compiled(route, PathPatternParser.defaultInstance.parse(route.pattern()))));
+        all().forEach(route -> {
+            byMethod.computeIfAbsent(route.method(), method -> new ArrayList<>())
+                    .add(new Compiled(route, PathPatternParser.defaultInstance.parse(route.pattern())));
+            firstSegments.add(firstSegment(route.pattern()));
+        });
     }
 
     /** The route this request is a call of, with its path variables, if it is a change. */
     Optional<Match> match(String method, String path) {
         List<Compiled> candidates = byMethod.get(method);
-        if (candidates == null) {
+        if (candidates == null || !firstSegments.contains(firstSegment(path))) {
             return Optional.empty();
         }
         PathContainer container = PathContainer.parsePath(path);
@@ -45,6 +52,12 @@ class AuditedRoutes {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code /api/v1/segments} → {@code /api/}; {@code /segments} → {@code /segments/}. */
+    private static String firstSegment(String path) {
+        int slash = path.indexOf('/', 1);
+        return slash < 0 ? path + "/" : path.substring(0, slash + 1);
     }
 
     /** A request's route, and the values of its path variables. */
