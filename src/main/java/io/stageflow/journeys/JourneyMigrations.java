@@ -196,6 +196,15 @@ public class JourneyMigrations {
      */
     @Transactional
     public Migration start(String key, Request request, String requestedBy) {
+        // Before the plan: a batch that ends between the plan and this check would leave the plan counting
+        // customers the batch has moved since.
+        for (Migration earlier : migrations(key)) {
+            if (request.fromVersion() != null && earlier.fromVersion() == request.fromVersion()
+                    && stillMoving(earlier.batchId())) {
+                throw new InvalidInputException("fromVersion", "is being moved already, by migration "
+                        + earlier.id() + ": wait until it has finished");
+            }
+        }
         Planned planned = plan(key, request);
         Preview preview = planned.preview;
         if (!preview.problems().isEmpty()) {
@@ -207,12 +216,6 @@ public class JourneyMigrations {
                         + ": " + String.join("; ", problem.failures())));
             }
             throw new InvalidInputException(violations);
-        }
-        for (Migration earlier : migrations(key)) {
-            if (earlier.fromVersion() == preview.fromVersion() && !earlier.progress().finished()) {
-                throw new InvalidInputException("fromVersion", "is being moved already, by migration "
-                        + earlier.id() + ": wait until it has finished");
-            }
         }
         if (planned.movable.isEmpty()) {
             throw new InvalidInputException("fromVersion", "has no running customer who can move to version "
@@ -230,6 +233,21 @@ public class JourneyMigrations {
                         preview.cannotMove(), requestedBy, Timestamp.from(now), write(request.mappings()))
                 .update(id, "id");
         return migration(key, id.getKeyAs(Number.class).longValue()).orElseThrow();
+    }
+
+    /**
+     * Whether a migration's batch may still move customers: its batch is there and not stopped on failed jobs
+     * alone. Stricter than its progress: a batch whose jobs are all done stays until its monitor job removes it,
+     * and until then the progress statistics are no promise that no job is left to run (a second migration of the
+     * same version once started while the first had moved one of its two customers).
+     */
+    private boolean stillMoving(String batchId) {
+        BatchStatistics statistics = management.createBatchStatisticsQuery().batchId(batchId).singleResult();
+        if (statistics == null) {
+            return false;
+        }
+        int failed = statistics.getFailedJobs();
+        return !(failed > 0 && statistics.getRemainingJobs() == failed);
     }
 
     /** The journey's migrations, newest first, each with its progress. */

@@ -155,7 +155,7 @@ class JourneyMigrationTest extends IntegrationTest {
             assertThat(migration.path("skipped").asInt()).isEqualTo(1);
             assertThat(migration.path("requestedBy").asText()).isEqualTo("admin");
             assertThat(migration.path("mappings").path("ThreeDaysPassed").asText()).isEqualTo("FiveDaysPassed");
-            // Again at once: refused, as that version is being moved (or, if the batch was quicker, nobody is left).
+            // Again at once: refused, as that version is being moved until the batch is gone (then nobody is left).
             assertProblem(client().post(journey, body(from, to, MAPPINGS)), 400, "fromVersion");
             await().atMost(PATIENCE).until(() -> client().get(journey + "/" + id).expectStatus(200).json()
                     .path("progress").path("status").asText().equals("completed"));
