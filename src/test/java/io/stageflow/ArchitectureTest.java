@@ -50,7 +50,7 @@ class ArchitectureTest {
             List.of(ROOT),                                      // the application
             List.of("analytics", "imports", "broadcasts", "inactivity", "audit"), // reports, the jobs people run, the log
             List.of("journeys"),                                // the engine, its steps and the trigger router
-            List.of("offers", "surveys", "tracking"),           // what customers get, and what they do with it
+            List.of("offers", "surveys", "tracking", "bounces"), // what customers get, what they do with it, what came back
             List.of("delivery"),                                // the outbox
             List.of("subscriptions", "referrals"),
             List.of("events", "templates", "segments", "privacy"),

@@ -66,12 +66,12 @@ class MessageAnalyticsController {
             for (Day day : sender.days()) {
                 Figures f = day.figures();
                 rows.add(Arrays.asList(day.day(), sender.template(), sender.sender(), f.queued(), f.sent(),
-                        f.deferred(), f.suppressed(), f.bounced(), f.failed(), f.skipped(), f.outcomeUnknown(),
+                        f.deferred(), f.suppressed(), f.bounced(), f.softBounced(), f.failed(), f.skipped(), f.outcomeUnknown(),
                         f.uniqueOpens(), f.uniqueMachineOpens(), f.uniqueClicks(), f.unsubscribed(), f.complained()));
             }
         }
         return Csv.of("messages-" + report.from() + "-" + report.to(), List.of("day", "template", "sender", "queued",
-                "sent", "deferred", "suppressed", "bounced", "failed", "skipped", "outcome_unknown", "unique_opens",
+                "sent", "deferred", "suppressed", "bounced", "soft_bounced", "failed", "skipped", "outcome_unknown", "unique_opens",
                 "unique_machine_opens", "unique_clicks", "unsubscribed", "complained"), rows);
     }
 
@@ -103,7 +103,8 @@ class MessageAnalyticsController {
      * @param deferred            deferrals by pacing or quiet hours (an email deferred twice counts twice)
      * @param suppressed          not sent to a suppressed address or without consent, in all
      * @param suppressedByReason  the same by reason
-     * @param bounced             refused for good by the recipient's server
+     * @param bounced             refused for good by the recipient's server, at sending or reported later
+     * @param softBounced         reported undeliverable for now after sending (a full mailbox, a message expired)
      * @param failed              given up for another reason
      * @param skipped             nothing to send: no address, or the pacing limit said skip
      * @param outcomeUnknown      the connection broke after the message was handed over
@@ -117,7 +118,7 @@ class MessageAnalyticsController {
      * @param clickToOpenRate     unique clicks over unique (human) opens, or null
      */
     record Figures(long queued, long sent, long deferred, long suppressed, Map<String, Long> suppressedByReason,
-            long bounced, long failed, long skipped, long outcomeUnknown, long withdrawn, long uniqueOpens, long uniqueMachineOpens,
+            long bounced, long softBounced, long failed, long skipped, long outcomeUnknown, long withdrawn, long uniqueOpens, long uniqueMachineOpens,
             long uniqueClicks, long unsubscribed, long complained, Double clickThroughRate, Double clickToOpenRate) {
 
         static Figures of(Map<String, Long> figures) {
@@ -132,7 +133,8 @@ class MessageAnalyticsController {
             long clicks = get(figures, MessageFigure.UNIQUE_CLICKS);
             return new Figures(get(figures, MessageFigure.QUEUED.name()), sent,
                     get(figures, MessageFigure.DEFERRED.name()), byReason.values().stream().mapToLong(Long::longValue).sum(),
-                    byReason, get(figures, MessageFigure.BOUNCED.name()), get(figures, MessageFigure.FAILED.name()),
+                    byReason, get(figures, MessageFigure.BOUNCED.name()),
+                    get(figures, MessageFigure.SOFT_BOUNCED.name()), get(figures, MessageFigure.FAILED.name()),
                     get(figures, MessageFigure.SKIPPED.name()), get(figures, MessageFigure.OUTCOME_UNKNOWN.name()),
                     get(figures, MessageFigure.WITHDRAWN.name()), opens, get(figures, MessageFigure.UNIQUE_MACHINE_OPENS), clicks,
                     get(figures, MessageFigure.UNSUBSCRIBED.name()), get(figures, MessageFigure.COMPLAINED.name()),

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * Puts what became of an email into the customer's event stream, in the transaction of the outbox row's change:
  * {@code email_delivered} when the mail server accepted it, {@code email_bounced} when the recipient's server
- * refused it for good; {@code email_unsubscribed} when the recipient unsubscribed by its link, and
+ * refused it for good, at sending or in a report that came back later ({@link DeliveryReports}); {@code email_unsubscribed} when the recipient unsubscribed by its link, and
  * {@code email_complained} when a feedback loop reported it as spam ({@link UnsubscribeCredit}). Each is recorded once per email (its messageId names the row), so journeys and segments can
  * use them as they use posted events. Rows of erased customers record nothing.
  */
@@ -54,7 +54,19 @@ class DeliveryEvents {
         return record(entry, EMAIL_COMPLAINED, at);
     }
 
+    /**
+     * Records {@code email_bounced} for a sent email reported undeliverable later, with {@code bounce} {@code hard}
+     * or {@code soft}; false when the email's bounce was recorded before (at sending, or by an earlier report).
+     */
+    boolean recordLateBounce(OutboxEntry entry, Instant at, boolean permanent) {
+        return record(entry, EMAIL_BOUNCED, at, Map.of("bounce", permanent ? "hard" : "soft"));
+    }
+
     private boolean record(OutboxEntry entry, String type, Instant at) {
+        return record(entry, type, at, Map.of());
+    }
+
+    private boolean record(OutboxEntry entry, String type, Instant at, Map<String, Object> more) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("outboxId", entry.id());
         properties.put("template", entry.templateKey());
@@ -64,6 +76,7 @@ class DeliveryEvents {
         if (entry.stepId() != null) {
             properties.put("step", entry.stepId());
         }
+        properties.putAll(more);
         return events.record(new IncomingEvent(type.replace('_', '-') + "-" + entry.id(), type, entry.customerId(),
                 at.atOffset(ZoneOffset.UTC), properties));
     }

@@ -18,6 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pacing        how often marketing email may reach one customer, and when not
  * @param consent       whose consent marketing email needs
  * @param sentCopies    how long the copy of each email as it was sent is kept, for the console
+ * @param returnPath    the bounce address, e.g. {@code bounces@bounce.shop.example}: each email's envelope sender is
+ *                      then made from it per email ({@code bounces+<row>-<signature>@bounce.shop.example}, VERP), so
+ *                      that a late bounce names its email; the mailbox behind it is read by
+ *                      {@code stageflow.bounces.mailbox.*}. Blank: the envelope sender is {@code from}
  */
 @ConfigurationProperties("stageflow.delivery")
 public record DeliveryProperties(
@@ -27,7 +31,8 @@ public record DeliveryProperties(
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue Pacing pacing,
         @DefaultValue Consent consent,
-        @DefaultValue SentCopies sentCopies) {
+        @DefaultValue SentCopies sentCopies,
+        String returnPath) {
 
     /** Where rendered email goes. */
     public enum Transport {

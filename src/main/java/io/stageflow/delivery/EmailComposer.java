@@ -34,9 +34,10 @@ class EmailComposer {
     private final InternetAddress from;
     private final Clock clock;
     private final Optional<UnsubscribeMailbox> unsubscribeMailbox;
+    private final ReturnPaths returnPaths;
 
     EmailComposer(JavaMailSender mailSender, DeliveryProperties properties, Clock clock,
-            Optional<UnsubscribeMailbox> unsubscribeMailbox) throws AddressException {
+            Optional<UnsubscribeMailbox> unsubscribeMailbox, ReturnPaths returnPaths) throws AddressException {
         this.mailSender = mailSender;
         if (properties.from() == null || properties.from().isBlank()) {
             throw new IllegalStateException("stageflow.delivery.from must name the sender, e.g. \"Shop <hello@shop.example>\"");
@@ -44,6 +45,7 @@ class EmailComposer {
         this.from = new InternetAddress(properties.from(), true);
         this.clock = clock;
         this.unsubscribeMailbox = unsubscribeMailbox;
+        this.returnPaths = returnPaths;
     }
 
     /**
@@ -54,6 +56,7 @@ class EmailComposer {
             HandOverMessage.HandOver handOver) throws MessagingException {
         HandOverMessage message = new HandOverMessage(mailSender.createMimeMessage().getSession(), handOver);
         compose(message, new InternetAddress(recipient.email(), true), email, messageId(entry), unsubscribeUrl);
+        message.setEnvelopeFrom(returnPaths.of(entry.id()));
         return message;
     }
 

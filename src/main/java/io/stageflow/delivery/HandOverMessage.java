@@ -5,7 +5,8 @@ import java.io.OutputStream;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
+
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
  * A message that tells its outbox row the moment it starts to go out. SMTP transports write the message only
@@ -13,9 +14,9 @@ import jakarta.mail.internet.MimeMessage;
  * file outbox only when it writes the file, so everything before this moment is safe to retry after a crash, and
  * only what follows is ambiguous. The hand-over is committed before the first byte; when it cannot be (the claim
  * was taken over by another node), the message is not written at all, and the server discards the unfinished
- * {@code DATA}.
+ * {@code DATA}. It is an {@link SMTPMessage} so that it can carry its own envelope sender (the row's return path).
  */
-class HandOverMessage extends MimeMessage {
+class HandOverMessage extends SMTPMessage {
 
     /** Commits the hand-over; false when the row is no longer this dispatcher's to send. */
     interface HandOver {

@@ -8,7 +8,8 @@ import io.stageflow.support.Tallies;
 /**
  * What happened to an email, as message analytics count it per template and per journey step (or broadcast):
  * queued, sent (accepted by the mail server), deferred (held back by pacing or quiet hours; each deferral counts),
- * suppressed with its reason, skipped (no address), withdrawn (its journey ended first), bounced, failed, outcome unknown, unsubscribed by its link, and
+ * suppressed with its reason, skipped (no address), withdrawn (its journey ended first), bounced (hard, at once or
+ * reported later) or soft-bounced, failed, outcome unknown, unsubscribed by its link, and
  * complained of (marked as spam, as a mailbox provider's feedback loop reported).
  */
 public enum MessageFigure {
@@ -23,7 +24,12 @@ public enum MessageFigure {
     /** The recipient marked this email as spam (a feedback-loop report), counted once per email. */
     COMPLAINED,
     /** Withdrawn before it was sent: its journey reached a goal or was cancelled while it waited. */
-    WITHDRAWN;
+    WITHDRAWN,
+    /**
+     * Reported undeliverable for now after it was sent (a full mailbox, a message that expired in a queue): the
+     * address is suppressed only after repeated soft bounces. A hard bounce counts as {@link #BOUNCED}.
+     */
+    SOFT_BOUNCED;
 
     /** The series of message tallies. */
     public static final String SERIES = "message";

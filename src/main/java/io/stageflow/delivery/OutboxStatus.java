@@ -11,6 +11,11 @@ enum OutboxStatus {
     /** Accepted by the mail server (or written to the file outbox). */
     SENT,
     /**
+     * Accepted by the mail server, then reported undeliverable later: a delivery status notification in the bounce
+     * mailbox, or a mail provider's webhook ({@link DeliveryReports}). The reason says which and why.
+     */
+    BOUNCED,
+    /**
      * Given up: retries exhausted, or rejected for good by the mail server. A journey's failed email is also a
      * Camunda incident on its instance, and retrying that incident tries once more.
      */

@@ -118,6 +118,29 @@ class OutboxStore {
                 SendPriority.ofRank(rs.getInt("priority")));
     }
 
+    /**
+     * A sent email reported undeliverable later: marked bounced with the reason; false when the row was not sent
+     * (or was marked before), which changes nothing.
+     */
+    boolean markBounced(long id, String reason) {
+        return jdbc.sql("update sf_outbox set status = 'BOUNCED', last_error = ? where id = ? and status = 'SENT'")
+                .params(reason, id).update() == 1;
+    }
+
+    /** The customer's last email that went out since {@code since} (indexed by customer). */
+    Optional<Long> lastSentTo(String customerId, Instant since) {
+        return jdbc.sql("""
+                select id from sf_outbox where customer_id = ? and status in ('SENT', 'BOUNCED') and sent_at >= ?
+                order by sent_at desc, id desc
+                limit 1""")
+                .params(customerId, Timestamp.from(since)).query(Long.class).optional();
+    }
+
+    /** The address the row's email went to, as it was when sent; none before it was. */
+    Optional<String> recipientOf(long id) {
+        return jdbc.sql("select recipient from sf_outbox where id = ?").param(id).query(String.class).optional();
+    }
+
     /** The journey instance's rows that no dispatcher holds: queued, waiting for a retry, or deferred. */
     List<OutboxEntry> unsentOfJourneyInstance(String journeyInstanceId) {
         return jdbc.sql("""
@@ -163,7 +186,7 @@ class OutboxStore {
     List<Instant> marketingSendTimes(String customerId, Instant since, long exceptId, int upToRank) {
         return jdbc.sql("""
                 select sent_at from sf_outbox
-                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING') and sent_at > ?
+                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING', 'BOUNCED') and sent_at > ?
                   and id <> ? and priority <= ?
                 order by sent_at""")
                 .params(customerId, Timestamp.from(since), exceptId, upToRank)

@@ -65,9 +65,9 @@ class MessageAnalyticsApiTest extends IntegrationTest {
         StageflowClient.Response csv = client().send(HttpRequest.newBuilder(client().uri(path))
                 .header("Accept", "text/csv").GET(), true).expectStatus(200);
         assertThat(csv.body().split("\r\n")).containsExactly(
-                "day,template,sender,queued,sent,deferred,suppressed,bounced,failed,skipped,outcome_unknown,"
+                "day,template,sender,queued,sent,deferred,suppressed,bounced,soft_bounced,failed,skipped,outcome_unknown,"
                         + "unique_opens,unique_machine_opens,unique_clicks,unsubscribed,complained",
-                "2033-04-05,welcome,welcome/SendWelcomeEmail,2,1,0,1,0,0,0,0,0,0,0,0,0");
+                "2033-04-05,welcome,welcome/SendWelcomeEmail,2,1,0,1,0,0,0,0,0,0,0,0,0,0");
     }
 
     @Test

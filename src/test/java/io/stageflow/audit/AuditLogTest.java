@@ -49,6 +49,8 @@ class AuditLogTest extends IntegrationTest {
             // Events and profiles sent by the business's systems: data, each kept with its own history
             "POST /api/v1/events", "PUT /api/v1/customers/{id}", "POST /v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}",
             "POST /v1/batch", "POST /v1/b",
+            // Mail providers' bounce and complaint reports, signed by the provider: kept as suppressions and events
+            "POST /webhooks/ses", "POST /webhooks/sendgrid", "POST /webhooks/mailgun", "POST /webhooks/postmark",
             // A checkout asking whether a coupon holds: a read
             "POST /api/v1/coupons/{code}/validate",
             // The recipient's own pages, by signed link: their choices are kept as suppressions and answers

@@ -138,7 +138,7 @@ class PriorityTest extends IntegrationTest {
                 properties.dispatcher(), new DeliveryProperties.Pacing(pacingSettings.marketingPerDay(),
                         pacingSettings.marketingPerWeek(), pacingSettings.quietHoursStart(),
                         pacingSettings.quietHoursEnd(), onLimit),
-                properties.consent(), properties.sentCopies());
+                properties.consent(), properties.sentCopies(), properties.returnPath());
     }
 
     private String customer() {

@@ -81,7 +81,13 @@ class EndpointRolesTest extends IntegrationTest {
          * Segment's tracking API: the controller checks the write key (header or body), so a caller who is not a
          * write key (users included) gets 401, and a key of the wrong kind 403.
          */
-        WRITE_KEY
+        WRITE_KEY,
+        /**
+         * A mail provider's webhook: its signature or the credentials the provider was given are what admit a call,
+         * so every caller here (users and write keys alike, whose credentials are Stageflow's) gets 401;
+         * BounceWebhooksTest shows the genuine calls admitted.
+         */
+        SIGNATURE
     }
 
     /**
@@ -275,6 +281,9 @@ class EndpointRolesTest extends IntegrationTest {
             publicly("POST", "/u/{token}/preferences", "/u/not-a-signed-token/preferences", null),
             publicly("GET", "/s/{token}", "/s/not-a-signed-token", null),
             publicly("POST", "/s/{token}", "/s/not-a-signed-token", null),
+            // The mail providers' bounce and complaint webhooks: signed by the provider.
+            signed("/webhooks/ses"), signed("/webhooks/sendgrid"), signed("/webhooks/mailgun"),
+            signed("/webhooks/postmark"),
             // Open pixels and tracked links: signed per email (a bad token is a 404, never a redirect).
             publicly("GET", "/o/{token}", "/o/not-a-signed-token", null),
             publicly("GET", "/c/{token}", "/c/not-a-signed-token", null),
@@ -460,7 +469,7 @@ class EndpointRolesTest extends IntegrationTest {
     @Test
     void noProtectedRowAdmitsStrangersOrEveryone() {
         for (Endpoint endpoint : ENDPOINTS) {
-            if (endpoint.access() != PUBLIC) {
+            if (endpoint.access() != PUBLIC && endpoint.access() != Access.SIGNATURE) {
                 assertThat(endpoint.allowed()).as("%s: who may call it", endpoint)
                         .doesNotContain(NOBODY).doesNotContain(CUSTOMER_SUCCESS).isNotEmpty();
             }
@@ -505,6 +514,9 @@ class EndpointRolesTest extends IntegrationTest {
     private static Expectation expectation(Endpoint endpoint, Caller caller) {
         if (endpoint.access() == CONSOLE_FORM) {
             return Expectation.FORBIDDEN;
+        }
+        if (endpoint.access() == Access.SIGNATURE) {
+            return Expectation.UNAUTHENTICATED;
         }
         if (endpoint.access() == PUBLIC || endpoint.allowed().contains(caller)) {
             return Expectation.ADMITTED;
@@ -551,6 +563,10 @@ class EndpointRolesTest extends IntegrationTest {
 
     private static Endpoint consoleForm(String method, String pattern, String path, Caller... allowed) {
         return new Endpoint(method, pattern, path, null, CONSOLE_FORM, Set.of(allowed));
+    }
+
+    private static Endpoint signed(String path) {
+        return new Endpoint("POST", path, path, "{}", Access.SIGNATURE, Set.of());
     }
 
     private static Endpoint publicly(String method, String pattern, String path, String body) {

@@ -77,6 +77,18 @@ public abstract class IntegrationTest {
         registry.add("stageflow.subscriptions.unsubscribe.inbox.username", () -> TestMailServer.UNSUBSCRIBE_USER);
         registry.add("stageflow.subscriptions.unsubscribe.inbox.password", () -> TestMailServer.UNSUBSCRIBE_PASSWORD);
         registry.add("stageflow.subscriptions.unsubscribe.inbox.poll-interval", () -> "PT0.3S");
+        registry.add("stageflow.delivery.return-path", () -> "bounces@" + TestMailServer.BOUNCE_DOMAIN);
+        registry.add("stageflow.bounces.mailbox.protocol", () -> "imap");
+        registry.add("stageflow.bounces.mailbox.host", () -> "127.0.0.1");
+        registry.add("stageflow.bounces.mailbox.port", TestMailServer::imapPort);
+        registry.add("stageflow.bounces.mailbox.username", () -> TestMailServer.BOUNCE_USER);
+        registry.add("stageflow.bounces.mailbox.password", () -> TestMailServer.BOUNCE_PASSWORD);
+        registry.add("stageflow.bounces.mailbox.poll-interval", () -> "PT0.3S");
+        registry.add("stageflow.bounces.ses.topic-arns", () -> WebhookTestKeys.SES_TOPIC);
+        registry.add("stageflow.bounces.sendgrid.verification-key", WebhookTestKeys::sendGridVerificationKey);
+        registry.add("stageflow.bounces.mailgun.signing-key", () -> WebhookTestKeys.MAILGUN_SIGNING_KEY);
+        registry.add("stageflow.bounces.postmark.username", () -> WebhookTestKeys.POSTMARK_USER);
+        registry.add("stageflow.bounces.postmark.password", () -> WebhookTestKeys.POSTMARK_PASSWORD);
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));

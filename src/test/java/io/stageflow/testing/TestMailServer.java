@@ -27,6 +27,7 @@ public final class TestMailServer {
                     ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()});
             server.start();
             server.setUser(UNSUBSCRIBE_MAILBOX, UNSUBSCRIBE_USER, UNSUBSCRIBE_PASSWORD);
+            server.setUser(BOUNCE_MAILBOX, BOUNCE_USER, BOUNCE_PASSWORD);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
             return server;
         }
@@ -36,6 +37,16 @@ public final class TestMailServer {
     public static final String UNSUBSCRIBE_MAILBOX = "unsubscribe@stageflow.test";
     public static final String UNSUBSCRIBE_USER = "unsubscribe";
     public static final String UNSUBSCRIBE_PASSWORD = "imap-secret";
+
+    /**
+     * The bounce mailbox Stageflow reads over IMAP. The return paths of its emails are {@code +} addresses of
+     * {@code bounces@}{@value #BOUNCE_DOMAIN}, which a real catch-all would file here; tests put the reports here
+     * themselves.
+     */
+    public static final String BOUNCE_DOMAIN = "bounce.stageflow.test";
+    public static final String BOUNCE_MAILBOX = "bounces@" + BOUNCE_DOMAIN;
+    public static final String BOUNCE_USER = "bounces";
+    public static final String BOUNCE_PASSWORD = "bounce-secret";
 
     private TestMailServer() {
     }
@@ -67,9 +78,18 @@ public final class TestMailServer {
 
     /** How many messages wait in the unsubscribe mailbox, unread by Stageflow. */
     public static int unsubscribeMailboxSize() {
+        return mailboxSize(UNSUBSCRIBE_USER);
+    }
+
+    /** How many messages wait in the bounce mailbox, unread by Stageflow. */
+    public static int bounceMailboxSize() {
+        return mailboxSize(BOUNCE_USER);
+    }
+
+    private static int mailboxSize(String user) {
         try {
             return Holder.SERVER.getManagers().getImapHostManager().getInbox(
-                    Holder.SERVER.getUserManager().getUser(UNSUBSCRIBE_USER)).getMessageCount();
+                    Holder.SERVER.getUserManager().getUser(user)).getMessageCount();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
