@@ -17,6 +17,7 @@ import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.subscriptions.Suppressions;
 import io.stageflow.testing.IntegrationTest;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -141,8 +142,24 @@ class PriorityTest extends IntegrationTest {
                 properties.consent(), properties.sentCopies(), properties.returnPath());
     }
 
+    /**
+     * The email these tests left deferred would go out whenever a later test moves the clock past the cap, and be
+     * counted on that test's day: it is skipped now.
+     */
+    @AfterEach
+    void skipWhatIsStillDeferred() {
+        if (!madeHere.isEmpty()) {
+            jdbc.sql("update sf_outbox set status = 'SKIPPED', last_error = 'Skipped at the end of PriorityTest'"
+                    + " where customer_id in (:ids) and status in ('PENDING', 'DEFERRED')")
+                    .param("ids", madeHere).update();
+        }
+    }
+
+    private final List<String> madeHere = new java.util.ArrayList<>();
+
     private String customer() {
         String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        madeHere.add(id);
         client().putCustomer(id, "{\"email\":\"%s@example.com\",\"timeZone\":\"UTC\"}".formatted(id)).expectStatus(201);
         return id;
     }
