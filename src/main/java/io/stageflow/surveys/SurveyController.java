@@ -1,15 +1,16 @@
 package io.stageflow.surveys;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.events.IncomingEvent;
 import io.stageflow.events.ObservedEvents;
-import io.stageflow.templates.TemplatesProperties;
-import io.stageflow.web.RecipientPage;
+import io.stageflow.templates.RecipientTexts;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -17,9 +18,9 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.util.HtmlUtils;
 
 /**
  * Where a survey email's score links lead. Opening a link only shows the score picked, ready to send, because
@@ -38,21 +39,24 @@ class SurveyController {
     private final Outbox outbox;
     private final CustomerService customers;
     private final ObservedEvents events;
-    private final String brand;
+    private final RecipientTexts texts;
 
     SurveyController(SurveyLinks links, Outbox outbox, CustomerService customers, ObservedEvents events,
-            TemplatesProperties properties) {
+            RecipientTexts texts) {
         this.links = links;
         this.outbox = outbox;
         this.customers = customers;
         this.events = events;
-        this.brand = HtmlUtils.htmlEscape(properties.brand().name());
+        this.texts = texts;
     }
 
     @GetMapping("{token}")
-    ResponseEntity<String> ask(@PathVariable String token, @RequestParam(required = false) Integer score) {
-        if (askingEmail(token).isEmpty()) {
-            return invalidLink();
+    ResponseEntity<String> ask(@PathVariable String token, @RequestParam(required = false) Integer score,
+            @RequestHeader(name = "Accept-Language", required = false) String acceptLanguage) {
+        Optional<Outbox.QueuedEmail> email = askingEmail(token);
+        RecipientTexts.Texts words = textsFor(email, acceptLanguage);
+        if (email.isEmpty()) {
+            return invalidLink(words);
         }
         StringBuilder scores = new StringBuilder("<p class=\"scores\">");
         for (int value = 0; value <= 10; value++) {
@@ -61,26 +65,29 @@ class SurveyController {
                     .append(value).append("</label>");
         }
         scores.append("</p>");
-        return RecipientPage.of(HttpStatus.OK, "How likely are you to recommend " + brand + "?", """
+        return words.page(HttpStatus.OK, "survey.question", """
                 <form method="post">
                 %s
-                <p class="small">0: not at all likely, 10: extremely likely</p>
-                <p><label>Anything you would like to tell us? (optional)<br>
+                <p class="small">%s</p>
+                <p><label>%s<br>
                 <textarea name="comment" maxlength="%d"></textarea></label></p>
-                <button type="submit">Send my answer</button>
-                </form>""".formatted(scores, MAX_COMMENT));
+                <button type="submit">%s</button>
+                </form>""".formatted(scores, words.html("survey.scale"), words.html("survey.comment"), MAX_COMMENT,
+                words.html("survey.send")));
     }
 
     @PostMapping("{token}")
     ResponseEntity<String> answer(@PathVariable String token, @RequestParam(required = false) Integer score,
-            @RequestParam(required = false) String comment) {
+            @RequestParam(required = false) String comment,
+            @RequestHeader(name = "Accept-Language", required = false) String acceptLanguage) {
         Optional<Outbox.QueuedEmail> email = askingEmail(token);
+        RecipientTexts.Texts words = textsFor(email, acceptLanguage);
         if (email.isEmpty()) {
-            return invalidLink();
+            return invalidLink(words);
         }
         if (score == null || score < 0 || score > 10) {
-            return RecipientPage.of(HttpStatus.BAD_REQUEST, "Please pick a score",
-                    "<p>Choose a score from 0 to 10, then send your answer.</p>");
+            return words.page(HttpStatus.BAD_REQUEST, "survey.score.missing.title",
+                    "<p>" + words.html("survey.score.missing") + "</p>");
         }
         Outbox.QueuedEmail asked = email.get();
         if (customers.find(asked.customerId()).isPresent()) {
@@ -99,19 +106,28 @@ class SurveyController {
             }
             if (!events.record(new IncomingEvent("survey-" + asked.id(), EVENT_TYPE, asked.customerId(), null,
                     properties))) {
-                return RecipientPage.of(HttpStatus.OK, "We already have your answer",
-                        "<p>You answered this survey before. Thank you!</p>");
+                return words.page(HttpStatus.OK, "survey.repeated.title",
+                        "<p>" + words.html("survey.repeated") + "</p>");
             }
         }
-        return RecipientPage.of(HttpStatus.OK, "Thank you!", "<p>Your answer helps " + brand + " get better.</p>");
+        return words.page(HttpStatus.OK, "survey.thanks.title", "<p>" + words.html("survey.thanks") + "</p>");
     }
+
+    /** The words in the language of the customer asked; for a forged link or a customer gone, the browser's. */
+    private RecipientTexts.Texts textsFor(Optional<Outbox.QueuedEmail> email, String acceptLanguage) {
+        Locale customer = email.flatMap(asked -> customers.find(asked.customerId()))
+                .filter(known -> known.locale() != null && !known.locale().isBlank())
+                .map(Customer::preferredLocale).orElse(null);
+        return texts.forRecipient(customer, acceptLanguage);
+    }
+
 
     /** The email whose link this is; a token for an email that no longer exists is no better than a forged one. */
     private Optional<Outbox.QueuedEmail> askingEmail(String token) {
         return links.outboxIdOf(token).flatMap(outbox::find);
     }
 
-    private static ResponseEntity<String> invalidLink() {
-        return RecipientPage.of(HttpStatus.NOT_FOUND, "Link not valid", "<p>This survey link is not valid.</p>");
+    private static ResponseEntity<String> invalidLink(RecipientTexts.Texts words) {
+        return words.page(HttpStatus.NOT_FOUND, "link.invalid.title", "<p>" + words.html("survey.invalid") + "</p>");
     }
 }

@@ -26,6 +26,11 @@ final class LocaleFolders {
         return candidates;
     }
 
+    /** The locale folder names to try for {@code locale}, most specific first, ending with "" (the default). */
+    static List<String> tags(Locale locale) {
+        return candidates("", locale, "").stream().map(path -> path.replace("/", "")).toList();
+    }
+
     /** The locale folder a candidate of {@code folder} lies in ({@code de}, {@code de-AT}), or null for none. */
     static String localeOf(String folder, String path) {
         String rest = path.substring(folder.length() + 1);

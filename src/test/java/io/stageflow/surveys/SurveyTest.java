@@ -59,6 +59,23 @@ class SurveyTest extends IntegrationTest {
     }
 
     @Test
+    void aGermanCustomersSurveyIsGerman() {
+        String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
+        client().putCustomer(id, "{\"email\":\"" + id + "@example.com\",\"locale\":\"de-DE\"}").expectStatus(201);
+        outbox.enqueue(new EmailRequest("survey:" + id, id, "welcome", EmailCategory.MARKETING, "onboarding", null,
+                "SendSurvey"));
+        long emailId = jdbc.sql("select id from sf_outbox where customer_id = ?").param(id).query(Long.class).single();
+        String path = URI.create(surveyLinks.urlFor(emailId)).getPath();
+
+        Response asked = client(null, null).get(path + "?score=8");
+        assertThat(asked.body()).contains("<html lang=\"de\">").contains("Wie wahrscheinlich ist es")
+                .contains("0: überhaupt nicht wahrscheinlich").contains(">Antwort senden</button>");
+        assertThat(answer(path, "comment=ohne+Wert").body()).contains("Bitte wählen Sie einen Wert");
+        assertThat(answer(path, "score=8").body()).contains("Vielen Dank!");
+        assertThat(answer(path, "score=9").body()).contains("Ihre Antwort liegt uns schon vor");
+    }
+
+    @Test
     void aForgedLinkOrAScoreOutOfRangeRecordsNothing() {
         String id = "c-" + UUID.randomUUID().toString().substring(0, 12);
         client().putCustomer(id, "{\"email\":\"" + id + "@example.com\"}").expectStatus(201);
