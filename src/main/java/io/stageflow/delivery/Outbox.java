@@ -2,7 +2,9 @@ package io.stageflow.delivery;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.stageflow.support.PollingWorker;
 
@@ -40,6 +42,18 @@ public class Outbox {
         }
         dispatcher.wakeUpAfterCommit();
         return true;
+    }
+
+    /**
+     * Queues many emails at once, in the caller's transaction (a broadcast's chunk: one batch, not a round trip
+     * each); returns the idempotency keys queued now, leaving out those queued before.
+     */
+    public Set<String> enqueueAll(List<EmailRequest> requests) {
+        Set<String> queued = store.insertAll(requests, clock.instant());
+        if (!queued.isEmpty()) {
+            dispatcher.wakeUpAfterCommit();
+        }
+        return queued;
     }
 
     /**

@@ -4,17 +4,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
+import io.stageflow.events.DatabaseTimestamps;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.support.Tallies;
 
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** SQL over {@code sf_outbox}. Each state change is a conditional update, so two dispatchers never both win. */
@@ -23,17 +31,30 @@ class OutboxStore {
 
     private static final int TEXT_MAX = 1000;
 
+    private static final String INSERT = """
+            insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
+                                   journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
+                                   respect_quiet_hours, priority)
+            values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""";
+
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
+    private final TransactionTemplate savepoint;
+    private final DatabaseTimestamps timestamps;
     private final Tallies tallies;
     private final TransactionTemplate transaction;
     private final DeliveryEvents deliveryEvents;
 
-    OutboxStore(JdbcClient jdbc, Tallies tallies, PlatformTransactionManager transactions,
-            DeliveryEvents deliveryEvents) {
+    OutboxStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Tallies tallies, PlatformTransactionManager transactions,
+            DeliveryEvents deliveryEvents, DatabaseTimestamps timestamps) {
         this.deliveryEvents = deliveryEvents;
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.tallies = tallies;
         this.transaction = new TransactionTemplate(transactions);
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.timestamps = timestamps;
     }
 
     /**
@@ -54,17 +75,53 @@ class OutboxStore {
 
     /** Inserts the row; a {@code DuplicateKeyException} means this idempotency key was queued before. */
     void insert(EmailRequest request, Instant now) {
-        jdbc.sql("""
-                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
-                                       journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
-                                       respect_quiet_hours, priority)
-                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""")
-                .params(request.idempotencyKey(), request.customerId(), request.templateKey(),
-                        request.category().name(), request.journeyKey(), request.journeyInstanceId(),
-                        request.stepId(), Timestamp.from(now), Timestamp.from(now), request.respectQuietHours(),
-                        request.priority().rank())
-                .update();
+        jdbc.sql(INSERT).params(values(request, now)).update();
         tallies.add(MessageFigure.QUEUED.of(request.templateKey(), request.journeyKey(), request.stepId()), now);
+    }
+
+    /**
+     * Queues many emails at once (a broadcast's chunk) in the caller's transaction: the keys already queued are
+     * left out, the rest go in one JDBC batch behind a savepoint, and their queued counts in one tally insert. When
+     * the batch meets a key queued since (another node running the same partition), the batch is rolled back to the
+     * savepoint and the rows are queued one by one, each as {@link #insert} would. Returns the keys queued now.
+     */
+    Set<String> insertAll(List<EmailRequest> requests, Instant now) {
+        if (requests.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> queuedBefore = new HashSet<>(jdbc.sql(
+                        "select idempotency_key from sf_outbox where idempotency_key in (:keys)")
+                .param("keys", requests.stream().map(EmailRequest::idempotencyKey).toList())
+                .query(String.class).list());
+        List<EmailRequest> fresh = requests.stream().filter(r -> !queuedBefore.contains(r.idempotencyKey()))
+                .toList();
+        Set<String> queued = new LinkedHashSet<>();
+        try {
+            List<Object[]> rows = fresh.stream().map(request -> values(request, now)).toList();
+            savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows));
+            fresh.forEach(request -> queued.add(request.idempotencyKey()));
+        } catch (DataIntegrityViolationException raced) {
+            for (EmailRequest request : fresh) {
+                try {
+                    jdbc.sql(INSERT).params(values(request, now)).update();
+                    queued.add(request.idempotencyKey());
+                } catch (DuplicateKeyException queuedMeanwhile) {
+                    // Another node queued it a moment ago: queued once.
+                }
+            }
+        }
+        tallies.addAll(fresh.stream().filter(request -> queued.contains(request.idempotencyKey()))
+                .map(request -> new Tallies.Addition(MessageFigure.QUEUED.of(request.templateKey(),
+                        request.journeyKey(), request.stepId()), now, 1))
+                .toList());
+        return queued;
+    }
+
+    private Object[] values(EmailRequest request, Instant now) {
+        Object at = timestamps.of(now);
+        return new Object[] {request.idempotencyKey(), request.customerId(), request.templateKey(),
+                request.category().name(), request.journeyKey(), request.journeyInstanceId(), request.stepId(), at,
+                at, request.respectQuietHours(), request.priority().rank()};
     }
 
     List<Long> findDue(Instant now, int limit) {
