@@ -19,13 +19,10 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.stageflow.subscriptions.Suppressions;
-import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient;
 import io.stageflow.testing.WebhookTestKeys;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +34,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * (Basic credentials). Each suppresses the right address and marks the right email; a forged signature or wrong
  * credentials get 401 and change nothing.
  */
-class BounceWebhooksTest extends IntegrationTest {
+class BounceWebhooksTest extends BounceTestCase {
 
     private static final String CERT_URL = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem";
 
@@ -56,8 +53,8 @@ class BounceWebhooksTest extends IntegrationTest {
 
     @Test
     void sesBounceAndComplaintThroughSns() throws Exception {
-        Welcomed bounced = signUp();
-        Welcomed complained = signUp();
+        Welcomed bounced = signUpAndReceiveWelcome();
+        Welcomed complained = signUpAndReceiveWelcome();
 
         assertThat(post("/webhooks/ses", sns(sample("ses-bounce.json", bounced), "2"), Map.of()).status())
                 .isEqualTo(200);
@@ -73,7 +70,7 @@ class BounceWebhooksTest extends IntegrationTest {
 
     @Test
     void snsMessagesThatAreNotAmazonsAreRefused() throws Exception {
-        Welcomed customer = signUp();
+        Welcomed customer = signUpAndReceiveWelcome();
         String genuine = sns(sample("ses-bounce.json", customer), "1");
 
         Map<String, Object> tampered = json.readValue(genuine, LinkedHashMap.class);
@@ -94,8 +91,8 @@ class BounceWebhooksTest extends IntegrationTest {
 
     @Test
     void sendGridSignedEvents() throws Exception {
-        Welcomed bounced = signUp();
-        Welcomed complained = signUp();
+        Welcomed bounced = signUpAndReceiveWelcome();
+        Welcomed complained = signUpAndReceiveWelcome();
         String body = sample("sendgrid-events.json", bounced).replace("{{other}}", complained.address());
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
 
@@ -118,7 +115,7 @@ class BounceWebhooksTest extends IntegrationTest {
 
     @Test
     void mailgunSignedEventsAndSoftBouncesUpToTheLimit() throws Exception {
-        Welcomed bounced = signUp();
+        Welcomed bounced = signUpAndReceiveWelcome();
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         String body = mailgun(sample("mailgun-failed.json", bounced), "permanent", timestamp,
                 mailgunSignature(timestamp));
@@ -149,8 +146,8 @@ class BounceWebhooksTest extends IntegrationTest {
 
     @Test
     void postmarkWithItsCredentials() throws Exception {
-        Welcomed bounced = signUp();
-        Welcomed complained = signUp();
+        Welcomed bounced = signUpAndReceiveWelcome();
+        Welcomed complained = signUpAndReceiveWelcome();
         String credentials = StageflowClient.basic(WebhookTestKeys.POSTMARK_USER, WebhookTestKeys.POSTMARK_PASSWORD);
 
         assertThat(post("/webhooks/postmark", sample("postmark-bounce.json", bounced), Map.of("Authorization",
@@ -176,22 +173,6 @@ class BounceWebhooksTest extends IntegrationTest {
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.contentType()).startsWith("application/problem+json");
         assertThat(notJson.json().path("errors").get(0).path("field").asText()).isEqualTo("body");
-    }
-
-    /** A customer who got the welcome email, and what names it. */
-    record Welcomed(String customerId, String address, long outboxId, String messageId, String returnPath) {
-    }
-
-    private Welcomed signUp() throws Exception {
-        String id = "hook-" + UUID.randomUUID().toString().substring(0, 8);
-        String address = id + "@example.com";
-        client().signUp(id, address, "Ada");
-        MimeMessage welcome = awaitMail(address, 1).get(0);
-        awaitSettled(id);
-        long outboxId = jdbc.sql("select id from sf_outbox where customer_id = ? and template_key = 'welcome'")
-                .param(id).query(Long.class).single();
-        return new Welcomed(id, address, outboxId, welcome.getMessageID(),
-                welcome.getHeader("Return-Path", null).replaceAll("[<>]", "").strip());
     }
 
     private static String sample(String name, Welcomed customer) throws IOException {
@@ -252,10 +233,6 @@ class BounceWebhooksTest extends IntegrationTest {
         return client().send(request, false);
     }
 
-    private String suppression(String email) {
-        return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(Suppressions.hash(email))
-                .query(String.class).optional().orElse(null);
-    }
 
     private String status(Welcomed customer) {
         return jdbc.sql("select status from sf_outbox where id = ?").param(customer.outboxId()).query(String.class)

@@ -13,6 +13,7 @@ import java.util.UUID;
 import io.stageflow.subscriptions.Suppressions;
 import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.MailReportMessages;
 import io.stageflow.testing.TestMailServer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,25 +101,7 @@ class SpamComplaintTest extends IntegrationTest {
 
     /** An ARF report as Yahoo's or Microsoft's feedback loop sends it, holding {@code original} as {@code type}. */
     private static String report(String feedbackType, String type, String original) {
-        String boundary = "arf-" + UUID.randomUUID();
-        return "From: feedback@mailbox-provider.example\r\n"
-                + "To: " + TestMailServer.UNSUBSCRIBE_MAILBOX + "\r\n"
-                + "Subject: Complaint about a message\r\n"
-                + "MIME-Version: 1.0\r\n"
-                + "Content-Type: multipart/report; report-type=feedback-report; boundary=\"" + boundary + "\"\r\n"
-                + "\r\n"
-                + "--" + boundary + "\r\n"
-                + "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
-                + "This is an email abuse report for an email message received from IP 192.0.2.1.\r\n\r\n"
-                + "--" + boundary + "\r\n"
-                + "Content-Type: message/feedback-report\r\n\r\n"
-                + "Feedback-Type: " + feedbackType + "\r\n"
-                + "User-Agent: SomeGenerator/1.0\r\n"
-                + "Version: 1\r\n\r\n"
-                + "--" + boundary + "\r\n"
-                + "Content-Type: " + type + "\r\n\r\n"
-                + original + "\r\n"
-                + "--" + boundary + "--\r\n";
+        return MailReportMessages.arf(TestMailServer.UNSUBSCRIBE_MAILBOX, feedbackType, type, original);
     }
 
     private static String raw(MimeMessage message) throws Exception {
@@ -128,7 +111,7 @@ class SpamComplaintTest extends IntegrationTest {
     }
 
     private static String headersOf(String raw) {
-        return raw.substring(0, raw.indexOf("\r\n\r\n") + 2);
+        return MailReportMessages.headersOf(raw);
     }
 
     private String suppression(String email) {
