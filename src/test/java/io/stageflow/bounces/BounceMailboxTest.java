@@ -6,13 +6,18 @@ import static io.stageflow.testing.MailReportMessages.dsn;
 import static io.stageflow.testing.MailReportMessages.headersOf;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 import io.stageflow.subscriptions.Suppressions;
+import io.stageflow.support.Tallies;
 import io.stageflow.testing.TestMailServer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Late bounces and complaints in a real IMAP mailbox (GreenMail): each email leaves with its own signed return path
@@ -22,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * its Message-ID but another recipient, or which says the server is still trying, changes nothing.
  */
 class BounceMailboxTest extends BounceTestCase {
+
+    @Autowired
+    Tallies tallies;
+
+    @Autowired
+    Clock clock;
 
     @Test
     void aDeliveryStatusNotificationToTheReturnPathSuppressesTheAddressAndMarksTheEmail() throws Exception {
@@ -64,6 +75,15 @@ class BounceMailboxTest extends BounceTestCase {
         assertThat(suppression(welcome.address())).as("one soft bounce does not suppress").isNull();
         assertThat(jdbc.sql("select count(*) from sf_soft_bounce where email_hash = ?")
                 .param(Suppressions.hash(welcome.address())).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select properties from sf_event where customer_id = ? and type = 'email_bounced'")
+                .param(welcome.customerId()).query(String.class).single()).contains("\"bounce\":\"soft\"");
+
+        tallies.foldAll();
+        String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+        JsonNode report = client().get("/api/v1/analytics/messages?from=" + day + "&to=" + day + "&template=welcome")
+                .expectStatus(200).json();
+        assertThat(welcomeStepTotals(report).path("softBounced").asLong()).as("in the message report")
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
