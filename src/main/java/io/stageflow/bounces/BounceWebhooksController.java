@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 
 import io.stageflow.web.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -50,12 +52,16 @@ class BounceWebhooksController {
     }
 
     /** SNS posts its messages as {@code text/plain}. */
+    @Operation(summary = "Amazon SES bounce and complaint notifications, through an SNS topic (signed by SNS)")
+    @SecurityRequirements
     @PostMapping(PATH + "/ses")
     Map<String, Integer> ses(HttpServletRequest request) throws IOException {
         requireOn(ses.isOn(), "ses", "stageflow.bounces.ses.topic-arns");
         return taken(ses.reportsOf(parse(body(request))));
     }
 
+    @Operation(summary = "SendGrid's signed Event Webhook: bounces and spam reports")
+    @SecurityRequirements
     @PostMapping(PATH + "/sendgrid")
     Map<String, Integer> sendGrid(HttpServletRequest request,
             @RequestHeader(name = SendGridWebhook.SIGNATURE, required = false) String signature,
@@ -70,6 +76,8 @@ class BounceWebhooksController {
         return taken(sendGrid.reportsOf(events));
     }
 
+    @Operation(summary = "Mailgun's signed webhooks: permanent and temporary failures, complaints")
+    @SecurityRequirements
     @PostMapping(PATH + "/mailgun")
     Map<String, Integer> mailgun(HttpServletRequest request) throws IOException {
         requireOn(mailgun.isOn(), "mailgun", "stageflow.bounces.mailgun.signing-key");
@@ -78,6 +86,8 @@ class BounceWebhooksController {
         return taken(mailgun.reportsOf(body));
     }
 
+    @Operation(summary = "Postmark's bounce and spam-complaint webhooks (Basic credentials of the webhook URL)")
+    @SecurityRequirements
     @PostMapping(PATH + "/postmark")
     Map<String, Integer> postmark(HttpServletRequest request,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization)

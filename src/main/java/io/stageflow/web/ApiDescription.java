@@ -25,7 +25,9 @@ class ApiDescription {
         return new OpenAPI()
                 .info(new Info().title("Stageflow API").version("v1")
                         .description("Customers, events, segments, templates, journeys, broadcasts, analytics and"
-                                + " the audit log (/api/v1), and Segment's HTTP tracking API (/v1). Every route's"
+                                + " the audit log (/api/v1), Segment's HTTP tracking API (/v1), and the mail"
+                                + " providers' bounce and complaint webhooks (/webhooks, signed by the provider,"
+                                + " no Stageflow credentials; docs/operations.md). Every route's"
                                 + " roles are in docs/security.md; errors are application/problem+json with an"
                                 + " errors array naming each bad field (docs/api.md).")
                         .license(new License().name("Apache-2.0")))
