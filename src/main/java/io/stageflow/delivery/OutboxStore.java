@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,25 +96,25 @@ class OutboxStore {
                 .query(String.class).list());
         List<EmailRequest> fresh = requests.stream().filter(r -> !queuedBefore.contains(r.idempotencyKey()))
                 .toList();
-        Set<String> queued = new LinkedHashSet<>();
+        List<EmailRequest> inserted = new ArrayList<>();
         try {
             List<Object[]> rows = fresh.stream().map(request -> values(request, now)).toList();
             savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows));
-            fresh.forEach(request -> queued.add(request.idempotencyKey()));
+            inserted.addAll(fresh);
         } catch (DataIntegrityViolationException raced) {
             for (EmailRequest request : fresh) {
                 try {
                     jdbc.sql(INSERT).params(values(request, now)).update();
-                    queued.add(request.idempotencyKey());
+                    inserted.add(request);
                 } catch (DuplicateKeyException queuedMeanwhile) {
-                    // Another node queued it a moment ago: queued once.
+                    // Another node queued it a moment ago (or the batch named it twice): queued once.
                 }
             }
         }
-        tallies.addAll(fresh.stream().filter(request -> queued.contains(request.idempotencyKey()))
-                .map(request -> new Tallies.Addition(MessageFigure.QUEUED.of(request.templateKey(),
-                        request.journeyKey(), request.stepId()), now, 1))
-                .toList());
+        tallies.addAll(inserted.stream().map(request -> new Tallies.Addition(MessageFigure.QUEUED.of(
+                request.templateKey(), request.journeyKey(), request.stepId()), now, 1)).toList());
+        Set<String> queued = new LinkedHashSet<>();
+        inserted.forEach(request -> queued.add(request.idempotencyKey()));
         return queued;
     }
 

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,9 @@ class OutboxBatchQueueTest extends IntegrationTest {
     @Autowired
     PlatformTransactionManager transactions;
 
+    @Autowired
+    Tallies tallies;
+
     @Test
     void eachKeyIsQueuedOnceWhateverTheBatchHolds() {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -45,6 +49,10 @@ class OutboxBatchQueueTest extends IntegrationTest {
 
         assertThat(jdbc.sql("select count(*) from sf_outbox where idempotency_key like ?").param("batch:" + run + ":%")
                 .query(Long.class).single()).isEqualTo(3);
+        tallies.foldAll();
+        assertThat(jdbc.sql("select coalesce(sum(amount), 0) from sf_tally_hourly where subject = 'welcome'"
+                        + " and element = ? and figure = 'QUEUED'").param("broadcast:batch-" + run)
+                .query(Long.class).single()).as("each queued row counted once").isEqualTo(3);
         assertThat(jdbc.sql("select distinct priority from sf_outbox where idempotency_key like ?")
                 .param("batch:" + run + ":%").query(Integer.class).list()).containsExactly(SendPriority.BROADCAST.rank());
     }
