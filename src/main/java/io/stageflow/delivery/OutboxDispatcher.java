@@ -113,7 +113,9 @@ class OutboxDispatcher {
         Instant now = clock.instant();
         recoverAbandonedDeliveries(now);
         List<Long> due = store.findDue(now, settings.batchSize());
-        due.forEach(this::deliver);
+        try (SmtpPass pass = new SmtpPass(mailSender)) {
+            due.forEach(id -> deliver(id, pass));
+        }
         return !due.isEmpty();
     }
 
@@ -151,13 +153,13 @@ class OutboxDispatcher {
         return settings.onAmbiguousDelivery() == DeliveryProperties.OnAmbiguousDelivery.RESEND ? 1 : 0;
     }
 
-    private void deliver(long id) {
+    private void deliver(long id, SmtpPass pass) {
         Instant now = clock.instant();
         if (!store.claim(id, now, now.plus(settings.lease()))) {
             return;
         }
         OutboxEntry entry = store.find(id).orElseThrow();
-        Exception failure = attempt(entry);
+        Exception failure = attempt(entry, pass);
         if (failure != null) {
             retryOrGiveUp(entry, failure);
         }
@@ -189,7 +191,10 @@ class OutboxDispatcher {
             return;
         }
         OutboxEntry entry = store.find(id).orElseThrow();
-        Exception failure = attempt(entry);
+        Exception failure;
+        try (SmtpPass pass = new SmtpPass(mailSender)) {
+            failure = attempt(entry, pass);
+        }
         if (failure != null) {
             String error = describe(failure);
             if (SmtpRejection.of(failure) == SmtpRejection.RECIPIENT) {
@@ -207,7 +212,7 @@ class OutboxDispatcher {
     }
 
     /** Sends the claimed row, or finishes it as skipped or held back; the failure when the send failed. */
-    private Exception attempt(OutboxEntry entry) {
+    private Exception attempt(OutboxEntry entry, SmtpPass pass) {
         Optional<Customer> customer = customers.find(entry.customerId());
         if (customer.isEmpty() || customer.get().email() == null) {
             store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address",
@@ -239,7 +244,7 @@ class OutboxDispatcher {
             return e; // nothing reached the mail server yet: safe to try again later
         }
         try {
-            mailSender.send(message);
+            pass.send(message);
             Instant sentAt = clock.instant();
             copies.keep(entry, asWritten, sentAt); // before the row says SENT, so that a sent row has its copy
             String recipient = customer.get().email();
