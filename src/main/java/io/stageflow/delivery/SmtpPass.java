@@ -27,7 +27,9 @@ final class SmtpPass implements AutoCloseable {
 
     SmtpPass(JavaMailSender sender) {
         this.sender = sender;
-        this.smtp = sender instanceof JavaMailSenderImpl impl ? impl : null;
+        // The file outbox is a JavaMailSenderImpl too (for its session), but writes files: it sends as it does.
+        this.smtp = sender instanceof JavaMailSenderImpl impl && !(sender instanceof FileOutboxMailSender) ? impl
+                : null;
     }
 
     /** Sends one message; throws what the mail server or the sender answered. */
