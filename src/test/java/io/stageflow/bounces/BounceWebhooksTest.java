@@ -167,12 +167,21 @@ class BounceWebhooksTest extends BounceTestCase {
     }
 
     @Test
-    void badBodiesAreProblems() {
-        StageflowClient.Response notJson = post("/webhooks/postmark", "{not json", Map.of("Authorization",
-                StageflowClient.basic(WebhookTestKeys.POSTMARK_USER, WebhookTestKeys.POSTMARK_PASSWORD)));
-        assertThat(notJson.status()).isEqualTo(400);
-        assertThat(notJson.contentType()).startsWith("application/problem+json");
-        assertThat(notJson.json().path("errors").get(0).path("field").asText()).isEqualTo("body");
+    void badBodiesAreProblemsOnEveryRoute() throws Exception {
+        String timestamp = String.valueOf(clock.instant().getEpochSecond());
+        Map<String, Map<String, String>> routes = Map.of(
+                "/webhooks/ses", Map.of(),
+                "/webhooks/mailgun", Map.of(),
+                "/webhooks/sendgrid", Map.of("X-Twilio-Email-Event-Webhook-Signature",
+                        sendGridSignature(timestamp, "{not json"), "X-Twilio-Email-Event-Webhook-Timestamp", timestamp),
+                "/webhooks/postmark", Map.of("Authorization",
+                        StageflowClient.basic(WebhookTestKeys.POSTMARK_USER, WebhookTestKeys.POSTMARK_PASSWORD)));
+        routes.forEach((route, headers) -> {
+            StageflowClient.Response notJson = post(route, "{not json", headers);
+            assertThat(notJson.status()).as(route).isEqualTo(400);
+            assertThat(notJson.contentType()).as(route).startsWith("application/problem+json");
+            assertThat(notJson.json().path("errors").get(0).path("field").asText()).as(route).isEqualTo("body");
+        });
     }
 
     private static String sample(String name, Welcomed customer) throws IOException {
