@@ -2,14 +2,11 @@ package io.stageflow.bounces;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Properties;
 
-import jakarta.mail.Flags;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
+
+import io.stageflow.support.MailboxReader;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,44 +20,34 @@ import org.slf4j.LoggerFactory;
 class BounceMailbox {
 
     private static final Logger log = LoggerFactory.getLogger(BounceMailbox.class);
-    private static final int BATCH = 200;
 
-    private final BouncesProperties.Mailbox settings;
     private final BounceIntake intake;
+    private final MailboxReader reader;
 
     BounceMailbox(BouncesProperties.Mailbox settings, BounceIntake intake) {
-        this.settings = settings;
         this.intake = intake;
+        this.reader = new MailboxReader(settings.protocol(), settings.host(), settings.port(), settings.username(),
+                settings.password(), settings.folder());
     }
 
     /** Reads one batch; true when more mail waits, so the caller reads again at once. */
     boolean read() {
-        Properties properties = new Properties();
-        properties.put("mail." + settings.protocol() + ".connectiontimeout", "10000");
-        properties.put("mail." + settings.protocol() + ".timeout", "30000");
-        try (Store store = Session.getInstance(properties).getStore(settings.protocol())) {
-            store.connect(settings.host(), settings.port() == null ? -1 : settings.port(), settings.username(),
-                    settings.password());
-            Folder folder = store.getFolder(settings.folder());
-            folder.open(Folder.READ_WRITE);
-            int count = folder.getMessageCount();
-            int read = Math.min(count, BATCH);
-            int reports = 0;
-            int applied = 0;
-            for (Message message : read == 0 ? new Message[0] : folder.getMessages(1, read)) {
+        int[] reports = {0};
+        int[] applied = {0};
+        try {
+            MailboxReader.Batch batch = reader.read(message -> {
                 List<MailReport> found = reportsIn(message);
-                reports += found.size();
-                applied += intake.take(found, false);
-                message.setFlag(Flags.Flag.DELETED, true);
+                reports[0] += found.size();
+                applied[0] += intake.take(found, false);
+            });
+            if (batch.read() > 0) {
+                log.info("Bounce mailbox: {} messages read, {} reports, {} acted on", batch.read(), reports[0],
+                        applied[0]);
             }
-            folder.close(true);
-            if (read > 0) {
-                log.info("Bounce mailbox: {} messages read, {} reports, {} acted on", read, reports, applied);
-            }
-            return count > read;
+            return batch.more();
         } catch (MessagingException e) {
-            log.warn("Cannot read the bounce mailbox at {}:{} ({}): {}", settings.host(), settings.port(),
-                    settings.protocol(), e.getMessage());
+            log.warn("Cannot read the bounce mailbox at {}:{} ({}): {}", reader.host(), reader.port(),
+                    reader.protocol(), e.getMessage());
             return false;
         }
     }

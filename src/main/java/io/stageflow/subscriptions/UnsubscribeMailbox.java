@@ -5,19 +5,16 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.mail.BodyPart;
-import jakarta.mail.Flags;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.internet.InternetHeaders;
+
+import io.stageflow.support.MailboxReader;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +40,9 @@ public class UnsubscribeMailbox {
     /** Address hash, day issued, the email's row when the link names one, signature. */
     private static final Pattern TOKEN = Pattern.compile(
             "[A-Za-z0-9_-]{40,}\\.[0-9a-z]{1,8}(\\.[0-9a-z]{1,13})?\\.[A-Za-z0-9_-]{40,}");
-    private static final int BATCH = 200;
 
     private final String address;
-    private final SubscriptionsProperties.Unsubscribe.Inbox inbox;
+    private final MailboxReader reader;
     private final UnsubscribeLinks links;
     private final Suppressions suppressions;
     private final ApplicationEventPublisher events;
@@ -54,7 +50,9 @@ public class UnsubscribeMailbox {
     UnsubscribeMailbox(SubscriptionsProperties.Unsubscribe settings, UnsubscribeLinks links, Suppressions suppressions,
             ApplicationEventPublisher events) {
         this.address = settings.mailbox().strip();
-        this.inbox = settings.inbox();
+        SubscriptionsProperties.Unsubscribe.Inbox inbox = settings.inbox();
+        this.reader = new MailboxReader(inbox.protocol(), inbox.host(), inbox.port(), inbox.username(),
+                inbox.password(), "INBOX");
         this.links = links;
         this.suppressions = suppressions;
         this.events = events;
@@ -69,45 +67,34 @@ public class UnsubscribeMailbox {
 
     /** Reads one batch of the mailbox; true when there was mail, so the caller reads again at once. */
     boolean processInbox() {
-        Properties properties = new Properties();
-        properties.put("mail." + inbox.protocol() + ".connectiontimeout", "10000");
-        properties.put("mail." + inbox.protocol() + ".timeout", "30000");
-        Session session = Session.getInstance(properties);
-        try (Store store = session.getStore(inbox.protocol())) {
-            store.connect(inbox.host(), inbox.port() == null ? -1 : inbox.port(), inbox.username(), inbox.password());
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            int count = folder.getMessageCount();
-            int unsubscribed = 0;
-            int complaints = 0;
-            int read = Math.min(count, BATCH);
-            for (Message message : read == 0 ? new Message[0] : folder.getMessages(1, read)) {
+        int[] unsubscribed = {0};
+        int[] complaints = {0};
+        try {
+            MailboxReader.Batch batch = reader.read(message -> {
                 if (isFeedbackReport(message)) {
                     Optional<Unsubscribed> reported = complaintToken(message).flatMap(links::unsubscribeOf);
                     if (reported.isPresent()) {
                         suppressions.suppressHash(reported.get().addressHash(), Suppressions.Reason.COMPLAINED);
                         events.publishEvent(new Complained(reported.get().addressHash(), reported.get().outboxId()));
-                        complaints++;
+                        complaints[0]++;
                     }
                 } else {
                     Optional<Unsubscribed> unsubscribe = tokenIn(message.getSubject()).flatMap(links::unsubscribeOf);
                     if (unsubscribe.isPresent()) {
                         suppressions.suppressHash(unsubscribe.get().addressHash(), Suppressions.Reason.UNSUBSCRIBED);
                         events.publishEvent(unsubscribe.get());
-                        unsubscribed++;
+                        unsubscribed[0]++;
                     }
                 }
-                message.setFlag(Flags.Flag.DELETED, true);
+            });
+            if (batch.read() > 0) {
+                log.info("Unsubscribe mailbox: {} messages read, {} addresses unsubscribed, {} spam complaints",
+                        batch.read(), unsubscribed[0], complaints[0]);
             }
-            folder.close(true);
-            if (read > 0) {
-                log.info("Unsubscribe mailbox: {} messages read, {} addresses unsubscribed, {} spam complaints", read,
-                        unsubscribed, complaints);
-            }
-            return count > read;
+            return batch.more();
         } catch (MessagingException e) {
-            log.warn("Cannot read the unsubscribe mailbox at {}:{} ({}): {}", inbox.host(), inbox.port(),
-                    inbox.protocol(), e.getMessage());
+            log.warn("Cannot read the unsubscribe mailbox at {}:{} ({}): {}", reader.host(), reader.port(),
+                    reader.protocol(), e.getMessage());
             return false;
         }
     }
