@@ -92,7 +92,10 @@ public record DeliveryProperties(
     /**
      * Delivery pace and retries.
      *
-     * @param batchSize           rows one dispatcher pass claims
+     * @param batchSize           rows one dispatcher pass takes on
+     * @param connections         delivery lanes per node: each delivers its share of a pass over an SMTP connection
+     *                            of its own, in parallel with the others (each row is still claimed, sent and
+     *                            recorded on its own, so lanes on any number of nodes send it once)
      * @param idleWait            the pause between passes when nothing was due
      * @param maxAttempts         attempts before a temporarily failing email fails for good
      * @param retryBackoff        the wait after the first failed attempt, doubling with each further one
@@ -104,7 +107,8 @@ public record DeliveryProperties(
      *                            the same Message-ID (docs/operations.md)
      */
     public record Dispatcher(
-            @DefaultValue("50") int batchSize,
+            @DefaultValue("200") int batchSize,
+            @DefaultValue("4") int connections,
             @DefaultValue("PT0.5S") Duration idleWait,
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("PT30S") Duration retryBackoff,

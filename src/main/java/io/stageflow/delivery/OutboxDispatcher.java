@@ -3,8 +3,18 @@ package io.stageflow.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
@@ -17,6 +27,7 @@ import io.stageflow.templates.TemplateModel;
 import io.stageflow.templates.TemplateNotFoundException;
 import io.stageflow.templates.TemplateRenderer;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.mail.MessagingException;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,12 +47,14 @@ import org.springframework.retry.backoff.ExponentialBackOffPolicy;
 import org.springframework.retry.backoff.Sleeper;
 import org.springframework.retry.backoff.ThreadWaitSleeper;
 import org.springframework.retry.support.RetryTemplate;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
  * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
+ * A pass's rows are shared among {@code connections} lanes, each sending over a mail server connection of its own.
  * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
  * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
@@ -66,6 +79,8 @@ class OutboxDispatcher {
     private final ApplicationEventPublisher events;
     private final List<EmailTracking> tracking;
     private final RetryTemplate recordingSent = recordingSent(new ThreadWaitSleeper());
+    /** The delivery lanes beside the polling thread; null with one connection. */
+    private final ExecutorService lanes;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
@@ -87,6 +102,14 @@ class OutboxDispatcher {
         this.events = events;
         this.tracking = tracking;
         this.copies = copies;
+        this.lanes = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
+                laneThreads()) : null;
+    }
+
+    private static CustomizableThreadFactory laneThreads() {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("outbox-delivery-");
+        threads.setDaemon(true);
+        return threads;
     }
 
     /**
@@ -108,15 +131,63 @@ class OutboxDispatcher {
                 .build();
     }
 
-    /** Delivers one batch of due rows; true when there were any, so the caller polls again at once. */
+    /**
+     * Delivers one batch of due rows over the configured number of lanes, each with its own mail server connection
+     * (the calling thread is one of them); true when there were any, so the caller polls again at once.
+     */
     boolean dispatchDue() {
         Instant now = clock.instant();
         recoverAbandonedDeliveries(now);
-        List<Long> due = store.findDue(now, settings.batchSize());
-        try (SmtpPass pass = new SmtpPass(mailSender)) {
-            due.forEach(id -> deliver(id, pass));
+        List<OutboxEntry> due = store.findDue(now, settings.batchSize());
+        Queue<OutboxEntry> queue = new ConcurrentLinkedQueue<>(due);
+        int extraLanes = lanes == null ? 0 : Math.min(settings.connections(), due.size()) - 1;
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < extraLanes; i++) {
+                running.add(lanes.submit(() -> deliverAll(queue)));
+            }
+        } catch (RejectedExecutionException shuttingDown) {
+            // The node is stopping: this thread delivers what the lanes could not take.
+        }
+        RuntimeException failure = null;
+        try {
+            deliverAll(queue);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> lane : running) {
+            try {
+                lane.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException("A delivery lane failed", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return !due.isEmpty();
+    }
+
+    /** One lane: takes the pass's rows one by one, over one mail server connection, until none is left. */
+    private void deliverAll(Queue<OutboxEntry> queue) {
+        try (SmtpPass pass = new SmtpPass(mailSender)) {
+            for (OutboxEntry due = queue.poll(); due != null; due = queue.poll()) {
+                deliver(due, pass);
+            }
+        }
+    }
+
+    @PreDestroy
+    void stopLanes() {
+        if (lanes != null) {
+            lanes.shutdownNow();
+        }
     }
 
     /**
@@ -153,12 +224,13 @@ class OutboxDispatcher {
         return settings.onAmbiguousDelivery() == DeliveryProperties.OnAmbiguousDelivery.RESEND ? 1 : 0;
     }
 
-    private void deliver(long id, SmtpPass pass) {
+    private void deliver(OutboxEntry due, SmtpPass pass) {
         Instant now = clock.instant();
-        if (!store.claim(id, now, now.plus(settings.lease()))) {
+        Optional<OutboxEntry> claimed = store.claim(due, now, now.plus(settings.lease()));
+        if (claimed.isEmpty()) {
             return;
         }
-        OutboxEntry entry = store.find(id).orElseThrow();
+        OutboxEntry entry = claimed.get();
         Exception failure = attempt(entry, pass);
         if (failure != null) {
             retryOrGiveUp(entry, failure);
@@ -327,8 +399,26 @@ class OutboxDispatcher {
                 entry.templateKey(), entry.customerId(), error);
     }
 
-    private static String describe(Exception failure) {
-        return failure.getClass().getSimpleName() + ": " + Redaction.redact(failure.getMessage());
+    /**
+     * The failure as the message log shows it: its kind and message, and the mail server's own replies it wraps
+     * (a refused recipient's {@code 550 5.1.1 …} sits inside Jakarta Mail's "Invalid Addresses"), addresses redacted.
+     */
+    static String describe(Exception failure) {
+        StringBuilder text = new StringBuilder(failure.getClass().getSimpleName()).append(": ")
+                .append(Redaction.redact(failure.getMessage()));
+        Set<Throwable> seen = new HashSet<>(Set.of(failure));
+        for (Throwable nested = nextOf(failure); nested != null && seen.add(nested); nested = nextOf(nested)) {
+            String message = nested.getMessage();
+            if (message != null && !message.isBlank() && text.indexOf(message.strip()) < 0) {
+                text.append("; ").append(Redaction.redact(message.strip()));
+            }
+        }
+        return text.toString();
+    }
+
+    private static Throwable nextOf(Throwable failure) {
+        return failure instanceof MessagingException messaging && messaging.getNextException() != null
+                ? messaging.getNextException() : failure.getCause();
     }
 
     private void count(OutboxEntry entry, String result) {

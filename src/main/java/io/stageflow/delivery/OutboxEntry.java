@@ -19,4 +19,10 @@ record OutboxEntry(
         boolean respectQuietHours,
         int ambiguousDeliveries,
         SendPriority priority) {
+
+    /** The row as its next claim leaves it: one attempt more. */
+    OutboxEntry nextAttempt() {
+        return new OutboxEntry(id, idempotencyKey, customerId, templateKey, category, journeyKey, journeyInstanceId,
+                stepId, attempts + 1, respectQuietHours, ambiguousDeliveries, priority);
+    }
 }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,19 +126,39 @@ class OutboxStore {
                 at, request.respectQuietHours(), request.priority().rank()};
     }
 
-    List<Long> findDue(Instant now, int limit) {
-        return jdbc.sql("""
-                select id from sf_outbox where status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?
-                order by priority, id limit ?""")
-                .params(Timestamp.from(now), limit).query(Long.class).list();
+    /**
+     * Up to {@code limit} rows due now, most urgent first (by priority, then in the order queued), as they are before
+     * anyone claims them. Each waiting status is read in that order through its index ({@code ix_sf_outbox_queue}),
+     * and the two are merged here: one query over both would sort every due row on each pass.
+     */
+    List<OutboxEntry> findDue(Instant now, int limit) {
+        List<OutboxEntry> due = new ArrayList<>(dueWith(OutboxStatus.PENDING, now, limit));
+        due.addAll(dueWith(OutboxStatus.DEFERRED, now, limit));
+        due.sort(QUEUE_ORDER);
+        return due.size() > limit ? List.copyOf(due.subList(0, limit)) : due;
     }
 
-    /** Takes the row for delivery; false when another dispatcher took it first. */
-    boolean claim(long id, Instant now, Instant leaseUntil) {
+    private static final Comparator<OutboxEntry> QUEUE_ORDER = Comparator
+            .comparingInt((OutboxEntry entry) -> entry.priority().rank()).thenComparingLong(OutboxEntry::id);
+
+    private List<OutboxEntry> dueWith(OutboxStatus status, Instant now, int limit) {
         return jdbc.sql("""
+                select * from sf_outbox where status = ? and next_attempt_at <= ?
+                order by priority, id limit ?""")
+                .params(status.name(), Timestamp.from(now), limit).query(OutboxStore::entry).list();
+    }
+
+    /**
+     * Takes the row for delivery, as {@link #findDue} read it: the row claimed (its attempt counted), or empty when
+     * another dispatcher took it first or it changed since it was read. The claim is fenced by the attempt read, so
+     * the entry returned is the row as it now is, without reading it again.
+     */
+    Optional<OutboxEntry> claim(OutboxEntry due, Instant now, Instant leaseUntil) {
+        boolean claimed = jdbc.sql("""
                 update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
-                where id = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""")
-                .params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).update() == 1;
+                where id = ? and attempts = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""")
+                .params(Timestamp.from(leaseUntil), due.id(), due.attempts(), Timestamp.from(now)).update() == 1;
+        return claimed ? Optional.of(due.nextAttempt()) : Optional.empty();
     }
 
     /**

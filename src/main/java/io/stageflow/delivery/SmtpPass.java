@@ -1,6 +1,9 @@
 package io.stageflow.delivery;
 
 import java.util.Date;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -11,36 +14,52 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
- * The mail server connection of one dispatcher pass: the pass's emails go over one SMTP connection, one after
- * another, rather than each opening its own (TCP, EHLO, STARTTLS and AUTH for every email). The connection is opened
- * at the first email and checked ({@code NOOP}) before each next one; any failure closes it, so the next email starts
- * on a fresh connection, and the pass closes it at its end, so none lingers between passes. Each email is still a
- * transaction of its own on the server ({@code MAIL FROM} to the end of {@code DATA}), so its hand-over, its outcome
- * and its row are decided exactly as with a connection of its own. Only Spring's SMTP sender (Boot's, from
- * {@code spring.mail.*}) is kept open; any other sender (the file outbox) sends each email as before.
+ * The mail server connection of one delivery lane for one dispatcher pass: the lane's emails go over one SMTP
+ * connection, one after another, rather than each opening its own (TCP, EHLO, STARTTLS and AUTH for every email).
+ * The connection is opened at the first email, and checked ({@code NOOP}) before an email only when it has been idle
+ * for a while; any failure closes it, so the next email starts on a fresh connection, and the pass closes it at its
+ * end, so none lingers between passes. Each email is still a transaction of its own on the server ({@code MAIL FROM}
+ * to the end of {@code DATA}), so its hand-over, its outcome and its row are decided exactly as with a connection of
+ * its own. Spring's SMTP sender (Boot's, from {@code spring.mail.*}) is kept open, and so is each server of a
+ * {@link MailServerRouting} sender; any other sender (the file outbox) sends each email as before.
  */
 final class SmtpPass implements AutoCloseable {
 
+    /** An open connection unused for longer than this is checked before it is used again. */
+    private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final JavaMailSender sender;
-    private final JavaMailSenderImpl smtp;
-    private Transport transport;
+    private final Map<JavaMailSenderImpl, Connection> open = new IdentityHashMap<>();
+
+    private static final class Connection {
+        final Transport transport;
+        long lastUsed = System.nanoTime();
+
+        Connection(Transport transport) {
+            this.transport = transport;
+        }
+    }
 
     SmtpPass(JavaMailSender sender) {
         this.sender = sender;
-        // The file outbox is a JavaMailSenderImpl too (for its session), but writes files: it sends as it does.
-        this.smtp = sender instanceof JavaMailSenderImpl impl && !(sender instanceof FileOutboxMailSender) ? impl
-                : null;
     }
 
     /** Sends one message; throws what the mail server or the sender answered. */
     void send(MimeMessage message) throws MessagingException {
-        if (smtp == null) {
+        JavaMailSenderImpl server = serverFor(message);
+        if (server == null) {
             sender.send(message);
             return;
         }
-        if (transport == null || !transport.isConnected()) {
-            close();
-            transport = connect();
+        Connection connection = open.get(server);
+        if (connection != null && System.nanoTime() - connection.lastUsed > CHECK_AFTER_IDLE_NANOS
+                && !connection.transport.isConnected()) {
+            close(server);
+            connection = null;
+        }
+        if (connection == null) {
+            connection = new Connection(connect(server));
+            open.put(server, connection);
         }
         // As Spring's sender does: saving the changes makes a new Message-ID, and the row's own must stay.
         String messageId = message.getMessageID();
@@ -53,15 +72,25 @@ final class SmtpPass implements AutoCloseable {
         }
         Address[] recipients = message.getAllRecipients();
         try {
-            transport.sendMessage(message, recipients == null ? new Address[0] : recipients);
+            connection.transport.sendMessage(message, recipients == null ? new Address[0] : recipients);
+            connection.lastUsed = System.nanoTime();
         } catch (MessagingException | RuntimeException failed) {
-            close();
+            close(server);
             throw failed;
         }
     }
 
+    /** The SMTP server whose connection this message goes over; null when the sender sends it its own way. */
+    private JavaMailSenderImpl serverFor(MimeMessage message) {
+        if (sender instanceof MailServerRouting routing) {
+            return routing.serverFor(message);
+        }
+        // The file outbox is a JavaMailSenderImpl too (for its session), but writes files: it sends as it does.
+        return sender instanceof JavaMailSenderImpl impl && !(sender instanceof FileOutboxMailSender) ? impl : null;
+    }
+
     /** Connects as Spring's sender would, with its session and server settings. */
-    private Transport connect() throws MessagingException {
+    private static Transport connect(JavaMailSenderImpl smtp) throws MessagingException {
         String protocol = smtp.getProtocol() != null ? smtp.getProtocol()
                 : smtp.getSession().getProperty("mail.transport.protocol");
         Transport connection = smtp.getSession().getTransport(protocol == null ? "smtp" : protocol);
@@ -77,15 +106,21 @@ final class SmtpPass implements AutoCloseable {
         return connection;
     }
 
-    @Override
-    public void close() {
-        if (transport != null) {
+    private void close(JavaMailSenderImpl server) {
+        Connection connection = open.remove(server);
+        if (connection != null) {
             try {
-                transport.close();
+                connection.transport.close();
             } catch (MessagingException ignored) {
                 // Closing a connection that broke: nothing more to do.
             }
-            transport = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (JavaMailSenderImpl server : open.keySet().toArray(new JavaMailSenderImpl[0])) {
+            close(server);
         }
     }
 }

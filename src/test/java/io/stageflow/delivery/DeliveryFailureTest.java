@@ -37,7 +37,7 @@ class DeliveryFailureTest extends IntegrationTest {
             int attempts = failed;
             await().atMost(PATIENCE).until(() -> row(id, "attempts").equals(String.valueOf(attempts))
                     && "PENDING".equals(row(id, "status")));
-            assertThat(row(id, "last_error")).contains("MailSendException");
+            assertThat(row(id, "last_error")).contains("MailConnectException: Couldn't connect to host");
             assertThat(mailTo(email)).isEmpty();
             // Backoff doubles from 30 seconds: the next attempt is due 30 s, 60 s, then 120 s later.
             advanceClock(Duration.ofSeconds(30L << (failed - 1)).plusSeconds(1));

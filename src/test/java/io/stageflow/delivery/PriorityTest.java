@@ -113,15 +113,15 @@ class PriorityTest extends IntegrationTest {
         long newsletter = row("newsletter", id);
         long cart = row("cart", id);
 
-        List<Long> due = store.findDue(later, 10_000).stream().filter(row -> row == newsletter || row == cart).toList();
-        assertThat(due).as("the dispatcher's order").containsExactly(cart, newsletter);
+        List<OutboxEntry> due = store.findDue(later, 10_000).stream()
+                .filter(row -> row.id() == newsletter || row.id() == cart).toList();
+        assertThat(due).extracting(OutboxEntry::id).as("the dispatcher's order").containsExactly(cart, newsletter);
 
-        for (long row : due) {
-            assertThat(store.claim(row, later, clock.instant().plus(Duration.ofMinutes(2)))).isTrue();
-            OutboxEntry entry = store.find(row).orElseThrow();
+        for (OutboxEntry row : due) {
+            OutboxEntry entry = store.claim(row, later, clock.instant().plus(Duration.ofMinutes(2))).orElseThrow();
             String heldBack = skipping.holdBack(entry, customers.find(id).orElseThrow());
             if (heldBack == null) {
-                store.markSent(entry, clock.instant(), id + "@example.com", "Cart", "<" + row + "@test>", 0);
+                store.markSent(entry, clock.instant(), id + "@example.com", "Cart", "<" + row.id() + "@test>", 0);
             }
         }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.stageflow.testing.CountingSmtpSink;
 import io.stageflow.testing.TestMailServer;
 
 import jakarta.mail.internet.InternetAddress;
@@ -37,6 +38,69 @@ class SmtpPassTest {
             assertThat(received).hasSize(1);
             assertThat(received.get(0).getMessageID()).isEqualTo("<sf.pass." + run + "." + i + "@stageflow.test>");
         }
+    }
+
+    @Test
+    void aRoutingSenderKeepsOneConnectionPerServerForThePass() throws Exception {
+        JavaMailSenderImpl greenMail = server(TestMailServer.port());
+        JavaMailSenderImpl sink = server(CountingSmtpSink.port());
+        MailServerRouting routing = new RoutingByDomain(greenMail, sink);
+        String run = Long.toString(System.nanoTime(), 36);
+        long connectionsBefore = CountingSmtpSink.connections();
+        try (SmtpPass pass = new SmtpPass(routing)) {
+            for (int i = 0; i < 4; i++) {
+                String domain = i % 2 == 0 ? CountingSmtpSink.DOMAIN : "example.com";
+                pass.send(message(greenMail.createMimeMessage(), "route-" + run + "-" + i + "@" + domain,
+                        "<sf.route." + run + "." + i + "@stageflow.test>"));
+            }
+        }
+        assertThat(CountingSmtpSink.countFor("route-" + run + "-0@" + CountingSmtpSink.DOMAIN)).isEqualTo(1);
+        assertThat(CountingSmtpSink.countFor("route-" + run + "-2@" + CountingSmtpSink.DOMAIN)).isEqualTo(1);
+        assertThat(CountingSmtpSink.connections() - connectionsBefore).as("the sink's two emails, one connection")
+                .isEqualTo(1);
+        assertThat(TestMailServer.messagesTo("route-" + run + "-1@example.com")).hasSize(1);
+        assertThat(TestMailServer.messagesTo("route-" + run + "-3@example.com")).hasSize(1);
+    }
+
+    /** Mail for the sink's domain to the sink, the rest to GreenMail. */
+    private record RoutingByDomain(JavaMailSenderImpl greenMail, JavaMailSenderImpl sink) implements MailServerRouting {
+
+        @Override
+        public JavaMailSenderImpl serverFor(MimeMessage message) {
+            try {
+                return message.getAllRecipients()[0].toString().endsWith("@" + CountingSmtpSink.DOMAIN) ? sink
+                        : greenMail;
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public MimeMessage createMimeMessage() {
+            return greenMail.createMimeMessage();
+        }
+
+        @Override
+        public MimeMessage createMimeMessage(java.io.InputStream content) {
+            return greenMail.createMimeMessage(content);
+        }
+
+        @Override
+        public void send(MimeMessage... messages) {
+            throw new UnsupportedOperationException("SmtpPass sends over its own connections");
+        }
+
+        @Override
+        public void send(org.springframework.mail.SimpleMailMessage... messages) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static JavaMailSenderImpl server(int port) {
+        JavaMailSenderImpl server = new JavaMailSenderImpl();
+        server.setHost("127.0.0.1");
+        server.setPort(port);
+        return server;
     }
 
     @Test

@@ -111,7 +111,8 @@ class WithdrawalTest extends IntegrationTest {
         Instant due = jdbc.sql("select next_attempt_at from sf_outbox where id = ?").param(row)
                 .query(Timestamp.class).single().toInstant();
         // A dispatcher claims the reminder: from now on it is being delivered.
-        assertThat(store.claim(row, due, ClockUtil.getCurrentTime().toInstant().plus(Duration.ofMinutes(30)))).isTrue();
+        assertThat(store.claim(store.find(row).orElseThrow(), due,
+                ClockUtil.getCurrentTime().toInstant().plus(Duration.ofMinutes(30)))).isPresent();
 
         orderCompleted(id, "cart-2");
         await().atMost(PATIENCE).until(() -> runtimeService.createProcessInstanceQuery().processInstanceId(instance)

@@ -32,6 +32,8 @@ public final class CountingSmtpSink {
     private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
     private final Map<String, Long> firstAcceptedNanos = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
+    private volatile String lastMessage;
+    private final AtomicLong connections = new AtomicLong();
 
     private CountingSmtpSink() {
         try {
@@ -70,6 +72,16 @@ public final class CountingSmtpSink {
         return Holder.SINK.firstAcceptedNanos.get(email.toLowerCase(Locale.ROOT));
     }
 
+    /** The text of the last message the sink accepted (as it came in DATA, without the final dot), or null. */
+    public static String lastMessage() {
+        return Holder.SINK.lastMessage;
+    }
+
+    /** Connections the sink has accepted so far. */
+    public static long connections() {
+        return Holder.SINK.connections.get();
+    }
+
     /** Messages accepted so far, all recipients together. */
     public static long total() {
         return Holder.SINK.total.get();
@@ -79,6 +91,7 @@ public final class CountingSmtpSink {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                connections.incrementAndGet();
                 Thread handler = new Thread(() -> serve(socket), "counting-smtp-sink-session");
                 handler.setDaemon(true);
                 handler.start();
@@ -108,9 +121,11 @@ public final class CountingSmtpSink {
                     reply(out, "250 OK");
                 } else if (command.equals("DATA")) {
                     reply(out, "354 End data with <CR><LF>.<CR><LF>");
+                    StringBuilder message = new StringBuilder();
                     while ((line = in.readLine()) != null && !line.equals(".")) {
-                        // the message itself is not kept
+                        message.append(line).append("\r\n"); // only the last message is kept
                     }
+                    lastMessage = message.toString();
                     long now = System.nanoTime();
                     recipients.forEach(r -> {
                         received.computeIfAbsent(r, k -> new AtomicLong()).incrementAndGet();

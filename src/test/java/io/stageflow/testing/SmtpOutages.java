@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.stageflow.delivery.MailServerRouting;
+
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
@@ -18,7 +20,6 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.springframework.mail.MailParseException;
 import org.springframework.mail.SimpleMailMessage;
-import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessagePreparator;
 
@@ -29,7 +30,7 @@ import org.springframework.mail.javamail.MimeMessagePreparator;
  * after the message was sent, so its fate is unknown). Recipients are unique per
  * test, so one test's outage never touches another's mail.
  */
-public class SmtpOutages implements JavaMailSender, AutoCloseable {
+public class SmtpOutages implements MailServerRouting, AutoCloseable {
 
     private static final int FOREVER = Integer.MAX_VALUE;
 
@@ -102,6 +103,12 @@ public class SmtpOutages implements JavaMailSender, AutoCloseable {
     @Override
     public void send(SimpleMailMessage... messages) {
         throw new UnsupportedOperationException("Stageflow sends MIME messages only");
+    }
+
+    /** The server this message goes to now: a faulty one for the addresses set so, the sink, or GreenMail. */
+    @Override
+    public JavaMailSenderImpl serverFor(MimeMessage message) {
+        return route(message);
     }
 
     private JavaMailSenderImpl route(MimeMessage message) {
