@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -54,7 +56,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
  * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
- * A pass's rows are shared among {@code connections} lanes, each sending over a mail server connection of its own.
+ * A pass's rows are shared among {@code connections} lanes, each sending over a mail server connection of its own;
+ * one customer's rows stay in one lane, in queue order.
  * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
  * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
@@ -139,8 +142,12 @@ class OutboxDispatcher {
         Instant now = clock.instant();
         recoverAbandonedDeliveries(now);
         List<OutboxEntry> due = store.findDue(now, settings.batchSize());
-        Queue<OutboxEntry> queue = new ConcurrentLinkedQueue<>(due);
-        int extraLanes = lanes == null ? 0 : Math.min(settings.connections(), due.size()) - 1;
+        // One customer's rows stay together, in queue order, in one lane: a triggered email queued after a
+        // broadcast is still decided first, and takes the day's one marketing slot from it.
+        Map<String, List<OutboxEntry>> byCustomer = new LinkedHashMap<>();
+        due.forEach(entry -> byCustomer.computeIfAbsent(entry.customerId(), customer -> new ArrayList<>()).add(entry));
+        Queue<List<OutboxEntry>> queue = new ConcurrentLinkedQueue<>(byCustomer.values());
+        int extraLanes = lanes == null ? 0 : Math.min(settings.connections(), byCustomer.size()) - 1;
         List<Future<?>> running = new ArrayList<>();
         try {
             for (int i = 0; i < extraLanes; i++) {
@@ -174,11 +181,14 @@ class OutboxDispatcher {
         return !due.isEmpty();
     }
 
-    /** One lane: takes the pass's rows one by one, over one mail server connection, until none is left. */
-    private void deliverAll(Queue<OutboxEntry> queue) {
+    /**
+     * One lane: takes the pass's customers one by one and delivers each one's rows in queue order, over one mail
+     * server connection, until none is left.
+     */
+    private void deliverAll(Queue<List<OutboxEntry>> queue) {
         try (SmtpPass pass = new SmtpPass(mailSender)) {
-            for (OutboxEntry due = queue.poll(); due != null; due = queue.poll()) {
-                deliver(due, pass);
+            for (List<OutboxEntry> customer = queue.poll(); customer != null; customer = queue.poll()) {
+                customer.forEach(due -> deliver(due, pass));
             }
         }
     }
@@ -365,9 +375,12 @@ class OutboxDispatcher {
         if (rejection == SmtpRejection.RECIPIENT) {
             bounced(entry, error);
         } else if (rejection == SmtpRejection.MESSAGE || entry.attempts() >= settings.maxAttempts()) {
+            if (!store.finish(entry, OutboxStatus.FAILED, error, MessageFigure.FAILED, clock.instant())) {
+                takenOver(entry, error);
+                return;
+            }
             log.error("Giving up on outbox row {} (template {}) after {} attempts: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), error);
-            store.finish(entry, OutboxStatus.FAILED, error, MessageFigure.FAILED, clock.instant());
             count(entry, "failed");
             if (entry.journeyInstanceId() != null) {
                 events.publishEvent(new DeliveryFailed(entry.id(), entry.journeyInstanceId(), entry.stepId(),
@@ -375,11 +388,25 @@ class OutboxDispatcher {
             }
         } else {
             Duration backoff = backoff(entry);
+            if (!store.retryAt(entry, clock.instant().plus(backoff), error)) {
+                takenOver(entry, error);
+                return;
+            }
             log.warn("Outbox row {} (template {}) failed attempt {}; retrying in {}: {}", entry.id(),
                     entry.templateKey(), entry.attempts(), backoff, error);
-            store.retryAt(entry, clock.instant().plus(backoff), error);
             count(entry, "retried");
         }
+    }
+
+    /**
+     * This dispatcher's attempt failed after its claim had run out and another dispatcher had taken the row over
+     * (this node was stopped or stalled past the lease): the row is the other's now, so nothing is retried, given
+     * up or announced from here.
+     */
+    private void takenOver(OutboxEntry entry, String error) {
+        log.info("Outbox row {} (template {}): attempt {} ended after another dispatcher took the row over; left to"
+                + " it: {}", entry.id(), entry.templateKey(), entry.attempts(), error);
+        count(entry, "taken_over");
     }
 
     /** Doubling after each attempt, capped. */

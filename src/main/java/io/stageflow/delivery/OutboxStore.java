@@ -351,17 +351,21 @@ class OutboxStore {
                 .update();
     }
 
-    void retryAt(OutboxEntry entry, Instant nextAttemptAt, String error) {
-        jdbc.sql("""
+    /** Puts the claimed row back in line for {@code nextAttemptAt}; false when its claim was taken over meanwhile. */
+    boolean retryAt(OutboxEntry entry, Instant nextAttemptAt, String error) {
+        return jdbc.sql("""
                 update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
                                      last_error = ?
                 where id = ? and attempts = ? and status = 'SENDING'""")
-                .params(Timestamp.from(nextAttemptAt), truncate(error), entry.id(), entry.attempts()).update();
+                .params(Timestamp.from(nextAttemptAt), truncate(error), entry.id(), entry.attempts()).update() == 1;
     }
 
-    /** Ends the claimed row; fenced by its claim, so a node whose lease was taken over changes nothing. */
-    void finish(OutboxEntry entry, OutboxStatus status, String reason, MessageFigure figure, Instant now) {
-        counted(entry, figure, now, () -> jdbc.sql("""
+    /**
+     * Ends the claimed row; fenced by its claim, so a node whose lease was taken over changes nothing (and gets
+     * false).
+     */
+    boolean finish(OutboxEntry entry, OutboxStatus status, String reason, MessageFigure figure, Instant now) {
+        return counted(entry, figure, now, () -> jdbc.sql("""
                 update sf_outbox set status = ?, lease_until = null, last_error = ?
                 where id = ? and attempts = ? and status = 'SENDING'""")
                 .params(status.name(), truncate(reason), entry.id(), entry.attempts()).update());

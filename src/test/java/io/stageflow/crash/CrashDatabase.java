@@ -80,6 +80,26 @@ final class CrashDatabase {
         }
     }
 
+    /** A single number the test's own query reads from the crash tests' MariaDB database (a count, say). */
+    long count(String sql) {
+        if (!mariaDb) {
+            throw new IllegalStateException("Only the MariaDB database is read from outside the jar");
+        }
+        try (Connection connection = DriverManager.getConnection(databaseUrl, user, password);
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read " + sql, e);
+        }
+    }
+
+    /** True on MariaDB, where several processes can share the database. */
+    boolean shared() {
+        return mariaDb;
+    }
+
     /** Environment variables that select this database for the jar (application-mysql.yaml reads them). */
     Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();

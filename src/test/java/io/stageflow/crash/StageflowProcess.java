@@ -59,6 +59,19 @@ final class StageflowProcess implements AutoCloseable {
      * database, the common settings ({@link #commonProperties()}) and then {@code properties}, which win.
      */
     static StageflowProcess prepare(String name, CrashDatabase database, Map<String, String> properties) {
+        database.recreate();
+        return node(name, database, properties);
+    }
+
+    /**
+     * One more node on the database of a process prepared before (a cluster of separate JVMs on one MariaDB): its
+     * own working folder and node name, the same database, which is not recreated.
+     */
+    static StageflowProcess join(String name, CrashDatabase database, Map<String, String> properties) {
+        return node(name, database, properties);
+    }
+
+    private static StageflowProcess node(String name, CrashDatabase database, Map<String, String> properties) {
         Path workDir = Path.of(System.getProperty("stageflow.test.crash.dir", "target/crash"))
                 .resolve(name + "-" + database.label()).toAbsolutePath();
         try {
@@ -67,7 +80,6 @@ final class StageflowProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        database.recreate();
         Map<String, String> all = new LinkedHashMap<>(commonProperties());
         // The same node name at every start, as a production node keeps it: a restart takes back its job locks.
         all.put("stageflow.journeys.node-id", name + "-" + database.label());
@@ -176,6 +188,48 @@ final class StageflowProcess implements AutoCloseable {
             throw new IllegalStateException(name + " exited with " + process.exitValue() + ", not 137 (SIGKILL)");
         }
         System.out.printf("CRASH %s: kill -9 of pid %d%n", name, process.pid());
+    }
+
+    /**
+     * {@code kill -STOP}: the process stops where it is (threads, sockets and database connections held) until
+     * {@link #resume()}; returns the kernel's state letter for it afterwards, {@code T} when it really is stopped.
+     */
+    String pause() {
+        signal("STOP");
+        String state = await("SIGSTOP of " + name).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(this::kernelState, "T"::equals);
+        System.out.printf("CRASH %s: kill -STOP of pid %d (state %s)%n", name, process.pid(), state);
+        return state;
+    }
+
+    /** {@code kill -CONT}: the stopped process goes on from where it was. */
+    void resume() {
+        signal("CONT");
+        System.out.printf("CRASH %s: kill -CONT of pid %d (state %s)%n", name, process.pid(), kernelState());
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The process's state letter in {@code /proc/<pid>/stat} (R, S, T, ...). */
+    private String kernelState() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String baseUrl() {

@@ -13,6 +13,8 @@ import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.SmtpOutages;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -31,6 +33,9 @@ class OutboxRecoveryTest extends IntegrationTest {
 
     @Autowired
     OutboxStore store;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aRowWhoseNodeStoppedBeforeTheHandOverIsSentOnceAfterItsLeaseRunsOut() {
@@ -85,6 +90,37 @@ class OutboxRecoveryTest extends IntegrationTest {
         await().atMost(PATIENCE).until(() -> "SENT".equals(status(id)));
         assertThat(store.markHandedOver(row, 1, clock.instant(), "<late@example.com>")).isFalse();
         assertThat(mailTo(id + "@example.com")).hasSize(1);
+    }
+
+    @Test
+    void aFailedAttemptWhoseClaimWasTakenOverLeavesTheRowToTheOtherDispatcher() {
+        String id = customer();
+        String email = id + "@example.com";
+        smtp.downFor(email, 1);
+        double takenOverBefore = meters.counter("stageflow.emails", "template", "welcome", "result", "taken_over")
+                .count();
+        // While this node connects (to a server that is down), its lease runs out and another node claims the row.
+        smtp.meanwhile(email, () -> jdbc.sql("""
+                update sf_outbox set attempts = attempts + 1, lease_until = ? where customer_id = ?""")
+                .params(Timestamp.from(clock.instant().plus(Duration.ofMinutes(2))), id).update());
+        try {
+            store.insert(new EmailRequest("test:" + id, id, "welcome", EmailCategory.TRANSACTIONAL, "test", "instance-" + id,
+                    "Send"), clock.instant());
+
+            await().atMost(PATIENCE).until(() -> meters.counter("stageflow.emails", "template", "welcome", "result",
+                    "taken_over").count() > takenOverBefore);
+            assertThat(jdbc.sql("select attempts from sf_outbox where customer_id = ?").param(id)
+                    .query(Integer.class).single()).isEqualTo(2);
+            assertThat(status(id)).as("still the other dispatcher's, as it claimed it").isEqualTo("SENDING");
+            assertThat(jdbc.sql("select last_error from sf_outbox where customer_id = ?").param(id)
+                    .query(String.class).optional()).as("this node's failure not written over the other's claim")
+                    .isEmpty();
+            assertThat(jdbc.sql("select next_attempt_at from sf_outbox where customer_id = ?").param(id)
+                    .query(Timestamp.class).single().toInstant()).as("not put back in line by this node")
+                    .isBeforeOrEqualTo(clock.instant());
+        } finally {
+            smtp.restore(email);
+        }
     }
 
     /** A row as a node that was killed while delivering it leaves it: claimed once, lease expired. */

@@ -43,6 +43,7 @@ public class SmtpOutages implements MailServerRouting, AutoCloseable {
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
     private final Set<String> hungUpOn = ConcurrentHashMap.newKeySet();
+    private final Map<String, Runnable> beforeSending = new ConcurrentHashMap<>();
 
     /** The next {@code attempts} deliveries to this address find the mail server down. */
     public void downFor(String email, int attempts) {
@@ -56,8 +57,17 @@ public class SmtpOutages implements MailServerRouting, AutoCloseable {
 
     public void restore(String email) {
         failuresLeft.remove(email.toLowerCase());
+        beforeSending.remove(email.toLowerCase());
         rejected.remove(email.toLowerCase());
         hungUpOn.remove(email.toLowerCase());
+    }
+
+    /**
+     * Runs {@code meanwhile} once, as the next email to this address is about to go to its server: what another
+     * node does to the row while this node is sending it.
+     */
+    public void meanwhile(String email, Runnable meanwhile) {
+        beforeSending.put(email.toLowerCase(), meanwhile);
     }
 
     /** The mail server answers 550 (no such user) for this address. */
@@ -113,6 +123,10 @@ public class SmtpOutages implements MailServerRouting, AutoCloseable {
 
     private JavaMailSenderImpl route(MimeMessage message) {
         for (String recipient : recipients(message)) {
+            Runnable meanwhile = beforeSending.remove(recipient);
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
             if (rejected.contains(recipient)) {
                 return rejecting;
             }
