@@ -95,6 +95,17 @@ final class CrashDatabase {
         }
     }
 
+    /** The database server's port, from {@code stageflow.test.mysql.url} (3306 when it names none). */
+    int serverPort() {
+        Matcher port = Pattern.compile("jdbc:mysql://[^/:?]+:(\\d+)/").matcher(serverUrl);
+        return port.find() ? Integer.parseInt(port.group(1)) : 3306;
+    }
+
+    /** The jar's JDBC URL for this database, through a relay on the loopback address at {@code port}. */
+    String urlThrough(int port) {
+        return databaseUrl.replaceFirst("jdbc:mysql://[^/?]+/", "jdbc:mysql://127.0.0.1:" + port + "/");
+    }
+
     /** True on MariaDB, where several processes can share the database. */
     boolean shared() {
         return mariaDb;
