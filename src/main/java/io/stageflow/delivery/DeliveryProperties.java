@@ -105,6 +105,9 @@ public record DeliveryProperties(
      * @param onAmbiguousDelivery {@code flag}: an email cut off between SMTP DATA and the server's answer is never
      *                            resent and ends {@code outcome_unknown}; {@code resend}: it is sent once more with
      *                            the same Message-ID (docs/operations.md)
+     * @param maxPerSecond        emails one node hands to the mail server per second at most, over all its lanes,
+     *                            retries included (a provider's sending limit divided by the number of nodes);
+     *                            {@code 0}: no limit
      */
     public record Dispatcher(
             @DefaultValue("200") int batchSize,
@@ -114,7 +117,8 @@ public record DeliveryProperties(
             @DefaultValue("PT30S") Duration retryBackoff,
             @DefaultValue("PT1H") Duration maxRetryBackoff,
             @DefaultValue("PT2M") Duration lease,
-            @DefaultValue("flag") OnAmbiguousDelivery onAmbiguousDelivery) {
+            @DefaultValue("flag") OnAmbiguousDelivery onAmbiguousDelivery,
+            @DefaultValue("0") int maxPerSecond) {
     }
 
     /**

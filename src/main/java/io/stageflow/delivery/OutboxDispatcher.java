@@ -81,6 +81,7 @@ class OutboxDispatcher {
     private final Suppressions suppressions;
     private final ApplicationEventPublisher events;
     private final List<EmailTracking> tracking;
+    private final DeliveryRateLimit rateLimit;
     private final RetryTemplate recordingSent = recordingSent(new ThreadWaitSleeper());
     /** The delivery lanes beside the polling thread; null with one connection. */
     private final ExecutorService lanes;
@@ -89,7 +90,7 @@ class OutboxDispatcher {
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
             DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel,
             Suppressions suppressions, ApplicationEventPublisher events, List<EmailTracking> tracking,
-            SentCopies copies) {
+            SentCopies copies, DeliveryRateLimit rateLimit) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -105,6 +106,7 @@ class OutboxDispatcher {
         this.events = events;
         this.tracking = tracking;
         this.copies = copies;
+        this.rateLimit = rateLimit;
         this.lanes = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
                 laneThreads()) : null;
     }
@@ -324,6 +326,12 @@ class OutboxDispatcher {
                     () -> store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry)));
         } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
             return e; // nothing reached the mail server yet: safe to try again later
+        }
+        try {
+            rateLimit.acquire();
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return stopping; // the node stops before the hand-over: tried again later, here or elsewhere
         }
         try {
             pass.send(message);
