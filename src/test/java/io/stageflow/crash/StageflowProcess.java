@@ -44,8 +44,9 @@ final class StageflowProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<Path> logs = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
-    private int port;
+    private volatile Process process;
+    /** Read by client threads while a restart changes it. */
+    private volatile int port;
 
     private StageflowProcess(String name, Path workDir, Map<String, String> properties, Map<String, String> environment) {
         this.name = name;
