@@ -59,7 +59,7 @@ public final class ProgressLog implements ChunkListener, StepExecutionListener {
             JobProgress p = JobProgress.of(context.getStepContext().getStepExecution().getJobExecution(), now, keys);
             log.info("{} {}: {} of {} rows read ({} in this run), {} written, {} skipped, {} rows/s, about {} s left",
                     label, p.id(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(), p.written(),
-                    p.skipped(), p.rowsPerSecond(), p.secondsLeft() == null ? "?" : p.secondsLeft());
+                    p.skipped(), p.rowsPerSecond() == null ? "?" : p.rowsPerSecond(), p.secondsLeft() == null ? "?" : p.secondsLeft());
         }
     }
 
@@ -67,14 +67,15 @@ public final class ProgressLog implements ChunkListener, StepExecutionListener {
     public ExitStatus afterStep(StepExecution step) {
         JobProgress p = JobProgress.of(step.getJobExecution(), Instant.now(), keys);
         if (keys.counts().isEmpty()) {
+            // A partition can end before the job has a rate or any outcome to report (its manager adds them up).
             log.info("{} {} step {} ended {}: this step read {} and wrote {}; the job so far: {} rows/s, outcomes {}", label, p.id(),
-                    step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(), p.rowsPerSecond(),
-                    p.outcomes());
+                    step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(),
+                    p.rowsPerSecond() == null ? "?" : p.rowsPerSecond(), p.outcomes() == null ? "none yet" : p.outcomes());
             return null;
         }
         log.info("{} {} step ended {}: {} of {} rows done; this run read {} and wrote {} at {} rows/s; in all {}",
                 label, p.id(), step.getStatus(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(),
-                p.written(), p.rowsPerSecond(), p.counts());
+                p.written(), p.rowsPerSecond() == null ? "?" : p.rowsPerSecond(), p.counts());
         return null;
     }
 }
