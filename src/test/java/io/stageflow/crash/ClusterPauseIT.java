@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,12 +60,7 @@ class ClusterPauseIT implements PrintLogsOnFailure.RunsTheJar {
         GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();
         try {
-            Map<String, String> settings = new LinkedHashMap<>(Map.of(
-                    "stageflow.delivery.transport", "smtp",
-                    "spring.mail.host", "127.0.0.1",
-                    "spring.mail.port", Integer.toString(greenMail.getSmtp().getPort()),
-                    "spring.mail.properties.mail.smtp.auth", "false",
-                    "spring.mail.properties.mail.smtp.starttls.enable", "false",
+            Map<String, String> settings = StageflowProcess.smtpTo(greenMail.getSmtp().getPort(), Map.of(
                     "stageflow.delivery.dispatcher.lease", LEASE.toString(),
                     "camunda.bpm.job-execution.lock-time-in-millis", Long.toString(LEASE.toMillis())));
             paused = StageflowProcess.prepare("cluster-pause-a", database, settings);

@@ -77,18 +77,13 @@ class DatabaseCutIT implements PrintLogsOnFailure.RunsTheJar {
         GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();
         try (TcpProxy proxy = new TcpProxy(database.serverPort())) {
-            app = StageflowProcess.prepare("db-cut", database, Map.of(
-                    "stageflow.delivery.transport", "smtp",
-                    "spring.mail.host", "127.0.0.1",
-                    "spring.mail.port", Integer.toString(greenMail.getSmtp().getPort()),
-                    "spring.mail.properties.mail.smtp.auth", "false",
-                    "spring.mail.properties.mail.smtp.starttls.enable", "false",
+            app = StageflowProcess.prepare("db-cut", database, StageflowProcess.smtpTo(greenMail.getSmtp().getPort(), Map.of(
                     "spring.datasource.url", database.urlThrough(proxy.port()),
                     // A journey job running when the database went away keeps its lock until this runs out
                     // (the engine's default is 5 minutes), and only then runs again: its email is late, not lost.
                     "camunda.bpm.job-execution.lock-time-in-millis", "10000",
                     // A request waits at most this long for a connection while the database is away.
-                    "spring.datasource.hikari.connection-timeout", "2000"));
+                    "spring.datasource.hikari.connection-timeout", "2000")));
             app.start();
             List<String> customers = CrashCustomers.ids("cut", CUSTOMERS);
             CrashCustomers.create(app.admin(), customers);

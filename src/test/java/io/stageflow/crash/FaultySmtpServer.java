@@ -4,8 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -73,12 +71,8 @@ final class FaultySmtpServer implements AutoCloseable {
         this.rejected = Set.copyOf(rejected);
         this.resetOnce = ConcurrentHashMap.newKeySet();
         this.resetOnce.addAll(resetOnce);
-        try {
-            listener = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        daemon("faulty-smtp", this::acceptConnections).start();
+        listener = LoopbackSockets.listen();
+        LoopbackSockets.startDaemon("faulty-smtp", this::acceptConnections);
     }
 
     int port() {
@@ -142,12 +136,8 @@ final class FaultySmtpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        open.forEach(FaultySmtpServer::closeQuietly);
+        LoopbackSockets.closeQuietly(listener);
+        open.forEach(LoopbackSockets::closeQuietly);
     }
 
     private void acceptConnections() {
@@ -155,7 +145,7 @@ final class FaultySmtpServer implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 open.add(client);
-                daemon("faulty-smtp-session", () -> converse(client)).start();
+                LoopbackSockets.startDaemon("faulty-smtp-session", () -> converse(client));
             } catch (IOException closed) {
                 return;
             }
@@ -272,19 +262,5 @@ final class FaultySmtpServer implements AutoCloseable {
     private static void reply(OutputStream out, String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
-    private static Thread daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

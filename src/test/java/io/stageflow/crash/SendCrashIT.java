@@ -115,14 +115,9 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
         GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();
         try (SmtpTap tap = new SmtpTap(greenMail.getSmtp().getPort())) {
-            app = StageflowProcess.prepare("send-smtp", database, Map.of(
-                    "stageflow.delivery.transport", "smtp",
-                    "spring.mail.host", "127.0.0.1",
-                    "spring.mail.port", Integer.toString(tap.port()),
-                    "spring.mail.properties.mail.smtp.auth", "false",
-                    "spring.mail.properties.mail.smtp.starttls.enable", "false",
+            app = StageflowProcess.prepare("send-smtp", database, StageflowProcess.smtpTo(tap.port(), Map.of(
                     "stageflow.delivery.dispatcher.on-ambiguous-delivery", policy,
-                    "stageflow.delivery.dispatcher.connections", Integer.toString(LANES)));
+                    "stageflow.delivery.dispatcher.connections", Integer.toString(LANES))));
             app.start();
             List<String> customers = CrashCustomers.ids("smtp", CUSTOMERS);
             CrashCustomers.create(app.admin(), customers);

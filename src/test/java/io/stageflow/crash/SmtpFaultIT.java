@@ -3,7 +3,6 @@ package io.stageflow.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,18 +58,12 @@ class SmtpFaultIT implements PrintLogsOnFailure.RunsTheJar {
         Set<String> refused = every(customers, 20, 7);
         Set<String> resetAfterData = every(customers, 100, 42);
         try (FaultySmtpServer smtp = new FaultySmtpServer(OUTAGE, emails(refused), emails(resetAfterData))) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("stageflow.delivery.transport", "smtp");
-            settings.put("spring.mail.host", "127.0.0.1");
-            settings.put("spring.mail.port", Integer.toString(smtp.port()));
-            settings.put("spring.mail.properties.mail.smtp.auth", "false");
-            settings.put("spring.mail.properties.mail.smtp.starttls.enable", "false");
-            settings.put("stageflow.delivery.dispatcher.connections", Integer.toString(LANES));
-            settings.put("stageflow.delivery.dispatcher.retry-backoff", "PT1S");
-            settings.put("stageflow.delivery.dispatcher.max-retry-backoff", "PT4S");
-            settings.put("stageflow.delivery.dispatcher.on-ambiguous-delivery", "resend");
-            settings.put("stageflow.delivery.dispatcher.max-per-second", Integer.toString(MAX_PER_SECOND));
-            app = StageflowProcess.prepare("smtp-faults", database, settings);
+            app = StageflowProcess.prepare("smtp-faults", database, StageflowProcess.smtpTo(smtp.port(), Map.of(
+                    "stageflow.delivery.dispatcher.connections", Integer.toString(LANES),
+                    "stageflow.delivery.dispatcher.retry-backoff", "PT1S",
+                    "stageflow.delivery.dispatcher.max-retry-backoff", "PT4S",
+                    "stageflow.delivery.dispatcher.on-ambiguous-delivery", "resend",
+                    "stageflow.delivery.dispatcher.max-per-second", Integer.toString(MAX_PER_SECOND))));
             app.start();
             CrashCustomers.create(app.admin(), customers);
             CrashCustomers.signUp(app.admin(), customers);

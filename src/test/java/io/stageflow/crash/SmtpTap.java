@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -50,12 +49,8 @@ final class SmtpTap implements AutoCloseable {
     /** Listens on a free loopback port and relays to the mail server on {@code serverPort}. */
     SmtpTap(int serverPort) {
         this.serverPort = serverPort;
-        try {
-            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        daemon("smtp-tap", this::acceptConnections).start();
+        listener = LoopbackSockets.listen();
+        LoopbackSockets.startDaemon("smtp-tap", this::acceptConnections);
     }
 
     int port() {
@@ -83,12 +78,8 @@ final class SmtpTap implements AutoCloseable {
     @Override
     public void close() {
         release();
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        sockets.forEach(SmtpTap::closeQuietly);
+        LoopbackSockets.closeQuietly(listener);
+        sockets.forEach(LoopbackSockets::closeQuietly);
     }
 
     private void acceptConnections() {
@@ -99,8 +90,8 @@ final class SmtpTap implements AutoCloseable {
                 sockets.add(client);
                 sockets.add(server);
                 AtomicReference<Held> holdNextReply = new AtomicReference<>();
-                daemon("smtp-tap-replies", () -> relayReplies(server, client, holdNextReply)).start();
-                daemon("smtp-tap-commands", () -> relayCommands(client, server, holdNextReply)).start();
+                LoopbackSockets.startDaemon("smtp-tap-replies", () -> relayReplies(server, client, holdNextReply));
+                LoopbackSockets.startDaemon("smtp-tap-commands", () -> relayCommands(client, server, holdNextReply));
             } catch (IOException closed) {
                 return;
             }
@@ -182,23 +173,9 @@ final class SmtpTap implements AutoCloseable {
     }
 
     private void closeBoth(Socket one, Socket other) {
-        closeQuietly(one);
-        closeQuietly(other);
+        LoopbackSockets.closeQuietly(one);
+        LoopbackSockets.closeQuietly(other);
         sockets.remove(one);
         sockets.remove(other);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
-    private static Thread daemon(String name, Runnable work) {
-        Thread thread = new Thread(work, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

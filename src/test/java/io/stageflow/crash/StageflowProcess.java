@@ -127,6 +127,21 @@ final class StageflowProcess implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * The settings that send over SMTP to a test's own mail server on the loopback address (GreenMail, a relay, a
+     * faulty server), without authentication or STARTTLS; then {@code more}, which win.
+     */
+    static Map<String, String> smtpTo(int port, Map<String, String> more) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("stageflow.delivery.transport", "smtp");
+        settings.put("spring.mail.host", "127.0.0.1");
+        settings.put("spring.mail.port", Integer.toString(port));
+        settings.put("spring.mail.properties.mail.smtp.auth", "false");
+        settings.put("spring.mail.properties.mail.smtp.starttls.enable", "false");
+        settings.putAll(more);
+        return settings;
+    }
+
     /** Starts the jar (again, after a kill, on the same folder and database) and waits until it is healthy. */
     void start() {
         if (process != null && process.isAlive()) {

@@ -3,7 +3,6 @@ package io.stageflow.crash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -29,12 +28,8 @@ final class TcpProxy implements AutoCloseable {
     /** Listens on a free loopback port and relays to {@code targetPort} on the loopback address. */
     TcpProxy(int targetPort) {
         this.targetPort = targetPort;
-        try {
-            listener = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        daemon("tcp-proxy", this::acceptConnections).start();
+        listener = LoopbackSockets.listen();
+        LoopbackSockets.startDaemon("tcp-proxy", this::acceptConnections);
     }
 
     int port() {
@@ -90,8 +85,8 @@ final class TcpProxy implements AutoCloseable {
                 open.add(client);
                 open.add(server);
                 relayed.incrementAndGet();
-                daemon("tcp-proxy-up", () -> pump(client, server)).start();
-                daemon("tcp-proxy-down", () -> pump(server, client)).start();
+                LoopbackSockets.startDaemon("tcp-proxy-up", () -> pump(client, server));
+                LoopbackSockets.startDaemon("tcp-proxy-down", () -> pump(server, client));
             } catch (IOException targetDown) {
                 resetNow(client);
             }
@@ -126,26 +121,12 @@ final class TcpProxy implements AutoCloseable {
 
     private void close(Socket socket) {
         open.remove(socket);
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing a broken socket
-        }
-    }
-
-    private static Thread daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
+        LoopbackSockets.closeQuietly(socket);
     }
 
     @Override
     public void close() {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        LoopbackSockets.closeQuietly(listener);
         open.forEach(this::close);
     }
 }
