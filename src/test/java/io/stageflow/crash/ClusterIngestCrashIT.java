@@ -54,8 +54,8 @@ class ClusterIngestCrashIT implements PrintLogsOnFailure.RunsTheJar {
     private static final int BATCHES_PER_SECOND = 5;
     private static final int BATCH = 20;
     private static final int CUSTOMERS = 200;
-    /** Batches answered between one node's restart and the other's kill: some 10 s with both nodes up. */
-    private static final int BATCHES_BETWEEN_KILLS = 100;
+    /** Batches answered between one node's restart and the other's kill: some 6 s with both nodes up. */
+    private static final int BATCHES_BETWEEN_KILLS = 60;
     private static final Duration SETTLE_PATIENCE = Duration.ofSeconds(120);
 
     private final CrashDatabase database = CrashDatabase.fromSystemProperties();
@@ -92,11 +92,13 @@ class ClusterIngestCrashIT implements PrintLogsOnFailure.RunsTheJar {
         signups.addAll(customers);
 
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS * 2);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        // The second request of a batch sent to both nodes at once; shut down only after the clients stopped.
+        ExecutorService twins = Executors.newFixedThreadPool(CLIENTS);
         List<Future<?>> streams = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
-            streams.add(clients.submit(() -> postUntilStopped(client, customers, stop, clients)));
+            streams.add(clients.submit(() -> postUntilStopped(client, customers, stop, twins)));
         }
         List<Integer> exitCodes = new ArrayList<>();
         try {
@@ -116,6 +118,7 @@ class ClusterIngestCrashIT implements PrintLogsOnFailure.RunsTheJar {
             stop.set(true);
             clients.shutdown();
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).as("clients stopped").isTrue();
+            twins.shutdown();
         }
         for (Future<?> stream : streams) {
             stream.get();
