@@ -369,7 +369,7 @@ class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
             assertThat(o.mailboxAtResponse()).as("%s's emails when the unsubscribe was answered: mid-run", id)
                     .isLessThan(ROUNDS);
             assertThat(MessageLog.count(rows, "sent")).as("%s's sent rows: the emails their mailbox got (%s)", id, rows)
-                    .isEqualTo(received.get(id));
+                    .isEqualTo(received.get(id).longValue());
             assertThat(rows).as("%s's rows other than sent: suppressed as unsubscribed", id)
                     .filteredOn(row -> !row.status().equals("sent")).allSatisfy(row -> {
                         assertThat(row.status()).isEqualTo("suppressed");
