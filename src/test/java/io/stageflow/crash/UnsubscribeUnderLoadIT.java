@@ -65,11 +65,11 @@ import org.springframework.util.FileSystemUtils;
 @ExtendWith(PrintLogsOnFailure.class)
 class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
 
-    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.unsubscribe.customers", 200);
-    private static final int UNSUBSCRIBES = Integer.getInteger("stageflow.test.unsubscribe.unsubscribes", 40);
+    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.unsubscribe.customers", 120);
+    private static final int UNSUBSCRIBES = Integer.getInteger("stageflow.test.unsubscribe.unsubscribes", 24);
     private static final int SCANNED = Integer.getInteger("stageflow.test.unsubscribe.scanned", UNSUBSCRIBES);
     private static final int TAMPERED = Integer.getInteger("stageflow.test.unsubscribe.tampered", UNSUBSCRIBES);
-    private static final int ROUNDS = Integer.getInteger("stageflow.test.unsubscribe.rounds", 6);
+    private static final int ROUNDS = Integer.getInteger("stageflow.test.unsubscribe.rounds", 5);
     private static final Duration INTERVAL = Duration.parse(System.getProperty("stageflow.test.unsubscribe.interval",
             "PT3S"));
     /** Threads that send the clients' requests. */
