@@ -45,9 +45,9 @@ public final class ProgressLog implements ChunkListener, StepExecutionListener {
         JobProgress progress = JobProgress.of(step.getJobExecution(), lastLogged, keys);
         if (progress.resumedAt() > 0) {
             log.info("{} {} restarted: {} rows, going on after row {}, the last committed", label, progress.id(),
-                    progress.rows() == null ? "?" : progress.rows(), progress.resumedAt());
+                    orUnknown(progress.rows()), progress.resumedAt());
         } else {
-            log.info("{} {} started: {} rows", label, progress.id(), progress.rows() == null ? "?" : progress.rows());
+            log.info("{} {} started: {} rows", label, progress.id(), orUnknown(progress.rows()));
         }
     }
 
@@ -58,8 +58,8 @@ public final class ProgressLog implements ChunkListener, StepExecutionListener {
             lastLogged = now;
             JobProgress p = JobProgress.of(context.getStepContext().getStepExecution().getJobExecution(), now, keys);
             log.info("{} {}: {} of {} rows read ({} in this run), {} written, {} skipped, {} rows/s, about {} s left",
-                    label, p.id(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(), p.written(),
-                    p.skipped(), p.rowsPerSecond() == null ? "?" : p.rowsPerSecond(), p.secondsLeft() == null ? "?" : p.secondsLeft());
+                    label, p.id(), p.position(), orUnknown(p.rows()), p.read(), p.written(),
+                    p.skipped(), orUnknown(p.rowsPerSecond()), orUnknown(p.secondsLeft()));
         }
     }
 
@@ -70,12 +70,17 @@ public final class ProgressLog implements ChunkListener, StepExecutionListener {
             // A partition can end before the job has a rate or any outcome to report (its manager adds them up).
             log.info("{} {} step {} ended {}: this step read {} and wrote {}; the job so far: {} rows/s, outcomes {}", label, p.id(),
                     step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(),
-                    p.rowsPerSecond() == null ? "?" : p.rowsPerSecond(), p.outcomes() == null ? "none yet" : p.outcomes());
+                    orUnknown(p.rowsPerSecond()), p.outcomes() == null ? "none yet" : p.outcomes());
             return null;
         }
         log.info("{} {} step ended {}: {} of {} rows done; this run read {} and wrote {} at {} rows/s; in all {}",
-                label, p.id(), step.getStatus(), p.position(), p.rows() == null ? "?" : p.rows(), p.read(),
-                p.written(), p.rowsPerSecond() == null ? "?" : p.rowsPerSecond(), p.counts());
+                label, p.id(), step.getStatus(), p.position(), orUnknown(p.rows()), p.read(),
+                p.written(), orUnknown(p.rowsPerSecond()), p.counts());
         return null;
+    }
+
+    /** A figure not known yet (no rows counted, no time passed) is logged as "?", not "null". */
+    private static Object orUnknown(Object figure) {
+        return figure == null ? "?" : figure;
     }
 }
