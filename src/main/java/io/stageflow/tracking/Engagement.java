@@ -102,10 +102,13 @@ class Engagement implements EngagementHistory {
         List<Hit> kept = new ArrayList<>();
         Map<TrackingStore.First, List<TrackingStore.Claim>> firsts = new java.util.EnumMap<>(TrackingStore.First.class);
         List<Hit> linkFirsts = new ArrayList<>();
-        List<Long> clickedByPeople = byEmail.entrySet().stream().filter(entry -> emails.containsKey(entry.getKey()))
+        // Only an email a person clicked before can have a link a person clicked before (both firsts are set
+        // together): the first clicks after a broadcast need no read of their links' firsts.
+        List<Long> clickedAgain = byEmail.entrySet().stream()
+                .filter(entry -> emails.containsKey(entry.getKey()) && emails.get(entry.getKey()).clicked())
                 .filter(entry -> first(entry.getValue(), TrackingStore.Kind.CLICK, false).isPresent())
                 .map(Map.Entry::getKey).toList();
-        java.util.Set<String> clickedBefore = store.clickedLinks(clickedByPeople);
+        java.util.Set<String> clickedBefore = store.clickedLinks(clickedAgain);
         for (Map.Entry<Long, List<Hit>> entry : byEmail.entrySet()) {
             TrackingStore.TrackedEmail email = emails.get(entry.getKey());
             if (email == null) {

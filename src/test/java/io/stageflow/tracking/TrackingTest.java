@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -260,6 +261,36 @@ class TrackingTest extends IntegrationTest {
         awaitSettled(email.customer());
         assertThat(hitCounts(email.customer())).containsExactly(0L, 0L, 16L, 0L);
         assertThat(events(email.customer(), "email_clicked")).isEqualTo(recorded.size());
+    }
+
+    /**
+     * A later batch that clicks the same email again: a link clicked before is not a first again, and another of its
+     * links is (the writer reads which links were clicked before only for an email already clicked).
+     */
+    @Test
+    void eachLinkIsAFirstClickOnceAcrossBatches() throws Exception {
+        Instant sent = Instant.parse("2038-06-14T10:00:00Z");
+        Email email = signUp(sent);
+        long outboxId = outboxOf(email);
+        assertThat(email.clicks()).hasSizeGreaterThan(1);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        assertThat(get(email.clicks().get(0), BROWSER).statusCode()).isEqualTo(302);
+        awaitSettled(email.customer());
+        Timestamp firstClick = jdbc.sql("select first_click_at from sf_tracked_email where outbox_id = ?")
+                .param(outboxId).query(Timestamp.class).single();
+        assertThat(events(email.customer(), "email_clicked")).isEqualTo(1);
+
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(600)));
+        assertThat(get(email.clicks().get(0), BROWSER).statusCode()).isEqualTo(302);
+        assertThat(get(email.clicks().get(1), BROWSER).statusCode()).isEqualTo(302);
+        awaitSettled(email.customer());
+
+        assertThat(hitCounts(email.customer())).containsExactly(0L, 0L, 3L, 0L);
+        assertThat(events(email.customer(), "email_clicked")).isEqualTo(2);
+        assertThat(jdbc.sql("select first_click_at from sf_tracked_email where outbox_id = ?").param(outboxId)
+                .query(Timestamp.class).single()).as("the email's first click stays the first").isEqualTo(firstClick);
+        assertThat(jdbc.sql("select link_index from sf_tracked_link where outbox_id = ? and first_click_at is not null"
+                + " order by link_index").param(outboxId).query(Integer.class).list()).containsExactly(0, 1);
     }
 
     @Test
