@@ -73,7 +73,7 @@ class Engagement implements EngagementHistory {
      * Each click classified, with where its link leads, or empty when no such link is recorded: the links not in
      * memory are read with one query for the whole batch, not one per request.
      */
-    List<Optional<Hit>> resolve(List<Click> clicks) {
+    private List<Optional<Hit>> resolve(List<Click> clicks) {
         Map<ClickTargets.Link, TrackingStore.ClickTarget> found = targets.findAll(clicks.stream()
                 .map(Click::link).toList());
         return clicks.stream().map(click -> Optional.ofNullable(found.get(click.link()))
@@ -88,17 +88,32 @@ class Engagement implements EngagementHistory {
     }
 
     /**
-     * Records a batch of hits in one transaction, with a statement or batch per kind of write rather than per hit:
-     * locks the emails' rows (in id order, so that two nodes never wait on each other in a circle) and drops the hits
-     * of emails erased meanwhile; sets each email's first open, machine open and click and each link's first click by
-     * a person where, read under those locks, it has none yet (one statement each, for the whole batch); inserts the
-     * hits; and for each first it set, its tally and, for a person's first open and first click of a link, its event.
+     * Records a batch of opens and clicks in one transaction, with a statement or batch per kind of write rather than
+     * per hit: locks the emails' rows (in id order, so that two nodes never wait on each other in a circle); reads
+     * where the clicked links lead that this node does not hold in memory, with one query, and classifies the clicks;
+     * drops the hits of emails erased meanwhile; sets each email's first open, machine open and click and each link's
+     * first click by a person where, read under those locks, it has none yet (one statement each, for the whole
+     * batch); inserts the hits; and for each first it set, its tally and, for a person's first open and first click of
+     * a link, its event.
+     *
+     * @return each click, in order, classified and with where it leads; empty when no such link is recorded
      */
     @Transactional
-    void recordAll(List<Hit> hits) {
+    List<Optional<Hit>> recordAll(List<Hit> opens, List<Click> clicks) {
+        java.util.Set<Long> ids = new java.util.TreeSet<>();
+        opens.forEach(open -> ids.add(open.outboxId()));
+        clicks.forEach(click -> ids.add(click.outboxId()));
+        Map<Long, TrackingStore.TrackedEmail> emails = store.lockEmails(ids);
+        List<Optional<Hit>> resolved = clicks.isEmpty() ? List.of() : resolve(clicks);
+        List<Hit> hits = new ArrayList<>(opens);
+        resolved.forEach(click -> click.ifPresent(hits::add));
         Map<Long, List<Hit>> byEmail = new TreeMap<>();
         hits.forEach(hit -> byEmail.computeIfAbsent(hit.outboxId(), id -> new ArrayList<>()).add(hit));
-        Map<Long, TrackingStore.TrackedEmail> emails = store.lockEmails(byEmail.keySet());
+        record(byEmail, emails);
+        return resolved;
+    }
+
+    private void record(Map<Long, List<Hit>> byEmail, Map<Long, TrackingStore.TrackedEmail> emails) {
         List<Hit> kept = new ArrayList<>();
         Map<TrackingStore.First, List<TrackingStore.Claim>> firsts = new java.util.EnumMap<>(TrackingStore.First.class);
         List<Hit> linkFirsts = new ArrayList<>();

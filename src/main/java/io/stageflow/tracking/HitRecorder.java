@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * that holds it has committed, so a pixel or a redirect is answered only once its hit is on disk, yet a burst after a
  * broadcast costs one commit per batch rather than one per request. A click comes as it was asked for: the writer
  * reads where the links of its batch lead that this node does not hold in memory with one query ({@link
- * ClickTargets}), so even the first clicks on a broadcast's links cost no read per request. A writer takes whatever has queued while it was
+ * ClickTargets}), in the batch's own transaction, so even the first clicks on a broadcast's links cost no read per
+ * request. A writer takes whatever has queued while it was
  * committing its last batch (up to {@link #MAX_BATCH}); with two writers ({@code stageflow.tracking.writers}) one
  * gathers and writes a batch while the other waits for its commit. Batches lock their emails in id order, so two
  * writers (or two nodes) never wait on each other in a circle. A batch that fails is tried once more; then its
@@ -79,14 +80,7 @@ class HitRecorder implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                List<Engagement.Hit> hits = resolve(batch);
-                boolean written = commit(hits) || commit(hits);
-                for (int i = 0; i < batch.size(); i++) {
-                    if (hits.get(i) != null) {
-                        batch.get(i).done().complete(new Recorded(hits.get(i),
-                                written ? Status.ON_DISK : Status.NOT_RECORDED));
-                    }
-                }
+                write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -99,55 +93,38 @@ class HitRecorder implements SmartLifecycle {
     }
 
     /**
-     * The batch's hits in its order, its clicks resolved (read twice at most); a click whose link is not recorded, or
-     * could not be read, is answered here and has a null in the list.
+     * Records the batch, tried twice, and answers each of its requests: on disk; no such link (a click); or, when it
+     * could not be recorded, not recorded.
      */
-    private List<Engagement.Hit> resolve(List<Pending> batch) {
+    private void write(List<Pending> batch) {
+        List<Engagement.Hit> opens = batch.stream().map(Pending::hit).filter(Objects::nonNull).toList();
         List<Engagement.Click> clicks = batch.stream().map(Pending::click).filter(Objects::nonNull).toList();
-        List<Optional<Engagement.Hit>> resolved = clicks.isEmpty() ? List.of() : resolveTwice(clicks);
-        List<Engagement.Hit> hits = new ArrayList<>();
+        List<Optional<Engagement.Hit>> resolved = commit(opens, clicks);
+        if (resolved == null) {
+            resolved = commit(opens, clicks);
+        }
         int next = 0;
         for (Pending pending : batch) {
-            if (pending.click() == null) {
-                hits.add(pending.hit());
-            } else if (resolved == null) {
-                pending.done().complete(new Recorded(null, Status.NOT_RECORDED));
-                hits.add(null);
+            Recorded recorded;
+            if (resolved == null) {
+                recorded = new Recorded(null, Status.NOT_RECORDED);
+            } else if (pending.click() == null) {
+                recorded = new Recorded(pending.hit(), Status.ON_DISK);
             } else {
-                Optional<Engagement.Hit> hit = resolved.get(next++);
-                if (hit.isEmpty()) {
-                    pending.done().complete(new Recorded(null, Status.NO_SUCH_LINK));
-                }
-                hits.add(hit.orElse(null));
+                recorded = resolved.get(next++).map(hit -> new Recorded(hit, Status.ON_DISK))
+                        .orElseGet(() -> new Recorded(null, Status.NO_SUCH_LINK));
             }
+            pending.done().complete(recorded);
         }
-        return hits;
     }
 
-    /** Each click resolved, or null when the links could not be read twice. */
-    private List<Optional<Engagement.Hit>> resolveTwice(List<Engagement.Click> clicks) {
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                return engagement.resolve(clicks);
-            } catch (RuntimeException e) {
-                log.warn("Could not read where {} clicked links lead (attempt {}): {}", clicks.size(), attempt,
-                        e.toString());
-            }
-        }
-        return null;
-    }
-
-    private boolean commit(List<Engagement.Hit> hits) {
-        List<Engagement.Hit> kept = hits.stream().filter(Objects::nonNull).toList();
-        if (kept.isEmpty()) {
-            return true;
-        }
+    /** Each click resolved, with the batch on disk; null when it could not be recorded. */
+    private List<Optional<Engagement.Hit>> commit(List<Engagement.Hit> opens, List<Engagement.Click> clicks) {
         try {
-            engagement.recordAll(kept);
-            return true;
+            return engagement.recordAll(opens, clicks);
         } catch (RuntimeException e) {
-            log.warn("Could not record {} opens and clicks: {}", kept.size(), e.toString());
-            return false;
+            log.warn("Could not record {} opens and {} clicks: {}", opens.size(), clicks.size(), e.toString());
+            return null;
         }
     }
 
