@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.stageflow.support.SteadyRate;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.StepExecution;
@@ -30,14 +30,9 @@ class BroadcastThrottle implements StepExecutionListener {
 
     /** Waits until this partition (a worker step execution) may queue one more email. */
     void acquire(long partitionExecutionId) {
-        Bucket bucket = buckets.computeIfAbsent(partitionExecutionId, id -> {
-            // The share as whole tokens per period: rate/partitions tokens a second, exactly, also below 1 a second.
-            long tokens = properties.messagesPerSecond();
-            Duration period = Duration.ofSeconds(properties.partitions());
-            long capacity = Math.max(1, Math.round(properties.partitionRate() / 10));
-            return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
-                    .refillGreedy(tokens, period).initialTokens(0).build()).build();
-        });
+        // The share as whole tokens per period: rate/partitions tokens a second, exactly, also below 1 a second.
+        Bucket bucket = buckets.computeIfAbsent(partitionExecutionId, id -> SteadyRate.of(
+                properties.messagesPerSecond(), Duration.ofSeconds(properties.partitions())));
         try {
             bucket.asBlocking().consume(1);
         } catch (InterruptedException e) {

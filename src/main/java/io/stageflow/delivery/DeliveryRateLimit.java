@@ -2,8 +2,8 @@ package io.stageflow.delivery;
 
 import java.time.Duration;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.stageflow.support.SteadyRate;
 
 import org.springframework.stereotype.Component;
 
@@ -25,9 +25,7 @@ class DeliveryRateLimit {
             throw new IllegalArgumentException("stageflow.delivery.dispatcher.max-per-second must be 0 (no limit) or"
                     + " more, not " + perSecond);
         }
-        this.bucket = perSecond == 0 ? null : Bucket.builder().addLimit(Bandwidth.builder()
-                .capacity(Math.max(1, perSecond / 10)).refillGreedy(perSecond, Duration.ofSeconds(1))
-                .initialTokens(0).build()).build();
+        this.bucket = perSecond == 0 ? null : SteadyRate.of(perSecond, Duration.ofSeconds(1));
     }
 
     /**
