@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * of its own, so two nodes asked at the same moment would both run the job. The launches are serialised over the
  * nodes on the one row of {@code sf_job_launch_lock}, held while a node looks for a running execution and creates
  * its own (Spring Batch commits that in a transaction of its own, with the lock's suspended meanwhile), so the
- * node that comes second sees the first one's execution. An execution that has committed nothing for {@code staleAfter} (its node died) does not count.
+ * node that comes second sees the first one's execution. An execution that has committed nothing for
+ * {@code staleAfter} (its node died) does not count.
  */
 @Component
 public class ExclusiveLaunches {

@@ -53,7 +53,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PrintLogsOnFailure.class)
 class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
 
-    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.cluster.batch-customers", 300);
+    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.cluster.batch-customers", 150);
+    /**
+     * Customers per chunk of the scan (500 by default): smaller, so the scan commits many times and runs while the
+     * journeys of its first chunks send, and long enough for the second launch to meet it running.
+     */
+    private static final int CHUNK = Integer.getInteger("stageflow.test.cluster.batch-chunk", 25);
     /** The timer in each branch: real time passes in the jar. */
     private static final Duration PAUSE = Duration.parse(System.getProperty("stageflow.test.cluster.batch-pause",
             "PT3S"));
@@ -69,7 +74,9 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
     /** What the logs must not say: a deadlock or a lock wait, as MariaDB, Spring or the engine words it. */
     private static final Pattern LOCK_TROUBLE = Pattern.compile(
             "(?i)deadlock|lock wait timeout|CannotAcquireLock|PessimisticLocking|LockAcquisition");
-    private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(4);
+    /** For the orders to be routed, and for the journeys to end: more for more customers. */
+    private static final Duration ROUTE_PATIENCE = Duration.ofMinutes(3).plusMillis(CUSTOMERS * 100L);
+    private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(4).plusMillis(CUSTOMERS * 300L);
     private static final int BATCH = 100;
 
     private final CrashDatabase database = CrashDatabase.fromSystemProperties();
@@ -104,6 +111,7 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
                 more.put("stageflow.journeys.dir", fixtures.resolve("bpmn").toString());
                 more.put("stageflow.templates.dir", fixtures.resolve("templates").toString());
                 more.put("stageflow.inactivity.journey", JOURNEY);
+                more.put("stageflow.inactivity.chunk-size", Integer.toString(CHUNK));
                 // Four marketing emails a customer within seconds: the frequency cap would hold back all but one.
                 more.put("stageflow.delivery.pacing.marketing-per-day", "1000000");
                 more.put("stageflow.delivery.pacing.marketing-per-week", "1000000");
@@ -120,7 +128,7 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
             List<String> customers = CrashCustomers.ids("batch", CUSTOMERS);
             makeInactive(a.admin(), customers, threads);
             secondStart.get(4, TimeUnit.MINUTES);
-            long inactive = await("both orders of every customer routed").atMost(Duration.ofMinutes(3))
+            long inactive = await("both orders of every customer routed").atMost(ROUTE_PATIENCE)
                     .pollInterval(Duration.ofMillis(500)).until(() -> database.count(
                             "select count(*) from sf_customer where stage = 'RETENTION' and order_count = 2"),
                             count -> count == CUSTOMERS);
@@ -129,6 +137,8 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
             List<Launch> launches = launchAtOnce(threads);
             long executions = awaitScansEnded();
             long events = database.count("select count(*) from sf_event where type = 'customer_inactive'");
+            long scanMillis = database.count(scanExecutions(
+                    "max(timestampdiff(MICROSECOND, e.START_TIME, e.END_TIME)) div 1000", ""));
             Mailboxes mailboxes = new Mailboxes(greenMail);
             long running = await("every journey ended and every email sent").atMost(SETTLE_PATIENCE)
                     .pollInterval(Duration.ofSeconds(1)).until(() -> mailboxes.total() >= CUSTOMERS * EMAILS_EACH
@@ -139,10 +149,10 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
             // Once more, after all ended: the same spell of inactivity records nothing new.
             Launch again = launch(b);
             JsonNode rerun = awaitDone(b.admin(), again.jobId());
-            long executionsAfterRerun = database.count(executionsOf(JOB, ""));
+            long executionsAfterRerun = database.count(scanExecutions("count(*)", ""));
             long eventsAfterRerun = database.count("select count(*) from sf_event where type = 'customer_inactive'");
 
-            check(customers, inactive, launches, executions, events, mailboxes, running, again, rerun,
+            check(customers, inactive, launches, executions, events, scanMillis, mailboxes, running, again, rerun,
                     executionsAfterRerun, eventsAfterRerun, began, setUp, ran);
         } finally {
             threads.shutdownNow();
@@ -209,13 +219,15 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
     /** Waits until no inactivity scan runs; answers how many executions of it there are. */
     private long awaitScansEnded() {
         await("the scan ended").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> database.count(executionsOf(JOB, " and e.END_TIME is null")), count -> count == 0);
-        return database.count(executionsOf(JOB, ""));
+                .until(() -> database.count(scanExecutions("count(*)", " and e.END_TIME is null")),
+                        count -> count == 0);
+        return database.count(scanExecutions("count(*)", ""));
     }
 
-    private static String executionsOf(String job, String condition) {
-        return "select count(*) from BATCH_JOB_EXECUTION e join BATCH_JOB_INSTANCE i"
-                + " on i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID where i.JOB_NAME = '" + job + "'" + condition;
+    /** {@code select <what>} over the scan's executions ({@code e}) that meet {@code condition}. */
+    private static String scanExecutions(String what, String condition) {
+        return "select " + what + " from BATCH_JOB_EXECUTION e join BATCH_JOB_INSTANCE i"
+                + " on i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID where i.JOB_NAME = '" + JOB + "'" + condition;
     }
 
     private static JsonNode awaitDone(StageflowClient admin, long id) {
@@ -230,7 +242,7 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
     }
 
     private void check(List<String> customers, long inactive, List<Launch> launches, long executions, long events,
-            Mailboxes mailboxes, long running, Launch again, JsonNode rerun, long executionsAfterRerun,
+            long scanMillis, Mailboxes mailboxes, long running, Launch again, JsonNode rerun, long executionsAfterRerun,
             long eventsAfterRerun, long began, long setUp, long ran) throws MessagingException {
         Map<String, Integer> perTemplate = new TreeMap<>();
         Map<String, Integer> perNode = new TreeMap<>();
@@ -240,7 +252,8 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
         for (String id : customers) {
             Map<String, Integer> received = new TreeMap<>();
             for (MimeMessage message : mailboxes.messages(CrashCustomers.email(id))) {
-                String template = TEMPLATE_BY_SUBJECT.getOrDefault(message.getSubject(), "other:" + message.getSubject());
+                String subject = message.getSubject();
+                String template = TEMPLATE_BY_SUBJECT.getOrDefault(subject, "other:" + subject);
                 received.merge(template, 1, Integer::sum);
                 perTemplate.merge(template, 1, Integer::sum);
                 perNode.merge(((InternetAddress) message.getFrom()[0]).getAddress(), 1, Integer::sum);
@@ -261,14 +274,16 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
         List<Integer> statuses = launches.stream().map(Launch::status).sorted().toList();
 
         System.out.printf("CLUSTER batch-job %s: nodes=2 customers=%d inactive=%d launches=%s job-executions=%d"
-                        + " customer_inactive-events=%d emails=%d per-template=%s per-node=%s duplicates=%d missing=%d"
+                        + " scan=%d ms (chunks of %d) customer_inactive-events=%d emails=%d per-template=%s"
+                        + " per-node=%s duplicates=%d missing=%d"
                         + " customers-not-exactly-four=%d journeys-running=%d incidents=%d lock-trouble-log-lines=%d"
                         + " rerun=%d/job %d outcomes %s executions-after-rerun=%d events-after-rerun=%d pause=%s"
                         + " set-up=%.1f s scan-and-journeys=%.1f s total=%.1f s%n",
                 database.label(), customers.size(), inactive, launches.stream()
                         .map(l -> l.node() + ":" + l.status() + "/job " + l.jobId() + " in " + l.millis() + " ms")
-                        .toList(), executions, events, mailboxes.total(), perTemplate, perNode, duplicates, missing,
-                wrong.size(), running, incidents, lockTrouble.values().stream().mapToInt(List::size).sum(),
+                        .toList(), executions, scanMillis, CHUNK, events, mailboxes.total(), perTemplate, perNode,
+                duplicates, missing, wrong.size(), running, incidents,
+                lockTrouble.values().stream().mapToInt(List::size).sum(),
                 again.status(), again.jobId(), rerun.path("outcomes"), executionsAfterRerun, eventsAfterRerun, PAUSE,
                 (setUp - began) / 1e9, (ran - setUp) / 1e9, (System.nanoTime() - began) / 1e9);
 

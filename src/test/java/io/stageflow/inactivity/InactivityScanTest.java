@@ -126,8 +126,8 @@ class InactivityScanTest extends IntegrationTest {
             assertThat(runScan().path("id").asLong()).as("a scan, past the one silent for stale-after")
                     .isNotEqualTo(running.getId());
         } finally {
-            jdbc.sql("update BATCH_JOB_EXECUTION set STATUS = 'FAILED', END_TIME = LAST_UPDATED where JOB_EXECUTION_ID = ?")
-                    .param(running.getId()).update();
+            jdbc.sql("update BATCH_JOB_EXECUTION set STATUS = 'FAILED', END_TIME = LAST_UPDATED"
+                    + " where JOB_EXECUTION_ID = ?").param(running.getId()).update();
         }
     }
 
