@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.stageflow.customers.LifecycleProperties;
 import io.stageflow.jobs.BackgroundJobs;
+import io.stageflow.jobs.ExclusiveLaunches;
 import io.stageflow.jobs.JobProgress;
 
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Service;
  * Starts the inactivity scan: on the schedule ({@code stageflow.inactivity.cron}, {@link SchedulingConfiguration}) and on demand. Every node
  * runs the schedule; the scheduled run is named by its minute, so the nodes launch one job instance between them
  * (the others find it running or complete and do nothing), and even two scans over the same customers would record
- * each inactivity event once.
+ * each inactivity event once. One scan runs at a time over all nodes ({@link ExclusiveLaunches}): a launch, on demand
+ * or scheduled, while one runs anywhere starts nothing and names the running one.
  */
 @Service
 class InactivityScan {
@@ -32,13 +34,13 @@ class InactivityScan {
     private static final Logger log = LoggerFactory.getLogger(InactivityScan.class);
 
     private final Job job;
-    private final BackgroundJobs jobs;
+    private final ExclusiveLaunches jobs;
     private final Clock clock;
     private final JdbcClient jdbc;
     private final InactivityProperties properties;
     private final LifecycleProperties lifecycle;
 
-    InactivityScan(@Qualifier("inactivityScanJob") Job job, BackgroundJobs jobs, Clock clock, JdbcClient jdbc,
+    InactivityScan(@Qualifier("inactivityScanJob") Job job, ExclusiveLaunches jobs, Clock clock, JdbcClient jdbc,
             InactivityProperties properties, LifecycleProperties lifecycle) {
         this.job = job;
         this.jobs = jobs;
@@ -49,10 +51,14 @@ class InactivityScan {
         InactivityJobConfiguration.stages(properties, lifecycle);
     }
 
-    /** Starts a scan now, in the background. */
+    /**
+     * Starts a scan now, in the background.
+     *
+     * @throws ExclusiveLaunches.AlreadyRunningException when a scan runs already, on this node or another
+     */
     JobExecution startNow() {
         Instant now = clock.instant();
-        JobExecution execution = jobs.launch(job, parameters("manual:" + now, now));
+        JobExecution execution = jobs.launch(job, parameters("manual:" + now, now), properties.staleAfter());
         log.info("Inactivity scan {} started on demand", execution.getId());
         return execution;
     }
@@ -62,10 +68,12 @@ class InactivityScan {
         Instant now = clock.instant();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         try {
-            JobExecution execution = jobs.launch(job, parameters("scheduled:" + minute, minute));
+            JobExecution execution = jobs.launch(job, parameters("scheduled:" + minute, minute),
+                    properties.staleAfter());
             log.info("Inactivity scan {} started on schedule", execution.getId());
             return Optional.of(execution);
-        } catch (BackgroundJobs.AlreadyLaunchedException | DataIntegrityViolationException anotherNode) {
+        } catch (BackgroundJobs.AlreadyLaunchedException | ExclusiveLaunches.AlreadyRunningException
+                | DataIntegrityViolationException anotherNode) {
             log.info("Inactivity scan of {} already launched (by another node): {}", minute, anotherNode.getMessage());
             return Optional.empty();
         }

@@ -20,6 +20,16 @@ class JobProblems {
         return problem;
     }
 
+    /** The one running execution is named, so a caller (a second node's operator) can follow it instead. */
+    @ExceptionHandler(ExclusiveLaunches.AlreadyRunningException.class)
+    ProblemDetail alreadyRunning(ExclusiveLaunches.AlreadyRunningException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Running already");
+        problem.setProperty("jobId", e.jobId());
+        problem.setProperty("progress", "/api/v1/jobs/" + e.jobId());
+        return problem;
+    }
+
     @ExceptionHandler(BackgroundJobs.AlreadyLaunchedException.class)
     ProblemDetail alreadyLaunched(BackgroundJobs.AlreadyLaunchedException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());

@@ -69,7 +69,8 @@ public class JobRestarts {
         return previous.getJobParameters();
     }
 
-    private static LocalDateTime lastUpdated(JobExecution execution) {
+    /** When the execution, or one of its steps, last committed (its creation, before any). */
+    static LocalDateTime lastUpdated(JobExecution execution) {
         LocalDateTime last = execution.getLastUpdated() != null ? execution.getLastUpdated() : execution.getCreateTime();
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getLastUpdated() != null && step.getLastUpdated().isAfter(last)) {

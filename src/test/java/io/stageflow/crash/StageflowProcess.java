@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.stageflow.testing.StageflowClient;
 
@@ -280,6 +281,20 @@ final class StageflowProcess implements AutoCloseable {
             }
         }
         return tails.toString();
+    }
+
+    /** The lines of every start's log in which {@code pattern} is found, oldest first. */
+    List<String> logLines(Pattern pattern) {
+        List<String> found = new ArrayList<>();
+        for (Path log : logs) {
+            try {
+                Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> pattern.matcher(l).find())
+                        .forEach(found::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
     }
 
     /** Kills the process if it is still running (SIGKILL: the test is over, nothing to keep). */

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * Unsubscribe under load (issue 20, scenario 6): customers are mailed on a short loop (a test journey, {@code
@@ -75,7 +73,6 @@ class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
     /** Threads that send the clients' requests. */
     private static final int CLIENTS = Integer.getInteger("stageflow.test.unsubscribe.clients", 16);
     private static final String TEMPLATE = "mail-loop";
-    private static final Path FIXTURES = Path.of("src/test/resources/crash/unsubscribe");
     private static final Duration RUN_PATIENCE = Duration.ofMinutes(4);
     private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(3);
     /** What a mail client posts for one-click unsubscribe (RFC 8058), and what the email's header must announce. */
@@ -116,7 +113,8 @@ class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
     void noEmailAfterAnUnsubscribeResponseBeyondTheOneInTheMailServersHands() throws Exception {
         assertThat(UNSUBSCRIBES + SCANNED + TAMPERED).as("customers acted on").isLessThanOrEqualTo(CUSTOMERS);
         assertThat(ROUNDS).as("rounds: an unsubscribe needs two rounds after it").isGreaterThanOrEqualTo(3);
-        Path fixtures = fixtures();
+        Path fixtures = CrashFixtures.write("unsubscribe", database, TEMPLATE,
+                Map.of("@ROUNDS@", Integer.toString(ROUNDS), "@INTERVAL@", INTERVAL.toString()));
         GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -404,21 +402,5 @@ class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
         Map<String, List<MessageLog.Row>> shown = new LinkedHashMap<>();
         ids.stream().limit(10).forEach(id -> shown.put(id, log.get(id)));
         return shown;
-    }
-
-    /**
-     * A journeys folder with only the test's journey, its rounds and pause written in, and a templates folder with
-     * the project's templates (the layout with its footer, the macros) and the test's {@code mail-loop} template.
-     */
-    private Path fixtures() throws IOException {
-        Path dir = Path.of(System.getProperty("stageflow.test.crash.dir", "target/crash"))
-                .resolve("unsubscribe-fixtures-" + database.label()).toAbsolutePath();
-        FileSystemUtils.deleteRecursively(dir);
-        FileSystemUtils.copyRecursively(Path.of("templates"), dir.resolve("templates"));
-        FileSystemUtils.copyRecursively(FIXTURES.resolve("templates"), dir.resolve("templates"));
-        Files.createDirectories(dir.resolve("bpmn"));
-        Files.writeString(dir.resolve("bpmn/mail-loop.bpmn"), Files.readString(FIXTURES.resolve("bpmn/mail-loop.bpmn"))
-                .replace("@ROUNDS@", Integer.toString(ROUNDS)).replace("@INTERVAL@", INTERVAL.toString()));
-        return dir;
     }
 }

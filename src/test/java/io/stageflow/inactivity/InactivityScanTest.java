@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageflow.testing.IntegrationTest;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -27,6 +30,9 @@ class InactivityScanTest extends IntegrationTest {
 
     @Autowired
     InactivityScan scan;
+
+    @Autowired
+    JobRepository jobRepository;
 
     @Test
     void startsWinBackForExactlyTheInactiveCustomersAndARerunStartsNothingNew() {
@@ -96,6 +102,35 @@ class InactivityScanTest extends IntegrationTest {
         assertThat(winBacks(recent)).isZero();
     }
 
+    /**
+     * One scan at a time over the cluster: a launch while an execution runs (here one created as another node
+     * would, left STARTING) starts nothing and answers 409 naming it; once that execution has been silent for
+     * stale-after (its node died) it no longer holds a launch back.
+     */
+    @Test
+    void aLaunchWhileAScanRunsStartsNothingAndNamesTheRunningOne() throws Exception {
+        long before = scanExecutions();
+        JobExecution running = jobRepository.createJobExecution(InactivityJobConfiguration.JOB,
+                new JobParametersBuilder().addString(InactivityJobConfiguration.RUN, "manual:another-node")
+                        .addLong(InactivityJobConfiguration.AS_OF, Instant.now().toEpochMilli()).toJobParameters());
+        try {
+            JsonNode refused = client().post("/api/v1/jobs/inactivity-scan").expectStatus(409).json();
+            assertThat(refused.path("jobId").asLong()).as(refused.toString()).isEqualTo(running.getId());
+            assertThat(refused.path("progress").asText()).isEqualTo("/api/v1/jobs/" + running.getId());
+            assertThat(refused.path("detail").asText()).contains("running already as job " + running.getId());
+            assertThat(scanExecutions()).as("executions: only the running one").isEqualTo(before + 1);
+
+            Timestamp longAgo = Timestamp.from(Instant.now().minus(Duration.ofMinutes(10)));
+            jdbc.sql("update BATCH_JOB_EXECUTION set CREATE_TIME = ?, LAST_UPDATED = ? where JOB_EXECUTION_ID = ?")
+                    .params(longAgo, longAgo, running.getId()).update();
+            assertThat(runScan().path("id").asLong()).as("a scan, past the one silent for stale-after")
+                    .isNotEqualTo(running.getId());
+        } finally {
+            jdbc.sql("update BATCH_JOB_EXECUTION set STATUS = 'FAILED', END_TIME = LAST_UPDATED"
+                    + " where JOB_EXECUTION_ID = ?").param(running.getId()).update();
+        }
+    }
+
     @Test
     void onlyAdminsAndOperatorsStartTheScan() {
         client("nobody", "wrong").post("/api/v1/jobs/inactivity-scan").expectStatus(401);
@@ -129,6 +164,12 @@ class InactivityScanTest extends IntegrationTest {
         jdbc.sql("update sf_customer set stage = ?, order_count = ?, last_order_at = ? where id = ?")
                 .params(stage, orders, lastOrderAt == null ? null : Timestamp.from(lastOrderAt), id).update();
         return id;
+    }
+
+    private long scanExecutions() {
+        return jdbc.sql("select count(*) from BATCH_JOB_EXECUTION e join BATCH_JOB_INSTANCE i"
+                + " on i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID where i.JOB_NAME = ?")
+                .param(InactivityJobConfiguration.JOB).query(Long.class).single();
     }
 
     private long winBacks(String customerId) {
