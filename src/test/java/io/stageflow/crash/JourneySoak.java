@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.stageflow.testing.MimeParts;
 import io.stageflow.testing.StageflowClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,9 +35,7 @@ import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
-import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.AfterEach;
@@ -285,7 +284,7 @@ class JourneySoak implements PrintLogsOnFailure.RunsTheJar {
                 emailsSeen.incrementAndGet();
                 n++;
                 if (n % OPENS == 0) {
-                    Matcher pixel = OPEN_PIXEL.matcher(text(message));
+                    Matcher pixel = OPEN_PIXEL.matcher(String.valueOf(MimeParts.of(message).html()));
                     if (pixel.find()) {
                         count(anonymous.send(java.net.http.HttpRequest.newBuilder(anonymous.uri(pixel.group(1))).GET(),
                                 false));
@@ -410,12 +409,15 @@ class JourneySoak implements PrintLogsOnFailure.RunsTheJar {
         List<Sample> first = load.subList(0, Math.min(quarter, load.size()));
         List<Sample> last = load.subList(Math.max(0, load.size() - quarter), load.size());
         double maxP99 = load.stream().mapToDouble(Sample::ingestP99).max().orElse(0);
-        return String.format(Locale.ROOT, "SOAK summary %s: minutes=%d samples=%d signups=%d orders=%d page-views=%d"
+        return String.format(Locale.ROOT, "SOAK summary %s: minutes=%d samples=%d signups=%d (%.1f/s of %d/s) orders=%d"
+                        + " page-views=%d events=%.1f/s of %d/s"
                         + " opens=%d unsubscribes=%d emails-received=%d accepted-events=%d stored=%d statuses=%s"
                         + " heap-used first-quarter=%.0fMB last-quarter=%.0fMB threads first-quarter=%.0f"
                         + " last-quarter=%.0f ingest-p99 max=%.1fms overdue-jobs max=%d outbox-pending max=%d"
                         + " unrouted max=%d drained=%s after %.1f s incidents=%d dead-lettered=%d outbox=%s",
-                database.label(), MINUTES, load.size(), signedUp.get(), ordered.get(), pageViews.get(), opened.get(),
+                database.label(), MINUTES, load.size(), signedUp.get(), signedUp.get() / (MINUTES * 60.0),
+                SIGNUPS_PER_SECOND, ordered.get(), pageViews.get(), (ordered.get() + pageViews.get()) / (MINUTES * 60.0),
+                EVENTS_PER_SECOND, opened.get(),
                 unsubscribed.get(), emailsSeen.get(), accepted.get(), stored, new java.util.TreeMap<>(statuses),
                 first.stream().mapToDouble(Sample::heapUsedMb).average().orElse(0),
                 last.stream().mapToDouble(Sample::heapUsedMb).average().orElse(0),
@@ -465,27 +467,6 @@ class JourneySoak implements PrintLogsOnFailure.RunsTheJar {
         }
         System.out.println("SOAK timers: " + String.join(" ", shortened));
         return dir;
-    }
-
-    /** The text of an email, every part of it, decoded. */
-    private static String text(MimeMessage message) {
-        try {
-            return text(message.getContent());
-        } catch (IOException | MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String text(Object content) throws IOException, MessagingException {
-        if (content instanceof Multipart multipart) {
-            StringBuilder all = new StringBuilder();
-            for (int i = 0; i < multipart.getCount(); i++) {
-                BodyPart part = multipart.getBodyPart(i);
-                all.append(text(part.getContent()));
-            }
-            return all.toString();
-        }
-        return content instanceof String s ? s : "";
     }
 
     private static String header(MimeMessage message, String name) {
