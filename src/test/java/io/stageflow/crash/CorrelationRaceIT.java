@@ -69,13 +69,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * "Converted", the order caught once; no reminder, one welcome email each; no incident; no event left
  * pending, unmatched or dead-lettered. Orders must have landed on both sides of the wait and some must have been
  * retried as not waiting yet (the proof that the race happened). MariaDB only; {@code
- * -Dstageflow.test.cluster.race-customers} sets the number of customers (200), {@code
+ * -Dstageflow.test.cluster.race-customers} sets the number of customers (100), {@code
  * -Dstageflow.test.cluster.race-spacing-ms} the time between two customers' turns (100 ms).
  */
 @ExtendWith(PrintLogsOnFailure.class)
 class CorrelationRaceIT implements PrintLogsOnFailure.RunsTheJar {
 
-    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.cluster.race-customers", 200);
+    private static final int CUSTOMERS = Integer.getInteger("stageflow.test.cluster.race-customers", 100);
     private static final long SPACING_MILLIS = Long.getLong("stageflow.test.cluster.race-spacing-ms", 100);
     /** Orders land up to this long before and after the moment the journey reaches its wait. */
     private static final long WINDOW_MILLIS = 500;
