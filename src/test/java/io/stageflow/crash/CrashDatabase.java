@@ -82,10 +82,7 @@ final class CrashDatabase {
 
     /** A single number the test's own query reads from the crash tests' MariaDB database (a count, say). */
     long count(String sql) {
-        if (!mariaDb) {
-            throw new IllegalStateException("Only the MariaDB database is read from outside the jar");
-        }
-        try (Connection connection = DriverManager.getConnection(databaseUrl, user, password);
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 java.sql.ResultSet result = statement.executeQuery(sql)) {
             result.next();
@@ -93,6 +90,17 @@ final class CrashDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read " + sql, e);
         }
+    }
+
+    /**
+     * A connection of the test's own to the crash tests' MariaDB database, for a test that reads it many times a
+     * second (a poller); the caller closes it.
+     */
+    Connection connect() throws SQLException {
+        if (!mariaDb) {
+            throw new IllegalStateException("Only the MariaDB database is read from outside the jar");
+        }
+        return DriverManager.getConnection(databaseUrl, user, password);
     }
 
     /** The database server's port, from {@code stageflow.test.mysql.url} (3306 when it names none). */
