@@ -11,18 +11,18 @@ import io.stageflow.support.EmbeddedFileDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * H2 never overwrites a row in place: a deleted customer's old pages stay in the database file until their space
  * is reused, which may be never. So after an erasure is committed, the file is compacted fully
  * ({@link EmbeddedFileDatabase#compactFully}), which overwrites or cuts off every old page. Erasures within
- * {@code stageflow.privacy.compact-after} share one compaction. A node that stopped before it got to it compacts
- * at its next start, after the same delay. Does nothing on other databases (MariaDB: see docs/privacy.md) or in
- * memory.
+ * {@code stageflow.privacy.compact-after} share one compaction. Before an erasure commits, the node's next start is
+ * also told to compact the file fully before opening it ({@link EmbeddedFileDatabase#markFullCompactionDue}), which
+ * also covers a node that stopped before it got to it. Does nothing on other databases (MariaDB: see
+ * docs/privacy.md) or in memory.
  */
 @Component
 class EmbeddedDatabaseCompaction implements DisposableBean {
@@ -45,14 +45,14 @@ class EmbeddedDatabaseCompaction implements DisposableBean {
         this.settings = settings;
     }
 
-    @TransactionalEventListener
-    void customerErased(CustomerErased erased) {
-        schedule();
+    /** Before the erasure is on disk: should this node stop before it compacts, its next start does it. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void customerErasing(CustomerErased erased) {
+        database.markFullCompactionDue();
     }
 
-    /** The last run may have stopped between an erasure and its compaction. */
-    @EventListener(ApplicationReadyEvent.class)
-    void started() {
+    @TransactionalEventListener
+    void customerErased(CustomerErased erased) {
         schedule();
     }
 

@@ -60,6 +60,7 @@ public class EmbeddedFileDatabase implements DisposableBean {
         return thread;
     });
     private volatile MVStore store;
+    private volatile String url;
 
     public EmbeddedFileDatabase(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -116,6 +117,18 @@ public class EmbeddedFileDatabase implements DisposableBean {
         log.info("Database file compacted: {} KiB, {} KiB of free blocks wiped, in {} ms", chunks.size() / 1024,
                 wiped[0] / 1024, Duration.ofNanos(System.nanoTime() - started).toMillis());
         return true;
+    }
+
+    /**
+     * Makes the node's next start compact the database file fully before it opens it
+     * ({@link FullCompactionBeforeOpen}): called before an erasure commits, so that the old pages of the erased data
+     * go even if the node is killed before {@link #compactFully} has run, or while H2's count of the pages in use is
+     * not yet written. Does nothing on other databases.
+     */
+    public void markFullCompactionDue() {
+        if (fileStore().isPresent()) {
+            FullCompactionBeforeOpen.markDue(url);
+        }
     }
 
     /**
@@ -176,6 +189,7 @@ public class EmbeddedFileDatabase implements DisposableBean {
                 MVStore mvStore = session.getDatabase().getStore().getMvStore();
                 FileStore<?> file = mvStore.getFileStore();
                 if (file instanceof RandomAccessStore) {
+                    url = connection.getMetaData().getURL();
                     store = mvStore;
                     return Optional.of(mvStore);
                 }
