@@ -11,7 +11,7 @@ import org.springframework.batch.core.JobParameters;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
-/** The inactivity scan, to the shared job plumbing: one at a time on a node's background threads. */
+/** The inactivity scan, to the shared job plumbing: one at a time over the cluster, on a node's background threads. */
 @Component
 class InactivityJobKind implements JobKind {
 
@@ -36,6 +36,11 @@ class InactivityJobKind implements JobKind {
     @Override
     public JobExecution relaunch(JobParameters parameters, BackgroundJobs background) {
         return background.launch(job, parameters);
+    }
+
+    @Override
+    public boolean exclusive() {
+        return true;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
@@ -23,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nodes on the one row of {@code sf_job_launch_lock}, held while a node looks for a running execution and creates
  * its own (Spring Batch commits that in a transaction of its own, with the lock's suspended meanwhile), so the
  * node that comes second sees the first one's execution. An execution that has committed nothing for
- * {@code staleAfter} (its node died) does not count.
+ * {@code staleAfter} (its node died) does not count. A restart of an earlier execution of such a job
+ * ({@link JobKind#exclusive}) goes through the same check.
  */
 @Component
 public class ExclusiveLaunches {
@@ -52,14 +54,24 @@ public class ExclusiveLaunches {
      * @throws BackgroundJobs.AlreadyLaunchedException when this job instance has run or runs already
      */
     public JobExecution launch(Job job, JobParameters parameters, Duration staleAfter) {
+        return exclusively(job.getName(), staleAfter, () -> background.launch(job, parameters));
+    }
+
+    /**
+     * Runs {@code launch}, which creates an execution of the job {@code jobName}, unless an execution of that job
+     * is running; as {@link #launch}, for a launch made elsewhere (a restart of an earlier execution).
+     *
+     * @throws AlreadyRunningException naming the running execution
+     */
+    JobExecution exclusively(String jobName, Duration staleAfter, Supplier<JobExecution> launch) {
         return transactions.execute(status -> {
             jdbc.sql("select name from sf_job_launch_lock where name = 'launch' for update").query(String.class)
                     .single();
-            Optional<JobExecution> running = running(job.getName(), staleAfter);
+            Optional<JobExecution> running = running(jobName, staleAfter);
             if (running.isPresent()) {
                 throw new AlreadyRunningException(running.get());
             }
-            return outsideTheLock.execute(suspended -> background.launch(job, parameters));
+            return outsideTheLock.execute(suspended -> launch.get());
         });
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.stereotype.Service;
 
@@ -20,12 +21,15 @@ public class JobControl {
     private final JobRestarts restarts;
     private final JobKinds kinds;
     private final BackgroundJobs background;
+    private final ExclusiveLaunches exclusiveLaunches;
 
-    JobControl(JobExplorer explorer, JobRestarts restarts, JobKinds kinds, BackgroundJobs background) {
+    JobControl(JobExplorer explorer, JobRestarts restarts, JobKinds kinds, BackgroundJobs background,
+            ExclusiveLaunches exclusiveLaunches) {
         this.explorer = explorer;
         this.restarts = restarts;
         this.kinds = kinds;
         this.background = background;
+        this.exclusiveLaunches = exclusiveLaunches;
     }
 
     /** Any job's execution, or empty for an unknown id. */
@@ -48,6 +52,11 @@ public class JobControl {
         JobKind kind = kinds.find(previous.getJobInstance().getJobName())
                 .orElseThrow(() -> new JobRestarts.JobStateException("job " + previous.getId() + " ("
                         + previous.getJobInstance().getJobName() + ") cannot be restarted here"));
-        return kind.relaunch(restarts.toRestart(previous, kind.staleAfter()), background);
+        JobParameters parameters = restarts.toRestart(previous, kind.staleAfter());
+        if (kind.exclusive()) {
+            return exclusiveLaunches.exclusively(kind.name(), kind.staleAfter(),
+                    () -> kind.relaunch(parameters, background));
+        }
+        return kind.relaunch(parameters, background);
     }
 }

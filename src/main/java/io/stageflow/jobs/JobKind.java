@@ -27,6 +27,15 @@ public interface JobKind {
      */
     JobExecution relaunch(JobParameters parameters, BackgroundJobs background);
 
+    /**
+     * Whether one execution at a time makes sense over the whole cluster, so that a restart while another execution
+     * runs, on any node, starts nothing ({@link ExclusiveLaunches}); the kind's own launches go through
+     * {@link ExclusiveLaunches} too. Not by default.
+     */
+    default boolean exclusive() {
+        return false;
+    }
+
     /** How many jobs of this kind a node runs at once on {@link BackgroundJobs}; 0 when it has threads of its own. */
     default int backgroundThreads() {
         return 0;

@@ -132,6 +132,28 @@ class InactivityScanTest extends IntegrationTest {
     }
 
     @Test
+    void aRestartWhileAnotherScanRunsStartsNothingAndNamesTheRunningOne() throws Exception {
+        JobExecution failed = jobRepository.createJobExecution(InactivityJobConfiguration.JOB,
+                new JobParametersBuilder().addString(InactivityJobConfiguration.RUN, "manual:failed-earlier")
+                        .addLong(InactivityJobConfiguration.AS_OF, Instant.now().toEpochMilli()).toJobParameters());
+        jdbc.sql("update BATCH_JOB_EXECUTION set STATUS = 'FAILED', EXIT_CODE = 'FAILED', END_TIME = LAST_UPDATED"
+                + " where JOB_EXECUTION_ID = ?").param(failed.getId()).update();
+        JobExecution running = jobRepository.createJobExecution(InactivityJobConfiguration.JOB,
+                new JobParametersBuilder().addString(InactivityJobConfiguration.RUN, "manual:running-elsewhere")
+                        .addLong(InactivityJobConfiguration.AS_OF, Instant.now().toEpochMilli()).toJobParameters());
+        long before = scanExecutions();
+        try {
+            JsonNode refused = client().post("/api/v1/jobs/" + failed.getId() + "/restart").expectStatus(409).json();
+            assertThat(refused.path("jobId").asLong()).as(refused.toString()).isEqualTo(running.getId());
+            assertThat(refused.path("detail").asText()).contains("running already as job " + running.getId());
+            assertThat(scanExecutions()).as("executions after the refused restart").isEqualTo(before);
+        } finally {
+            jdbc.sql("update BATCH_JOB_EXECUTION set STATUS = 'FAILED', END_TIME = LAST_UPDATED"
+                    + " where JOB_EXECUTION_ID = ?").param(running.getId()).update();
+        }
+    }
+
+    @Test
     void onlyAdminsAndOperatorsStartTheScan() {
         client("nobody", "wrong").post("/api/v1/jobs/inactivity-scan").expectStatus(401);
     }
