@@ -94,16 +94,17 @@ class FullCompactionBeforeOpen implements BeanPostProcessor {
         if (marker.isEmpty() || Files.exists(marker.get())) {
             return;
         }
-        try {
-            try (FileChannel file = FileChannel.open(marker.get(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                file.force(true);
-            }
-            try (FileChannel folder = FileChannel.open(marker.get().getParent(), StandardOpenOption.READ)) {
-                folder.force(true); // the new name too, not only the file
-            }
+        try (FileChannel file = FileChannel.open(marker.get(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            file.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + marker.get() + ", which makes the next start compact"
                     + " the database file fully after an erasure", e);
+        }
+        // The new name on disk too, not only the file: where the system allows a folder to be synced (not Windows).
+        try (FileChannel folder = FileChannel.open(marker.get().getParent(), StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException e) {
+            log.debug("Could not sync the folder of {}", marker.get(), e);
         }
     }
 
