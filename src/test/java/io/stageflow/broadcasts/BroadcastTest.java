@@ -31,7 +31,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * outbox was filled no faster than the configured rate; and posting the same broadcast again queues nothing.
  * The mail goes over real SMTP to {@link CountingSmtpSink}, which counts it per recipient: GreenMail takes some
  * 50 ms a message, too slow for thousands.
- * N is 1,000 on H2 and 10,000 on MariaDB ({@code -Dstageflow.test.broadcast.customers} changes it).
+ * N is 1,000 on H2 and 3,000 on MariaDB, to keep CI within its time, and 10,000 with {@code -Plarge}
+ * ({@code -Dstageflow.test.broadcast.customers} sets it). The rate check is tight on H2, which keeps milliseconds;
+ * MariaDB's whole seconds make it tight only on the larger runs.
  */
 class BroadcastTest extends IntegrationTest {
 
@@ -43,7 +45,7 @@ class BroadcastTest extends IntegrationTest {
 
     @Test
     void aBroadcastReachesEverySubscribedMemberOnceAtTheConfiguredRate() throws Exception {
-        int n = Integer.getInteger("stageflow.test.broadcast.customers", TestDatabase.isMariaDb() ? 10_000 : 1_000);
+        int n = Integer.getInteger("stageflow.test.broadcast.customers", TestDatabase.isMariaDb() ? 3_000 : 1_000);
         String p = "bc" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Path csv = tmp.resolve("segment.csv");
         try (Writer out = Files.newBufferedWriter(csv)) {
