@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * not retried; the email cut off after its {@code DATA} is sent once more with the same Message-ID
  * ({@code on-ambiguous-delivery: resend}) and so delivered once; the node's {@code max-per-second} holds, also for
  * the backlog the outage left; no journey incident. The times are scaled down (the outage lasts seconds, the backoff
- * starts at one second); {@code -Dstageflow.test.smtp-faults.customers} and {@code .outage-seconds} set the sizes.
+ * starts at one second); {@code -Dstageflow.test.smtp-faults.customers} and {@code .outage-seconds} set the sizes,
+ * {@code .retry-backoff} and {@code .max-retry-backoff} the jar's backoff (for an outage of minutes, the product's).
  */
 @ExtendWith(PrintLogsOnFailure.class)
 class SmtpFaultIT implements PrintLogsOnFailure.RunsTheJar {
@@ -33,9 +34,14 @@ class SmtpFaultIT implements PrintLogsOnFailure.RunsTheJar {
     private static final int CUSTOMERS = Integer.getInteger("stageflow.test.smtp-faults.customers", 300);
     private static final Duration OUTAGE = Duration.ofSeconds(
             Integer.getInteger("stageflow.test.smtp-faults.outage-seconds", 10));
+    /** The jar's backoff: scaled down by default; the product's (PT30S to PT1H) for an outage of minutes. */
+    private static final String RETRY_BACKOFF = System.getProperty("stageflow.test.smtp-faults.retry-backoff", "PT1S");
+    private static final String MAX_RETRY_BACKOFF =
+            System.getProperty("stageflow.test.smtp-faults.max-retry-backoff", "PT4S");
     private static final int MAX_PER_SECOND = 50;
     private static final int LANES = 4;
-    private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(4);
+    /** Until every email has its end: an email may wait out the outage and then up to twice as long again. */
+    private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(4).plus(OUTAGE.multipliedBy(3));
 
     private final CrashDatabase database = CrashDatabase.fromSystemProperties();
     private StageflowProcess app;
@@ -60,8 +66,8 @@ class SmtpFaultIT implements PrintLogsOnFailure.RunsTheJar {
         try (FaultySmtpServer smtp = new FaultySmtpServer(OUTAGE, emails(refused), emails(resetAfterData))) {
             app = StageflowProcess.prepare("smtp-faults", database, StageflowProcess.smtpTo(smtp.port(), Map.of(
                     "stageflow.delivery.dispatcher.connections", Integer.toString(LANES),
-                    "stageflow.delivery.dispatcher.retry-backoff", "PT1S",
-                    "stageflow.delivery.dispatcher.max-retry-backoff", "PT4S",
+                    "stageflow.delivery.dispatcher.retry-backoff", RETRY_BACKOFF,
+                    "stageflow.delivery.dispatcher.max-retry-backoff", MAX_RETRY_BACKOFF,
                     "stageflow.delivery.dispatcher.on-ambiguous-delivery", "resend",
                     "stageflow.delivery.dispatcher.max-per-second", Integer.toString(MAX_PER_SECOND))));
             app.start();
@@ -94,12 +100,12 @@ class SmtpFaultIT implements PrintLogsOnFailure.RunsTheJar {
             System.out.printf("CLUSTER smtp-faults %s: customers=%d outage=%s 451-replies=%d 454-replies=%d"
                             + " 550-replies=%d resets-after-data=%d transactions=%d delivered-once=%d duplicates=%d"
                             + " missing=%d refused-tried-again=%d resent-with-another-message-id=%d"
-                            + " busiest-second=%d (max-per-second %d) incidents=%d message-log=%s%n",
+                            + " busiest-second=%d (max-per-second %d) incidents=%d message-log=%s backoff=%s..%s%n",
                     database.label(), CUSTOMERS, OUTAGE, smtp.outageReplies(), smtp.throttleReplies(),
                     smtp.rejections(), smtp.reset().size(), smtp.transactions(),
                     shouldArrive.size() - duplicated.size() - missing.size(), duplicated.size(), missing.size(),
                     refusedTriedAgain, resentWithAnotherId.size(), busiestSecond, MAX_PER_SECOND, incidents,
-                    WelcomeEmails.tally(statuses));
+                    WelcomeEmails.tally(statuses), RETRY_BACKOFF, MAX_RETRY_BACKOFF);
 
             assertThat(smtp.outageOver()).as("the outage began and ended").isTrue();
             assertThat(smtp.outageReplies()).as("451 replies during the outage").isPositive();
