@@ -30,7 +30,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * it runs in the MariaDB build. The issue's size: {@code -Dstageflow.test.cluster.batch-customers=2000}.
  */
 @ExtendWith(PrintLogsOnFailure.class)
-class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
+class ClusterBatchJobIT implements PrintLogsOnFailure.RunsNodes {
 
     private static final int CUSTOMERS = Integer.getInteger("stageflow.test.cluster.batch-customers", 150);
     /**
@@ -82,15 +81,9 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsTheJar {
     private final CrashDatabase database = CrashDatabase.fromSystemProperties();
     private final List<StageflowProcess> nodes = new ArrayList<>();
 
-    /** The first node, whose log a failure prints. */
     @Override
-    public StageflowProcess process() {
-        return nodes.isEmpty() ? null : nodes.get(0);
-    }
-
-    @AfterEach
-    void stopTheNodes() {
-        nodes.forEach(StageflowProcess::close);
+    public List<StageflowProcess> nodes() {
+        return nodes;
     }
 
     /** One launch's answer: the node, the HTTP status, the job it names, and how long the call took. */

@@ -29,7 +29,6 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.stageflow.testing.StageflowClient;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * number of kills (2).
  */
 @ExtendWith(PrintLogsOnFailure.class)
-class ClusterIngestCrashIT implements PrintLogsOnFailure.RunsTheJar {
+class ClusterIngestCrashIT implements PrintLogsOnFailure.RunsNodes {
 
     private static final int KILLS = Integer.getInteger("stageflow.test.cluster.ingest-kills", 2);
     private static final int CLIENTS = 2;
@@ -69,13 +68,8 @@ class ClusterIngestCrashIT implements PrintLogsOnFailure.RunsTheJar {
     private String writeKey;
 
     @Override
-    public StageflowProcess process() {
-        return nodes.isEmpty() ? null : nodes.get(0);
-    }
-
-    @AfterEach
-    void stopTheNodes() {
-        nodes.forEach(StageflowProcess::close);
+    public List<StageflowProcess> nodes() {
+        return nodes;
     }
 
     @Test

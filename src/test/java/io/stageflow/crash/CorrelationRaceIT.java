@@ -43,7 +43,6 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 
 import io.stageflow.testing.StageflowClient;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,7 +72,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * -Dstageflow.test.cluster.race-spacing-ms} the time between two customers' turns (100 ms).
  */
 @ExtendWith(PrintLogsOnFailure.class)
-class CorrelationRaceIT implements PrintLogsOnFailure.RunsTheJar {
+class CorrelationRaceIT implements PrintLogsOnFailure.RunsNodes {
 
     private static final int CUSTOMERS = Integer.getInteger("stageflow.test.cluster.race-customers", 100);
     private static final long SPACING_MILLIS = Long.getLong("stageflow.test.cluster.race-spacing-ms", 100);
@@ -110,15 +109,9 @@ class CorrelationRaceIT implements PrintLogsOnFailure.RunsTheJar {
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong polls = new AtomicLong();
 
-    /** The first node, whose log a failure prints. */
     @Override
-    public StageflowProcess process() {
-        return nodes.isEmpty() ? null : nodes.get(0);
-    }
-
-    @AfterEach
-    void stopTheNodes() {
-        nodes.forEach(StageflowProcess::close);
+    public List<StageflowProcess> nodes() {
+        return nodes;
     }
 
     /** How long the parts of the test took, in seconds: the nodes' start, the sign-ups, the race, the settling. */

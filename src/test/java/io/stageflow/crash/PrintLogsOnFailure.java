@@ -1,5 +1,8 @@
 package io.stageflow.crash;
 
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -17,6 +20,25 @@ final class PrintLogsOnFailure implements TestExecutionExceptionHandler, Lifecyc
     interface RunsTheJar {
         /** The process of the running test, or null before it is prepared. */
         StageflowProcess process();
+    }
+
+    /**
+     * A test class that runs several nodes of the jar: the first one's log is printed on failure, and each is
+     * stopped after each test.
+     */
+    interface RunsNodes extends RunsTheJar {
+        /** The nodes the running test started, in order; a list the test adds to. */
+        List<StageflowProcess> nodes();
+
+        @Override
+        default StageflowProcess process() {
+            return nodes().isEmpty() ? null : nodes().get(0);
+        }
+
+        @AfterEach
+        default void stopTheNodes() {
+            nodes().forEach(StageflowProcess::close);
+        }
     }
 
     @Override

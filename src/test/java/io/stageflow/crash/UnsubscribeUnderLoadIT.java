@@ -34,7 +34,6 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 
 import jakarta.mail.internet.MimeMessage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -61,7 +60,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The issue's sizes: {@code -Dstageflow.test.unsubscribe.customers=1000 -Dstageflow.test.unsubscribe.unsubscribes=200}.
  */
 @ExtendWith(PrintLogsOnFailure.class)
-class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
+class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsNodes {
 
     private static final int CUSTOMERS = Integer.getInteger("stageflow.test.unsubscribe.customers", 120);
     private static final int UNSUBSCRIBES = Integer.getInteger("stageflow.test.unsubscribe.unsubscribes", 24);
@@ -83,15 +82,9 @@ class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsTheJar {
     private final List<StageflowProcess> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** The first node, whose log a failure prints. */
     @Override
-    public StageflowProcess process() {
-        return nodes.isEmpty() ? null : nodes.get(0);
-    }
-
-    @AfterEach
-    void stopTheNodes() {
-        nodes.forEach(StageflowProcess::close);
+    public List<StageflowProcess> nodes() {
+        return nodes;
     }
 
     /** What a client does with one customer's link. */
