@@ -52,13 +52,14 @@ class FullCompactionBeforeOpen implements BeanPostProcessor {
      * compacted.
      */
     static boolean compactIfDue(String url, String user, String password) {
-        Optional<Path> marker = markerFor(url);
-        if (marker.isEmpty()) {
+        Optional<String> name = databaseName(url);
+        if (name.isEmpty()) {
             return false;
         }
-        Path file = Path.of(databaseName(url).orElseThrow() + ".mv.db");
+        Path marker = Path.of(name.get() + MARKER_SUFFIX);
+        Path file = Path.of(name.get() + ".mv.db");
         MVStoreTool.compactCleanUp(file.toString()); // a compaction that was cut short, by a kill, is finished
-        if (!Files.exists(marker.get())) {
+        if (!Files.exists(marker)) {
             return false;
         }
         long before = sizeOf(file);
@@ -75,9 +76,9 @@ class FullCompactionBeforeOpen implements BeanPostProcessor {
         // bytes for an erased address means something.
         MVStoreTool.compact(file.toString(), false);
         try {
-            Files.delete(marker.get());
+            Files.delete(marker);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not remove " + marker.get() + " after compacting", e);
+            throw new UncheckedIOException("Could not remove " + marker + " after compacting", e);
         }
         log.info("Database file fully compacted before opening it, as customers were erased since the last start:"
                 + " {} KiB, was {} KiB, in {} ms", sizeOf(file) / 1024, before / 1024,
