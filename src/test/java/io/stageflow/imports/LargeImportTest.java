@@ -41,6 +41,8 @@ class LargeImportTest extends IntegrationTest {
 
     /** Live heap an import may hold beyond where it ends up: a few chunks' worth of rows, not the file. */
     static final long HEAP_ALLOWANCE = 24L * 1024 * 1024;
+    /** The file's rows: 200,000 with {@code -Plarge}. */
+    private static final int ROWS = Integer.getInteger("stageflow.test.import.rows", 60_000);
 
     @TempDir
     Path tmp;
@@ -50,7 +52,7 @@ class LargeImportTest extends IntegrationTest {
 
     @Test
     void aLargeFileStreamsThroughInBoundedHeapReportingProgressAndExactlyTheBadRows() throws Exception {
-        int rows = Integer.getInteger("stageflow.test.import.rows", 60_000);
+        int rows = ROWS;
         String p = CustomerImportTest.prefix();
         Path csv = tmp.resolve("large.csv");
         long generateStart = System.nanoTime();
@@ -114,7 +116,7 @@ class LargeImportTest extends IntegrationTest {
 
     @Test
     void aLargeImportBrokenHalfWayIsRestartedWithoutDuplicatesAndARerunChangesNothing() throws Exception {
-        int rows = Integer.getInteger("stageflow.test.import.rows", 60_000);
+        int rows = ROWS;
         String p = CustomerImportTest.prefix();
         Path csv = tmp.resolve("large-restart.csv");
         Set<Long> bad = CustomerImportTest.generate(csv, p, rows);
