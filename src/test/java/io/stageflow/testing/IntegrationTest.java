@@ -211,9 +211,46 @@ public abstract class IntegrationTest {
         return TestMailServer.messagesTo(email);
     }
 
-    protected static List<MimeMessage> awaitMail(String email, int count) {
-        await().atMost(PATIENCE).until(() -> mailTo(email).size() >= count);
+    /**
+     * Waits until {@code email} has received at least {@code count} messages; a test that waits in vain is told what
+     * was left to do for the address's customer (see {@link #stateOfRecipient}).
+     */
+    protected List<MimeMessage> awaitMail(String email, int count) {
+        try {
+            await().atMost(PATIENCE).until(() -> mailTo(email).size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(email + " received " + mailTo(email).size() + " of " + count + " emails within "
+                    + PATIENCE + "; " + stateOfRecipient(email), e);
+        }
         return mailTo(email);
+    }
+
+    /**
+     * What decides when the address's customer is mailed next: the engine's clock, each of their outbox rows
+     * whatever its status, and every job of their journeys, due or not.
+     */
+    private String stateOfRecipient(String email) {
+        StringBuilder state = new StringBuilder("engine clock ").append(ClockUtil.getCurrentTime().toInstant());
+        for (String customerId : jdbc.sql("select id from sf_customer where email = ?").param(email)
+                .query(String.class).list()) {
+            state.append("; customer ").append(customerId).append(": outbox ").append(jdbc.sql("select id,"
+                            + " template_key, status, attempts, next_attempt_at, handed_over_at, last_error"
+                            + " from sf_outbox where customer_id = ? order by id")
+                    .param(customerId)
+                    .query((rs, row) -> "row %d (%s) %s, attempt %d, next attempt %s, handed over %s, last error %s"
+                            .formatted(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    rs.getTimestamp(5), rs.getTimestamp(6), rs.getString(7)))
+                    .list());
+            state.append(", jobs ").append(runtimeService.createProcessInstanceQuery()
+                    .processInstanceBusinessKey(customerId).list().stream()
+                    .flatMap(instance -> managementService.createJobQuery().processInstanceId(instance.getId()).list()
+                            .stream())
+                    .map(job -> job.getProcessDefinitionKey() + " job " + job.getId() + " retries " + job.getRetries()
+                            + " due " + job.getDuedate() + (job.isSuspended() ? " suspended" : "") + " error "
+                            + job.getExceptionMessage())
+                    .toList());
+        }
+        return state.toString();
     }
 
     /**
