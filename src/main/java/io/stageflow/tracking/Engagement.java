@@ -117,13 +117,15 @@ class Engagement implements EngagementHistory {
         List<Hit> kept = new ArrayList<>();
         Map<TrackingStore.First, List<TrackingStore.Claim>> firsts = new java.util.EnumMap<>(TrackingStore.First.class);
         List<Hit> linkFirsts = new ArrayList<>();
-        // Only an email a person clicked before can have a link a person clicked before (both firsts are set
-        // together): the first clicks after a broadcast need no read of their links' firsts.
-        List<Long> clickedAgain = byEmail.entrySet().stream()
+        List<TrackingStore.Clicks> clicks = new ArrayList<>();
+        // Which links a person clicked before is in the locked rows, but for links after the first 63 of an email
+        // clicked before (both firsts are set together), which are read.
+        List<Long> clickedPastTheMask = byEmail.entrySet().stream()
                 .filter(entry -> emails.containsKey(entry.getKey()) && emails.get(entry.getKey()).clicked())
-                .filter(entry -> first(entry.getValue(), TrackingStore.Kind.CLICK, false).isPresent())
+                .filter(entry -> entry.getValue().stream().anyMatch(hit -> hit.kind() == TrackingStore.Kind.CLICK
+                        && !hit.machine() && hit.linkIndex() >= TrackingStore.LINKS_IN_MASK))
                 .map(Map.Entry::getKey).toList();
-        java.util.Set<String> clickedBefore = store.clickedLinks(clickedAgain);
+        java.util.Set<String> clickedBefore = store.clickedLinksPastTheMask(clickedPastTheMask);
         for (Map.Entry<Long, List<Hit>> entry : byEmail.entrySet()) {
             TrackingStore.TrackedEmail email = emails.get(entry.getKey());
             if (email == null) {
@@ -138,19 +140,36 @@ class Engagement implements EngagementHistory {
             Map<Integer, Hit> firstPerLink = new TreeMap<>();
             theirs.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK && !hit.machine())
                     .forEach(hit -> firstPerLink.putIfAbsent(hit.linkIndex(), hit));
-            firstPerLink.forEach((index, hit) -> {
-                if (!clickedBefore.contains(email.outboxId() + "-" + index)) {
-                    linkFirsts.add(hit);
+            long clickedLinks = email.clickedLinks();
+            for (Map.Entry<Integer, Hit> link : firstPerLink.entrySet()) {
+                int index = link.getKey();
+                if (index < TrackingStore.LINKS_IN_MASK ? !email.clickedLink(index)
+                        : !clickedBefore.contains(email.outboxId() + "-" + index)) {
+                    linkFirsts.add(link.getValue());
+                    if (index < TrackingStore.LINKS_IN_MASK) {
+                        clickedLinks |= 1L << index;
+                    }
                 }
-            });
+            }
+            Optional<Hit> firstClick = email.clicked() ? Optional.empty()
+                    : first(theirs, TrackingStore.Kind.CLICK, false);
+            if (firstClick.isPresent() || clickedLinks != email.clickedLinks()) {
+                clicks.add(new TrackingStore.Clicks(email.outboxId(), firstClick.map(Hit::at).orElse(null),
+                        clickedLinks));
+            }
         }
         for (int from = 0; from < kept.size(); from += INSERT_ROWS) {
             store.insertHits(kept.subList(from, Math.min(kept.size(), from + INSERT_ROWS)));
         }
         List<Tallies.Addition> tallied = new ArrayList<>();
         List<IncomingEvent> observed = new ArrayList<>();
+        if (!clicks.isEmpty()) {
+            store.setClicks(clicks); // the emails' first clicks, which are claimed below for their tallies
+        }
         firsts.forEach((first, claims) -> {
-            store.setFirsts(first, claims);
+            if (first != TrackingStore.First.CLICK) {
+                store.setFirsts(first, claims);
+            }
             for (TrackingStore.Claim claim : claims) {
                 TrackingStore.TrackedEmail email = emails.get(claim.outboxId());
                 tallied.add(new Tallies.Addition(tally(email, first.figure()), claim.at(), 1));
@@ -160,8 +179,12 @@ class Engagement implements EngagementHistory {
             }
         });
         if (!linkFirsts.isEmpty()) {
-            store.setFirstClicks(linkFirsts.stream()
-                    .map(hit -> new TrackingStore.Claim(hit.outboxId(), hit.linkIndex(), hit.at())).toList());
+            List<TrackingStore.Claim> pastTheMask = linkFirsts.stream()
+                    .filter(hit -> hit.linkIndex() >= TrackingStore.LINKS_IN_MASK)
+                    .map(hit -> new TrackingStore.Claim(hit.outboxId(), hit.linkIndex(), hit.at())).toList();
+            if (!pastTheMask.isEmpty()) {
+                store.setFirstClicksPastTheMask(pastTheMask);
+            }
             for (Hit hit : linkFirsts) {
                 TrackingStore.TrackedEmail email = emails.get(hit.outboxId());
                 observed.add(event(email, EMAIL_CLICKED, "email-clicked-" + email.outboxId() + "-"

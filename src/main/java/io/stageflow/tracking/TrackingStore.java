@@ -29,6 +29,13 @@ class TrackingStore {
     /** The longest URL tracked; a longer link is left as it is. */
     static final int MAX_URL = 2000;
 
+    /**
+     * Links 0 to 62 of an email keep whether a person clicked them as bits of the email's row
+     * ({@code sf_tracked_email.clicked_links}); a link after those, in an email with more, in
+     * {@code sf_tracked_link.first_click_at}.
+     */
+    static final int LINKS_IN_MASK = 63;
+
     private final JdbcClient jdbc;
     private final DatabaseTimestamps timestamps;
 
@@ -86,24 +93,28 @@ class TrackingStore {
     Map<Long, TrackedEmail> lockEmails(Collection<Long> outboxIds) {
         Map<Long, TrackedEmail> emails = new HashMap<>();
         jdbc.sql("select outbox_id, customer_id, template_key, journey_key, step_id, first_open_at,"
-                        + " first_machine_open_at, first_click_at from sf_tracked_email where outbox_id in (:ids)"
-                        + " order by outbox_id for update")
+                        + " first_machine_open_at, first_click_at, clicked_links from sf_tracked_email"
+                        + " where outbox_id in (:ids) order by outbox_id for update")
                 .param("ids", outboxIds)
                 .query(rs -> {
                     emails.put(rs.getLong(1), new TrackedEmail(rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getTimestamp(6) != null, rs.getTimestamp(7) != null,
-                            rs.getTimestamp(8) != null));
+                            rs.getTimestamp(8) != null, rs.getLong(9)));
                 });
         return emails;
     }
 
-    /** Of these emails' links, the ones a person has clicked before, as {@code outboxId-index}. */
-    java.util.Set<String> clickedLinks(Collection<Long> outboxIds) {
+    /**
+     * Of these emails' links after the first {@link #LINKS_IN_MASK}, the ones a person has clicked before, as
+     * {@code outboxId-index}; the others are in {@link TrackedEmail#clickedLinks()}.
+     */
+    java.util.Set<String> clickedLinksPastTheMask(Collection<Long> outboxIds) {
         if (outboxIds.isEmpty()) {
             return java.util.Set.of();
         }
         return new java.util.HashSet<>(jdbc.sql("select outbox_id, link_index from sf_tracked_link"
-                        + " where outbox_id in (:ids) and first_click_at is not null")
+                        + " where outbox_id in (:ids) and link_index >= " + LINKS_IN_MASK
+                        + " and first_click_at is not null")
                 .param("ids", outboxIds)
                 .query((rs, n) -> rs.getLong(1) + "-" + rs.getInt(2)).list());
     }
@@ -124,10 +135,31 @@ class TrackingStore {
     }
 
     /**
-     * Sets each link's first click by a person, with one statement; as {@link #setFirsts}, the caller holds the locks
-     * of the links' emails and read that none of these links was clicked by a person.
+     * Sets, with one statement, each email's first click by a person where it claims one, and the links a person has
+     * clicked ({@link TrackedEmail#clickedLinks()}: what the email had when locked, and the links clicked first now).
+     * As {@link #setFirsts}, the caller holds the emails' locks and read that none of the claimed firsts is set; each
+     * email passed changes.
      */
-    void setFirstClicks(List<Claim> claims) {
+    void setClicks(List<Clicks> emails) {
+        List<Object> params = new ArrayList<>();
+        List<Clicks> claiming = emails.stream().filter(email -> email.firstClickAt() != null).toList();
+        claiming.forEach(email -> params.addAll(List.of(email.outboxId(), timestamps.of(email.firstClickAt()))));
+        emails.forEach(email -> params.addAll(List.of(email.outboxId(), email.clickedLinks())));
+        emails.forEach(email -> params.add(email.outboxId()));
+        String firstClick = claiming.isEmpty() ? "" : "first_click_at = case outbox_id"
+                + " when ? then ?".repeat(claiming.size()) + " else first_click_at end, ";
+        expect(emails.size(), jdbc.sql("update sf_tracked_email set " + firstClick + "clicked_links = case outbox_id"
+                        + " when ? then ?".repeat(emails.size()) + " end where outbox_id in (" + marks(emails.size())
+                        + ")")
+                .params(params).update(), "first clicks of emails and links");
+    }
+
+    /**
+     * Sets the first click by a person of each link after the first {@link #LINKS_IN_MASK} of its email, with one
+     * statement; as {@link #setFirsts}, the caller holds the locks of the links' emails and read that none of these
+     * links was clicked by a person.
+     */
+    void setFirstClicksPastTheMask(List<Claim> claims) {
         List<Object> params = new ArrayList<>();
         claims.forEach(claim -> params.addAll(List.of(claim.outboxId(), claim.linkIndex(), timestamps.of(claim.at()))));
         List<Long> emails = claims.stream().map(Claim::outboxId).distinct().toList();
@@ -201,7 +233,8 @@ class TrackingStore {
                        (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'CLICK'
                         and h.machine = false),
                        (select count(*) from sf_tracking_hit h where h.outbox_id = e.outbox_id and h.kind = 'CLICK'
-                        and h.machine = true)
+                        and h.machine = true),
+                       e.clicked_links
                 from sf_tracked_email e where e.customer_id = ? order by e.outbox_id""")
                 .param(customerId)
                 .query((rs, n) -> {
@@ -217,11 +250,14 @@ class TrackingStore {
                     email.put("firstClickedAt", instant(rs.getTimestamp(9)));
                     email.put("clicks", rs.getInt(10));
                     email.put("machineClicks", rs.getInt(11));
+                    long clickedLinks = rs.getLong(12);
                     email.put("links", jdbc.sql("select link_index, url, first_click_at from sf_tracked_link"
                                     + " where outbox_id = ? order by link_index")
                             .param(rs.getLong(1))
                             .query((link, i) -> Map.of("index", link.getInt(1), "url", link.getString(2),
-                                    "clicked", link.getTimestamp(3) != null))
+                                    "clicked", link.getInt(1) < LINKS_IN_MASK
+                                            ? (clickedLinks & 1L << link.getInt(1)) != 0
+                                            : link.getTimestamp(3) != null))
                             .list());
                     return email;
                 })
@@ -247,9 +283,25 @@ class TrackingStore {
     /** What a hit was. */
     enum Kind { OPEN, CLICK }
 
-    /** What the events and tallies of an email's hits name, and which of its firsts it had when it was locked. */
+    /**
+     * What the events and tallies of an email's hits name, and which of its firsts it had when it was locked.
+     *
+     * @param clickedLinks bit i set when a person had clicked link i (up to {@link #LINKS_IN_MASK})
+     */
     record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId,
-            boolean opened, boolean machineOpened, boolean clicked) {
+            boolean opened, boolean machineOpened, boolean clicked, long clickedLinks) {
+
+        /** Whether a person had clicked this link, for a link within the mask. */
+        boolean clickedLink(int index) {
+            return (clickedLinks & 1L << index) != 0;
+        }
+    }
+
+    /**
+     * What a batch sets of an email's clicks by a person: its first click, unless it had one (null), and the links
+     * clicked so far, those it had and those clicked first now.
+     */
+    record Clicks(long outboxId, Instant firstClickAt, long clickedLinks) {
     }
 
     /** A first open or click to set, of an email or (with its index) of one of its links. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +52,9 @@ class TrackingTest extends IntegrationTest {
 
     @Autowired
     TrackingTokens tokens;
+
+    @Autowired
+    TrackingStore store;
 
     @Autowired
     ClickTargets clickTargets;
@@ -289,8 +293,50 @@ class TrackingTest extends IntegrationTest {
         assertThat(events(email.customer(), "email_clicked")).isEqualTo(2);
         assertThat(jdbc.sql("select first_click_at from sf_tracked_email where outbox_id = ?").param(outboxId)
                 .query(Timestamp.class).single()).as("the email's first click stays the first").isEqualTo(firstClick);
+        assertThat(jdbc.sql("select clicked_links from sf_tracked_email where outbox_id = ?").param(outboxId)
+                .query(Long.class).single()).as("links 0 and 1 clicked, as bits of the email's row").isEqualTo(0b11L);
+    }
+
+    /**
+     * An email's links 0 to 62 keep their first click by a person in the email's row, and links after those in their
+     * own rows: either way each link's first click is one {@code email_clicked} event, and the export says which
+     * links were clicked.
+     */
+    @Test
+    void linksPastTheSixtyThirdOfAnEmailKeepTheirFirstClickInTheirOwnRows() throws Exception {
+        Instant sent = Instant.parse("2038-06-15T10:00:00Z");
+        ClockUtil.setCurrentTime(Date.from(sent));
+        String customer = "track-" + UUID.randomUUID().toString().substring(0, 8);
+        client().signUp(customer, customer + "@example.com", "Ada");
+        awaitSettled(customer);
+        long outboxId = jdbc.sql("select max(outbox_id) from sf_tracked_email").query(Long.class).single() + 1_000_000;
+        List<String> urls = java.util.stream.IntStream.range(0, 70).mapToObj(i -> "https://shop.example/item/" + i)
+                .toList();
+        store.recordSend(new io.stageflow.delivery.EmailTracking.SentEmail(outboxId, customer, "catalogue", null, null),
+                urls, sent);
+        ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
+        for (int link : new int[] {2, 65, 2, 65, 66, 62}) {
+            HttpResponse<byte[]> click = get(TrackingRoutes.CLICK + tokens.click(outboxId, link), BROWSER);
+            assertThat(click.statusCode()).isEqualTo(302);
+            assertThat(click.headers().firstValue("Location")).hasValue(urls.get(link));
+        }
+        awaitSettled(customer);
+
+        assertThat(jdbc.sql("select properties from sf_event where customer_id = ? and type = 'email_clicked'")
+                .param(customer).query(String.class).list()).as("one event per link's first click")
+                .hasSize(4).allSatisfy(properties -> assertThat(properties).contains("\"outboxId\":" + outboxId));
+        assertThat(jdbc.sql("select clicked_links from sf_tracked_email where outbox_id = ?").param(outboxId)
+                .query(Long.class).single()).isEqualTo(1L << 2 | 1L << 62);
         assertThat(jdbc.sql("select link_index from sf_tracked_link where outbox_id = ? and first_click_at is not null"
-                + " order by link_index").param(outboxId).query(Integer.class).list()).containsExactly(0, 1);
+                + " order by link_index").param(outboxId).query(Integer.class).list()).containsExactly(65, 66);
+        Map<String, Object> exported = store.export(customer).stream()
+                .filter(email -> email.get("outboxId").equals(outboxId)).findFirst().orElseThrow();
+        List<Object> clickedIndexes = ((List<?>) exported.get("links")).stream().map(link -> (Map<?, ?>) link)
+                .filter(link -> Boolean.TRUE.equals(link.get("clicked"))).map(link -> link.get("index"))
+                .map(Object.class::cast).toList();
+        assertThat((List<?>) exported.get("links")).hasSize(70);
+        assertThat(clickedIndexes).containsExactly(2, 62, 65, 66);
+        assertThat(exported.get("clicks")).isEqualTo(6);
     }
 
     @Test
