@@ -42,6 +42,8 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
      * @param listeningRefresh how long a node trusts what it last read of the event types journeys listen for, when
      *                        it stores the events it observes itself (deliveries, opens, clicks) of other types as
      *                        routed at once: a journey deployed less than this before such an event may miss it
+     * @param threads         events of different customers a node routes at once; a pass holds at most one event of
+     *                        each customer, so each customer's events still go in the order they were posted
      */
     record Router(
             @DefaultValue("100") int batchSize,
@@ -51,7 +53,14 @@ record JourneysProperties(@DefaultValue("bpmn") Path dir, String nodeId, @Defaul
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("PT1S") Duration retryBackoff,
             @DefaultValue("PT5M") Duration maxRetryBackoff,
-            @DefaultValue("PT1S") Duration listeningRefresh) {
+            @DefaultValue("PT1S") Duration listeningRefresh,
+            @DefaultValue("4") int threads) {
+
+        Router {
+            if (threads < 1) {
+                throw new IllegalArgumentException("stageflow.journeys.router.threads must be 1 or more, not " + threads);
+            }
+        }
 
         /** Doubling delay after the given number of attempts, capped. */
         Duration backoff(int attempts) {

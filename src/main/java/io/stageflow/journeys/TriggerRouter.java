@@ -4,6 +4,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.stageflow.events.EventStore;
@@ -14,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -22,10 +29,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Each event is routed in one transaction together with its engine work: the event is marked routed exactly
  * when the journeys it started or advanced are committed. Transient failures are retried with backoff; an event
  * that fails for good is dead-lettered with the error, never silently dropped, and never blocks the customer's
- * later events for longer than its transient retries.
+ * later events for longer than its transient retries. A pass holds at most one event per customer (the oldest
+ * pending), so its events are routed by {@code threads} threads at once: a journey start waits mostly on the
+ * database, and one thread at a time fell behind 20 sign-ups a second on 2 cores.
  */
 @Component
-class TriggerRouter {
+class TriggerRouter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(TriggerRouter.class);
 
@@ -36,6 +45,7 @@ class TriggerRouter {
     private final JourneysProperties.Router settings;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ExecutorService routers;
 
     TriggerRouter(EventStore events, EventRouting routing, JourneyModels models, TransactionTemplate transactions,
             JourneysProperties properties, Clock clock, MeterRegistry meters) {
@@ -46,6 +56,12 @@ class TriggerRouter {
         this.settings = properties.router();
         this.clock = clock;
         this.meters = meters;
+        AtomicInteger number = new AtomicInteger();
+        this.routers = settings.threads() == 1 ? null : Executors.newFixedThreadPool(settings.threads(), task -> {
+            Thread thread = new Thread(task, "trigger-router-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Routes one batch of due events; how many there were (a full batch: more may be due). */
@@ -58,9 +74,37 @@ class TriggerRouter {
                     event -> routing.actsOn(event.type(), journeys),
                     Collectors.mapping(EventStore.DueEvent::id, Collectors.toList())));
             routeInert(actedOn.get(false), journeys);
-            actedOn.get(true).forEach(eventId -> routeOne(eventId, journeys));
+            routeAll(actedOn.get(true), journeys);
         }
         return due.size();
+    }
+
+    /** Routes each event in its own transaction, several at once; returns when all are done. */
+    private void routeAll(List<Long> eventIds, JourneyModels.Listening journeys) {
+        if (routers == null || eventIds.size() < 2) {
+            eventIds.forEach(eventId -> routeOne(eventId, journeys));
+            return;
+        }
+        List<Callable<Void>> routings = eventIds.stream().<Callable<Void>>map(eventId -> () -> {
+            routeOne(eventId, journeys);
+            return null;
+        }).toList();
+        try {
+            for (Future<Void> routing : routers.invokeAll(routings)) {
+                routing.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: what was not routed is still pending
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Routing failed outside its transaction", e.getCause());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (routers != null) {
+            routers.shutdownNow();
+        }
     }
 
     /**

@@ -12,6 +12,6 @@ final class JourneyFolders {
     static JourneysProperties of(Path folder) {
         return new JourneysProperties(folder, null, new JourneysProperties.Router(100, Duration.ofMillis(100),
                 Duration.ZERO, Duration.ofMinutes(5), 10, Duration.ofSeconds(1), Duration.ofMinutes(5),
-                Duration.ofSeconds(1)), false, org.springframework.util.unit.DataSize.ofMegabytes(1));
+                Duration.ofSeconds(1), 1), false, org.springframework.util.unit.DataSize.ofMegabytes(1));
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.testing.ExtraNodes;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.TestInfrastructure;
 
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.model.bpmn.Bpmn;
@@ -28,6 +29,9 @@ class TriggerRouterTest extends IntegrationTest {
     @Autowired
     TriggerRouter router;
 
+    @Autowired
+    TestInfrastructure.ConcurrencyProbe probe;
+
     @BeforeEach
     void deployTestJourneys() {
         repositoryService.createDeployment().name("router-test").enableDuplicateFiltering(true)
@@ -35,6 +39,13 @@ class TriggerRouterTest extends IntegrationTest {
                         .camundaHistoryTimeToLive(1)
                         .startEvent().message("flaky_signup")
                         .serviceTask("Flaky").camundaDelegateExpression("${failFirstAttemptPerCustomer}")
+                        .userTask("Wait")
+                        .endEvent()
+                        .done())
+                .addModelInstance("probe-start.bpmn", Bpmn.createExecutableProcess("probe-start")
+                        .camundaHistoryTimeToLive(1)
+                        .startEvent().message("probed_signup")
+                        .serviceTask("Probe").camundaDelegateExpression("${concurrencyProbe}")
                         .userTask("Wait")
                         .endEvent()
                         .done())
@@ -197,6 +208,32 @@ class TriggerRouterTest extends IntegrationTest {
             assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id)
                     .processDefinitionKey("flaky-start").count()).as(id).isEqualTo(1);
         }
+    }
+
+    /**
+     * A pass holds at most one event of each customer, so the router starts several customers' journeys at once
+     * ({@code stageflow.journeys.router.threads}); a customer's next event waits for their earlier one.
+     */
+    @Test
+    void eventsOfDifferentCustomersAreRoutedAtOnceAndEachCustomersInTurn() {
+        probe.expect(3);
+        String ada = customer();
+        String bob = customer();
+        String cyd = customer();
+        client().postEvents(("[{\"messageId\":\"probe-%1$s\",\"type\":\"probed_signup\",\"customerId\":\"%1$s\"},"
+                + "{\"messageId\":\"probe-%2$s\",\"type\":\"probed_signup\",\"customerId\":\"%2$s\"},"
+                + "{\"messageId\":\"probe-%3$s\",\"type\":\"probed_signup\",\"customerId\":\"%3$s\"},"
+                + "{\"messageId\":\"again-%1$s\",\"type\":\"probed_signup\",\"customerId\":\"%1$s\"}]")
+                .formatted(ada, bob, cyd)).expectStatus(202);
+
+        for (String messageId : List.of("probe-" + ada, "probe-" + bob, "probe-" + cyd, "again-" + ada)) {
+            assertThat(awaitFinished(messageId).path("status").asText()).as(messageId).isEqualTo("routed");
+        }
+        assertThat(probe.mostAtOnce()).as("journey starts in progress at once").isEqualTo(3);
+        // Routed after her first had started its journey, Ada's second sign-up finds it running (re-entry
+        // once-active); routed beside it, both would have started one.
+        assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(ada)
+                .processDefinitionKey("probe-start").count()).as("Ada's journeys").isEqualTo(1);
     }
 
     private String customer() {

@@ -67,6 +67,11 @@ public class TestInfrastructure {
     }
 
     @Bean
+    ConcurrencyProbe concurrencyProbe() {
+        return new ConcurrencyProbe();
+    }
+
+    @Bean
     RecordingEffect recordingEffect(ObservedEvents events) {
         return new RecordingEffect(events);
     }
@@ -109,6 +114,39 @@ public class TestInfrastructure {
 
         public void cure(String customerId) {
             poisoned.remove(customerId);
+        }
+    }
+
+    /**
+     * {@code ${concurrencyProbe}}: counts how many of its runs are in progress at once. A test that expects {@code n}
+     * at once arms it; each run then waits (5 s at most) until {@code n} runs have arrived, so runs that could overlap
+     * do, and runs one after the other still end.
+     */
+    public static class ConcurrencyProbe implements JavaDelegate {
+
+        private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile java.util.concurrent.CountDownLatch arrivals = new java.util.concurrent.CountDownLatch(0);
+
+        public void expect(int atOnce) {
+            mostAtOnce.set(0);
+            arrivals = new java.util.concurrent.CountDownLatch(atOnce);
+        }
+
+        public int mostAtOnce() {
+            return mostAtOnce.get();
+        }
+
+        @Override
+        public void execute(DelegateExecution execution) throws InterruptedException {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                java.util.concurrent.CountDownLatch arrived = arrivals;
+                arrived.countDown();
+                arrived.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                running.decrementAndGet();
+            }
         }
     }
 
