@@ -136,23 +136,24 @@ class Engagement implements EngagementHistory {
             claim(firsts, TrackingStore.First.OPEN, email.opened(), first(theirs, TrackingStore.Kind.OPEN, false));
             claim(firsts, TrackingStore.First.MACHINE_OPEN, email.machineOpened(),
                     first(theirs, TrackingStore.Kind.OPEN, true));
-            claim(firsts, TrackingStore.First.CLICK, email.clicked(), first(theirs, TrackingStore.Kind.CLICK, false));
+            Optional<Hit> personsClick = first(theirs, TrackingStore.Kind.CLICK, false);
+            claim(firsts, TrackingStore.First.CLICK, email.clicked(), personsClick);
             Map<Integer, Hit> firstPerLink = new TreeMap<>();
             theirs.stream().filter(hit -> hit.kind() == TrackingStore.Kind.CLICK && !hit.machine())
                     .forEach(hit -> firstPerLink.putIfAbsent(hit.linkIndex(), hit));
             long clickedLinks = email.clickedLinks();
             for (Map.Entry<Integer, Hit> link : firstPerLink.entrySet()) {
                 int index = link.getKey();
-                if (index < TrackingStore.LINKS_IN_MASK ? !email.clickedLink(index)
-                        : !clickedBefore.contains(email.outboxId() + "-" + index)) {
-                    linkFirsts.add(link.getValue());
-                    if (index < TrackingStore.LINKS_IN_MASK) {
+                if (index < TrackingStore.LINKS_IN_MASK) {
+                    if (!TrackingStore.clicked(clickedLinks, index)) {
+                        linkFirsts.add(link.getValue());
                         clickedLinks |= 1L << index;
                     }
+                } else if (!clickedBefore.contains(email.outboxId() + "-" + index)) {
+                    linkFirsts.add(link.getValue());
                 }
             }
-            Optional<Hit> firstClick = email.clicked() ? Optional.empty()
-                    : first(theirs, TrackingStore.Kind.CLICK, false);
+            Optional<Hit> firstClick = email.clicked() ? Optional.empty() : personsClick;
             if (firstClick.isPresent() || clickedLinks != email.clickedLinks()) {
                 clicks.add(new TrackingStore.Clicks(email.outboxId(), firstClick.map(Hit::at).orElse(null),
                         clickedLinks));

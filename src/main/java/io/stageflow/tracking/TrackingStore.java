@@ -36,6 +36,11 @@ class TrackingStore {
      */
     static final int LINKS_IN_MASK = 63;
 
+    /** Whether the bits of an email's clicked links ({@code clicked_links}) hold link {@code index}. */
+    static boolean clicked(long clickedLinks, int index) {
+        return (clickedLinks & 1L << index) != 0;
+    }
+
     private final JdbcClient jdbc;
     private final DatabaseTimestamps timestamps;
 
@@ -255,8 +260,7 @@ class TrackingStore {
                                     + " where outbox_id = ? order by link_index")
                             .param(rs.getLong(1))
                             .query((link, i) -> Map.of("index", link.getInt(1), "url", link.getString(2),
-                                    "clicked", link.getInt(1) < LINKS_IN_MASK
-                                            ? (clickedLinks & 1L << link.getInt(1)) != 0
+                                    "clicked", link.getInt(1) < LINKS_IN_MASK ? clicked(clickedLinks, link.getInt(1))
                                             : link.getTimestamp(3) != null))
                             .list());
                     return email;
@@ -290,11 +294,6 @@ class TrackingStore {
      */
     record TrackedEmail(long outboxId, String customerId, String templateKey, String journeyKey, String stepId,
             boolean opened, boolean machineOpened, boolean clicked, long clickedLinks) {
-
-        /** Whether a person had clicked this link, for a link within the mask. */
-        boolean clickedLink(int index) {
-            return (clickedLinks & 1L << index) != 0;
-        }
     }
 
     /**

@@ -63,8 +63,8 @@ class JourneySoak implements PrintLogsOnFailure.RunsTheJar {
     private static final Duration SAMPLE = Duration.ofSeconds(Integer.getInteger("stageflow.soak.sample-seconds", 30));
     /**
      * 10 sign-ups and 100 page views a second: what one 2-core machine (jar, MariaDB and this client) holds steadily.
-     * At 20 and 200 its one trigger router falls behind once the shortened timers fire, by some 60 events a second
-     * (benchmarks.md), and a growing backlog says nothing of a leak.
+     * At 20 and 200 the node falls behind once the shortened timers fire (its router by some 40 events a second,
+     * its outbox too: benchmarks.md), and a growing backlog says nothing of a leak.
      */
     private static final int SIGNUPS_PER_SECOND = Integer.getInteger("stageflow.soak.signups-per-second", 10);
     private static final int EVENTS_PER_SECOND = Integer.getInteger("stageflow.soak.events-per-second", 100);

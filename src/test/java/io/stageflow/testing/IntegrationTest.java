@@ -233,24 +233,36 @@ public abstract class IntegrationTest {
         StringBuilder state = new StringBuilder("engine clock ").append(ClockUtil.getCurrentTime().toInstant());
         for (String customerId : jdbc.sql("select id from sf_customer where email = ?").param(email)
                 .query(String.class).list()) {
-            state.append("; customer ").append(customerId).append(": outbox ").append(jdbc.sql("select id,"
-                            + " template_key, status, attempts, next_attempt_at, handed_over_at, last_error"
-                            + " from sf_outbox where customer_id = ? order by id")
-                    .param(customerId)
-                    .query((rs, row) -> "row %d (%s) %s, attempt %d, next attempt %s, handed over %s, last error %s"
-                            .formatted(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                    rs.getTimestamp(5), rs.getTimestamp(6), rs.getString(7)))
-                    .list());
-            state.append(", jobs ").append(runtimeService.createProcessInstanceQuery()
-                    .processInstanceBusinessKey(customerId).list().stream()
-                    .flatMap(instance -> managementService.createJobQuery().processInstanceId(instance.getId()).list()
-                            .stream())
-                    .map(job -> job.getProcessDefinitionKey() + " job " + job.getId() + " retries " + job.getRetries()
-                            + " due " + job.getDuedate() + (job.isSuspended() ? " suspended" : "") + " error "
-                            + job.getExceptionMessage())
-                    .toList());
+            state.append("; customer ").append(customerId).append(": outbox ").append(outboxRows(customerId, false))
+                    .append(", jobs ").append(journeyJobs(customerId, false));
         }
         return state.toString();
+    }
+
+    /** The customer's outbox rows (only those still to send, or all), described for a failure message. */
+    private List<String> outboxRows(String customerId, boolean unsentOnly) {
+        return jdbc.sql("select id, template_key, status, attempts, next_attempt_at, lease_until, handed_over_at,"
+                        + " last_error from sf_outbox where customer_id = ?"
+                        + (unsentOnly ? " and status in ('PENDING', 'SENDING')" : "") + " order by id")
+                .param(customerId)
+                .query((rs, row) -> ("row %d (%s) %s, attempt %d, next attempt %s, lease until %s, handed over %s,"
+                        + " last error %s").formatted(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getTimestamp(5), rs.getTimestamp(6), rs.getTimestamp(7), rs.getString(8)))
+                .list();
+    }
+
+    /** The jobs of the customer's journeys (only those due now, or all), described for a failure message. */
+    private List<String> journeyJobs(String customerId, boolean dueOnly) {
+        return runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list().stream()
+                .flatMap(instance -> {
+                    org.camunda.bpm.engine.runtime.JobQuery jobs = managementService.createJobQuery()
+                            .processInstanceId(instance.getId());
+                    return (dueOnly ? jobs.executable() : jobs).list().stream();
+                })
+                .map(job -> job.getProcessDefinitionKey() + " job " + job.getId() + " retries " + job.getRetries()
+                        + " due " + job.getDuedate() + (job.isSuspended() ? " suspended" : "") + " error "
+                        + job.getExceptionMessage())
+                .toList();
     }
 
     /**
@@ -287,22 +299,8 @@ public abstract class IntegrationTest {
     private String unsettled(String customerId) {
         List<String> events = jdbc.sql("select type from sf_event where customer_id = ? and status = 'PENDING'")
                 .param(customerId).query(String.class).list();
-        List<String> mail = jdbc.sql("""
-                        select id, template_key, status, attempts, lease_until, handed_over_at, last_error from sf_outbox
-                        where customer_id = ? and status in ('PENDING', 'SENDING')""")
-                .param(customerId)
-                .query((rs, row) -> "row %d (%s) %s, attempt %d, lease until %s, handed over %s, last error %s"
-                        .formatted(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getTimestamp(5),
-                                rs.getTimestamp(6), rs.getString(7)))
-                .list();
-        List<String> jobs = runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
-                .stream()
-                .flatMap(instance -> managementService.createJobQuery().processInstanceId(instance.getId()).executable()
-                        .list().stream())
-                .map(job -> job.getProcessDefinitionKey() + " job " + job.getId() + " retries " + job.getRetries()
-                        + " due " + job.getDuedate() + " error " + job.getExceptionMessage())
-                .toList();
-        return "pending events " + events + ", unsent email " + mail + ", due jobs " + jobs;
+        return "pending events " + events + ", unsent email " + outboxRows(customerId, true) + ", due jobs "
+                + journeyJobs(customerId, true);
     }
 
     private boolean isSettled(String customerId) {
