@@ -56,6 +56,7 @@ class EventIngestion {
      * observed events of types none of them acts on are stored as routed at once.
      */
     private final org.springframework.beans.factory.ObjectProvider<EventInterest> interest;
+    private volatile List<EventInterest> judges;
 
     EventIngestion(EventStore store, CustomerService customers, Validator validator, ObjectMapper objectMapper,
             ApplicationEventPublisher publisher, Clock clock, EventsProperties properties, MeterRegistry meters,
@@ -142,7 +143,7 @@ class EventIngestion {
                         + " " + invalid.iterator().next().getMessage());
             }
         }
-        List<EventInterest> judges = interest.orderedStream().toList();
+        List<EventInterest> judges = judges();
         java.util.Map<String, Boolean> inertTypes = new java.util.HashMap<>();
         java.util.function.Predicate<String> inert = type -> inertTypes.computeIfAbsent(type,
                 t -> !judges.isEmpty() && judges.stream().noneMatch(anyone -> anyone.actsOn(t)));
@@ -158,6 +159,16 @@ class EventIngestion {
         }
         announce(new IngestReport(results, List.of()), toRoute);
         return accepted;
+    }
+
+    /** The {@link EventInterest} beans, looked up on the first batch rather than on each. */
+    private List<EventInterest> judges() {
+        List<EventInterest> found = judges;
+        if (found == null) {
+            found = interest.orderedStream().toList();
+            judges = found;
+        }
+        return found;
     }
 
     /** Stores one valid event in the caller's transaction; false when its messageId was accepted before. */

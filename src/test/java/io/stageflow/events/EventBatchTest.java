@@ -20,7 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A batch of events is stored with one JDBC batch: duplicates inside the batch and messageIds stored before are
+ * A batch of events is stored with multi-row inserts: duplicates inside the batch and messageIds stored before are
  * reported as duplicates, and a messageId stored by someone else after the look-up (a concurrent request), or
  * stored before a batch of observed events (which is not looked up), makes the batch fall back to row by row without
  * losing or doubling any event.
@@ -66,16 +66,33 @@ class EventBatchTest extends IntegrationTest {
         // Stored after the batch's look-up would have missed it, as a concurrent request's insert can be.
         transactions.executeWithoutResult(status -> store.append(incoming("raced", "signed_up"), now));
 
-        // The raced messageId sits between two new ones: H2 and Connector/J (unless the batch is rewritten into
-        // one statement) go on with the rest of a batch after a failed row, so unless the batch is rolled back to
-        // the savepoint, "first" and "last" would already be stored and the row-by-row path would call them
-        // duplicates.
+        // The raced messageId sits between two new ones: were "first" stored before the failure (as by a JDBC
+        // batch of single-row inserts, which H2 and Connector/J go on with after a failed row), the row-by-row path
+        // would call it a duplicate.
         boolean[] inserted = transactions.execute(status -> store.insertAll(List.of(incoming("first", "page_viewed"),
                 incoming("raced", "page_viewed"), incoming("last", "page_viewed")), now));
 
         assertThat(inserted).containsExactly(true, false, true);
         assertThat(storedTypes()).containsExactly(Map.entry(id("raced"), "signed_up"),
                 Map.entry(id("first"), "page_viewed"), Map.entry(id("last"), "page_viewed"));
+    }
+
+    @Test
+    void aMessageIdStoredBeforeInALaterStatementOfALongBatchFallsBackForThatStatementOnly() {
+        Instant now = Instant.now();
+        int size = EventStore.ROWS_PER_STATEMENT * 2 + 7;
+        int racedAt = EventStore.ROWS_PER_STATEMENT + 3;
+        transactions.executeWithoutResult(status -> store.append(incoming("e" + racedAt, "signed_up"), now));
+
+        boolean[] inserted = transactions.execute(status -> store.insertAll(java.util.stream.IntStream.range(0, size)
+                .mapToObj(i -> incoming("e" + i, "page_viewed")).toList(), now));
+
+        for (int i = 0; i < size; i++) {
+            assertThat(inserted[i]).as("event %d", i).isEqualTo(i != racedAt);
+        }
+        assertThat(jdbc.sql("select count(*) from sf_event where customer_id = ? and type = 'page_viewed'")
+                .param(customerId).query(Long.class).single()).isEqualTo(size - 1);
+        assertThat(storedTypes()).contains(Map.entry(id("e" + racedAt), "signed_up"));
     }
 
     @Test
