@@ -1,0 +1,310 @@
+package io.stageflow.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import io.stageflow.testing.CountingSmtpSink;
+import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.TestDatabase;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The scale scenario of the benchmark runner ({@code ./mvnw -Pbench verify}, docs/benchmarks.md, issue 20): customer
+ * imports through the API of 10,000, 100,000 and 1,000,000 rows, with the cost per customer at each size beside the
+ * database's own rate for the same rows (a batched insert into a copy of the customer table, in the same run); then,
+ * over all the customers that makes, a segment count through the API beside a plain {@code count(*)} of the table;
+ * and a broadcast to 100,000 of them queued, and delivered for a while at that depth. It measures and records; it
+ * asserts nothing about speed. Afterwards it removes what it added, so the scenarios after it start as without it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleBenchmark extends IntegrationTest {
+
+    /** The import sizes, smallest first; the largest makes the population the later figures run over. */
+    private static final List<Integer> SIZES = Arrays.stream(System.getProperty("stageflow.bench.scale.sizes",
+            "10000,100000,1000000").split(",")).map(String::strip).map(Integer::valueOf).sorted().toList();
+    /** The broadcast's recipients: the customers of the import of this size. */
+    private static final int BROADCAST = Integer.getInteger("stageflow.bench.scale.broadcast", 100_000);
+    /** How long delivery is watched once the broadcast is queued. */
+    private static final int DELIVERY_SECONDS = Integer.getInteger("stageflow.bench.scale.delivery-seconds", 60);
+    /** Timed segment counts per segment, after two unmeasured. */
+    private static final int COUNTS = Integer.getInteger("stageflow.bench.scale.counts", 5);
+    /** Rows per JDBC batch and per commit in the database baseline, as the import's chunk. */
+    private static final int BATCH = 1_000;
+    private static final String PREFIX = "scale-";
+    private static final String BASELINE_TABLE = "bench_scale_customer";
+
+    private static final Results RESULTS = new Results();
+    private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        BenchDatabase.recreateIfMariaDb();
+    }
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    @Order(1)
+    void databaseBaseline() throws Exception {
+        SETTINGS.put("database", TestDatabase.isMariaDb() ? "mariadb" : "h2");
+        SETTINGS.put("sizes", SIZES.toString());
+        SETTINGS.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        int rows = baselineRows();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("drop table if exists " + BASELINE_TABLE);
+            s.execute(TestDatabase.isMariaDb() ? "create table " + BASELINE_TABLE + " like sf_customer"
+                    : "create table " + BASELINE_TABLE + " as select * from sf_customer where 1 = 0");
+        }
+        long start = System.nanoTime();
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
+                insert into %s (id, email, first_name, locale, time_zone, traits, marketing_consent,
+                                created_at, updated_at, stage, stage_since)
+                values (?, ?, ?, 'en', 'UTC', ?, ?, ?, ?, 'AWARENESS', ?)""".formatted(BASELINE_TABLE))) {
+            c.setAutoCommit(false);
+            Timestamp now = Timestamp.from(Instant.now());
+            for (int i = 0; i < rows; i++) {
+                String id = "baseline-" + i;
+                insert.setString(1, id);
+                insert.setString(2, id + "@" + CountingSmtpSink.DOMAIN);
+                insert.setString(3, "Ada");
+                insert.setString(4, "{\"plan\":\"" + plan(i) + "\",\"cohort\":\"baseline\"}");
+                insert.setNull(5, Types.BOOLEAN);
+                insert.setTimestamp(6, now);
+                insert.setTimestamp(7, now);
+                insert.setTimestamp(8, now);
+                insert.addBatch();
+                if ((i + 1) % BATCH == 0 || i == rows - 1) {
+                    insert.executeBatch();
+                    c.commit();
+                }
+            }
+        } finally {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + BASELINE_TABLE);
+            }
+        }
+        RESULTS.add("scale", "db_customer_rows_batched_" + rows, rows / seconds(start), "rows/s", null, null);
+    }
+
+    @Test
+    @Order(2)
+    void imports() throws Exception {
+        Double baseline = baseline();
+        for (int size : SIZES) {
+            Path csv = Files.createTempFile("bench-scale", ".csv");
+            try {
+                try (Writer out = Files.newBufferedWriter(csv)) {
+                    out.write("id,email,firstName,plan,cohort\n");
+                    for (int i = 0; i < size; i++) {
+                        String id = customer(size, i);
+                        out.write("%s,%s@%s,Ada,%s,%s\n".formatted(id, id, CountingSmtpSink.DOMAIN, plan(i),
+                                cohort(size)));
+                    }
+                }
+                long start = System.nanoTime();
+                long job = client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id")
+                        .asLong();
+                await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(jobStatus(job)));
+                double seconds = seconds(start);
+                if (!"COMPLETED".equals(jobStatus(job))) {
+                    throw new AssertionError("Import " + job + " did not complete: " + jobStatus(job));
+                }
+                long stored = jdbc.sql("select count(*) from sf_customer where id like ?")
+                        .param(PREFIX + size + "-%").query(Long.class).single();
+                if (stored != size) {
+                    throw new AssertionError("Import " + job + " stored " + stored + " of " + size + " customers");
+                }
+                RESULTS.add("scale", "import_" + size + "_rows", size / seconds, "rows/s", baselineKey(), baseline);
+                RESULTS.add("scale", "import_" + size + "_us_per_customer", seconds * 1e6 / size, "µs", null, null);
+            } finally {
+                Files.deleteIfExists(csv);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void segmentCounts() {
+        long customers = jdbc.sql("select count(*) from sf_customer").query(Long.class).single();
+        SETTINGS.put("customers_counted_over", Long.toString(customers));
+        double plain = timedCounts(() -> jdbc.sql("select count(*) from sf_customer").query(Long.class).single(),
+                customers);
+        RESULTS.add("scale", "count_star_ms", plain, "ms", null, null);
+        // A trait every imported customer has (a quarter of them match), and the stage column.
+        long pro = SIZES.stream().mapToLong(size -> (size + 3) / 4).sum();
+        segment("plan", "{\"field\": \"traits.plan\", \"op\": \"eq\", \"value\": \"pro\"}", pro, plain);
+        long awareness = jdbc.sql("select count(*) from sf_customer where stage = 'AWARENESS'").query(Long.class)
+                .single();
+        segment("stage", "{\"field\": \"stage\", \"op\": \"eq\", \"value\": \"AWARENESS\"}", awareness, plain);
+    }
+
+    private void segment(String name, String rule, long expected, double baseline) {
+        String key = "bench-scale-" + name;
+        client().post("/api/v1/segments", """
+                {"key": "%s", "name": "Scale %s", "rule": %s}""".formatted(key, name, rule)).expectStatus(201);
+        double median = timedCounts(() -> client().get("/api/v1/segments/" + key + "/count").expectStatus(200).json()
+                .path("count").asLong(), expected);
+        RESULTS.add("scale", "segment_count_" + name + "_ms", median, "ms", "scale.count_star_ms", baseline);
+    }
+
+    /** The median of {@link #COUNTS} timed runs after two unmeasured, each checked against the expected count. */
+    private static double timedCounts(CountCall count, long expected) {
+        double[] ms = new double[COUNTS];
+        for (int i = -2; i < COUNTS; i++) {
+            long start = System.nanoTime();
+            long counted = count.call();
+            double elapsed = (System.nanoTime() - start) / 1e6;
+            if (counted != expected) {
+                throw new AssertionError("Counted " + counted + ", expected " + expected);
+            }
+            if (i >= 0) {
+                ms[i] = elapsed;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[COUNTS / 2];
+    }
+
+    @Test
+    @Order(4)
+    void broadcastAtDepth() {
+        int size = SIZES.stream().filter(s -> s >= BROADCAST).findFirst().orElseThrow(() ->
+                new IllegalStateException("No import of " + BROADCAST + " or more customers to broadcast to"));
+        String segment = "bench-scale-broadcast";
+        client().post("/api/v1/segments", """
+                {"key": "%s", "name": "Scale broadcast", "rule": {"all": [
+                  {"field": "traits.cohort", "op": "eq", "value": "%s"},
+                  {"field": "traits.slice", "op": "exists"}]}}""".formatted(segment, cohort(size)))
+                .expectStatus(201);
+        // The recipients: the first BROADCAST customers of that import, marked with a trait.
+        jdbc.sql(TestDatabase.isMariaDb()
+                        ? "update sf_customer set traits = json_set(traits, '$.slice', 'yes') where id like ? and id < ?"
+                        : "update sf_customer set traits = replace(traits, '}', ',\"slice\":\"yes\"}') where id like ? and id < ?")
+                .params(PREFIX + size + "-%", customer(size, BROADCAST)).update();
+        long recipients = client().get("/api/v1/segments/" + segment + "/count").expectStatus(200).json()
+                .path("count").asLong();
+        SETTINGS.put("broadcast_recipients", Long.toString(recipients));
+        long start = System.nanoTime();
+        long id = client().post("/api/v1/broadcasts", """
+                {"id": "%1$s", "segment": "%1$s", "template": "win-back-offer", "category": "marketing", "name": "Scale"}"""
+                .formatted(segment)).expectStatus(202).json().path("id").asLong();
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(jobStatus(id)));
+        double queueSeconds = seconds(start);
+        long queued = outboxRows(null);
+        if (queued != recipients) {
+            throw new AssertionError("The broadcast queued " + queued + " emails for " + recipients + " recipients");
+        }
+        RESULTS.add("scale", "broadcast_queue_" + recipients, recipients / queueSeconds, "rows/s", baselineKey(),
+                baseline());
+        long sentAtQueued = outboxRows("SENT");
+        long watch = System.nanoTime();
+        await().atMost(Duration.ofSeconds(DELIVERY_SECONDS + 30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> seconds(watch) >= DELIVERY_SECONDS || outboxRows("SENT") == recipients);
+        long sent = outboxRows("SENT");
+        RESULTS.add("scale", "broadcast_delivery_" + recipients + "_queued", (sent - sentAtQueued) / seconds(watch),
+                "emails/s", null, null);
+        SETTINGS.put("broadcast_sent_while_queueing", Long.toString(sentAtQueued));
+        SETTINGS.put("broadcast_sent", Long.toString(sent));
+        // The rest is not sent: what is still waiting is set aside, so the later scenarios start with an empty queue.
+        jdbc.sql("update sf_outbox set status = 'SKIPPED', last_error = 'Set aside by the benchmark'"
+                + " where idempotency_key like ? and status in ('PENDING', 'DEFERRED')")
+                .param("broadcast:" + segment + ":%").update();
+        await().atMost(Duration.ofMinutes(2)).until(() -> outboxRows("SENDING") == 0);
+    }
+
+    private long outboxRows(String status) {
+        return jdbc.sql("select count(*) from sf_outbox where idempotency_key like ?"
+                        + (status == null ? "" : " and status = ?"))
+                .params(status == null ? new Object[] {"broadcast:bench-scale-broadcast:%"}
+                        : new Object[] {"broadcast:bench-scale-broadcast:%", status})
+                .query(Long.class).single();
+    }
+
+    @AfterAll
+    static void report() throws IOException {
+        Path out = Path.of("target", "bench", "scale-results.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, RESULTS.json(SETTINGS));
+        System.out.println("scale benchmark results written to " + out.toAbsolutePath());
+    }
+
+    /** Removes the imported customers, a slice at a time, so the later scenarios' segments scan what they did. */
+    @AfterAll
+    static void removeWhatWasAdded(@Autowired DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (int size : SIZES) {
+                for (int from = 0; from < size; from += 100_000) {
+                    s.executeUpdate("delete from sf_customer where id >= '%s' and id < '%s'".formatted(
+                            customer(size, from), customer(size, Math.min(size, from + 100_000))));
+                }
+            }
+            s.executeUpdate("delete from sf_segment where segment_key like 'bench-scale-%'");
+        }
+    }
+
+    private String jobStatus(long id) {
+        return client().get("/api/v1/jobs/" + id).expectStatus(200).json().path("status").asText();
+    }
+
+    private static Double baseline() {
+        return RESULTS.value(baselineKey());
+    }
+
+    /** The database baseline's figure: a batched insert of as many rows as the second import size. */
+    private static String baselineKey() {
+        return "scale.db_customer_rows_batched_" + baselineRows();
+    }
+
+    private static int baselineRows() {
+        return SIZES.get(Math.min(1, SIZES.size() - 1));
+    }
+
+    /** Ids sort in row order within an import: {@code scale-<size>-<row, zero-padded>}. */
+    private static String customer(int size, int row) {
+        return PREFIX + size + "-" + String.format(Locale.ROOT, "%07d", row);
+    }
+
+    private static String cohort(int size) {
+        return "import-" + size;
+    }
+
+    private static String plan(int row) {
+        return row % 4 == 0 ? "pro" : row % 4 == 1 ? "team" : "free";
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private interface CountCall {
+        long call();
+    }
+}
