@@ -2,7 +2,6 @@ package io.stageflow.customers;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.JsonText;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,12 +35,16 @@ class CustomerRepository {
     private final JdbcTemplate batch;
     private final JsonText json;
     private final String initialStage;
+    /** The rows' times, bound as the driver writes them fastest: an import writes three a customer. */
+    private final DatabaseTimestamps timestamps;
 
-    CustomerRepository(JdbcClient jdbc, JdbcTemplate batch, JsonText json, LifecycleProperties lifecycle) {
+    CustomerRepository(JdbcClient jdbc, JdbcTemplate batch, JsonText json, LifecycleProperties lifecycle,
+            DatabaseTimestamps timestamps) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.json = json;
         this.initialStage = lifecycle.initialStage();
+        this.timestamps = timestamps;
     }
 
     Optional<Customer> find(String id) {
@@ -97,13 +101,13 @@ class CustomerRepository {
 
     private Object[] insertValues(Customer c) {
         return new Object[] {c.id(), c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
-                c.marketingConsent(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()), initialStage,
-                Timestamp.from(c.createdAt())};
+                c.marketingConsent(), timestamps.of(c.createdAt()), timestamps.of(c.updatedAt()), initialStage,
+                timestamps.of(c.createdAt())};
     }
 
     private Object[] updateValues(Customer c) {
         return new Object[] {c.email(), c.firstName(), c.locale(), c.timeZone(), json.write(c.traits()),
-                c.marketingConsent(), Timestamp.from(c.updatedAt()), c.id()};
+                c.marketingConsent(), timestamps.of(c.updatedAt()), c.id()};
     }
 
     /** Takes the customer's row lock for the rest of the caller's transaction. */

@@ -14,17 +14,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.stageflow.events.DatabaseTimestamps;
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.support.MultiRowInsert;
 import io.stageflow.support.Tallies;
 
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** SQL over {@code sf_outbox}. Each state change is a conditional update, so two dispatchers never both win. */
@@ -33,15 +32,14 @@ class OutboxStore {
 
     private static final int TEXT_MAX = 1000;
 
-    private static final String INSERT = """
+    private static final MultiRowInsert INSERT = new MultiRowInsert("""
             insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
                                    journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
                                    respect_quiet_hours, priority)
-            values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""";
+            values""", "(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)");
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
-    private final TransactionTemplate savepoint;
     private final DatabaseTimestamps timestamps;
     private final Tallies tallies;
     private final TransactionTemplate transaction;
@@ -54,8 +52,6 @@ class OutboxStore {
         this.jdbcTemplate = jdbcTemplate;
         this.tallies = tallies;
         this.transaction = new TransactionTemplate(transactions);
-        this.savepoint = new TransactionTemplate(transactions);
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.timestamps = timestamps;
     }
 
@@ -77,15 +73,15 @@ class OutboxStore {
 
     /** Inserts the row; a {@code DuplicateKeyException} means this idempotency key was queued before. */
     void insert(EmailRequest request, Instant now) {
-        jdbc.sql(INSERT).params(values(request, now)).update();
+        jdbc.sql(INSERT.single()).params(values(request, now)).update();
         tallies.add(MessageFigure.QUEUED.of(request.templateKey(), request.journeyKey(), request.stepId()), now);
     }
 
     /**
      * Queues many emails at once (a broadcast's chunk) in the caller's transaction: the keys already queued are
-     * left out, the rest go in one JDBC batch behind a savepoint, and their queued counts in one tally insert. When
-     * the batch meets a key queued since (another node running the same partition), the batch is rolled back to the
-     * savepoint and the rows are queued one by one, each as {@link #insert} would. Returns the keys queued now.
+     * left out, the rest go in multi-row inserts ({@link MultiRowInsert}), and their queued counts in one tally
+     * insert. When a statement meets a key queued since (another node running the same partition), its rows are
+     * queued one by one, each as {@link #insert} would. Returns the keys queued now.
      */
     Set<String> insertAll(List<EmailRequest> requests, Instant now) {
         if (requests.isEmpty()) {
@@ -97,19 +93,19 @@ class OutboxStore {
                 .query(String.class).list());
         List<EmailRequest> fresh = requests.stream().filter(r -> !queuedBefore.contains(r.idempotencyKey()))
                 .toList();
+        boolean[] queuedNow = INSERT.insert(jdbcTemplate, fresh.stream().map(request -> values(request, now)).toList(),
+                i -> {
+                    try {
+                        jdbc.sql(INSERT.single()).params(values(fresh.get(i), now)).update();
+                        return true;
+                    } catch (DuplicateKeyException queuedMeanwhile) {
+                        return false; // another node queued it a moment ago (or the chunk named it twice)
+                    }
+                });
         List<EmailRequest> inserted = new ArrayList<>();
-        try {
-            List<Object[]> rows = fresh.stream().map(request -> values(request, now)).toList();
-            savepoint.executeWithoutResult(status -> jdbcTemplate.batchUpdate(INSERT, rows));
-            inserted.addAll(fresh);
-        } catch (DataIntegrityViolationException raced) {
-            for (EmailRequest request : fresh) {
-                try {
-                    jdbc.sql(INSERT).params(values(request, now)).update();
-                    inserted.add(request);
-                } catch (DuplicateKeyException queuedMeanwhile) {
-                    // Another node queued it a moment ago (or the batch named it twice): queued once.
-                }
+        for (int i = 0; i < fresh.size(); i++) {
+            if (queuedNow[i]) {
+                inserted.add(fresh.get(i));
             }
         }
         tallies.addAll(inserted.stream().map(request -> new Tallies.Addition(MessageFigure.QUEUED.of(

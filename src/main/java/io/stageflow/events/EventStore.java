@@ -1,22 +1,20 @@
 package io.stageflow.events;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.JsonText;
+import io.stageflow.support.MultiRowInsert;
 
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,17 +29,10 @@ public class EventStore {
 
     private static final int OUTCOME_MAX = 1000;
 
-    private static final String INSERT_INTO = """
+    private static final MultiRowInsert INSERT = new MultiRowInsert("""
             insert into sf_event (message_id, type, customer_id, occurred_at, received_at, properties,
                                   status, attempts, next_attempt_at, routed_at, outcome)
-            values""";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
-    private static final String INSERT = INSERT_INTO + " " + ROW;
-    /**
-     * Rows per multi-row insert: one statement is atomic on H2, MySQL and MariaDB (a duplicate rolls back the whole
-     * statement and nothing else), and a few hundred rows keep it far below any packet limit.
-     */
-    static final int ROWS_PER_STATEMENT = 200;
+            values""", "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
     /** Stores an event as the router will find it: pending. */
     static final java.util.function.Predicate<String> NONE_INERT = type -> false;
 
@@ -65,7 +56,7 @@ public class EventStore {
     /** {@link #append(IncomingEvent, Instant)}, stored as routed at once when its type is {@code inert}. */
     private boolean append(IncomingEvent event, Instant receivedAt, java.util.function.Predicate<String> inert) {
         try {
-            jdbc.sql(INSERT).params(values(event, receivedAt, inert)).update();
+            jdbc.sql(INSERT.single()).params(values(event, receivedAt, inert)).update();
             return true;
         } catch (DuplicateKeyException alreadyAccepted) {
             return false;
@@ -118,11 +109,9 @@ public class EventStore {
     }
 
     /**
-     * Inserts events whose messageIds were not stored a moment ago, with one multi-row insert per
-     * {@value #ROWS_PER_STATEMENT} events; for each, whether it was new. When a statement hits a messageId stored
-     * since (a concurrent request), the database rolls that statement back whole, and its events are inserted one
-     * by one, each reported as it would have been without batching. No savepoint is needed for that (a JDBC batch
-     * of single-row inserts needed one, and its two round trips, since H2 and Connector/J go on after a failed row).
+     * Inserts events whose messageIds were not stored a moment ago, with multi-row inserts ({@link MultiRowInsert});
+     * for each, whether it was new. When a statement hits a messageId stored since (a concurrent request), its
+     * events are inserted one by one, each reported as it would have been without batching.
      */
     boolean[] insertAll(List<IncomingEvent> events, Instant receivedAt) {
         return insertAll(events, receivedAt, NONE_INERT);
@@ -130,24 +119,8 @@ public class EventStore {
 
     private boolean[] insertAll(List<IncomingEvent> events, Instant receivedAt,
             java.util.function.Predicate<String> inert) {
-        boolean[] inserted = new boolean[events.size()];
-        for (int from = 0; from < events.size(); from += ROWS_PER_STATEMENT) {
-            int to = Math.min(events.size(), from + ROWS_PER_STATEMENT);
-            List<Object[]> rows = events.subList(from, to).stream().map(event -> values(event, receivedAt, inert))
-                    .toList();
-            try {
-                jdbcTemplate.update(INSERT_INTO + " " + String.join(", ", Collections.nCopies(rows.size(), ROW)),
-                        insert -> bind(insert, rows));
-                Arrays.fill(inserted, from, to, true);
-            } catch (DataIntegrityViolationException raced) {
-                // Usually a DuplicateKeyException; whatever it is, the row-by-row path reports duplicates and
-                // throws anything else.
-                for (int i = from; i < to; i++) {
-                    inserted[i] = append(events.get(i), receivedAt, inert);
-                }
-            }
-        }
-        return inserted;
+        List<Object[]> rows = events.stream().map(event -> values(event, receivedAt, inert)).toList();
+        return INSERT.insert(jdbcTemplate, rows, i -> append(events.get(i), receivedAt, inert));
     }
 
     /** Of these messageIds, the ones already stored. */
@@ -157,23 +130,6 @@ public class EventStore {
         }
         return new HashSet<>(jdbc.sql("select message_id from sf_event where message_id in (:ids)")
                 .param("ids", messageIds).query(String.class).list());
-    }
-
-    /**
-     * Binds the rows with the setter each column takes: Spring's untyped binding asks the driver for parameter
-     * metadata for each null (an event without properties), which cost more than the row itself.
-     */
-    private static void bind(PreparedStatement insert, List<Object[]> rows) throws SQLException {
-        int parameter = 1;
-        for (Object[] row : rows) {
-            for (Object value : row) {
-                if (value == null || value instanceof String) {
-                    insert.setString(parameter++, (String) value);
-                } else {
-                    insert.setObject(parameter++, value);
-                }
-            }
-        }
     }
 
     private Object[] values(IncomingEvent event, Instant receivedAt, java.util.function.Predicate<String> inert) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 import io.stageflow.delivery.EmailTracking;
 import io.stageflow.delivery.MessageFigure;
-import io.stageflow.events.DatabaseTimestamps;
+import io.stageflow.support.DatabaseTimestamps;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;

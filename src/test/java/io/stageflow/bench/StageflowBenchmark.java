@@ -47,7 +47,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageflow.delivery.DeliveryProperties;
 import io.stageflow.templates.RenderedEmail;
 import io.stageflow.templates.TemplateRenderer;
-import io.stageflow.events.DatabaseTimestamps;
+import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.EmbeddedFileDatabase;
 import io.stageflow.support.PollingWorker;
 import io.stageflow.testing.CountingSmtpSink;

@@ -80,8 +80,8 @@ class EventBatchTest extends IntegrationTest {
     @Test
     void aMessageIdStoredBeforeInALaterStatementOfALongBatchFallsBackForThatStatementOnly() {
         Instant now = Instant.now();
-        int size = EventStore.ROWS_PER_STATEMENT * 2 + 7;
-        int racedAt = EventStore.ROWS_PER_STATEMENT + 3;
+        int size = io.stageflow.support.MultiRowInsert.ROWS_PER_STATEMENT * 2 + 7;
+        int racedAt = io.stageflow.support.MultiRowInsert.ROWS_PER_STATEMENT + 3;
         transactions.executeWithoutResult(status -> store.append(incoming("e" + racedAt, "signed_up"), now));
 
         boolean[] inserted = transactions.execute(status -> store.insertAll(java.util.stream.IntStream.range(0, size)

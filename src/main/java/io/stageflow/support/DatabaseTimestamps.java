@@ -1,4 +1,4 @@
-package io.stageflow.events;
+package io.stageflow.support;
 
 import java.sql.Timestamp;
 import java.time.Instant;

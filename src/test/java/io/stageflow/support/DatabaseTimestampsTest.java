@@ -1,4 +1,4 @@
-package io.stageflow.events;
+package io.stageflow.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
