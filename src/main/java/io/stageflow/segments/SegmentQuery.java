@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Compiles a {@link Rule} into one SQL condition over {@code sf_customer c}. The text comes only from this class
@@ -19,6 +20,9 @@ import java.util.Locale;
  * days ago" (at least 3, less than 4).
  */
 final class SegmentQuery {
+
+    /** A number as JSON writes it: what a number trait reads as once unquoted. */
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private static final String LAST_EVENT =
             "(SELECT MAX(ev.occurred_at) FROM sf_event ev WHERE ev.customer_id = c.id AND ev.type = ?)";
@@ -100,10 +104,33 @@ final class SegmentQuery {
                 sql.append(" LIKE ? ESCAPE '!'");
                 params.add("%" + likeEscaped(((String) value).toLowerCase(Locale.ROOT)) + "%");
             }
-            case IN -> compare(dialect.trait(kindOf(((List<?>) value).get(0)), path), Operator.IN, value);
+            case IN -> compare(onlyAStringReadsAsAny(value) ? dialect.anyText(path)
+                    : dialect.trait(kindOf(((List<?>) value).get(0)), path), Operator.IN, value);
+            case EQ -> compare(onlyAStringReadsAsAny(java.util.Collections.singletonList(value)) ? dialect.anyText(path)
+                    : dialect.trait(kindOf(value), path), Operator.EQ, value instanceof Boolean b ? b.toString() : value);
             default -> compare(dialect.trait(kindOf(value), path), condition.op(),
                     value instanceof Boolean b ? b.toString() : value);
         }
+    }
+
+    /** Whether every value is a text that only a JSON string reads as ({@link #onlyAStringReadsAs}). */
+    private static boolean onlyAStringReadsAsAny(Object values) {
+        return ((List<?>) values).stream().allMatch(v -> v instanceof String text && onlyAStringReadsAs(text));
+    }
+
+    /**
+     * Whether no JSON value but a string reads as this text once unquoted: not a number, {@code true},
+     * {@code false} or {@code null}, and not an object or an array. Equality with such a text needs no check of
+     * the trait's type, so the trait is read once a row ({@link SqlDialect#anyText}).
+     */
+    static boolean onlyAStringReadsAs(String text) {
+        if (text.equals("true") || text.equals("false") || text.equals("null")) {
+            return false;
+        }
+        if (!text.isEmpty() && (text.charAt(0) == '{' || text.charAt(0) == '[')) {
+            return false;
+        }
+        return !JSON_NUMBER.matcher(text.strip()).matches();
     }
 
     private static SqlDialect.TraitKind kindOf(Object value) {

@@ -45,6 +45,47 @@ class SegmentRulesTest extends SegmentTesting {
     }
 
     @Test
+    void aTextRuleMatchesOnlyTextsWhatTheOtherKindsOfValueReadAs() {
+        customer("a", "\"code\":\"42\", \"flag\":\"true\", \"none\":\"null\", \"shape\":\"[1]\", \"plan\":\"pro\"");
+        customer("b", "\"code\":42, \"flag\":true, \"none\":null, \"shape\":[1], \"plan\":{\"tier\":\"pro\"}");
+        customer("c", "\"code\":42.0, \"plan\":[\"pro\"]");
+
+        assertThat(members(condition("traits.code", "eq", "42"))).containsExactly("a");
+        assertThat(members(condition("traits.code", "in", array("42", "42.0")))).containsExactly("a");
+        assertThat(members(condition("traits.flag", "eq", "true"))).containsExactly("a");
+        assertThat(members(condition("traits.none", "eq", "null"))).containsExactly("a");
+        assertThat(members(condition("traits.shape", "eq", "[1]"))).containsExactly("a");
+        assertThat(members(condition("traits.plan", "eq", "pro"))).as("nor an object or array holding it")
+                .containsExactly("a");
+        assertThat(members(condition("traits.plan", "in", array("pro", "{\"tier\":\"pro\"}"))))
+                .containsExactly("a");
+        assertThat(members(condition("traits.plan", "neq", "pro"))).containsExactly("b", "c");
+    }
+
+    @Test
+    void onlyTextsThatNoOtherKindOfValueReadsAsSkipTheTypeCheck() {
+        assertThat(SegmentQuery.onlyAStringReadsAs("pro")).isTrue();
+        assertThat(SegmentQuery.onlyAStringReadsAs("")).isTrue();
+        assertThat(SegmentQuery.onlyAStringReadsAs("05")).as("JSON writes no leading zero").isTrue();
+        assertThat(SegmentQuery.onlyAStringReadsAs("+5")).isTrue();
+        assertThat(SegmentQuery.onlyAStringReadsAs("42")).isFalse();
+        assertThat(SegmentQuery.onlyAStringReadsAs("-2.5e3")).isFalse();
+        assertThat(SegmentQuery.onlyAStringReadsAs(" 42 ")).isFalse();
+        assertThat(SegmentQuery.onlyAStringReadsAs("true")).isFalse();
+        assertThat(SegmentQuery.onlyAStringReadsAs("null")).isFalse();
+        assertThat(SegmentQuery.onlyAStringReadsAs("{\"a\":1}")).isFalse();
+        assertThat(SegmentQuery.onlyAStringReadsAs("[1]")).isFalse();
+
+        assertThat(mysql("traits.plan", "pro")).as("one read of the JSON a row").containsOnlyOnce("JSON_EXTRACT");
+        assertThat(mysql("traits.code", "42")).as("a value and its type").contains("JSON_TYPE");
+    }
+
+    private static String mysql(String field, String value) {
+        return SegmentQuery.where(new Rule.Condition(SegmentField.parse(field).field().orElseThrow(), Operator.EQ,
+                value), SqlDialect.MYSQL, java.time.Instant.now()).text();
+    }
+
+    @Test
     void stageConsentAndOrders() {
         String a = customer("a", "");
         String b = customer("b", "");
