@@ -346,10 +346,7 @@ class AnalyticsBenchmark extends IntegrationTest {
 
     @AfterAll
     static void report() throws IOException {
-        Path out = Path.of("target", "bench", "analytics-results.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, RESULTS.json(SETTINGS));
-        System.out.println("analytics benchmark results written to " + out.toAbsolutePath());
+        RESULTS.write("analytics-results.json", SETTINGS);
     }
 
     /** Empties the tables it loaded (nothing else wrote to them yet: this runs before the other scenarios). */

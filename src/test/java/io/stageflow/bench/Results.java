@@ -83,6 +83,14 @@ final class Results {
         System.out.println(line);
     }
 
+    /** Writes {@link #json} to {@code target/bench/<fileName>} and says where. */
+    void write(String fileName, Map<String, String> settings) throws java.io.IOException {
+        java.nio.file.Path out = java.nio.file.Path.of("target", "bench", fileName);
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, json(settings));
+        System.out.println("benchmark results written to " + out.toAbsolutePath());
+    }
+
     synchronized String json(Map<String, String> settings) {
         StringBuilder out = new StringBuilder("{\n  \"settings\": {");
         String sep = "\n";

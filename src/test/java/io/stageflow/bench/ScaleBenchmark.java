@@ -276,10 +276,7 @@ class ScaleBenchmark extends IntegrationTest {
 
     @AfterAll
     static void report() throws IOException {
-        Path out = Path.of("target", "bench", "scale-results.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, RESULTS.json(SETTINGS));
-        System.out.println("scale benchmark results written to " + out.toAbsolutePath());
+        RESULTS.write("scale-results.json", SETTINGS);
     }
 
     /** Removes the imported customers, a slice at a time, so the later scenarios' segments scan what they did. */
