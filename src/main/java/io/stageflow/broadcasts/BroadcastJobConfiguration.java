@@ -32,9 +32,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The broadcast job: a partitioned step. The manager splits the segment's members, in id order, into
- * {@code stageflow.broadcasts.partitions} id ranges of about equal size ({@link Segments#splitPoints}); each
- * range is a worker step execution of its own, a chunk-oriented step that pages through its range and queues one
- * outbox row per customer. Any node may run any partition: the partitions wait in the shared job repository until
+ * {@code stageflow.broadcasts.partitions} id ranges of about equal size ({@link Segments#split}, from its first
+ * member to its last); each range is a worker step execution of its own, a chunk-oriented step that pages through
+ * its range and queues one outbox row per customer. Any node may run any partition: the partitions wait in the shared job repository until
  * a node's {@link PartitionWorkers} claims them, and the manager ({@link SharedPartitionHandler}) watches them
  * there. Each partition keeps to its share of the broadcast's rate. A restarted broadcast re-runs only the
  * partitions that did not complete, each from its last committed chunk.
@@ -52,6 +52,7 @@ class BroadcastJobConfiguration {
     static final String NAME = "name";
     /** Identifying: one job instance per request, so posting the same broadcast again runs again (and queues nothing new). */
     static final String REQUESTED_AT = "requestedAt";
+    static final String FROM = "from";
     static final String AFTER = "after";
     static final String TO = "to";
 
@@ -100,20 +101,26 @@ class BroadcastJobConfiguration {
         return step.build();
     }
 
-    /** Id ranges of about equal size: partition i takes the ids after split point i-1 up to split point i. */
+    /**
+     * Id ranges of about equal size: partition 0 takes the ids from the first member up to split point 0, partition
+     * i the ids after split point i-1 up to split point i, the last partition up to the last member.
+     */
     @Bean
     @StepScope
     Partitioner broadcastPartitioner(@Value("#{jobParameters['" + SEGMENT + "']}") String segment, Segments segments) {
         return gridSize -> {
-            List<String> ends = segments.splitPoints(segment, gridSize);
+            Segments.IdRanges ranges = segments.split(segment, gridSize);
+            List<String> ends = ranges.ends();
             Map<String, ExecutionContext> partitions = new HashMap<>();
             String after = null;
             for (int i = 0; i <= ends.size(); i++) {
                 ExecutionContext range = new ExecutionContext();
                 if (after != null) {
                     range.putString(AFTER, after);
+                } else if (ranges.first() != null) {
+                    range.putString(FROM, ranges.first());
                 }
-                String to = i < ends.size() ? ends.get(i) : null;
+                String to = i < ends.size() ? ends.get(i) : ranges.last();
                 if (to != null) {
                     range.putString(TO, to);
                 }
@@ -127,10 +134,11 @@ class BroadcastJobConfiguration {
     @Bean
     @StepScope
     SegmentMemberReader broadcastReader(@Value("#{jobParameters['" + SEGMENT + "']}") String segment,
+            @Value("#{stepExecutionContext['" + FROM + "']}") String from,
             @Value("#{stepExecutionContext['" + AFTER + "']}") String after,
             @Value("#{stepExecutionContext['" + TO + "']}") String to, Segments segments,
             BroadcastProperties properties) {
-        return new SegmentMemberReader(segments, segment, after, to, properties.chunkSize());
+        return new SegmentMemberReader(segments, segment, from, after, to, properties.chunkSize());
     }
 
     @Bean

@@ -89,10 +89,17 @@ class SegmentStore {
                 .params(params).query((rs, row) -> new Member(rs.getString("id"), rs.getString("stage"))).list();
     }
 
-    /** Ids of members after {@code afterId} (exclusive, null: from the start) up to {@code toId} (inclusive, null: to the end), in id order. */
-    List<String> memberIds(Sql where, String afterId, String toId, int limit) {
+    /**
+     * Ids of members from {@code fromId} (inclusive, null: from the start) or after {@code afterId} (exclusive, null:
+     * from the start) up to {@code toId} (inclusive, null: to the end), in id order.
+     */
+    List<String> memberIds(Sql where, String fromId, String afterId, String toId, int limit) {
         StringBuilder sql = new StringBuilder("select c.id from sf_customer c where ").append(where.text());
         List<Object> params = new ArrayList<>(where.params());
+        if (fromId != null) {
+            sql.append(" and c.id >= ?");
+            params.add(fromId);
+        }
         if (afterId != null) {
             sql.append(" and c.id > ?");
             params.add(afterId);
@@ -106,12 +113,30 @@ class SegmentStore {
         return jdbc.sql(sql.toString()).params(params).query(String.class).list();
     }
 
-    /** The id of the member at this 0-based position in id order, or null when there are not that many. */
-    String memberIdAt(Sql where, long position) {
+    /**
+     * The id of the member at this 0-based position in id order, counting from {@code fromId} (inclusive; null:
+     * from the start), or null when there are not that many.
+     */
+    String memberIdAt(Sql where, String fromId, long position) {
         List<Object> params = new ArrayList<>(where.params());
+        String from = "";
+        if (fromId != null) {
+            from = " and c.id >= ?";
+            params.add(fromId);
+        }
         params.add(position);
-        return jdbc.sql("select c.id from sf_customer c where " + where.text() + " order by c.id limit 1 offset ?")
-                .params(params).query(String.class).optional().orElse(null);
+        return jdbc.sql("select c.id from sf_customer c where " + where.text() + from
+                        + " order by c.id limit 1 offset ?").params(params).query(String.class).optional().orElse(null);
+    }
+
+    /** How many members, and the first and last in id order (null when none), with one read of the customers. */
+    Bounds bounds(Sql where) {
+        return jdbc.sql("select count(*), min(c.id), max(c.id) from sf_customer c where " + where.text())
+                .params(where.params())
+                .query((rs, row) -> new Bounds(rs.getLong(1), rs.getString(2), rs.getString(3))).single();
+    }
+
+    record Bounds(long count, String first, String last) {
     }
 
     private static List<Object> prepend(Object first, List<Object> rest) {

@@ -87,33 +87,51 @@ public class Segments implements InitializingBean {
      */
     @Transactional(readOnly = true)
     public List<String> memberIds(String segmentKey, String afterId, String toId, int limit) {
-        return store.memberIds(where(require(segmentKey)), afterId, toId, limit);
+        return memberIds(segmentKey, null, afterId, toId, limit);
     }
 
     /**
-     * Splits the segment's members, in id order, into up to {@code parts} ranges of about equal size, for jobs
-     * that share a segment between workers: the returned ids are the inclusive upper ends of every range but the
-     * last (which goes to the end); ranges start after the previous end. Empty for a segment of fewer than
-     * {@code parts} members beyond the first range.
+     * {@link #memberIds(String, String, String, int)} that starts at {@code fromId} (inclusive) when there is no
+     * {@code afterId}: the first page of a range that starts at a member ({@link IdRanges#first}), without reading
+     * the non-members before it.
+     */
+    @Transactional(readOnly = true)
+    public List<String> memberIds(String segmentKey, String fromId, String afterId, String toId, int limit) {
+        return store.memberIds(where(require(segmentKey)), afterId == null ? fromId : null, afterId, toId, limit);
+    }
+
+    /**
+     * The segment's members split in id order into up to {@code parts} ranges of about equal size, for jobs that
+     * share a segment between workers. The first range starts at the first member (inclusive), each later one
+     * after the previous range's end; every range ends at its end in {@link IdRanges#ends} (inclusive), the last at
+     * the last member. So no range reads the customers before the first member or after the last, where a rule on
+     * a trait would read every one of them.
      *
      * @throws IllegalArgumentException when there is no such segment
      */
     @Transactional(readOnly = true)
-    public List<String> splitPoints(String segmentKey, int parts) {
+    public IdRanges split(String segmentKey, int parts) {
         Sql where = where(require(segmentKey));
-        long total = store.count(where);
+        SegmentStore.Bounds bounds = store.bounds(where);
         List<String> ends = new java.util.ArrayList<>();
         for (int i = 1; i < parts; i++) {
-            long position = total * i / parts - 1;
+            long position = bounds.count() * i / parts - 1;
             if (position < 0) {
                 continue;
             }
-            String end = store.memberIdAt(where, position);
+            String end = store.memberIdAt(where, bounds.first(), position);
             if (end != null && (ends.isEmpty() || end.compareTo(ends.get(ends.size() - 1)) > 0)) {
                 ends.add(end);
             }
         }
-        return ends;
+        return new IdRanges(bounds.first(), List.copyOf(ends), bounds.last());
+    }
+
+    /**
+     * A segment's members split in id order ({@link #split}): {@code first} and {@code last} member (both null for
+     * an empty segment), and the inclusive end of every range but the last.
+     */
+    public record IdRanges(String first, List<String> ends, String last) {
     }
 
     /** Every segment's key and name, ordered by name, for choosing one (the console's broadcast form). */
