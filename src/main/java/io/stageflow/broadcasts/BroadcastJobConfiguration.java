@@ -34,10 +34,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The broadcast job: a partitioned step. The manager splits the segment's members, in id order, into
  * {@code stageflow.broadcasts.partitions} id ranges of about equal size ({@link Segments#split}, from its first
  * member to its last); each range is a worker step execution of its own, a chunk-oriented step that pages through
- * its range and queues one outbox row per customer. Any node may run any partition: the partitions wait in the shared job repository until
- * a node's {@link PartitionWorkers} claims them, and the manager ({@link SharedPartitionHandler}) watches them
- * there. Each partition keeps to its share of the broadcast's rate. A restarted broadcast re-runs only the
- * partitions that did not complete, each from its last committed chunk.
+ * its range and queues one outbox row per customer. Any node may run any partition: the partitions wait in the shared job
+ * repository until a node's {@link PartitionWorkers} claims them, and the manager ({@link SharedPartitionHandler})
+ * watches them there. Each partition keeps to its share of the broadcast's rate. A restarted broadcast re-runs only
+ * the partitions that did not complete, each from its last committed chunk.
  */
 @Configuration(proxyBeanMethods = false)
 class BroadcastJobConfiguration {

@@ -106,8 +106,9 @@ final class SegmentQuery {
             }
             case IN -> compare(onlyAStringReadsAsAny(value) ? dialect.anyText(path)
                     : dialect.trait(kindOf(((List<?>) value).get(0)), path), Operator.IN, value);
-            case EQ -> compare(onlyAStringReadsAsAny(java.util.Collections.singletonList(value)) ? dialect.anyText(path)
-                    : dialect.trait(kindOf(value), path), Operator.EQ, value instanceof Boolean b ? b.toString() : value);
+            case EQ -> compare(onlyAStringReadsAsAny(java.util.Collections.singletonList(value))
+                    ? dialect.anyText(path) : dialect.trait(kindOf(value), path), Operator.EQ,
+                    value instanceof Boolean b ? b.toString() : value);
             default -> compare(dialect.trait(kindOf(value), path), condition.op(),
                     value instanceof Boolean b ? b.toString() : value);
         }
