@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -60,6 +59,9 @@ class ScaleBenchmark extends IntegrationTest {
     private static final int BATCH = 1_000;
     /** The size of the import that measures what every import costs beside its rows. */
     private static final int FIXED_COST_ROWS = 100;
+    /** Every import this scenario runs: the fixed-cost one, then {@link #SIZES}. */
+    private static final List<Integer> IMPORTS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(FIXED_COST_ROWS), SIZES.stream()).toList();
     private static final String PREFIX = "scale-";
     private static final String BASELINE_TABLE = "bench_scale_customer";
 
@@ -151,11 +153,10 @@ class ScaleBenchmark extends IntegrationTest {
             long start = System.nanoTime();
             long job = client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id")
                     .asLong();
-            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(jobStatus(job)));
+            String status = awaitJobEnd(job, Duration.ofMinutes(30), Duration.ofMillis(100)).path("status").asText();
             double seconds = seconds(start);
-            if (!"COMPLETED".equals(jobStatus(job))) {
-                throw new AssertionError("Import " + job + " did not complete: " + jobStatus(job));
+            if (!"COMPLETED".equals(status)) {
+                throw new AssertionError("Import " + job + " did not complete: " + status);
             }
             long stored = jdbc.sql("select count(*) from sf_customer where id like ?")
                     .param(PREFIX + size + "-%").query(Long.class).single();
@@ -177,8 +178,7 @@ class ScaleBenchmark extends IntegrationTest {
                 customers);
         RESULTS.add("scale", "count_star_ms", plain, "ms", null, null);
         // A trait every imported customer has (a quarter of them match), and the stage column.
-        long pro = java.util.stream.Stream.concat(java.util.stream.Stream.of(FIXED_COST_ROWS), SIZES.stream())
-                .mapToLong(size -> (size + 3) / 4).sum();
+        long pro = IMPORTS.stream().mapToLong(size -> (size + 3) / 4).sum();
         segment("plan", "{\"field\": \"traits.plan\", \"op\": \"eq\", \"value\": \"pro\"}", pro, plain);
         long awareness = jdbc.sql("select count(*) from sf_customer where stage = 'AWARENESS'").query(Long.class)
                 .single();
@@ -239,8 +239,7 @@ class ScaleBenchmark extends IntegrationTest {
             long id = client().post("/api/v1/broadcasts", """
                     {"id": "%1$s", "segment": "%1$s", "template": "win-back-offer", "category": "marketing", "name": "Scale"}"""
                     .formatted(segment)).expectStatus(202).json().path("id").asLong();
-            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(jobStatus(id)));
+            awaitJobEnd(id, Duration.ofMinutes(30), Duration.ofMillis(100));
             queueSeconds = seconds(start);
         } finally {
             dispatcher.start();
@@ -283,8 +282,7 @@ class ScaleBenchmark extends IntegrationTest {
     @AfterAll
     static void removeWhatWasAdded(@Autowired DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (int size : java.util.stream.Stream.concat(java.util.stream.Stream.of(FIXED_COST_ROWS), SIZES.stream())
-                    .toList()) {
+            for (int size : IMPORTS) {
                 for (int from = 0; from < size; from += 100_000) {
                     s.executeUpdate("delete from sf_customer where id >= '%s' and id < '%s'".formatted(
                             customer(size, from), customer(size, Math.min(size, from + 100_000))));
@@ -292,10 +290,6 @@ class ScaleBenchmark extends IntegrationTest {
             }
             s.executeUpdate("delete from sf_segment where segment_key like 'bench-scale-%'");
         }
-    }
-
-    private String jobStatus(long id) {
-        return client().get("/api/v1/jobs/" + id).expectStatus(200).json().path("status").asText();
     }
 
     private static Double baseline() {

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -366,12 +365,11 @@ class StageflowBenchmark extends IntegrationTest {
         }
         long start = System.nanoTime();
         long job = client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id").asLong();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(jobStatus(job)));
+        String status = awaitJobEnd(job, Duration.ofMinutes(3), Duration.ofMillis(100)).path("status").asText();
         double rate = IMPORT_ROWS / seconds(start);
         Files.delete(csv);
-        if (!"COMPLETED".equals(jobStatus(job))) {
-            throw new AssertionError("Import " + job + " did not complete: " + jobStatus(job));
+        if (!"COMPLETED".equals(status)) {
+            throw new AssertionError("Import " + job + " did not complete: " + status);
         }
         RESULTS.add("bulk", "import_" + IMPORT_ROWS + "_rows", rate, "rows/s", "db.insert_batched_1000",
                 RESULTS.value("db.insert_batched_1000"));
@@ -456,8 +454,7 @@ class StageflowBenchmark extends IntegrationTest {
                 {"id": "%1$s", "segment": "%1$s", "template": "win-back-offer", "category": "marketing", "name": "Benchmark"}"""
                 .formatted(segment)).expectStatus(202).json();
         long id = started.path("id").asLong();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(jobStatus(id)));
+        awaitJobEnd(id, Duration.ofMinutes(3), Duration.ofMillis(100));
         double queueRate = BROADCAST / seconds(start);
         long queued = System.nanoTime();
         int first = SIGNUPS + LATENCY_POOL;
@@ -634,10 +631,6 @@ class StageflowBenchmark extends IntegrationTest {
         insert.setString(1, "c-" + Thread.currentThread().getId());
         insert.setString(2, "{\"type\":\"page_viewed\",\"properties\":{\"path\":\"/products/42\"}}");
         insert.setTimestamp(3, Timestamp.from(Instant.now()));
-    }
-
-    private String jobStatus(long id) {
-        return client().get("/api/v1/jobs/" + id).expectStatus(200).json().path("status").asText();
     }
 
     private Map<String, Object> welcomeModel() {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +54,8 @@ class BroadcastTest extends IntegrationTest {
             }
         }
         long imported = client().postFile("/api/v1/imports", "file", csv).expectStatus(202).json().path("id").asLong();
-        await().atMost(Duration.ofMinutes(2)).until(() -> "COMPLETED".equals(status(imported)));
+        assertThat(awaitJobEnd(imported, Duration.ofMinutes(2), Duration.ofMillis(100)).path("status").asText())
+                .isEqualTo("COMPLETED");
         int unsubscribed = 0;
         for (int i = 0; i < n; i += 20) {
             jdbc.sql("insert into sf_suppression (email_hash, reason, created_at) values (?, 'UNSUBSCRIBED', ?)")
@@ -133,13 +133,8 @@ class BroadcastTest extends IntegrationTest {
         return "%s-%05d@%s".formatted(p, i, CountingSmtpSink.DOMAIN).toLowerCase(Locale.ROOT);
     }
 
-    private String status(long id) {
-        return client().get("/api/v1/jobs/" + id).expectStatus(200).json().path("status").asText();
-    }
-
     private JsonNode awaitDone(long id) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Set.of("COMPLETED", "FAILED", "STOPPED").contains(status(id)));
+        awaitJobEnd(id, Duration.ofMinutes(3), Duration.ofMillis(200));
         JsonNode done = client().get("/api/v1/broadcasts/" + id).expectStatus(200).json();
         assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
         return done;

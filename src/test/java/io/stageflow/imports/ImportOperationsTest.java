@@ -154,9 +154,6 @@ class ImportOperationsTest extends IntegrationTest {
     }
 
     private JsonNode awaitEnd(long id) {
-        await().atMost(CustomerImportTest.JOB_PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> Set.of(
-                "COMPLETED", "FAILED", "STOPPED").contains(client().get("/api/v1/jobs/" + id).json().path("status")
-                .asText()));
-        return client().get("/api/v1/jobs/" + id).expectStatus(200).json();
+        return awaitJobEnd(id, CustomerImportTest.JOB_PATIENCE, Duration.ofMillis(100));
     }
 }

@@ -151,10 +151,7 @@ class LargeImportTest extends IntegrationTest {
     }
 
     private JsonNode awaitEnd(long id) {
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250)).until(() -> Set.of("COMPLETED",
-                "FAILED", "STOPPED").contains(client().get("/api/v1/jobs/" + id).expectStatus(200).json()
-                .path("status").asText()));
-        return client().get("/api/v1/jobs/" + id).expectStatus(200).json();
+        return awaitJobEnd(id, Duration.ofMinutes(10), Duration.ofMillis(250));
     }
 
     private long countCustomers(String prefix) {

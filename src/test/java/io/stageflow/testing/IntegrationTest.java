@@ -168,6 +168,20 @@ public abstract class IntegrationTest {
     }
 
     /**
+     * Waits, polling {@code GET /api/v1/jobs/{id}} as the admin every {@code poll}, until the batch job (an import, a
+     * broadcast) has ended: completed, failed or stopped. Returns the job as that route last answered.
+     */
+    protected com.fasterxml.jackson.databind.JsonNode awaitJobEnd(long id, Duration atMost, Duration poll) {
+        java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.JsonNode> job =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(atMost).pollInterval(poll).until(() -> {
+            job.set(client().get("/api/v1/jobs/" + id).expectStatus(200).json());
+            return java.util.Set.of("COMPLETED", "FAILED", "STOPPED").contains(job.get().path("status").asText());
+        });
+        return job.get();
+    }
+
+    /**
      * A new user in this group (a Stageflow role: {@code Roles.OPERATOR}, …) with this password, or in no group when
      * {@code group} is null (a user with no Stageflow role); its id.
      */
