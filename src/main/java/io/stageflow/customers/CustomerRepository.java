@@ -71,9 +71,18 @@ class CustomerRepository {
 
     /** The stored profiles among these ids, each row locked for the rest of the caller's transaction. */
     Map<String, Customer> findAllForUpdate(Collection<String> ids) {
+        return findAll(ids, " for update");
+    }
+
+    /** The stored profiles among these ids, by id. */
+    Map<String, Customer> findAll(Collection<String> ids) {
+        return findAll(ids, "");
+    }
+
+    private Map<String, Customer> findAll(Collection<String> ids, String lock) {
         Map<String, Customer> found = new LinkedHashMap<>();
         if (!ids.isEmpty()) {
-            jdbc.sql("select * from sf_customer where id in (:ids) for update").param("ids", ids).query(this::map)
+            jdbc.sql("select * from sf_customer where id in (:ids)" + lock).param("ids", ids).query(this::map)
                     .list().forEach(c -> found.put(c.id(), c));
         }
         return found;

@@ -2,9 +2,13 @@ package io.stageflow.subscriptions;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.stageflow.support.Sha256;
 
@@ -35,7 +39,8 @@ public class Suppressions {
     public enum Reason {
         UNSUBSCRIBED, COMPLAINED, BOUNCED, ERASED;
 
-        boolean blocks(EmailCategory category) {
+        /** Whether it stops email of this category. */
+        public boolean blocks(EmailCategory category) {
             return this == BOUNCED || this == ERASED || category == EmailCategory.MARKETING;
         }
 
@@ -76,6 +81,25 @@ public class Suppressions {
     Reason reasonFor(String emailHash) {
         return jdbc.sql("select reason from sf_suppression where email_hash = ?").param(emailHash)
                 .query(String.class).optional().map(Reason::valueOf).orElse(null);
+    }
+
+    /**
+     * Why each of these addresses is suppressed, whatever the category, with one read for all of them: the suppressed
+     * ones only, by address as given.
+     */
+    public Map<String, Reason> reasons(Collection<String> emails) {
+        Map<String, List<String>> byHash = new HashMap<>();
+        emails.forEach(email -> byHash.computeIfAbsent(hash(email), h -> new ArrayList<>()).add(email));
+        Map<String, Reason> reasons = new HashMap<>();
+        if (!byHash.isEmpty()) {
+            jdbc.sql("select email_hash, reason from sf_suppression where email_hash in (:hashes)")
+                    .param("hashes", byHash.keySet())
+                    .query(rs -> {
+                        Reason reason = Reason.valueOf(rs.getString(2));
+                        byHash.get(rs.getString(1)).forEach(email -> reasons.put(email, reason));
+                    });
+        }
+        return reasons;
     }
 
     /** Why this address may not receive email of this category, or null when it may. */
