@@ -2,7 +2,9 @@ package io.stageflow.delivery;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.stageflow.events.IncomingEvent;
@@ -33,15 +35,27 @@ class DeliveryEvents {
 
     /** Records the event of this change of the row, if it has one; in the caller's transaction. */
     void record(OutboxEntry entry, MessageFigure figure, Instant at) {
-        String type = switch (figure) {
-            case SENT -> EMAIL_DELIVERED;
-            case BOUNCED -> EMAIL_BOUNCED;
-            default -> null;
-        };
+        String type = typeOf(figure);
         if (type == null || entry.customerId().startsWith("erased:")) {
             return;
         }
         record(entry, type, at);
+    }
+
+    /** A change of an outbox row, to record as {@link #record} would. */
+    record Change(OutboxEntry entry, MessageFigure figure, Instant at) {
+    }
+
+    /** Records the events of these changes (those that have one) at once, in the caller's transaction. */
+    void recordAll(List<Change> changes) {
+        List<IncomingEvent> recorded = new ArrayList<>();
+        for (Change change : changes) {
+            String type = typeOf(change.figure());
+            if (type != null && !change.entry().customerId().startsWith("erased:")) {
+                recorded.add(event(change.entry(), type, change.at(), Map.of()));
+            }
+        }
+        events.recordAll(recorded);
     }
 
     /** Records {@code email_unsubscribed} for the email whose link was used; false when it was recorded before. */
@@ -66,7 +80,19 @@ class DeliveryEvents {
         return record(entry, type, at, Map.of());
     }
 
+    private static String typeOf(MessageFigure figure) {
+        return switch (figure) {
+            case SENT -> EMAIL_DELIVERED;
+            case BOUNCED -> EMAIL_BOUNCED;
+            default -> null;
+        };
+    }
+
     private boolean record(OutboxEntry entry, String type, Instant at, Map<String, Object> more) {
+        return events.record(event(entry, type, at, more));
+    }
+
+    private static IncomingEvent event(OutboxEntry entry, String type, Instant at, Map<String, Object> more) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("outboxId", entry.id());
         properties.put("template", entry.templateKey());
@@ -77,7 +103,7 @@ class DeliveryEvents {
             properties.put("step", entry.stepId());
         }
         properties.putAll(more);
-        return events.record(new IncomingEvent(type.replace('_', '-') + "-" + entry.id(), type, entry.customerId(),
-                at.atOffset(ZoneOffset.UTC), properties));
+        return new IncomingEvent(type.replace('_', '-') + "-" + entry.id(), type, entry.customerId(),
+                at.atOffset(ZoneOffset.UTC), properties);
     }
 }

@@ -4,7 +4,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
@@ -16,8 +21,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The last check before an email leaves: the suppression list first (unsubscribed, complained, bounced, erased),
- * then, for marketing email, the customer's consent, the frequency cap and quiet hours. A held-back row is finished or deferred here, with its reason.
+ * The last check before an email leaves: the customer's address, the suppression list (unsubscribed, complained,
+ * bounced, erased), then, for marketing email, the customer's consent, the frequency cap and quiet hours. A held-back
+ * row is finished or deferred here, with its reason. The rows a dispatcher lane set is about to send are claimed and
+ * checked together, in one transaction under their customers' locks, with one read of each kind for all of them.
  */
 @Component
 class DeliveryGate {
@@ -45,12 +52,91 @@ class DeliveryGate {
         this.requireOptIn = properties.consent().requireOptIn();
     }
 
-    /** Null when the claimed row may be sent now; otherwise what was done with it (for the metrics). */
-    String holdBack(OutboxEntry entry, Customer customer) {
-        Suppressions.Reason suppressed = suppressions.blockingReason(customer.email(), entry.category());
-        if (suppressed != null) {
+    /**
+     * A claimed row and its customer as the check found them; {@code heldBack} is null when the email may be sent now,
+     * otherwise what was done with it (for the metrics: skipped, suppressed, deferred).
+     */
+    record Checked(OutboxEntry entry, Customer customer, String heldBack) {
+    }
+
+    /**
+     * Claims the rows read as due ({@link OutboxStore#claimAll}) and checks the ones claimed, in one transaction: the
+     * rows this dispatcher now holds, each with its verdict, in the order given. {@code thenToo} runs at the end of
+     * that transaction with the rows that may be sent now (to record what must be stored before they leave).
+     */
+    List<Checked> claimAndCheck(List<OutboxEntry> due, Instant leaseUntil, Consumer<List<Checked>> thenToo) {
+        return withRetries(() -> {
+            List<OutboxEntry> claimed = store.claimAll(due, clock.instant(), leaseUntil);
+            List<Checked> checked = checkClaimed(claimed);
+            thenToo.accept(checked.stream().filter(row -> row.heldBack() == null).toList());
+            return checked;
+        });
+    }
+
+    /** Checks rows this dispatcher has claimed already (an operator's retry of a failed one), as above. */
+    List<Checked> check(List<OutboxEntry> claimed, Consumer<List<Checked>> thenToo) {
+        return withRetries(() -> {
+            List<Checked> checked = checkClaimed(claimed);
+            thenToo.accept(checked.stream().filter(row -> row.heldBack() == null).toList());
+            return checked;
+        });
+    }
+
+    /**
+     * Decided under the customers' locks, and a send that may go is counted at once, so that dispatchers on two
+     * nodes cannot both send a customer their one email of the day. MySQL picks a deadlock victim now and then when
+     * nodes lock the same customers; the decision is rolled back whole, so taking it again is safe.
+     */
+    private List<Checked> withRetries(java.util.function.Supplier<List<Checked>> decision) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.execute(tx -> decision.get());
+            } catch (PessimisticLockingFailureException deadlock) {
+                if (attempt == PACING_ATTEMPTS) {
+                    throw deadlock;
+                }
+            }
+        }
+    }
+
+    private List<Checked> checkClaimed(List<OutboxEntry> claimed) {
+        if (claimed.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Customer> locked = customers.lockAll(claimed.stream().map(OutboxEntry::customerId).toList());
+        Instant now = clock.instant(); // after the locks: a send another node stamped meanwhile is in the past
+        Map<String, Suppressions.Reason> suppressed = suppressions.reasons(locked.values().stream()
+                .map(Customer::email).filter(Objects::nonNull).toList());
+        Map<String, List<OutboxStore.MarketingSend>> recent = pacing.recentSends(claimed.stream()
+                .filter(entry -> entry.category() == EmailCategory.MARKETING).map(OutboxEntry::customerId)
+                .distinct().toList(), now);
+        List<Checked> checked = new ArrayList<>();
+        List<Long> reserved = new ArrayList<>();
+        for (OutboxEntry entry : claimed) {
+            Customer customer = locked.get(entry.customerId());
+            String heldBack = holdBack(entry, customer, suppressed, recent, now);
+            if (heldBack == null && entry.category() == EmailCategory.MARKETING) {
+                reserved.add(entry.id());
+                recent.computeIfAbsent(customer.id(), id -> new ArrayList<>())
+                        .add(new OutboxStore.MarketingSend(customer.id(), entry.id(), entry.priority().rank(), now));
+            }
+            checked.add(new Checked(entry, customer, heldBack));
+        }
+        store.reserveSendTimes(reserved, now);
+        return checked;
+    }
+
+    private String holdBack(OutboxEntry entry, Customer customer, Map<String, Suppressions.Reason> suppressed,
+            Map<String, List<OutboxStore.MarketingSend>> recent, Instant now) {
+        if (customer == null || customer.email() == null) {
+            store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address",
+                    MessageFigure.SKIPPED, now);
+            return "skipped";
+        }
+        Suppressions.Reason reason = suppressed.get(customer.email());
+        if (reason != null && reason.blocks(entry.category())) {
             store.finish(entry, OutboxStatus.SUPPRESSED, "The address is suppressed: "
-                    + suppressed.name().toLowerCase(Locale.ROOT), MessageFigure.suppressed(suppressed), clock.instant());
+                    + reason.name().toLowerCase(Locale.ROOT), MessageFigure.suppressed(reason), now);
             return "suppressed";
         }
         if (entry.category() != EmailCategory.MARKETING) {
@@ -61,54 +147,27 @@ class DeliveryGate {
             store.finish(entry, OutboxStatus.SUPPRESSED, noConsent
                     ? "No marketing consent on record, and stageflow.delivery.consent.require-opt-in is set"
                     : "The customer declined marketing email (marketingConsent: false)",
-                    noConsent ? MessageFigure.SUPPRESSED_NO_CONSENT : MessageFigure.SUPPRESSED_DECLINED, clock.instant());
+                    noConsent ? MessageFigure.SUPPRESSED_NO_CONSENT : MessageFigure.SUPPRESSED_DECLINED, now);
             return "suppressed";
         }
-        return pace(entry, customer);
+        PacingRule.Decision decision = pacing.nextAllowed(recent.getOrDefault(customer.id(), List.of()), entry.id(),
+                entry.priority(), zoneOf(customer), entry.respectQuietHours(), now);
+        if (!decision.allowedAt().isAfter(now)) {
+            return null;
+        }
+        if (onLimit == DeliveryProperties.Pacing.OnLimit.SKIP) {
+            store.finish(entry, OutboxStatus.SKIPPED, "Not sent (priority " + describe(entry.priority()) + "): "
+                    + decision.reason(), MessageFigure.SKIPPED, now);
+            return "skipped";
+        }
+        store.defer(entry, now, decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
+                + decision.reason() + " (priority " + describe(entry.priority()) + ")");
+        return "deferred";
     }
 
     private boolean consentsToMarketing(Customer customer) {
         Boolean consent = customer.marketingConsent();
         return consent == null ? !requireOptIn : consent;
-    }
-
-    /**
-     * Decided under the customer's lock, and a send that may go is counted at once, so that dispatchers on two
-     * nodes cannot both send the customer their one email of the day.
-     */
-    private String pace(OutboxEntry entry, Customer customer) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return decidePace(entry, customer);
-            } catch (PessimisticLockingFailureException deadlock) {
-                // MySQL picks a deadlock victim now and then when nodes pace the same customer; the decision is
-                // rolled back whole, so taking it again is safe.
-                if (attempt == PACING_ATTEMPTS) {
-                    throw deadlock;
-                }
-            }
-        }
-    }
-
-    private String decidePace(OutboxEntry entry, Customer customer) {
-        return transactions.execute(tx -> {
-            customers.lock(customer.id());
-            Instant now = clock.instant(); // after the lock: a send another node stamped meanwhile is in the past
-            PacingRule.Decision decision = pacing.nextAllowed(customer.id(), entry.id(), entry.priority(),
-                    zoneOf(customer), entry.respectQuietHours(), now);
-            if (!decision.allowedAt().isAfter(now)) {
-                store.reserveSendTime(entry.id(), now);
-                return null;
-            }
-            if (onLimit == DeliveryProperties.Pacing.OnLimit.SKIP) {
-                store.finish(entry, OutboxStatus.SKIPPED, "Not sent (priority " + describe(entry.priority()) + "): "
-                        + decision.reason(), MessageFigure.SKIPPED, clock.instant());
-                return "skipped";
-            }
-            store.defer(entry, clock.instant(), decision.allowedAt(), "Deferred until " + decision.allowedAt() + " by "
-                    + decision.reason() + " (priority " + describe(entry.priority()) + ")");
-            return "deferred";
-        });
     }
 
     private static String describe(SendPriority priority) {

@@ -93,9 +93,11 @@ public record DeliveryProperties(
      * Delivery pace and retries.
      *
      * @param batchSize           rows one dispatcher pass takes on
-     * @param connections         delivery lanes per node: each delivers its share of a pass over an SMTP connection
-     *                            of its own, in parallel with the others (each row is still claimed, sent and
-     *                            recorded on its own, so lanes on any number of nodes send it once)
+     * @param connections         delivery lanes per node: each sends one email of every wave over an SMTP
+     *                            connection of its own, in parallel with the others (each row is still claimed,
+     *                            handed over and recorded under its own fence, so lanes on any number of nodes send it
+     *                            once). More lanes deliver faster, and a node that dies may leave one email a lane
+     *                            with its outcome unknown
      * @param idleWait            the pause between passes when nothing was due
      * @param maxAttempts         attempts before a temporarily failing email fails for good
      * @param retryBackoff        the wait after the first failed attempt, doubling with each further one

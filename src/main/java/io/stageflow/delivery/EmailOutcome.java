@@ -1,10 +1,9 @@
 package io.stageflow.delivery;
 
 /**
- * Published when an outbox row has reached its end: sent, or not sent for good (suppressed, skipped, failed,
- * withdrawn). A failed email may still be sent later by retrying its incident, which publishes a second outcome.
- * Listeners run in the dispatcher's thread, after the row's status is committed; for a withdrawn email, in the
- * transaction that ended its journey and withdrew it, so that both commit or neither does.
+ * What became of one outbox row at its end: sent, or not sent for good (suppressed, skipped, failed, withdrawn). A
+ * failed email may still be sent later by retrying its incident, which announces a second outcome. Announced in
+ * {@link EmailOutcomes}.
  */
 public record EmailOutcome(long outboxId, String idempotencyKey, String customerId, Result result) {
 

@@ -3,20 +3,22 @@ package io.stageflow.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntConsumer;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.CustomerService;
@@ -52,14 +54,17 @@ import org.springframework.retry.support.RetryTemplate;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
  * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
- * A pass's rows are shared among {@code connections} lanes, each sending over a mail server connection of its own;
- * one customer's rows stay in one lane, in queue order.
- * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
- * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
+ * A pass goes in waves of at most one row a lane ({@code connections}), each lane sending over a mail server
+ * connection of its own; one customer's rows go in successive waves, in queue order. While the lanes send one wave,
+ * a checking thread has the next one rendered (one email a render thread) and claims and checks it, so the two
+ * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement. Rendering happens at delivery time, with the customer's
+ * profile as it is then. Temporary failures are retried with exponential backoff; a journey's email that fails for
+ * good is announced as {@link DeliveryFailed}.
  */
 @Component
 class OutboxDispatcher {
@@ -82,15 +87,20 @@ class OutboxDispatcher {
     private final ApplicationEventPublisher events;
     private final List<EmailTracking> tracking;
     private final DeliveryRateLimit rateLimit;
+    private final TransactionTemplate transactions;
     private final RetryTemplate recordingSent = recordingSent(new ThreadWaitSleeper());
     /** The delivery lanes beside the polling thread; null with one connection. */
     private final ExecutorService lanes;
+    /** Checks the next wave while the lanes send the current one. */
+    private final ExecutorService checking;
+    /** Render the next wave's emails beside the checking thread; null with one connection. */
+    private final ExecutorService preparing;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
             DeliveryGate gate, UnsubscribeLinks unsubscribeLinks, TemplateModel templateModel,
             Suppressions suppressions, ApplicationEventPublisher events, List<EmailTracking> tracking,
-            SentCopies copies, DeliveryRateLimit rateLimit) {
+            SentCopies copies, DeliveryRateLimit rateLimit, TransactionTemplate transactions) {
         this.store = store;
         this.customers = customers;
         this.renderer = renderer;
@@ -107,12 +117,16 @@ class OutboxDispatcher {
         this.tracking = tracking;
         this.copies = copies;
         this.rateLimit = rateLimit;
+        this.transactions = transactions;
         this.lanes = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
-                laneThreads()) : null;
+                threads("outbox-delivery-")) : null;
+        this.checking = Executors.newSingleThreadExecutor(threads("outbox-check-"));
+        this.preparing = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
+                threads("outbox-render-")) : null;
     }
 
-    private static CustomizableThreadFactory laneThreads() {
-        CustomizableThreadFactory threads = new CustomizableThreadFactory("outbox-delivery-");
+    private static CustomizableThreadFactory threads(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
         threads.setDaemon(true);
         return threads;
     }
@@ -137,66 +151,88 @@ class OutboxDispatcher {
     }
 
     /**
-     * Delivers one batch of due rows over the configured number of lanes, each with its own mail server connection
-     * (the calling thread is one of them); true when there were any, so the caller polls again at once.
+     * Delivers one batch of due rows, a wave at a time: each wave is at most one row per lane, each lane with its own
+     * mail server connection for the whole pass (the calling thread is one of the lanes). True when there were any,
+     * so the caller polls again at once.
      */
     boolean dispatchDue() {
         Instant now = clock.instant();
         recoverAbandonedDeliveries(now);
         List<OutboxEntry> due = store.findDue(now, settings.batchSize());
-        // One customer's rows stay together, in queue order, in one lane: a triggered email queued after a
-        // broadcast is still decided first, and takes the day's one marketing slot from it.
-        Map<String, List<OutboxEntry>> byCustomer = new LinkedHashMap<>();
-        due.forEach(entry -> byCustomer.computeIfAbsent(entry.customerId(), customer -> new ArrayList<>()).add(entry));
-        Queue<List<OutboxEntry>> queue = new ConcurrentLinkedQueue<>(byCustomer.values());
-        int extraLanes = lanes == null ? 0 : Math.min(settings.connections(), byCustomer.size()) - 1;
-        List<Future<?>> running = new ArrayList<>();
+        List<List<OutboxEntry>> waves = waves(due, settings.connections());
+        List<SmtpPass> passes = new ArrayList<>();
+        for (int lane = 0; lane < settings.connections(); lane++) {
+            passes.add(new SmtpPass(mailSender));
+        }
+        Future<List<Delivery>> next = waves.isEmpty() ? null : checking.submit(() -> check(waves.get(0)));
         try {
-            for (int i = 0; i < extraLanes; i++) {
-                running.add(lanes.submit(() -> deliverAll(queue)));
+            for (int i = 0; i < waves.size(); i++) {
+                List<Delivery> wave = result(next);
+                int following = i + 1;
+                next = following < waves.size() ? checking.submit(() -> check(waves.get(following))) : null;
+                send(wave, passes);
             }
-        } catch (RejectedExecutionException shuttingDown) {
-            // The node is stopping: this thread delivers what the lanes could not take.
-        }
-        RuntimeException failure = null;
-        try {
-            deliverAll(queue);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> lane : running) {
-            try {
-                lane.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException("A delivery lane failed", e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        } finally {
+            if (next != null) {
+                awaitQuietly(next); // its rows are claimed: taken back when their lease runs out
             }
-        }
-        if (failure != null) {
-            throw failure;
+            passes.forEach(SmtpPass::close);
         }
         return !due.isEmpty();
     }
 
-    /**
-     * One lane: takes the pass's customers one by one and delivers each one's rows in queue order, over one mail
-     * server connection, until none is left.
-     */
-    private void deliverAll(Queue<List<OutboxEntry>> queue) {
-        try (SmtpPass pass = new SmtpPass(mailSender)) {
-            for (List<OutboxEntry> customer = queue.poll(); customer != null; customer = queue.poll()) {
-                customer.forEach(due -> deliver(due, pass));
-            }
+    private static <T> T result(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("Checking a wave of email failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking a wave of email", e);
         }
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.get();
+        } catch (ExecutionException | RuntimeException alreadyFailing) {
+            log.debug("A wave checked ahead failed too", alreadyFailing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The pass's rows in waves of at most {@code width}, each customer at most once a wave: one customer's rows go in
+     * successive waves, in queue order, so that a triggered email queued after a broadcast is still decided first,
+     * and takes the day's one marketing slot from it.
+     */
+    static List<List<OutboxEntry>> waves(List<OutboxEntry> due, int width) {
+        Map<String, Queue<OutboxEntry>> byCustomer = new LinkedHashMap<>();
+        due.forEach(entry -> byCustomer.computeIfAbsent(entry.customerId(), customer -> new ArrayDeque<>()).add(entry));
+        List<List<OutboxEntry>> waves = new ArrayList<>();
+        while (!byCustomer.isEmpty()) {
+            List<OutboxEntry> wave = new ArrayList<>(width);
+            for (Iterator<Queue<OutboxEntry>> customers = byCustomer.values().iterator();
+                    customers.hasNext() && wave.size() < width; ) {
+                Queue<OutboxEntry> rows = customers.next();
+                wave.add(rows.poll());
+                if (rows.isEmpty()) {
+                    customers.remove();
+                }
+            }
+            waves.add(wave);
+        }
+        return waves;
     }
 
     @PreDestroy
     void stopLanes() {
+        checking.shutdownNow();
+        if (preparing != null) {
+            preparing.shutdownNow();
+        }
         if (lanes != null) {
             lanes.shutdownNow();
         }
@@ -236,31 +272,290 @@ class OutboxDispatcher {
         return settings.onAmbiguousDelivery() == DeliveryProperties.OnAmbiguousDelivery.RESEND ? 1 : 0;
     }
 
-    private void deliver(OutboxEntry due, SmtpPass pass) {
-        Instant now = clock.instant();
-        Optional<OutboxEntry> claimed = store.claim(due, now, now.plus(settings.lease()));
-        if (claimed.isEmpty()) {
+    /** One email of a wave on its way: its row and customer, then its message, then what became of it. */
+    private static final class Delivery {
+        /** The row as read, then as claimed (its attempt counted: the claim's fence). */
+        OutboxEntry entry;
+        /** The customer as read before the claim, whose address and profile the message was made for. */
+        final Customer customer;
+        RenderedEmail asWritten; // before tracking: the copy kept for the console
+        RenderedEmail email;
+        List<EmailTracking.Tracked> tracked = List.of();
+        HandOverMessage message;
+        /** Set when the attempt failed in a way that is retried or given up as usual. */
+        Exception failure;
+        /** Set when the message was handed over and the connection broke before the server's answer. */
+        Exception ambiguous;
+        /** Set when the address was suppressed by the moment of the hand-over (an unsubscribe since the check). */
+        Suppressions.Reason suppressedAtHandOver;
+        Instant sentAt;
+
+        Delivery(OutboxEntry entry, Customer customer) {
+            this.entry = entry;
+            this.customer = customer;
+        }
+    }
+
+    /**
+     * The first half of a wave of due rows (at most one a lane), which runs on the checking thread while the lanes
+     * send the wave before: the emails are rendered, made trackable and built; the rows are then claimed and checked
+     * in one transaction, which records the links of the ones that may go. The rows held back are counted and
+     * announced. The emails that may go now, ready to be sent.
+     */
+    private List<Delivery> check(List<OutboxEntry> due) {
+        Map<String, Customer> profiles = customers.findAll(due.stream().map(OutboxEntry::customerId).toList());
+        List<Delivery> prepared = due.stream().map(entry -> new Delivery(entry, profiles.get(entry.customerId())))
+                .toList();
+        inLanes(preparing, prepared.size(), lane -> prepare(prepared.get(lane)));
+        Map<Long, Delivery> byId = new HashMap<>();
+        prepared.forEach(delivery -> byId.put(delivery.entry.id(), delivery));
+        List<Delivery> wave = new ArrayList<>();
+        List<DeliveryGate.Checked> checked = gate.claimAndCheck(due, clock.instant().plus(settings.lease()),
+                passed -> {
+                    wave.clear();
+                    passed.forEach(row -> {
+                        Delivery delivery = byId.get(row.entry().id());
+                        delivery.entry = row.entry();
+                        wave.add(delivery);
+                    });
+                    recordTracking(wave);
+                });
+        List<EmailOutcome> outcomes = new ArrayList<>();
+        for (DeliveryGate.Checked row : checked) {
+            if (row.heldBack() != null) {
+                count(row.entry(), row.heldBack());
+                announceOutcome(row.entry(), outcomes, switch (row.heldBack()) {
+                    case "suppressed" -> EmailOutcome.Result.SUPPRESSED;
+                    case "skipped" -> EmailOutcome.Result.SKIPPED;
+                    default -> null; // deferred: still on its way
+                });
+            }
+        }
+        announce(outcomes);
+        return wave;
+    }
+
+    /**
+     * The second half of a wave: its checked emails handed over in parallel, one a lane, each committing its own
+     * hand-over as it goes ({@link HandOverMessage}), then recorded sent together, with their copies, tallies and
+     * events. At most one email a lane is between its hand-over and that record at any moment, as with one email at
+     * a time.
+     */
+    private void send(List<Delivery> wave, List<SmtpPass> passes) {
+        if (wave.isEmpty()) {
             return;
         }
-        OutboxEntry entry = claimed.get();
-        Exception failure = attempt(entry, pass);
-        if (failure != null) {
-            retryOrGiveUp(entry, failure);
+        List<EmailOutcome> outcomes = new ArrayList<>();
+        inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
+        recordSent(wave, outcomes);
+        announce(outcomes);
+    }
+
+    /**
+     * Runs {@code lane} for lanes 0 to {@code count - 1} at once, lane 0 in this thread and the others on
+     * {@code threads}, and waits for them all.
+     */
+    private static void inLanes(ExecutorService threads, int count, IntConsumer lane) {
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (int i = 1; i < count; i++) {
+                int index = i;
+                running.add(threads.submit(() -> lane.accept(index)));
+            }
+        } catch (RejectedExecutionException shuttingDown) {
+            for (int i = running.size() + 1; i < count; i++) {
+                lane.accept(i); // the node is stopping: this thread does what the lanes could not take
+            }
         }
-        announceOutcome(entry);
+        RuntimeException failure = null;
+        try {
+            lane.accept(0);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> other : running) {
+            try {
+                other.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException("A delivery lane failed", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Renders the email, makes it trackable and builds its message; nothing is written yet. A customer who is gone or
+     * has no address is left to the check, which skips the row.
+     */
+    private void prepare(Delivery delivery) {
+        OutboxEntry entry = delivery.entry;
+        Customer customer = delivery.customer;
+        if (customer == null || customer.email() == null) {
+            return;
+        }
+        try {
+            RenderedEmail email = renderer.render(entry.templateKey(), customer.preferredLocale(),
+                    templateModel.forDelivery(customer, entry.id(), entry.journeyKey(), entry.idempotencyKey()));
+            delivery.asWritten = email;
+            List<EmailTracking.Tracked> tracked = new ArrayList<>(tracking.size());
+            for (EmailTracking tracker : tracking) {
+                // Not claimed yet: no attempt so far means no earlier attempt recorded its links.
+                EmailTracking.Tracked made = tracker.prepare(new EmailTracking.SentEmail(entry.id(),
+                        entry.customerId(), entry.templateKey(), entry.journeyKey(), entry.stepId(),
+                        entry.attempts() == 0), email);
+                tracked.add(made);
+                email = made.email();
+            }
+            delivery.tracked = tracked;
+            delivery.email = email;
+            delivery.message = composer.compose(entry, customer, email,
+                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.email(), entry.id()) : null,
+                    () -> handOver(delivery));
+        } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
+            delivery.failure = e; // nothing reached the mail server yet: safe to try again later
+        }
+    }
+
+    /**
+     * The moment the message starts to go out (the server has answered {@code DATA}): the suppression list is read
+     * once more, so that an unsubscribe answered since the check stops the email even now, and the hand-over is
+     * committed, fenced by the claim (the entry as claimed by then). False when the message must not go.
+     */
+    private boolean handOver(Delivery delivery) {
+        OutboxEntry entry = delivery.entry;
+        Suppressions.Reason suppressed = suppressions.blockingReason(delivery.customer.email(), entry.category());
+        if (suppressed != null) {
+            delivery.suppressedAtHandOver = suppressed;
+            return false;
+        }
+        return store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry));
+    }
+
+    /**
+     * Records the links of the wave's prepared emails before any of them leaves, in the caller's transaction. What
+     * ends that transaction (a deadlock, a lost connection) ends the check with it, to be taken again; any other
+     * failure fails these emails' attempts alone.
+     */
+    private void recordTracking(List<Delivery> wave) {
+        List<Delivery> prepared = wave.stream().filter(delivery -> delivery.failure == null).toList();
+        if (prepared.isEmpty() || tracking.isEmpty()) {
+            return;
+        }
+        try {
+            for (int i = 0; i < tracking.size(); i++) {
+                int tracker = i;
+                tracking.get(i).recordAll(prepared.stream().map(delivery -> delivery.tracked.get(tracker)).toList());
+            }
+        } catch (TransientDataAccessException | RecoverableDataAccessException
+                | DataAccessResourceFailureException transactionLost) {
+            throw transactionLost;
+        } catch (DataAccessException e) {
+            prepared.forEach(delivery -> delivery.failure = e); // none has left: all are tried again later
+        }
+    }
+
+    /** Hands one prepared email to the mail server over its lane's connection. */
+    private void send(Delivery delivery, SmtpPass pass) {
+        if (delivery.failure != null) {
+            return;
+        }
+        try {
+            rateLimit.acquire();
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            delivery.failure = stopping; // the node stops before the hand-over: tried again later, here or elsewhere
+            return;
+        }
+        try {
+            pass.send(delivery.message);
+            delivery.sentAt = clock.instant();
+        } catch (MailException | MessagingException e) {
+            if (delivery.suppressedAtHandOver != null) {
+                return; // not sent: finished as suppressed
+            }
+            if (!delivery.message.handedOver() || SmtpRejection.isAnswer(e)) {
+                delivery.failure = e; // the server never had the message, or answered: retried or given up as usual
+            } else {
+                delivery.ambiguous = e;
+            }
+        }
+    }
+
+    /**
+     * Records the wave's accepted emails as sent, with their copies (first, so that a sent row has its copy), in one
+     * transaction, again and again for a few seconds if the database fails; then settles the others one by one.
+     */
+    private void recordSent(List<Delivery> wave, List<EmailOutcome> outcomes) {
+        List<Delivery> accepted = wave.stream().filter(delivery -> delivery.sentAt != null).toList();
+        if (!accepted.isEmpty()) {
+            List<SentCopies.Sent> sentCopies = accepted.stream().map(delivery -> new SentCopies.Sent(delivery.entry,
+                    delivery.asWritten, delivery.sentAt)).toList();
+            List<OutboxStore.Accepted> sent = accepted.stream().map(delivery -> new OutboxStore.Accepted(
+                    delivery.entry, delivery.sentAt, delivery.customer.email(), delivery.email.subject(),
+                    composer.messageId(delivery.entry), delivery.email.templateVersion())).toList();
+            // The copies first, in the same transaction, so that a sent row has its copy.
+            boolean[] recorded = recordingSent.execute(retry -> transactions.execute(tx -> {
+                copies.keepAll(sentCopies);
+                return store.markAllSent(sent);
+            }));
+            for (int i = 0; i < accepted.size(); i++) {
+                OutboxEntry entry = accepted.get(i).entry;
+                count(entry, "sent");
+                if (recorded[i]) {
+                    announceOutcome(entry, outcomes, EmailOutcome.Result.SENT);
+                } else {
+                    announceOutcome(entry, outcomes); // another dispatcher took it over: as that one left it
+                }
+            }
+        }
+        for (Delivery delivery : wave) {
+            if (delivery.suppressedAtHandOver != null && delivery.sentAt == null) {
+                Suppressions.Reason reason = delivery.suppressedAtHandOver;
+                if (store.finish(delivery.entry, OutboxStatus.SUPPRESSED, "The address is suppressed: "
+                        + reason.name().toLowerCase(java.util.Locale.ROOT) + " (found at the hand-over)",
+                        MessageFigure.suppressed(reason), clock.instant())) {
+                    count(delivery.entry, "suppressed");
+                    announceOutcome(delivery.entry, outcomes, EmailOutcome.Result.SUPPRESSED);
+                }
+            } else if (delivery.failure != null) {
+                retryOrGiveUp(delivery.entry, delivery.failure);
+                announceOutcome(delivery.entry, outcomes);
+            } else if (delivery.ambiguous != null) {
+                ambiguous(delivery.entry, delivery.ambiguous);
+                announceOutcome(delivery.entry, outcomes);
+            }
+        }
     }
 
     /** Tells listeners (offers release or issue the coupon an email carries) when the row has come to an end. */
-    private void announceOutcome(OutboxEntry entry) {
-        EmailOutcome.Result result = switch (store.statusOf(entry.id())) {
+    private void announceOutcome(OutboxEntry entry, List<EmailOutcome> outcomes) {
+        announceOutcome(entry, outcomes, switch (store.statusOf(entry.id())) {
             case SENT -> EmailOutcome.Result.SENT;
             case SUPPRESSED -> EmailOutcome.Result.SUPPRESSED;
             case SKIPPED -> EmailOutcome.Result.SKIPPED;
             case FAILED -> EmailOutcome.Result.FAILED;
             default -> null; // still on its way (retry, deferral) or outcome unknown: nothing is decided
-        };
+        });
+    }
+
+    private static void announceOutcome(OutboxEntry entry, List<EmailOutcome> outcomes, EmailOutcome.Result result) {
         if (result != null) {
-            events.publishEvent(new EmailOutcome(entry.id(), entry.idempotencyKey(), entry.customerId(), result));
+            outcomes.add(new EmailOutcome(entry.id(), entry.idempotencyKey(), entry.customerId(), result));
+        }
+    }
+
+    /** Tells listeners of the rows that have come to an end, all at once. */
+    private void announce(List<EmailOutcome> outcomes) {
+        if (!outcomes.isEmpty()) {
+            events.publishEvent(new EmailOutcomes(outcomes));
         }
     }
 
@@ -275,86 +570,37 @@ class OutboxDispatcher {
             return;
         }
         OutboxEntry entry = store.find(id).orElseThrow();
-        Exception failure;
+        Delivery delivery = new Delivery(entry, customers.find(entry.customerId()).orElse(null));
+        prepare(delivery);
+        DeliveryGate.Checked checked = gate.check(List.of(entry), passed -> recordTracking(List.of(delivery))).get(0);
+        List<EmailOutcome> outcomes = new ArrayList<>();
+        if (checked.heldBack() != null) {
+            count(entry, checked.heldBack());
+            announceOutcome(entry, outcomes);
+            announce(outcomes);
+            return;
+        }
         try (SmtpPass pass = new SmtpPass(mailSender)) {
-            failure = attempt(entry, pass);
+            send(delivery, pass);
         }
-        if (failure != null) {
-            String error = describe(failure);
-            if (SmtpRejection.of(failure) == SmtpRejection.RECIPIENT) {
-                bounced(entry, error);
-                announceOutcome(entry);
-                return;
-            }
-            store.finish(entry, OutboxStatus.FAILED, error, MessageFigure.FAILED, clock.instant());
-            count(entry, "failed");
-            announceOutcome(entry);
-            throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
-                    + entry.stepId() + ") still cannot be delivered: " + error);
+        if (delivery.failure == null) {
+            recordSent(List.of(delivery), outcomes);
+            announce(outcomes);
+            return;
         }
-        announceOutcome(entry);
-    }
-
-    /** Sends the claimed row, or finishes it as skipped or held back; the failure when the send failed. */
-    private Exception attempt(OutboxEntry entry, SmtpPass pass) {
-        Optional<Customer> customer = customers.find(entry.customerId());
-        if (customer.isEmpty() || customer.get().email() == null) {
-            store.finish(entry, OutboxStatus.SKIPPED, "Customer " + entry.customerId() + " has no email address",
-                    MessageFigure.SKIPPED, clock.instant());
-            count(entry, "skipped");
-            return null;
+        String error = describe(delivery.failure);
+        if (SmtpRejection.of(delivery.failure) == SmtpRejection.RECIPIENT) {
+            bounced(entry, error);
+            announceOutcome(entry, outcomes);
+            announce(outcomes);
+            return;
         }
-        RenderedEmail email;
-        RenderedEmail asWritten; // before tracking: the copy kept for the console
-        HandOverMessage message;
-        try {
-            String heldBack = gate.holdBack(entry, customer.get());
-            if (heldBack != null) {
-                count(entry, heldBack);
-                return null;
-            }
-            email = renderer.render(entry.templateKey(), customer.get().preferredLocale(),
-                    templateModel.forDelivery(customer.get(), entry.id(), entry.journeyKey(),
-                            entry.idempotencyKey()));
-            asWritten = email;
-            for (EmailTracking tracker : tracking) {
-                email = tracker.track(new EmailTracking.SentEmail(entry.id(), entry.customerId(), entry.templateKey(),
-                        entry.journeyKey(), entry.stepId()), email);
-            }
-            message = composer.compose(entry, customer.get(), email,
-                    entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.get().email(), entry.id()) : null,
-                    () -> store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry)));
-        } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
-            return e; // nothing reached the mail server yet: safe to try again later
-        }
-        try {
-            rateLimit.acquire();
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-            return stopping; // the node stops before the hand-over: tried again later, here or elsewhere
-        }
-        try {
-            pass.send(message);
-            Instant sentAt = clock.instant();
-            copies.keep(entry, asWritten, sentAt); // before the row says SENT, so that a sent row has its copy
-            String recipient = customer.get().email();
-            String subject = email.subject();
-            String messageId = message.getMessageID();
-            int templateVersion = email.templateVersion();
-            recordingSent.execute(retry -> {
-                store.markSent(entry, sentAt, recipient, subject, messageId, templateVersion);
-                return null;
-            });
-            count(entry, "sent");
-            log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(), entry.customerId());
-            return null;
-        } catch (MailException | MessagingException e) {
-            if (!message.handedOver() || SmtpRejection.isAnswer(e)) {
-                return e; // the server never had the message, or answered: retried or given up as usual
-            }
-            ambiguous(entry, e);
-            return null;
-        }
+        store.finish(entry, OutboxStatus.FAILED, error, MessageFigure.FAILED, clock.instant());
+        count(entry, "failed");
+        announceOutcome(entry, outcomes);
+        announce(outcomes);
+        throw new DeliveryFailedException("Email " + id + " (template " + entry.templateKey() + ", step "
+                + entry.stepId() + ") still cannot be delivered: " + error);
     }
 
     /**

@@ -5,11 +5,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -168,6 +171,31 @@ class OutboxStore {
                 .params(Timestamp.from(leaseUntil), id).update() == 1;
     }
 
+    /**
+     * Takes these rows for delivery, as {@link #findDue} read them, each as {@link #claim} would, in one batch: the
+     * rows claimed now, as they now are; the others another dispatcher took first, or changed since. H2 and
+     * Connector/J (with {@code rewriteBatchedStatements} too) give each statement of a batch its own row count
+     * ({@code BatchUpdateCountsTest}).
+     */
+    List<OutboxEntry> claimAll(List<OutboxEntry> due, Instant now, Instant leaseUntil) {
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        Timestamp lease = Timestamp.from(leaseUntil);
+        Timestamp at = Timestamp.from(now);
+        int[] counts = jdbcTemplate.batchUpdate("""
+                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
+                where id = ? and attempts = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""",
+                due.stream().map(row -> new Object[] {lease, row.id(), row.attempts(), at}).toList());
+        List<OutboxEntry> claimed = new ArrayList<>();
+        for (int i = 0; i < due.size(); i++) {
+            if (counts[i] == 1) {
+                claimed.add(due.get(i).nextAttempt());
+            }
+        }
+        return claimed;
+    }
+
     OutboxStatus statusOf(long id) {
         return OutboxStatus.valueOf(jdbc.sql("select status from sf_outbox where id = ?").param(id)
                 .query(String.class).single());
@@ -254,18 +282,30 @@ class OutboxStore {
                 .stream().findFirst();
     }
 
+    /** A marketing email that counts against its customer's cap: sent, or passed the pacing check and in flight. */
+    record MarketingSend(String customerId, long outboxId, int rank, Instant sentAt) {
+    }
+
     /**
-     * When this customer's marketing emails of priority rank {@code upToRank} or more urgent went out (or, still in
-     * flight, passed the pacing check) since {@code since}, oldest first, leaving out the row being decided.
+     * The marketing emails of these customers that went out (or, still in flight, passed the pacing check) since
+     * {@code since}, by customer, with one read (indexed by customer).
      */
-    List<Instant> marketingSendTimes(String customerId, Instant since, long exceptId, int upToRank) {
-        return jdbc.sql("""
-                select sent_at from sf_outbox
-                where customer_id = ? and category = 'MARKETING' and status in ('SENT', 'SENDING', 'BOUNCED') and sent_at > ?
-                  and id <> ? and priority <= ?
-                order by sent_at""")
-                .params(customerId, Timestamp.from(since), exceptId, upToRank)
-                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
+    Map<String, List<MarketingSend>> marketingSends(Collection<String> customerIds, Instant since) {
+        Map<String, List<MarketingSend>> sends = new HashMap<>();
+        if (customerIds.isEmpty()) {
+            return sends;
+        }
+        jdbc.sql("""
+                select customer_id, id, priority, sent_at from sf_outbox
+                where customer_id in (:customers) and category = 'MARKETING' and status in ('SENT', 'SENDING', 'BOUNCED')
+                  and sent_at > :since""")
+                .param("customers", customerIds).param("since", Timestamp.from(since))
+                .query(rs -> {
+                    MarketingSend send = new MarketingSend(rs.getString(1), rs.getLong(2), rs.getInt(3),
+                            rs.getTimestamp(4).toInstant());
+                    sends.computeIfAbsent(send.customerId(), customer -> new ArrayList<>()).add(send);
+                });
+        return sends;
     }
 
     /**
@@ -320,6 +360,46 @@ class OutboxStore {
                         templateVersion > 0 ? templateVersion : null, id, attempt).update());
     }
 
+    /** What the mail server accepted: the row claimed, the moment, and what the sent row keeps of the email. */
+    record Accepted(OutboxEntry entry, Instant at, String recipient, String subject, String messageIdHeader,
+            int templateVersion) {
+    }
+
+    /**
+     * {@link #markSent} for several emails at once, in one transaction with their tallies and events: for each,
+     * whether its row was changed (false for a row another node took over meanwhile).
+     */
+    boolean[] markAllSent(List<Accepted> accepted) {
+        boolean[] changed = new boolean[accepted.size()];
+        if (accepted.isEmpty()) {
+            return changed;
+        }
+        transaction.executeWithoutResult(status -> {
+            int[] counts = jdbcTemplate.batchUpdate("""
+                    update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
+                                         template_version = ?, lease_until = null, last_error = null
+                    where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""",
+                    accepted.stream().map(sent -> new Object[] {Timestamp.from(sent.at()), sent.recipient(),
+                            truncate(sent.subject()), sent.messageIdHeader(),
+                            sent.templateVersion() > 0 ? sent.templateVersion() : null, sent.entry().id(),
+                            sent.entry().attempts()}).toList());
+            List<Tallies.Addition> additions = new ArrayList<>();
+            List<DeliveryEvents.Change> changes = new ArrayList<>();
+            for (int i = 0; i < counts.length; i++) {
+                changed[i] = counts[i] == 1;
+                if (changed[i]) {
+                    OutboxEntry entry = accepted.get(i).entry();
+                    additions.add(new Tallies.Addition(MessageFigure.SENT.of(entry.templateKey(), entry.journeyKey(),
+                            entry.stepId()), accepted.get(i).at(), 1));
+                    changes.add(new DeliveryEvents.Change(entry, MessageFigure.SENT, accepted.get(i).at()));
+                }
+            }
+            tallies.addAll(additions);
+            deliveryEvents.recordAll(changes);
+        });
+        return changed;
+    }
+
     /**
      * Commits that the message is being handed over now (the SMTP server answered DATA, or the file outbox is
      * writing it), before a byte of it goes out; false when the claim is no longer this dispatcher's, in which case
@@ -341,10 +421,12 @@ class OutboxStore {
                 .params(Timestamp.from(until), truncate(reason), entry.id()).update());
     }
 
-    /** Counts the claimed row towards the customer's frequency cap from now on, even while it is being sent. */
-    void reserveSendTime(long id, Instant now) {
-        jdbc.sql("update sf_outbox set sent_at = ? where id = ? and status = 'SENDING'").params(Timestamp.from(now), id)
-                .update();
+    /** Counts the claimed rows towards their customers' frequency caps from now on, even while they are being sent. */
+    void reserveSendTimes(Collection<Long> ids, Instant now) {
+        if (!ids.isEmpty()) {
+            jdbc.sql("update sf_outbox set sent_at = :now where id in (:ids) and status = 'SENDING'")
+                    .param("now", Timestamp.from(now)).param("ids", ids).update();
+        }
     }
 
     /** Puts the claimed row back in line for {@code nextAttemptAt}; false when its claim was taken over meanwhile. */

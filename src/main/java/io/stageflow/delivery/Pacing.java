@@ -2,6 +2,9 @@ package io.stageflow.delivery;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
@@ -23,13 +26,24 @@ class Pacing {
     }
 
     /**
-     * Now, or when this customer may next receive marketing email, and why not before. Sends that passed this check
-     * but are still in flight count (their {@code sent_at} is stamped when they pass), so call it under the
-     * customer's lock and stamp the send in the same transaction.
+     * The marketing sends that count against these customers' caps now, by customer, read at once. Sends that passed
+     * the check but are still in flight count (their {@code sent_at} is stamped when they pass), so read them under
+     * the customers' locks and stamp the sends that pass in the same transaction.
      */
-    PacingRule.Decision nextAllowed(String customerId, long exceptOutboxId, SendPriority priority, ZoneId zone,
-            boolean quietHours, Instant now) {
-        return rule.nextAllowed(outbox.marketingSendTimes(customerId, PacingRule.countsSince(now), exceptOutboxId,
-                priority.capCountsUpTo()), zone, quietHours, now);
+    Map<String, List<OutboxStore.MarketingSend>> recentSends(Collection<String> customerIds, Instant now) {
+        return outbox.marketingSends(customerIds, PacingRule.countsSince(now));
+    }
+
+    /**
+     * Now, or when the customer may next receive the marketing email of outbox row {@code outboxId}, and why not
+     * before: over the customer's {@code recent} sends ({@link #recentSends}), leaving out the row itself and the
+     * sends of less urgent priority bands.
+     */
+    PacingRule.Decision nextAllowed(List<OutboxStore.MarketingSend> recent, long outboxId, SendPriority priority,
+            ZoneId zone, boolean quietHours, Instant now) {
+        int upToRank = priority.capCountsUpTo();
+        List<Instant> counted = recent.stream().filter(send -> send.outboxId() != outboxId && send.rank() <= upToRank)
+                .map(OutboxStore.MarketingSend::sentAt).sorted().toList();
+        return rule.nextAllowed(counted, zone, quietHours, now);
     }
 }

@@ -3,16 +3,23 @@ package io.stageflow.delivery;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.customers.PersonalData;
+import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.support.MultiRowInsert;
 import io.stageflow.templates.RenderedEmail;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -34,11 +41,16 @@ class SentCopies implements PersonalData {
     static final int DELETE_BATCH = 1000;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
+    private final DatabaseTimestamps timestamps;
     private final Clock clock;
     private final DeliveryProperties.SentCopies settings;
 
-    SentCopies(JdbcClient jdbc, Clock clock, DeliveryProperties properties) {
+    SentCopies(JdbcClient jdbc, JdbcTemplate jdbcTemplate, DatabaseTimestamps timestamps, Clock clock,
+            DeliveryProperties properties) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
+        this.timestamps = timestamps;
         this.clock = clock;
         this.settings = properties.sentCopies();
     }
@@ -62,6 +74,39 @@ class SentCopies implements PersonalData {
             log.debug("Outbox row {} already has its copy (sent again with the same Message-ID)", entry.id());
         } catch (DataAccessException e) {
             log.warn("Outbox row {} was sent, but its copy for the console could not be kept: {}", entry.id(),
+                    e.toString());
+        }
+    }
+
+    /** An email just sent, whose copy to keep. */
+    record Sent(OutboxEntry entry, RenderedEmail email, Instant at) {
+    }
+
+    private static final MultiRowInsert INSERT = new MultiRowInsert("insert into sf_sent_copy (outbox_id, customer_id,"
+            + " subject, html, text_body, kept_at, template_version) values", "(?, ?, ?, ?, ?, ?, ?)");
+
+    /**
+     * {@link #keep} for several emails at once, with multi-row inserts, in the caller's transaction (the one that
+     * records them sent); a copy a resend already wrote is left as it is. Throws only what ends that transaction (a
+     * deadlock, a lost connection), so that it is taken again whole; any other failure loses the copies alone.
+     */
+    void keepAll(List<Sent> sent) {
+        if (!settings.kept() || sent.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = sent.stream().map(copy -> new Object[] {copy.entry().id(), copy.entry().customerId(),
+                copy.email().subject(), copy.email().html(), copy.email().text(), timestamps.of(copy.at()),
+                copy.email().templateVersion() > 0 ? copy.email().templateVersion() : null}).toList();
+        try {
+            INSERT.insert(jdbcTemplate, rows, i -> {
+                keep(sent.get(i).entry(), sent.get(i).email(), sent.get(i).at());
+                return true;
+            });
+        } catch (TransientDataAccessException | RecoverableDataAccessException
+                | DataAccessResourceFailureException transactionLost) {
+            throw transactionLost;
+        } catch (DataAccessException e) {
+            log.warn("{} emails were sent, but their copies for the console could not be kept: {}", sent.size(),
                     e.toString());
         }
     }

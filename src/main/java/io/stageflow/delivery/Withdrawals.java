@@ -2,6 +2,8 @@ package io.stageflow.delivery;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -14,7 +16,7 @@ import org.springframework.stereotype.Component;
 /**
  * Takes back the email of a journey instance that ended before it was sent ({@link JourneyEnded}): each of its rows
  * still queued, retrying or deferred (by the frequency cap or quiet hours) becomes {@code WITHDRAWN} with the reason,
- * in the transaction that ended the journey, and its outcome is announced ({@link EmailOutcome}), which releases the
+ * in the transaction that ended the journey, and its outcome is announced ({@link EmailOutcomes}), which releases the
  * coupons it carried. Each row changes by a conditional update, so a row a dispatcher has claimed (being delivered
  * now) is left alone and sent, and a row withdrawn can no longer be claimed. The same shape as an unsubscribe, which
  * stops in-flight email at the last check before it leaves; here the row never reaches that check.
@@ -43,17 +45,17 @@ class Withdrawals {
         }
         String reason = ended.withdrawalReason();
         Instant now = clock.instant();
-        int withdrawn = 0;
+        List<EmailOutcome> withdrawn = new ArrayList<>();
         for (OutboxEntry entry : store.unsentOfJourneyInstance(ended.journeyInstanceId())) {
             if (store.withdraw(entry, reason, now)) {
-                withdrawn++;
                 meters.counter("stageflow.emails", "template", entry.templateKey(), "result", "withdrawn").increment();
-                events.publishEvent(new EmailOutcome(entry.id(), entry.idempotencyKey(), entry.customerId(),
+                withdrawn.add(new EmailOutcome(entry.id(), entry.idempotencyKey(), entry.customerId(),
                         EmailOutcome.Result.WITHDRAWN));
             }
         }
-        if (withdrawn > 0) {
-            log.info("Withdrew {} unsent email(s) of journey {} instance {}: {}", withdrawn, ended.journeyKey(),
+        if (!withdrawn.isEmpty()) {
+            events.publishEvent(new EmailOutcomes(withdrawn));
+            log.info("Withdrew {} unsent email(s) of journey {} instance {}: {}", withdrawn.size(), ended.journeyKey(),
                     ended.journeyInstanceId(), reason);
         }
     }

@@ -7,12 +7,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.delivery.EmailOutcome;
+import io.stageflow.delivery.EmailOutcomes;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,29 +104,33 @@ public class Coupons {
 
     /**
      * Sent: the customer has the code now. Not sent (suppressed, skipped, failed for good, withdrawn because its
-     * journey reached its goal first): the coupon is released.
+     * journey reached its goal first): the coupon is released. One statement for each kind of outcome in the batch.
      */
     @EventListener
-    void emailEnded(EmailOutcome outcome) {
+    void emailsEnded(EmailOutcomes ended) {
         Timestamp now = Timestamp.from(clock.instant());
-        if (outcome.result().delivered()) {
-            // RELEASED too: a failed email that an operator's incident retry delivered after all
-            jdbc.sql("""
-                    update sf_coupon set status = 'ISSUED', issued_at = ?, released_at = null, status_reason = null
-                    where outbox_key = ? and status in ('RESERVED', 'RELEASED')""")
-                    .params(now, outcome.idempotencyKey()).update();
-        } else {
-            int released = jdbc.sql("""
-                    update sf_coupon set status = 'RELEASED', released_at = ?, status_reason = ?
-                    where outbox_key = ? and status = 'RESERVED'""")
-                    .params(now, "Its email was not sent: " + outcome.result().name().toLowerCase(Locale.ROOT),
-                            outcome.idempotencyKey())
-                    .update();
-            if (released > 0) {
-                log.info("Released {} coupon(s) of outbox row {}: the email was {}", released, outcome.outboxId(),
-                        outcome.result());
+        Map<EmailOutcome.Result, List<String>> byResult = new EnumMap<>(EmailOutcome.Result.class);
+        ended.outcomes().forEach(outcome -> byResult.computeIfAbsent(outcome.result(), result -> new ArrayList<>())
+                .add(outcome.idempotencyKey()));
+        byResult.forEach((result, outboxKeys) -> {
+            if (result.delivered()) {
+                // RELEASED too: a failed email that an operator's incident retry delivered after all
+                jdbc.sql("""
+                        update sf_coupon set status = 'ISSUED', issued_at = :now, released_at = null, status_reason = null
+                        where outbox_key in (:keys) and status in ('RESERVED', 'RELEASED')""")
+                        .param("now", now).param("keys", outboxKeys).update();
+                return;
             }
-        }
+            String outcome = result.name().toLowerCase(Locale.ROOT);
+            int released = jdbc.sql("""
+                    update sf_coupon set status = 'RELEASED', released_at = :now, status_reason = :reason
+                    where outbox_key in (:keys) and status = 'RESERVED'""")
+                    .param("now", now).param("reason", "Its email was not sent: " + outcome)
+                    .param("keys", outboxKeys).update();
+            if (released > 0) {
+                log.info("Released {} coupon(s) of {} email(s) that were {}", released, outboxKeys.size(), outcome);
+            }
+        });
     }
 
     /** Whether the code would be accepted for this customer's order of {@code orderTotal} (null: not known yet). */

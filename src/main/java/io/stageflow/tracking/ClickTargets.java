@@ -48,7 +48,7 @@ class ClickTargets {
         return found;
     }
 
-    /** The links of an email as it is sent ({@link TrackingStore#recordSend} recorded them). */
+    /** The links of an email as it is sent ({@link TrackingStore#recordSends} recorded them). */
     void remember(long outboxId, List<String> urls, Instant sentAt) {
         for (int i = 0; i < urls.size(); i++) {
             cache.put(new Link(outboxId, i), new TrackingStore.ClickTarget(urls.get(i), sentAt));

@@ -56,7 +56,7 @@ class EmailTracker implements EmailTracking {
     }
 
     @Override
-    public RenderedEmail track(SentEmail email, RenderedEmail rendered) {
+    public Tracked prepare(SentEmail email, RenderedEmail rendered) {
         boolean tracked = settings.tracks(email.templateKey());
         boolean clicks = tracked && settings.clicks();
         boolean opens = tracked && settings.opens();
@@ -75,11 +75,18 @@ class EmailTracker implements EmailTracking {
         if (opens && html != null) {
             html = withPixel(html, baseUrl + TrackingRoutes.OPEN + tokens.open(email.outboxId(), now));
         }
-        if (opens || !links.isEmpty()) {
-            store.recordSend(email, links, now);
-            targets.remember(email.outboxId(), links, now);
+        return new Tracked(email, new RenderedEmail(rendered.subject(), html, text, textLinks,
+                rendered.templateVersion()), List.copyOf(links), opens || !links.isEmpty(), now);
+    }
+
+    @Override
+    public void recordAll(List<Tracked> emails) {
+        List<Tracked> recorded = emails.stream().filter(Tracked::recorded).toList();
+        if (recorded.isEmpty()) {
+            return;
         }
-        return new RenderedEmail(rendered.subject(), html, text, textLinks, rendered.templateVersion());
+        store.recordSends(recorded);
+        recorded.forEach(email -> targets.remember(email.sent().outboxId(), email.links(), email.at()));
     }
 
     private String rewriteHrefs(String html, long outboxId, List<String> links) {
@@ -180,11 +187,20 @@ class EmailTracker implements EmailTracking {
     private static String withPixel(String html, String pixelUrl) {
         String pixel = "<img src=\"" + HtmlUtils.htmlEscape(pixelUrl) + "\" width=\"1\" height=\"1\" alt=\"\""
                 + " style=\"display:block;width:1px;height:1px;border:0\">";
-        Matcher end = BODY_END.matcher(html);
-        int at = -1;
-        while (end.find()) {
-            at = end.start();
-        }
+        int at = lastBodyEnd(html);
         return at < 0 ? html + pixel : html.substring(0, at) + pixel + html.substring(at);
+    }
+
+    /**
+     * Where the last {@code </body>} (any case, spaces allowed before its {@code >}) starts, or -1: read from the end,
+     * where it stands, rather than matched through the whole email.
+     */
+    static int lastBodyEnd(String html) {
+        for (int at = html.lastIndexOf("</"); at >= 0; at = at == 0 ? -1 : html.lastIndexOf("</", at - 1)) {
+            if (BODY_END.matcher(html).region(at, html.length()).lookingAt()) {
+                return at;
+            }
+        }
+        return -1;
     }
 }

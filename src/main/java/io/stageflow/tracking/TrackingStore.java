@@ -4,16 +4,21 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.stageflow.delivery.EmailTracking;
 import io.stageflow.delivery.MessageFigure;
 import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.support.MultiRowInsert;
 
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -42,33 +47,70 @@ class TrackingStore {
     }
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final DatabaseTimestamps timestamps;
 
-    TrackingStore(JdbcClient jdbc, DatabaseTimestamps timestamps) {
+    TrackingStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, DatabaseTimestamps timestamps) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.timestamps = timestamps;
     }
 
+    private static final MultiRowInsert INSERT_EMAIL = new MultiRowInsert("""
+            insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at)
+            values""", "(?, ?, ?, ?, ?, ?)");
+    private static final MultiRowInsert INSERT_LINK = new MultiRowInsert(
+            "insert into sf_tracked_link (outbox_id, link_index, url) values", "(?, ?, ?)");
+
     /**
-     * Records the email about to be sent and its links, replacing what an earlier attempt of the same row recorded:
-     * the links of the email that actually leaves are the ones kept.
+     * Records the emails about to be sent and their links, replacing what an earlier attempt of the same row
+     * recorded: the links of the email that actually leaves are the ones kept. First attempts (the usual case) cost
+     * two multi-row inserts for all the emails, and no read.
      */
     @Transactional
-    void recordSend(EmailTracking.SentEmail email, List<String> links, Instant now) {
-        int updated = jdbc.sql("update sf_tracked_email set sent_at = ? where outbox_id = ?")
-                .params(Timestamp.from(now), email.outboxId()).update();
-        if (updated == 0) {
-            jdbc.sql("""
-                    insert into sf_tracked_email (outbox_id, customer_id, template_key, journey_key, step_id, sent_at)
-                    values (?, ?, ?, ?, ?, ?)""")
-                    .params(email.outboxId(), email.customerId(), email.templateKey(), email.journeyKey(),
-                            email.stepId(), Timestamp.from(now))
-                    .update();
+    void recordSends(List<EmailTracking.Tracked> emails) {
+        List<Long> again = emails.stream().filter(email -> !email.sent().firstAttempt())
+                .map(email -> email.sent().outboxId()).toList();
+        Set<Long> before = again.isEmpty() ? Set.of() : new HashSet<>(jdbc.sql(
+                        "select outbox_id from sf_tracked_email where outbox_id in (:ids)")
+                .param("ids", again).query(Long.class).list());
+        List<Object[]> fresh = new ArrayList<>();
+        for (EmailTracking.Tracked email : emails) {
+            EmailTracking.SentEmail sent = email.sent();
+            if (before.contains(sent.outboxId())) {
+                jdbc.sql("update sf_tracked_email set sent_at = ? where outbox_id = ?")
+                        .params(timestamps.of(email.at()), sent.outboxId()).update();
+            } else {
+                fresh.add(new Object[] {sent.outboxId(), sent.customerId(), sent.templateKey(), sent.journeyKey(),
+                        sent.stepId(), timestamps.of(email.at())});
+            }
         }
-        jdbc.sql("delete from sf_tracked_link where outbox_id = ?").param(email.outboxId()).update();
-        for (int i = 0; i < links.size(); i++) {
-            jdbc.sql("insert into sf_tracked_link (outbox_id, link_index, url) values (?, ?, ?)")
-                    .params(email.outboxId(), i, links.get(i)).update();
+        if (!before.isEmpty()) {
+            jdbc.sql("delete from sf_tracked_link where outbox_id in (:ids)").param("ids", before).update();
+        }
+        insertAll(INSERT_EMAIL, fresh);
+        List<Object[]> links = new ArrayList<>();
+        for (EmailTracking.Tracked email : emails) {
+            for (int i = 0; i < email.links().size(); i++) {
+                links.add(new Object[] {email.sent().outboxId(), i, email.links().get(i)});
+            }
+        }
+        insertAll(INSERT_LINK, links);
+    }
+
+    /**
+     * A statement refused whole (a row another attempt of the same email stored a moment ago) is inserted row by row,
+     * the raced rows left as that attempt stored them.
+     */
+    private void insertAll(MultiRowInsert insert, List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            insert.insert(jdbcTemplate, rows, i -> {
+                try {
+                    return jdbcTemplate.update(insert.single(), rows.get(i)) == 1;
+                } catch (DuplicateKeyException raced) {
+                    return false;
+                }
+            });
         }
     }
 

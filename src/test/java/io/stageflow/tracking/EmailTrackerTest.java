@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.stageflow.delivery.EmailTracking.SentEmail;
+import io.stageflow.delivery.EmailTracking.Tracked;
 import io.stageflow.security.LinkSigner;
 import io.stageflow.templates.RenderedEmail;
 import io.stageflow.web.WebProperties;
@@ -27,7 +28,7 @@ import org.springframework.util.unit.DataSize;
 class EmailTrackerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
-    private static final SentEmail SENT = new SentEmail(41, "c-1", "sale", "welcome", "SendSale");
+    private static final SentEmail SENT = new SentEmail(41, "c-1", "sale", "welcome", "SendSale", true);
     private static final String HTML = "<html><body><a href=\"https://shop.example.com\">Shop</a>"
             + " <a href=\"https://shop.example.com/new?a=1&amp;b=2\">New</a></body></html>";
 
@@ -126,15 +127,24 @@ class EmailTrackerTest {
         assertThat(recorded).hasSize(2).first().isEqualTo(recorded.get(1));
     }
 
+    @Test
+    void thePixelGoesBeforeTheLastBodyEndInAnyCase() {
+        assertThat(EmailTracker.lastBodyEnd("<p>a</p></BODY ></html>")).isEqualTo(8);
+        assertThat(EmailTracker.lastBodyEnd("<body>x</body><body>y</body>\n</html>")).isEqualTo(21);
+        assertThat(EmailTracker.lastBodyEnd("</bodyx></b></body")).isEqualTo(-1);
+        assertThat(EmailTracker.lastBodyEnd("no end tag")).isEqualTo(-1);
+        assertThat(EmailTracker.lastBodyEnd("</body>")).isZero();
+    }
+
     private String click(int index) {
         return "https://stageflow.test/c/" + tokens.click(SENT.outboxId(), index);
     }
 
     private EmailTracker tracker(boolean clicks) {
-        TrackingStore store = new TrackingStore(null, null) {
+        TrackingStore store = new TrackingStore(null, null, null) {
             @Override
-            void recordSend(SentEmail email, List<String> links, Instant now) {
-                recorded.add(List.copyOf(links));
+            void recordSends(List<Tracked> emails) {
+                emails.forEach(email -> recorded.add(List.copyOf(email.links())));
             }
         };
         TrackingProperties settings = new TrackingProperties(true, clicks, List.of(), Duration.ofSeconds(10), 100,

@@ -312,8 +312,9 @@ class TrackingTest extends IntegrationTest {
         long outboxId = jdbc.sql("select max(outbox_id) from sf_tracked_email").query(Long.class).single() + 1_000_000;
         List<String> urls = java.util.stream.IntStream.range(0, 70).mapToObj(i -> "https://shop.example/item/" + i)
                 .toList();
-        store.recordSend(new io.stageflow.delivery.EmailTracking.SentEmail(outboxId, customer, "catalogue", null, null),
-                urls, sent);
+        store.recordSends(List.of(new io.stageflow.delivery.EmailTracking.Tracked(
+                new io.stageflow.delivery.EmailTracking.SentEmail(outboxId, customer, "catalogue", null, null, true), null,
+                urls, true, sent)));
         ClockUtil.setCurrentTime(Date.from(sent.plusSeconds(300)));
         for (int link : new int[] {2, 65, 2, 65, 66, 62}) {
             HttpResponse<byte[]> click = get(TrackingRoutes.CLICK + tokens.click(outboxId, link), BROWSER);
