@@ -2,10 +2,8 @@ package io.stageflow.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -35,11 +32,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import jakarta.mail.Address;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -465,63 +457,13 @@ class StageflowBenchmark extends IntegrationTest {
         }
         double deliveryRate = BROADCAST / ((last - queued) / 1e9);
         int deliveryConnections = delivery.dispatcher().connections();
-        double baseline = smtpBaseline(CountingSmtpSink.lastMessage(), BROADCAST, deliveryConnections);
+        double baseline = PlainSmtpBaseline.rate(CountingSmtpSink.lastMessage(), BROADCAST, deliveryConnections,
+                RUN + "-plain-");
         RESULTS.add("bulk", "broadcast_queue_" + BROADCAST, queueRate, "rows/s", "db.insert_batched_1000",
                 RESULTS.value("db.insert_batched_1000"));
         RESULTS.add("bulk", "smtp_plain_" + deliveryConnections + "_connections", baseline, "emails/s", null, null);
         RESULTS.add("bulk", "broadcast_delivery_" + BROADCAST, deliveryRate, "emails/s",
                 "bulk.smtp_plain_" + deliveryConnections + "_connections", baseline);
-    }
-
-    /**
-     * Delivery's physical ceiling: a plain Jakarta Mail client sending {@code count} copies of the broadcast's last
-     * email, as the sink received it (so of the same size and MIME structure), each to an address of its own, over
-     * as many reused connections as the dispatcher has lanes, to the same sink. No database, rendering or
-     * bookkeeping: what the wire and the sink allow on this machine, in this run.
-     */
-    private static double smtpBaseline(String sent, int count, int connections) throws Exception {
-        if (sent == null) {
-            throw new AssertionError("The sink received no broadcast email to copy");
-        }
-        Session session = Session.getInstance(new Properties());
-        byte[] raw = sent.getBytes(StandardCharsets.UTF_8);
-        List<MimeMessage> messages = new ArrayList<>(count);
-        List<Address[]> recipients = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            messages.add(new MimeMessage(session, new ByteArrayInputStream(raw)));
-            recipients.add(new Address[] {new InternetAddress(RUN + "-plain-" + i + "@" + CountingSmtpSink.DOMAIN)});
-        }
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService lanes = Executors.newFixedThreadPool(connections);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int lane = 0; lane < connections; lane++) {
-                running.add(lanes.submit(() -> {
-                    Transport transport = session.getTransport("smtp");
-                    transport.connect("127.0.0.1", CountingSmtpSink.port(), null, null);
-                    try {
-                        for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                            transport.sendMessage(messages.get(i), recipients.get(i));
-                        }
-                    } finally {
-                        transport.close();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> lane : running) {
-                lane.get();
-            }
-        } finally {
-            lanes.shutdownNow();
-        }
-        double rate = count / seconds(start);
-        long received = CountingSmtpSink.countsByRecipient(RUN + "-plain-").size();
-        if (received != count) {
-            throw new AssertionError("The plain client's " + count + " emails reached the sink as " + received);
-        }
-        return rate;
     }
 
     /**
