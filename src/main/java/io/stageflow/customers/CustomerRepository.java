@@ -119,11 +119,6 @@ class CustomerRepository {
                 c.marketingConsent(), timestamps.of(c.updatedAt()), c.id()};
     }
 
-    /** Takes the customer's row lock for the rest of the caller's transaction. */
-    void lock(String id) {
-        jdbc.sql("select id from sf_customer where id = ? for update").param(id).query(String.class).optional();
-    }
-
     void delete(String id) {
         jdbc.sql("delete from sf_customer where id = ?").param(id).update();
     }

@@ -51,23 +51,16 @@ public class CustomerService {
         return text == null || text.isBlank() ? List.of() : customers.findByIdOrEmail(text.strip(), limit);
     }
 
-    /**
-     * Serialises decisions about one customer across threads and nodes (such as whether a marketing email may go
-     * now) for the rest of the caller's transaction.
-     */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void lock(String id) {
-        customers.lock(id);
-    }
-
     /** The customers among these ids, by id, with one read (no transaction of its own); unknown ids are left out. */
     public Map<String, Customer> findAll(Collection<String> ids) {
         return customers.findAll(ids);
     }
 
     /**
-     * As {@link #lock} for several customers at once, in one statement and in id order (so that two callers locking
-     * overlapping sets wait rather than deadlock): the customers as they are now, by id; unknown ids are left out.
+     * Serialises decisions about these customers across threads and nodes (such as whether a marketing email may go
+     * now) for the rest of the caller's transaction: their rows locked with one statement, in id order (so that two
+     * callers locking overlapping sets wait rather than deadlock). The customers as they are now, by id; unknown ids
+     * are left out.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Map<String, Customer> lockAll(Collection<String> ids) {

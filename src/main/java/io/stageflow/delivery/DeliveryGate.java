@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The last check before an email leaves: the customer's address, the suppression list (unsubscribed, complained,
  * bounced, erased), then, for marketing email, the customer's consent, the frequency cap and quiet hours. A held-back
- * row is finished or deferred here, with its reason. The rows a dispatcher lane set is about to send are claimed and
+ * row is finished or deferred here, with its reason. The rows of a dispatcher's wave are claimed and
  * checked together, in one transaction under their customers' locks, with one read of each kind for all of them.
  */
 @Component

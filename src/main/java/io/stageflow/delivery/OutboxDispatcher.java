@@ -62,9 +62,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A pass goes in waves of at most one row a lane ({@code connections}), each lane sending over a mail server
  * connection of its own; one customer's rows go in successive waves, in queue order. While the lanes send one wave,
  * a checking thread has the next one rendered (one email a render thread) and claims and checks it, so the two
- * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement. Rendering happens at delivery time, with the customer's
- * profile as it is then. Temporary failures are retried with exponential backoff; a journey's email that fails for
- * good is announced as {@link DeliveryFailed}.
+ * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement.
+ * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
+ * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
 @Component
 class OutboxDispatcher {
@@ -467,6 +467,12 @@ class OutboxDispatcher {
         if (delivery.failure != null) {
             return;
         }
+        if (delivery.message == null) {
+            // The customer had no address when the email was made, and has one by the check: made at the next attempt.
+            delivery.failure = new IllegalStateException("Customer " + delivery.entry.customerId()
+                    + " changed while the email was made");
+            return;
+        }
         try {
             rateLimit.acquire();
         } catch (InterruptedException stopping) {
@@ -509,6 +515,8 @@ class OutboxDispatcher {
             for (int i = 0; i < accepted.size(); i++) {
                 OutboxEntry entry = accepted.get(i).entry;
                 count(entry, "sent");
+                log.debug("Outbox row {} sent (template {}, customer {})", entry.id(), entry.templateKey(),
+                        entry.customerId());
                 if (recorded[i]) {
                     announceOutcome(entry, outcomes, EmailOutcome.Result.SENT);
                 } else {
