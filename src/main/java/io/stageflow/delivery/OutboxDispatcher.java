@@ -286,7 +286,7 @@ class OutboxDispatcher {
         Exception failure;
         /** Set when the message was handed over and the connection broke before the server's answer. */
         Exception ambiguous;
-        /** Set when the address was suppressed by the moment of the hand-over (an unsubscribe since the check). */
+        /** Set when the address was suppressed by the moment of sending (an unsubscribe since the check). */
         Suppressions.Reason suppressedAtHandOver;
         Instant sentAt;
 
@@ -425,17 +425,11 @@ class OutboxDispatcher {
     }
 
     /**
-     * The moment the message starts to go out (the server has answered {@code DATA}): the suppression list is read
-     * once more, so that an unsubscribe answered since the check stops the email even now, and the hand-over is
-     * committed, fenced by the claim (the entry as claimed by then). False when the message must not go.
+     * The moment the message starts to go out (the server has answered {@code DATA}): the hand-over is committed,
+     * fenced by the claim (the entry as claimed by then). False when the message must not go.
      */
     private boolean handOver(Delivery delivery) {
         OutboxEntry entry = delivery.entry;
-        Suppressions.Reason suppressed = suppressions.blockingReason(delivery.customer.email(), entry.category());
-        if (suppressed != null) {
-            delivery.suppressedAtHandOver = suppressed;
-            return false;
-        }
         return store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry));
     }
 
@@ -480,13 +474,18 @@ class OutboxDispatcher {
             delivery.failure = stopping; // the node stops before the hand-over: tried again later, here or elsewhere
             return;
         }
+        // The suppression list once more, right before the SMTP transaction: an unsubscribe answered since the
+        // check stops the email even now. (Refusing inside DATA would leave the server waiting for the message.)
+        Suppressions.Reason suppressed = suppressions.blockingReason(delivery.customer.email(),
+                delivery.entry.category());
+        if (suppressed != null) {
+            delivery.suppressedAtHandOver = suppressed;
+            return;
+        }
         try {
             pass.send(delivery.message);
             delivery.sentAt = clock.instant();
         } catch (MailException | MessagingException e) {
-            if (delivery.suppressedAtHandOver != null) {
-                return; // not sent: finished as suppressed
-            }
             if (!delivery.message.handedOver() || SmtpRejection.isAnswer(e)) {
                 delivery.failure = e; // the server never had the message, or answered: retried or given up as usual
             } else {
