@@ -148,19 +148,6 @@ class OutboxStore {
     }
 
     /**
-     * Takes the row for delivery, as {@link #findDue} read it: the row claimed (its attempt counted), or empty when
-     * another dispatcher took it first or it changed since it was read. The claim is fenced by the attempt read, so
-     * the entry returned is the row as it now is, without reading it again.
-     */
-    Optional<OutboxEntry> claim(OutboxEntry due, Instant now, Instant leaseUntil) {
-        boolean claimed = jdbc.sql("""
-                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
-                where id = ? and attempts = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""")
-                .params(Timestamp.from(leaseUntil), due.id(), due.attempts(), Timestamp.from(now)).update() == 1;
-        return claimed ? Optional.of(due.nextAttempt()) : Optional.empty();
-    }
-
-    /**
      * Takes a row that was given up for one more attempt, asked for by an operator (retrying the journey's
      * incident); false when it is not failed, for example because that retry already delivered it.
      */
@@ -172,7 +159,8 @@ class OutboxStore {
     }
 
     /**
-     * Takes these rows for delivery, as {@link #findDue} read them, each as {@link #claim} would, in one batch: the
+     * Takes these rows for delivery, as {@link #findDue} read them, in one batch, each claimed (its attempt counted)
+     * under the fence of the attempt read: the
      * rows claimed now, as they now are; the others another dispatcher took first, or changed since. H2 and
      * Connector/J (with {@code rewriteBatchedStatements} too) give each statement of a batch its own row count
      * ({@code BatchUpdateCountsTest}).
@@ -343,31 +331,16 @@ class OutboxStore {
                 .list();
     }
 
-    /**
-     * Records the mail server's acceptance. Fenced by the claim's attempt: a row another node recovered from this
-     * claim meanwhile is left alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still
-     * sending it becomes {@code SENT}, since it was.
-     */
-    void markSent(OutboxEntry entry, Instant now, String recipient, String subject, String messageIdHeader,
-            int templateVersion) {
-        long id = entry.id();
-        int attempt = entry.attempts();
-        counted(entry, MessageFigure.SENT, now, () -> jdbc.sql("""
-                update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
-                                     template_version = ?, lease_until = null, last_error = null
-                where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""")
-                .params(Timestamp.from(now), recipient, truncate(subject), messageIdHeader,
-                        templateVersion > 0 ? templateVersion : null, id, attempt).update());
-    }
-
     /** What the mail server accepted: the row claimed, the moment, and what the sent row keeps of the email. */
     record Accepted(OutboxEntry entry, Instant at, String recipient, String subject, String messageIdHeader,
             int templateVersion) {
     }
 
     /**
-     * {@link #markSent} for several emails at once, in one transaction with their tallies and events: for each,
-     * whether its row was changed (false for a row another node took over meanwhile).
+     * Records the mail server's acceptance of several emails at once, in one transaction with their tallies and
+     * events. Each is fenced by its claim's attempt: a row another node recovered from this claim meanwhile is left
+     * alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still sending it becomes
+     * {@code SENT}, since it was. For each, whether its row was changed.
      */
     boolean[] markAllSent(List<Accepted> accepted) {
         boolean[] changed = new boolean[accepted.size()];

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -111,8 +112,8 @@ class WithdrawalTest extends IntegrationTest {
         Instant due = jdbc.sql("select next_attempt_at from sf_outbox where id = ?").param(row)
                 .query(Timestamp.class).single().toInstant();
         // A dispatcher claims the reminder: from now on it is being delivered.
-        assertThat(store.claim(store.find(row).orElseThrow(), due,
-                ClockUtil.getCurrentTime().toInstant().plus(Duration.ofMinutes(30)))).isPresent();
+        assertThat(store.claimAll(List.of(store.find(row).orElseThrow()), due,
+                ClockUtil.getCurrentTime().toInstant().plus(Duration.ofMinutes(30)))).hasSize(1);
 
         orderCompleted(id, "cart-2");
         await().atMost(PATIENCE).until(() -> runtimeService.createProcessInstanceQuery().processInstanceId(instance)
