@@ -72,7 +72,7 @@ class BroadcastJobConfiguration {
         return new StepBuilder(STEP, jobs)
                 .partitioner(WORKER, broadcastPartitioner)
                 .partitionHandler(new SharedPartitionHandler(explorer, jobs, properties.partitions(),
-                        properties.pollInterval(), properties.effectiveStaleAfter(), broadcastWorkers::wake))
+                        properties.pollInterval(), properties.effectiveStaleAfter(), broadcastWorkers))
                 .build();
     }
 

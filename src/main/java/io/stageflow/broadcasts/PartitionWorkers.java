@@ -7,11 +7,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.stageflow.jobs.JobProgress;
 
@@ -55,6 +57,8 @@ final class PartitionWorkers implements SmartLifecycle {
     private final Semaphore freeThreads;
     private final ThreadPoolExecutor threads;
     private final Set<StepExecution> running = ConcurrentHashMap.newKeySet();
+    /** Advances one phase each time a partition ends on this node, for a manager here that waits for it. */
+    private final Phaser partitionEnded = new Phaser(1);
     private ScheduledExecutorService poller;
     private volatile boolean started;
 
@@ -90,6 +94,23 @@ final class PartitionWorkers implements SmartLifecycle {
             } catch (RejectedExecutionException shuttingDown) {
                 // stop() came first: nothing more to claim.
             }
+        }
+    }
+
+    /** A mark to pass to {@link #awaitPartitionEnd}: take it before looking at the partitions. */
+    int partitionEndMark() {
+        return partitionEnded.getPhase();
+    }
+
+    /**
+     * Waits until a partition run by this node ends after {@code mark} was taken, or the timeout passes, whichever
+     * comes first: a manager on this node sees its job's last partition end at once, and others' at its next poll.
+     */
+    void awaitPartitionEnd(int mark, Duration timeout) throws InterruptedException {
+        try {
+            partitionEnded.awaitAdvanceInterruptibly(mark, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException nothingEndedHere) {
+            // The poll interval passed: look at the partitions again.
         }
     }
 
@@ -150,6 +171,7 @@ final class PartitionWorkers implements SmartLifecycle {
         } finally {
             running.remove(partition);
             freeThreads.release();
+            partitionEnded.arrive();
         }
         // A thread is free again: take the next partition waiting, if any, without waiting for the poll.
         wake();

@@ -26,7 +26,8 @@ import org.springframework.dao.OptimisticLockingFailureException;
  * partitions as {@code STARTING} step executions in the shared tables; {@link PartitionWorkers} on every node
  * (this one included) claim and run them. This handler, on the node that started the job, watches them in the job
  * repository until all have ended, as Spring Batch's remote partitioning does when it polls the repository, but
- * with no message broker: the tables are the queue.
+ * with no message broker: the tables are the queue. It looks every {@code poll-interval}, and at once when a
+ * partition ends on this node.
  * <p>
  * It also keeps the partitions moving when a node goes away. A partition its node handed back on shutdown
  * ({@code STOPPED} while the job is not being stopped), or whose node has committed nothing for
@@ -42,19 +43,19 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
     private final JobRepository repository;
     private final Duration pollInterval;
     private final Duration staleAfter;
-    private final Runnable offered;
+    private final PartitionWorkers localWorkers;
 
     /**
-     * @param offered called when partitions are ready to be claimed, so this node's workers look at once rather
-     *        than at their next poll
+     * @param localWorkers this node's workers: told at once when partitions are ready to be claimed, rather than at
+     *        their next poll, and the partitions they end are seen at once
      */
     SharedPartitionHandler(JobExplorer explorer, JobRepository repository, int gridSize, Duration pollInterval,
-            Duration staleAfter, Runnable offered) {
+            Duration staleAfter, PartitionWorkers localWorkers) {
         this.explorer = explorer;
         this.repository = repository;
         this.pollInterval = pollInterval;
         this.staleAfter = staleAfter;
-        this.offered = offered;
+        this.localWorkers = localWorkers;
         setGridSize(gridSize);
     }
 
@@ -62,8 +63,9 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
     protected Set<StepExecution> doHandle(StepExecution manager, Set<StepExecution> partitions) throws Exception {
         Map<String, StepExecution> current = new LinkedHashMap<>();
         partitions.forEach(partition -> current.put(partition.getStepName(), partition));
-        offered.run();
+        localWorkers.wake();
         while (true) {
+            int mark = localWorkers.partitionEndMark();
             // One read of the job gives every partition's execution as it stands, with its context.
             JobExecution job = explorer.getJobExecution(manager.getJobExecutionId());
             if (job == null) {
@@ -92,7 +94,7 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
                 return new HashSet<>(current.values());
             }
             try {
-                Thread.sleep(pollInterval.toMillis());
+                localWorkers.awaitPartitionEnd(mark, pollInterval);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new JobInterruptedException("Stopped waiting for the partitions: this node is shutting down");
@@ -122,7 +124,7 @@ final class SharedPartitionHandler extends AbstractPartitionHandler {
         repository.add(again);
         log.warn("Partition {} of job {} offered again from its last commit: {}", partition.getStepName(),
                 job.getId(), why);
-        offered.run();
+        localWorkers.wake();
         return again;
     }
 

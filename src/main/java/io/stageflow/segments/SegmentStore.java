@@ -114,29 +114,42 @@ class SegmentStore {
     }
 
     /**
-     * The id of the member at this 0-based position in id order, counting from {@code fromId} (inclusive; null:
-     * from the start), or null when there are not that many.
+     * The segment's members split in id order into up to {@code parts} ranges, with one read of the customers: the
+     * first and last member, and the member at each split point, 1-based position {@code floor(count * i / parts)}
+     * for {@code i} in 1 to parts - 1 (ranges of about {@code count / parts} members). The
+     * database numbers the members ({@code row_number()} and {@code count(*)} as window functions) and returns only
+     * those rows: position {@code r} is a split point exactly when {@code r * parts mod count} is 0 or above
+     * {@code count - parts}.
      */
-    String memberIdAt(Sql where, String fromId, long position) {
+    Segments.IdRanges split(Sql where, int parts) {
         List<Object> params = new ArrayList<>(where.params());
-        String from = "";
-        if (fromId != null) {
-            from = " and c.id >= ?";
-            params.add(fromId);
+        params.add(parts);
+        params.add(parts);
+        params.add(parts);
+        List<Positioned> rows = jdbc.sql("""
+                select id, member_no, total from (
+                  select c.id, row_number() over (order by c.id) member_no, count(*) over () total
+                  from sf_customer c where %s) members
+                where member_no = 1 or member_no = total
+                  or mod(member_no * ?, total) = 0 or mod(member_no * ?, total) > total - ?
+                order by member_no""".formatted(where.text()))
+                .params(params)
+                .query((rs, row) -> new Positioned(rs.getString(1), rs.getLong(2), rs.getLong(3))).list();
+        if (rows.isEmpty()) {
+            return new Segments.IdRanges(null, List.of(), null);
         }
-        params.add(position);
-        return jdbc.sql("select c.id from sf_customer c where " + where.text() + from
-                        + " order by c.id limit 1 offset ?").params(params).query(String.class).optional().orElse(null);
+        long total = rows.get(0).total();
+        List<String> ends = new ArrayList<>();
+        for (Positioned row : rows) {
+            boolean splitPoint = (row.position() * parts) % total == 0 || (row.position() * parts) % total > total - parts;
+            if (splitPoint && row.position() < total) {
+                ends.add(row.id());
+            }
+        }
+        return new Segments.IdRanges(rows.get(0).id(), List.copyOf(ends), rows.get(rows.size() - 1).id());
     }
 
-    /** How many members, and the first and last in id order (null when none), with one read of the customers. */
-    Bounds bounds(Sql where) {
-        return jdbc.sql("select count(*), min(c.id), max(c.id) from sf_customer c where " + where.text())
-                .params(where.params())
-                .query((rs, row) -> new Bounds(rs.getLong(1), rs.getString(2), rs.getString(3))).single();
-    }
-
-    record Bounds(long count, String first, String last) {
+    private record Positioned(String id, long position, long total) {
     }
 
     private static List<Object> prepend(Object first, List<Object> rest) {

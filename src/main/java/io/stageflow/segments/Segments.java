@@ -105,26 +105,13 @@ public class Segments implements InitializingBean {
      * share a segment between workers. The first range starts at the first member (inclusive), each later one
      * after the previous range's end; every range ends at its end in {@link IdRanges#ends} (inclusive), the last at
      * the last member. So no range reads the customers before the first member or after the last, where a rule on
-     * a trait would read every one of them.
+     * a trait would read every one of them. The split itself reads the customers once.
      *
      * @throws IllegalArgumentException when there is no such segment
      */
     @Transactional(readOnly = true)
     public IdRanges split(String segmentKey, int parts) {
-        Sql where = where(require(segmentKey));
-        SegmentStore.Bounds bounds = store.bounds(where);
-        List<String> ends = new java.util.ArrayList<>();
-        for (int i = 1; i < parts; i++) {
-            long position = bounds.count() * i / parts - 1;
-            if (position < 0) {
-                continue;
-            }
-            String end = store.memberIdAt(where, bounds.first(), position);
-            if (end != null && (ends.isEmpty() || end.compareTo(ends.get(ends.size() - 1)) > 0)) {
-                ends.add(end);
-            }
-        }
-        return new IdRanges(bounds.first(), List.copyOf(ends), bounds.last());
+        return store.split(where(require(segmentKey)), parts);
     }
 
     /**

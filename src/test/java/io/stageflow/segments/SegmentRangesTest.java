@@ -51,6 +51,17 @@ class SegmentRangesTest extends SegmentTesting {
     }
 
     @Test
+    void moreRangesThanMembersGiveARangeToEachMember() {
+        customer("m0", "\"plan\":\"pro\"");
+        customer("m1", "\"plan\":\"pro\"");
+        customer("z", "\"plan\":\"free\"");
+        String key = segment(condition("traits.plan", "eq", "pro"));
+
+        assertThat(segments.split(key, 4)).isEqualTo(new Segments.IdRanges(run + "-m0", List.of(run + "-m0"), run + "-m1"));
+        assertThat(segments.split(key, 1)).isEqualTo(new Segments.IdRanges(run + "-m0", List.of(), run + "-m1"));
+    }
+
+    @Test
     void anEmptySegmentHasNoRanges() {
         customer("a", "\"plan\":\"free\"");
         String key = segment(condition("traits.plan", "eq", "pro"));
