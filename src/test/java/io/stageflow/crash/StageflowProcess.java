@@ -249,6 +249,11 @@ final class StageflowProcess implements AutoCloseable {
         }
     }
 
+    /** The process id of the current start, for readers of {@code /proc/<pid>} (a benchmark's CPU time). */
+    long pid() {
+        return process.pid();
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
