@@ -160,10 +160,9 @@ class OutboxStore {
 
     /**
      * Takes these rows for delivery, as {@link #findDue} read them, in one batch, each claimed (its attempt counted)
-     * under the fence of the attempt read: the
-     * rows claimed now, as they now are; the others another dispatcher took first, or changed since. H2 and
-     * Connector/J (with {@code rewriteBatchedStatements} too) give each statement of a batch its own row count
-     * ({@code BatchUpdateCountsTest}).
+     * under the fence of the attempt read: the rows claimed now, as they now are; the others another dispatcher took
+     * first, or changed since. H2 and Connector/J (with {@code rewriteBatchedStatements} too) give each statement of
+     * a batch its own row count ({@code BatchUpdateCountsTest}).
      */
     List<OutboxEntry> claimAll(List<OutboxEntry> due, Instant now, Instant leaseUntil) {
         if (due.isEmpty()) {

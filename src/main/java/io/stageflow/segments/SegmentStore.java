@@ -116,9 +116,9 @@ class SegmentStore {
     /**
      * The segment's members split in id order into up to {@code parts} ranges, with one read of the customers: the
      * first and last member, and the member at each split point, 1-based position {@code floor(count * i / parts)}
-     * for {@code i} in 1 to parts - 1 (ranges of about {@code count / parts} members). The
-     * database numbers the members ({@code row_number()} and {@code count(*)} as window functions) and returns only
-     * those rows: position {@code r} is a split point exactly when {@code r * parts mod count} is 0 or above
+     * for {@code i} in 1 to parts - 1 (ranges of about {@code count / parts} members). The database numbers the
+     * members ({@code row_number()} and {@code count(*)} as window functions) and returns only those rows: position
+     * {@code r} is some {@code floor(count * i / parts)} exactly when {@code r * parts mod count} is 0 or above
      * {@code count - parts}.
      */
     Segments.IdRanges split(Sql where, int parts) {
@@ -139,14 +139,13 @@ class SegmentStore {
             return new Segments.IdRanges(null, List.of(), null);
         }
         long total = rows.get(0).total();
-        List<String> ends = new ArrayList<>();
-        for (Positioned row : rows) {
-            boolean splitPoint = (row.position() * parts) % total == 0 || (row.position() * parts) % total > total - parts;
-            if (splitPoint && row.position() < total) {
-                ends.add(row.id());
-            }
+        java.util.Set<Long> splitPoints = new java.util.HashSet<>();
+        for (int i = 1; i < parts; i++) {
+            splitPoints.add(total * i / parts);
         }
-        return new Segments.IdRanges(rows.get(0).id(), List.copyOf(ends), rows.get(rows.size() - 1).id());
+        List<String> ends = rows.stream().filter(row -> splitPoints.contains(row.position())).map(Positioned::id)
+                .toList();
+        return new Segments.IdRanges(rows.get(0).id(), ends, rows.get(rows.size() - 1).id());
     }
 
     private record Positioned(String id, long position, long total) {

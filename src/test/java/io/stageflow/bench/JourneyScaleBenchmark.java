@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -128,8 +129,6 @@ class JourneyScaleBenchmark extends IntegrationTest {
         SETTINGS.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         SETTINGS.put("run", RUN);
         Signups signups = Signups.next(size);
-        String from = signups.from();
-        String to = signups.to();
         Map<String, Long> before = tableRows();
         long welcomeHistoryBefore = welcomeHistoryRows();
 
@@ -139,12 +138,8 @@ class JourneyScaleBenchmark extends IntegrationTest {
         StageflowClient client = client(client().newWriteKey("bench-journey-scale-" + RUN + "-" + size), "");
         long start = System.nanoTime();
         for (int first = 0; first < size; first += 100) {
-            StringBuilder body = new StringBuilder("[");
-            for (int i = first; i < Math.min(first + 100, size); i++) {
-                String id = signups.customer(i);
-                body.append(i == first ? "" : ",").append("{\"messageId\":\"signup-%1$s\",\"type\":\"signed_up\",\"customerId\":\"%1$s\"}".formatted(id));
-            }
-            client.postEvents(body.append(']').toString()).expectStatus(202);
+            client.postSignups(IntStream.range(first, Math.min(first + 100, size)).mapToObj(signups::customer).toList())
+                    .expectStatus(202);
         }
         double postSeconds = seconds(start);
         await().atMost(patience(size)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -161,9 +156,7 @@ class JourneyScaleBenchmark extends IntegrationTest {
         }
         double signupSeconds = (last - start) / 1e9;
         // The welcome email is queued in the transaction that reaches the wait, so every instance now waits.
-        long waiting = jdbc.sql("select count(*) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'welcome'"
-                + " and BUSINESS_KEY_ >= ? and BUSINESS_KEY_ < ? and END_TIME_ is null").params(from, to)
-                .query(Long.class).single();
+        long waiting = welcomeJourneys(signups, " and END_TIME_ is null");
         check(waiting == size, waiting + " of " + size + " welcome journeys wait for the first order");
         add("signup_post_" + size, size / postSeconds, "events/s", "signup_post_");
         add("signups_to_smtp_" + size, size / signupSeconds, "signups/s", "signups_to_smtp_");
@@ -179,21 +172,18 @@ class JourneyScaleBenchmark extends IntegrationTest {
         await().atMost(patience(size)).pollInterval(Duration.ofMillis(50))
                 .until(() -> CountingSmtpSink.total() - sinkBefore >= size);
         double timerSeconds = seconds(timerStart);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> jdbc.sql(
-                "select count(*) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'welcome' and BUSINESS_KEY_ >= ?"
-                        + " and BUSINESS_KEY_ < ? and END_TIME_ is null").params(from, to).query(Long.class).single() == 0);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> welcomeJourneys(signups, " and END_TIME_ is null") == 0);
         awaitQuiet();
         add("timer_to_reminders_" + size, size / timerSeconds, "customers/s", "timer_to_reminders_");
         add("us_per_reminder_" + size, timerSeconds * 1e6 / size, "µs", "us_per_reminder_");
         checkEveryCustomerGotTwoEmails(signups);
-        long notConverted = jdbc.sql("select count(*) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'welcome'"
-                + " and BUSINESS_KEY_ >= ? and BUSINESS_KEY_ < ? and END_ACT_ID_ = 'NotConverted'").params(from, to)
-                .query(Long.class).single();
+        long notConverted = welcomeJourneys(signups, " and END_ACT_ID_ = 'NotConverted'");
         check(notConverted == size, notConverted + " of " + size + " welcome journeys ended at NotConverted");
         Map<String, Long> ended = tableRows();
         Map<String, Long> events = new TreeMap<>();
         jdbc.sql("select type, count(*) from sf_event where customer_id >= ? and customer_id < ? group by type")
-                .params(from, to).query((rs, row) -> events.put(rs.getString(1), rs.getLong(2))).list();
+                .params(signups.from(), signups.to()).query((rs, row) -> events.put(rs.getString(1), rs.getLong(2))).list();
         SETTINGS.put("events_of_the_customers_" + size, events.toString());
         System.out.println("journey_scale events_of_the_customers_" + size + " " + events);
 
@@ -205,8 +195,7 @@ class JourneyScaleBenchmark extends IntegrationTest {
         double cleanupSeconds = seconds(cleanupStart);
         awaitQuiet();
         Map<String, Long> cleaned = tableRows();
-        long left = jdbc.sql("select count(*) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'welcome'"
-                + " and BUSINESS_KEY_ >= ? and BUSINESS_KEY_ < ?").params(from, to).query(Long.class).single();
+        long left = welcomeJourneys(signups, "");
         check(left == 0, "the history cleanup left " + left + " of " + size + " welcome journeys' instances");
         long welcomeHistoryAfter = welcomeHistoryRows();
         check(welcomeHistoryAfter <= welcomeHistoryBefore, "the welcome journey's activity and variable history has "
@@ -225,6 +214,13 @@ class JourneyScaleBenchmark extends IntegrationTest {
                 "history_cleanup_us_per_customer_");
         SETTINGS.put("history_rows_removed_" + size, Long.toString(removed));
         recordTables(size, before, ended, cleaned);
+    }
+
+    /** The welcome journeys of these customers in the history, those that meet {@code condition} ({@code and …}). */
+    private long welcomeJourneys(Signups signups, String condition) {
+        return jdbc.sql("select count(*) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'welcome'"
+                + " and BUSINESS_KEY_ >= ? and BUSINESS_KEY_ < ?" + condition).params(signups.from(), signups.to())
+                .query(Long.class).single();
     }
 
     /** Imports the size's customers (time zone UTC) through the API, untimed: the sign-ups need them to exist. */

@@ -1,9 +1,7 @@
 package io.stageflow.crash;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.stageflow.testing.StageflowClient;
@@ -34,10 +32,7 @@ final class CrashCustomers {
     /** Posts a {@code signed_up} event for each, in batches of 50, which starts their welcome journey. */
     static void signUp(StageflowClient client, List<String> ids) {
         for (int from = 0; from < ids.size(); from += BATCH) {
-            List<String> batch = new ArrayList<>(ids.subList(from, Math.min(ids.size(), from + BATCH)));
-            client.postEvents(batch.stream()
-                    .map(id -> "{\"messageId\":\"signup-%s\",\"type\":\"signed_up\",\"customerId\":\"%s\"}".formatted(id, id))
-                    .collect(Collectors.joining(",", "[", "]"))).expectStatus(202);
+            client.postSignups(ids.subList(from, Math.min(ids.size(), from + BATCH))).expectStatus(202);
         }
     }
 }

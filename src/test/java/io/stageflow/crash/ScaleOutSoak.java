@@ -263,10 +263,7 @@ class ScaleOutSoak implements PrintLogsOnFailure.RunsNodes {
             int node = k;
             posts.add(posters.submit(() -> {
                 for (int from = node * BATCH; from < ids.size(); from += nodes.size() * BATCH) {
-                    client.postEvents(ids.subList(from, Math.min(ids.size(), from + BATCH)).stream()
-                            .map(id -> "{\"messageId\":\"signup-%s\",\"type\":\"signed_up\",\"customerId\":\"%s\"}"
-                                    .formatted(id, id))
-                            .collect(Collectors.joining(",", "[", "]"))).expectStatus(202);
+                    client.postSignups(ids.subList(from, Math.min(ids.size(), from + BATCH))).expectStatus(202);
                 }
                 return null;
             }));

@@ -125,8 +125,22 @@ public final class StageflowClient {
     public Response signUp(String customerId, String email, String firstName) {
         putCustomer(customerId, "{\"email\":\"%s\",\"firstName\":%s}".formatted(email, quoted(firstName)))
                 .expectStatus(201);
-        return postEvents("{\"messageId\":\"signup-%s\",\"type\":\"signed_up\",\"customerId\":\"%s\"}"
-                .formatted(customerId, customerId)).expectStatus(202);
+        return postEvents(signupEvent(customerId)).expectStatus(202);
+    }
+
+    /**
+     * Posts one batch of {@code signed_up} events, one for each customer, each with the message id
+     * {@code signup-<customer id>} (so posting it again is a duplicate): what starts their welcome journey.
+     */
+    public Response postSignups(List<String> customerIds) {
+        return postEvents(customerIds.stream().map(StageflowClient::signupEvent)
+                .collect(java.util.stream.Collectors.joining(",", "[", "]")));
+    }
+
+    /** The customer's {@code signed_up} event, with the message id {@code signup-<customer id>}. */
+    public static String signupEvent(String customerId) {
+        return "{\"messageId\":\"signup-%s\",\"type\":\"signed_up\",\"customerId\":\"%s\"}"
+                .formatted(customerId, customerId);
     }
 
     private static String quoted(String value) {
