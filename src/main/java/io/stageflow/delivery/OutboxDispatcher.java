@@ -278,6 +278,8 @@ class OutboxDispatcher {
         OutboxEntry entry;
         /** The customer as read before the claim, whose address and profile the message was made for. */
         final Customer customer;
+        /** What the template is rendered with; null when there is nothing to render (no customer, no address). */
+        Map<String, Object> model;
         RenderedEmail asWritten; // before tracking: the copy kept for the console
         RenderedEmail email;
         List<EmailTracking.Tracked> tracked = List.of();
@@ -306,6 +308,7 @@ class OutboxDispatcher {
         Map<String, Customer> profiles = customers.findAll(due.stream().map(OutboxEntry::customerId).toList());
         List<Delivery> prepared = due.stream().map(entry -> new Delivery(entry, profiles.get(entry.customerId())))
                 .toList();
+        readModels(prepared);
         inLanes(preparing, prepared.size(), lane -> prepare(prepared.get(lane)));
         Map<Long, Delivery> byId = new HashMap<>();
         prepared.forEach(delivery -> byId.put(delivery.entry.id(), delivery));
@@ -346,6 +349,7 @@ class OutboxDispatcher {
             return;
         }
         List<EmailOutcome> outcomes = new ArrayList<>();
+        clearForHandOver(wave);
         inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
         recordSent(wave, outcomes);
         announce(outcomes);
@@ -392,18 +396,37 @@ class OutboxDispatcher {
     }
 
     /**
+     * The template contexts of these emails, each feature's entries read once for all of them. A customer who is gone
+     * or has no address gets none, and is left to the check, which skips the row; when the read fails, nothing of them
+     * has reached the mail server, and all are tried again later.
+     */
+    private void readModels(List<Delivery> deliveries) {
+        List<Delivery> addressed = deliveries.stream()
+                .filter(delivery -> delivery.customer != null && delivery.customer.email() != null).toList();
+        try {
+            List<Map<String, Object>> models = templateModel.forDeliveries(addressed.stream()
+                    .map(delivery -> new TemplateModel.DeliveredEmail(delivery.customer, delivery.entry.id(),
+                            delivery.entry.journeyKey(), delivery.entry.idempotencyKey())).toList());
+            for (int i = 0; i < addressed.size(); i++) {
+                addressed.get(i).model = models.get(i);
+            }
+        } catch (DataAccessException e) {
+            addressed.forEach(delivery -> delivery.failure = e);
+        }
+    }
+
+    /**
      * Renders the email, makes it trackable and builds its message; nothing is written yet. A customer who is gone or
      * has no address is left to the check, which skips the row.
      */
     private void prepare(Delivery delivery) {
         OutboxEntry entry = delivery.entry;
         Customer customer = delivery.customer;
-        if (customer == null || customer.email() == null) {
+        if (delivery.model == null || delivery.failure != null) {
             return;
         }
         try {
-            RenderedEmail email = renderer.render(entry.templateKey(), customer.preferredLocale(),
-                    templateModel.forDelivery(customer, entry.id(), entry.journeyKey(), entry.idempotencyKey()));
+            RenderedEmail email = renderer.render(entry.templateKey(), customer.preferredLocale(), delivery.model);
             delivery.asWritten = email;
             List<EmailTracking.Tracked> tracked = new ArrayList<>(tracking.size());
             for (EmailTracking tracker : tracking) {
@@ -456,30 +479,48 @@ class OutboxDispatcher {
         }
     }
 
-    /** Hands one prepared email to the mail server over its lane's connection. */
+    /**
+     * Right before the wave's SMTP transactions: waits for each email's turn under the rate limit, then reads the
+     * suppression list once more for all of them, so that an unsubscribe answered since the check stops its email
+     * even now. (Refusing inside DATA would leave the server waiting for the message.) A customer has at most one
+     * email a wave, so at most that one can still go after their unsubscribe was answered.
+     */
+    private void clearForHandOver(List<Delivery> wave) {
+        List<Delivery> ready = new ArrayList<>();
+        for (Delivery delivery : wave) {
+            if (delivery.failure != null) {
+                continue;
+            }
+            if (delivery.message == null) {
+                // The customer had no address when the email was made, and has one by the check: made at the next attempt.
+                delivery.failure = new IllegalStateException("Customer " + delivery.entry.customerId()
+                        + " changed while the email was made");
+                continue;
+            }
+            try {
+                rateLimit.acquire();
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+                // The node stops before the hand-over: tried again later, here or elsewhere.
+                wave.stream().filter(other -> other.failure == null && !ready.contains(other))
+                        .forEach(other -> other.failure = stopping);
+                break;
+            }
+            ready.add(delivery);
+        }
+        Map<String, Suppressions.Reason> suppressed = suppressions.reasons(ready.stream()
+                .map(delivery -> delivery.customer.email()).toList());
+        for (Delivery delivery : ready) {
+            Suppressions.Reason reason = suppressed.get(delivery.customer.email());
+            if (reason != null && reason.blocks(delivery.entry.category())) {
+                delivery.suppressedAtHandOver = reason;
+            }
+        }
+    }
+
+    /** Hands one prepared email, cleared for it, to the mail server over its lane's connection. */
     private void send(Delivery delivery, SmtpPass pass) {
-        if (delivery.failure != null) {
-            return;
-        }
-        if (delivery.message == null) {
-            // The customer had no address when the email was made, and has one by the check: made at the next attempt.
-            delivery.failure = new IllegalStateException("Customer " + delivery.entry.customerId()
-                    + " changed while the email was made");
-            return;
-        }
-        try {
-            rateLimit.acquire();
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-            delivery.failure = stopping; // the node stops before the hand-over: tried again later, here or elsewhere
-            return;
-        }
-        // The suppression list once more, right before the SMTP transaction: an unsubscribe answered since the
-        // check stops the email even now. (Refusing inside DATA would leave the server waiting for the message.)
-        Suppressions.Reason suppressed = suppressions.blockingReason(delivery.customer.email(),
-                delivery.entry.category());
-        if (suppressed != null) {
-            delivery.suppressedAtHandOver = suppressed;
+        if (delivery.failure != null || delivery.suppressedAtHandOver != null) {
             return;
         }
         try {
@@ -578,6 +619,7 @@ class OutboxDispatcher {
         }
         OutboxEntry entry = store.find(id).orElseThrow();
         Delivery delivery = new Delivery(entry, customers.find(entry.customerId()).orElse(null));
+        readModels(List.of(delivery));
         prepare(delivery);
         DeliveryGate.Checked checked = gate.check(List.of(entry), passed -> recordTracking(List.of(delivery))).get(0);
         List<EmailOutcome> outcomes = new ArrayList<>();
@@ -587,6 +629,7 @@ class OutboxDispatcher {
             announce(outcomes);
             return;
         }
+        clearForHandOver(List.of(delivery));
         try (SmtpPass pass = new SmtpPass(mailSender)) {
             send(delivery, pass);
         }

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -262,9 +264,19 @@ public class Coupons {
         return jdbc.sql("select * from sf_coupon where code = ?").param(normalised).query(Coupons::map).optional();
     }
 
-    Optional<Coupon> findByEmail(String outboxKey) {
-        return jdbc.sql("select * from sf_coupon where outbox_key = ? order by id").param(outboxKey)
-                .query(Coupons::map).list().stream().findFirst(); // list(): a JDBC stream would hold its connection
+    /**
+     * The coupon each of these emails carries, by the email's outbox idempotency key, with one read; emails that carry
+     * none are left out.
+     */
+    Map<String, Coupon> findByEmails(Collection<String> outboxKeys) {
+        Map<String, Coupon> coupons = new HashMap<>();
+        if (!outboxKeys.isEmpty()) {
+            // list(): a JDBC stream would hold its connection
+            jdbc.sql("select * from sf_coupon where outbox_key in (:keys) order by id").param("keys", outboxKeys)
+                    .query((rs, row) -> Map.entry(rs.getString("outbox_key"), map(rs, row))).list()
+                    .forEach(coupon -> coupons.putIfAbsent(coupon.getKey(), coupon.getValue()));
+        }
+        return coupons;
     }
 
     List<Coupon> ofCustomer(String customerId) {

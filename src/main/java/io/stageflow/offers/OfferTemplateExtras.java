@@ -10,8 +10,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.templates.TemplateExtras;
@@ -40,11 +42,19 @@ class OfferTemplateExtras implements TemplateExtras {
 
     @Override
     public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
-        return coupons.findByEmail(idempotencyKey)
-                .flatMap(coupon -> offers.find(coupon.offerKey())
-                        .map(offer -> offer(offer, coupon.code(), coupon.expiresAt(), customer)))
-                .map(offer -> Map.<String, Object>of("offer", offer))
-                .orElse(Map.of());
+        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
+    }
+
+    /** The coupons of all the emails with one read, and each offer they are of read once. */
+    @Override
+    public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
+        Map<String, Coupon> carried = coupons.findByEmails(recipientsByIdempotencyKey.keySet());
+        Map<String, Optional<OfferDefinition>> definitions = new HashMap<>();
+        Map<String, Map<String, Object>> entries = new HashMap<>();
+        carried.forEach((key, coupon) -> definitions.computeIfAbsent(coupon.offerKey(), offers::find)
+                .ifPresent(offer -> entries.put(key, Map.of("offer", offer(offer, coupon.code(), coupon.expiresAt(),
+                        recipientsByIdempotencyKey.get(key))))));
+        return entries;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.stageflow.templates;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
@@ -13,6 +14,17 @@ public interface TemplateExtras {
 
     /** Entries for the email queued under this idempotency key, to this customer; empty when there are none. */
     Map<String, Object> forDelivery(Customer customer, String idempotencyKey);
+
+    /**
+     * {@link #forDelivery} for several emails at once, as delivery renders a wave of them: the entries of each email,
+     * by its idempotency key (an email with none may be left out). A feature that reads its entries from the database
+     * reads them for all the emails with one query; by default each email is asked for on its own.
+     */
+    default Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
+        Map<String, Map<String, Object>> entries = new LinkedHashMap<>();
+        recipientsByIdempotencyKey.forEach((key, customer) -> entries.put(key, forDelivery(customer, key)));
+        return entries;
+    }
 
     /** Made-up entries for a preview or test send with sample traits, so that templates that use them render. */
     Map<String, Object> forPreview(Customer customer);

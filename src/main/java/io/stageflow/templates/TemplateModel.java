@@ -44,9 +44,29 @@ public class TemplateModel {
      * {@code journeyKey} (null outside a journey), to this customer: what delivery renders.
      */
     public Map<String, Object> forDelivery(Customer customer, long outboxId, String journeyKey, String idempotencyKey) {
-        Map<String, Object> model = assemble(customer, brand, journeyKey, links(customer.email(), outboxId));
-        extras.forEach(extra -> extra.forDelivery(customer, idempotencyKey).forEach(model::putIfAbsent));
-        return model;
+        return forDeliveries(List.of(new DeliveredEmail(customer, outboxId, journeyKey, idempotencyKey))).get(0);
+    }
+
+    /**
+     * {@link #forDelivery} for a wave of emails at once, in their order, each extra asked once for all of them; the
+     * idempotency keys are distinct (one per outbox row).
+     */
+    public List<Map<String, Object>> forDeliveries(List<DeliveredEmail> emails) {
+        Map<String, Customer> recipients = new LinkedHashMap<>();
+        emails.forEach(email -> recipients.put(email.idempotencyKey(), email.customer()));
+        List<Map<String, Map<String, Object>>> contributions = extras.stream()
+                .map(extra -> extra.forDeliveries(recipients)).toList();
+        return emails.stream().map(email -> {
+            Map<String, Object> model = assemble(email.customer(), brand, email.journeyKey(),
+                    links(email.customer().email(), email.outboxId()));
+            contributions.forEach(entries -> entries.getOrDefault(email.idempotencyKey(), Map.of())
+                    .forEach(model::putIfAbsent));
+            return model;
+        }).toList();
+    }
+
+    /** One email delivery renders: the outbox row's id and idempotency key, its journey (or null) and recipient. */
+    public record DeliveredEmail(Customer customer, long outboxId, String journeyKey, String idempotencyKey) {
     }
 
     /**
