@@ -1,7 +1,6 @@
 package io.stageflow.events;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,10 +55,9 @@ public interface EventEffect {
             return event.customerId();
         }
 
-        /** The order this event is about: its {@code orderId} property, or else its messageId. */
+        /** The order this event is about: its {@code orderId} property, or Segment's {@code order_id}, or its messageId. */
         public String orderId() {
-            Object orderId = event.properties().get("orderId");
-            return orderId == null ? event.messageId() : orderId.toString();
+            return EventProperties.orderId(event.properties(), event.messageId());
         }
 
         /**
@@ -68,12 +66,9 @@ public interface EventEffect {
          */
         public BigDecimal orderAmount() {
             for (String property : List.of("total", "revenue")) {
-                Object value = event.properties().get(property);
-                if (value instanceof Number number) {
-                    return new BigDecimal(number.toString()).setScale(2, RoundingMode.HALF_UP);
-                }
-                if (value instanceof String text && text.strip().matches("-?\\d{1,15}(\\.\\d{1,30})?")) {
-                    return new BigDecimal(text.strip()).setScale(2, RoundingMode.HALF_UP);
+                BigDecimal amount = EventProperties.money(event.properties().get(property));
+                if (amount != null) {
+                    return amount;
                 }
             }
             return BigDecimal.ZERO;
@@ -84,11 +79,8 @@ public interface EventEffect {
          * {@code defaultCurrency}. Amounts of different currencies are never added together.
          */
         public String orderCurrency(String defaultCurrency) {
-            String currency = text("currency");
-            if (currency != null && currency.strip().matches("[A-Za-z]{3}")) {
-                return currency.strip().toUpperCase(java.util.Locale.ROOT);
-            }
-            return defaultCurrency.toUpperCase(java.util.Locale.ROOT);
+            String currency = EventProperties.currency(event.properties().get("currency"));
+            return currency != null ? currency : defaultCurrency.toUpperCase(java.util.Locale.ROOT);
         }
 
         /** The property's value when it is a string with more than blanks in it, as given; otherwise null. */

@@ -31,8 +31,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Validates posted events one by one and stores the valid ones in one transaction (one JDBC batch), so the API
- * answers only after they are durable. Invalid items are reported by field and never stored; they do not stop
+ * Validates posted events one by one and stores the valid ones in one transaction (one JDBC batch), with what the
+ * {@link IntakeEffect}s record of the new ones, so the API answers only after they are durable. Invalid items are reported by field and never stored; they do not stop
  * the rest.
  */
 @Service
@@ -50,6 +50,7 @@ class EventIngestion {
     private final int maxBatchSize;
     private final MeterRegistry meters;
     private final StrictIntake strict;
+    private final IntakeEffects intakeEffects;
 
     /**
      * Who may act on events (journeys, which depend on this feature in turn: looked up when first needed); the
@@ -60,8 +61,10 @@ class EventIngestion {
 
     EventIngestion(EventStore store, CustomerService customers, Validator validator, ObjectMapper objectMapper,
             ApplicationEventPublisher publisher, Clock clock, EventsProperties properties, MeterRegistry meters,
-            StrictIntake strict, org.springframework.beans.factory.ObjectProvider<EventInterest> interest) {
+            StrictIntake strict, org.springframework.beans.factory.ObjectProvider<EventInterest> interest,
+            IntakeEffects intakeEffects) {
         this.interest = interest;
+        this.intakeEffects = intakeEffects;
         this.store = store;
         this.customers = customers;
         this.validator = validator;
@@ -105,7 +108,9 @@ class EventIngestion {
         List<FieldViolation> violations = violationsByItem.stream().flatMap(List::stream).toList();
 
         List<IncomingEvent> valid = parsed.stream().filter(e -> e != null).toList();
-        boolean[] accepted = store.appendAll(valid, clock.instant());
+        Instant now = clock.instant();
+        boolean[] accepted = store.appendAll(valid, now);
+        intakeEffects.acceptedAll(valid, accepted, now);
         List<ItemResult> results = new ArrayList<>();
         for (int i = 0, v = 0; i < parsed.size(); i++) {
             IncomingEvent event = parsed.get(i);
@@ -147,7 +152,9 @@ class EventIngestion {
         java.util.Map<String, Boolean> inertTypes = new java.util.HashMap<>();
         java.util.function.Predicate<String> inert = type -> inertTypes.computeIfAbsent(type,
                 t -> !judges.isEmpty() && judges.stream().noneMatch(anyone -> anyone.actsOn(t)));
-        boolean[] accepted = store.appendObserved(events, clock.instant(), inert);
+        Instant now = clock.instant();
+        boolean[] accepted = store.appendObserved(events, now, inert);
+        intakeEffects.acceptedAll(events, accepted, now);
         List<ItemResult> results = new ArrayList<>();
         int toRoute = 0;
         for (int i = 0; i < events.size(); i++) {
@@ -171,9 +178,16 @@ class EventIngestion {
         return found;
     }
 
-    /** Stores one valid event in the caller's transaction; false when its messageId was accepted before. */
+    /**
+     * Stores one valid event in the caller's transaction, with what the {@link IntakeEffect}s record of it; false
+     * when its messageId was accepted before.
+     */
     boolean append(IncomingEvent event, Instant now) {
-        return store.append(event, now);
+        boolean accepted = store.append(event, now);
+        if (accepted) {
+            intakeEffects.accepted(event, now);
+        }
+        return accepted;
     }
 
     /** Counts the results and, when events were accepted, tells the router after commit. */

@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 /**
  * The built-in order rules, as an effect of {@code order_completed}: counts the order, moves the customer's stage
  * ({@link LifecycleStages#orderCompleted}, where customers keeps the rules), and gives the journeys the customer's
- * order count as {@code orderCount} (unless the event carries its own). First of the effects, so that the others
+ * order count as {@code orderCount}: Stageflow's own count always, since a shop's count may start elsewhere or lag.
+ * An {@code orderCount} the event carries stays on the stored event and reaches the journeys renamed
+ * {@value #SHOP_ORDER_COUNT}. First of the effects, so that the others
  * and the journeys see the order counted. It lives here, not in customers, because events sits above customers
  * (intake creates and updates profiles): events is the feature that applies events to profiles, at intake and when
  * they are routed.
@@ -20,6 +22,9 @@ import org.springframework.stereotype.Component;
 class OrderRules implements EventEffect {
 
     private static final String ORDER_COMPLETED = "order_completed";
+    static final String ORDER_COUNT = "orderCount";
+    /** What a shop-sent {@code orderCount} is called in the journeys' variables. */
+    static final String SHOP_ORDER_COUNT = "shopOrderCount";
 
     private final LifecycleStages stages;
 
@@ -36,6 +41,9 @@ class OrderRules implements EventEffect {
     public void apply(RoutedEvent routed) {
         int orderCount = stages.orderCompleted(routed.customerId(), routed.orderAmount(), routed.event().occurredAt(),
                 routed.event().messageId());
-        routed.journeyVariables().putIfAbsent("orderCount", orderCount);
+        Object shopCount = routed.journeyVariables().put(ORDER_COUNT, orderCount);
+        if (shopCount != null) {
+            routed.journeyVariables().put(SHOP_ORDER_COUNT, shopCount);
+        }
     }
 }

@@ -45,6 +45,11 @@ class StrictIntake {
             "must be an ISO-8601 date-time string with an offset, such as 2026-11-24T09:30:00Z";
     private static final String TIMESTAMP = "timestamp";
     private static final String QUANTITY_RULE = "must be a whole number from 0 to " + MAX_QUANTITY;
+    private static final String PRICE = "price";
+    private static final String PRODUCT_PRICE_RULE = "must be a finite number from 0 to 999999999999.99"
+            + " (a product's price is kept with two decimals)";
+    /** The longest order id kept: order lines and carts store it ({@code sf_order_line.order_id}). */
+    static final int MAX_ORDER_ID = 100;
 
     private final Clock clock;
     private final Instant earliest;
@@ -117,7 +122,8 @@ class StrictIntake {
 
     /**
      * The properties of an event: money ({@code total}, {@code revenue}, {@code price}) and {@code quantity},
-     * also of each item in {@code products}, must fit where they are stored; any other number must be one a
+     * also of each item in {@code products}, must fit where they are stored, and a product's {@code price} is not
+     * negative; an order id ({@code orderId}, {@code order_id}) fits its column; any other number must be one a
      * process variable can hold (a 64-bit whole number or a finite double). {@code path} ends with a dot.
      */
     void checkProperties(JsonNode properties, String path, List<FieldViolation> violations) {
@@ -129,8 +135,17 @@ class StrictIntake {
         if (products != null && products.isArray()) {
             for (int i = 0; i < products.size(); i++) {
                 if (products.get(i).isObject()) {
-                    checkAmounts(products.get(i), path + PRODUCTS + "[" + i + "].", violations);
+                    String at = path + PRODUCTS + "[" + i + "].";
+                    if (checkAmounts(products.get(i), at, violations)) {
+                        checkProductPrice(products.get(i), at, violations);
+                    }
                 }
+            }
+        }
+        for (String orderId : EventProperties.ORDER_ID) {
+            JsonNode value = properties.get(orderId);
+            if (value != null && value.isValueNode() && value.asText().length() > MAX_ORDER_ID) {
+                violations.add(new FieldViolation(path + orderId, "must be at most " + MAX_ORDER_ID + " characters"));
             }
         }
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
@@ -143,7 +158,9 @@ class StrictIntake {
         }
     }
 
-    private static void checkAmounts(JsonNode object, String path, List<FieldViolation> violations) {
+    /** The money and quantity of an object; false after adding a violation. */
+    private static boolean checkAmounts(JsonNode object, String path, List<FieldViolation> violations) {
+        int before = violations.size();
         for (String money : MONEY) {
             JsonNode value = object.get(money);
             if (value != null && !value.isNull() && !isMoney(value)) {
@@ -153,6 +170,18 @@ class StrictIntake {
         JsonNode quantity = object.get(QUANTITY);
         if (quantity != null && !quantity.isNull() && !isQuantity(quantity)) {
             violations.add(new FieldViolation(path + QUANTITY, QUANTITY_RULE));
+        }
+        return violations.size() == before;
+    }
+
+    /**
+     * A product's price, already money ({@link #checkAmounts}), is not below zero: it becomes an order or cart line
+     * (a discount is the order's, not a product's). Segment's {@code Product Added} carries its product at the top.
+     */
+    void checkProductPrice(JsonNode product, String path, List<FieldViolation> violations) {
+        JsonNode price = product.get(PRICE);
+        if (price != null && !price.isNull() && decimal(price).setScale(2, RoundingMode.HALF_UP).signum() < 0) {
+            violations.add(new FieldViolation(path + PRICE, PRODUCT_PRICE_RULE));
         }
     }
 

@@ -70,11 +70,13 @@ class TrackingApiIngestion {
     private final ObjectMapper objectMapper;
     private final Clock clock;
     private final StrictIntake strict;
+    private final IntakeEffects intakeEffects;
 
     TrackingApiIngestion(EventIngestion events, EventStore eventStore, IngestedMessages ingested, CustomerService customers,
             TrackingApiEventTypes eventTypes, Validator validator, ObjectMapper objectMapper, Clock clock,
-            StrictIntake strict) {
+            StrictIntake strict, IntakeEffects intakeEffects) {
         this.events = events;
+        this.intakeEffects = intakeEffects;
         this.eventStore = eventStore;
         this.ingested = ingested;
         this.customers = customers;
@@ -141,6 +143,7 @@ class TrackingApiIngestion {
                         ? ANONYMOUS_PREFIX + call.previousId() : call.previousId();
                 if (customers.merge(from, call.customerId())) {
                     eventStore.reassignCustomer(from, call.customerId());
+                    intakeEffects.customerMerged(from, call.customerId());
                 }
                 return ItemResult.Status.ACCEPTED;
             }
