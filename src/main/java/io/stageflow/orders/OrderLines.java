@@ -1,0 +1,122 @@
+package io.stageflow.orders;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import io.stageflow.support.DatabaseTimestamps;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** {@code sf_order_line}: the lines of customers' orders. Each method runs in the caller's transaction. */
+@Repository
+class OrderLines {
+
+    private static final String INSERT = """
+            insert into sf_order_line (customer_id, order_id, line_number, product_id, sku, name, category, price,
+                                       quantity, currency, ordered_at, message_id)
+            values""";
+    private static final String VALUES = " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Rows per statement: 12 parameters each, well within any driver's limit. */
+    private static final int ROWS_PER_INSERT = 200;
+
+    private final JdbcClient jdbc;
+    private final DatabaseTimestamps timestamps;
+
+    OrderLines(JdbcClient jdbc, DatabaseTimestamps timestamps) {
+        this.jdbc = jdbc;
+        this.timestamps = timestamps;
+    }
+
+    /**
+     * Stores an order's lines, numbered from 1; nothing when the order has lines already (the same order sent again
+     * under another messageId, or another customer's order with the same id). False when nothing was stored.
+     */
+    boolean insert(String customerId, String orderId, List<ProductLine> lines, String currency, Instant orderedAt,
+            String messageId) {
+        if (lines.isEmpty() || jdbc.sql("select count(*) from sf_order_line where order_id = ?").param(orderId)
+                .query(Long.class).single() > 0) {
+            return false;
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            ProductLine line = lines.get(i);
+            rows.add(new Object[] {customerId, orderId, i + 1, line.productId(), line.sku(), line.name(),
+                    line.category(), line.price(), line.quantity(), currency, timestamps.of(orderedAt), messageId});
+        }
+        try {
+            for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+                List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+                jdbc.sql(INSERT + String.join(",", Collections.nCopies(chunk.size(), VALUES)))
+                        .params(chunk.stream().flatMap(Arrays::stream).toList()).update();
+            }
+            return true;
+        } catch (DuplicateKeyException storedMeanwhile) {
+            // A concurrent request stored the same order's lines, which stand: this event is still accepted. A failed
+            // statement undoes only itself, so the chunks this call stored before it go too.
+            jdbc.sql("delete from sf_order_line where order_id = ? and message_id = ?").params(orderId, messageId)
+                    .update();
+            return false;
+        }
+    }
+
+    /**
+     * Marks the customer's lines of an order refunded: those of these products (ids or SKUs), or all of them when
+     * {@code productKeys} is empty. Lines refunded before keep their time. The number marked.
+     */
+    int markRefunded(String customerId, String orderId, Collection<String> productKeys, Instant refundedAt) {
+        String products = productKeys.isEmpty() ? "" : " and (product_id in (:keys) or sku in (:keys))";
+        return jdbc.sql("update sf_order_line set refunded_at = :at where customer_id = :customer"
+                        + " and order_id = :order and refunded_at is null" + products)
+                .param("at", timestamps.of(refundedAt)).param("customer", customerId).param("order", orderId)
+                .param("keys", productKeys).update();
+    }
+
+    /** The id of the customer's latest order by when it was placed, if any has lines. */
+    Optional<String> latestOrderId(String customerId) {
+        return jdbc.sql("select order_id from sf_order_line where customer_id = ? order by ordered_at desc, id desc"
+                        + " limit 1")
+                .param(customerId).query(String.class).optional();
+    }
+
+    /** The customer's lines of one order, in order. */
+    List<Row> ofOrder(String customerId, String orderId) {
+        return jdbc.sql("select * from sf_order_line where customer_id = ? and order_id = ? order by line_number")
+                .params(customerId, orderId).query(OrderLines::row).list();
+    }
+
+    /** All the customer's lines, oldest order first: their export. */
+    List<Row> ofCustomer(String customerId) {
+        return jdbc.sql("select * from sf_order_line where customer_id = ? order by ordered_at, order_id, line_number")
+                .param(customerId).query(OrderLines::row).list();
+    }
+
+    void deleteByCustomer(String customerId) {
+        jdbc.sql("delete from sf_order_line where customer_id = ?").param(customerId).update();
+    }
+
+    void reassignCustomer(String fromId, String intoId) {
+        jdbc.sql("update sf_order_line set customer_id = ? where customer_id = ?").params(intoId, fromId).update();
+    }
+
+    private static Row row(ResultSet rs, int n) throws SQLException {
+        Timestamp refunded = rs.getTimestamp("refunded_at");
+        return new Row(rs.getString("order_id"), rs.getTimestamp("ordered_at").toInstant(),
+                new Orders.Line(rs.getInt("line_number"), rs.getString("product_id"), rs.getString("sku"),
+                        rs.getString("name"), rs.getString("category"), rs.getBigDecimal("price"), rs.getInt("quantity"),
+                        rs.getString("currency"), refunded == null ? null : refunded.toInstant()));
+    }
+
+    /** A stored line with its order. */
+    record Row(String orderId, Instant orderedAt, Orders.Line line) {
+    }
+}
