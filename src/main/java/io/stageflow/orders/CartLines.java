@@ -44,7 +44,7 @@ class CartLines {
                        name = coalesce(:name, name), category = coalesce(:category, category),
                        sku = coalesce(:sku, sku), currency = coalesce(:currency, currency), updated_at = :at,
                        message_id = :message
-                where customer_id = :customer and """ + sameProduct(line))
+                where customer_id = :customer""" + " and " + sameProduct(line))
                 .param("quantity", line.quantity()).param("max", MAX_COUNT).param("price", line.price())
                 .param("name", line.name()).param("category", line.category()).param("sku", line.sku())
                 .param("currency", currency).param("at", timestamps.of(at)).param("message", messageId)

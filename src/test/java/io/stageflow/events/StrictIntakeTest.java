@@ -235,6 +235,23 @@ class StrictIntakeTest extends IntegrationTest {
     }
 
     @Test
+    void aProductsPriceIsNeverNegativeAndAnOrderIdFitsItsColumn() {
+        Response negative = client.postEvents(event("negative-" + customerId,
+                ",\"properties\":{\"products\":[{\"price\":\"-0.01\"}]}"));
+        Response longId = client.postEvents(event("long-" + customerId,
+                ",\"properties\":{\"order_id\":\"" + "x".repeat(101) + "\"}"));
+        Response zero = client.postEvents(event("zero-" + customerId,
+                ",\"properties\":{\"orderId\":\"" + "x".repeat(100) + "\",\"products\":[{\"price\":0}]}"));
+
+        assertProblem(negative, 400);
+        assertThat(fields(negative)).containsExactly("properties.products[0].price");
+        assertProblem(longId, 400);
+        assertThat(fields(longId)).containsExactly("properties.order_id");
+        zero.expectStatus(202);
+        assertThat(storedEvents()).isEqualTo(1);
+    }
+
+    @Test
     void aBatchKeepsItsGoodEventsAndNamesTheBadTotal() {
         Response response = client.postEvents("[" + event("good-" + customerId, "") + ","
                 + event("bad-" + customerId, ",\"properties\":{\"total\":-1e308}") + "]");
