@@ -492,7 +492,7 @@ class OutboxDispatcher {
                 continue;
             }
             if (delivery.message == null) {
-                // The customer had no address when the email was made, and has one by the check: made at the next attempt.
+                // The customer had no address when the email was made, and has one by the check: made next attempt.
                 delivery.failure = new IllegalStateException("Customer " + delivery.entry.customerId()
                         + " changed while the email was made");
                 continue;

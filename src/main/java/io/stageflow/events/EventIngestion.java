@@ -32,8 +32,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Validates posted events one by one and stores the valid ones in one transaction (one JDBC batch), with what the
- * {@link IntakeEffect}s record of the new ones, so the API answers only after they are durable. Invalid items are reported by field and never stored; they do not stop
- * the rest.
+ * {@link IntakeEffect}s record of the new ones, so the API answers only after they are durable. Invalid items are
+ * reported by field and never stored; they do not stop the rest.
  */
 @Service
 class EventIngestion {
