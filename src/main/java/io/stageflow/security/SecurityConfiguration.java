@@ -117,6 +117,12 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/coupons/attribution"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/offers/**")).hasAnyRole(ADMIN, MARKETER)
+                        // The product catalogue, like offers: everyone who works with emails reads it; the shop's
+                        // systems (as an admin or marketer user) and marketers write it (docs/products.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/products"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/products/**"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher("/api/v1/products/**")).hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/stop"),
