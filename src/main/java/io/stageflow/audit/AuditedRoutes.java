@@ -113,6 +113,8 @@ class AuditedRoutes {
                         "path:key"),
                 // Offers
                 AuditedRoute.of("POST", "/api/v1/offers", "offer.saved", "offer", "json:/key"),
+                // The product catalogue: products put by the shop's systems are its data; a removal is audited
+                AuditedRoute.of("DELETE", "/api/v1/products/{id}", "product.deleted", "product", "path:id"),
                 // Broadcasts
                 AuditedRoute.of("POST", "/api/v1/broadcasts", "broadcast.started", "broadcast",
                         "location:/api/v1/broadcasts/{kind:scheduled}/{id}|/api/v1/broadcasts/{id}"),

@@ -16,11 +16,16 @@ import org.springframework.batch.item.file.transform.FieldSet;
 final class CsvRowMapper implements LineMapper<CsvRow>, LineCallbackHandler {
 
     private final DelimitedLineTokenizer tokenizer = new DelimitedLineTokenizer();
+    private final ImportHeader.Columns kind;
     private ImportHeader header;
+
+    CsvRowMapper(ImportHeader.Columns kind) {
+        this.kind = kind;
+    }
 
     @Override
     public void handleLine(String headerLine) {
-        header = ImportHeader.parse(headerLine);
+        header = ImportHeader.parse(headerLine, kind);
         tokenizer.setNames(header.columns().toArray(String[]::new));
         tokenizer.setStrict(true);
     }
@@ -34,24 +39,14 @@ final class CsvRowMapper implements LineMapper<CsvRow>, LineCallbackHandler {
             throw new BlankLineException();
         }
         FieldSet cells = tokenizer.tokenize(line);
-        Map<String, String> traits = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         for (String column : header.columns()) {
-            String value = cell(cells, column);
-            if (header.isTrait(column) && value != null) {
-                traits.put(column, value);
+            String value = cells.readRawString(column).trim();
+            if (!value.isEmpty()) {
+                values.put(column, value);
             }
         }
-        return new CsvRow(lineNumber, cell(cells, ImportHeader.ID), cell(cells, ImportHeader.EMAIL),
-                cell(cells, ImportHeader.FIRST_NAME), cell(cells, ImportHeader.LOCALE),
-                cell(cells, ImportHeader.TIME_ZONE), cell(cells, ImportHeader.MARKETING_CONSENT), traits);
-    }
-
-    private String cell(FieldSet cells, String column) {
-        if (!header.columns().contains(column)) {
-            return null;
-        }
-        String value = cells.readRawString(column).trim();
-        return value.isEmpty() ? null : value;
+        return new CsvRow(lineNumber, values);
     }
 
     /** An empty line amid the data: reported like any other unreadable line. */

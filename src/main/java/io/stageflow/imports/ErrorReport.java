@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.stageflow.customers.CustomerService.CustomerChange;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.SkipListener;
@@ -34,7 +32,7 @@ import org.springframework.core.io.Resource;
  * rolled-back chunk leaves nothing behind, and a restart truncates the file to the last commit and goes on from
  * there. Reasons name the rule, never the value, so the report can be shared without leaking what the row said.
  */
-final class ErrorReport implements SkipListener<CsvRow, CustomerChange>, ItemStream {
+final class ErrorReport implements SkipListener<CsvRow, Object>, ItemStream {
 
     static final String ERRORS = "errors.count";
     /** The report's first line. */
@@ -83,7 +81,7 @@ final class ErrorReport implements SkipListener<CsvRow, CustomerChange>, ItemStr
     }
 
     @Override
-    public void onSkipInWrite(CustomerChange change, Throwable t) {
+    public void onSkipInWrite(Object item, Throwable t) {
         report(List.of(new ErrorLine(0, ImportHeader.ID, "could not be stored")));
     }
 

@@ -22,13 +22,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * Customer imports over HTTP: upload a CSV file (stored on disk before the answer, then imported in the background),
- * download its error report, and stop or restart it. Progress is at {@code /api/v1/jobs/{id}}.
+ * Imports over HTTP: upload a CSV file of customers or of products ({@code kind}; customers when left out), stored
+ * on disk before the answer, then imported in the background; download its error report, and stop or restart it.
+ * Progress is at {@code /api/v1/jobs/{id}}.
  */
 @RestController
 @RequestMapping("/api/v1/imports")
@@ -46,15 +48,16 @@ class ImportController {
     }
 
     @PostMapping
-    ResponseEntity<ImportStarted> upload(@RequestPart(name = "file", required = false) MultipartFile file) {
+    ResponseEntity<ImportStarted> upload(@RequestPart(name = "file", required = false) MultipartFile file,
+            @RequestParam(name = "kind", required = false) String kind) {
         if (file == null) {
             throw new InvalidInputException("file", "is required: send the CSV file as the multipart part 'file'");
         }
-        ImportFiles.Stored stored = files.store(file);
+        ImportFiles.Stored stored = files.store(ImportFiles.kindOrDefault(kind), file);
         JobExecution execution = jobs.start(stored);
-        log.info("Import job {} accepted: {} rows", execution.getId(), stored.rows());
+        log.info("Import job {} accepted: {} rows of {}", execution.getId(), stored.rows(), stored.kind());
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
-                .body(ImportStarted.of(execution, stored.rows()));
+                .body(ImportStarted.of(execution, stored.kind(), stored.rows()));
     }
 
     @GetMapping("/{id}/errors")
@@ -72,7 +75,7 @@ class ImportController {
     ResponseEntity<ImportStarted> stop(@PathVariable long id) {
         JobExecution execution = jobs.stop(id);
         log.info("Import job {} asked to stop", id);
-        return ResponseEntity.accepted().body(ImportStarted.of(execution, null));
+        return ResponseEntity.accepted().body(ImportStarted.of(execution, jobs.kindOf(execution).orElseThrow(), null));
     }
 
     @PostMapping("/{id}/restart")
@@ -80,7 +83,7 @@ class ImportController {
         JobExecution execution = jobs.restart(id);
         log.info("Import job {} restarted as job {}", id, execution.getId());
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
-                .body(ImportStarted.of(execution, null));
+                .body(ImportStarted.of(execution, jobs.kindOf(execution).orElseThrow(), null));
     }
 
     @ExceptionHandler(ImportJobs.NoSuchImportException.class)
@@ -88,12 +91,12 @@ class ImportController {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
-    /** The answer to an upload, stop or restart: the job's id and where to follow it. */
-    record ImportStarted(long id, String status, Long rows, String progress, String errors) {
+    /** The answer to an upload, stop or restart: the job's id, what it imports, and where to follow it. */
+    record ImportStarted(long id, String kind, String status, Long rows, String progress, String errors) {
 
-        static ImportStarted of(JobExecution execution, Long rows) {
+        static ImportStarted of(JobExecution execution, String kind, Long rows) {
             Long total = rows != null ? rows : execution.getJobParameters().getLong(JobProgress.ROWS);
-            return new ImportStarted(execution.getId(), execution.getStatus().name(), total,
+            return new ImportStarted(execution.getId(), kind, execution.getStatus().name(), total,
                     "/api/v1/jobs/" + execution.getId(), "/api/v1/imports/" + execution.getId() + "/errors");
         }
     }

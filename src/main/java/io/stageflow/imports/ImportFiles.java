@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.stageflow.web.InvalidInputException;
@@ -20,23 +23,27 @@ import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Keeps every import file on disk, each in a folder of its own under {@code stageflow.imports.dir} together with its
- * error report, before any job runs, so an accepted upload survives a restart of the node and a restarted job reads
+ * error report, named after its kind ({@code customers.csv}, {@code products.csv}), before any job runs, so an accepted upload survives a restart of the node and a restarted job reads
  * the very same bytes. While copying it counts the rows (for progress and ETA) and checks the header, so that an
  * empty file or a wrong header is refused at once, naming the {@code file} field.
  */
 @Component
 class ImportFiles {
 
-    static final String CSV = "customers.csv";
     static final String ERRORS = "errors.csv";
+    /** The kind of file an import takes when none is named: customers, as before there were others. */
+    static final String DEFAULT_KIND = "customers";
 
     /** Longest header line taken; a "header" longer than this is not one. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final Path dir;
+    /** The kinds of file, by kind ({@code customers}): their columns. */
+    private final Map<String, ImportHeader.Columns> kinds = new LinkedHashMap<>();
 
-    ImportFiles(ImportProperties properties) {
+    ImportFiles(ImportProperties properties, List<ImportTarget<?>> targets) {
         this.dir = properties.dir().toAbsolutePath().normalize();
+        targets.forEach(target -> kinds.put(target.kind(), target.columns()));
     }
 
     static Path errorReportOf(Path csv) {
@@ -46,31 +53,53 @@ class ImportFiles {
     /** Whether {@code csv} is a file this store holds, so a job parameter cannot point anywhere else. */
     boolean holds(Path csv) {
         Path normalized = csv.toAbsolutePath().normalize();
-        return normalized.startsWith(dir) && normalized.getFileName().toString().equals(CSV);
+        return normalized.startsWith(dir) && kinds.keySet().stream()
+                .anyMatch(kind -> normalized.getFileName().toString().equals(fileName(kind)));
+    }
+
+    /** Whether an import takes files of this kind ({@code customers}, {@code products}). */
+    boolean takes(String kind) {
+        return kinds.containsKey(kind);
+    }
+
+    /** The kind named, or {@link #DEFAULT_KIND} when none is. */
+    static String kindOrDefault(String kind) {
+        return kind == null || kind.isBlank() ? DEFAULT_KIND : kind.strip();
+    }
+
+    private static String fileName(String kind) {
+        return kind + ".csv";
     }
 
     /**
-     * Stores an uploaded file (the API's and the console's upload alike), as {@link #store(InputStream)} does.
+     * Stores an uploaded file (the API's and the console's upload alike), as {@link #store(String, InputStream)} does.
      *
-     * @throws InvalidInputException ({@code file}) for an empty file or a bad header; nothing is kept then
+     * @throws InvalidInputException ({@code kind}) for an unknown kind, ({@code file}) for an empty file or a bad
+     *         header; nothing is kept then
      */
-    Stored store(MultipartFile upload) {
+    Stored store(String kind, MultipartFile upload) {
         try (InputStream in = upload.getInputStream()) {
-            return store(in);
+            return store(kind, in);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the uploaded import file", e);
         }
     }
 
     /**
-     * Copies the upload into a new folder, fsyncs it, and answers where it is and how many rows it has.
+     * Copies the upload of a file of this kind ({@code customers}, {@code products}) into a new folder, checking its
+     * header by the kind's columns, fsyncs it, and answers where it is and how many rows it has.
      *
-     * @throws InvalidInputException ({@code file}) for an empty file or a bad header; nothing is kept then
+     * @throws InvalidInputException ({@code kind}) for an unknown kind, ({@code file}) for an empty file or a bad
+     *         header; nothing is kept then
      */
-    Stored store(InputStream upload) {
+    Stored store(String kind, InputStream upload) {
+        ImportHeader.Columns columns = kinds.get(kind);
+        if (columns == null) {
+            throw new InvalidInputException("kind", "must be one of " + String.join(", ", kinds.keySet()));
+        }
         Path folder = dir.resolve(UUID.randomUUID().toString());
-        Path csv = folder.resolve(CSV);
-        Path partial = folder.resolve(CSV + ".part");
+        Path csv = folder.resolve(fileName(kind));
+        Path partial = folder.resolve(fileName(kind) + ".part");
         try {
             Files.createDirectories(folder);
             long rows;
@@ -84,7 +113,7 @@ class ImportFiles {
                 throw new InvalidInputException("file", "is empty");
             }
             try {
-                ImportHeader.parse(header);
+                ImportHeader.parse(header, columns);
             } catch (ImportHeader.InvalidHeaderException e) {
                 throw new InvalidInputException("file", e.getMessage());
             }
@@ -92,7 +121,7 @@ class ImportFiles {
                 channel.force(true);
             }
             Files.move(partial, csv, StandardCopyOption.ATOMIC_MOVE);
-            return new Stored(csv, rows);
+            return new Stored(kind, csv, rows);
         } catch (IOException e) {
             deleteQuietly(folder, partial);
             throw new UncheckedIOException("Cannot store the import file", e);
@@ -145,8 +174,8 @@ class ImportFiles {
         }
     }
 
-    /** A stored import file and how many data lines it has. */
-    record Stored(Path csv, long rows) {
+    /** A stored import file, its kind, and how many data lines it has. */
+    record Stored(String kind, Path csv, long rows) {
     }
 
     private record Counted(String header, long rows) {

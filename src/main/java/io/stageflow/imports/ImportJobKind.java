@@ -10,36 +10,38 @@ import io.stageflow.jobs.ProgressKeys.Count;
 
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
-import org.springframework.stereotype.Component;
 
 /**
- * The customer import, to the shared job plumbing: it runs on the import's own threads ({@link ImportJobs}), and
- * its progress has the file reader's position and the counts of customers created, updated and unchanged, and of
- * the error report's lines.
+ * An import kind's job, to the shared job plumbing: it runs on the import's own threads ({@link ImportJobs}), and
+ * its progress has the file reader's position and the counts of records created, updated and unchanged, and of the
+ * error report's lines. One per {@link ImportTarget}.
  */
-@Component
-class ImportJobKind implements JobKind {
+final class ImportJobKind implements JobKind {
 
-    /** What an import's progress reports beyond Spring Batch's counters. */
-    static final ProgressKeys PROGRESS = new ProgressKeys(
-            // How many rows the reader had consumed at the last commit (Spring Batch's own key).
-            ImportJobConfiguration.READER + ".read.count",
-            List.of(new Count("errors", ErrorReport.ERRORS, 0L),
-                    new Count("created", CustomerWriter.CREATED, null),
-                    new Count("updated", CustomerWriter.UPDATED, null),
-                    new Count("unchanged", CustomerWriter.UNCHANGED, null)));
-
+    private final ImportTarget<?> target;
     private final ImportJobs imports;
     private final ImportProperties properties;
 
-    ImportJobKind(ImportJobs imports, ImportProperties properties) {
+    ImportJobKind(ImportTarget<?> target, ImportJobs imports, ImportProperties properties) {
+        this.target = target;
         this.imports = imports;
         this.properties = properties;
     }
 
+    /** What an import of this kind reports beyond Spring Batch's counters. */
+    static ProgressKeys progress(ImportTarget<?> target) {
+        return new ProgressKeys(
+                // How many rows the reader had consumed at the last commit (Spring Batch's own key).
+                target.readerName() + ".read.count",
+                List.of(new Count("errors", ErrorReport.ERRORS, 0L),
+                        new Count(ImportWriter.CREATED, target.countKey(ImportWriter.CREATED), null),
+                        new Count(ImportWriter.UPDATED, target.countKey(ImportWriter.UPDATED), null),
+                        new Count(ImportWriter.UNCHANGED, target.countKey(ImportWriter.UNCHANGED), null)));
+    }
+
     @Override
     public String name() {
-        return ImportJobConfiguration.JOB;
+        return target.jobName();
     }
 
     @Override
@@ -49,11 +51,11 @@ class ImportJobKind implements JobKind {
 
     @Override
     public JobExecution relaunch(JobParameters parameters, BackgroundJobs background) {
-        return imports.relaunch(parameters);
+        return imports.relaunch(target.jobName(), parameters);
     }
 
     @Override
     public ProgressKeys progress() {
-        return PROGRESS;
+        return progress(target);
     }
 }

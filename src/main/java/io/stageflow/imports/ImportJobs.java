@@ -3,7 +3,9 @@ package io.stageflow.imports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobInstance;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.batch.core.JobParametersInvalidException;
@@ -26,14 +29,13 @@ import org.springframework.batch.core.repository.JobInstanceAlreadyCompleteExcep
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.JobRestartException;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Service;
 
 /**
- * Starts, restarts and stops customer imports. Uploads run on a small pool of this node's own threads
+ * Starts, restarts and stops imports of every kind ({@link ImportTarget}). Uploads run on a small pool of this node's own threads
  * ({@code stageflow.imports.concurrent-jobs}), so the HTTP call that started one gets its job id at once; the
  * command line runs one in the calling thread. Spring Boot's own {@code JobLauncher} bean stays synchronous and
  * untouched for other jobs.
@@ -43,7 +45,8 @@ class ImportJobs implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ImportJobs.class);
 
-    private final Job job;
+    /** Each import kind's job, by kind ({@code customers}, {@code products}). */
+    private final Map<String, Job> byKind = new LinkedHashMap<>();
     private final JobExplorer explorer;
     private final JobRestarts restarts;
     private final ImportFiles files;
@@ -54,9 +57,12 @@ class ImportJobs implements DisposableBean {
     /** Executions this node started in the background: the ones to stop when it shuts down. */
     private final Set<Long> startedHere = ConcurrentHashMap.newKeySet();
 
-    ImportJobs(@Qualifier("customerImportJob") Job job, JobRepository repository, JobExplorer explorer,
+    ImportJobs(List<ImportTarget<?>> targets, List<Job> jobs, JobRepository repository, JobExplorer explorer,
             JobRestarts restarts, ImportFiles files, ImportProperties properties) throws Exception {
-        this.job = job;
+        for (ImportTarget<?> target : targets) {
+            byKind.put(target.kind(), jobs.stream().filter(job -> job.getName().equals(target.jobName())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No job " + target.jobName())));
+        }
         this.explorer = explorer;
         this.restarts = restarts;
         this.files = files;
@@ -84,12 +90,12 @@ class ImportJobs implements DisposableBean {
 
     /** Starts importing a stored file in the background; the execution is created (and has its id) on return. */
     JobExecution start(ImportFiles.Stored file) {
-        return launchInBackground(parameters(file));
+        return launchInBackground(jobOf(file.kind()), parameters(file));
     }
 
     /** Imports a stored file in the calling thread and returns the finished execution. */
     JobExecution run(ImportFiles.Stored file) {
-        return launch(inCaller, parameters(file));
+        return launch(inCaller, jobOf(file.kind()), parameters(file));
     }
 
     /**
@@ -98,12 +104,13 @@ class ImportJobs implements DisposableBean {
      */
     JobExecution restart(long executionId) {
         JobExecution previous = find(executionId).orElseThrow(() -> new NoSuchImportException(executionId));
-        return launchInBackground(restarts.toRestart(previous, staleAfter));
+        return launchInBackground(jobNamed(previous.getJobInstance().getJobName()),
+                restarts.toRestart(previous, staleAfter));
     }
 
-    /** Launches the import again in the background with an earlier execution's (checked) parameters. */
-    JobExecution relaunch(JobParameters parameters) {
-        return launchInBackground(parameters);
+    /** Launches an import job again in the background with an earlier execution's (checked) parameters. */
+    JobExecution relaunch(String jobName, JobParameters parameters) {
+        return launchInBackground(jobNamed(jobName), parameters);
     }
 
     /** Asks a running import to stop after its current chunk; it can be restarted later. */
@@ -111,10 +118,22 @@ class ImportJobs implements DisposableBean {
         return restarts.stop(find(executionId).orElseThrow(() -> new NoSuchImportException(executionId)));
     }
 
-    /** An execution of the import job, or empty for an unknown id or another job's execution. */
+    /** An execution of an import job, or empty for an unknown id or another job's execution. */
     Optional<JobExecution> find(long executionId) {
         return Optional.ofNullable(explorer.getJobExecution(executionId))
-                .filter(execution -> ImportJobConfiguration.JOB.equals(execution.getJobInstance().getJobName()));
+                .filter(execution -> kindOf(execution).isPresent());
+    }
+
+    /** The kind of file ({@code customers}, {@code products}) an execution imports; empty for another job's. */
+    Optional<String> kindOf(JobExecution execution) {
+        String name = execution.getJobInstance().getJobName();
+        return byKind.entrySet().stream().filter(entry -> entry.getValue().getName().equals(name))
+                .map(Map.Entry::getKey).findFirst();
+    }
+
+    /** The kinds of file an import takes, the first the default: {@code customers}, {@code products}. */
+    List<String> kinds() {
+        return List.copyOf(byKind.keySet());
     }
 
     /**
@@ -122,7 +141,10 @@ class ImportJobs implements DisposableBean {
      * same import.
      */
     List<JobExecution> recent(int count) {
-        return explorer.getJobInstances(ImportJobConfiguration.JOB, 0, count).stream()
+        return byKind.values().stream()
+                .flatMap(job -> explorer.getJobInstances(job.getName(), 0, count).stream())
+                .sorted(Comparator.comparing(JobInstance::getInstanceId).reversed())
+                .limit(count)
                 .flatMap(instance -> explorer.getJobExecutions(instance).stream())
                 .sorted(Comparator.comparing(JobExecution::getId).reversed())
                 .toList();
@@ -148,13 +170,26 @@ class ImportJobs implements DisposableBean {
                 .toJobParameters();
     }
 
-    private JobExecution launchInBackground(JobParameters parameters) {
-        JobExecution execution = launch(async, parameters);
+    private Job jobOf(String kind) {
+        Job job = byKind.get(kind);
+        if (job == null) {
+            throw new IllegalArgumentException("No import of kind " + kind);
+        }
+        return job;
+    }
+
+    private Job jobNamed(String jobName) {
+        return byKind.values().stream().filter(job -> job.getName().equals(jobName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No import job " + jobName));
+    }
+
+    private JobExecution launchInBackground(Job job, JobParameters parameters) {
+        JobExecution execution = launch(async, job, parameters);
         startedHere.add(execution.getId());
         return execution;
     }
 
-    private JobExecution launch(JobLauncher launcher, JobParameters parameters) {
+    private static JobExecution launch(JobLauncher launcher, Job job, JobParameters parameters) {
         try {
             return launcher.run(job, parameters);
         } catch (JobExecutionAlreadyRunningException | JobRestartException | JobInstanceAlreadyCompleteException e) {

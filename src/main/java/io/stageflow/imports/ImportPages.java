@@ -40,7 +40,7 @@ import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * The console's imports (docs/console.md), for admins: upload a CSV file of customers (stored and started exactly as
+ * The console's imports (docs/console.md), for admins: upload a CSV file of customers or products (stored and started exactly as
  * {@code POST /api/v1/imports} does), the recent imports, and each import's page with its progress as it runs (a
  * fragment the page polls until the job ends), its error report when it has ended, and stopping or restarting it.
  */
@@ -56,23 +56,16 @@ class ImportPages {
     /** How many lines of an error report the page shows; the download has them all. */
     static final int SHOWN_ERRORS = 100;
 
-    /** What each profile column holds, in {@link ImportHeader#PROFILE}'s order: the form's help. */
-    private static final Map<String, String> MEANINGS = Map.of(
-            ImportHeader.ID, "the customer's id (required; a row for an existing id updates that customer)",
-            ImportHeader.EMAIL, "their email address",
-            ImportHeader.FIRST_NAME, "their first name",
-            ImportHeader.LOCALE, "their language, such as en-GB",
-            ImportHeader.TIME_ZONE, "their time zone, such as Europe/London",
-            ImportHeader.MARKETING_CONSENT, "true or false (or yes/no, 1/0); empty leaves it as it is");
-
     private final ImportFiles files;
     private final ImportJobs jobs;
     private final JobControl control;
+    private final List<ImportTarget<?>> targets;
 
-    ImportPages(ImportFiles files, ImportJobs jobs, JobControl control) {
+    ImportPages(ImportFiles files, ImportJobs jobs, JobControl control, List<ImportTarget<?>> targets) {
         this.files = files;
         this.jobs = jobs;
         this.control = control;
+        this.targets = targets;
     }
 
     @GetMapping(ConsolePaths.IMPORTS)
@@ -83,13 +76,14 @@ class ImportPages {
 
     /** Stores the file and starts importing it, then shows its page; a file that cannot start says why. */
     @PostMapping(ConsolePaths.IMPORTS)
-    ModelAndView upload(@RequestParam(name = "file", required = false) MultipartFile file, Model model) {
+    ModelAndView upload(@RequestParam(name = "file", required = false) MultipartFile file,
+            @RequestParam(name = "kind", required = false) String kind, Model model) {
         try {
             if (file == null || (file.isEmpty() && (file.getOriginalFilename() == null
                     || file.getOriginalFilename().isBlank()))) {
                 throw new InvalidInputException("file", "is missing: choose a CSV file to import");
             }
-            JobExecution execution = jobs.start(files.store(file));
+            JobExecution execution = jobs.start(files.store(ImportFiles.kindOrDefault(kind), file));
             log.info("Import job {} accepted from the console", execution.getId());
             return new ModelAndView("redirect:" + ConsolePaths.IMPORTS + "/" + execution.getId());
         } catch (InvalidInputException e) {
@@ -159,8 +153,9 @@ class ImportPages {
 
     private void fillList(Model model, String problem) {
         model.addAttribute("problem", problem);
-        model.addAttribute("columns", ImportHeader.PROFILE.stream()
-                .map(column -> new Column(column, MEANINGS.get(column))).toList());
+        model.addAttribute("kinds", targets.stream().map(target -> new Kind(target.kind(),
+                target.columns().known().stream().map(column -> new Column(column, target.meanings().get(column),
+                        target.columns().required().contains(column))).toList(), target.columns().traits())).toList());
         List<JobExecution> recent = jobs.recent(RECENT);
         // The list holds every run of its imports: each run's siblings are there, with no query more.
         Map<Long, List<JobExecution>> runs = recent.stream()
@@ -199,23 +194,29 @@ class ImportPages {
         ErrorReport.Lines errors = ended && withErrors ? jobs.errorReport(execution.getId())
                 .map(report -> ErrorReport.read(report, SHOWN_ERRORS)).orElse(new ErrorReport.Lines(List.of(), 0))
                 : null;
-        return ImportView.of(progress, execution.getStatus(), restartOf, resumedAfter, restartedAs, errors);
+        return ImportView.of(jobs.kindOf(execution).orElseThrow(), progress, execution.getStatus(), restartOf,
+                resumedAfter, restartedAs, errors);
     }
 
-    /** A profile column of the file, and what it holds. */
-    record Column(String name, String meaning) {
+    /** A kind of file the form takes: its columns, and whether any other column is a trait. */
+    record Kind(String name, List<Column> columns, boolean traits) {
+    }
+
+    /** A column of the file, what it holds, and whether a file must have it. */
+    record Column(String name, String meaning, boolean required) {
     }
 
     /**
      * An import (one run of it) as the console shows it.
      *
      * @param done        rows done (imported or skipped) as of the last commit, over every run of the import
-     * @param imported    rows imported (customers created, updated or unchanged) over every run
+     * @param kind        what the file holds: customers or products
+     * @param imported    rows imported (records created, updated or unchanged) over every run
      * @param skippedRows rows skipped for their errors over every run
      * @param resumedAfter for a restart, the rows its previous run had done: it goes on after them
      * @param errors      for an ended run's page, the first lines of its error report; null while it runs
      */
-    record ImportView(long id, String status, String state, boolean running, boolean restartable,
+    record ImportView(long id, String kind, String status, String state, boolean running, boolean restartable,
             Instant startedAt, Instant endedAt, Long rows, long done, long imported, long skippedRows, long read,
             long written, long skipped, Double rowsPerSecond, Long secondsLeft, Long restartOf, long resumedAfter,
             Long restartedAs, ErrorReport.Lines errors) {
@@ -223,7 +224,7 @@ class ImportPages {
         private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
                 .withZone(ZoneOffset.UTC);
 
-        static ImportView of(JobProgress progress, BatchStatus status, Long restartOf, long resumedAfter,
+        static ImportView of(String kind, JobProgress progress, BatchStatus status, Long restartOf, long resumedAfter,
                 Long restartedAs, ErrorReport.Lines errors) {
             Long created = progress.count("created");
             Long updated = progress.count("updated");
@@ -233,7 +234,7 @@ class ImportPages {
             long done = progress.position();
             boolean restartable = (status == BatchStatus.FAILED || status == BatchStatus.STOPPED)
                     && restartedAs == null;
-            return new ImportView(progress.id(), status.name(), state(status), status.isRunning(), restartable,
+            return new ImportView(progress.id(), kind, status.name(), state(status), status.isRunning(), restartable,
                     progress.startedAt(), progress.endedAt(), progress.rows(), done, imported,
                     Math.max(0, done - imported), progress.read(), progress.written(), progress.skipped(),
                     progress.rowsPerSecond(), progress.secondsLeft(), restartOf, resumedAfter, restartedAs,

@@ -42,6 +42,11 @@ class JobKinds {
      * every kind (a count not kept by this job shows its absent value), so every job's answer has the same fields.
      */
     ProgressKeys progressOf(String jobName) {
-        return new ProgressKeys(find(jobName).map(kind -> kind.progress().position()).orElse(null), allCounts);
+        Optional<JobKind> kind = find(jobName);
+        List<ProgressKeys.Count> own = kind.map(k -> k.progress().counts()).orElse(List.of());
+        // Two kinds may keep the same field under keys of their own (the customer and the product import's created).
+        List<ProgressKeys.Count> counts = allCounts.stream().map(count -> own.stream()
+                .filter(mine -> mine.field().equals(count.field())).findFirst().orElse(count)).toList();
+        return new ProgressKeys(kind.map(k -> k.progress().position()).orElse(null), counts);
     }
 }

@@ -46,8 +46,8 @@ class AuditLogTest extends IntegrationTest {
      * nothing live.
      */
     private static final Set<String> NOT_AUDITED = Set.of(
-            // Events and profiles sent by the business's systems: data, each kept with its own history
-            "POST /api/v1/events", "PUT /api/v1/customers/{id}", "POST /v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}",
+            // Events, profiles and products sent by the business's systems: data, each kept with its own history
+            "POST /api/v1/events", "PUT /api/v1/customers/{id}", "PUT /api/v1/products/{id}", "POST /v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}",
             "POST /v1/batch", "POST /v1/b",
             // Mail providers' bounce and complaint reports, signed by the provider: kept as suppressions and events
             "POST /webhooks/ses", "POST /webhooks/sendgrid", "POST /webhooks/mailgun", "POST /webhooks/postmark",

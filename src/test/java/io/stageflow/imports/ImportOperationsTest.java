@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.List;
 import java.time.LocalDateTime;
 import java.util.Set;
 
@@ -31,6 +32,9 @@ class ImportOperationsTest extends IntegrationTest {
 
     @Autowired
     ImportFiles files;
+
+    @Autowired
+    List<ImportTarget<?>> targets;
 
     @Autowired
     ImportJobs jobs;
@@ -150,7 +154,8 @@ class ImportOperationsTest extends IntegrationTest {
 
     private ImportCommandLineRunner runner(Path file) {
         return new ImportCommandLineRunner(files, jobs, new ImportProperties(properties.chunkSize(), properties.dir(),
-                properties.progressLogInterval(), properties.concurrentJobs(), properties.staleAfter(), file));
+                properties.progressLogInterval(), properties.concurrentJobs(), properties.staleAfter(), file, null),
+                targets);
     }
 
     private JsonNode awaitEnd(long id) {

@@ -227,6 +227,11 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("POST", "/api/v1/coupons/{code}/validate", "/api/v1/coupons/NO-SUCH-CODE/validate", BAD_JSON,
                     ADMIN, MARKETER, SERVER_KEY),
+            // The product catalogue, like offers: marketers and admins write it, operators read it too.
+            roles("PUT", "/api/v1/products/{id}", "/api/v1/products/no-such-product", BAD_JSON, ADMIN, MARKETER),
+            roles("GET", "/api/v1/products/{id}", "/api/v1/products/no-such-product", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/products", "/api/v1/products?limit=1", null, ADMIN, MARKETER, OPERATOR),
+            roles("DELETE", "/api/v1/products/{id}", "/api/v1/products/no-such-product", null, ADMIN, MARKETER),
             // Jobs (imports, broadcasts, the inactivity scan).
             roles("GET", "/api/v1/jobs/{id}", "/api/v1/jobs/987654321", null, ADMIN, OPERATOR),
             roles("POST", "/api/v1/jobs/{id}/stop", "/api/v1/jobs/987654321/stop", null, ADMIN, OPERATOR),
