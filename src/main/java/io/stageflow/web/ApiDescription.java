@@ -24,7 +24,7 @@ class ApiDescription {
     OpenAPI stageflowApi() {
         return new OpenAPI()
                 .info(new Info().title("Stageflow API").version("v1")
-                        .description("Customers, events, segments, templates, journeys, broadcasts, analytics and"
+                        .description("Customers, products, events, segments, templates, journeys, broadcasts, analytics and"
                                 + " the audit log (/api/v1), Segment's HTTP tracking API (/v1), and the mail"
                                 + " providers' bounce and complaint webhooks (/webhooks, signed by the provider,"
                                 + " no Stageflow credentials; docs/operations.md). Every route's"
