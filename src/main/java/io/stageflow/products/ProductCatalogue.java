@@ -60,7 +60,7 @@ public class ProductCatalogue implements Products {
     @Transactional
     public Upserted upsertAll(List<ProductChange> changes) {
         if (changes.isEmpty()) {
-            return new Upserted(0, 0, 0, Map.of());
+            return new Upserted(0, 0, 0);
         }
         Instant now = clock.instant();
         Map<String, ProductChange> byId = new LinkedHashMap<>();
@@ -69,7 +69,6 @@ public class ProductCatalogue implements Products {
         Map<String, ProductView> stored = store.findAll(ids, true);
         List<ProductView> inserts = new ArrayList<>();
         List<ProductView> updates = new ArrayList<>();
-        Map<String, ProductView> result = new LinkedHashMap<>();
         int unchanged = 0;
         for (ProductChange change : byId.values()) {
             ProductView before = stored.get(change.id());
@@ -78,15 +77,13 @@ public class ProductCatalogue implements Products {
                 inserts.add(after);
             } else if (before.sameData(after)) {
                 unchanged++;
-                after = before;
             } else {
                 updates.add(after);
             }
-            result.put(after.id(), after);
         }
         store.insertAll(inserts);
         store.updateAll(updates);
-        return new Upserted(inserts.size(), updates.size(), unchanged, result);
+        return new Upserted(inserts.size(), updates.size(), unchanged);
     }
 
     /**
@@ -123,7 +120,7 @@ public class ProductCatalogue implements Products {
     public record ProductChange(String id, ProductUpsert product) {
     }
 
-    /** What an upsert did, counted in distinct products, and the products as stored. */
-    public record Upserted(int created, int updated, int unchanged, Map<String, ProductView> products) {
+    /** What an upsert did, counted in distinct products. */
+    public record Upserted(int created, int updated, int unchanged) {
     }
 }

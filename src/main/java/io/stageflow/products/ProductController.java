@@ -36,7 +36,10 @@ class ProductController {
         this.catalogue = catalogue;
     }
 
-    /** Creates (201) or replaces (200) the product; sending the same product again changes nothing. */
+    /**
+     * Creates (201) or replaces (200) the product; sending the same product again changes nothing. The answer is
+     * the product as read back once stored (times as the database keeps them: whole seconds on MariaDB).
+     */
     @PutMapping("/{id}")
     ResponseEntity<ProductView> upsert(@PathVariable String id, @RequestBody ProductUpsert body) {
         List<FieldViolation> violations = ProductCatalogue.violations(id, body);
@@ -45,7 +48,7 @@ class ProductController {
         }
         ProductCatalogue.Upserted result = catalogue.upsert(id, body);
         return ResponseEntity.status(result.created() > 0 ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(result.products().get(id));
+                .body(catalogue.find(id).orElseThrow(() -> notFound(id)));
     }
 
     @GetMapping("/{id}")

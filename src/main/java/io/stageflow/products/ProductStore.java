@@ -2,12 +2,13 @@ package io.stageflow.products;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import io.stageflow.support.DatabaseTimestamps;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,10 +29,12 @@ class ProductStore {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
+    private final DatabaseTimestamps timestamps;
 
-    ProductStore(JdbcClient jdbc, JdbcTemplate batch) {
+    ProductStore(JdbcClient jdbc, JdbcTemplate batch, DatabaseTimestamps timestamps) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.timestamps = timestamps;
     }
 
     Optional<ProductView> find(String id) {
@@ -69,13 +72,13 @@ class ProductStore {
 
     void insertAll(List<ProductView> products) {
         if (!products.isEmpty()) {
-            batch.batchUpdate(INSERT, products.stream().map(ProductStore::values).toList());
+            batch.batchUpdate(INSERT, products.stream().map(this::values).toList());
         }
     }
 
     void updateAll(List<ProductView> products) {
         if (!products.isEmpty()) {
-            batch.batchUpdate(UPDATE, products.stream().map(ProductStore::values).toList());
+            batch.batchUpdate(UPDATE, products.stream().map(this::values).toList());
         }
     }
 
@@ -83,9 +86,10 @@ class ProductStore {
         return jdbc.sql("delete from sf_product where id = ?").param(id).update() > 0;
     }
 
-    private static Object[] values(ProductView p) {
+    /** A product's columns; its times with their milliseconds, which MariaDB keeps only from a local date-time. */
+    private Object[] values(ProductView p) {
         return new Object[] {p.sku(), p.name(), p.categoryPath(), p.price(), p.currency(), p.url(), p.imageUrl(),
-                p.inStock(), Timestamp.from(p.createdAt()), Timestamp.from(p.updatedAt()), p.id()};
+                p.inStock(), timestamps.of(p.createdAt()), timestamps.of(p.updatedAt()), p.id()};
     }
 
     private static ProductView map(ResultSet rs, int row) throws SQLException {

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.stageflow.testing.ConsoleSession;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
 
@@ -71,6 +72,11 @@ class ProductImportTest extends IntegrationTest {
                 "8,price,\"must be a number from 0 to 999999999999.99 with at most two decimals, written with a dot"
                         + " and no currency sign, such as 59.90\"",
                 "9,,has 3 cells; the header has 9");
+
+        ConsoleSession console = ConsoleSession.signIn(baseUrl(), "admin", ADMIN_PASSWORD);
+        assertThat(console.get("/imports")).as("the form offers both kinds, with their columns")
+                .contains("value=\"customers\"", "value=\"products\"", "<code>categoryPath</code>");
+        assertThat(console.get("/imports/" + first.path("id").asLong())).contains("<strong>products</strong>");
 
         JsonNode rerun = awaitEnd(upload(csv));
         assertThat(rerun.path("unchanged").asLong()).isEqualTo(2);
