@@ -1,7 +1,9 @@
 package io.stageflow.delivery;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Date;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -23,8 +25,13 @@ class HandOverMessage extends SMTPMessage {
         boolean begin();
     }
 
+    /** The headers an SMTP transport leaves out of what it sends, as Angus Mail's does. */
+    private static final String[] NOT_SENT = {"Bcc", "Content-Length"};
+
     private final HandOver handOver;
     private volatile boolean begun;
+    /** The whole message as it goes out, once {@link #freeze}d. */
+    private byte[] frozen;
 
     HandOverMessage(Session session, HandOver handOver) {
         super(session);
@@ -36,6 +43,35 @@ class HandOverMessage extends SMTPMessage {
         return begun;
     }
 
+    /**
+     * Makes the message final (its Date, its headers, the row's own Message-ID kept) and writes it to bytes now, on the
+     * thread that made it, so that sending it later only copies the bytes to the server. Written as it goes out,
+     * each MIME part would be encoded a byte at a time into the SMTP stream, in the delivery lane, while the server
+     * waits between {@code DATA} and the end of the message.
+     */
+    void freeze() throws MessagingException {
+        String messageId = getMessageID();
+        if (getSentDate() == null) {
+            setSentDate(new Date());
+        }
+        saveChanges(); // makes a new Message-ID, and the row's own must stay
+        if (messageId != null) {
+            setHeader("Message-ID", messageId);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
+        try {
+            super.writeTo(bytes, NOT_SENT);
+        } catch (IOException e) {
+            throw new MessagingException("Could not write the message to memory", e);
+        }
+        frozen = bytes.toByteArray();
+    }
+
+    /** True once {@link #freeze} has made it final: it is sent as it is. */
+    boolean frozen() {
+        return frozen != null;
+    }
+
     @Override
     public void writeTo(OutputStream out, String[] ignoreList) throws IOException, MessagingException {
         if (!begun) {
@@ -44,6 +80,10 @@ class HandOverMessage extends SMTPMessage {
             }
             begun = true;
         }
-        super.writeTo(out, ignoreList);
+        if (frozen != null) {
+            out.write(frozen);
+        } else {
+            super.writeTo(out, ignoreList);
+        }
     }
 }

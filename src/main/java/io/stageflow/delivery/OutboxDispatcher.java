@@ -442,6 +442,7 @@ class OutboxDispatcher {
             delivery.message = composer.compose(entry, customer, email,
                     entry.category() == EmailCategory.MARKETING ? unsubscribeLinks.unsubscribeUrlFor(customer.email(), entry.id()) : null,
                     () -> handOver(delivery));
+            delivery.message.freeze(); // here, beside the other renders, not in the lane
         } catch (DataAccessException | MessagingException | VelocityException | TemplateNotFoundException e) {
             delivery.failure = e; // nothing reached the mail server yet: safe to try again later
         }

@@ -61,14 +61,16 @@ final class SmtpPass implements AutoCloseable {
             connection = new Connection(connect(server));
             open.put(server, connection);
         }
-        // As Spring's sender does: saving the changes makes a new Message-ID, and the row's own must stay.
-        String messageId = message.getMessageID();
-        if (message.getSentDate() == null) {
-            message.setSentDate(new Date());
-        }
-        message.saveChanges();
-        if (messageId != null) {
-            message.setHeader("Message-ID", messageId);
+        if (!(message instanceof HandOverMessage handOver && handOver.frozen())) {
+            // As Spring's sender does: saving the changes makes a new Message-ID, and the row's own must stay.
+            String messageId = message.getMessageID();
+            if (message.getSentDate() == null) {
+                message.setSentDate(new Date());
+            }
+            message.saveChanges();
+            if (messageId != null) {
+                message.setHeader("Message-ID", messageId);
+            }
         }
         Address[] recipients = message.getAllRecipients();
         try {
