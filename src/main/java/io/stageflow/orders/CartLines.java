@@ -3,7 +3,11 @@ package io.stageflow.orders;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.stageflow.support.DatabaseTimestamps;
 
@@ -85,6 +89,29 @@ class CartLines {
     List<Orders.Line> of(String customerId) {
         return jdbc.sql("select * from sf_cart_line where customer_id = ? order by id").param(customerId)
                 .query(CartLines::line).list();
+    }
+
+    /**
+     * The carts of these customers with one read, by customer id, each in the order its lines were first added; a
+     * customer without a cart is not in it.
+     */
+    Map<String, Orders.CartView> ofCustomers(Collection<String> customerIds) {
+        Map<String, List<Orders.Line>> lines = new HashMap<>();
+        Map<String, Instant> updated = new HashMap<>();
+        if (!customerIds.isEmpty()) {
+            jdbc.sql("select * from sf_cart_line where customer_id in (:customers) order by id")
+                    .param("customers", customerIds).query(rs -> {
+                        String customer = rs.getString("customer_id");
+                        List<Orders.Line> cart = lines.computeIfAbsent(customer, id -> new ArrayList<>());
+                        cart.add(line(rs, cart.size()));
+                        updated.merge(customer, rs.getTimestamp("updated_at").toInstant(),
+                                (a, b) -> a.isAfter(b) ? a : b);
+                    });
+        }
+        Map<String, Orders.CartView> carts = new HashMap<>();
+        lines.forEach((customer, cart) -> carts.put(customer,
+                new Orders.CartView(List.copyOf(cart), updated.get(customer))));
+        return carts;
     }
 
     /** When the customer's cart last changed, or null when it is empty. */

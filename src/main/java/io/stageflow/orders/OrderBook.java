@@ -1,6 +1,10 @@
 package io.stageflow.orders;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
@@ -9,6 +13,8 @@ import org.springframework.transaction.annotation.Transactional;
 /** {@link Orders} from the stored lines. */
 @Service
 class OrderBook implements Orders {
+
+    private static final CartView NO_CART = new CartView(List.of(), null);
 
     private final OrderLines orders;
     private final CartLines carts;
@@ -28,11 +34,7 @@ class OrderBook implements Orders {
     @Transactional(readOnly = true)
     public Optional<OrderView> order(String customerId, String orderId) {
         List<OrderLines.Row> rows = orders.ofOrder(customerId, orderId);
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new OrderView(orderId, rows.get(0).orderedAt(),
-                rows.stream().map(OrderLines.Row::line).toList()));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(view(rows));
     }
 
     @Override
@@ -40,5 +42,29 @@ class OrderBook implements Orders {
     public CartView cart(String customerId) {
         List<Line> lines = carts.of(customerId);
         return new CartView(lines, lines.isEmpty() ? null : carts.updatedAt(customerId));
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<String, OrderView> latestOrders(Collection<String> customerIds) {
+        Map<String, OrderView> latest = new HashMap<>();
+        orders.latestOfCustomers(new LinkedHashSet<>(customerIds))
+                .forEach((customer, rows) -> latest.put(customer, view(rows)));
+        return latest;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<String, CartView> carts(Collection<String> customerIds) {
+        Map<String, CartView> stored = carts.ofCustomers(new LinkedHashSet<>(customerIds));
+        Map<String, CartView> all = new HashMap<>();
+        customerIds.forEach(customer -> all.put(customer, stored.getOrDefault(customer, NO_CART)));
+        return all;
+    }
+
+    /** An order from its stored lines, which are not empty and in order. */
+    private static OrderView view(List<OrderLines.Row> rows) {
+        return new OrderView(rows.get(0).orderId(), rows.get(0).orderedAt(),
+                rows.stream().map(OrderLines.Row::line).toList());
     }
 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.support.DatabaseTimestamps;
@@ -86,6 +89,35 @@ class OrderLines {
         return jdbc.sql("select order_id from sf_order_line where customer_id = ? order by ordered_at desc, id desc"
                         + " limit 1")
                 .param(customerId).query(String.class).optional();
+    }
+
+    /**
+     * The lines of the latest order of each of these customers with one read (the order placed last; of two placed at
+     * the same moment, the one stored last, as {@link #latestOrderId} has it), by customer id, in order.
+     */
+    Map<String, List<Row>> latestOfCustomers(Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Map<String, List<Row>>> byCustomerAndOrder = new HashMap<>();
+        Map<String, String> latest = new HashMap<>();
+        jdbc.sql("""
+                select l.* from sf_order_line l
+                join (select customer_id, max(ordered_at) as latest_at from sf_order_line
+                      where customer_id in (:customers) group by customer_id) m
+                  on l.customer_id = m.customer_id and l.ordered_at = m.latest_at
+                order by l.id""")
+                .param("customers", customerIds).query(rs -> {
+                    String customer = rs.getString("customer_id");
+                    Row row = row(rs, 0);
+                    byCustomerAndOrder.computeIfAbsent(customer, id -> new HashMap<>())
+                            .computeIfAbsent(row.orderId(), id -> new ArrayList<>()).add(row);
+                    latest.put(customer, row.orderId()); // rows come by id: the order stored last wins
+                });
+        Map<String, List<Row>> lines = new HashMap<>();
+        latest.forEach((customer, orderId) -> lines.put(customer, byCustomerAndOrder.get(customer).get(orderId)
+                .stream().sorted(Comparator.comparingInt(row -> row.line().position())).toList()));
+        return lines;
     }
 
     /** The customer's lines of one order, in order. */

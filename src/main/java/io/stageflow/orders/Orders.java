@@ -2,7 +2,9 @@ package io.stageflow.orders;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +22,15 @@ public interface Orders {
 
     /** The customer's cart now; empty when they have none. */
     CartView cart(String customerId);
+
+    /**
+     * {@link #latestOrder} of many customers with one read (a wave of emails): by customer id, only those with an
+     * order.
+     */
+    Map<String, OrderView> latestOrders(Collection<String> customerIds);
+
+    /** {@link #cart} of many customers with one read: by customer id, each of them (an empty cart for none). */
+    Map<String, CartView> carts(Collection<String> customerIds);
 
     /** An order: its lines in the order the event listed them. */
     record OrderView(String orderId, Instant orderedAt, List<Line> lines) {
