@@ -1,6 +1,8 @@
 package io.stageflow.customers;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,5 +24,14 @@ public record Customer(
     /** The locale to write to this customer in; {@code locale} is its BCP 47 tag. */
     public Locale preferredLocale() {
         return Locale.forLanguageTag(locale);
+    }
+
+    /** The time zone dates in this customer's email are written in; UTC when {@code timeZone} is none or unknown. */
+    public ZoneId preferredZone() {
+        try {
+            return ZoneId.of(timeZone);
+        } catch (RuntimeException unusable) {
+            return ZoneOffset.UTC;
+        }
     }
 }

@@ -5,17 +5,15 @@ import java.text.NumberFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.customers.Customer;
+import io.stageflow.support.Money;
 import io.stageflow.templates.TemplateExtras;
 
 import org.springframework.stereotype.Component;
@@ -71,7 +69,7 @@ class OfferTemplateExtras implements TemplateExtras {
                 "code", code,
                 "value", formatValue(offer, locale),
                 "expires", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
-                        .format(expires.minusMillis(1).atZone(zoneOf(customer))),
+                        .format(expires.minusMillis(1).atZone(customer.preferredZone())),
                 "minimumOrder", offer.minimumOrder() == null ? "" : money(offer.minimumOrder(), offer.currency(), locale));
     }
 
@@ -85,16 +83,6 @@ class OfferTemplateExtras implements TemplateExtras {
     }
 
     private static String money(BigDecimal amount, String currency, Locale locale) {
-        NumberFormat format = NumberFormat.getCurrencyInstance(locale);
-        format.setCurrency(Currency.getInstance(currency));
-        return format.format(amount);
-    }
-
-    private static ZoneId zoneOf(Customer customer) {
-        try {
-            return ZoneId.of(customer.timeZone());
-        } catch (RuntimeException unusable) {
-            return ZoneOffset.UTC;
-        }
+        return Money.format(amount, currency, locale);
     }
 }

@@ -1,8 +1,6 @@
 package io.stageflow.products;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Currency;
@@ -12,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.stageflow.support.ControlCharacters;
+import io.stageflow.support.WebUrls;
 import io.stageflow.web.FieldViolation;
 
 /**
@@ -146,20 +145,9 @@ final class ProductRules {
         }
     }
 
-    /** An absolute http or https URL with a host, and nothing a mail client could read otherwise. */
+    /** An absolute http or https URL with a host ({@link WebUrls}), of at most {@link #MAX_URL} characters. */
     static boolean isWebUrl(String value) {
-        if (value.length() > MAX_URL || ControlCharacters.in(value) || value.chars().anyMatch(Character::isWhitespace)
-                || value.indexOf('"') >= 0 || value.indexOf('<') >= 0 || value.indexOf('>') >= 0) {
-            return false;
-        }
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && !uri.getHost().isEmpty() && uri.getRawUserInfo() == null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        return value.length() <= MAX_URL && WebUrls.isWebUrl(value);
     }
 
     private static String blankToNull(String value) {

@@ -80,11 +80,14 @@ final class BoundTemplates {
      * Why this template cannot be sent, or null when it can: the key is not a template's, a file is missing, a
      * file (of the template, any locale folder, the layouts or the macros) does not parse or uses something the
      * sandbox refuses, or rendering it for a customer with no first name and no traits fails (a misspelt or
-     * unguarded reference).
+     * unguarded reference) with any of the validation samples.
      */
-    TemplateProblem problemWith(String templateKey, Map<String, Object> validationSample) {
+    TemplateProblem problemWith(String templateKey, List<Map<String, Object>> validationSamples) {
         TemplateProblem problem = staticProblem(templateKey);
-        return problem != null ? problem : trialRenderProblem(templateKey, validationSample);
+        for (int i = 0; problem == null && i < validationSamples.size(); i++) {
+            problem = trialRenderProblem(templateKey, validationSamples.get(i));
+        }
+        return problem;
     }
 
     private String renderPlain(String file, Map<String, Object> model) {

@@ -9,20 +9,22 @@ import org.springframework.stereotype.Component;
 /**
  * The checks a template passes before it can be sent, in one place for the renderer, the folder and the console:
  * every file parses and keeps to the sandbox, and the template renders for a sample customer with no first name and
- * no traits. A layout or the macros are checked through every template they would change.
+ * no traits, both with the samples of the {@link TemplateExtras} (a cart of two products, an order) and with what
+ * they give a customer they have nothing on (an empty cart, no order). A layout or the macros are checked through
+ * every template they would change.
  */
 @Component
 class TemplateChecks {
 
-    private final Map<String, Object> validationSample;
+    private final List<Map<String, Object>> validationSamples;
 
-    TemplateChecks(TemplatesProperties properties, List<TemplateLinks> links) {
-        this.validationSample = TemplateModel.validationSample(properties.brand(), links);
+    TemplateChecks(TemplatesProperties properties, List<TemplateLinks> links, List<TemplateExtras> extras) {
+        this.validationSamples = TemplateModel.validationSamples(properties.brand(), links, extras);
     }
 
     /** Why template {@code key} of {@code files} cannot be sent, or null. */
     TemplateProblem problemWith(BoundTemplates files, String key) {
-        return files.problemWith(key, validationSample);
+        return files.problemWith(key, validationSamples);
     }
 
     /**
@@ -33,7 +35,7 @@ class TemplateChecks {
         BoundTemplates candidate = new BoundTemplates(files);
         Collection<String> affected = part.shared() ? files.templateKeys() : List.of(part.key());
         for (String key : affected) {
-            TemplateProblem problem = candidate.problemWith(key, validationSample);
+            TemplateProblem problem = candidate.problemWith(key, validationSamples);
             if (problem != null) {
                 return problem;
             }

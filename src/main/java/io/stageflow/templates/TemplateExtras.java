@@ -6,9 +6,11 @@ import java.util.Map;
 import io.stageflow.customers.Customer;
 
 /**
- * Implemented by features that add entries to the template context (offers add {@code $offer}), so that
- * messaging need not know them. Each entry's name must not be one of messaging's own ({@code customer},
- * {@code brand}, {@code journey}, {@code links}).
+ * Implemented by features that add entries to the template context (offers add {@code $offer}, orders
+ * {@code $cart}, {@code $order} and {@code $products}), so that messaging need not know them. Each entry's name must
+ * not be one of messaging's own ({@code customer}, {@code brand}, {@code journey}, {@code links}). A preview of a real
+ * customer shows what delivery would: it asks {@link #forDeliveries} with a key no email has
+ * ({@link TemplateModel#PREVIEW_KEY}), so a feature's entries that belong to one email (a coupon) stay out of it.
  */
 public interface TemplateExtras {
 
@@ -26,6 +28,18 @@ public interface TemplateExtras {
         return entries;
     }
 
-    /** Made-up entries for a preview or test send with sample traits, so that templates that use them render. */
+    /**
+     * Made-up entries for a preview or test send with sample traits, so that templates that use them render; also
+     * part of what deploy-time validation renders every template with.
+     */
     Map<String, Object> forPreview(Customer customer);
+
+    /**
+     * The entries delivery gives a customer this feature has nothing on (an empty cart, no order): deploy-time
+     * validation renders every template with these as well as with {@link #forPreview}'s, so that a template that
+     * would fail for such a customer fails there first. None by default.
+     */
+    default Map<String, Object> forCustomerWithoutData(Customer customer) {
+        return Map.of();
+    }
 }

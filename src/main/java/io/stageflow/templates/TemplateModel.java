@@ -19,6 +19,11 @@ public class TemplateModel {
 
     /** The id of the made-up customer of a preview with sample traits, and of deploy-time validation. */
     static final String SAMPLE_ID = "sample";
+    /**
+     * The idempotency key a preview, test send or simulation for a real customer asks the extras with: no email has
+     * it, so they give what belongs to the customer (their cart) and nothing that belongs to one email (a coupon).
+     */
+    static final String PREVIEW_KEY = "preview:no-email";
     /** The address of a sample customer whose traits name none. */
     static final String SAMPLE_EMAIL = "sample@example.com";
 
@@ -70,14 +75,24 @@ public class TemplateModel {
     }
 
     /**
-     * A made-up customer (sample traits) gets the extras' samples, such as a sample {@code $offer}; a real customer
-     * gets none, as an email without a coupon would be delivered to them, so that a preview stays exactly what
-     * delivery sends. Templates that need {@code $offer} are previewed with sample traits.
+     * A made-up customer (sample traits) gets the extras' samples, such as a sample {@code $offer} and {@code $cart};
+     * a real customer gets what delivery would give an email to them without a coupon (their own cart and latest
+     * order), so that a preview stays exactly what delivery sends. Templates that need {@code $offer} are previewed
+     * with sample traits.
      */
     private Map<String, Object> withPreviewExtras(Customer customer, Map<String, Object> model) {
         if (SAMPLE_ID.equals(customer.id())) {
             extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
+        } else {
+            withCustomersOwnExtras(customer, model);
         }
+        return model;
+    }
+
+    /** What the extras give any email to this real customer, outside of one particular email. */
+    private Map<String, Object> withCustomersOwnExtras(Customer customer, Map<String, Object> model) {
+        extras.forEach(extra -> extra.forDeliveries(Map.of(PREVIEW_KEY, customer))
+                .getOrDefault(PREVIEW_KEY, Map.of()).forEach(model::putIfAbsent));
         return model;
     }
 
@@ -95,7 +110,8 @@ public class TemplateModel {
      * that was never reserved.
      */
     public Map<String, Object> forSimulation(Customer customer, String journeyKey, boolean withCoupon) {
-        Map<String, Object> model = assemble(customer, brand, journeyKey, links(customer.email(), null));
+        Map<String, Object> model = withCustomersOwnExtras(customer,
+                assemble(customer, brand, journeyKey, links(customer.email(), null)));
         if (withCoupon) {
             extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
         }
@@ -133,16 +149,24 @@ public class TemplateModel {
     }
 
     /**
-     * The context deploy-time validation renders every template with: a customer with no first name and no
-     * traits, so that a reference that would fail for a real customer fails there first. Links are placeholders.
+     * The contexts deploy-time validation renders every template with: a customer with no first name and no
+     * traits, so that a reference that would fail for a real customer fails there first, once with the extras'
+     * samples (a cart of two products, an order) and once with what they give a customer they have nothing on (an
+     * empty cart, no order). Links are placeholders.
      */
-    static Map<String, Object> validationSample(TemplatesProperties.Brand brand, Collection<TemplateLinks> links) {
+    static List<Map<String, Object>> validationSamples(TemplatesProperties.Brand brand,
+            Collection<TemplateLinks> links, Collection<TemplateExtras> extras) {
         Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null, null);
         Map<String, String> samples = new HashMap<>();
         links.forEach(contribution -> samples.putAll(contribution.samples()));
-        Map<String, Object> model = assemble(sample, brand, "sample-journey", samples);
-        model.put("offer", SAMPLE_OFFER);
-        return model;
+        Map<String, Object> withSamples = assemble(sample, brand, "sample-journey", samples);
+        withSamples.put("offer", SAMPLE_OFFER);
+        Map<String, Object> withoutData = new HashMap<>(withSamples);
+        extras.forEach(extra -> {
+            extra.forPreview(sample).forEach(withSamples::putIfAbsent);
+            extra.forCustomerWithoutData(sample).forEach(withoutData::putIfAbsent);
+        });
+        return List.of(withSamples, withoutData);
     }
 
     private static Map<String, Object> assemble(Customer customer, TemplatesProperties.Brand brand, String journeyKey,

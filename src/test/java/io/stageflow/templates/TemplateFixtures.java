@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -14,6 +15,18 @@ final class TemplateFixtures {
     static final String UNSUBSCRIBE = "https://stageflow.test/u/token";
     static final String PREFERENCES = "https://stageflow.test/u/token/preferences";
     static final String SURVEY = "https://stageflow.test/s/token";
+
+    /** {@code $cart} as orders shape it (ShopTemplateData): two products with images, prices and pages. */
+    static final Map<String, Object> SAMPLE_CART = cart(List.of(
+            line("p-shoe", "Trail running shoe", 1, "€89.90", "€89.90",
+                    "https://shop.example.com/images/shoe.jpg", "https://shop.example.com/p/shoe"),
+            line("p-socks", "Merino socks", 2, "€12.50", "€25.00",
+                    "https://shop.example.com/images/socks.jpg", "https://shop.example.com/p/socks")), "€114.90");
+    /** {@code $cart} of a customer without one. */
+    static final Map<String, Object> EMPTY_CART = cart(List.of(), "");
+    /** {@code $order}: the latest order, with the sample cart's lines. */
+    static final Map<String, Object> SAMPLE_ORDER = Map.of("orderId", "1001", "orderedAt", "1 March 2026",
+            "lines", SAMPLE_CART.get("lines"), "total", "€114.90", "itemCount", 3);
 
     private TemplateFixtures() {
     }
@@ -56,7 +69,26 @@ final class TemplateFixtures {
         return model(firstName, Map.of());
     }
 
+    static Map<String, Object> cart(List<Map<String, Object>> lines, String total) {
+        return Map.of("lines", lines, "total", total, "empty", lines.isEmpty(),
+                "itemCount", lines.stream().mapToInt(line -> (Integer) line.get("quantity")).sum(),
+                "url", "https://shop.example.com/cart");
+    }
+
+    static Map<String, Object> line(String productId, String name, int quantity, String price, String amount,
+            String imageUrl, String url) {
+        return Map.ofEntries(Map.entry("productId", productId), Map.entry("sku", ""), Map.entry("name", name),
+                Map.entry("category", ""), Map.entry("quantity", quantity), Map.entry("price", price),
+                Map.entry("amount", amount), Map.entry("imageUrl", imageUrl), Map.entry("url", url),
+                Map.entry("inStock", true), Map.entry("inCatalogue", true));
+    }
+
     static Map<String, Object> model(String firstName, Map<String, Object> traits) {
+        return model(firstName, traits, SAMPLE_CART);
+    }
+
+    /** The context of an email to a customer with this {@code $cart} (and the sample order). */
+    static Map<String, Object> model(String firstName, Map<String, Object> traits, Map<String, Object> cart) {
         Map<String, Object> customer = new HashMap<>();
         customer.put("id", "c-1");
         customer.put("email", "ada@example.com");
@@ -70,6 +102,9 @@ final class TemplateFixtures {
                         "postalAddress", "1 Example Street, Springfield"),
                 "journey", Map.of("key", "welcome"),
                 "links", Map.of("unsubscribe", UNSUBSCRIBE, "preferences", PREFERENCES, "survey", SURVEY),
-                "offer", TemplateModel.SAMPLE_OFFER);
+                "offer", TemplateModel.SAMPLE_OFFER,
+                "cart", cart,
+                "order", SAMPLE_ORDER,
+                "products", Map.of());
     }
 }

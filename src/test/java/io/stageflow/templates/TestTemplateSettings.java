@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.stageflow.customers.Customer;
+
 /** The template settings of a default installation, for tests that build a renderer by hand. */
 final class TestTemplateSettings {
 
@@ -22,6 +24,25 @@ final class TestTemplateSettings {
         }
     };
 
+    /** What orders add ({@code $cart}, {@code $order}, {@code $products}), as stand-ins. */
+    static final TemplateExtras SHOP_DATA = new TemplateExtras() {
+        @Override
+        public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> forPreview(Customer customer) {
+            return Map.of("cart", TemplateFixtures.SAMPLE_CART, "order", TemplateFixtures.SAMPLE_ORDER,
+                    "products", Map.of());
+        }
+
+        @Override
+        public Map<String, Object> forCustomerWithoutData(Customer customer) {
+            return Map.of("cart", TemplateFixtures.EMPTY_CART, "products", Map.of());
+        }
+    };
+
     private TestTemplateSettings() {
     }
 
@@ -36,7 +57,8 @@ final class TestTemplateSettings {
     }
 
     static TemplateChecks checks() {
-        return new TemplateChecks(withTemplatesIn(Path.of("templates"), 0), List.of(STANDARD_LINKS));
+        return new TemplateChecks(withTemplatesIn(Path.of("templates"), 0), List.of(STANDARD_LINKS),
+                List.of(SHOP_DATA));
     }
 
     /** A folder's files, read again for every render; the same snapshot while they do not change. */
