@@ -3,6 +3,7 @@ package io.stageflow.orders;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +29,15 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ShopTemplateExtras implements TemplateExtras {
+
+    /** The two products of the sample cart and order. */
+    static final List<ProductView> SAMPLE_PRODUCTS = List.of(
+            new ProductView("sample-shoe", "SAMPLE-SHOE", "Trail running shoe", "Shoes > Running",
+                    new BigDecimal("89.90"), "EUR", "https://shop.example.com/products/trail-running-shoe",
+                    "https://shop.example.com/images/trail-running-shoe.jpg", true, null, null),
+            new ProductView("sample-socks", "SAMPLE-SOCKS", "Merino socks", "Socks", new BigDecimal("12.50"), "EUR",
+                    "https://shop.example.com/products/merino-socks",
+                    "https://shop.example.com/images/merino-socks.jpg", true, null, null));
 
     private final Orders orders;
     private final Products products;
@@ -81,11 +91,11 @@ class ShopTemplateExtras implements TemplateExtras {
         Map<String, ProductView> samples = new HashMap<>();
         SAMPLE_PRODUCTS.forEach(product -> samples.put(product.id(), product));
         ShopTemplateData data = ShopTemplateData.forCustomer(customer, samples);
-        List<Orders.Line> lines = List.of(
-                new Orders.Line(1, "sample-shoe", "SAMPLE-SHOE", "Trail running shoe", "Shoes > Running",
-                        new BigDecimal("89.90"), 1, "EUR", null),
-                new Orders.Line(2, "sample-socks", "SAMPLE-SOCKS", "Merino socks", "Socks",
-                        new BigDecimal("12.50"), 2, "EUR", null));
+        List<Orders.Line> lines = new ArrayList<>(); // one shoe, two pairs of socks
+        for (ProductView product : SAMPLE_PRODUCTS) {
+            lines.add(new Orders.Line(lines.size() + 1, product.id(), product.sku(), product.name(),
+                    product.categoryPath(), product.price(), lines.size() + 1, product.currency(), null));
+        }
         return Map.of(
                 "cart", data.cart(new Orders.CartView(lines, clock.instant()), cartUrl),
                 "order", data.order(new Orders.OrderView("SAMPLE-1001", clock.instant().minus(Duration.ofDays(30)),
@@ -105,13 +115,4 @@ class ShopTemplateExtras implements TemplateExtras {
         return new ProductLookup(atHand, id -> Optional.ofNullable(atHand.get(id)).or(() -> products.find(id)),
                 data::product);
     }
-
-    /** The two products of the sample cart and order. */
-    static final List<ProductView> SAMPLE_PRODUCTS = List.of(
-            new ProductView("sample-shoe", "SAMPLE-SHOE", "Trail running shoe", "Shoes > Running",
-                    new BigDecimal("89.90"), "EUR", "https://shop.example.com/products/trail-running-shoe",
-                    "https://shop.example.com/images/trail-running-shoe.jpg", true, null, null),
-            new ProductView("sample-socks", "SAMPLE-SOCKS", "Merino socks", "Socks", new BigDecimal("12.50"), "EUR",
-                    "https://shop.example.com/products/merino-socks",
-                    "https://shop.example.com/images/merino-socks.jpg", true, null, null));
 }
