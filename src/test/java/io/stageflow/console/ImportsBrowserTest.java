@@ -59,8 +59,12 @@ class ImportsBrowserTest extends IntegrationTest {
 
         BROWSER.signIn(baseUrl(), "/imports", "admin", ADMIN_PASSWORD);
         BROWSER.awaitText(By.tagName("h1"), "Imports");
-        assertThat(BROWSER.driver().findElement(By.cssSelector("label[for=file]")).getText())
-                .isEqualTo("CSV file of customers");
+        assertThat(BROWSER.driver().findElement(By.cssSelector("label[for=file]")).getText()).isEqualTo("CSV file");
+        // Customers or products: customers unless the marketer picks products.
+        assertThat(BROWSER.driver().findElement(By.cssSelector("input[name=kind][value=customers]")).isSelected())
+                .isTrue();
+        assertThat(BROWSER.driver().findElement(By.cssSelector("input[name=kind][value=products]")).isSelected())
+                .isFalse();
         assertThat(BROWSER.driver().findElement(By.id("file-help")).getText())
                 .contains("id,email,firstName,locale,timeZone,marketingConsent");
         assertThat(BROWSER.accessibilityProblems()).as("/imports").isEmpty();
