@@ -1,6 +1,7 @@
 package io.stageflow.events;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class IntakeEffects {
     IntakeEffects(ObjectProvider<IntakeEffect> effects) {
         this.all = effects.orderedStream().toList();
         for (IntakeEffect effect : all) {
-            effect.eventTypes().forEach(type -> byType.computeIfAbsent(type, t -> new java.util.ArrayList<>()).add(effect));
+            effect.eventTypes().forEach(type -> byType.computeIfAbsent(type, t -> new ArrayList<>()).add(effect));
         }
     }
 

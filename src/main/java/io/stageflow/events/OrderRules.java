@@ -10,12 +10,11 @@ import org.springframework.stereotype.Component;
 /**
  * The built-in order rules, as an effect of {@code order_completed}: counts the order, moves the customer's stage
  * ({@link LifecycleStages#orderCompleted}, where customers keeps the rules), and gives the journeys the customer's
- * order count as {@code orderCount}: Stageflow's own count always, since a shop's count may start elsewhere or lag.
- * An {@code orderCount} the event carries stays on the stored event and reaches the journeys renamed
- * {@value #SHOP_ORDER_COUNT}. First of the effects, so that the others
- * and the journeys see the order counted. It lives here, not in customers, because events sits above customers
- * (intake creates and updates profiles): events is the feature that applies events to profiles, at intake and when
- * they are routed.
+ * order count as {@code orderCount}: Stageflow's own count always, since a shop's count may start elsewhere or lag. An
+ * {@code orderCount} the event carries stays on the stored event and reaches the journeys renamed
+ * {@value #SHOP_ORDER_COUNT}. First of the effects, so that the others and the journeys see the order counted. It lives
+ * here, not in customers, because events sits above customers (intake creates and updates profiles): events is the
+ * feature that applies events to profiles, at intake and when they are routed.
  */
 @Component
 @Order(EventEffect.ORDER_COUNTS)
