@@ -406,7 +406,8 @@ class OutboxDispatcher {
         try {
             List<Map<String, Object>> models = templateModel.forDeliveries(addressed.stream()
                     .map(delivery -> new TemplateModel.DeliveredEmail(delivery.customer, delivery.entry.id(),
-                            delivery.entry.journeyKey(), delivery.entry.idempotencyKey())).toList());
+                            delivery.entry.journeyKey(), delivery.entry.idempotencyKey(),
+                            delivery.entry.eventMessageId(), delivery.entry.journeyVariables())).toList());
             for (int i = 0; i < addressed.size(); i++) {
                 addressed.get(i).model = models.get(i);
             }

@@ -1,10 +1,14 @@
 package io.stageflow.delivery;
 
+import java.util.Map;
+
 import io.stageflow.subscriptions.EmailCategory;
 
 /**
  * An outbox row as the dispatcher needs it. {@code attempts} is also the claim's fencing token: each claim raises
- * it, so a dispatcher whose lease another node took over can no longer change the row.
+ * it, so a dispatcher whose lease another node took over can no longer change the row. {@code eventMessageId} and
+ * {@code journeyVariables} (empty for none) are what the step that queued it gave the template
+ * ({@link EmailRequest}).
  */
 record OutboxEntry(
         long id,
@@ -18,11 +22,13 @@ record OutboxEntry(
         int attempts,
         boolean respectQuietHours,
         int ambiguousDeliveries,
-        SendPriority priority) {
+        SendPriority priority,
+        String eventMessageId,
+        Map<String, Object> journeyVariables) {
 
     /** The row as its next claim leaves it: one attempt more. */
     OutboxEntry nextAttempt() {
         return new OutboxEntry(id, idempotencyKey, customerId, templateKey, category, journeyKey, journeyInstanceId,
-                stepId, attempts + 1, respectQuietHours, ambiguousDeliveries, priority);
+                stepId, attempts + 1, respectQuietHours, ambiguousDeliveries, priority, eventMessageId, journeyVariables);
     }
 }

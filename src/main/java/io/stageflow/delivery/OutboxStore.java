@@ -38,8 +38,8 @@ class OutboxStore {
     private static final MultiRowInsert INSERT = new MultiRowInsert("""
             insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
                                    journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
-                                   respect_quiet_hours, priority)
-            values""", "(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)");
+                                   respect_quiet_hours, priority, event_message_id, journey_variables)
+            values""", "(?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?)");
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
@@ -47,10 +47,12 @@ class OutboxStore {
     private final Tallies tallies;
     private final TransactionTemplate transaction;
     private final DeliveryEvents deliveryEvents;
+    private final JourneyVariablesJson journeyVariables;
 
     OutboxStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Tallies tallies, PlatformTransactionManager transactions,
-            DeliveryEvents deliveryEvents, DatabaseTimestamps timestamps) {
+            DeliveryEvents deliveryEvents, DatabaseTimestamps timestamps, JourneyVariablesJson journeyVariables) {
         this.deliveryEvents = deliveryEvents;
+        this.journeyVariables = journeyVariables;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.tallies = tallies;
@@ -122,7 +124,8 @@ class OutboxStore {
         Object at = timestamps.of(now);
         return new Object[] {request.idempotencyKey(), request.customerId(), request.templateKey(),
                 request.category().name(), request.journeyKey(), request.journeyInstanceId(), request.stepId(), at,
-                at, request.respectQuietHours(), request.priority().rank()};
+                at, request.respectQuietHours(), request.priority().rank(), request.eventMessageId(),
+                journeyVariables.toJson(request.journeyVariables())};
     }
 
     /**
@@ -144,7 +147,7 @@ class OutboxStore {
         return jdbc.sql("""
                 select * from sf_outbox where status = ? and next_attempt_at <= ?
                 order by priority, id limit ?""")
-                .params(status.name(), Timestamp.from(now), limit).query(OutboxStore::entry).list();
+                .params(status.name(), Timestamp.from(now), limit).query(this::entry).list();
     }
 
     /**
@@ -189,10 +192,10 @@ class OutboxStore {
     }
 
     Optional<OutboxEntry> find(long id) {
-        return jdbc.sql("select * from sf_outbox where id = ?").param(id).query(OutboxStore::entry).optional();
+        return jdbc.sql("select * from sf_outbox where id = ?").param(id).query(this::entry).optional();
     }
 
-    private static OutboxEntry entry(ResultSet rs, int row) throws SQLException {
+    private OutboxEntry entry(ResultSet rs, int row) throws SQLException {
         return new OutboxEntry(
                 rs.getLong("id"),
                 rs.getString("idempotency_key"),
@@ -205,7 +208,9 @@ class OutboxStore {
                 rs.getInt("attempts"),
                 rs.getBoolean("respect_quiet_hours"),
                 rs.getInt("ambiguous_deliveries"),
-                SendPriority.ofRank(rs.getInt("priority")));
+                SendPriority.ofRank(rs.getInt("priority")),
+                rs.getString("event_message_id"),
+                journeyVariables.fromJson(rs.getString("journey_variables")));
     }
 
     /**
@@ -236,7 +241,7 @@ class OutboxStore {
         return jdbc.sql("""
                 select * from sf_outbox where journey_instance_id = ? and status in ('PENDING', 'DEFERRED')
                 order by id""")
-                .param(journeyInstanceId).query(OutboxStore::entry).list();
+                .param(journeyInstanceId).query(this::entry).list();
     }
 
     /**
@@ -297,13 +302,14 @@ class OutboxStore {
 
     /**
      * Erasure: cancels whatever has not been sent yet and strips the rows of who they were for, keeping them for
-     * the journey statistics under {@code anonymousId}.
+     * the journey statistics under {@code anonymousId}: the template's journey variables and event go too.
      */
     void cancelAndAnonymise(String customerId, String anonymousId) {
         jdbc.sql("""
                 update sf_outbox
                 set status = case when status in ('PENDING', 'DEFERRED', 'SENDING') then 'SKIPPED' else status end,
-                    customer_id = ?, recipient = null, subject = null, last_error = null
+                    customer_id = ?, recipient = null, subject = null, last_error = null, event_message_id = null,
+                    journey_variables = null
                 where customer_id = ?""")
                 .params(anonymousId, customerId).update();
     }

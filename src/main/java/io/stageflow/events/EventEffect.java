@@ -28,6 +28,8 @@ public interface EventEffect {
 
     /** Counts an order and applies the stage rules (customers): later effects and the journeys see it counted. */
     int ORDER_COUNTS = 100;
+    /** Gives the journeys the categories of an order's lines when the order names none (orders). */
+    int ORDER_CATEGORIES = 150;
     /** Redeems an order's coupon (offers). */
     int COUPON_REDEMPTION = 200;
     /** Links a referred friend, converts or refunds the referral (referrals); reads the order count. */

@@ -6,8 +6,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -207,6 +210,21 @@ public class EventStore {
 
     public Optional<StoredEvent> findByMessageId(String messageId) {
         return jdbc.sql("select * from sf_event where message_id = ?").param(messageId).query(this::map).optional();
+    }
+
+    /**
+     * The events with these messageIds, by messageId, with one query per thousand ids (a wave of emails asks for the
+     * events that led to them); ids of no stored event (erased with their customer) are missing.
+     */
+    public Map<String, StoredEvent> findByMessageIds(Collection<String> messageIds) {
+        Map<String, StoredEvent> found = new HashMap<>();
+        List<String> ids = List.copyOf(new LinkedHashSet<>(messageIds));
+        for (int from = 0; from < ids.size(); from += 1000) {
+            jdbc.sql("select * from sf_event where message_id in (:ids)")
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + 1000))).query(this::map).list()
+                    .forEach(event -> found.put(event.messageId(), event));
+        }
+        return found;
     }
 
     /**

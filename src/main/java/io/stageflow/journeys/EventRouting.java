@@ -32,6 +32,9 @@ import org.springframework.stereotype.Component;
 @Component
 class EventRouting {
 
+    /** The variable naming the latest event the journey received: what its emails show as {@code $event}. */
+    static final String LAST_EVENT_MESSAGE_ID = "lastEventMessageId";
+
     /** Event properties that become process variables: simple names, simple values. */
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_STRING_VARIABLE = 4000;
@@ -180,7 +183,7 @@ class EventRouting {
         });
         variables.put("customerId", event.customerId());
         variables.put("lastEventType", event.type());
-        variables.put("lastEventMessageId", event.messageId());
+        variables.put(LAST_EVENT_MESSAGE_ID, event.messageId());
         return variables;
     }
 

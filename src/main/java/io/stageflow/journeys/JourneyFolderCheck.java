@@ -45,6 +45,10 @@ class JourneyFolderCheck {
         List<String> problems = new ArrayList<>();
         for (Process process : model.getModelElementsByType(Process.class)) {
             String problem = StepRules.reentryProblem(process.getId(), JourneyModels.reentryValue(process));
+            if (problem == null) {
+                problem = TemplateVariables.problemWith(process.getId(),
+                        JourneyModels.processProperty(process, TemplateVariables.PROPERTY));
+            }
             if (problem != null) {
                 problems.add(resourceName + ": " + problem);
             }

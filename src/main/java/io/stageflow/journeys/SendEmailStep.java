@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * transaction. The idempotency key is process instance, step and loop counter, so a retried job or a step
  * that runs again never queues a second email. Its settings are the step's input parameters ({@code template},
  * {@code category}, {@code quietHours}, {@code priority}), read as local variables so that a process variable of the same name
- * can never stand in for them. Coupons reserved by an earlier "Issue coupon" step of the instance that no email
+ * can never stand in for them. The email carries the latest event the journey received ({@code $event}) and the
+ * variables the journey exposes to templates ({@link TemplateVariables}), as they are now. Coupons reserved by an earlier "Issue coupon" step of the instance that no email
  * carries yet go with this email. At deploy the template must exist and render, and the category and quiet hours
  * must be ones the step knows; a template or category given as an expression is checked when the step runs.
  */
@@ -117,10 +118,16 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
                 : PRIORITY.read(execution);
         outbox.enqueue(new EmailRequest(key, customerId, template(execution), category,
                 StepRun.journeyKey(execution), execution.getProcessInstanceId(), step, QUIET_HOURS.read(execution),
-                priority));
+                priority, triggeringEvent(execution), TemplateVariables.capture(execution,
+                        TemplateVariables.declaredFor(execution))));
         // A coupon an "Issue coupon" step reserved before this send rides with it ($offer), and is issued or
         // released with the email's outcome.
         coupons.attachToEmail(execution.getProcessInstanceId(), key, step);
+    }
+
+    /** The messageId of the latest event the journey received ({@code $event}); null when it started otherwise. */
+    private static String triggeringEvent(DelegateExecution execution) {
+        return execution.getVariable(EventRouting.LAST_EVENT_MESSAGE_ID) instanceof String messageId ? messageId : null;
     }
 
     private static String template(DelegateExecution execution) {

@@ -45,6 +45,10 @@ class StepValidation extends AbstractProcessEnginePlugin {
         @Override
         public void parseProcess(Element process, ProcessDefinitionEntity definition) {
             String problem = StepRules.reentryProblem(definition.getKey(), camundaProperty(process, ReentryPolicy.PROPERTY));
+            if (problem == null) {
+                problem = TemplateVariables.problemWith(definition.getKey(),
+                        camundaProperty(process, TemplateVariables.PROPERTY));
+            }
             if (problem != null) {
                 throw new BpmnParseException(problem, process);
             }

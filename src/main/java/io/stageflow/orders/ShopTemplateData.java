@@ -1,10 +1,12 @@
 package io.stageflow.orders;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +69,32 @@ final class ShopTemplateData {
                 "orderedAt", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
                         .format(order.orderedAt().atZone(zone)),
                 "lines", List.copyOf(lines), "total", total(amounts), "itemCount", itemCount(order.lines()));
+    }
+
+    /**
+     * {@code $event}: the event's {@code type}, {@code occurredAt} (a date in the customer's time zone), the
+     * {@code orderId} it is about (empty when it names none), its simple {@code properties} (texts, numbers, true or
+     * false; nested values are left out) and the products it carries as {@code lines}, each at the price the event
+     * gave, with their {@code total} and {@code itemCount}.
+     */
+    Map<String, Object> event(String type, Instant occurredAt, String orderId, Map<String, Object> properties,
+            List<Orders.Line> eventLines) {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        List<Priced> amounts = new ArrayList<>();
+        for (Orders.Line line : eventLines) {
+            lines.add(line(line, false, amounts));
+        }
+        Map<String, Object> simple = new HashMap<>();
+        properties.forEach((name, value) -> {
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                simple.put(name, value);
+            }
+        });
+        return Map.of("type", type,
+                "occurredAt", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
+                        .format(occurredAt.atZone(zone)),
+                "orderId", text(orderId), "properties", Map.copyOf(simple), "lines", List.copyOf(lines),
+                "total", total(amounts), "itemCount", itemCount(eventLines));
     }
 
     /** One product of the catalogue, for {@code $products.get(id)}. */

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * The checks a template passes before it can be sent, in one place for the renderer, the folder and the console:
  * every file parses and keeps to the sandbox, and the template renders for a sample customer with no first name and
  * no traits, both with the samples of the {@link TemplateExtras} (a cart of two products, an order) and with what
- * they give a customer they have nothing on (an empty cart, no order). A layout or the macros are checked through
+ * they give a customer they have nothing on (an empty cart, no order); the first with a sample {@code $event}, the
+ * second without one (a broadcast has none, so a template must ask {@code #if($event)}). A layout or the macros are checked through
  * every template they would change.
  */
 @Component
@@ -18,8 +19,9 @@ class TemplateChecks {
 
     private final List<Map<String, Object>> validationSamples;
 
-    TemplateChecks(TemplatesProperties properties, List<TemplateLinks> links, List<TemplateExtras> extras) {
-        this.validationSamples = TemplateModel.validationSamples(properties.brand(), links, extras);
+    TemplateChecks(TemplatesProperties properties, List<TemplateLinks> links, List<TemplateExtras> extras,
+            List<TriggeringEvents> triggeringEvents) {
+        this.validationSamples = TemplateModel.validationSamples(properties.brand(), links, extras, triggeringEvents);
     }
 
     /** Why template {@code key} of {@code files} cannot be sent, or null. */

@@ -8,8 +8,8 @@ import io.stageflow.customers.Customer;
 /**
  * Implemented by features that add entries to the template context (offers add {@code $offer}, orders
  * {@code $cart}, {@code $order} and {@code $products}), so that messaging need not know them. Each entry's name must
- * not be one of messaging's own ({@code customer}, {@code brand}, {@code journey}, {@code links}). A preview of a real
- * customer shows what delivery would: it asks {@link #forDeliveries} with a key no email has
+ * not be one of messaging's own ({@code customer}, {@code brand}, {@code journey}, {@code links}, {@code event}). A
+ * preview of a real customer shows what delivery would: it asks {@link #forDeliveries} with a key no email has
  * ({@link TemplateModel#PREVIEW_KEY}), so a feature's entries that belong to one email (a coupon) stay out of it.
  */
 public interface TemplateExtras {

@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The documented context every template sees ({@code $customer}, {@code $brand}, {@code $journey},
- * {@code $links}), built in one place so that a preview renders exactly what delivery would send.
+ * {@code $links}, and for a journey's email {@code $event}), built in one place so that a preview renders exactly what
+ * delivery would send. {@code $journey} holds the journey's key and the variables its {@code templateVariables}
+ * process property exposes, as the send step captured them.
  */
 @Component
 public class TemplateModel {
@@ -26,6 +28,8 @@ public class TemplateModel {
     static final String PREVIEW_KEY = "preview:no-email";
     /** The address of a sample customer whose traits name none. */
     static final String SAMPLE_EMAIL = "sample@example.com";
+    /** The name of the triggering event in the context ({@link TriggeringEvents}). */
+    static final String EVENT = "event";
 
     /**
      * {@code $offer} as deploy-time validation sees it, so that a template for a coupon-bearing send validates;
@@ -37,11 +41,14 @@ public class TemplateModel {
     private final TemplatesProperties.Brand brand;
     private final List<TemplateLinks> links;
     private final List<TemplateExtras> extras;
+    private final List<TriggeringEvents> triggeringEvents;
 
-    TemplateModel(TemplatesProperties properties, List<TemplateLinks> links, List<TemplateExtras> extras) {
+    TemplateModel(TemplatesProperties properties, List<TemplateLinks> links, List<TemplateExtras> extras,
+            List<TriggeringEvents> triggeringEvents) {
         this.brand = properties.brand();
         this.links = List.copyOf(links);
         this.extras = List.copyOf(extras);
+        this.triggeringEvents = List.copyOf(triggeringEvents);
     }
 
     /**
@@ -49,7 +56,8 @@ public class TemplateModel {
      * {@code journeyKey} (null outside a journey), to this customer: what delivery renders.
      */
     public Map<String, Object> forDelivery(Customer customer, long outboxId, String journeyKey, String idempotencyKey) {
-        return forDeliveries(List.of(new DeliveredEmail(customer, outboxId, journeyKey, idempotencyKey))).get(0);
+        return forDeliveries(List.of(new DeliveredEmail(customer, outboxId, journeyKey, idempotencyKey, null, Map.of())))
+                .get(0);
     }
 
     /**
@@ -61,17 +69,41 @@ public class TemplateModel {
         emails.forEach(email -> recipients.put(email.idempotencyKey(), email.customer()));
         List<Map<String, Map<String, Object>>> contributions = extras.stream()
                 .map(extra -> extra.forDeliveries(recipients)).toList();
+        Map<String, TriggeringEvents.EmailEvent> withEvents = new LinkedHashMap<>();
+        emails.stream().filter(email -> email.eventMessageId() != null).forEach(email -> withEvents.put(
+                email.idempotencyKey(), new TriggeringEvents.EmailEvent(email.customer(), email.eventMessageId())));
+        List<Map<String, Map<String, Object>>> events = withEvents.isEmpty() ? List.of()
+                : triggeringEvents.stream().map(source -> source.forEmails(withEvents)).toList();
         return emails.stream().map(email -> {
             Map<String, Object> model = assemble(email.customer(), brand, email.journeyKey(),
-                    links(email.customer().email(), email.outboxId()));
+                    email.journeyVariables(), links(email.customer().email(), email.outboxId()));
+            events.forEach(byKey -> {
+                Map<String, Object> event = byKey.get(email.idempotencyKey());
+                if (event != null) {
+                    model.putIfAbsent(EVENT, event);
+                }
+            });
             contributions.forEach(entries -> entries.getOrDefault(email.idempotencyKey(), Map.of())
                     .forEach(model::putIfAbsent));
             return model;
         }).toList();
     }
 
-    /** One email delivery renders: the outbox row's id and idempotency key, its journey (or null) and recipient. */
-    public record DeliveredEmail(Customer customer, long outboxId, String journeyKey, String idempotencyKey) {
+    /**
+     * One email delivery renders: the outbox row's id and idempotency key, its journey (or null) and recipient, the
+     * messageId of the event that led to it (or null) and the journey variables its step exposed (empty for none).
+     */
+    public record DeliveredEmail(Customer customer, long outboxId, String journeyKey, String idempotencyKey,
+            String eventMessageId, Map<String, Object> journeyVariables) {
+
+        public DeliveredEmail {
+            journeyVariables = journeyVariables == null ? Map.of() : journeyVariables;
+        }
+
+        /** An email without an event or journey variables (a broadcast's). */
+        public DeliveredEmail(Customer customer, long outboxId, String journeyKey, String idempotencyKey) {
+            this(customer, outboxId, journeyKey, idempotencyKey, null, Map.of());
+        }
     }
 
     /**
@@ -82,6 +114,7 @@ public class TemplateModel {
      */
     private Map<String, Object> withPreviewExtras(Customer customer, Map<String, Object> model) {
         if (SAMPLE_ID.equals(customer.id())) {
+            triggeringEvents.forEach(events -> model.putIfAbsent(EVENT, events.forPreview(customer)));
             extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
         } else {
             withCustomersOwnExtras(customer, model);
@@ -101,7 +134,8 @@ public class TemplateModel {
      * journey): as delivered, except that the survey link is a placeholder, since no email exists to answer.
      */
     Map<String, Object> forCustomer(Customer customer, String journeyKey) {
-        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, links(customer.email(), null)));
+        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, Map.of(),
+                links(customer.email(), null)));
     }
 
     /**
@@ -111,7 +145,7 @@ public class TemplateModel {
      */
     public Map<String, Object> forSimulation(Customer customer, String journeyKey, boolean withCoupon) {
         Map<String, Object> model = withCustomersOwnExtras(customer,
-                assemble(customer, brand, journeyKey, links(customer.email(), null)));
+                assemble(customer, brand, journeyKey, Map.of(), links(customer.email(), null)));
         if (withCoupon) {
             extras.forEach(extra -> extra.forPreview(customer).forEach(model::putIfAbsent));
         }
@@ -124,7 +158,7 @@ public class TemplateModel {
      * the customer.
      */
     Map<String, Object> forTestSend(Customer customer, String journeyKey, String testAddress) {
-        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, links(testAddress, null)));
+        return withPreviewExtras(customer, assemble(customer, brand, journeyKey, Map.of(), links(testAddress, null)));
     }
 
     private Map<String, String> links(String address, Long outboxId) {
@@ -155,13 +189,15 @@ public class TemplateModel {
      * empty cart, no order). Links are placeholders.
      */
     static List<Map<String, Object>> validationSamples(TemplatesProperties.Brand brand,
-            Collection<TemplateLinks> links, Collection<TemplateExtras> extras) {
+            Collection<TemplateLinks> links, Collection<TemplateExtras> extras,
+            Collection<TriggeringEvents> triggeringEvents) {
         Customer sample = new Customer(SAMPLE_ID, SAMPLE_EMAIL, null, "en", "UTC", Map.of(), null, null, null);
         Map<String, String> samples = new HashMap<>();
         links.forEach(contribution -> samples.putAll(contribution.samples()));
-        Map<String, Object> withSamples = assemble(sample, brand, "sample-journey", samples);
+        Map<String, Object> withSamples = assemble(sample, brand, "sample-journey", Map.of(), samples);
         withSamples.put("offer", SAMPLE_OFFER);
         Map<String, Object> withoutData = new HashMap<>(withSamples);
+        triggeringEvents.forEach(events -> withSamples.putIfAbsent(EVENT, events.forPreview(sample)));
         extras.forEach(extra -> {
             extra.forPreview(sample).forEach(withSamples::putIfAbsent);
             extra.forCustomerWithoutData(sample).forEach(withoutData::putIfAbsent);
@@ -170,7 +206,7 @@ public class TemplateModel {
     }
 
     private static Map<String, Object> assemble(Customer customer, TemplatesProperties.Brand brand, String journeyKey,
-            Map<String, String> links) {
+            Map<String, Object> journeyVariables, Map<String, String> links) {
         Map<String, Object> profile = new HashMap<>();
         profile.put("id", customer.id());
         profile.put("email", customer.email());
@@ -182,8 +218,22 @@ public class TemplateModel {
                 "customer", profile,
                 "brand", Map.of("name", brand.name(), "websiteUrl", brand.websiteUrl(),
                         "postalAddress", brand.postalAddress()),
-                "journey", journeyKey == null ? Map.of() : Map.of("key", journeyKey),
+                "journey", journey(journeyKey, journeyVariables),
                 "links", Map.copyOf(links)));
+    }
+
+    /** {@code $journey}: the exposed variables and the journey's {@code key}, which no variable can stand in for. */
+    private static Map<String, Object> journey(String journeyKey, Map<String, Object> variables) {
+        if (journeyKey == null && variables.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> journey = new HashMap<>(variables);
+        if (journeyKey != null) {
+            journey.put("key", journeyKey);
+        } else {
+            journey.remove("key");
+        }
+        return journey;
     }
 
     private static String text(Object value) {

@@ -3,6 +3,7 @@ package io.stageflow.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import io.stageflow.subscriptions.EmailCategory;
 
@@ -39,6 +40,6 @@ class DeliveryWavesTest {
 
     private static OutboxEntry row(long id, String customer) {
         return new OutboxEntry(id, "key-" + id, customer, "welcome", EmailCategory.MARKETING, null, null, null, 0,
-                true, 0, SendPriority.BROADCAST);
+                true, 0, SendPriority.BROADCAST, null, Map.of());
     }
 }

@@ -27,6 +27,10 @@ final class TemplateFixtures {
     /** {@code $order}: the latest order, with the sample cart's lines. */
     static final Map<String, Object> SAMPLE_ORDER = Map.of("orderId", "1001", "orderedAt", "1 March 2026",
             "lines", SAMPLE_CART.get("lines"), "total", "€114.90", "itemCount", 3);
+    /** {@code $event}: an order_completed with the sample cart's lines. */
+    static final Map<String, Object> SAMPLE_EVENT = Map.of("type", "order_completed", "occurredAt", "1 March 2026",
+            "orderId", "1001", "properties", Map.of("orderId", "1001", "coupon", ""), "lines",
+            SAMPLE_CART.get("lines"), "total", "€114.90", "itemCount", 3);
 
     private TemplateFixtures() {
     }

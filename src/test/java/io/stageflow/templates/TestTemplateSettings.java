@@ -43,6 +43,19 @@ final class TestTemplateSettings {
         }
     };
 
+    /** {@code $event} as orders gives it: a sample order in previews and validation; delivery is not tested here. */
+    static final TriggeringEvents EVENT_DATA = new TriggeringEvents() {
+        @Override
+        public Map<String, Map<String, Object>> forEmails(Map<String, EmailEvent> eventsByIdempotencyKey) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> forPreview(Customer customer) {
+            return TemplateFixtures.SAMPLE_EVENT;
+        }
+    };
+
     private TestTemplateSettings() {
     }
 
@@ -58,7 +71,7 @@ final class TestTemplateSettings {
 
     static TemplateChecks checks() {
         return new TemplateChecks(withTemplatesIn(Path.of("templates"), 0), List.of(STANDARD_LINKS),
-                List.of(SHOP_DATA));
+                List.of(SHOP_DATA), List.of(EVENT_DATA));
     }
 
     /** A folder's files, read again for every render; the same snapshot while they do not change. */
