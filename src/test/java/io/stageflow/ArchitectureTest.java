@@ -52,7 +52,7 @@ class ArchitectureTest {
             List.of("journeys"),                                // the engine, its steps and the trigger router
             List.of("offers", "surveys", "tracking", "bounces"), // what customers get, what they do with it, what came back
             List.of("delivery"),                                // the outbox
-            List.of("subscriptions", "referrals", "orders"),
+            List.of("subscriptions", "referrals", "orders", "loyalty"),
             List.of("events", "templates", "segments", "privacy"),
             List.of("customers", "products", "security"),
             List.of("support", "web", "jobs"));                 // plumbing

@@ -36,6 +36,8 @@ public interface EventEffect {
     int REFERRALS = 300;
     /** Records the order for cohorts and lifetime value (analytics). */
     int ORDER_LEDGER = 350;
+    /** Earns and takes back an order's loyalty points, and the bonus points of other events (loyalty). */
+    int LOYALTY_POINTS = 370;
     /** Credits the order's revenue to the journey email that led to it (analytics). */
     int ATTRIBUTION = 400;
     /** Records a survey answer's score for NPS (analytics). */
