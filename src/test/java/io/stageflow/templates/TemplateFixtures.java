@@ -69,6 +69,10 @@ final class TemplateFixtures {
         }
     }
 
+    /** {@code $loyalty} as loyalty shapes it: a Silver customer 750 points short of Gold. */
+    static final Map<String, Object> SAMPLE_LOYALTY = Map.of("balance", 1250, "balanceText", "1,250", "tier", "Silver",
+            "nextTier", "Gold", "pointsToNextTier", 750L, "topTier", false);
+
     static Map<String, Object> model(String firstName) {
         return model(firstName, Map.of());
     }
@@ -109,6 +113,7 @@ final class TemplateFixtures {
                 "offer", TemplateModel.SAMPLE_OFFER,
                 "cart", cart,
                 "order", SAMPLE_ORDER,
-                "products", Map.of());
+                "products", Map.of(),
+                "loyalty", SAMPLE_LOYALTY);
     }
 }

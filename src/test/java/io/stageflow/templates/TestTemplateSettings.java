@@ -56,6 +56,25 @@ final class TestTemplateSettings {
         }
     };
 
+    /** What loyalty adds ({@code $loyalty}), as a stand-in. */
+    static final TemplateExtras LOYALTY_DATA = new TemplateExtras() {
+        @Override
+        public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> forPreview(Customer customer) {
+            return Map.of("loyalty", TemplateFixtures.SAMPLE_LOYALTY);
+        }
+
+        @Override
+        public Map<String, Object> forCustomerWithoutData(Customer customer) {
+            return Map.of("loyalty", Map.of("balance", 0, "balanceText", "0", "tier", "Member", "nextTier", "Silver",
+                    "pointsToNextTier", 500L, "topTier", false));
+        }
+    };
+
     private TestTemplateSettings() {
     }
 
@@ -71,7 +90,7 @@ final class TestTemplateSettings {
 
     static TemplateChecks checks() {
         return new TemplateChecks(withTemplatesIn(Path.of("templates"), 0), List.of(STANDARD_LINKS),
-                List.of(SHOP_DATA), List.of(EVENT_DATA));
+                List.of(SHOP_DATA, LOYALTY_DATA), List.of(EVENT_DATA));
     }
 
     /** A folder's files, read again for every render; the same snapshot while they do not change. */
