@@ -80,6 +80,8 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/messages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/stages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/referral"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/loyalty"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/customers/*/loyalty/points"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/stages"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/analytics/**"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
@@ -130,6 +132,11 @@ class SecurityConfiguration {
                             .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/broadcasts"), PATHS.matcher("/api/v1/broadcasts/**"))
                             .hasAnyRole(ADMIN, MARKETER)
+                        // Points redeemed or corrected by hand: written as the customer API writes, by admins (the
+                        // shop's systems and support staff with the admin role).
+                        .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/customers/*/loyalty/redemptions"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/customers/*/loyalty/adjustments"))
+                            .hasRole(ADMIN)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/imports"),
                                 PATHS.matcher("/api/v1/imports/**")).hasRole(ADMIN)
                         .anyRequest().hasRole(ADMIN))

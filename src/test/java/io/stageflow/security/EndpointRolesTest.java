@@ -126,6 +126,15 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/customers/{id}/referral", "/api/v1/customers/no-such-customer/referral", null,
                     ADMIN, MARKETER, OPERATOR),
+            // Loyalty: read as the customer API reads, written (redemptions, adjustments) as it writes.
+            roles("GET", "/api/v1/customers/{id}/loyalty", "/api/v1/customers/no-such-customer/loyalty", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/customers/{id}/loyalty/points", "/api/v1/customers/no-such-customer/loyalty/points",
+                    null, ADMIN, MARKETER, OPERATOR),
+            roles("POST", "/api/v1/customers/{id}/loyalty/redemptions",
+                    "/api/v1/customers/no-such-customer/loyalty/redemptions", BAD_JSON, ADMIN),
+            roles("POST", "/api/v1/customers/{id}/loyalty/adjustments",
+                    "/api/v1/customers/no-such-customer/loyalty/adjustments", BAD_JSON, ADMIN),
             roles("GET", "/api/v1/stages", "/api/v1/stages", null, ADMIN, MARKETER, OPERATOR),
             // Analytics.
             roles("GET", "/api/v1/analytics/messages", "/api/v1/analytics/messages?from=2026-01-01&to=2026-01-31",
