@@ -57,7 +57,7 @@ class LoyaltyController {
         }
         Loyalty.Status status = loyalty.status(id);
         return new LoyaltyView(id, status.balance(), status.tier(), status.nextTier(), status.pointsToNextTier(),
-                status.windowPoints(), status.windowSpend(), settings.tierWindow().toString(),
+                status.windowPoints(), status.windowSpend(), settings.tierWindow().toDays(),
                 loyalty.tiers().all().stream().map(tier -> new TierView(tier.name(), tier.threshold())).toList());
     }
 
@@ -152,7 +152,7 @@ class LoyaltyController {
 
     /** The customer's loyalty; {@code nextTier} and {@code pointsToNextTier} are null at the top tier. */
     record LoyaltyView(String customerId, int balance, String tier, String nextTier, Long pointsToNextTier,
-            long windowPoints, Map<String, BigDecimal> windowSpend, String tierWindow, List<TierView> tiers) {
+            long windowPoints, Map<String, BigDecimal> windowSpend, long tierWindowDays, List<TierView> tiers) {
     }
 
     /** A tier and the points within the window it takes. */

@@ -130,6 +130,7 @@ class LoyaltyReadersTest extends IntegrationTest {
         assertThat(section.path("points").get(0).path("causeId").asText()).isEqualTo("o-1");
         assertThat(section.path("tierChanges").get(0).path("to").asText()).isEqualTo("Silver");
 
+        awaitSettled(customer.id()); // the upgrade's journey has sent its email
         client().delete("/api/v1/customers/" + customer.id()).expectStatus(204);
 
         for (String table : new String[] {"sf_loyalty_points", "sf_loyalty_account", "sf_loyalty_tier_change"}) {
