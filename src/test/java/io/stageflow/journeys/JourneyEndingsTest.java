@@ -29,7 +29,7 @@ class JourneyEndingsTest extends IntegrationTest {
     void goalsAreTheEndsAnEventLeadsToAndNotTheEndsAfterASendOrATimer() {
         Map<String, String> goals = new TreeMap<>();
         for (String journey : new String[] {"abandoned-cart", "welcome", "upsell", "win-back", "loyalty-milestone",
-                "referral-reward", "onboarding"}) {
+                "referral-reward", "onboarding", "tier-upgrade"}) {
             ends(journey).forEach((end, goal) -> goals.put(journey + "/" + end, goal));
         }
 
@@ -43,7 +43,8 @@ class JourneyEndingsTest extends IntegrationTest {
                 .containsEntry("win-back/Lapsed", null)
                 .containsEntry("loyalty-milestone/MilestoneCelebrated", null)
                 .containsEntry("referral-reward/RewardKept", null)
-                .containsEntry("onboarding/NoAnswer", null);
+                .containsEntry("onboarding/NoAnswer", null)
+                .containsEntry("tier-upgrade/UpgradeCelebrated", null);
         assertThat(goals.get("welcome/Converted")).endsWith("ended it at 'Converted'");
         assertThat(goals.get("upsell/OrderedAgain")).endsWith("ended it at 'Ordered again'");
         assertThat(goals.get("win-back/Reactivated")).isEqualTo("'Order completed' ended it at 'Reactivated'");
