@@ -1,11 +1,13 @@
 package io.stageflow.orders;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,10 +20,39 @@ class OrderBook implements Orders {
 
     private final OrderLines orders;
     private final CartLines carts;
+    private final ProductViews views;
 
-    OrderBook(OrderLines orders, CartLines carts) {
+    OrderBook(OrderLines orders, CartLines carts, ProductViews views) {
         this.orders = orders;
         this.carts = carts;
+        this.views = views;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<String, List<String>> boughtProducts(Collection<String> customerIds) {
+        return customerIds.isEmpty() ? Map.of() : orders.boughtProducts(new LinkedHashSet<>(customerIds));
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public HistoryPage histories(String afterCustomerId, int lines) {
+        String toLines = orders.pageEnd(afterCustomerId, lines);
+        String toViews = views.pageEnd(afterCustomerId, lines);
+        String to = toLines == null ? toViews : toViews == null || toLines.compareTo(toViews) <= 0 ? toLines : toViews;
+        if (to == null) {
+            return new HistoryPage(List.of(), null);
+        }
+        Map<String, List<Bought>> bought = orders.boughtBetween(afterCustomerId, to);
+        Map<String, List<String>> viewed = views.viewedBetween(afterCustomerId, to);
+        TreeSet<String> customers = new TreeSet<>(bought.keySet());
+        customers.addAll(viewed.keySet());
+        List<History> histories = new ArrayList<>(customers.size());
+        for (String customer : customers) {
+            histories.add(new History(customer, bought.getOrDefault(customer, List.of()),
+                    viewed.getOrDefault(customer, List.of())));
+        }
+        return new HistoryPage(histories, to);
     }
 
     @Override

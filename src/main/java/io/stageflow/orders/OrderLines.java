@@ -120,6 +120,52 @@ class OrderLines {
         return lines;
     }
 
+    /**
+     * The products each of these customers bought, each once, latest first, by customer id (only those with a line
+     * naming a product).
+     */
+    Map<String, List<String>> boughtProducts(Collection<String> customerIds) {
+        Map<String, List<String>> bought = new HashMap<>();
+        jdbc.sql("""
+                select customer_id, product_id, max(ordered_at) as last_at from sf_order_line
+                where customer_id in (:customers) and product_id is not null
+                group by customer_id, product_id
+                order by customer_id, last_at desc, product_id""")
+                .param("customers", customerIds)
+                .query(rs -> {
+                    bought.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
+                });
+        return bought;
+    }
+
+    /**
+     * The customer id that ends a page of about {@code lines} lines after {@code after} (null: from the first), in
+     * customer id order; null when no line is left.
+     */
+    String pageEnd(String after, int lines) {
+        return jdbc.sql("select max(customer_id) from (select customer_id from sf_order_line"
+                        + (after == null ? "" : " where customer_id > :after") + " order by customer_id limit :lines) t")
+                .param("after", after).param("lines", lines).query(String.class).optional().orElse(null);
+    }
+
+    /**
+     * The products bought by the customers after {@code after} (null: from the first) up to {@code to}, a line each
+     * (refunded lines and lines without a product left out), latest first, by customer id.
+     */
+    Map<String, List<Orders.Bought>> boughtBetween(String after, String to) {
+        Map<String, List<Orders.Bought>> bought = new HashMap<>();
+        jdbc.sql("select customer_id, product_id, quantity from sf_order_line where"
+                        + (after == null ? "" : " customer_id > :after and") + " customer_id <= :to"
+                        + " and product_id is not null and refunded_at is null"
+                        + " order by customer_id, ordered_at desc, id desc")
+                .param("after", after).param("to", to)
+                .query(rs -> {
+                    bought.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                            .add(new Orders.Bought(rs.getString(2), rs.getInt(3)));
+                });
+        return bought;
+    }
+
     /** The customer's lines of one order, in order. */
     List<Row> ofOrder(String customerId, String orderId) {
         return jdbc.sql("select * from sf_order_line where customer_id = ? and order_id = ? order by line_number")

@@ -32,6 +32,35 @@ public interface Orders {
     /** {@link #cart} of many customers with one read: by customer id, each of them (an empty cart for none). */
     Map<String, CartView> carts(Collection<String> customerIds);
 
+    /**
+     * The products each of these customers bought (any order line, refunded or not), each product once, the latest
+     * bought first, with one read: by customer id, only those who bought something. What recommendations leave out.
+     */
+    Map<String, List<String>> boughtProducts(Collection<String> customerIds);
+
+    /**
+     * The purchase and view histories of the next customers after {@code afterCustomerId} (null: from the first), in
+     * customer id order, read a page at a time for the recommendation job: roughly {@code lines} order lines and
+     * {@code lines} product views per page, never splitting a customer's history over two pages. Refunded lines and
+     * lines without a product id are left out. {@link HistoryPage#last()} is null when no customer is left.
+     */
+    HistoryPage histories(String afterCustomerId, int lines);
+
+    /** A page of {@link #histories}: the customers' histories and the last customer id the page covered. */
+    record HistoryPage(List<History> customers, String last) {
+    }
+
+    /**
+     * One customer's history: what they bought, a line each, latest first ({@code quantity} per line), and the
+     * products they viewed, each once, latest first.
+     */
+    record History(String customerId, List<Bought> bought, List<String> viewed) {
+    }
+
+    /** A product bought on one order line, and how many. */
+    record Bought(String productId, int quantity) {
+    }
+
     /** An order: its lines in the order the event listed them. */
     record OrderView(String orderId, Instant orderedAt, List<Line> lines) {
 

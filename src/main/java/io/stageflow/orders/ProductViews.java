@@ -4,7 +4,10 @@ import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.stageflow.support.DatabaseTimestamps;
 
@@ -60,6 +63,32 @@ class ProductViews {
                 .query((rs, n) -> new View(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3),
                         rs.getTimestamp(4).toInstant()))
                 .list();
+    }
+
+    /**
+     * The customer id that ends a page of about {@code rows} rows after {@code after} (null: from the first), in
+     * customer id order; null when no row is left.
+     */
+    String pageEnd(String after, int rows) {
+        return jdbc.sql("select max(customer_id) from (select customer_id from sf_product_view"
+                        + (after == null ? "" : " where customer_id > :after") + " order by customer_id limit :rows) t")
+                .param("after", after).param("rows", rows).query(String.class).optional().orElse(null);
+    }
+
+    /**
+     * The products viewed by the customers after {@code after} (null: from the first) up to {@code to}, each once,
+     * latest first, by customer id.
+     */
+    Map<String, List<String>> viewedBetween(String after, String to) {
+        Map<String, List<String>> viewed = new HashMap<>();
+        jdbc.sql("select customer_id, product_id, max(last_viewed_at) as last_at from sf_product_view where"
+                        + (after == null ? "" : " customer_id > :after and") + " customer_id <= :to"
+                        + " group by customer_id, product_id order by customer_id, last_at desc, product_id")
+                .param("after", after).param("to", to)
+                .query(rs -> {
+                    viewed.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
+                });
+        return viewed;
     }
 
     void deleteByCustomer(String customerId) {

@@ -127,6 +127,7 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher("/api/v1/products/**")).hasAnyRole(ADMIN, MARKETER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/recommendations"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/stop"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/restart"))
                             .hasAnyRole(ADMIN, OPERATOR)

@@ -184,6 +184,16 @@ class ShopTemplateExtrasTest {
             customerIds.forEach(id -> found.put(id, carts.getOrDefault(id, new CartView(List.of(), null))));
             return found;
         }
+
+        @Override
+        public Map<String, List<String>> boughtProducts(Collection<String> customerIds) {
+            throw new AssertionError("not used by $cart, $order or $products");
+        }
+
+        @Override
+        public HistoryPage histories(String afterCustomerId, int lines) {
+            throw new AssertionError("not used by templates");
+        }
     }
 
     private static final class CountingProducts implements Products {

@@ -125,6 +125,7 @@ public abstract class IntegrationTest {
         registry.add("stageflow.imports.progress-log-interval", () -> "PT1S");
         // Tests start the inactivity scan themselves; the daily schedule must never fire in the middle of one.
         registry.add("stageflow.inactivity.cron", () -> "-");
+        registry.add("stageflow.recommendations.schedule", () -> "-");
         // BroadcastTest checks that broadcasts keep to this rate (the bench profile lifts it).
         registry.add("stageflow.broadcasts.messages-per-second",
                 () -> System.getProperty("stageflow.test.broadcast.rate", "1000"));

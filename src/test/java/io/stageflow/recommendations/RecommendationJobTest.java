@@ -1,0 +1,100 @@
+package io.stageflow.recommendations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.stageflow.testing.IntegrationTest;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The recommendation job on the real database, started through the jobs API: it stores, for each product, the
+ * products bought (and, weighted lower, viewed) by the same customers, by cosine, above the minimum support; the
+ * best-sellers per category prefix and overall; and each run publishes a new generation, keeping the latest two.
+ */
+class RecommendationJobTest extends IntegrationTest {
+
+    @Test
+    void storesCoOccurrenceListsAndBestsellersUnderANewGenerationEachRun() {
+        String p = "rj" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(10, ChronoUnit.DAYS);
+        ShopData shop = new ShopData(jdbc);
+        shop.product(p + "-shoe", "Shoe", p + " Shoes > Running", "89.90", true)
+                .product(p + "-lace", "Laces", p + " Shoes > Accessories", "4.90", true)
+                .product(p + "-sock", "Socks", p + " Socks", "12.50", true);
+        for (int i = 0; i < 3; i++) {
+            shop.order(p + "-c" + i, p + "-o" + i, at.plusSeconds(i), p + "-shoe", p + "-sock");
+        }
+        shop.order(p + "-c3", p + "-o3", at, p + "-shoe", p + "-lace")
+                .order(p + "-c4", p + "-o4", at, p + "-hat"); // a product the catalogue does not have
+        for (int i = 5; i < 9; i++) {
+            shop.view(p + "-c" + i, p + "-shoe", at).view(p + "-c" + i, p + "-lace", at.plusSeconds(1));
+        }
+        shop.store();
+
+        JsonNode first = run();
+
+        assertThat(first.path("read").asLong()).as("customers read").isGreaterThanOrEqualTo(9);
+        int generation = latestGeneration();
+        // shoe: 4 bought + 4 views x 0.25 = 5; sock: 3; laces: 1 + 1 = 2. Shoe and socks 3 together, shoe and
+        // laces 1 + 4 x 0.25 = 2 (the minimum support); socks and laces never.
+        List<Stored> shoe = stored(generation, p + "-shoe");
+        assertThat(shoe).extracting(Stored::id).containsExactly(p + "-sock", p + "-lace");
+        assertThat(shoe.get(0).score()).isCloseTo(3 / Math.sqrt(5 * 3), within(1e-9));
+        assertThat(shoe.get(1).score()).isCloseTo(2 / Math.sqrt(5 * 2), within(1e-9));
+        assertThat(stored(generation, p + "-lace")).extracting(Stored::id).containsExactly(p + "-shoe");
+        assertThat(stored(generation, p + "-hat")).isEmpty();
+        assertThat(bestsellers(generation, p + " Shoes")).containsExactly(p + "-shoe", p + "-lace");
+        assertThat(bestsellers(generation, p + " Shoes > Running")).containsExactly(p + "-shoe");
+        assertThat(bestsellers(generation, p + " Socks")).containsExactly(p + "-sock");
+        assertThat(bestsellers(generation, "")).as("overall: catalogue products only").contains(p + "-shoe")
+                .doesNotContain(p + "-hat");
+
+        run();
+        run();
+
+        assertThat(latestGeneration()).isEqualTo(generation + 2);
+        assertThat(jdbc.sql("select distinct generation from sf_recommendation order by generation")
+                .query(Integer.class).list()).as("the latest two are kept").containsExactly(generation + 1,
+                        generation + 2);
+        assertThat(stored(generation + 2, p + "-shoe")).isEqualTo(shoe);
+    }
+
+    private JsonNode run() {
+        JsonNode started = client().post("/api/v1/jobs/recommendations").expectStatus(202).json();
+        assertThat(started.path("job").asText()).isEqualTo(RecommendationJobConfiguration.JOB);
+        long id = started.path("id").asLong();
+        await().atMost(PATIENCE).until(() -> Set.of("COMPLETED", "FAILED")
+                .contains(client().get("/api/v1/jobs/" + id).expectStatus(200).json().path("status").asText()));
+        JsonNode done = client().get("/api/v1/jobs/" + id).expectStatus(200).json();
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
+        return done;
+    }
+
+    private int latestGeneration() {
+        return jdbc.sql("select max(generation) from sf_recommendation_run").query(Integer.class).single();
+    }
+
+    private List<Stored> stored(int generation, String productId) {
+        return jdbc.sql("select recommended_id, score from sf_recommendation where generation = ? and product_id = ?"
+                        + " order by place")
+                .params(generation, productId).query((rs, n) -> new Stored(rs.getString(1), rs.getDouble(2))).list();
+    }
+
+    private List<String> bestsellers(int generation, String category) {
+        return jdbc.sql("select product_id from sf_bestseller where generation = ? and category = ? order by place")
+                .params(generation, category).query(String.class).list();
+    }
+
+    private record Stored(String id, double score) {
+    }
+}
