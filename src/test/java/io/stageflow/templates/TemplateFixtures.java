@@ -95,8 +95,14 @@ final class TemplateFixtures {
         return model(firstName, traits, SAMPLE_CART);
     }
 
-    /** The context of an email to a customer with this {@code $cart} (and the sample order). */
+    /** The context of an email to a customer with this {@code $cart} (and the sample order and recommendations). */
     static Map<String, Object> model(String firstName, Map<String, Object> traits, Map<String, Object> cart) {
+        return model(firstName, traits, cart, SampleRecommendations.THREE);
+    }
+
+    /** The context of an email to a customer with this {@code $cart} and these {@code $recommendations}. */
+    static Map<String, Object> model(String firstName, Map<String, Object> traits, Map<String, Object> cart,
+            SampleRecommendations recommendations) {
         Map<String, Object> customer = new HashMap<>();
         customer.put("id", "c-1");
         customer.put("email", "ada@example.com");
@@ -114,6 +120,7 @@ final class TemplateFixtures {
                 "cart", cart,
                 "order", SAMPLE_ORDER,
                 "products", Map.of(),
-                "loyalty", SAMPLE_LOYALTY);
+                "loyalty", SAMPLE_LOYALTY,
+                "recommendations", recommendations);
     }
 }

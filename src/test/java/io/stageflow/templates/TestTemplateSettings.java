@@ -75,6 +75,24 @@ final class TestTemplateSettings {
         }
     };
 
+    /** What recommendations add ({@code $recommendations}), as a stand-in: none for a customer without data. */
+    static final TemplateExtras RECOMMENDATIONS = new TemplateExtras() {
+        @Override
+        public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> forPreview(Customer customer) {
+            return Map.of("recommendations", SampleRecommendations.THREE);
+        }
+
+        @Override
+        public Map<String, Object> forCustomerWithoutData(Customer customer) {
+            return Map.of("recommendations", SampleRecommendations.NONE);
+        }
+    };
+
     private TestTemplateSettings() {
     }
 
@@ -90,7 +108,7 @@ final class TestTemplateSettings {
 
     static TemplateChecks checks() {
         return new TemplateChecks(withTemplatesIn(Path.of("templates"), 0), List.of(STANDARD_LINKS),
-                List.of(SHOP_DATA, LOYALTY_DATA), List.of(EVENT_DATA));
+                List.of(SHOP_DATA, LOYALTY_DATA, RECOMMENDATIONS), List.of(EVENT_DATA));
     }
 
     /** A folder's files, read again for every render; the same snapshot while they do not change. */
