@@ -6,15 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.stageflow.orders.Orders;
 import io.stageflow.testing.IntegrationTest;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The recommendation job on the real database, started through the jobs API: it stores, for each product, the
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * best-sellers per category prefix and overall; and each run publishes a new generation, keeping the latest two.
  */
 class RecommendationJobTest extends IntegrationTest {
+
+    @Autowired
+    Orders orders;
 
     @Test
     void storesCoOccurrenceListsAndBestsellersUnderANewGenerationEachRun() {
@@ -67,6 +73,41 @@ class RecommendationJobTest extends IntegrationTest {
                 .query(Integer.class).list()).as("the latest two are kept").containsExactly(generation + 1,
                         generation + 2);
         assertThat(stored(generation + 2, p + "-shoe")).isEqualTo(shoe);
+    }
+
+    @Test
+    void historiesComeAPageAtATimeInCustomerOrderWithoutSplittingACustomer() {
+        String p = "rh" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(10, ChronoUnit.DAYS);
+        new ShopData(jdbc)
+                .order(p + "-a", p + "-o1", at, p + "-x", p + "-y")
+                .order(p + "-a", p + "-o2", at.plusSeconds(60), p + "-z")
+                .view(p + "-a", p + "-v", at)
+                .view(p + "-b", p + "-v", at).view(p + "-b", p + "-w", at.plusSeconds(5))
+                .order(p + "-c", p + "-o3", at, p + "-x")
+                .store();
+        jdbc.sql("update sf_order_line set refunded_at = ordered_at where order_id = ? and line_number = 2")
+                .param(p + "-o1").update();
+
+        List<Orders.History> mine = new ArrayList<>();
+        int pages = 0;
+        String after = p;
+        while (after != null && after.startsWith(p)) {
+            Orders.HistoryPage page = orders.histories(after, 2);
+            page.customers().stream().filter(history -> history.customerId().startsWith(p)).forEach(mine::add);
+            after = page.last();
+            pages++;
+        }
+
+        assertThat(pages).isGreaterThan(1);
+        assertThat(mine).extracting(Orders.History::customerId).containsExactly(p + "-a", p + "-b", p + "-c");
+        assertThat(mine.get(0).bought()).as("latest first; the refunded line left out")
+                .containsExactly(new Orders.Bought(p + "-z", 1), new Orders.Bought(p + "-x", 1));
+        assertThat(mine.get(0).viewed()).containsExactly(p + "-v");
+        assertThat(mine.get(1).bought()).isEmpty();
+        assertThat(mine.get(1).viewed()).containsExactly(p + "-w", p + "-v");
+        assertThat(orders.boughtProducts(List.of(p + "-a", p + "-b"))).as("refunded or not")
+                .containsOnlyKeys(p + "-a").containsEntry(p + "-a", List.of(p + "-z", p + "-x", p + "-y"));
     }
 
     private JsonNode run() {
