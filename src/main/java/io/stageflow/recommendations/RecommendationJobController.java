@@ -20,7 +20,7 @@ class RecommendationJobController {
     }
 
     @PostMapping("/api/v1/jobs/recommendations")
-    ResponseEntity<JobStarted> start() {
+    ResponseEntity<JobStarted> startRecommendations() {
         JobExecution execution = runs.startNow();
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + execution.getId()))
                 .body(JobStarted.of(execution));
