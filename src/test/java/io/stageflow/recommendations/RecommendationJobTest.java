@@ -62,8 +62,11 @@ class RecommendationJobTest extends IntegrationTest {
         assertThat(bestsellers(generation, p + " Shoes")).containsExactly(p + "-shoe", p + "-lace");
         assertThat(bestsellers(generation, p + " Shoes > Running")).containsExactly(p + "-shoe");
         assertThat(bestsellers(generation, p + " Socks")).containsExactly(p + "-sock");
-        assertThat(bestsellers(generation, "")).as("overall: catalogue products only").contains(p + "-shoe")
-                .doesNotContain(p + "-hat");
+        // Overall: other tests' shops share the database and may outsell this one, so only what holds regardless.
+        List<String> overall = bestsellers(generation, "");
+        assertThat(overall).as("overall: catalogue products only").isNotEmpty().doesNotContain(p + "-hat")
+                .allSatisfy(id -> assertThat(jdbc.sql("select count(*) from sf_product where id = ?").param(id)
+                        .query(Long.class).single()).as(id + " is in the catalogue").isEqualTo(1L));
 
         run();
         run();
