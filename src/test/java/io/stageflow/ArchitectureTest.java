@@ -51,7 +51,7 @@ class ArchitectureTest {
             List.of("analytics", "imports", "broadcasts", "inactivity", "audit"), // reports, the jobs people run, the log
             List.of("journeys"),                                // the engine, its steps and the trigger router
             List.of("offers", "surveys", "tracking", "bounces"), // what customers get, what they do with it, what came back
-            List.of("delivery", "recommendations"),             // the outbox; recommendations
+            List.of("delivery", "recommendations", "predictions"), // the outbox; recommendations; scores from orders
             List.of("subscriptions", "referrals", "orders", "loyalty"),
             List.of("events", "templates", "segments", "privacy"),
             List.of("customers", "products", "security"),

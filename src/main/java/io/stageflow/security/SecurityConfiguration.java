@@ -128,6 +128,7 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/jobs/**")).hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/inactivity-scan"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/recommendations"),
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/prediction-scoring"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/stop"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/jobs/*/restart"))
                             .hasAnyRole(ADMIN, OPERATOR)

@@ -69,12 +69,12 @@ class ModelRecoveryTest {
 
     @Test
     void quintilesScoreEqualValuesAlikeFromOneToFive() {
-        Quintiles q = new Quintiles(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
-        assertThat(q.score(1)).isEqualTo(1);
-        assertThat(q.score(3)).isEqualTo(2);
-        assertThat(q.score(10)).isEqualTo(5);
-        Quintiles ties = new Quintiles(new double[] {1, 1, 1, 1, 1, 1, 1, 1, 2, 3});
-        assertThat(ties.score(1)).isEqualTo(1);
-        assertThat(ties.score(3)).isEqualTo(5);
+        double[] bounds = FittedModels.boundaries(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+        assertThat(FittedModels.quintile(bounds, 1)).isEqualTo(1);
+        assertThat(FittedModels.quintile(bounds, 3)).isEqualTo(2);
+        assertThat(FittedModels.quintile(bounds, 10)).isEqualTo(5);
+        double[] ties = FittedModels.boundaries(new double[] {1, 1, 1, 1, 1, 1, 1, 1, 2, 3});
+        assertThat(FittedModels.quintile(ties, 1)).isEqualTo(1);
+        assertThat(FittedModels.quintile(ties, 3)).isEqualTo(5);
     }
 }

@@ -248,6 +248,7 @@ class EndpointRolesTest extends IntegrationTest {
             // Really starts a scan when admitted: the test waits for it to end (as InactivityScanTest does).
             roles("POST", "/api/v1/jobs/inactivity-scan", "/api/v1/jobs/inactivity-scan", null, ADMIN, OPERATOR),
             roles("POST", "/api/v1/jobs/recommendations", "/api/v1/jobs/recommendations", null, ADMIN, OPERATOR),
+            roles("POST", "/api/v1/jobs/prediction-scoring", "/api/v1/jobs/prediction-scoring", null, ADMIN, OPERATOR),
             roles("POST", "/api/v1/broadcasts", "/api/v1/broadcasts", BAD_JSON, ADMIN, MARKETER),
             roles("GET", "/api/v1/broadcasts/{id}", "/api/v1/broadcasts/987654321", null, ADMIN, MARKETER),
             roles("POST", "/api/v1/broadcasts/{id}/stop", "/api/v1/broadcasts/987654321/stop", null, ADMIN, MARKETER),
