@@ -222,6 +222,18 @@ class RuleParser {
                 }
                 problems.add(new FieldViolation(path, "must be a whole number of days from 0 to " + MAX_DAYS));
             }
+            case PREDICTED -> {
+                if (value.isNumber()) {
+                    return value.decimalValue();
+                }
+                problems.add(new FieldViolation(path, "must be a number"));
+            }
+            case RFM -> {
+                if (value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 1 && value.intValue() <= 5) {
+                    return value.decimalValue();
+                }
+                problems.add(new FieldViolation(path, "must be a whole number from 1 to 5 (a quintile)"));
+            }
             case TRAIT -> {
                 return trait(op, value, path, problems);
             }

@@ -1,6 +1,7 @@
 package io.stageflow.segments;
 
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,7 +16,24 @@ import java.util.regex.Pattern;
 record SegmentField(Kind kind, String name) {
 
     static final String KNOWN = "traits.<name>, stage, consent.marketing, orders.count, orders.total, "
-            + "lastOrder.daysAgo or events.<type>.withinDays";
+            + "lastOrder.daysAgo, events.<type>.withinDays, predicted.churnRisk, predicted.aliveProbability, "
+            + "predicted.expectedOrders90d, predicted.clv, rfm.recency, rfm.frequency or rfm.monetary";
+
+    /**
+     * The predicted scores (docs/predictions.md) by spelling, each with its column of {@code sf_customer_prediction}:
+     * the name of a {@link Kind#PREDICTED} or {@link Kind#RFM} field is its column, never anything a marketer wrote.
+     */
+    static final Map<String, String> PREDICTED_COLUMNS = Map.of(
+            "predicted.churnRisk", "churn_risk",
+            "predicted.aliveProbability", "p_alive",
+            "predicted.expectedOrders90d", "expected_orders_90d",
+            "predicted.clv", "predicted_clv");
+
+    /** The RFM quintiles (1 to 5) by spelling, each with its column of {@code sf_customer_prediction}. */
+    static final Map<String, String> RFM_COLUMNS = Map.of(
+            "rfm.recency", "rfm_recency",
+            "rfm.frequency", "rfm_frequency",
+            "rfm.monetary", "rfm_monetary");
 
     /** Letters, digits and underscores, starting with a letter or underscore: a JSON path needs no quoting then. */
     static final Pattern TRAIT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -35,6 +53,12 @@ record SegmentField(Kind kind, String name) {
         LAST_ORDER_DAYS(EnumSet.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE,
                 Operator.EXISTS)),
         EVENT_DAYS(EnumSet.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE,
+                Operator.EXISTS)),
+        /** A predicted score, a number; a customer without a score matches no comparison ({@code exists} asks). */
+        PREDICTED(EnumSet.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE,
+                Operator.EXISTS)),
+        /** An RFM quintile, a whole number from 1 to 5; none without a score. */
+        RFM(EnumSet.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE, Operator.IN,
                 Operator.EXISTS));
 
         private final Set<Operator> operators;
@@ -67,6 +91,12 @@ record SegmentField(Kind kind, String name) {
                 return Parsed.ok(new SegmentField(Kind.LAST_ORDER_DAYS, null));
             default:
                 break;
+        }
+        if (PREDICTED_COLUMNS.containsKey(spelling)) {
+            return Parsed.ok(new SegmentField(Kind.PREDICTED, PREDICTED_COLUMNS.get(spelling)));
+        }
+        if (RFM_COLUMNS.containsKey(spelling)) {
+            return Parsed.ok(new SegmentField(Kind.RFM, RFM_COLUMNS.get(spelling)));
         }
         if (spelling.startsWith("traits.")) {
             String name = spelling.substring("traits.".length());

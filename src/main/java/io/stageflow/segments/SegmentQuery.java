@@ -84,7 +84,19 @@ final class SegmentQuery {
             case TRAIT -> twoValued(() -> trait(field.name(), condition));
             case LAST_ORDER_DAYS -> twoValued(() -> daysAgo(column("c.last_order_at"), condition));
             case EVENT_DAYS -> twoValued(() -> daysAgo(new Sql(LAST_EVENT, List.<Object>of(field.name())), condition));
+            case PREDICTED, RFM -> twoValued(() -> compareOrExists(predicted(field.name()), condition));
         }
+    }
+
+    /**
+     * The customer's stored score in {@code column} (one of {@link SegmentField#PREDICTED_COLUMNS} or
+     * {@link SegmentField#RFM_COLUMNS}, never user text): NULL without a score, so no comparison matches then.
+     */
+    private static Sql predicted(String column) {
+        if (!SegmentField.PREDICTED_COLUMNS.containsValue(column) && !SegmentField.RFM_COLUMNS.containsValue(column)) {
+            throw new IllegalArgumentException("not a prediction column: " + column);
+        }
+        return column("(SELECT pr." + column + " FROM sf_customer_prediction pr WHERE pr.customer_id = c.id)");
     }
 
     /** Wraps a condition over a value that may be NULL so that it is false, not unknown, then. */
