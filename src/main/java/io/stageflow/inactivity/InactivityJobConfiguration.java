@@ -14,6 +14,7 @@ import io.stageflow.jobs.JobProgress;
 import io.stageflow.jobs.ProgressKeys;
 import io.stageflow.jobs.ProgressLog;
 import io.stageflow.journeys.JourneyInstances;
+import io.stageflow.predictions.Predictions;
 
 import org.springframework.batch.core.ChunkListener;
 import org.springframework.batch.core.Job;
@@ -91,13 +92,22 @@ class InactivityJobConfiguration {
                 .toList();
     }
 
-    /** The same condition as {@link #reader}, for counting the candidates when the scan starts. */
-    static final String CANDIDATES = "stage in (:stages) and order_count > 0 and last_order_at < :cutoff";
+    /**
+     * The condition on {@code sf_customer} of {@link #reader}, also for counting the candidates when the scan starts:
+     * no order for the days, or (trigger {@code churn-risk}) a predicted churn risk above the threshold.
+     */
+    static String candidates(InactivityProperties properties) {
+        String inactive = properties.trigger() == InactivityProperties.Trigger.CHURN_RISK
+                ? Predictions.churnRiskAbove("sf_customer.id", "churnRisk")
+                : "last_order_at < :cutoff";
+        return "stage in (:stages) and order_count > 0 and " + inactive;
+    }
 
     static Map<String, Object> candidateParameters(InactivityProperties properties, LifecycleProperties lifecycle,
             Instant asOf) {
         return Map.of("stages", stages(properties, lifecycle),
-                "cutoff", Timestamp.from(asOf.minus(Duration.ofDays(properties.days()))));
+                "cutoff", Timestamp.from(asOf.minus(Duration.ofDays(properties.days()))),
+                "churnRisk", properties.churnRiskThreshold());
     }
 
     private static JdbcPagingItemReader<InactiveCustomer> reader(DataSource dataSource, InactivityProperties properties,
@@ -107,7 +117,7 @@ class InactivityJobConfiguration {
                 .dataSource(dataSource)
                 .selectClause("select id, last_order_at")
                 .fromClause("from sf_customer")
-                .whereClause("where " + CANDIDATES)
+                .whereClause("where " + candidates(properties))
                 .parameterValues(candidateParameters(properties, lifecycle, asOf))
                 .sortKeys(Map.of("id", Order.ASCENDING))
                 .pageSize(properties.chunkSize())

@@ -2,6 +2,8 @@ package io.stageflow.inactivity;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -17,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * how many customers it handles per transaction, and the journey a customer must not be in already (the one the
  * {@code customer_inactive} event starts), how often a running scan logs its progress, and
  * after how long without a commit a running scan counts as abandoned by its node (it may then be restarted).
+ * {@code trigger} says what makes a customer inactive: {@code days} without an order (the default), or
+ * {@code churn-risk}, a predicted churn risk above {@code churn-risk-threshold} (docs/predictions.md; a customer
+ * without a score is then never picked).
  */
 @Validated
 @ConfigurationProperties("stageflow.inactivity")
@@ -28,5 +33,12 @@ record InactivityProperties(
         @DefaultValue("500") @Positive int chunkSize,
         @DefaultValue("win-back") @NotBlank String journey,
         @DefaultValue("PT10S") @NotNull Duration progressLogInterval,
-        @DefaultValue("PT5M") @NotNull Duration staleAfter) {
+        @DefaultValue("PT5M") @NotNull Duration staleAfter,
+        @DefaultValue("days") @NotNull Trigger trigger,
+        @DefaultValue("0.7") @DecimalMin("0") @DecimalMax("1") double churnRiskThreshold) {
+
+    /** What makes a customer inactive: days without an order, or a predicted churn risk above the threshold. */
+    enum Trigger {
+        DAYS, CHURN_RISK
+    }
 }

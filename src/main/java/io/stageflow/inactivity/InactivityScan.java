@@ -81,7 +81,8 @@ class InactivityScan {
 
     private JobParameters parameters(String run, Instant asOf) {
         var where = InactivityJobConfiguration.candidateParameters(properties, lifecycle, asOf);
-        long candidates = jdbc.sql("select count(*) from sf_customer where " + InactivityJobConfiguration.CANDIDATES)
+        long candidates = jdbc.sql("select count(*) from sf_customer where "
+                + InactivityJobConfiguration.candidates(properties))
                 .params(where).query(Long.class).single();
         return new JobParametersBuilder()
                 .addString(InactivityJobConfiguration.RUN, run, true)

@@ -47,6 +47,6 @@ class SchedulingConfigurationTest {
 
     private static InactivityProperties properties(String cron, String zone) {
         return new InactivityProperties(cron, zone, 60, "RETENTION", 500, "win-back", Duration.ofSeconds(10),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5), InactivityProperties.Trigger.DAYS, 0.7);
     }
 }
