@@ -125,6 +125,9 @@ class PredictionJobConfiguration {
                     statement.setTimestamp(2, Timestamp.from(asOf));
                 })
                 .fetchSize(LedgerStreaming.fetchSize(dataSource))
+                // A streaming result set of MySQL's driver allows no getRow(), which the check calls; a restart moves
+                // on by next() alone.
+                .verifyCursorPosition(false)
                 .rowMapper(LedgerRow::map)
                 .saveState(true)
                 .build();
