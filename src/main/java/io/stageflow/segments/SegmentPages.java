@@ -255,8 +255,8 @@ class SegmentPages {
         fields.put("lastOrder.daysAgo", kind(SegmentField.Kind.LAST_ORDER_DAYS, "Days since the last order"));
         fields.put("events", kind(SegmentField.Kind.EVENT_DAYS, "Days since an event"));
         fields.put("predicted.churnRisk", kind(SegmentField.Kind.PREDICTED, "Churn risk (0 to 1)"));
-        fields.put("predicted.aliveProbability", kind(SegmentField.Kind.PREDICTED, "Probability of being active (0 to 1)"));
-        fields.put("predicted.expectedOrders90d", kind(SegmentField.Kind.PREDICTED, "Expected orders, next 90 days"));
+        fields.put("predicted.aliveProbability", kind(SegmentField.Kind.PREDICTED, "Chance still active (0 to 1)"));
+        fields.put("predicted.expectedOrders90d", kind(SegmentField.Kind.PREDICTED, "Orders expected in 90 days"));
         fields.put("predicted.clv", kind(SegmentField.Kind.PREDICTED, "Predicted lifetime value"));
         fields.put("rfm.recency", kind(SegmentField.Kind.RFM, "RFM recency (1 to 5)"));
         fields.put("rfm.frequency", kind(SegmentField.Kind.RFM, "RFM frequency (1 to 5)"));
