@@ -205,6 +205,38 @@ class Loyalty {
         evaluateTier(account, "window-" + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), clock.instant());
     }
 
+    /**
+     * {@code fromId} (an anonymous visitor) was folded into {@code intoId}: their ledger rows and tier changes move
+     * over (a cause both have is kept once, {@code intoId}'s row), the balance becomes the sum of the merged ledger
+     * (the two balances added, less any row dropped, never below zero), points that have expired are taken out and
+     * the tier is evaluated again (a move caused by {@code merge-<fromId>}). Both accounts are locked, in the order of
+     * their ids, first.
+     */
+    @Transactional
+    void merge(String fromId, String intoId) {
+        if (fromId.equals(intoId) || ledger.account(fromId).isEmpty()) {
+            return; // the visitor had no points
+        }
+        Optional<Account> from = fromId.compareTo(intoId) < 0 ? ledger.lockAccount(fromId) : Optional.empty();
+        lock(intoId);
+        if (fromId.compareTo(intoId) > 0) {
+            from = ledger.lockAccount(fromId);
+        }
+        if (from.isEmpty()) {
+            return; // merged away meanwhile
+        }
+        Account into = ledger.lockAccount(intoId).orElseThrow();
+        ledger.moveRows(fromId, intoId);
+        Instant now = clock.instant();
+        Instant expiredUntil = from.get().expiredUntil() == null || into.expiredUntil() == null ? null
+                : from.get().expiredUntil().isBefore(into.expiredUntil()) ? from.get().expiredUntil()
+                : into.expiredUntil();
+        ledger.setBalance(intoId, Math.max(0, ledger.ledgerSum(intoId)), expiredUntil, now);
+        Account merged = ledger.lockAccount(intoId).orElseThrow();
+        expireDue(merged);
+        evaluateTier(merged, "merge-" + fromId, now);
+    }
+
     /** What the customer has now: balance, tier, the next tier and the window's points and spend. */
     Status status(String customerId) {
         Optional<Account> account = ledger.account(customerId);

@@ -196,6 +196,41 @@ class PointsLedger {
                         rs.getTimestamp("changed_at").toInstant())).list();
     }
 
+    /**
+     * Moves {@code fromId}'s ledger rows and tier changes to {@code intoId}. A row whose cause {@code intoId} has a row
+     * of the same kind for already (the same order seen under both profiles) is dropped: the one kept is
+     * {@code intoId}'s. The account of {@code fromId} is deleted; the caller sets {@code intoId}'s balance again.
+     *
+     * @return the number of rows dropped
+     */
+    int moveRows(String fromId, String intoId) {
+        List<Long> both = jdbc.sql("""
+                select f.id from sf_loyalty_points f
+                join sf_loyalty_points i on i.customer_id = ? and i.kind = f.kind and i.cause_id = f.cause_id
+                where f.customer_id = ?""").params(intoId, fromId).query(Long.class).list();
+        if (!both.isEmpty()) {
+            jdbc.sql("delete from sf_loyalty_points where id in (:ids)").param("ids", both).update();
+        }
+        jdbc.sql("update sf_loyalty_points set customer_id = ? where customer_id = ?").params(intoId, fromId).update();
+        jdbc.sql("update sf_loyalty_tier_change set customer_id = ? where customer_id = ?").params(intoId, fromId)
+                .update();
+        jdbc.sql("delete from sf_loyalty_account where customer_id = ?").param(fromId).update();
+        return both.size();
+    }
+
+    /** The sum of the customer's ledger rows: what their balance is. */
+    int ledgerSum(String customerId) {
+        return jdbc.sql("select coalesce(sum(points), 0) from sf_loyalty_points where customer_id = ?")
+                .param(customerId).query(Integer.class).single();
+    }
+
+    /** Sets the balance and when points were last expired up to (null: look at every expired row again). */
+    void setBalance(String customerId, int balance, Instant expiredUntil, Instant now) {
+        jdbc.sql("update sf_loyalty_account set balance = ?, expired_until = ?, updated_at = ? where customer_id = ?")
+                .params(balance, expiredUntil == null ? null : timestamps.of(expiredUntil), timestamps.of(now),
+                        customerId).update();
+    }
+
     void deleteByCustomer(String customerId) {
         jdbc.sql("delete from sf_loyalty_points where customer_id = ?").param(customerId).update();
         jdbc.sql("delete from sf_loyalty_tier_change where customer_id = ?").param(customerId).update();
