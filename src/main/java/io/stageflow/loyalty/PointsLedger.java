@@ -182,6 +182,22 @@ class PointsLedger {
                 .param("lowest", lowest).param("after", after).param("limit", limit).query(String.class).list();
     }
 
+    /**
+     * Customers after {@code after} (by id) with a row whose time is in {@code (from, to]}: rows that left the tier
+     * window when its start moved from {@code from} to {@code to}. Only those whose tier it may change: earned and
+     * bonus rows of customers above {@code lowest} (fewer window points), refunds of anyone (more window points).
+     */
+    List<String> customersLeavingWindow(String lowest, Instant from, Instant to, String after, int limit) {
+        return jdbc.sql("""
+                select distinct p.customer_id from sf_loyalty_points p
+                join sf_loyalty_account a on a.customer_id = p.customer_id
+                where p.occurred_at > :from and p.occurred_at <= :to and p.customer_id > :after
+                  and (p.kind = 'REFUNDED_ORDER' or (p.kind in ('EARNED_ORDER', 'BONUS') and a.tier <> :lowest))
+                order by p.customer_id limit :limit""")
+                .param("from", timestamps.of(from)).param("to", timestamps.of(to)).param("after", after)
+                .param("lowest", lowest).param("limit", limit).query(String.class).list();
+    }
+
     void insertTierChange(String customerId, String from, String to, long windowPoints, String cause, Instant at) {
         jdbc.sql("""
                 insert into sf_loyalty_tier_change (customer_id, from_tier, to_tier, window_points, cause, changed_at)

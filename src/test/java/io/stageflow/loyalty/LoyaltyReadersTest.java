@@ -104,6 +104,34 @@ class LoyaltyReadersTest extends IntegrationTest {
     }
 
     @Test
+    void theUpkeepLooksOnlyAtCustomersWhosePointsLeftTheWindowSinceItsLastRun() {
+        Customer steady = customer("steady");
+        loyalty.orderCompleted(steady.id(), "o-1", new BigDecimal("600"), "EUR",
+                clock.instant().minus(Duration.ofDays(100)), "m-" + steady.id());
+        Customer leaving = customer("leaving");
+        loyalty.orderCompleted(leaving.id(), "o-2", new BigDecimal("600"), "EUR",
+                clock.instant().minus(Duration.ofDays(365)).plus(Duration.ofMinutes(30)), "m-" + leaving.id());
+        assertThat(ledger.account(steady.id()).orElseThrow().tier()).isEqualTo("Silver");
+        assertThat(ledger.account(leaving.id()).orElseThrow().tier()).isEqualTo("Silver");
+        upkeep.run(); // the run before: from here on, the upkeep knows where the window started
+        java.time.Instant before = clock.instant().minus(Duration.ofDays(365));
+
+        advanceClock(Duration.ofHours(1)); // leaving's order leaves the window; steady's stays in it
+        java.time.Instant now = clock.instant().minus(Duration.ofDays(365));
+        assertThat(ledger.customersLeavingWindow("Member", before, now, "", 10_000)).contains(leaving.id())
+                .doesNotContain(steady.id());
+        long aboveLowest = jdbc.sql("select count(*) from sf_loyalty_account where tier <> 'Member'")
+                .query(Long.class).single();
+        LoyaltyUpkeep.Result result = upkeep.run();
+
+        assertThat(result.everyone()).isFalse();
+        assertThat(result.evaluated()).as("not everyone above the lowest tier").isPositive()
+                .isLessThan((int) aboveLowest);
+        assertThat(ledger.account(leaving.id()).orElseThrow().tier()).isEqualTo("Member");
+        assertThat(ledger.account(steady.id()).orElseThrow().tier()).isEqualTo("Silver");
+    }
+
+    @Test
     void theConsoleShowsTheBalanceTierAndLatestChanges() {
         Customer customer = customer("console");
         assertThat(profile.linesOf(customer.id())).isEmpty();
