@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class CustomerPrivacy {
 
     private static final Logger log = LoggerFactory.getLogger(CustomerPrivacy.class);
-    /** How often an erasure is tried when its transaction keeps losing deadlocks. */
+    /** How often an erasure is tried when its transaction keeps losing deadlocks or concurrent updates. */
     private static final int ERASE_ATTEMPTS = 3;
 
     private final CustomerRepository customers;
@@ -47,18 +48,20 @@ public class CustomerPrivacy {
     /**
      * Erases the customer in one transaction: journeys stop, personal data goes, and a hash of the email address
      * stays on the suppression list so that a later import of the same address is never mailed. A transaction that
-     * loses a deadlock (with the router handling the customer's latest event, say) is taken again, a few times, so
-     * the request does not fail for it.
+     * loses a deadlock (with the router handling the customer's latest event, say), or a race with a journey job that
+     * updated one of the journeys being ended (a {@link ConcurrencyFailureException}: pessimistic or optimistic), is
+     * taken again, a few times, so the request does not fail for it.
      */
     public boolean erase(String customerId) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return Boolean.TRUE.equals(transactions.execute(status -> eraseNow(customerId)));
-            } catch (PessimisticLockingFailureException deadlock) {
+            } catch (ConcurrencyFailureException race) {
                 if (attempt == ERASE_ATTEMPTS) {
-                    throw deadlock;
+                    throw race;
                 }
-                log.info("Erasing customer {} lost a lock race (attempt {}); erasing again", customerId, attempt);
+                log.info("Erasing customer {} lost a {} race (attempt {}); erasing again", customerId,
+                        race instanceof PessimisticLockingFailureException ? "lock" : "concurrent update", attempt);
             }
         }
     }

@@ -6,9 +6,11 @@ import io.stageflow.customers.Customer;
 import io.stageflow.customers.PersonalData;
 
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,8 +44,23 @@ class JourneyPersonalData implements PersonalData {
                 .toList();
     }
 
+    /**
+     * Ends the customer's journeys and deletes their history. When a journey job updates one of the instances at the
+     * same time (a send step running on the job executor), the engine's flush loses the race with Camunda's
+     * {@link OptimisticLockingException}; it is thrown as Spring's {@link OptimisticLockingFailureException}, so that
+     * {@code customers.CustomerPrivacy} takes the whole erasure again instead of answering 500.
+     */
     @Override
     public void erase(Customer customer) {
+        try {
+            eraseNow(customer);
+        } catch (OptimisticLockingException raced) {
+            throw new OptimisticLockingFailureException(
+                    "A journey of the customer changed while their journeys were being ended", raced);
+        }
+    }
+
+    private void eraseNow(Customer customer) {
         List<String> running = runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(customer.id())
                 .list().stream().map(ProcessInstance::getId).toList();
         if (!running.isEmpty()) {

@@ -25,6 +25,52 @@ class CustomerPrivacyTest extends IntegrationTest {
     @Autowired
     DataSource dataSource;
 
+    @Autowired
+    CustomerRepository repository;
+
+    @Autowired
+    java.util.List<PersonalData> holders;
+
+    @Autowired
+    org.springframework.context.ApplicationEventPublisher publisher;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+
+    @Test
+    void anErasureThatLosesAConcurrentUpdateOfAJourneyIsTakenAgainWhole() {
+        String id = "erase-race-" + UUID.randomUUID().toString().substring(0, 8);
+        client().putCustomer(id, "{\"email\":\"" + id + "@example.com\"}").expectStatus(201);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        PersonalData racing = new PersonalData() { // as journeys.JourneyPersonalData throws a lost engine race
+            @Override
+            public String section() {
+                return "racing";
+            }
+
+            @Override
+            public Object export(Customer customer) {
+                return null;
+            }
+
+            @Override
+            public void erase(Customer customer) {
+                if (attempts.incrementAndGet() == 1) {
+                    throw new org.springframework.dao.OptimisticLockingFailureException("a journey job updated it");
+                }
+            }
+        };
+        java.util.List<PersonalData> all = new java.util.ArrayList<>(holders);
+        all.add(racing);
+        CustomerPrivacy privacy = new CustomerPrivacy(repository, all, publisher, transactions);
+
+        assertThat(privacy.erase(id)).isTrue();
+
+        assertThat(attempts).hasValue(2);
+        assertThat(repository.find(id)).isEmpty();
+        client().get("/api/v1/customers/" + id).expectStatus(404);
+    }
+
     @Test
     void erasingACustomerInTheWelcomeJourneyLeavesNoTraceAndNoLaterEmailEvenAfterAReimport(@TempDir Path folder)
             throws Exception {
