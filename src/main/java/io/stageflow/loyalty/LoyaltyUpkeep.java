@@ -38,8 +38,8 @@ class LoyaltyUpkeep {
     }
 
     /**
-     * The number of customers whose points expired, of customers whose tier was looked at again as the window
-     * moved, and whether that was every customer above the lowest tier (no previous run to start from).
+     * The number of customers whose points expired, of customers whose tier was looked at again (those, and those
+     * whose rows left the window), and whether that was every customer above the lowest tier (no previous run to start from).
      */
     Result run() {
         Instant now = clock.instant();
@@ -56,7 +56,7 @@ class LoyaltyUpkeep {
         Instant previous = previousWindowStart.get();
         boolean everyone = previous == null || previous.isAfter(windowStart);
         String lowest = loyalty.tiers().lowest().name();
-        int evaluated = 0;
+        int evaluated = expired; // their tiers were evaluated after their points expired
         String after = "";
         for (List<String> page = page(everyone, lowest, previous, windowStart, after); !page.isEmpty();
                 page = page(everyone, lowest, previous, windowStart, after)) {
