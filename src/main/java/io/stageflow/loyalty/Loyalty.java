@@ -259,24 +259,11 @@ class Loyalty {
         }
         Instant now = clock.instant();
         String customerId = account.customerId();
-        List<Entry> rows = ledger.ofCustomer(customerId);
-        long due = 0;
-        long debits = 0;
-        Instant dueUntil = null;
-        for (Entry row : rows) {
-            boolean credit = row.kind() == Kind.EARNED_ORDER || row.kind() == Kind.BONUS;
-            if (credit && row.expiresAt() != null && !row.expiresAt().isAfter(now)) {
-                due += row.points();
-                if (row.kind() == Kind.EARNED_ORDER) {
-                    // The order's own refunds took back its own points, not older ones.
-                    due += rows.stream().filter(r -> r.kind() == Kind.REFUNDED_ORDER
-                            && row.orderId().equals(r.orderId())).mapToInt(Entry::points).sum();
-                }
-                dueUntil = dueUntil == null || row.expiresAt().isAfter(dueUntil) ? row.expiresAt() : dueUntil;
-            } else if (row.points() < 0 && row.kind() != Kind.REFUNDED_ORDER) {
-                debits -= row.points(); // redeemed, expired and taken by hand: the oldest points first
-            }
-        }
+        // Summed by the database: nothing of the ledger is read into memory, however long it is.
+        PointsLedger.ExpirySums sums = ledger.expirySums(customerId, now);
+        long due = sums.due(); // the order's own refunds took back its own points, not older ones
+        long debits = sums.debits(); // redeemed, expired and taken by hand: the oldest points first
+        Instant dueUntil = sums.dueUntil();
         if (dueUntil == null || (account.expiredUntil() != null && !dueUntil.isAfter(account.expiredUntil()))) {
             return;
         }

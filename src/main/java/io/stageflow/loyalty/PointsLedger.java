@@ -108,6 +108,43 @@ class PointsLedger {
                 .params(customerId, orderId).query(PointsLedger::entry).list();
     }
 
+    /**
+     * What expiry needs of the customer's ledger, summed by the database rather than read row by row: the earned and
+     * bonus points expired by {@code now} less what their own orders' refunds took back, the latest time of those, and
+     * every debit that takes the oldest points first (redeemed, expired, taken by hand).
+     */
+    ExpirySums expirySums(String customerId, Instant now) {
+        Object at = timestamps.of(now);
+        ExpirySums sums = jdbc.sql("""
+                select coalesce(sum(case when kind in ('EARNED_ORDER', 'BONUS') and expires_at <= :now
+                                         then points else 0 end), 0) as due,
+                       max(case when kind in ('EARNED_ORDER', 'BONUS') and expires_at <= :now
+                                then expires_at end) as due_until,
+                       coalesce(sum(case when points < 0 and kind <> 'REFUNDED_ORDER' then -points else 0 end), 0)
+                           as debits
+                from sf_loyalty_points where customer_id = :customer""")
+                .param("now", at).param("customer", customerId)
+                .query((rs, n) -> {
+                    Timestamp until = rs.getTimestamp("due_until");
+                    return new ExpirySums(rs.getLong("due"), until == null ? null : until.toInstant(),
+                            rs.getLong("debits"));
+                }).single();
+        if (sums.dueUntil() == null) {
+            return sums;
+        }
+        long refunded = jdbc.sql("""
+                select coalesce(sum(r.points), 0) from sf_loyalty_points r
+                where r.customer_id = :customer and r.kind = 'REFUNDED_ORDER' and r.order_id in (
+                    select e.order_id from sf_loyalty_points e
+                    where e.customer_id = :customer and e.kind = 'EARNED_ORDER' and e.expires_at <= :now)""")
+                .param("now", at).param("customer", customerId).query(Long.class).single();
+        return new ExpirySums(sums.due() + refunded, sums.dueUntil(), sums.debits());
+    }
+
+    /** See {@link #expirySums}: {@code due} is net of the expired orders' own refunds. */
+    record ExpirySums(long due, Instant dueUntil, long debits) {
+    }
+
     /** All the customer's rows, oldest first. */
     List<Entry> ofCustomer(String customerId) {
         return jdbc.sql("select * from sf_loyalty_points where customer_id = ? order by id").param(customerId)
