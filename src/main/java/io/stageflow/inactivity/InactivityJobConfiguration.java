@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import io.stageflow.customers.LifecycleProperties;
 import io.stageflow.events.ObservedEvents;
+import io.stageflow.jobs.JobKind;
 import io.stageflow.jobs.JobProgress;
 import io.stageflow.jobs.ProgressKeys;
 import io.stageflow.jobs.ProgressLog;
@@ -51,6 +52,12 @@ class InactivityJobConfiguration {
     static final String AS_OF = "asOf";
     /** Job parameter that names the run: {@code scheduled:<minute>} for the schedule (the same on every node), or {@code manual:<instant>}. */
     static final String RUN = "run";
+
+    /** The inactivity scan, to the shared job plumbing: one at a time over the cluster, on a background thread. */
+    @Bean
+    JobKind inactivityScanJobKind(@Qualifier("inactivityScanJob") Job job, InactivityProperties properties) {
+        return JobKind.oneAtATime(JOB, job, properties.staleAfter());
+    }
 
     @Bean
     Job inactivityScanJob(JobRepository jobs, @Qualifier(STEP) Step step) {

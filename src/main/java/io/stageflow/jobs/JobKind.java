@@ -2,6 +2,7 @@ package io.stageflow.jobs;
 
 import java.time.Duration;
 
+import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 
@@ -44,5 +45,14 @@ public interface JobKind {
     /** What this kind's progress reports beyond Spring Batch's counters; nothing by default. */
     default ProgressKeys progress() {
         return ProgressKeys.NONE;
+    }
+
+    /**
+     * The kind of a scheduled job that runs once at a time over the cluster, on one of a node's background threads,
+     * and reports Spring Batch's counters only (the inactivity scan, recommendations, prediction scoring): what most
+     * jobs need, declared as a bean of the feature that owns the job.
+     */
+    static JobKind oneAtATime(String name, Job job, Duration staleAfter) {
+        return new OneAtATimeJobKind(name, job, staleAfter);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import javax.sql.DataSource;
 
+import io.stageflow.jobs.JobKind;
 import io.stageflow.jobs.JobProgress;
 import io.stageflow.jobs.ProgressKeys;
 import io.stageflow.jobs.ProgressLog;
@@ -49,6 +50,12 @@ class PredictionJobConfiguration {
     static final String AS_OF = "asOf";
     /** Job parameter that names the run: {@code scheduled:<minute>} or {@code manual:<instant>}. */
     static final String RUN = "run";
+
+    /** The scoring job, to the shared job plumbing: one at a time over the cluster, on a background thread. */
+    @Bean
+    JobKind predictionScoringJobKind(@Qualifier("predictionScoringJob") Job job, PredictionsProperties properties) {
+        return JobKind.oneAtATime(JOB, job, properties.staleAfter());
+    }
 
     @Bean
     Job predictionScoringJob(JobRepository jobs, @Qualifier(FIT) Step fit, @Qualifier(SCORE) Step score,

@@ -2,6 +2,7 @@ package io.stageflow.recommendations;
 
 import java.time.Clock;
 
+import io.stageflow.jobs.JobKind;
 import io.stageflow.jobs.JobProgress;
 import io.stageflow.orders.Orders;
 import io.stageflow.products.Products;
@@ -25,6 +26,12 @@ class RecommendationJobConfiguration {
     static final String STEP = "recommendationsStep";
     /** Job parameter that names the run: {@code scheduled:<minute>} for the schedule, or {@code manual:<instant>}. */
     static final String RUN = "run";
+
+    /** The recommendation job, to the shared job plumbing: one at a time over the cluster, on a background thread. */
+    @Bean
+    JobKind recommendationsJobKind(@Qualifier("recommendationsJob") Job job, RecommendationsProperties properties) {
+        return JobKind.oneAtATime(JOB, job, properties.staleAfter());
+    }
 
     @Bean
     Job recommendationsJob(JobRepository jobs, @Qualifier(STEP) Step step) {
