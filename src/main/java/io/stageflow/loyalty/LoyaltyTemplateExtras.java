@@ -38,11 +38,6 @@ class LoyaltyTemplateExtras implements TemplateExtras {
         this.clock = clock;
     }
 
-    @Override
-    public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
-        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
-    }
-
     /** The wave's accounts with one read, and their window points with another. */
     @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {

@@ -38,11 +38,6 @@ class OfferTemplateExtras implements TemplateExtras {
         this.clock = clock;
     }
 
-    @Override
-    public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
-        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
-    }
-
     /** The coupons of all the emails with one read, and each offer they are of read once. */
     @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {

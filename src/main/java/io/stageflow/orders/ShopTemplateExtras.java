@@ -53,11 +53,6 @@ class ShopTemplateExtras implements TemplateExtras {
         this.cartUrl = settings.cartUrl() != null ? settings.cartUrl() : templates.brand().websiteUrl();
     }
 
-    @Override
-    public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
-        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
-    }
-
     /** The carts, latest orders and catalogue products of the whole wave, one read each. */
     @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {

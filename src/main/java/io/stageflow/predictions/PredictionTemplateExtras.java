@@ -38,11 +38,6 @@ class PredictionTemplateExtras implements TemplateExtras {
     }
 
     @Override
-    public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
-        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
-    }
-
-    @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Set<String> ids = new LinkedHashSet<>();
         recipientsByIdempotencyKey.values().forEach(customer -> ids.add(customer.id()));

@@ -55,11 +55,6 @@ class RecommendationTemplateExtras implements TemplateExtras {
     }
 
     @Override
-    public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
-        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
-    }
-
-    @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Set<String> customerIds = new LinkedHashSet<>();
         recipientsByIdempotencyKey.values().forEach(customer -> customerIds.add(customer.id()));

@@ -1,31 +1,29 @@
 package io.stageflow.templates;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.stageflow.customers.Customer;
 
 /**
- * Implemented by features that add entries to the template context (offers add {@code $offer}, orders
- * {@code $cart}, {@code $order} and {@code $products}), so that messaging need not know them. Each entry's name must
+ * Implemented by features that add entries to the template context (offers add {@code $offer}; orders
+ * {@code $cart}, {@code $order} and {@code $products}; loyalty {@code $loyalty}; recommendations
+ * {@code $recommendations}; predictions {@code $predicted}), so that messaging need not know them. Each entry's name must
  * not be one of messaging's own ({@code customer}, {@code brand}, {@code journey}, {@code links}, {@code event}). A
  * preview of a real customer shows what delivery would: it asks {@link #forDeliveries} with a key no email has
  * ({@link TemplateModel#PREVIEW_KEY}), so a feature's entries that belong to one email (a coupon) stay out of it.
  */
 public interface TemplateExtras {
 
-    /** Entries for the email queued under this idempotency key, to this customer; empty when there are none. */
-    Map<String, Object> forDelivery(Customer customer, String idempotencyKey);
-
     /**
-     * {@link #forDelivery} for several emails at once, as delivery renders a wave of them: the entries of each email,
-     * by its idempotency key (an email with none may be left out). A feature that reads its entries from the database
-     * reads them for all the emails with one query; by default each email is asked for on its own.
+     * The entries of each email of a wave, as delivery renders a wave of them, by its idempotency key (an email with
+     * none may be left out). A feature that reads its entries from the database reads them for all the emails with
+     * one query.
      */
-    default Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
-        Map<String, Map<String, Object>> entries = new LinkedHashMap<>();
-        recipientsByIdempotencyKey.forEach((key, customer) -> entries.put(key, forDelivery(customer, key)));
-        return entries;
+    Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey);
+
+    /** Entries for the email queued under this idempotency key, to this customer; empty when there are none. */
+    default Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+        return forDeliveries(Map.of(idempotencyKey, customer)).getOrDefault(idempotencyKey, Map.of());
     }
 
     /**

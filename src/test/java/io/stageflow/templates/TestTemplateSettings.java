@@ -27,7 +27,7 @@ final class TestTemplateSettings {
     /** What orders add ({@code $cart}, {@code $order}, {@code $products}), as stand-ins. */
     static final TemplateExtras SHOP_DATA = new TemplateExtras() {
         @Override
-        public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+        public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
             return Map.of();
         }
 
@@ -59,7 +59,7 @@ final class TestTemplateSettings {
     /** What loyalty adds ({@code $loyalty}), as a stand-in. */
     static final TemplateExtras LOYALTY_DATA = new TemplateExtras() {
         @Override
-        public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+        public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
             return Map.of();
         }
 
@@ -78,7 +78,7 @@ final class TestTemplateSettings {
     /** What recommendations add ({@code $recommendations}), as a stand-in: none for a customer without data. */
     static final TemplateExtras RECOMMENDATIONS = new TemplateExtras() {
         @Override
-        public Map<String, Object> forDelivery(Customer customer, String idempotencyKey) {
+        public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
             return Map.of();
         }
 
