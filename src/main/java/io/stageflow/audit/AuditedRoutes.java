@@ -142,8 +142,17 @@ class AuditedRoutes {
                 AuditedRoute.of("POST", "/api/v1/jobs/{id}/restart", "job.restarted", "job", "path:id"),
                 AuditedRoute.of("POST", "/api/v1/jobs/inactivity-scan", "inactivity-scan.started", "job",
                         "location:/api/v1/jobs/{id}"),
+                AuditedRoute.of("POST", "/api/v1/jobs/recommendations", "recommendations.started", "job",
+                        "location:/api/v1/jobs/{id}"),
+                AuditedRoute.of("POST", "/api/v1/jobs/prediction-scoring", "prediction-scoring.started", "job",
+                        "location:/api/v1/jobs/{id}"),
                 AuditedRoute.of("POST", "/api/v1/events/{messageId}/retry", "event.retried", "event",
                         "path:messageId"),
+                // A customer's loyalty points, spent or corrected by a person
+                AuditedRoute.of("POST", "/api/v1/customers/{id}/loyalty/redemptions", "loyalty.redeemed", "customer",
+                        "path:id"),
+                AuditedRoute.of("POST", "/api/v1/customers/{id}/loyalty/adjustments", "loyalty.adjusted", "customer",
+                        "path:id"),
                 // A customer's personal data: erased, or exported
                 AuditedRoute.of("DELETE", "/api/v1/customers/{id}", "customer.erased", "customer", "path:id")
                         .erasing(),
