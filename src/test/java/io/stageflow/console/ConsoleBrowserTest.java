@@ -158,7 +158,8 @@ class ConsoleBrowserTest extends IntegrationTest {
                 .contains("Sent by the journey Welcome series (version ").contains("step \"Send welcome email\".")
                 .contains("The journey started on the event signed_up (signup-" + id + ")");
         assertThat(BROWSER.driver().findElements(By.cssSelector(".profile-section h2")).stream()
-                .map(heading -> heading.getText()).toList()).containsExactly("Coupons", "Referrals");
+                .map(heading -> heading.getText()).toList())
+                .containsExactly("Coupons", "Referrals", "Loyalty", "Predictions");
         BROWSER.screenshot("customer");
 
         // The email as she got it: its HTML in a frame that runs nothing and follows no link, its text as written.
