@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import io.stageflow.customers.LifecycleProperties;
-import io.stageflow.jobs.BackgroundJobs;
 import io.stageflow.jobs.ExclusiveLaunches;
 import io.stageflow.jobs.JobProgress;
 
@@ -17,7 +16,6 @@ import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -65,18 +63,8 @@ class InactivityScan {
 
     /** The scheduled run of this minute, unless another node (or an earlier call) launched it already. */
     Optional<JobExecution> startScheduled() {
-        Instant now = clock.instant();
-        Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
-        try {
-            JobExecution execution = jobs.launch(job, parameters("scheduled:" + minute, minute),
-                    properties.staleAfter());
-            log.info("Inactivity scan {} started on schedule", execution.getId());
-            return Optional.of(execution);
-        } catch (BackgroundJobs.AlreadyLaunchedException | ExclusiveLaunches.AlreadyRunningException
-                | DataIntegrityViolationException anotherNode) {
-            log.info("Inactivity scan of {} already launched (by another node): {}", minute, anotherNode.getMessage());
-            return Optional.empty();
-        }
+        Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        return jobs.launchScheduled(job, parameters("scheduled:" + minute, minute), properties.staleAfter());
     }
 
     private JobParameters parameters(String run, Instant asOf) {

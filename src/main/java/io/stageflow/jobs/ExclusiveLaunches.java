@@ -10,6 +10,9 @@ import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.explore.JobExplorer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -29,6 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class ExclusiveLaunches {
+
+    private static final Logger log = LoggerFactory.getLogger(ExclusiveLaunches.class);
 
     private final BackgroundJobs background;
     private final JobExplorer explorer;
@@ -55,6 +60,23 @@ public class ExclusiveLaunches {
      */
     public JobExecution launch(Job job, JobParameters parameters, Duration staleAfter) {
         return exclusively(job.getName(), staleAfter, () -> background.launch(job, parameters));
+    }
+
+    /**
+     * {@link #launch} for a schedule that fires on every node at the same minute: the run these parameters name is
+     * launched once over the cluster, and every other caller (another node, or this one again) gets nothing.
+     */
+    public Optional<JobExecution> launchScheduled(Job job, JobParameters parameters, Duration staleAfter) {
+        try {
+            JobExecution execution = launch(job, parameters, staleAfter);
+            log.info("{} {} started on schedule", job.getName(), execution.getId());
+            return Optional.of(execution);
+        } catch (BackgroundJobs.AlreadyLaunchedException | AlreadyRunningException
+                | DataIntegrityViolationException anotherNode) {
+            log.info("{} {} already launched (by another node): {}", job.getName(), parameters,
+                    anotherNode.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

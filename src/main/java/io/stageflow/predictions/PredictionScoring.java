@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-import io.stageflow.jobs.BackgroundJobs;
 import io.stageflow.jobs.ExclusiveLaunches;
 import io.stageflow.jobs.JobProgress;
 
@@ -17,7 +16,6 @@ import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -61,16 +59,7 @@ class PredictionScoring {
     /** The scheduled run of this minute, unless another node (or an earlier call) launched it already. */
     Optional<JobExecution> startScheduled() {
         Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        try {
-            JobExecution execution = jobs.launch(job, parameters("scheduled:" + minute, minute),
-                    properties.staleAfter());
-            log.info("Prediction scoring {} started on schedule", execution.getId());
-            return Optional.of(execution);
-        } catch (BackgroundJobs.AlreadyLaunchedException | ExclusiveLaunches.AlreadyRunningException
-                | DataIntegrityViolationException anotherNode) {
-            log.info("Prediction scoring of {} already launched: {}", minute, anotherNode.getMessage());
-            return Optional.empty();
-        }
+        return jobs.launchScheduled(job, parameters("scheduled:" + minute, minute), properties.staleAfter());
     }
 
     private JobParameters parameters(String run, Instant asOf) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-import io.stageflow.jobs.BackgroundJobs;
 import io.stageflow.jobs.ExclusiveLaunches;
 
 import org.slf4j.Logger;
@@ -15,7 +14,6 @@ import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -55,16 +53,7 @@ class RecommendationRuns {
     /** The scheduled run of this minute, unless another node (or an earlier call) launched it already. */
     Optional<JobExecution> startScheduled() {
         Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        try {
-            JobExecution execution = jobs.launch(job, parameters("scheduled:" + minute), properties.staleAfter());
-            log.info("Recommendation job {} started on schedule", execution.getId());
-            return Optional.of(execution);
-        } catch (BackgroundJobs.AlreadyLaunchedException | ExclusiveLaunches.AlreadyRunningException
-                | DataIntegrityViolationException anotherNode) {
-            log.info("Recommendation job of {} already launched (by another node): {}", minute,
-                    anotherNode.getMessage());
-            return Optional.empty();
-        }
+        return jobs.launchScheduled(job, parameters("scheduled:" + minute), properties.staleAfter());
     }
 
     private static JobParameters parameters(String run) {
