@@ -107,7 +107,7 @@ class ShopTemplateExtras implements TemplateExtras {
 
     /** {@code $products}: the products at hand, then the catalogue. */
     private ProductLookup lookup(ShopTemplateData data, Map<String, ProductView> atHand) {
-        return new ProductLookup(atHand, id -> Optional.ofNullable(atHand.get(id)).or(() -> products.find(id)),
+        return new ProductLookup(id -> Optional.ofNullable(atHand.get(id)).or(() -> products.find(id)),
                 data::product);
     }
 }
