@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
@@ -14,6 +15,7 @@ import org.apache.velocity.app.VelocityEngine;
 import org.apache.velocity.app.event.EventCartridge;
 import org.apache.velocity.exception.ParseErrorException;
 import org.apache.velocity.exception.VelocityException;
+import org.apache.velocity.util.introspection.IntrospectionCacheData;
 
 /**
  * One {@link TemplateFiles} snapshot with the Velocity engine that reads it: renders and checks templates exactly as
@@ -35,6 +37,10 @@ final class BoundTemplates {
     private final RawTool raw = new RawTool();
     /** {@code $track} where nothing is remembered: subject, preheader and HTML part. Holds no state. */
     private final TrackTool untracked = TrackTool.passingThrough();
+    /** What each node of these parsed files calls on a class, found once for all renders. */
+    private final Map<Object, IntrospectionCacheData> introspection = new ConcurrentHashMap<>();
+    /** The length of each file's last output, so that the next one's buffer is made about large enough at once. */
+    private final Map<String, Integer> outputLengths = new ConcurrentHashMap<>();
 
     BoundTemplates(TemplateFiles files) {
         this.files = files;
@@ -131,7 +137,7 @@ final class BoundTemplates {
     }
 
     private VelocityContext context(Map<String, Object> model, TrackTool track) {
-        VelocityContext context = new VelocityContext(new HashMap<>(model));
+        VelocityContext context = new SharedIntrospectionContext(new HashMap<>(model), introspection);
         context.put("raw", raw);
         context.put("track", track);
         EventCartridge cartridge = new EventCartridge();
@@ -142,10 +148,12 @@ final class BoundTemplates {
 
     private String merge(String file, VelocityContext context, boolean html) {
         Template template = velocity.getTemplate(file, "UTF-8");
-        StringWriter out = new StringWriter();
+        StringWriter out = new StringWriter(outputLengths.getOrDefault(file, 1024) + 256);
         Writer writer = html ? new HtmlEscapingWriter(out) : out;
         template.merge(context, writer, files.has(MACROS) ? List.of(MACROS) : List.of());
-        return out.toString();
+        String rendered = out.toString();
+        outputLengths.put(file, rendered.length());
+        return rendered;
     }
 
     private String resolve(String templateKey, Locale locale, String file) {
