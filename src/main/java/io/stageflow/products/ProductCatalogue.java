@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.stageflow.web.FieldViolation;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,10 +28,12 @@ public class ProductCatalogue implements Products {
 
     private final ProductStore store;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    ProductCatalogue(ProductStore store, Clock clock) {
+    ProductCatalogue(ProductStore store, Clock clock, ApplicationEventPublisher events) {
         this.store = store;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -83,6 +86,12 @@ public class ProductCatalogue implements Products {
         }
         store.insertAll(inserts);
         store.updateAll(updates);
+        if (!inserts.isEmpty() || !updates.isEmpty()) {
+            Set<String> changed = new LinkedHashSet<>();
+            inserts.forEach(product -> changed.add(product.id()));
+            updates.forEach(product -> changed.add(product.id()));
+            events.publishEvent(new ProductsChanged(changed));
+        }
         return new Upserted(inserts.size(), updates.size(), unchanged);
     }
 
@@ -102,7 +111,11 @@ public class ProductCatalogue implements Products {
 
     @Transactional
     boolean delete(String id) {
-        return store.delete(id);
+        boolean deleted = store.delete(id);
+        if (deleted) {
+            events.publishEvent(new ProductsChanged(Set.of(id)));
+        }
+        return deleted;
     }
 
     @Transactional(readOnly = true)

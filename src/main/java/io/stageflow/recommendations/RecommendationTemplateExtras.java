@@ -7,13 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.orders.Orders;
 import io.stageflow.products.ProductView;
-import io.stageflow.products.Products;
 import io.stageflow.recommendations.CoOccurrence.Scored;
 import io.stageflow.templates.TemplateExtras;
 
@@ -21,16 +22,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code $recommendations} in templates ({@link Recommendations}). A wave of emails costs one read of what its
- * customers bought, one of the stored lists of those products, one of the catalogue rows of every product in them
- * (and of the overall best-sellers), and, only when a customer's own picks fall short, one more of the best-sellers
- * of the wave's customers' categories; plus a one-row read of the latest published generation, whose best-seller
- * lists are kept in memory until the next one. Previews show sample products; a customer with no history gets the
+ * customers bought and a one-row read of the latest published generation, whose best-seller lists are kept in
+ * memory until the next one. The stored lists of the products they bought, and the catalogue rows of what they
+ * bought, of each customer's 20 best candidates, of the overall best-sellers and of the best-sellers of the
+ * customers' categories, come from {@link ShelfCache}: what it does not hold is read with one query per kind for
+ * the wave (the rows of the customers' categories' best-sellers with a second). Previews show sample products; a customer with no history gets the
  * best-sellers.
  */
 @Component
 class RecommendationTemplateExtras implements TemplateExtras {
 
     static final String NAME = "recommendations";
+    /** The best candidates of each customer whose catalogue rows a wave reads ahead (as many as one call shows). */
+    private static final int READ_AHEAD = Recommendations.MAX;
 
     /** The sample catalogue of previews: the customer bought the shoe. */
     static final List<ProductView> SAMPLE_PRODUCTS = List.of(
@@ -41,16 +45,16 @@ class RecommendationTemplateExtras implements TemplateExtras {
             sample("sample-cap", "Running cap", "Accessories", "19.00"));
 
     private final Orders orders;
-    private final Products products;
     private final RecommendationStore store;
+    private final ShelfCache cache;
     private final int historyLimit;
     private volatile StoredBestsellers cached = new StoredBestsellers(0, Map.of());
 
-    RecommendationTemplateExtras(Orders orders, Products products, RecommendationStore store,
+    RecommendationTemplateExtras(Orders orders, RecommendationStore store, ShelfCache cache,
             RecommendationsProperties properties) {
         this.orders = orders;
-        this.products = products;
         this.store = store;
+        this.cache = cache;
         this.historyLimit = properties.historyLimit();
     }
 
@@ -63,52 +67,52 @@ class RecommendationTemplateExtras implements TemplateExtras {
         Map<String, List<Scored>> bestsellers = bestsellers(generation);
         Set<String> withLists = new LinkedHashSet<>();
         bought.values().forEach(list -> withLists.addAll(list.subList(0, Math.min(list.size(), historyLimit))));
-        Map<String, List<Scored>> lists = generation.isPresent()
-                ? store.recommendationsOf(generation.getAsInt(), withLists) : Map.of();
+        Function<Collection<String>, Map<String, List<Scored>>> listLoader = generation.isPresent()
+                ? ids -> cache.listsOf(generation.getAsInt(), ids) : ids -> Map.of();
+        Map<String, List<Scored>> lists = withLists.isEmpty() ? Map.of() : listLoader.apply(withLists);
+        Shelf shelf = new Shelf(lists, () -> bestsellers, listLoader, cache::product);
+        Map<String, Map<String, Object>> entries = new HashMap<>();
+        Map<String, Recommendations> byCustomer = new HashMap<>();
         Set<String> toRead = new LinkedHashSet<>();
-        bought.values().forEach(toRead::addAll);
-        lists.values().forEach(list -> list.forEach(scored -> toRead.add(scored.productId())));
+        recipientsByIdempotencyKey.forEach((key, customer) -> {
+            List<String> theirs = bought.getOrDefault(customer.id(), List.of());
+            Recommendations recommendations = new Recommendations(theirs, shelf, locale(customer), historyLimit);
+            entries.put(key, Map.of(NAME, recommendations));
+            if (byCustomer.putIfAbsent(customer.id(), recommendations) == null) {
+                toRead.addAll(theirs);
+                List<String> ranked = recommendations.ranked();
+                toRead.addAll(ranked.subList(0, Math.min(ranked.size(), READ_AHEAD)));
+            }
+        });
         bestsellers.getOrDefault("", List.of()).forEach(scored -> toRead.add(scored.productId()));
-        Map<String, ProductView> catalogue = toRead.isEmpty() ? Map.of() : products.findAll(toRead);
-        Shelf shelf = new Shelf(lists, withLists, () -> bestsellers, catalogue, toRead,
-                id -> generation.isPresent()
-                        ? store.recommendationsOf(generation.getAsInt(), List.of(id)).getOrDefault(id, List.of())
-                        : List.of(),
-                products::findAll);
+        cache.prefetch(toRead);
         // The best-sellers of the customers' categories, for those whose own picks may fall short: one more read.
         Set<String> categoryBestsellers = new LinkedHashSet<>();
-        for (List<String> products : bought.values()) {
-            String category = products.stream().map(catalogue::get).filter(p -> p != null
-                    && p.categoryPath() != null && !p.categoryPath().isBlank()).map(ProductView::categoryPath)
-                    .findFirst().orElse(null);
-            CoOccurrence.prefixes(category).forEach(prefix -> bestsellers.getOrDefault(prefix, List.of())
-                    .forEach(scored -> categoryBestsellers.add(scored.productId())));
-        }
-        shelf.readAhead(categoryBestsellers);
-        Map<String, Map<String, Object>> entries = new HashMap<>();
-        recipientsByIdempotencyKey.forEach((key, customer) -> entries.put(key, Map.of(NAME, new Recommendations(
-                bought.getOrDefault(customer.id(), List.of()), shelf, locale(customer), historyLimit))));
+        byCustomer.values().forEach(recommendations -> CoOccurrence.prefixes(recommendations.category())
+                .forEach(prefix -> bestsellers.getOrDefault(prefix, List.of())
+                        .forEach(scored -> categoryBestsellers.add(scored.productId()))));
+        cache.prefetch(categoryBestsellers);
         return entries;
     }
 
     @Override
     public Map<String, Object> forPreview(Customer customer) {
-        Map<String, ProductView> catalogue = new HashMap<>();
-        SAMPLE_PRODUCTS.forEach(product -> catalogue.put(product.id(), product));
+        Map<String, Optional<ShelfProduct>> catalogue = new HashMap<>();
+        SAMPLE_PRODUCTS.forEach(product -> catalogue.put(product.id(), Optional.of(new ShelfProduct(product))));
         Map<String, List<Scored>> lists = Map.of("sample-shoe", List.of(new Scored("sample-socks", 0.6),
                 new Scored("sample-laces", 0.4), new Scored("sample-bottle", 0.2)));
         Map<String, List<Scored>> bestsellers = Map.of("", List.of(new Scored("sample-cap", 40),
                 new Scored("sample-socks", 30), new Scored("sample-shoe", 20)));
-        Shelf shelf = new Shelf(lists, catalogue.keySet(), () -> bestsellers, catalogue, catalogue.keySet(),
-                id -> List.of(), ids -> Map.of());
+        Shelf shelf = new Shelf(lists, () -> bestsellers, ids -> Map.of(),
+                id -> catalogue.getOrDefault(id, Optional.empty()));
         return Map.of(NAME, new Recommendations(List.of("sample-shoe"), shelf, locale(customer), historyLimit));
     }
 
     /** A customer with no history: the stored best-sellers, read when a template asks. */
     @Override
     public Map<String, Object> forCustomerWithoutData(Customer customer) {
-        Shelf shelf = new Shelf(Map.of(), Set.of(), () -> bestsellers(store.latestGeneration()), Map.of(), Set.of(),
-                id -> List.of(), products::findAll);
+        Shelf shelf = new Shelf(Map.of(), () -> bestsellers(store.latestGeneration()), ids -> Map.of(),
+                cache::product);
         return Map.of(NAME, new Recommendations(List.of(), shelf, locale(customer), historyLimit));
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +35,7 @@ public final class Recommendations {
     private final Locale locale;
     private final int historyLimit;
     private final Map<Integer, List<Map<String, Object>>> forCustomer = new HashMap<>();
+    private List<String> ranked;
 
     Recommendations(List<String> bought, Shelf shelf, Locale locale, int historyLimit) {
         this.bought = bought;
@@ -63,27 +63,40 @@ public final class Recommendations {
                 return List.copyOf(picked);
             }
         }
-        fillWithBestsellers(shelf.product(id).map(ProductView::categoryPath).orElse(null), leaveOut, chosen, picked,
-                wanted);
+        fillWithBestsellers(shelf.product(id).map(product -> product.row().categoryPath()).orElse(null), leaveOut,
+                chosen, picked, wanted);
         return List.copyOf(picked);
+    }
+
+    /**
+     * The products the stored lists of what the customer bought suggest, best first (their scores added up), leaving
+     * out what they bought; in stock or not.
+     */
+    synchronized List<String> ranked() {
+        if (ranked == null) {
+            Set<String> leaveOut = new HashSet<>(bought);
+            Map<String, Double> scores = new HashMap<>();
+            for (String product : bought.subList(0, Math.min(bought.size(), historyLimit))) {
+                for (Scored scored : shelf.listOf(product)) {
+                    if (!leaveOut.contains(scored.productId())) {
+                        scores.merge(scored.productId(), scored.score(), Double::sum);
+                    }
+                }
+            }
+            List<Map.Entry<String, Double>> entries = new ArrayList<>(scores.entrySet());
+            entries.sort(Map.Entry.<String, Double>comparingByValue().reversed()
+                    .thenComparing(Map.Entry.comparingByKey()));
+            ranked = entries.stream().map(Map.Entry::getKey).toList();
+        }
+        return ranked;
     }
 
     private List<Map<String, Object>> computeForCustomer(int wanted) {
         Set<String> leaveOut = new HashSet<>(bought);
-        Map<String, Double> scores = new LinkedHashMap<>();
-        for (String product : bought.subList(0, Math.min(bought.size(), historyLimit))) {
-            for (Scored scored : shelf.listOf(product)) {
-                if (!leaveOut.contains(scored.productId())) {
-                    scores.merge(scored.productId(), scored.score(), Double::sum);
-                }
-            }
-        }
-        List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
-        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         List<Map<String, Object>> picked = new ArrayList<>();
         Set<String> chosen = new HashSet<>();
-        for (Map.Entry<String, Double> candidate : ranked) {
-            if (add(candidate.getKey(), leaveOut, chosen, picked, wanted)) {
+        for (String candidate : ranked()) {
+            if (add(candidate, leaveOut, chosen, picked, wanted)) {
                 return List.copyOf(picked);
             }
         }
@@ -92,10 +105,10 @@ public final class Recommendations {
     }
 
     /** The category of the latest product the customer bought that the catalogue has with one; null for none. */
-    private String category() {
+    String category() {
         for (String product : bought) {
-            Optional<String> category = shelf.product(product).map(ProductView::categoryPath)
-                    .filter(path -> !path.isBlank());
+            Optional<String> category = shelf.product(product).map(each -> each.row().categoryPath())
+                    .filter(path -> path != null && !path.isBlank());
             if (category.isPresent()) {
                 return category.get();
             }
@@ -124,10 +137,10 @@ public final class Recommendations {
         if (leaveOut.contains(productId) || chosen.contains(productId)) {
             return picked.size() >= wanted;
         }
-        Optional<ProductView> product = shelf.product(productId);
-        if (product.isPresent() && product.get().inStock()) {
+        Optional<ShelfProduct> product = shelf.product(productId);
+        if (product.isPresent() && product.get().row().inStock()) {
             chosen.add(productId);
-            picked.add(shown(product.get(), locale));
+            picked.add(product.get().shownIn(locale));
         }
         return picked.size() >= wanted;
     }

@@ -27,6 +27,10 @@ import org.springframework.validation.annotation.Validated;
  * @param historyLimit  the latest distinct products of each customer the job pairs (bounds the pairs per customer)
  * @param pageLines     order lines (and product views) the job reads per query
  * @param staleAfter    a running job that has committed nothing for this long counts as abandoned by its node
+ * @param cachedLists   the stored lists (one per product) each node keeps in memory for {@code $recommendations}
+ * @param cachedProducts the catalogue rows each node keeps in memory for {@code $recommendations}
+ * @param cachedProductsFor how long a kept catalogue row is used; a product changed on another node may be shown
+ *                      with its old stock or price for this long (one changed on this node is read again at once)
  */
 @Validated
 @ConfigurationProperties("stageflow.recommendations")
@@ -38,5 +42,8 @@ record RecommendationsProperties(
         @DefaultValue("0.25") @DecimalMin("0.0") @DecimalMax("1.0") double viewWeight,
         @DefaultValue("50") @Min(2) @Max(500) int historyLimit,
         @DefaultValue("50000") @Positive int pageLines,
-        @DefaultValue("PT30M") @NotNull Duration staleAfter) {
+        @DefaultValue("PT30M") @NotNull Duration staleAfter,
+        @DefaultValue("20000") @Positive int cachedLists,
+        @DefaultValue("50000") @Positive int cachedProducts,
+        @DefaultValue("PT1M") @NotNull Duration cachedProductsFor) {
 }

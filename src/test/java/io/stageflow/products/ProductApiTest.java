@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,10 @@ import io.stageflow.testing.StageflowClient.Response;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.event.ApplicationEventMulticaster;
 
 /**
  * The catalogue over {@code /api/v1/products}: an upsert creates, replaces and is idempotent; bad input is answered
@@ -27,6 +32,9 @@ class ProductApiTest extends IntegrationTest {
 
     @Autowired
     Products products;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void anUpsertCreatesThenReplacesAndTheSameProductTwiceChangesNothing() {
@@ -123,6 +131,25 @@ class ProductApiTest extends IntegrationTest {
 
         assertThat(fields(client().get("/api/v1/products?limit=0"))).containsExactly("limit");
         assertThat(fields(client().get("/api/v1/products?category=%3E"))).containsExactly("category");
+    }
+
+    @Test
+    void creatingChangingAndDeletingAProductTellTheFeaturesThatKeepItInMemory() {
+        String id = id();
+        List<ProductsChanged> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ApplicationListener<PayloadApplicationEvent<ProductsChanged>> listener = event -> heard.add(event.getPayload());
+        ApplicationEventMulticaster multicaster = context.getBean(ApplicationEventMulticaster.class);
+        multicaster.addApplicationListener(listener);
+        try {
+            client().put(path(id), product("P", null, "1", "EUR", true)).expectStatus(201);
+            client().put(path(id), product("P", null, "1", "EUR", true)).expectStatus(200);
+            client().put(path(id), product("P", null, "1", "EUR", false)).expectStatus(200);
+            client().delete(path(id)).expectStatus(204);
+        } finally {
+            multicaster.removeApplicationListener(listener);
+        }
+        assertThat(heard).as("created, out of stock, deleted; the unchanged upsert is no change")
+                .extracting(ProductsChanged::ids).containsExactly(Set.of(id), Set.of(id), Set.of(id));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.stageflow.recommendations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.orders.Orders;
 import io.stageflow.products.ProductView;
 import io.stageflow.products.Products;
+import io.stageflow.products.ProductsChanged;
 import io.stageflow.recommendations.CoOccurrence.Scored;
 
 import org.junit.jupiter.api.Test;
@@ -31,8 +34,11 @@ class RecommendationTemplateExtrasTest {
     private final StandInOrders orders = new StandInOrders();
     private final StandInProducts products = new StandInProducts();
     private final StandInStore store = new StandInStore();
-    private final RecommendationTemplateExtras extras = new RecommendationTemplateExtras(orders, products, store,
-            new RecommendationsProperties("-", "UTC", 2, 20, 0.25, 50, 50000, java.time.Duration.ofMinutes(30)));
+    private final RecommendationsProperties settings = new RecommendationsProperties("-", "UTC", 2, 20, 0.25, 50,
+            50000, Duration.ofMinutes(30), 1000, 1000, Duration.ofMinutes(1));
+    private final ShelfCache cache = new ShelfCache(store, products, settings);
+    private final RecommendationTemplateExtras extras = new RecommendationTemplateExtras(orders, store, cache,
+            settings);
 
     RecommendationTemplateExtrasTest() {
         orders.bought.put("ada", List.of("p-shoe", "p-old"));
@@ -81,9 +87,28 @@ class RecommendationTemplateExtrasTest {
 
         extras.forDeliveries(Map.of("k-again", customer("ada", "en")));
         assertThat(store.bestsellerReads).as("kept until the next generation").isEqualTo(1);
+        assertThat(store.listReads).as("a generation's lists are kept in memory").hasSize(1);
+        assertThat(products.reads).as("and so are catalogue rows").hasSize(2);
         store.generation = 8;
         extras.forDeliveries(Map.of("k-again", customer("ada", "en")));
         assertThat(store.bestsellerReads).isEqualTo(2);
+        assertThat(store.listReads).as("the next generation's lists are read again").hasSize(2);
+        assertThat(store.listReads.get(1)).containsExactlyInAnyOrder("p-shoe", "p-old");
+    }
+
+    @Test
+    void aProductChangedOnThisNodeIsReadAgainByTheNextWave() {
+        Recommendations before = recommendations(extras.forDeliveries(Map.of("k", customer("ada", "en"))), "k");
+        assertThat(ids(before.forCustomer(1))).containsExactly("p-lace");
+        products.add("p-lace", "Shoes > Accessories", false);
+        products.reads.clear();
+
+        cache.forget(new ProductsChanged(Set.of("p-lace")));
+        Recommendations after = recommendations(extras.forDeliveries(Map.of("k", customer("ada", "en"))), "k");
+
+        assertThat(ids(after.forCustomer(1))).as("now out of stock").containsExactly("p-sock");
+        assertThat(products.reads).singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .containsExactly("p-lace");
     }
 
     @Test
