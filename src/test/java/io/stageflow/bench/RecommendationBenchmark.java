@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * {@code .lines}, 5,000,000 order lines; {@code .views}, 2,000,000 product views; {@code .products}, 10,000
  * products in 50 categories; customers keep mostly to one of 100 styles), times the recommendation job started
  * through the jobs API (target: 10 minutes), then renders {@code upsell-bestsellers}, which shows
- * {@code $recommendations.forCustomer(4)}, on one thread in waves of 100 emails (target: 10,000 renders/s per core):
+ * {@code $recommendations.forCustomer(4)}, on one thread in waves of 200 emails, as delivery reads them
+ * ({@code .wave}) (target: 10,000 renders/s per core):
  * timed are the wave's {@code $recommendations} reads and the rendering, against the same run's baseline,
  * {@code welcome} (which reads no recommendation) rendered the same way; the rest of each wave's model is made
  * outside the timer. Last, the whole delivery path (every feature's reads, {@link TemplateModel#forDeliveries}, and
@@ -50,11 +51,12 @@ class RecommendationBenchmark extends IntegrationTest {
     private static final int LINES = Integer.getInteger("stageflow.bench.recommendations.lines", 5_000_000);
     private static final int VIEWS = Integer.getInteger("stageflow.bench.recommendations.views", 2_000_000);
     private static final int PRODUCTS = Integer.getInteger("stageflow.bench.recommendations.products", 10_000);
-    /** Waves of 100 emails timed per rendering figure, after a fifth as many unmeasured. */
-    private static final int RENDER_WAVES = Integer.getInteger("stageflow.bench.recommendations.render-waves", 50);
+    /** Waves of emails timed per rendering figure, after a fifth as many (at least 25) unmeasured. */
+    private static final int RENDER_WAVES = Integer.getInteger("stageflow.bench.recommendations.render-waves", 100);
     private static final int STYLES = 100;
     private static final int CHUNK = 250_000;
-    private static final int WAVE = 100;
+    /** Emails per wave: as many as delivery reads models for at once by default ({@code stageflow.delivery.batch-size}). */
+    private static final int WAVE = Integer.getInteger("stageflow.bench.recommendations.wave", 200);
     private static final List<String> LOADED_TABLES = List.of("sf_recommendation", "sf_bestseller",
             "sf_recommendation_run", "sf_product_view", "sf_order_line", "sf_product");
 
@@ -153,13 +155,13 @@ class RecommendationBenchmark extends IntegrationTest {
     }
 
     /**
-     * Renders per second on this thread, in waves of 100 emails to successive customers: what is timed is the wave's
+     * Renders per second on this thread, in waves of emails to successive customers: what is timed is the wave's
      * {@code $recommendations} (its reads, when {@code recommendations} is given) and the rendering; the rest of
      * the model (every other feature's reads) is made for each wave outside the timer.
      */
     private double rendersPerSecond(String template, TemplateExtras recommendations) {
         int next = 0;
-        for (int warmup = 0; warmup < RENDER_WAVES / 5; warmup++) {
+        for (int warmup = 0; warmup < Math.max(25, RENDER_WAVES / 5); warmup++) {
             next += timedWave(template, recommendations, next)[1];
         }
         long nanos = 0;
