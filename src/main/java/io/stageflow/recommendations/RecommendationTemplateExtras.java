@@ -3,6 +3,7 @@ package io.stageflow.recommendations;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +74,7 @@ class RecommendationTemplateExtras implements TemplateExtras {
         Shelf shelf = new Shelf(lists, () -> bestsellers, listLoader, cache::product);
         Map<String, Map<String, Object>> entries = new HashMap<>();
         Map<String, Recommendations> byCustomer = new HashMap<>();
-        Set<String> toRead = new LinkedHashSet<>();
+        Set<String> toRead = new HashSet<>(recipientsByIdempotencyKey.size() * 2 * (READ_AHEAD + 5));
         recipientsByIdempotencyKey.forEach((key, customer) -> {
             List<String> theirs = bought.getOrDefault(customer.id(), List.of());
             Recommendations recommendations = new Recommendations(theirs, shelf, locale(customer), historyLimit);

@@ -1,6 +1,7 @@
 package io.stageflow.recommendations;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,19 +75,29 @@ public final class Recommendations {
      */
     synchronized List<String> ranked() {
         if (ranked == null) {
+            List<String> counted = bought.subList(0, Math.min(bought.size(), historyLimit));
             Set<String> leaveOut = new HashSet<>(bought);
-            Map<String, Double> scores = new HashMap<>();
-            for (String product : bought.subList(0, Math.min(bought.size(), historyLimit))) {
+            Map<String, Candidate> scores = new HashMap<>(counted.size() * 2 * Recommendations.MAX);
+            for (String product : counted) {
                 for (Scored scored : shelf.listOf(product)) {
-                    if (!leaveOut.contains(scored.productId())) {
-                        scores.merge(scored.productId(), scored.score(), Double::sum);
+                    String id = scored.productId();
+                    if (!leaveOut.contains(id)) {
+                        Candidate candidate = scores.get(id);
+                        if (candidate == null) {
+                            scores.put(id, new Candidate(id, scored.score()));
+                        } else {
+                            candidate.score += scored.score();
+                        }
                     }
                 }
             }
-            List<Map.Entry<String, Double>> entries = new ArrayList<>(scores.entrySet());
-            entries.sort(Map.Entry.<String, Double>comparingByValue().reversed()
-                    .thenComparing(Map.Entry.comparingByKey()));
-            ranked = entries.stream().map(Map.Entry::getKey).toList();
+            Candidate[] candidates = scores.values().toArray(new Candidate[0]);
+            Arrays.sort(candidates, Candidate.BEST_FIRST);
+            String[] ids = new String[candidates.length];
+            for (int i = 0; i < candidates.length; i++) {
+                ids[i] = candidates[i].id;
+            }
+            ranked = List.of(ids);
         }
         return ranked;
     }
@@ -155,6 +166,24 @@ public final class Recommendations {
 
     private static String webUrl(String url) {
         return url != null && WebUrls.isWebUrl(url.strip()) ? url.strip() : "";
+    }
+
+    /** A product the customer's lists suggest, and its score added up over them. */
+    private static final class Candidate {
+
+        /** Highest score first; equal scores by id, so the order never depends on the order of reading. */
+        static final Comparator<Candidate> BEST_FIRST = (a, b) -> {
+            int byScore = Double.compare(b.score, a.score);
+            return byScore != 0 ? byScore : a.id.compareTo(b.id);
+        };
+
+        final String id;
+        double score;
+
+        Candidate(String id, double score) {
+            this.id = id;
+            this.score = score;
+        }
     }
 
     static int clamp(int n) {
