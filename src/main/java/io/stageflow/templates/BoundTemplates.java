@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
@@ -30,6 +31,7 @@ final class BoundTemplates {
     private static final String LAYOUTS = "_layouts";
     private static final String DEFAULT_LAYOUT = "default";
     private static final String NO_LAYOUT = "none";
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final String VALIDATION = "fails for a sample customer without first name or traits";
 
     private final TemplateFiles files;
@@ -175,7 +177,7 @@ final class BoundTemplates {
     }
 
     private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(text.strip()).replaceAll(" ");
     }
 
     /** Missing files, parse errors and sandbox violations, in the template's files and in the shared ones. */

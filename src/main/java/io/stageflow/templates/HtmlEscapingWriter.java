@@ -22,7 +22,21 @@ final class HtmlEscapingWriter extends Writer implements Filter {
 
     @Override
     public void writeReference(String value) throws IOException {
-        out.write(HtmlUtils.htmlEscape(value, "UTF-8"));
+        out.write(needsEscaping(value) ? HtmlUtils.htmlEscape(value, "UTF-8") : value);
+    }
+
+    /** Whether the value has a character that HTML escaping in UTF-8 replaces; most values have none. */
+    private static boolean needsEscaping(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            switch (value.charAt(i)) {
+                case '<', '>', '&', '"', '\'' -> {
+                    return true;
+                }
+                default -> {
+                }
+            }
+        }
+        return false;
     }
 
     @Override
