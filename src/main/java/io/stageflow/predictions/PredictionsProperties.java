@@ -32,7 +32,7 @@ record PredictionsProperties(
         @DefaultValue("P365D") @NotNull Duration clvHorizon,
         @DefaultValue("200000") @Positive int sampleSize,
         @DefaultValue("100") @Positive int minCustomers,
-        @DefaultValue("1000") @Positive int chunkSize,
+        @DefaultValue("5000") @Positive int chunkSize,
         @DefaultValue("PT10S") @NotNull Duration progressLogInterval,
         @DefaultValue("PT10M") @NotNull Duration staleAfter) {
 }
