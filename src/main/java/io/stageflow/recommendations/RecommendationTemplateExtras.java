@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
  * memory until the next one. The stored lists of the products they bought, and the catalogue rows of what they
  * bought, of each customer's 20 best candidates, of the overall best-sellers and of the best-sellers of the
  * customers' categories, come from {@link ShelfCache}: what it does not hold is read with one query per kind for
- * the wave (the rows of the customers' categories' best-sellers with a second). Previews show sample products; a customer with no history gets the
- * best-sellers.
+ * the wave (the rows of the customers' categories' best-sellers with a second). Previews show sample products; a
+ * customer with no history gets the best-sellers.
  */
 @Component
 class RecommendationTemplateExtras implements TemplateExtras {

@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.stageflow.customers.Customer;
 import io.stageflow.orders.Orders;
 import io.stageflow.testing.IntegrationTest;
 
@@ -23,11 +25,15 @@ import org.springframework.beans.factory.annotation.Autowired;
  * The recommendation job on the real database, started through the jobs API: it stores, for each product, the
  * products bought (and, weighted lower, viewed) by the same customers, by cosine, above the minimum support; the
  * best-sellers per category prefix and overall; and each run publishes a new generation, keeping the latest two.
+ * Emails show the stored lists, and a product changed through the API is shown as changed at once.
  */
 class RecommendationJobTest extends IntegrationTest {
 
     @Autowired
     Orders orders;
+
+    @Autowired
+    RecommendationTemplateExtras extras;
 
     @Test
     void storesCoOccurrenceListsAndBestsellersUnderANewGenerationEachRun() {
@@ -67,6 +73,16 @@ class RecommendationJobTest extends IntegrationTest {
         assertThat(overall).as("overall: catalogue products only").isNotEmpty().doesNotContain(p + "-hat")
                 .allSatisfy(id -> assertThat(jdbc.sql("select count(*) from sf_product where id = ?").param(id)
                         .query(Long.class).single()).as(id + " is in the catalogue").isEqualTo(1L));
+
+        Customer laceBuyer = new Customer(p + "-c3", p + "-c3@example.com", null, "en", "UTC", Map.of(), true, null,
+                null);
+        assertThat(firstPick(laceBuyer)).as("bought shoe and laces: the socks bought with shoes")
+                .isEqualTo(p + "-sock");
+        client().put("/api/v1/products/" + p + "-sock", """
+                {"name": "Socks", "categoryPath": "%s Socks", "price": 12.50, "currency": "EUR", "inStock": false}"""
+                .formatted(p)).expectStatus(200);
+        assertThat(firstPick(laceBuyer)).as("out of stock now: the change made on this node is seen at once, though"
+                + " the catalogue row was kept in memory").isNotEqualTo(p + "-sock");
 
         run();
         run();
@@ -111,6 +127,14 @@ class RecommendationJobTest extends IntegrationTest {
         assertThat(mine.get(1).viewed()).containsExactly(p + "-w", p + "-v");
         assertThat(orders.boughtProducts(List.of(p + "-a", p + "-b"))).as("refunded or not")
                 .containsOnlyKeys(p + "-a").containsEntry(p + "-a", List.of(p + "-z", p + "-x", p + "-y"));
+    }
+
+    /** The first product {@code $recommendations.forCustomer(1)} shows the customer in an email. */
+    private String firstPick(Customer customer) {
+        Recommendations recommendations = (Recommendations) extras.forDeliveries(Map.of("key", customer)).get("key")
+                .get(RecommendationTemplateExtras.NAME);
+        List<Map<String, Object>> picks = recommendations.forCustomer(1);
+        return picks.isEmpty() ? null : (String) picks.get(0).get("id");
     }
 
     private JsonNode run() {
