@@ -55,7 +55,7 @@ class RecommendationBenchmark extends IntegrationTest {
     private static final int RENDER_WAVES = Integer.getInteger("stageflow.bench.recommendations.render-waves", 100);
     private static final int STYLES = 100;
     private static final int CHUNK = 250_000;
-    /** Emails per wave: as many as delivery reads models for at once by default ({@code stageflow.delivery.batch-size}). */
+    /** Emails per wave: as many as delivery reads models for at once by default ({@code delivery.batch-size}). */
     private static final int WAVE = Integer.getInteger("stageflow.bench.recommendations.wave", 200);
     private static final List<String> LOADED_TABLES = List.of("sf_recommendation", "sf_bestseller",
             "sf_recommendation_run", "sf_product_view", "sf_order_line", "sf_product");
