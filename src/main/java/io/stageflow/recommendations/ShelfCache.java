@@ -24,7 +24,8 @@ import io.stageflow.recommendations.CoOccurrence.Scored;
  * only for what its customers bought: the stored lists of products ({@code cached-lists} of them; a generation's
  * lists never change, so they are exact until the next generation replaces them), and the catalogue rows of the
  * products they name ({@code cached-products} of them, each for at most {@code cached-products-for}, least
- * frequently used out first). A product changed on this node is dropped when its change commits; one changed on
+ * frequently used out first). A product changed on this node is dropped when its change commits (a wave that read
+ * it just before may put the old row back, which then lasts at most {@code cached-products-for}); one changed on
  * another node may be shown with its old stock or price for up to {@code cached-products-for}. What a wave needs
  * and memory lacks is read with one query per kind.
  */
