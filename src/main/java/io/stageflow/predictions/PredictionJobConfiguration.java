@@ -110,11 +110,15 @@ class PredictionJobConfiguration {
     @Bean(PRUNE)
     @JobScope
     Step predictionPruneStep(@Value("#{jobParameters['" + AS_OF + "']}") Long asOf, JobRepository jobs,
-            PlatformTransactionManager transactions, JdbcClient jdbc) {
+            PlatformTransactionManager transactions, JdbcClient jdbc, PredictionsProperties properties) {
         return new StepBuilder(PRUNE, jobs)
                 .tasklet((contribution, context) -> {
-                    int deleted = jdbc.sql("delete from sf_customer_prediction where scored_at < ?")
-                            .param(Timestamp.from(Instant.ofEpochMilli(asOf))).update();
+                    // Not by scored_at: MariaDB's connection drops the milliseconds, so a run in the same second as
+                    // the last one could not tell its rows from that one's.
+                    int deleted = jdbc.sql("delete from sf_customer_prediction where not exists (select 1 from"
+                                    + " sf_order o where o.customer_id = sf_customer_prediction.customer_id"
+                                    + " and o.currency = ? and o.ordered_at <= ?)")
+                            .params(properties.currency(), Timestamp.from(Instant.ofEpochMilli(asOf))).update();
                     contribution.incrementWriteCount(deleted);
                     return org.springframework.batch.repeat.RepeatStatus.FINISHED;
                 }, transactions)
