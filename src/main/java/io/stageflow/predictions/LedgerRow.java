@@ -11,10 +11,16 @@ import java.time.Instant;
  */
 record LedgerRow(String customerId, long orders, Instant first, Instant last, long totalCents) {
 
+    /**
+     * The orders of {@code sf_order} a run counts: those in the modelled currency (first parameter) up to the scoring
+     * instant (second). A customer with none has no scores.
+     */
+    static final String COUNTED_ORDERS = "currency = ? and ordered_at <= ?";
+
     /** The ledger's orders grouped by customer, up to the scoring instant, in one streaming query. */
     static final String AGGREGATION = "select customer_id, count(*) as orders, min(ordered_at) as first_at,"
             + " max(ordered_at) as last_at, sum(amount_cents) as total_cents from sf_order"
-            + " where currency = ? and ordered_at <= ? group by customer_id order by customer_id";
+            + " where " + COUNTED_ORDERS + " group by customer_id order by customer_id";
 
     private static final double WEEK_MILLIS = Duration.ofDays(7).toMillis();
 

@@ -116,8 +116,8 @@ class PredictionJobConfiguration {
                     // Not by scored_at: MariaDB's connection drops the milliseconds, so a run in the same second as
                     // the last one could not tell its rows from that one's.
                     int deleted = jdbc.sql("delete from sf_customer_prediction where not exists (select 1 from"
-                                    + " sf_order o where o.customer_id = sf_customer_prediction.customer_id"
-                                    + " and o.currency = ? and o.ordered_at <= ?)")
+                                    + " sf_order where sf_order.customer_id = sf_customer_prediction.customer_id"
+                                    + " and " + LedgerRow.COUNTED_ORDERS + ")")
                             .params(properties.currency(), Timestamp.from(Instant.ofEpochMilli(asOf))).update();
                     contribution.incrementWriteCount(deleted);
                     return org.springframework.batch.repeat.RepeatStatus.FINISHED;

@@ -63,8 +63,8 @@ class PredictionScoring {
     }
 
     private JobParameters parameters(String run, Instant asOf) {
-        long customers = jdbc.sql("select count(distinct customer_id) from sf_order where currency = ?"
-                + " and ordered_at <= ?").params(properties.currency(), Timestamp.from(asOf)).query(Long.class).single();
+        long customers = jdbc.sql("select count(distinct customer_id) from sf_order where " + LedgerRow.COUNTED_ORDERS)
+                .params(properties.currency(), Timestamp.from(asOf)).query(Long.class).single();
         return new JobParametersBuilder()
                 .addString(PredictionJobConfiguration.RUN, run, true)
                 .addLong(PredictionJobConfiguration.AS_OF, asOf.toEpochMilli(), true)
