@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,12 +12,12 @@ import io.stageflow.recommendations.CoOccurrence.Scored;
 /**
  * What one wave of emails knows for {@code $recommendations}: the stored lists read for it, the best-seller lists
  * (read when first asked for), and where catalogue rows come from. A list the wave did not read
- * ({@code $recommendations.forProduct} of any id) is read then, once per wave, through the list loader.
+ * ({@code $recommendations.forProduct} of any id) comes from the list loader, which keeps what it read
+ * ({@link ShelfCache}).
  */
 final class Shelf {
 
     private final Map<String, List<Scored>> lists;
-    private final Map<String, List<Scored>> listsReadLater = new ConcurrentHashMap<>();
     private final Supplier<Map<String, List<Scored>>> bestsellers;
     private volatile Map<String, List<Scored>> bestsellersRead;
     private final Function<Collection<String>, Map<String, List<Scored>>> listLoader;
@@ -26,7 +25,7 @@ final class Shelf {
 
     /**
      * @param lists      the stored lists read for the wave, by product (an empty list for one without)
-     * @param listLoader reads the lists of products the wave did not read
+     * @param listLoader the lists of products the wave did not read
      * @param catalogue  the catalogue row of a product, empty when the catalogue does not have it
      */
     Shelf(Map<String, List<Scored>> lists, Supplier<Map<String, List<Scored>>> bestsellers,
@@ -41,11 +40,7 @@ final class Shelf {
     /** The stored list of the product, best first; empty when it has none. */
     List<Scored> listOf(String productId) {
         List<Scored> list = lists.get(productId);
-        if (list != null) {
-            return list;
-        }
-        return listsReadLater.computeIfAbsent(productId,
-                id -> listLoader.apply(List.of(id)).getOrDefault(id, List.of()));
+        return list != null ? list : listLoader.apply(List.of(productId)).getOrDefault(productId, List.of());
     }
 
     /** The best-sellers of the category ({@code ""}: overall), best first. */
