@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,6 +24,10 @@ import org.springframework.stereotype.Repository;
 /** {@code sf_order_line}: the lines of customers' orders. Each method runs in the caller's transaction. */
 @Repository
 class OrderLines {
+
+    /** A customer's products by when they last bought each, latest first; equal times by product id. */
+    private static final Comparator<Map.Entry<String, LocalDateTime>> LATEST_FIRST = Map.Entry
+            .<String, LocalDateTime>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
 
     private static final String INSERT = """
             insert into sf_order_line (customer_id, order_id, line_number, product_id, sku, name, category, price,
@@ -125,16 +130,25 @@ class OrderLines {
      * naming a product).
      */
     Map<String, List<String>> boughtProducts(Collection<String> customerIds) {
-        Map<String, List<String>> bought = new HashMap<>();
+        // Read from ix_sf_order_line_customer alone (changeset 049); grouped here, not by a temporary table.
+        Map<String, Map<String, LocalDateTime>> lastBought = new HashMap<>();
         jdbc.sql("""
-                select customer_id, product_id, max(ordered_at) as last_at from sf_order_line
-                where customer_id in (:customers) and product_id is not null
-                group by customer_id, product_id
-                order by customer_id, last_at desc, product_id""")
+                select customer_id, product_id, ordered_at from sf_order_line
+                where customer_id in (:customers) and product_id is not null""")
                 .param("customers", customerIds)
                 .query(rs -> {
-                    bought.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
+                    LocalDateTime at = rs.getObject(3, LocalDateTime.class);
+                    lastBought.computeIfAbsent(rs.getString(1), id -> new HashMap<>(8))
+                            .merge(rs.getString(2), at, (one, other) -> one.isAfter(other) ? one : other);
                 });
+        Map<String, List<String>> bought = new HashMap<>(lastBought.size() * 2);
+        lastBought.forEach((customer, products) -> {
+            List<Map.Entry<String, LocalDateTime>> latestFirst = new ArrayList<>(products.entrySet());
+            latestFirst.sort(LATEST_FIRST);
+            List<String> ids = new ArrayList<>(latestFirst.size());
+            latestFirst.forEach(entry -> ids.add(entry.getKey()));
+            bought.put(customer, ids);
+        });
         return bought;
     }
 

@@ -3,6 +3,8 @@ package io.stageflow.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -196,6 +198,32 @@ class OrdersTest extends IntegrationTest {
         String id = prefix + "-" + run;
         client.putCustomer(id, "{\"email\":\"" + id + "@example.com\"}").expectStatus(201);
         return id;
+    }
+
+    @Test
+    void whatACustomerBoughtComesOnceEachLatestFirstAndTiesByProductId() {
+        String buyer = customer("bought");
+        String other = customer("other");
+        String order = """
+                {"messageId":"%1$s","type":"order_completed","customerId":"%2$s","timestamp":"%3$s",
+                 "properties":{"orderId":"%1$s","currency":"EUR","products":[%4$s]}}""";
+        client.postEvents(order.formatted("b1-" + run, buyer, "2026-03-01T10:00:00Z",
+                "{\"product_id\":\"mug\"},{\"product_id\":\"tea\"}")).expectStatus(202);
+        client.postEvents(order.formatted("b2-" + run, buyer, "2026-03-02T10:00:00Z",
+                "{\"product_id\":\"spoon\"},{\"name\":\"Gift wrap\"}")).expectStatus(202);
+        client.postEvents(order.formatted("b3-" + run, buyer, "2026-03-03T10:00:00Z",
+                "{\"product_id\":\"tea\"}")).expectStatus(202);
+        client.postEvents(order.formatted("b4-" + run, other, "2026-03-04T10:00:00Z",
+                "{\"product_id\":\"kettle\"}")).expectStatus(202);
+
+        // tea again on the 3rd: first, and once; spoon (2nd) before mug (1st); a line without a product is left out.
+        assertThat(orders.boughtProducts(List.of(buyer, other, "nobody-" + run))).isEqualTo(Map.of(
+                buyer, List.of("tea", "spoon", "mug"), other, List.of("kettle")));
+
+        client.postEvents(order.formatted("b5-" + run, buyer, "2026-03-05T10:00:00Z",
+                "{\"product_id\":\"zest\"},{\"product_id\":\"apron\"}")).expectStatus(202);
+        assertThat(orders.boughtProducts(List.of(buyer)).get(buyer)).as("bought at the same time: by id")
+                .containsExactly("apron", "zest", "tea", "spoon", "mug");
     }
 
     private void track(String writeKey, String userId, int n, String event, String properties) {
