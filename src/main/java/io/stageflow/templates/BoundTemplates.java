@@ -1,6 +1,5 @@
 package io.stageflow.templates;
 
-import java.io.StringWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -150,7 +149,7 @@ final class BoundTemplates {
 
     private String merge(String file, VelocityContext context, boolean html) {
         Template template = velocity.getTemplate(file, "UTF-8");
-        StringWriter out = new StringWriter(outputLengths.getOrDefault(file, 1024) + 256);
+        RenderBuffer out = new RenderBuffer(outputLengths.getOrDefault(file, 1024) + 256);
         Writer writer = html ? new HtmlEscapingWriter(out) : out;
         template.merge(context, writer, files.has(MACROS) ? List.of(MACROS) : List.of());
         String rendered = out.toString();
