@@ -88,10 +88,12 @@ class RecommendationTemplateExtras implements TemplateExtras {
         bestsellers.getOrDefault("", List.of()).forEach(scored -> toRead.add(scored.productId()));
         cache.prefetch(toRead);
         // The best-sellers of the customers' categories, for those whose own picks may fall short: one more read.
+        Set<String> categories = new HashSet<>();
+        byCustomer.values().forEach(recommendations -> categories.addAll(
+                CoOccurrence.prefixes(recommendations.category())));
         Set<String> categoryBestsellers = new LinkedHashSet<>();
-        byCustomer.values().forEach(recommendations -> CoOccurrence.prefixes(recommendations.category())
-                .forEach(prefix -> bestsellers.getOrDefault(prefix, List.of())
-                        .forEach(scored -> categoryBestsellers.add(scored.productId()))));
+        categories.forEach(category -> bestsellers.getOrDefault(category, List.of())
+                .forEach(scored -> categoryBestsellers.add(scored.productId())));
         cache.prefetch(categoryBestsellers);
         return entries;
     }
