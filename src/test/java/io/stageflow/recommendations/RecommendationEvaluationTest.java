@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageflow.customers.Customer;
 import io.stageflow.testing.IntegrationTest;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -43,12 +44,21 @@ class RecommendationEvaluationTest extends IntegrationTest {
     @Autowired
     RecommendationTemplateExtras extras;
 
+    private ShopData shop;
+
+    @AfterEach
+    void removeTheShop() {
+        if (shop != null) {
+            shop.removeStored();
+        }
+    }
+
     @Test
     void theCoOccurrenceModelBeatsTheBestsellerBaselinesAtHitRateFour() {
         String p = "ev" + Long.toString(System.nanoTime(), 36);
         String root = p + " Eval";
         Random random = new Random(SEED);
-        ShopData shop = new ShopData(jdbc);
+        shop = new ShopData(jdbc);
         int products = STYLES * PER_STYLE;
         for (int i = 0; i < products; i++) {
             shop.product(product(p, i), "Product " + i, root + " > Type " + (i % TYPES), "10.00", true);

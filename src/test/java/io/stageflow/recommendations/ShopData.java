@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -24,6 +26,8 @@ final class ShopData {
     private final List<Object[]> lines = new ArrayList<>();
     private final List<Object[]> views = new ArrayList<>();
     private final List<Object[]> products = new ArrayList<>();
+    private final Set<String> storedCustomers = new LinkedHashSet<>();
+    private final Set<String> storedProducts = new LinkedHashSet<>();
 
     ShopData(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -53,11 +57,33 @@ final class ShopData {
 
     /** Writes what was added since the last call. */
     void store() {
+        products.forEach(row -> storedProducts.add((String) row[0]));
+        lines.forEach(row -> storedCustomers.add((String) row[0]));
+        views.forEach(row -> storedCustomers.add((String) row[0]));
         insert("sf_product (id, sku, name, category_path, price, currency, url, image_url, in_stock, created_at,"
                 + " updated_at)", products);
         insert("sf_order_line (customer_id, order_id, line_number, product_id, sku, name, category, price, quantity,"
                 + " currency, ordered_at, message_id)", lines);
         insert("sf_product_view (customer_id, product_id, viewed_on, views, last_viewed_at)", views);
+    }
+
+    /**
+     * Deletes every row this wrote: the tests share one database, and the recommendation job of a later test would
+     * otherwise count these customers again.
+     */
+    void removeStored() {
+        delete("delete from sf_order_line where customer_id in (:ids)", storedCustomers);
+        delete("delete from sf_product_view where customer_id in (:ids)", storedCustomers);
+        delete("delete from sf_product where id in (:ids)", storedProducts);
+        storedCustomers.clear();
+        storedProducts.clear();
+    }
+
+    private void delete(String statement, Set<String> ids) {
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            jdbc.sql(statement).param("ids", all.subList(from, Math.min(all.size(), from + 500))).update();
+        }
     }
 
     private void insert(String into, List<Object[]> rows) {
