@@ -44,12 +44,10 @@ final class HtmlEscapingWriter extends Writer implements Filter {
         out.write(text, offset, length);
     }
 
-    /** Template text comes as strings: passed on whole, not copied through a char array first. */
-    @Override
-    public void write(String text) throws IOException {
-        out.write(text);
-    }
-
+    /**
+     * Template text comes as strings ({@link Writer#write(String)} calls this): passed on whole, not copied through a
+     * char array first.
+     */
     @Override
     public void write(String text, int offset, int length) throws IOException {
         out.write(text, offset, length);

@@ -33,22 +33,10 @@ final class RenderBuffer extends Writer {
     }
 
     @Override
-    public void write(String text) {
-        write(text, 0, text.length());
-    }
-
-    @Override
     public void write(String text, int offset, int count) {
         room(count);
         text.getChars(offset, offset + count, chars, length);
         length += count;
-    }
-
-    @Override
-    public Writer append(CharSequence text) {
-        String string = String.valueOf(text);
-        write(string, 0, string.length());
-        return this;
     }
 
     private void room(int more) {
