@@ -40,6 +40,11 @@ class LoyaltyTemplateExtras implements TemplateExtras {
 
     /** The wave's accounts with one read, and their window points with another. */
     @Override
+    public Set<String> names() {
+        return Set.of("loyalty");
+    }
+
+    @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Set<String> customerIds = new LinkedHashSet<>();
         recipientsByIdempotencyKey.values().forEach(customer -> customerIds.add(customer.id()));

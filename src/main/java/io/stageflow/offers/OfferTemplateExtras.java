@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.support.Money;
@@ -39,6 +40,11 @@ class OfferTemplateExtras implements TemplateExtras {
     }
 
     /** The coupons of all the emails with one read, and each offer they are of read once. */
+    @Override
+    public Set<String> names() {
+        return Set.of("offer");
+    }
+
     @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Map<String, Coupon> carried = coupons.findByEmails(recipientsByIdempotencyKey.keySet());

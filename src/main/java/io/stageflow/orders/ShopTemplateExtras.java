@@ -55,6 +55,11 @@ class ShopTemplateExtras implements TemplateExtras {
 
     /** The carts, latest orders and catalogue products of the whole wave, one read each. */
     @Override
+    public Set<String> names() {
+        return Set.of("cart", "order", "products");
+    }
+
+    @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Set<String> customerIds = new LinkedHashSet<>();
         recipientsByIdempotencyKey.values().forEach(customer -> customerIds.add(customer.id()));

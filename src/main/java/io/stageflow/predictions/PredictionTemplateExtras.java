@@ -38,6 +38,11 @@ class PredictionTemplateExtras implements TemplateExtras {
     }
 
     @Override
+    public Set<String> names() {
+        return Set.of(NAME);
+    }
+
+    @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Set<String> ids = new LinkedHashSet<>();
         recipientsByIdempotencyKey.values().forEach(customer -> ids.add(customer.id()));

@@ -60,6 +60,11 @@ class RecommendationTemplateExtras implements TemplateExtras {
     }
 
     @Override
+    public Set<String> names() {
+        return Set.of(NAME);
+    }
+
+    @Override
     public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
         Set<String> customerIds = new LinkedHashSet<>();
         recipientsByIdempotencyKey.values().forEach(customer -> customerIds.add(customer.id()));

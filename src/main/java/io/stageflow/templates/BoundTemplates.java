@@ -138,7 +138,9 @@ final class BoundTemplates {
     }
 
     private VelocityContext context(Map<String, Object> model, TrackTool track) {
-        VelocityContext context = new SharedIntrospectionContext(new HashMap<>(model), introspection);
+        VelocityContext context = model instanceof WaveModel delivered
+                ? new SharedIntrospectionContext(new HashMap<>(delivered.own()), introspection, delivered)
+                : new SharedIntrospectionContext(new HashMap<>(model), introspection);
         context.put("raw", raw);
         context.put("track", track);
         EventCartridge cartridge = new EventCartridge();

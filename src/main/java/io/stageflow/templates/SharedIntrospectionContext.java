@@ -16,10 +16,47 @@ import org.apache.velocity.util.introspection.IntrospectionCacheData;
 final class SharedIntrospectionContext extends VelocityContext {
 
     private final Map<Object, IntrospectionCacheData> shared;
+    /** Where the features' entries of a delivered email come from, when first asked for; null for other renders. */
+    private final WaveModel features;
 
     SharedIntrospectionContext(Map<String, Object> values, Map<Object, IntrospectionCacheData> shared) {
+        this(values, shared, null);
+    }
+
+    /**
+     * A context over {@code values} that takes what a template asks of {@code features} from it the first time
+     * ({@link WaveModel}): the render sees what a context holding every entry would, and reads only what it uses.
+     */
+    SharedIntrospectionContext(Map<String, Object> values, Map<Object, IntrospectionCacheData> shared,
+            WaveModel features) {
         super(values);
         this.shared = shared;
+        this.features = features;
+    }
+
+    @Override
+    public Object internalGet(String key) {
+        Object value = super.internalGet(key);
+        if (value == null && features != null && !super.internalContainsKey(key) && features.isFeatureName(key)) {
+            value = features.get(key);
+            if (value != null) {
+                super.internalPut(key, value);
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public boolean internalContainsKey(String key) {
+        return super.internalContainsKey(key) || (features != null && internalGet(key) != null);
+    }
+
+    @Override
+    public String[] internalGetKeys() {
+        if (features != null) {
+            features.keySet().forEach(this::internalGet);
+        }
+        return super.internalGetKeys();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stageflow.templates;
 
 import java.util.Map;
+import java.util.Set;
 
 import io.stageflow.customers.Customer;
 
@@ -13,6 +14,13 @@ import io.stageflow.customers.Customer;
  * ({@link TemplateModel#PREVIEW_KEY}), so a feature's entries that belong to one email (a coupon) stay out of it.
  */
 public interface TemplateExtras {
+
+    /**
+     * The names of the entries this feature adds (such as {@code cart}, {@code order} and {@code products}).
+     * Delivery reads a feature's entries for a wave only when one of its emails' templates asks for one of these
+     * names, so every name {@link #forDeliveries} may give must be here.
+     */
+    Set<String> names();
 
     /**
      * The entries of each email of a wave, as delivery renders a wave of them, by its idempotency key (an email with

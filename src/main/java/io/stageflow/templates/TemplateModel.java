@@ -61,20 +61,21 @@ public class TemplateModel {
     }
 
     /**
-     * {@link #forDelivery} for a wave of emails at once, in their order, each extra asked once for all of them; the
-     * idempotency keys are distinct (one per outbox row).
+     * {@link #forDelivery} for a wave of emails at once, in their order; the idempotency keys are distinct (one per
+     * outbox row). Each feature's entries are read once for all of them, and only when a render (or a reader of the
+     * map) first asks for one of that feature's names.
      */
     public List<Map<String, Object>> forDeliveries(List<DeliveredEmail> emails) {
         Map<String, Customer> recipients = new LinkedHashMap<>();
         emails.forEach(email -> recipients.put(email.idempotencyKey(), email.customer()));
-        List<Map<String, Map<String, Object>>> contributions = extras.stream()
-                .map(extra -> extra.forDeliveries(recipients)).toList();
+        List<WaveModel.Feature> features = extras.stream()
+                .map(extra -> new WaveModel.Feature(extra, recipients)).toList();
         Map<String, TriggeringEvents.EmailEvent> withEvents = new LinkedHashMap<>();
         emails.stream().filter(email -> email.eventMessageId() != null).forEach(email -> withEvents.put(
                 email.idempotencyKey(), new TriggeringEvents.EmailEvent(email.customer(), email.eventMessageId())));
         List<Map<String, Map<String, Object>>> events = withEvents.isEmpty() ? List.of()
                 : triggeringEvents.stream().map(source -> source.forEmails(withEvents)).toList();
-        return emails.stream().map(email -> {
+        return emails.stream().<Map<String, Object>>map(email -> {
             Map<String, Object> model = assemble(email.customer(), brand, email.journeyKey(),
                     email.journeyVariables(), links(email.customer().email(), email.outboxId()));
             events.forEach(byKey -> {
@@ -83,9 +84,7 @@ public class TemplateModel {
                     model.putIfAbsent(EVENT, event);
                 }
             });
-            contributions.forEach(entries -> entries.getOrDefault(email.idempotencyKey(), Map.of())
-                    .forEach(model::putIfAbsent));
-            return model;
+            return new WaveModel(model, email.idempotencyKey(), features);
         }).toList();
     }
 

@@ -3,6 +3,7 @@ package io.stageflow.templates;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.stageflow.customers.Customer;
 
@@ -26,6 +27,11 @@ final class TestTemplateSettings {
 
     /** What orders add ({@code $cart}, {@code $order}, {@code $products}), as stand-ins. */
     static final TemplateExtras SHOP_DATA = new TemplateExtras() {
+        @Override
+        public Set<String> names() {
+            return Set.of("cart", "order", "products");
+        }
+
         @Override
         public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
             return Map.of();
@@ -59,6 +65,11 @@ final class TestTemplateSettings {
     /** What loyalty adds ({@code $loyalty}), as a stand-in. */
     static final TemplateExtras LOYALTY_DATA = new TemplateExtras() {
         @Override
+        public Set<String> names() {
+            return Set.of("loyalty");
+        }
+
+        @Override
         public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
             return Map.of();
         }
@@ -77,6 +88,11 @@ final class TestTemplateSettings {
 
     /** What recommendations add ({@code $recommendations}), as a stand-in: none for a customer without data. */
     static final TemplateExtras RECOMMENDATIONS = new TemplateExtras() {
+        @Override
+        public Set<String> names() {
+            return Set.of("recommendations");
+        }
+
         @Override
         public Map<String, Map<String, Object>> forDeliveries(Map<String, Customer> recipientsByIdempotencyKey) {
             return Map.of();
