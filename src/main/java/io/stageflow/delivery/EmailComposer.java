@@ -85,14 +85,53 @@ class EmailComposer {
             message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
 
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(email.text(), StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(email.html(), StandardCharsets.UTF_8.name(), "html");
         MimeMultipart alternative = new MimeMultipart("alternative");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html);
+        alternative.addBodyPart(part(email.text(), "plain"));
+        alternative.addBodyPart(part(email.html(), "html"));
         message.setContent(alternative);
+    }
+
+    /** A UTF-8 text part with its transfer encoding chosen here, so that Jakarta Mail need not read it to choose. */
+    static MimeBodyPart part(String content, String subtype) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setText(content, StandardCharsets.UTF_8.name(), subtype);
+        part.setHeader("Content-Transfer-Encoding", transferEncoding(content)); // after setText, which clears it
+        return part;
+    }
+
+    /**
+     * The transfer encoding Jakarta Mail would choose for this text in UTF-8 ({@code MimeUtility.getEncoding}), in
+     * one pass over the string instead of one over its encoded bytes: {@code 7bit} when every byte is printable ASCII
+     * (or CR, LF, tab) and no line is longer than the 998 characters SMTP allows; {@code base64} when more bytes are
+     * not than are; {@code quoted-printable} otherwise.
+     */
+    static String transferEncoding(String content) {
+        long ascii = 0;
+        long other = 0;
+        int lineLength = 0;
+        boolean longLine = false;
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            if (c == '\r' || c == '\n') {
+                ascii++;
+                lineLength = 0;
+            } else if (c < 0x80) {
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    other++;
+                } else {
+                    ascii++;
+                }
+                longLine |= ++lineLength > 998;
+            } else {
+                // The bytes of the character in UTF-8; a surrogate is half of a 4-byte character.
+                other += c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+                longLine |= ++lineLength > 998;
+            }
+        }
+        if (other == 0) {
+            return longLine ? "quoted-printable" : "7bit";
+        }
+        return other > ascii ? "base64" : "quoted-printable";
     }
 
     /** The Message-ID of the row's email: the same at every attempt, so a resend can be recognised as one. */

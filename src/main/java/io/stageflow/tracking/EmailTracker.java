@@ -89,19 +89,31 @@ class EmailTracker implements EmailTracking {
         recorded.forEach(email -> targets.remember(email.sent().outboxId(), email.links(), email.at()));
     }
 
+    /**
+     * Rewrites the tracked URL of each {@code <a … href="…">}. The pattern is tried only where an anchor can start (a
+     * {@code <} before an {@code a} or {@code A}, found with {@link String#indexOf(int, int)}): {@link Matcher#find()}
+     * would try it at every character of the email, and finds the same matches.
+     */
     private String rewriteHrefs(String html, long outboxId, List<String> links) {
-        Matcher href = HREF.matcher(html);
+        Matcher href = HREF.matcher(html).useTransparentBounds(true).useAnchoringBounds(false);
         StringBuilder out = new StringBuilder(html.length() + 256);
-        while (href.find()) {
-            String url = HtmlUtils.htmlUnescape(href.group(3).strip());
-            String replacement = isTracked(url)
-                    ? href.group(1) + href.group(2) + HtmlUtils.htmlEscape(trackedUrl(outboxId, url, links, false))
-                            + href.group(2)
-                    : href.group();
-            href.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        int copied = 0;
+        int at = html.indexOf('<');
+        while (at >= 0 && at + 1 < html.length()) {
+            char next = html.charAt(at + 1);
+            if ((next == 'a' || next == 'A') && href.region(at, html.length()).lookingAt()) {
+                String url = HtmlUtils.htmlUnescape(href.group(3).strip());
+                if (isTracked(url)) {
+                    out.append(html, copied, href.start(3)).append(HtmlUtils.htmlEscape(
+                            trackedUrl(outboxId, url, links, false)));
+                    copied = href.end(3);
+                }
+                at = html.indexOf('<', href.end());
+            } else {
+                at = html.indexOf('<', at + 1);
+            }
         }
-        href.appendTail(out);
-        return out.toString();
+        return out.append(html, copied, html.length()).toString();
     }
 
     /**

@@ -128,6 +128,22 @@ class EmailTrackerTest {
     }
 
     @Test
+    void everyAnchorsHrefIsRewrittenInAnyCaseAndQuoteAndNothingThatOnlyLooksLikeOne() {
+        String html = "<p><abbr title=\"a\">A</abbr> <a name=\"top\">Top</a><A CLASS=\"b\" HREF='https://shop.example.com'>"
+                + "Shop</A>\n<area href=\"https://shop.example.com/area\"><a\nhref = \"https://shop.example.com/new?a=1&amp;b=2\""
+                + ">New</a> <a href=\"https://stageflow.test/u/token\">Unsubscribe</a> 1 < 2 <";
+        RenderedEmail rendered = new RenderedEmail("Sale", html, "No links", List.of());
+
+        String sent = tracker(true).track(SENT, rendered).html();
+
+        assertThat(sent).as("the links, then the open pixel at the end").startsWith("<p><abbr title=\"a\">A</abbr> <a name=\"top\">Top</a><A CLASS=\"b\" HREF='"
+                + click(0) + "'>Shop</A>\n<area href=\"https://shop.example.com/area\"><a\nhref = \"" + click(1)
+                + "\">New</a> <a href=\"https://stageflow.test/u/token\">Unsubscribe</a> 1 < 2 <<img src=\"https://stageflow.test/o/");
+        assertThat(recorded).singleElement().asList().containsExactly("https://shop.example.com",
+                "https://shop.example.com/new?a=1&b=2");
+    }
+
+    @Test
     void thePixelGoesBeforeTheLastBodyEndInAnyCase() {
         assertThat(EmailTracker.lastBodyEnd("<p>a</p></BODY ></html>")).isEqualTo(8);
         assertThat(EmailTracker.lastBodyEnd("<body>x</body><body>y</body>\n</html>")).isEqualTo(21);
