@@ -8,12 +8,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * needs, the entrants every variant needs first, and the spread of effects the sequential test is tuned for. Exists
  * so that these three numbers, which trade speed against certainty, are the business's to choose and written once.
  *
- * @param confidence              how sure Stageflow must be that the winner is better than every other variant,
- *                                between 0.5 and 1 (exclusive): 0.95 allows a false winner in at most 5% of
- *                                experiments however often they are looked at
+ * @param confidence              how sure Stageflow must be that the winner is better than every other variant, at
+ *                                least 0.5 and below 1: 0.95 allows a false winner in at most 5% of experiments,
+ *                                however often they are looked at
  * @param minimumSamplePerArm     entrants every variant needs before any decision: 1,000 gives about 50 conversions
- *                                at a 5% rate, enough for the test's normal approximation to hold, and at that size
- *                                only a difference of 4 points or more could be decided anyway
+ *                                at a 5% rate, enough for the test's normal approximation to hold; at that size the
+ *                                test could decide only a difference of about 4 points (5% against 9%) anyway
  * @param mixingStandardDeviation the standard deviation of the normal mixing distribution over the difference of two
  *                                conversion rates (tau, an absolute difference: 0.01 is one percentage point); the
  *                                test decides fastest for differences of about this size. 0.01 suits a 20% uplift at a
