@@ -1,0 +1,47 @@
+package io.stageflow.experiments;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * When an experiment is decided ({@code stageflow.experiments.*}, docs/experiments.md): the confidence a winner
+ * needs, the entrants every variant needs first, and the spread of effects the sequential test is tuned for. Exists
+ * so that these three numbers, which trade speed against certainty, are the business's to choose and written once.
+ *
+ * @param confidence              how sure Stageflow must be that the winner is better than every other variant, at
+ *                                least 0.5 and below 1: 0.95 allows a false winner in at most 5% of experiments,
+ *                                however often they are looked at
+ * @param minimumSamplePerArm     entrants every variant needs before any decision: 1,000 gives about 50 conversions
+ *                                at a 5% rate, enough for the test's normal approximation to hold; at that size the
+ *                                test could decide only a difference of about 4 points (5% against 9%) anyway
+ * @param mixingStandardDeviation the standard deviation of the normal mixing distribution over the difference of two
+ *                                conversion rates (tau, an absolute difference: 0.01 is one percentage point); the
+ *                                test decides fastest for differences of about this size. 0.01 suits a 20% uplift at a
+ *                                5% rate, the size of effect email tests are run to find
+ */
+@ConfigurationProperties("stageflow.experiments")
+public record ExperimentsProperties(
+        @DefaultValue("0.95") double confidence,
+        @DefaultValue("1000") int minimumSamplePerArm,
+        @DefaultValue("0.01") double mixingStandardDeviation) {
+
+    public ExperimentsProperties {
+        if (!(confidence >= 0.5 && confidence < 1)) {
+            throw new IllegalArgumentException("stageflow.experiments.confidence must be at least 0.5 and below 1, not "
+                    + confidence);
+        }
+        if (minimumSamplePerArm < 1) {
+            throw new IllegalArgumentException("stageflow.experiments.minimum-sample-per-arm must be at least 1, not "
+                    + minimumSamplePerArm);
+        }
+        if (!(mixingStandardDeviation > 0 && mixingStandardDeviation <= 1)) {
+            throw new IllegalArgumentException("stageflow.experiments.mixing-standard-deviation must be above 0 and at"
+                    + " most 1 (a difference of two rates), not " + mixingStandardDeviation);
+        }
+    }
+
+    /** The error rate the confidence allows: {@code 1 - confidence}. */
+    double alpha() {
+        return 1 - confidence;
+    }
+}
