@@ -266,10 +266,11 @@ class SplitStep implements JourneyStep, ExecutionListener {
             if (!names.add(name.toLowerCase(Locale.ROOT))) {
                 return subject + " has two paths named '" + name + "'; give each path its own Variant name";
             }
-            if (!HOLDOUT_PATH.equals(path) && letters.put(path, arrow.id()) != null) {
+            if (!HOLDOUT_PATH.equals(path) && letters.containsKey(path)) {
                 return subject + ": the paths '" + letters.get(path) + "' and '" + arrow.id() + "' are both Variant "
                         + path.toUpperCase(Locale.ROOT) + "; give each path its own Path letter";
             }
+            letters.put(path, arrow.id());
         }
         int sum = 0;
         for (Arrow arrow : variants) {
@@ -361,7 +362,7 @@ class SplitStep implements JourneyStep, ExecutionListener {
                     problems.add(problem);
                 }
             } else {
-                for (SequenceFlow flow : node.getOutgoing()) {
+                for (SequenceFlow flow : outgoing(node)) {
                     if (flow.getConditionExpression() != null
                             && pathOf(flow.getConditionExpression().getTextContent()) != null) {
                         problems.add(strayArrowProblem(flow.getId(), node.getId()));
@@ -441,13 +442,22 @@ class SplitStep implements JourneyStep, ExecutionListener {
         String defaultArrow = gateway instanceof ExclusiveGateway exclusive && exclusive.getDefault() != null
                 ? exclusive.getDefault().getId() : null;
         List<Arrow> arrows = new ArrayList<>();
-        for (SequenceFlow flow : gateway.getOutgoing()) {
+        for (SequenceFlow flow : outgoing(gateway)) {
             arrows.add(new Arrow(flow.getId(), flow.getName(),
                     flow.getConditionExpression() == null ? null : flow.getConditionExpression().getTextContent(),
                     property(flow, "weight"), property(flow, "share"), sendStepAhead(flow.getTarget())));
         }
         return new Drawn(gateway.getId(), gateway.getElementType().getTypeName(), property(gateway, "experiment"),
                 event, defaultArrow, arrows);
+    }
+
+    /**
+     * The arrows that start at the node, by their {@code sourceRef} as the engine reads them (a file written by hand
+     * may leave out the node's {@code <outgoing>} references, which Modeler writes).
+     */
+    private static List<SequenceFlow> outgoing(FlowNode node) {
+        return node.getModelInstance().getModelElementsByType(SequenceFlow.class).stream()
+                .filter(flow -> flow.getSource() == node).toList();
     }
 
     /** Whether the element carries the split's listener. */
@@ -483,7 +493,7 @@ class SplitStep implements JourneyStep, ExecutionListener {
             if (send != null) {
                 return send;
             }
-            node.getOutgoing().forEach(flow -> next.add(flow.getTarget()));
+            outgoing(node).forEach(flow -> next.add(flow.getTarget()));
         }
         return null;
     }

@@ -47,8 +47,8 @@ class StepRules {
         String delegate = delegateExpression == null ? "" : delegateExpression.strip();
         for (JourneyStep step : steps) {
             if (delegate.equals(step.expression()) && step.listenerEvent() != null) {
-                return "Step '" + stepId + "' runs " + delegate + ", which is no task's step: it goes on a "
-                        + step.appliesTo().substring("bpmn:".length()) + " with the template " + step.templateId();
+                return "Step '" + stepId + "' runs " + delegate + ", which is not a task's step: apply the template "
+                        + step.templateId() + " to a " + step.appliesTo() + " instead";
             }
             if (delegate.equals(step.expression())) {
                 List<String> known = step.inputs().stream()
