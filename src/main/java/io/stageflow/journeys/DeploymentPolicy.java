@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * by anyone else (a marketer, from the console or Camunda Modeler) may only use Stageflow's own steps and plain
  * expressions over the journey's variables: no scripts, listeners, classes, connectors or method calls (but
  * {@code execution.hasVariable('name')} and {@code getVariable}, as the catalogue's journeys use), and no expression
- * that reaches a bean or the engine. Checked when Camunda parses the file, before anything of it runs
+ * that reaches a bean or the engine. The one listener allowed is a step's own, as its template writes it (the split's
+ * start listener {@code ${split}} on its gateway), with nothing else in it. Checked when Camunda parses the file, before anything of it runs
  * (a timer's expression is evaluated when the deployment schedules it, after the parse); a file that breaks a rule
  * is refused whole, naming the element and the rule.
  */
@@ -115,6 +116,9 @@ class DeploymentPolicy extends AbstractProcessEnginePlugin {
     private void walk(Element element, List<Fault> problems) {
         String where = describe(element);
         String tag = element.getTagName();
+        if (isStepListener(element)) {
+            return; // a Stageflow step's own listener, exactly as its template writes it, and nothing else
+        }
         if (CODE_ELEMENTS.contains(tag)) {
             flag(problems, element, where + " runs code (" + tag + ")");
         }
@@ -147,6 +151,26 @@ class DeploymentPolicy extends AbstractProcessEnginePlugin {
         for (Element child : element.elements()) {
             walk(child, problems);
         }
+    }
+
+    /**
+     * Whether the element is the execution listener a Stageflow step's template sets up (the split's
+     * {@code <camunda:executionListener event="start" delegateExpression="${split}"/>}): those two attributes with the
+     * step's event and expression, and no fields, script or text. Any other listener is code.
+     */
+    private boolean isStepListener(Element element) {
+        if (!"executionListener".equals(element.getTagName()) || !element.elements().isEmpty()
+                || (element.getText() != null && !element.getText().isBlank())) {
+            return false;
+        }
+        Set<String> attributes = new java.util.HashSet<>();
+        element.attributes().forEach(name -> attributes.add(name.substring(name.lastIndexOf(':') + 1)));
+        if (!attributes.equals(Set.of("event", "delegateExpression"))) {
+            return false;
+        }
+        String expression = element.attribute("delegateExpression");
+        String event = rules.listenerEvents().get(expression == null ? "" : expression.strip());
+        return event != null && event.equals(element.attribute("event"));
     }
 
     private static void flag(List<Fault> faults, Element element, String problem) {

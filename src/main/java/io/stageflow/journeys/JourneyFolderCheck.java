@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
@@ -53,6 +54,8 @@ class JourneyFolderCheck {
                 problems.add(resourceName + ": " + problem);
             }
         }
+        SplitStep.problemsIn(model.getModelElementsByType(FlowNode.class))
+                .forEach(problem -> problems.add(resourceName + ": " + problem));
         for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
             String problem = rules.problemWith(task.getId(), task.getCamundaDelegateExpression(),
                     name -> input(task, name), inputNames(task));

@@ -34,7 +34,16 @@ interface JourneyStep {
         return beanName() == null ? null : "${" + beanName() + "}";
     }
 
-    /** Every field the template sets besides the delegate expression, in the template's order. */
+    /**
+     * The execution-listener event on which the engine calls the bean ({@code start}) when the step is a listener on
+     * its element rather than a task's delegate, as the split on an exclusive gateway is; null for a delegate. The
+     * template binds the listener ({@code camunda:executionListener} with {@code delegateExpression} {@code ${beanName}}).
+     */
+    default String listenerEvent() {
+        return null;
+    }
+
+    /** Every field the template sets besides the delegate expression (or listener), in the template's order. */
     List<StepInput<?>> inputs();
 
     /**

@@ -20,6 +20,7 @@ import java.util.function.LongConsumer;
 
 import io.stageflow.customers.Customer;
 import io.stageflow.events.StoredEvent;
+import io.stageflow.experiments.ExperimentAssignments;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.templates.RenderedEmail;
 
@@ -29,6 +30,7 @@ import org.camunda.bpm.engine.ProcessEngineConfiguration;
 import org.camunda.bpm.engine.ProcessEngines;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.history.event.HistoricActivityInstanceEventEntity;
@@ -224,6 +226,7 @@ final class SimulationRun implements AutoCloseable {
         beans.put("issueCoupon", (JavaDelegate) this::issueCoupon);
         beans.put("revokeCoupons", (JavaDelegate) this::revokeCoupons);
         beans.put("checkSegment", (JavaDelegate) this::checkSegment);
+        beans.put("split", (ExecutionListener) this::split);
         configuration.setBeans(beans);
         ProcessEngine built = configuration.buildProcessEngine();
         // Invisible to the live application (Cockpit, the REST API list the registered engines).
@@ -233,7 +236,7 @@ final class SimulationRun implements AutoCloseable {
 
     /** The bean names the simulation stands in for: every Stageflow step with a delegate. */
     static Set<String> simulatedBeans() {
-        return Set.of("sendEmail", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment");
+        return Set.of("sendEmail", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment", "split");
     }
 
     /** The event types to read from the history: those the journey starts on or waits for, and orders. */
@@ -583,6 +586,18 @@ final class SimulationRun implements AutoCloseable {
         execution.getProcessInstance().setVariable(CheckSegmentStep.RESULT_VARIABLE.read(execution), in);
         if (tracing) {
             effect(execution, "In segment " + segment + " (as it is now): " + in);
+        }
+    }
+
+    /**
+     * A split by the customer's bucket alone ({@link ExperimentAssignments#assign}): it records no entry, and an
+     * earlier entry or a decision of the live experiment does not change the path.
+     */
+    private void split(DelegateExecution execution) {
+        ExperimentAssignments.Assignment assignment = SplitStep.assignByBucket(execution);
+        if (tracing) {
+            effect(execution, "Would enter experiment " + assignment.experimentKey() + " on the path '"
+                    + assignment.variant() + "'" + (assignment.holdout() ? " (the holdout)" : "") + " (none recorded)");
         }
     }
 

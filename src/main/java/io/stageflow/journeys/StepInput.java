@@ -20,6 +20,7 @@ final class StepInput<T> {
 
     static final String INPUT_PARAMETER = "camunda:inputParameter";
     static final String PROPERTY = "property";
+    static final String CAMUNDA_PROPERTY = "camunda:property";
 
     private final String bindingType;
     private final String name;
@@ -107,6 +108,25 @@ final class StepInput<T> {
      */
     static StepInput<String> attribute(String name, String type) {
         return new StepInput<>(PROPERTY, name, type, null, Map.of(), null, false, raw -> raw);
+    }
+
+    /**
+     * An extension property of the element ({@code camunda:properties}), for elements that take no input parameters
+     * (a gateway, a sequence flow): declared for the template, read as its stripped text (null when unset or blank).
+     */
+    static StepInput<String> extensionProperty(String name) {
+        return new StepInput<>(CAMUNDA_PROPERTY, name, "String", null, Map.of(), null, false,
+                raw -> raw == null || raw.isBlank() ? null : raw.strip());
+    }
+
+    /**
+     * A BPMN attribute or child that the template sets from a dropdown of fixed values (a sequence flow's
+     * {@code conditionExpression}), which the engine itself reads: declared for the template, never parsed here.
+     */
+    static StepInput<String> attributeChoice(String name, String defaultChoice, List<String> values) {
+        Map<String, String> choices = new LinkedHashMap<>();
+        values.forEach(value -> choices.put(value, value));
+        return new StepInput<>(PROPERTY, name, "Dropdown", defaultChoice, choices, null, false, raw -> raw);
     }
 
     /** The same input, which Modeler requires to be filled in. */

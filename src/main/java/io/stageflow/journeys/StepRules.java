@@ -1,6 +1,7 @@
 package io.stageflow.journeys;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -45,6 +46,10 @@ class StepRules {
             List<String> inputNames) {
         String delegate = delegateExpression == null ? "" : delegateExpression.strip();
         for (JourneyStep step : steps) {
+            if (delegate.equals(step.expression()) && step.listenerEvent() != null) {
+                return "Step '" + stepId + "' runs " + delegate + ", which is not a task's step: apply the template "
+                        + step.templateId() + " to a " + step.appliesTo() + " instead";
+            }
             if (delegate.equals(step.expression())) {
                 List<String> known = step.inputs().stream()
                         .filter(input -> StepInput.INPUT_PARAMETER.equals(input.bindingType()))
@@ -63,7 +68,17 @@ class StepRules {
 
     /** The delegate expressions of Stageflow's own steps ({@code ${sendEmail}}): the only code a marketer's journey may run. */
     Set<String> stepExpressions() {
-        return steps.stream().map(JourneyStep::expression).filter(Objects::nonNull).collect(Collectors.toSet());
+        return steps.stream().filter(step -> step.listenerEvent() == null).map(JourneyStep::expression)
+                .filter(Objects::nonNull).collect(Collectors.toSet());
+    }
+
+    /**
+     * The steps that run as an execution listener ({@code ${split}}), each with the event its template binds it to:
+     * the only listeners a marketer's journey may have.
+     */
+    Map<String, String> listenerEvents() {
+        return steps.stream().filter(step -> step.listenerEvent() != null && step.expression() != null)
+                .collect(Collectors.toMap(JourneyStep::expression, JourneyStep::listenerEvent));
     }
 
     /** Why the journey's {@code reentry} property is unusable, or null when it is fine or unset. */

@@ -52,8 +52,29 @@ class StepValidation extends AbstractProcessEnginePlugin {
             if (problem != null) {
                 throw new BpmnParseException(problem, process);
             }
+            validateSplits(process);
         }
     };
+
+    /** The process's splits (their gateways and arrows), and no split condition on an arrow that leaves no split. */
+    private static void validateSplits(Element process) {
+        SplitStep.InFile splits = new SplitStep.InFile(process);
+        for (SplitStep.Parsed split : splits.splits) {
+            String problem = SplitStep.problemWith(split.drawn());
+            if (problem != null) {
+                throw new BpmnParseException(problem, split.element());
+            }
+        }
+        String problem = SplitStep.problemWithAll(splits.splits.stream().map(SplitStep.Parsed::drawn).toList());
+        if (problem != null) {
+            throw new BpmnParseException(problem, splits.splits.get(0).element());
+        }
+        if (!splits.strayArrows.isEmpty()) {
+            Element arrow = splits.strayArrows.get(0);
+            throw new BpmnParseException(SplitStep.strayArrowProblem(arrow.attribute("id"), arrow.attribute("sourceRef")),
+                    arrow);
+        }
+    }
 
     private void validate(Element serviceTask, ActivityImpl activity) {
         String problem = rules.problemWith(activity.getId(),

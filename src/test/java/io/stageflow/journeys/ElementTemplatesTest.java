@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.stageflow.customers.LifecycleProperties;
 
+import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
@@ -164,7 +165,8 @@ class ElementTemplatesTest {
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(ids).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1",
-                "io.stageflow.setLifecycleStage@2");
+                "io.stageflow.setLifecycleStage@2", "io.stageflow.split@1", "io.stageflow.splitPath@1",
+                "io.stageflow.splitHoldout@1");
     }
 
     /**
@@ -276,6 +278,16 @@ class ElementTemplatesTest {
         assertThat(delegates).contains("sendEmail", "setLifecycleStage", "checkSegment", "issueCoupon", "revokeCoupons");
         for (JsonNode template : templates) {
             for (JsonNode property : template.path("properties")) {
+                if (property.path("binding").path("type").asText().equals("camunda:executionListener")) {
+                    String expression = property.path("value").asText();
+                    assertThat(property.path("binding").path("implementationType").asText())
+                            .as("%s: a listener names a bean, never a script or a class", template.path("id").asText())
+                            .isEqualTo("delegateExpression");
+                    assertThat(expression).matches("\\$\\{[A-Za-z][A-Za-z0-9]*}");
+                    assertThat(beanNames(ExecutionListener.class)).as("%s: the listener bean behind %s",
+                            template.path("id").asText(), expression)
+                            .contains(expression.substring(2, expression.length() - 1));
+                }
                 if (property.path("binding").path("name").asText().equals("camunda:delegateExpression")) {
                     String expression = property.path("value").asText();
                     assertThat(expression).as("%s: delegateExpression", template.path("id").asText())
@@ -353,14 +365,19 @@ class ElementTemplatesTest {
      * their {@code @Component} names them.
      */
     static Set<String> delegateBeanNames() throws ClassNotFoundException {
+        return beanNames(JavaDelegate.class);
+    }
+
+    /** The names of the application's beans of this type in {@code io.stageflow} (main classes only). */
+    static Set<String> beanNames(Class<?> kind) throws ClassNotFoundException {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(true);
-        scanner.addIncludeFilter(new AssignableTypeFilter(JavaDelegate.class));
+        scanner.addIncludeFilter(new AssignableTypeFilter(kind));
         Set<String> names = new HashSet<>();
         for (BeanDefinition candidate : scanner.findCandidateComponents("io.stageflow")) {
             Class<?> type = Class.forName(candidate.getBeanClassName());
             boolean inTheApplication = !type.getProtectionDomain().getCodeSource().getLocation().getPath()
                     .contains("test-classes");
-            if (!JavaDelegate.class.isAssignableFrom(type) || !inTheApplication) {
+            if (!kind.isAssignableFrom(type) || !inTheApplication) {
                 continue;
             }
             Component component = type.getAnnotation(Component.class);

@@ -70,6 +70,11 @@ abstract class JourneyProcessTest {
     /** The journey file under {@code bpmn/}, such as {@code welcome.bpmn}. */
     protected abstract String journeyFile();
 
+    /** The folder of the journey file: {@code bpmn/}, or for a test journey outside the catalogue its own. */
+    protected Path journeyFolder() {
+        return Path.of("bpmn");
+    }
+
     /** Further files under {@code bpmn/} the journey needs in the same deployment, such as a decision table. */
     protected List<String> companionFiles() {
         return List.of();
@@ -88,7 +93,7 @@ abstract class JourneyProcessTest {
         List<InputStream> streams = new ArrayList<>();
         try {
             for (String file : Stream.concat(Stream.of(journeyFile()), companionFiles().stream()).toList()) {
-                InputStream in = Files.newInputStream(Path.of("bpmn", file));
+                InputStream in = Files.newInputStream(journeyFolder().resolve(file));
                 streams.add(in);
                 deployment.addInputStream("bpmn/" + file, in);
             }

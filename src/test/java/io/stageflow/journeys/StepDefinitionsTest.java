@@ -19,6 +19,7 @@ import io.stageflow.delivery.SendPriority;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.testing.IntegrationTest;
 
+import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,8 @@ class StepDefinitionsTest extends IntegrationTest {
         assertThat(registered).as("registered steps").hasSize(steps.size()).isEqualTo(inFile);
         assertThat(registered).contains("io.stageflow.sendEmail@2", "io.stageflow.setLifecycleStage@2",
                 "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1", "io.stageflow.checkSegment@1",
-                "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1");
+                "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.split@1",
+                "io.stageflow.splitPath@1", "io.stageflow.splitHoldout@1");
     }
 
     @Test
@@ -74,6 +76,24 @@ class StepDefinitionsTest extends IntegrationTest {
             assertThat(appliesTo).as("%s: appliesTo", step.templateId()).containsExactly(step.appliesTo());
 
             JsonNode delegate = delegateExpression(template);
+            JsonNode listener = listener(template);
+            if (step.listenerEvent() != null) {
+                // A step that runs as its element's execution listener (the split on its gateway): the template binds
+                // the listener with the step's event and expression, and the bean is the step, an ExecutionListener.
+                assertThat(delegate).as("%s: a listener step has no delegate", step.templateId()).isNull();
+                assertThat(listener).as("%s: camunda:executionListener", step.templateId()).isNotNull();
+                assertThat(listener.path("type").asText()).isEqualTo("Hidden");
+                assertThat(listener.path("binding").path("event").asText()).as("%s: event", step.templateId())
+                        .isEqualTo(step.listenerEvent());
+                assertThat(listener.path("binding").path("implementationType").asText())
+                        .isEqualTo("delegateExpression");
+                assertThat(listener.path("value").asText()).as("%s: listener", step.templateId())
+                        .isEqualTo(step.expression()).isEqualTo("${" + step.beanName() + "}");
+                assertThat(context.getBean(step.beanName())).as("the bean %s", step.beanName()).isSameAs(step)
+                        .isInstanceOf(ExecutionListener.class).isNotInstanceOf(JavaDelegate.class);
+                continue;
+            }
+            assertThat(listener).as("%s: only a listener step binds a listener", step.templateId()).isNull();
             if (step.beanName() == null) {
                 assertThat(delegate).as("%s: a step the engine runs has no delegate", step.templateId()).isNull();
                 assertThat(step).isNotInstanceOf(JavaDelegate.class);
@@ -93,7 +113,8 @@ class StepDefinitionsTest extends IntegrationTest {
         for (JourneyStep step : steps) {
             List<JsonNode> fields = new ArrayList<>();
             template(step).path("properties").forEach(property -> {
-                if (!property.path("binding").path("name").asText().equals("camunda:delegateExpression")) {
+                if (!property.path("binding").path("name").asText().equals("camunda:delegateExpression")
+                        && !property.path("binding").path("type").asText().equals("camunda:executionListener")) {
                     fields.add(property);
                 }
             });
@@ -189,6 +210,15 @@ class StepDefinitionsTest extends IntegrationTest {
         }
         throw new AssertionError("no template " + step.templateId() + "@" + step.templateVersion() + " in "
                 + ElementTemplatesTest.TEMPLATES);
+    }
+
+    private static JsonNode listener(JsonNode template) {
+        for (JsonNode property : template.path("properties")) {
+            if (property.path("binding").path("type").asText().equals("camunda:executionListener")) {
+                return property;
+            }
+        }
+        return null;
     }
 
     private static JsonNode delegateExpression(JsonNode template) {
