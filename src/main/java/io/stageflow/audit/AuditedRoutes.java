@@ -111,6 +111,11 @@ class AuditedRoutes {
                 AuditedRoute.of("POST", "/templates/{key}/test-send", "template.test-sent", "template", "path:key"),
                 AuditedRoute.of("POST", "/templates/{key}/edit/test-send", "template.test-sent", "template",
                         "path:key"),
+                // Experiments: a marketer's decision by hand
+                AuditedRoute.of("POST", "/api/v1/experiments/{key}/decision", "experiment.decided", "experiment",
+                        "path:key"),
+                AuditedRoute.of("POST", "/api/v1/experiments/{key}/stop", "experiment.stopped", "experiment",
+                        "path:key"),
                 // Offers
                 AuditedRoute.of("POST", "/api/v1/offers", "offer.saved", "offer", "json:/key"),
                 // The product catalogue: products put by the shop's systems are its data; a removal is audited

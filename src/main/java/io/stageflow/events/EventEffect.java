@@ -38,6 +38,8 @@ public interface EventEffect {
     int ORDER_LEDGER = 350;
     /** Earns and takes back an order's loyalty points, and the bonus points of other events (loyalty). */
     int LOYALTY_POINTS = 370;
+    /** Credits an order's revenue to the experiments its customer entered before it (experiments). */
+    int EXPERIMENT_REVENUE = 380;
     /** Credits the order's revenue to the journey email that led to it (analytics). */
     int ATTRIBUTION = 400;
     /** Records a survey answer's score for NPS (analytics). */

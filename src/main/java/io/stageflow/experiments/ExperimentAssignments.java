@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -138,7 +139,11 @@ public class ExperimentAssignments {
 
     /** An experiment as recorded: created at its first entry, then running until it is decided or stopped. */
     public record Experiment(String key, String journeyKey, Instant createdAt, Status status, String winner,
-            Instant decidedAt, String decision) {
+            Instant decidedAt, String decision, List<String> variants, String holdoutName) {
+
+        public Experiment {
+            variants = variants == null ? List.of() : List.copyOf(variants);
+        }
     }
 
     private final ExperimentStore store;
@@ -188,6 +193,11 @@ public class ExperimentAssignments {
         Instant now = clock.instant();
         Experiment experiment = store.experiment(split.experimentKey())
                 .orElseGet(() -> store.create(split.experimentKey(), journeyKey, now));
+        List<String> variants = split.variants().stream().map(Variant::name).toList();
+        String holdoutName = split.hasHoldout() ? split.holdoutName() : null;
+        if (!variants.equals(experiment.variants()) || !Objects.equals(holdoutName, experiment.holdoutName())) {
+            store.describe(split.experimentKey(), variants, holdoutName);
+        }
         Optional<ExperimentStore.Entry> ofThisInstance = store.entryOf(split.experimentKey(), journeyInstanceId);
         if (ofThisInstance.isPresent()) {
             ExperimentStore.Entry entry = ofThisInstance.get();

@@ -54,6 +54,30 @@ class ExperimentStore {
         return experiment(key).orElseThrow();
     }
 
+    /** Remembers the split's paths as an entry saw them: the variants in their declared order, and the holdout. */
+    void describe(String key, List<String> variants, String holdoutName) {
+        jdbc.sql("update sf_experiment set variants = ?, holdout_name = ? where experiment_key = ?")
+                .params(String.join("\n", variants), holdoutName, key).update();
+    }
+
+    /** The experiments, oldest first; of one journey when {@code journeyKey} is not null. */
+    List<Experiment> experiments(String journeyKey) {
+        return journeyKey == null
+                ? jdbc.sql("select * from sf_experiment order by created_at, experiment_key")
+                        .query(ExperimentStore::experiment).list()
+                : jdbc.sql("select * from sf_experiment where journey_key = ? order by created_at, experiment_key")
+                        .param(journeyKey).query(ExperimentStore::experiment).list();
+    }
+
+    /** The decision, only while the experiment still runs (the auto-winner's); false when it no longer does. */
+    boolean decideIfRunning(String key, String winner, String decision, Instant now) {
+        return jdbc.sql("""
+                update sf_experiment set status = ?, winner = ?, decided_at = ?, decision = ?
+                where experiment_key = ? and status = ?""")
+                .params(Status.DECIDED.name(), winner, timestamps.of(now), decision, key, Status.RUNNING.name())
+                .update() == 1;
+    }
+
     /** Records the decision; false when there is no such experiment. */
     boolean decide(String key, Status status, String winner, String decision, Instant now) {
         return jdbc.sql("""
@@ -111,7 +135,10 @@ class ExperimentStore {
     private static Experiment experiment(ResultSet rs, int row) throws SQLException {
         return new Experiment(rs.getString("experiment_key"), rs.getString("journey_key"),
                 instant(rs.getTimestamp("created_at")), Status.valueOf(rs.getString("status")), rs.getString("winner"),
-                instant(rs.getTimestamp("decided_at")), rs.getString("decision"));
+                instant(rs.getTimestamp("decided_at")), rs.getString("decision"),
+                rs.getString("variants") == null || rs.getString("variants").isEmpty() ? List.of()
+                        : List.of(rs.getString("variants").split("\n")),
+                rs.getString("holdout_name"));
     }
 
     private static Entry entry(ResultSet rs, int row) throws SQLException {

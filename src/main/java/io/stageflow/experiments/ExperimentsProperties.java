@@ -1,5 +1,7 @@
 package io.stageflow.experiments;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,12 +20,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                                conversion rates (tau, an absolute difference: 0.01 is one percentage point); the
  *                                test decides fastest for differences of about this size. 0.01 suits a 20% uplift at a
  *                                5% rate, the size of effect email tests are run to find
+ * @param revenueWindow           how long after entering an experiment a customer's orders count as its arm's revenue
+ * @param currency                the currency revenue per recipient is reported in (ISO 4217); orders in another
+ *                                currency are kept but not added to it, as amounts are never added across currencies
+ * @param autoDecide              whether Stageflow decides an experiment by itself when a variant has won (the
+ *                                auto-winner); off, a marketer decides by hand through the API
+ * @param decideEvery             how often one node looks at the running experiments for a winner
  */
 @ConfigurationProperties("stageflow.experiments")
 public record ExperimentsProperties(
         @DefaultValue("0.95") double confidence,
         @DefaultValue("1000") int minimumSamplePerArm,
-        @DefaultValue("0.01") double mixingStandardDeviation) {
+        @DefaultValue("0.01") double mixingStandardDeviation,
+        @DefaultValue("P30D") Duration revenueWindow,
+        @DefaultValue("USD") String currency,
+        @DefaultValue("true") boolean autoDecide,
+        @DefaultValue("PT5M") Duration decideEvery) {
 
     public ExperimentsProperties {
         if (!(confidence >= 0.5 && confidence < 1)) {
@@ -37,6 +49,19 @@ public record ExperimentsProperties(
         if (!(mixingStandardDeviation > 0 && mixingStandardDeviation <= 1)) {
             throw new IllegalArgumentException("stageflow.experiments.mixing-standard-deviation must be above 0 and at"
                     + " most 1 (a difference of two rates), not " + mixingStandardDeviation);
+        }
+        if (revenueWindow == null || revenueWindow.isNegative() || revenueWindow.isZero()) {
+            throw new IllegalArgumentException("stageflow.experiments.revenue-window must be positive, such as P30D, not "
+                    + revenueWindow);
+        }
+        if (currency == null || !currency.matches("[A-Za-z]{3}")) {
+            throw new IllegalArgumentException("stageflow.experiments.currency must be a three-letter currency code,"
+                    + " such as EUR, not " + currency);
+        }
+        currency = currency.toUpperCase(java.util.Locale.ROOT);
+        if (decideEvery == null || decideEvery.toSeconds() < 1) {
+            throw new IllegalArgumentException("stageflow.experiments.decide-every must be at least PT1S, not "
+                    + decideEvery);
         }
     }
 

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.util.Date;
 import java.util.List;
 
+import io.stageflow.experiments.ExperimentResults;
 import io.stageflow.support.Tallies;
 
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
@@ -54,10 +55,12 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
 
     private final JdbcClient jdbc;
     private final Tallies tallies;
+    private final ExperimentResults experiments;
 
-    JourneyLedger(JdbcClient jdbc, Tallies tallies) {
+    JourneyLedger(JdbcClient jdbc, Tallies tallies, ExperimentResults experiments) {
         this.jdbc = jdbc;
         this.tallies = tallies;
+        this.experiments = experiments;
     }
 
     @Override
@@ -148,6 +151,7 @@ class JourneyLedger extends AbstractProcessEnginePlugin implements HistoryEventH
                             Timestamp.from(journey.getEndTime().toInstant()),
                             journey.getEndTime().getTime() - started.getTime())
                     .update();
+            experiments.converted(journey.getProcessInstanceId(), journey.getEndTime().toInstant());
         }
     }
 

@@ -119,6 +119,12 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/coupons/attribution"))
                             .hasAnyRole(ADMIN, MARKETER, OPERATOR)
                         .requestMatchers(PATHS.matcher("/api/v1/offers/**")).hasAnyRole(ADMIN, MARKETER)
+                        // Experiments, like offers: everyone who works with journeys reads the results; marketers
+                        // and admins decide them (docs/experiments.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/experiments"),
+                                PATHS.matcher(HttpMethod.GET, "/api/v1/experiments/**"))
+                            .hasAnyRole(ADMIN, MARKETER, OPERATOR)
+                        .requestMatchers(PATHS.matcher("/api/v1/experiments/**")).hasAnyRole(ADMIN, MARKETER)
                         // The product catalogue, like offers: everyone who works with emails reads it; the shop's
                         // systems (as an admin or marketer user) and marketers write it (docs/products.md).
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/products"),

@@ -19,7 +19,7 @@ class ExperimentSimulationTest {
     static final int RUNS = 200;
     static final int LOOK_EVERY = 100;
     static final double BASE_RATE = 0.05;
-    static final ExperimentsProperties DEFAULTS = new ExperimentsProperties(0.95, 1000, 0.01);
+    static final ExperimentsProperties DEFAULTS = ExperimentSettings.defaults();
     /** Two-sided 5% of the standard normal. */
     static final double Z_975 = 1.959964;
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ import io.stageflow.experiments.ExperimentVerdict.Interval;
  */
 class ExperimentStatisticsTest {
 
-    static final ExperimentsProperties DEFAULTS = new ExperimentsProperties(0.95, 1000, 0.01);
+    static final ExperimentsProperties DEFAULTS = ExperimentSettings.defaults();
     final ExperimentStatistics statistics = new ExperimentStatistics(DEFAULTS);
     final MixtureSprt test = new MixtureSprt(0.01);
 
@@ -201,9 +202,11 @@ class ExperimentStatisticsTest {
         assertThat(statistics.verdict(List.of(ArmFigures.variant("A", 5000, 10))).reason())
                 .isEqualTo("needs two variants or more to compare; it has 1");
 
-        assertThatThrownBy(() -> new ExperimentsProperties(1.0, 1000, 0.01)).hasMessageContaining("confidence");
-        assertThatThrownBy(() -> new ExperimentsProperties(0.95, 0, 0.01)).hasMessageContaining("minimum-sample");
-        assertThatThrownBy(() -> new ExperimentsProperties(0.95, 1000, 0)).hasMessageContaining("mixing");
+        Map<String, String> badSettings = Map.of("confidence", "1.0", "minimum-sample-per-arm", "0",
+                "mixing-standard-deviation", "0", "revenue-window", "PT0S", "currency", "euro", "decide-every", "PT0S");
+        badSettings.forEach((name, value) -> assertThatThrownBy(() -> ExperimentSettings.with(Map.of(name, value)))
+                .as("stageflow.experiments.%s=%s", name, value).rootCause().hasMessageContaining(name));
+        assertThat(ExperimentSettings.with(Map.of("currency", "eur")).currency()).isEqualTo("EUR");
     }
 
     private static Comparison comparison(ExperimentVerdict verdict, String arm) {

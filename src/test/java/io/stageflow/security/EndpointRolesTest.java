@@ -227,6 +227,14 @@ class EndpointRolesTest extends IntegrationTest {
                     ADMIN, MARKETER, OPERATOR),
             roles("DELETE", "/api/v1/segments/{key}", "/api/v1/segments/no-such-segment", null, ADMIN, MARKETER),
             // Offers and coupons: the shop's checkout validates a code with its server key.
+            // Experiments: everyone who works with journeys reads them; marketers and admins decide them.
+            roles("GET", "/api/v1/experiments", "/api/v1/experiments", null, ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/experiments/{key}", "/api/v1/experiments/no-such-experiment", null,
+                    ADMIN, MARKETER, OPERATOR),
+            roles("POST", "/api/v1/experiments/{key}/decision", "/api/v1/experiments/no-such-experiment/decision",
+                    BAD_JSON, ADMIN, MARKETER),
+            roles("POST", "/api/v1/experiments/{key}/stop", "/api/v1/experiments/no-such-experiment/stop", BAD_JSON,
+                    ADMIN, MARKETER),
             roles("POST", "/api/v1/offers", "/api/v1/offers", BAD_JSON, ADMIN, MARKETER),
             roles("GET", "/api/v1/offers", "/api/v1/offers", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/offers/{key}", "/api/v1/offers/no-such-offer", null, ADMIN, MARKETER, OPERATOR),
