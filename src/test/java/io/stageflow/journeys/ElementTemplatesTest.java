@@ -163,7 +163,8 @@ class ElementTemplatesTest {
         List<String> ids = new ArrayList<>();
         templates.forEach(template -> ids.add(template.path("id").asText() + "@" + template.path("version").asText()));
         assertThat(ids).doesNotHaveDuplicates();
-        assertThat(ids).contains("io.stageflow.sendEmail@1", "io.stageflow.setLifecycleStage@1", "io.stageflow.checkSegment@1",
+        assertThat(ids).contains("io.stageflow.sendEmail@1", "io.stageflow.sendEmail@2", "io.stageflow.sendEmail@3",
+                "io.stageflow.setLifecycleStage@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1",
                 "io.stageflow.setLifecycleStage@2", "io.stageflow.split@1", "io.stageflow.splitPath@1",
                 "io.stageflow.splitHoldout@1");
@@ -172,7 +173,8 @@ class ElementTemplatesTest {
     /**
      * A template that changes keeps its old versions beside the new one, so that Camunda Modeler recognises a
      * diagram made with an old version and offers the update: each newer version keeps every binding of the one
-     * before (the update keeps what the marketer entered) and adds the new ones with a default.
+     * before (the update keeps what the marketer entered) and adds the new ones with a default, or as optional fields
+     * (an input parameter that is written only when filled in).
      */
     @Test
     void eachNewVersionOfATemplateKeepsTheBindingsOfTheVersionBefore() {
@@ -180,6 +182,7 @@ class ElementTemplatesTest {
         templates.forEach(template -> versions.computeIfAbsent(template.path("id").asText(), id -> new TreeMap<>())
                 .put(template.path("version").asInt(), template));
         assertThat(versions.get("io.stageflow.setLifecycleStage")).containsOnlyKeys(1, 2);
+        assertThat(versions.get("io.stageflow.sendEmail")).containsOnlyKeys(1, 2, 3);
         versions.forEach((id, byVersion) -> {
             assertThat(byVersion.firstKey()).as("%s: versions start at 1", id).isEqualTo(1);
             assertThat(byVersion.lastKey()).as("%s: versions have no gaps", id).isEqualTo(byVersion.size());
@@ -194,7 +197,8 @@ class ElementTemplatesTest {
                         String binding = property.path("binding").path("type").asText() + " "
                                 + property.path("binding").path("name").asText();
                         if (!old.contains(binding) && !property.path("type").asText().equals("Hidden")) {
-                            assertThat(property.has("value")).as("%s@%s: the new %s has a default", id,
+                            assertThat(property.has("value") || property.path("optional").asBoolean(false))
+                                    .as("%s@%s: the new %s has a default or is optional", id,
                                     template.path("version").asText(), binding).isTrue();
                         }
                     }
@@ -207,7 +211,8 @@ class ElementTemplatesTest {
     /**
      * What the journeys in {@code bpmn/} enter in a template's fields is what the template allows: each
      * input's value matches its field's pattern and is one of its dropdown's choices, and each diagram uses the
-     * newest version of its template.
+     * newest version of its template, or a version that the newer ones only add optional fields to (fields that
+     * write nothing until filled in, so the update would change nothing but the version number).
      */
     @Test
     void theJourneysFillEveryTemplateFieldAsTheTemplateAllows() throws IOException {
@@ -226,8 +231,9 @@ class ElementTemplatesTest {
                 }
                 String where = journey.getFileName() + " / " + element.getId();
                 JsonNode template = template(id);
-                if (!template.path("version").asText().equals(element.getAttributeValueNs(CAMUNDA_NS,
-                        "modelerTemplateVersion"))) {
+                String version = element.getAttributeValueNs(CAMUNDA_NS, "modelerTemplateVersion");
+                if (!template.path("version").asText().equals(version)
+                        && !onlyOptionalFieldsAddedSince(id, version)) {
                     problems.put(where, "uses an old version of " + id + "; the newest is "
                             + template.path("version").asText());
                 }
@@ -263,6 +269,31 @@ class ElementTemplatesTest {
         }
         assertThat(checked).as("template fields filled in the journeys").isGreaterThan(20);
         assertThat(problems).as("template fields in bpmn/*.bpmn").isEmpty();
+    }
+
+    /**
+     * Whether every version of the template after this one only adds optional fields to it: the same fields but
+     * for those.
+     */
+    private static boolean onlyOptionalFieldsAddedSince(String id, String version) {
+        JsonNode used = null;
+        for (JsonNode template : templates) {
+            if (template.path("id").asText().equals(id) && template.path("version").asText().equals(version)) {
+                used = template;
+            }
+        }
+        if (used == null) {
+            return false;
+        }
+        List<JsonNode> fields = new ArrayList<>();
+        template(id).path("properties").forEach(property -> {
+            if (!property.path("optional").asBoolean(false)) {
+                fields.add(property);
+            }
+        });
+        List<JsonNode> usedFields = new ArrayList<>();
+        used.path("properties").forEach(usedFields::add);
+        return fields.equals(usedFields);
     }
 
     private static Set<String> bindings(JsonNode template) {
@@ -315,9 +346,35 @@ class ElementTemplatesTest {
         assertThat(values(property(send, "quietHours"))).containsExactly("respect", "ignore");
         assertThat(values(property(send, "category"))).isEqualTo(SendEmailStep.CATEGORY.choices());
         assertThat(values(property(send, "quietHours"))).isEqualTo(SendEmailStep.QUIET_HOURS.choices());
-        assertThat(send.path("version").asInt()).isEqualTo(2);
+        assertThat(send.path("version").asInt()).isEqualTo(3);
         assertThat(values(property(send, "priority"))).containsExactly("high", "normal", "low")
                 .isEqualTo(SendEmailStep.PRIORITY.choices());
+    }
+
+    /**
+     * Version 3 of Send email adds the template variants: two optional fields, written only when filled in, whose
+     * patterns accept what the step accepts (a split's experiment key; 1 to 3 template keys, comma separated).
+     */
+    @Test
+    void theSendEmailVariantsAreTwoOptionalFieldsWithTheStepsPatterns() {
+        JsonNode send = template("io.stageflow.sendEmail");
+        for (String name : List.of("experiment", "templateVariants")) {
+            JsonNode field = property(send, name);
+            assertThat(field.path("optional").asBoolean(false)).as("%s is optional", name).isTrue();
+            assertThat(field.has("value")).as("%s has no default", name).isFalse();
+            assertThat(field.path("constraints").path("notEmpty").asBoolean(false)).as("%s: notEmpty", name).isFalse();
+        }
+        String key = property(send, "experiment").path("constraints").path("pattern").path("value").asText();
+        assertThat("welcome-subject").matches(key);
+        assertThat("").matches(key);
+        assertThat("Welcome subject").doesNotMatch(key);
+        assertThat("a".repeat(61)).doesNotMatch(key);
+        String variants = property(send, "templateVariants").path("constraints").path("pattern").path("value").asText();
+        assertThat("welcome-reminder").matches(variants);
+        assertThat("welcome-reminder, win-back-offer,cart-offer").matches(variants);
+        assertThat("a,b,c,d").as("at most 3").doesNotMatch(variants);
+        assertThat("${variants}").doesNotMatch(variants);
+        assertThat(SendEmailStep.MAX_TEMPLATE_VARIANTS).isEqualTo(3);
     }
 
     @Test

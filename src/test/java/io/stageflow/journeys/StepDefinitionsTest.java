@@ -61,7 +61,7 @@ class StepDefinitionsTest extends IntegrationTest {
                 .collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(registered).as("registered steps").hasSize(steps.size()).isEqualTo(inFile);
-        assertThat(registered).contains("io.stageflow.sendEmail@2", "io.stageflow.setLifecycleStage@2",
+        assertThat(registered).contains("io.stageflow.sendEmail@3", "io.stageflow.setLifecycleStage@2",
                 "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.split@1",
                 "io.stageflow.splitPath@1", "io.stageflow.splitHoldout@1");
