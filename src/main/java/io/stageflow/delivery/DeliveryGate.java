@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The last check before an email leaves: the customer's address, the suppression list (unsubscribed, complained,
- * bounced, erased), then, for marketing email, the customer's consent, the frequency cap and quiet hours. A held-back
+ * bounced, erased), then, for marketing email, the customer's consent, a global control group
+ * ({@link MarketingHoldout}), the frequency cap and quiet hours. A held-back
  * row is finished or deferred here, with its reason. The rows of a dispatcher's wave are claimed and
  * checked together, in one transaction under their customers' locks, with one read of each kind for all of them.
  */
@@ -30,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class DeliveryGate {
 
     private final Suppressions suppressions;
+    private final List<MarketingHoldout> holdouts;
     private final Pacing pacing;
     private final CustomerService customers;
     private final OutboxStore store;
@@ -41,7 +43,9 @@ class DeliveryGate {
     private static final int PACING_ATTEMPTS = 3;
 
     DeliveryGate(Suppressions suppressions, Pacing pacing, CustomerService customers, OutboxStore store,
-            TransactionTemplate transactions, DeliveryProperties properties, Clock clock) {
+            TransactionTemplate transactions, DeliveryProperties properties, Clock clock,
+            List<MarketingHoldout> holdouts) {
+        this.holdouts = List.copyOf(holdouts);
         this.suppressions = suppressions;
         this.pacing = pacing;
         this.customers = customers;
@@ -149,6 +153,13 @@ class DeliveryGate {
                     : "The customer declined marketing email (marketingConsent: false)",
                     noConsent ? MessageFigure.SUPPRESSED_NO_CONSENT : MessageFigure.SUPPRESSED_DECLINED, now);
             return "suppressed";
+        }
+        for (MarketingHoldout holdout : holdouts) {
+            if (holdout.holdsBack(customer.id())) {
+                store.finish(entry, OutboxStatus.SUPPRESSED, holdout.reason(), MessageFigure.SUPPRESSED_CONTROL_GROUP,
+                        now);
+                return "suppressed";
+            }
         }
         PacingRule.Decision decision = pacing.nextAllowed(recent.getOrDefault(customer.id(), List.of()), entry.id(),
                 entry.priority(), zoneOf(customer), entry.respectQuietHours(), now);

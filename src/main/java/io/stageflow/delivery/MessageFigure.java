@@ -19,6 +19,8 @@ public enum MessageFigure {
     SUPPRESSED_NO_CONSENT,
     /** Marketing email to a customer who declined marketing email. */
     SUPPRESSED_DECLINED,
+    /** Marketing email to a customer of the global control group, which gets none ({@link MarketingHoldout}). */
+    SUPPRESSED_CONTROL_GROUP,
     /** The recipient unsubscribed by this email's link (or its List-Unsubscribe), counted once per email. */
     UNSUBSCRIBED,
     /** The recipient marked this email as spam (a feedback-loop report), counted once per email. */

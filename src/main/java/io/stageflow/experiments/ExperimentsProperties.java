@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param autoDecide              whether Stageflow decides an experiment by itself when a variant has won (the
  *                                auto-winner); off, a marketer decides by hand through the API
  * @param decideEvery             how often one node looks at the running experiments for a winner
+ * @param globalControlShare      the share of all customers, in per cent (0 to 20), kept in the global control group:
+ *                                no marketing email reaches them from any journey or broadcast, so that the
+ *                                programme's incremental revenue can be measured; 0, the default, keeps no group
  */
 @ConfigurationProperties("stageflow.experiments")
 public record ExperimentsProperties(
@@ -35,7 +38,8 @@ public record ExperimentsProperties(
         @DefaultValue("P30D") Duration revenueWindow,
         @DefaultValue("USD") String currency,
         @DefaultValue("true") boolean autoDecide,
-        @DefaultValue("PT5M") Duration decideEvery) {
+        @DefaultValue("PT5M") Duration decideEvery,
+        @DefaultValue("0") int globalControlShare) {
 
     public ExperimentsProperties {
         if (!(confidence >= 0.5 && confidence < 1)) {
@@ -59,6 +63,10 @@ public record ExperimentsProperties(
                     + " such as EUR, not " + currency);
         }
         currency = currency.toUpperCase(java.util.Locale.ROOT);
+        if (globalControlShare < 0 || globalControlShare > 20) {
+            throw new IllegalArgumentException("stageflow.experiments.global-control-share must be 0 (no group) to 20"
+                    + " per cent, not " + globalControlShare);
+        }
         if (decideEvery == null || decideEvery.toSeconds() < 1) {
             throw new IllegalArgumentException("stageflow.experiments.decide-every must be at least PT1S, not "
                     + decideEvery);

@@ -100,7 +100,7 @@ class PriorityTest extends IntegrationTest {
     @Test
     void withOnLimitSkipTheDispatcherTakesTheTriggeredEmailFirstAndSkipsTheBroadcastSayingWhy() {
         DeliveryGate skipping = new DeliveryGate(suppressions, pacing, customers, store, transactions,
-                withOnLimit(DeliveryProperties.Pacing.OnLimit.SKIP), clock);
+                withOnLimit(DeliveryProperties.Pacing.OnLimit.SKIP), clock, List.of());
         String id = customer();
         // Queued, but due only at a moment no running dispatcher has reached: this test plays the dispatcher.
         Instant later = clock.instant().plus(Duration.ofDays(365));
