@@ -38,12 +38,13 @@ class ExperimentPanel {
 
     /** One experiment as the panel shows it. */
     record Shown(String key, Status status, String statusText, boolean decidable, List<String> variants,
-            List<ArmRow> arms, String reason, String currency) {
+            List<ArmRow> arms, String reason, String confidence) {
     }
 
     /** One arm's row: every figure already text. */
     record ArmRow(String name, boolean holdout, boolean reference, boolean winner, String entered, String conversions,
-            String rate, String revenuePerRecipient, String difference, String uplift, String pValue) {
+            String rate, String revenuePerRecipient, String difference, String differenceInterval, String uplift,
+            String upliftInterval, String pValue) {
     }
 
     /** The journey's experiments, newest first; empty when the journey has none. */
@@ -70,7 +71,7 @@ class ExperimentPanel {
                 .toList();
         return new Shown(experiment.key(), experiment.status(), statusText(experiment),
                 experiment.status() != Status.STOPPED && !variants.isEmpty(), variants, arms, verdict.reason(),
-                found.currency());
+                NumberFormat.getPercentInstance(Locale.ENGLISH).format(verdict.confidence()));
     }
 
     static String statusText(Experiment experiment) {
@@ -88,12 +89,13 @@ class ExperimentPanel {
         return new ArmRow(arm.name(), arm.holdout(), comparison.isEmpty(), !arm.holdout() && arm.name().equals(winner),
                 count(arm.entered()), count(arm.conversions()), percent(arm.rate(), 1),
                 money(arm.revenuePerRecipient(), currency),
-                comparison.map(c -> points(c.difference()) + " pts (" + points(c.interval().lower()) + " to "
-                        + points(c.interval().upper()) + ")").orElse("reference"),
-                comparison.flatMap(ExperimentVerdict.Comparison::uplift)
-                        .map(u -> signed(u.estimate() * 100, 1) + "% (" + signed(u.interval().lower() * 100, 1)
-                                + "% to " + signed(u.interval().upper() * 100, 1) + "%)")
+                comparison.map(c -> points(c.difference()) + " pts").orElse("reference"),
+                comparison.map(c -> "(" + points(c.interval().lower()) + " to " + points(c.interval().upper()) + ")")
+                        .orElse(""),
+                comparison.flatMap(ExperimentVerdict.Comparison::uplift).map(u -> signed(u.estimate() * 100, 1) + "%")
                         .orElse(comparison.isEmpty() ? "" : "–"),
+                comparison.flatMap(ExperimentVerdict.Comparison::uplift).map(u -> "(" + signed(u.interval().lower()
+                        * 100, 1) + "% to " + signed(u.interval().upper() * 100, 1) + "%)").orElse(""),
                 comparison.map(c -> pValue(c.pValue())).orElse(""));
     }
 
