@@ -1,8 +1,13 @@
 package io.stageflow.analytics;
 
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 
+import io.stageflow.experiments.ExperimentAssignments.Experiment;
+import io.stageflow.experiments.ExperimentAssignments.Status;
+import io.stageflow.experiments.ExperimentResults;
 import io.stageflow.journeys.JourneyCatalog;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
@@ -14,14 +19,18 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The console's journeys (docs/console.md): the list, with each journey's live version, who is in it now and, loaded
  * row by row, how many entered and converted in the period; and each journey's page, its BPMN diagram drawn in the
- * browser with the period's numbers on every step, from the same computation as the analytics API.
+ * browser with the period's numbers on every step, from the same computation as the analytics API, and the
+ * journey's experiments with their figures, which marketers and admins decide or stop there.
  */
 @Controller
 @ConsolePage
@@ -32,11 +41,15 @@ class JourneyPages {
     private final AnalyticsProperties settings;
     private final Clock clock;
     private final JourneyGuides guides;
+    private final ExperimentPanel experiments;
+    private final ExperimentResults experimentResults;
 
     JourneyPages(JourneyCatalog catalog, JourneyFigures figures, AnalyticsProperties settings, Clock clock,
-            JourneyGuides guides) {
+            JourneyGuides guides, ExperimentPanel experiments, ExperimentResults experimentResults) {
         this.catalog = catalog;
         this.guides = guides;
+        this.experiments = experiments;
+        this.experimentResults = experimentResults;
         this.figures = figures;
         this.settings = settings;
         this.clock = clock;
@@ -77,7 +90,48 @@ class JourneyPages {
         model.addAttribute("deployed", deployed != null && versions.contains(deployed) ? deployed : null);
         model.addAttribute("version", version);
         model.addAttribute("hasGuide", guides.guideOf(key).isPresent());
+        model.addAttribute("experiments", experiments.of(key));
         return "journey";
+    }
+
+    /** A marketer decides the journey's experiment for a variant: new entrants outside the holdout take it. */
+    @PostMapping(ConsolePaths.JOURNEYS + "/{key}/experiments/{experiment}/decision")
+    String decideExperiment(@PathVariable String key, @PathVariable String experiment,
+            @RequestParam(required = false) String winner, Principal by, RedirectAttributes flash) {
+        return decide(key, experiment, Status.DECIDED, winner, by, flash);
+    }
+
+    /** A marketer stops the journey's experiment: with a winner new entrants take it; without, the split goes on. */
+    @PostMapping(ConsolePaths.JOURNEYS + "/{key}/experiments/{experiment}/stop")
+    String stopExperiment(@PathVariable String key, @PathVariable String experiment,
+            @RequestParam(required = false) String winner, Principal by, RedirectAttributes flash) {
+        return decide(key, experiment, Status.STOPPED, winner, by, flash);
+    }
+
+    private String decide(String key, String experimentKey, Status status, String winner, Principal by,
+            RedirectAttributes flash) {
+        JourneyCatalog.Journey journey = catalog.journey(key).orElseThrow(() -> new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "No journey " + key + " was ever deployed"));
+        Experiment experiment = experiments.ofJourney(journey.key(), experimentKey).orElseThrow(
+                () -> new ResponseStatusException(HttpStatus.NOT_FOUND, "The journey " + journey.key()
+                        + " has no experiment " + experimentKey));
+        String page = "redirect:" + ConsolePaths.JOURNEYS + "/" + UriUtils.encodePathSegment(journey.key(),
+                StandardCharsets.UTF_8);
+        if (status == Status.DECIDED && (winner == null || winner.isBlank())) {
+            flash.addFlashAttribute("experimentProblem", "Nothing was decided: choose the variant that won.");
+            return page;
+        }
+        try {
+            Experiment now = experimentResults.decideByHand(experiment.key(), status, winner, by.getName())
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                            "No experiment " + experimentKey));
+            flash.addFlashAttribute("experimentDone", "Experiment " + now.key() + ": "
+                    + ExperimentPanel.statusText(now) + (now.status() == Status.DECIDED
+                            ? ". New entrants outside the holdout take " + now.winner() + "." : "."));
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("experimentProblem", "Nothing changed: " + e.getMessage() + ".");
+        }
+        return page;
     }
 
     /** The catalogue's guide to the journey: what it does, its trigger, its steps and settings. */

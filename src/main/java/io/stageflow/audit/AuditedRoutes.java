@@ -116,6 +116,10 @@ class AuditedRoutes {
                         "path:key"),
                 AuditedRoute.of("POST", "/api/v1/experiments/{key}/stop", "experiment.stopped", "experiment",
                         "path:key"),
+                AuditedRoute.of("POST", "/journeys/{key}/experiments/{experiment}/decision", "experiment.decided",
+                        "experiment", "path:experiment"),
+                AuditedRoute.of("POST", "/journeys/{key}/experiments/{experiment}/stop", "experiment.stopped",
+                        "experiment", "path:experiment"),
                 // Offers
                 AuditedRoute.of("POST", "/api/v1/offers", "offer.saved", "offer", "json:/key"),
                 // The product catalogue: products put by the shop's systems are its data; a removal is audited

@@ -268,7 +268,10 @@ class SecurityConfiguration {
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/simulate"),
                                 PATHS.matcher(HttpMethod.GET, ConsolePaths.JOURNEYS + "/*/simulate/**"),
                                 PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/simulate"),
-                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/simulate/**"))
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/simulate/**"),
+                                // Deciding or stopping a journey's experiment: marketers and admins (as on the API).
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/experiments/*/decision"),
+                                PATHS.matcher(HttpMethod.POST, ConsolePaths.JOURNEYS + "/*/experiments/*/stop"))
                             .hasAnyRole(ADMIN, MARKETER)
                         // The console's pages: the period's figures, the journeys on their diagrams, and the customers.
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, ConsolePaths.HOME),

@@ -7,6 +7,9 @@ import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.UUID;
 
+import io.stageflow.experiments.ExperimentAssignments;
+import io.stageflow.experiments.ExperimentAssignments.Split;
+import io.stageflow.experiments.ExperimentAssignments.Variant;
 import io.stageflow.security.Roles;
 import io.stageflow.testing.Browser;
 import io.stageflow.testing.IntegrationTest;
@@ -18,11 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The marketer's console in a real browser (docs/console.md): signing in and out with the API's users, CSRF
- * refusal, the journey page's numbers on the diagram matching the analytics API, the home page's figures and chart,
- * and a user without a Stageflow role kept out. Writes the guide's screenshots with {@code -Dstageflow.docs.write=true}.
+ * refusal, the journey page's numbers on the diagram matching the analytics API and its experiments panel, the home
+ * page's figures and chart, and a user without a Stageflow role kept out. Writes the guide's screenshots with {@code -Dstageflow.docs.write=true}.
  */
 class ConsoleBrowserTest extends IntegrationTest {
 
@@ -121,6 +125,62 @@ class ConsoleBrowserTest extends IntegrationTest {
         assertThat(BROWSER.driver().findElements(By.cssSelector(".djs-element[class*='heat-']"))).isNotEmpty();
         ((JavascriptExecutor) BROWSER.driver()).executeScript("document.getElementById('diagram').scrollIntoView()");
         BROWSER.screenshot("journey");
+    }
+
+    @Autowired
+    ExperimentAssignments assignments;
+
+    @Test
+    void theJourneyPageShowsItsExperimentsArmsAndTheFormsToDecide() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = "subject-line-" + run;
+        Split split = new Split(key, java.util.List.of(new Variant("Control", 50), new Variant("Short subject", 50)),
+                "Holdout", 10);
+        assignments.enter(split, "upsell", "browser-" + run, "browser-" + run);
+        jdbc.sql("delete from sf_experiment_entry where experiment_key = ?").param(key).update();
+        experimentEntries(key, run, "Control", false, 1_210, 61);
+        experimentEntries(key, run, "Short subject", false, 1_185, 83);
+        experimentEntries(key, run, "Holdout", true, 262, 9);
+        jdbc.sql("""
+                insert into sf_experiment_order (entry_id, order_key, experiment_key, currency, amount_cents, ordered_at)
+                select id, concat('order-', id), experiment_key, 'USD', 4200, entered_at from sf_experiment_entry
+                where experiment_key = ? and converted_at is not null""").param(key).update();
+
+        signInAsAdmin();
+        BROWSER.driver().get(baseUrl() + "/journeys/upsell");
+        var card = BROWSER.await(By.cssSelector("article.experiment[data-experiment='" + key + "']"));
+        assertThat(card.findElement(By.tagName("h3")).getText()).contains(key, "Running");
+        assertThat(card.findElement(By.cssSelector("tr[data-arm='Short subject']")).getText())
+                .startsWith("Short subject 1,185 83 7.0%").contains(" pts");
+        assertThat(card.findElement(By.cssSelector("tr[data-arm='Holdout']")).getText())
+                .startsWith("Holdout holdout 262 9 3.4%").endsWith("reference");
+        assertThat(card.findElement(By.cssSelector(".reason")).getText()).isNotBlank();
+        assertThat(card.findElements(By.cssSelector("form.decide select option")).stream()
+                .map(option -> option.getText()).toList()).containsExactly("Control", "Short subject");
+        assertThat(BROWSER.accessibilityProblems()).isEmpty();
+        ((JavascriptExecutor) BROWSER.driver()).executeScript("arguments[0].scrollIntoView()",
+                BROWSER.driver().findElement(By.cssSelector("section.experiments")));
+        BROWSER.screenshot("journey-experiment");
+
+        new org.openqa.selenium.support.ui.Select(card.findElement(By.cssSelector("form.decide select")))
+                .selectByVisibleText("Short subject");
+        card.findElement(By.cssSelector("form.decide button")).click();
+        assertThat(BROWSER.await(By.cssSelector(".experiments .notice")).getText())
+                .contains("Experiment " + key + ": Decided for Short subject");
+        assertThat(BROWSER.driver().getCurrentUrl()).endsWith("/journeys/upsell");
+        assertThat(assignments.experiment(key).orElseThrow().winner()).isEqualTo("Short subject");
+    }
+
+    private void experimentEntries(String key, String run, String variant, boolean holdout, int entered,
+            int converted) {
+        java.sql.Timestamp at = java.sql.Timestamp.from(java.time.Instant.now());
+        for (int i = 0; i < entered; i++) {
+            String id = "browser-" + run + "-" + variant.charAt(0) + i;
+            jdbc.sql("""
+                    insert into sf_experiment_entry (experiment_key, journey_key, journey_instance_id, customer_id,
+                        variant, holdout, entered_at, converted_at) values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(key, "upsell", id, id, variant, holdout, at, i < converted ? at : null).update();
+        }
     }
 
     @Test

@@ -340,6 +340,10 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/journeys/{key}/figures", "/journeys/no-such-journey/figures", null,
                     ADMIN, MARKETER, OPERATOR),
             // Moving a journey's customers to another version: marketers and admins only, as on the API.
+            consoleForm("POST", "/journeys/{key}/experiments/{experiment}/decision",
+                    "/journeys/no-such-journey/experiments/no-such-experiment/decision", ADMIN, MARKETER),
+            consoleForm("POST", "/journeys/{key}/experiments/{experiment}/stop",
+                    "/journeys/no-such-journey/experiments/no-such-experiment/stop", ADMIN, MARKETER),
             roles("GET", "/journeys/{key}/migrate", "/journeys/no-such-journey/migrate", null, ADMIN, MARKETER),
             consoleForm("POST", "/journeys/{key}/migrate", "/journeys/no-such-journey/migrate", ADMIN, MARKETER),
             consoleForm("POST", "/journeys/{key}/migrate/preview", "/journeys/no-such-journey/migrate/preview",
