@@ -20,7 +20,7 @@ public class GlobalControl implements MarketingHoldout {
 
     private final int share;
 
-    GlobalControl(ExperimentsProperties settings) {
+    public GlobalControl(ExperimentsProperties settings) {
         this.share = settings.globalControlShare();
     }
 

@@ -203,7 +203,8 @@ class ExperimentStatisticsTest {
                 .isEqualTo("needs two variants or more to compare; it has 1");
 
         Map<String, String> badSettings = Map.of("confidence", "1.0", "minimum-sample-per-arm", "0",
-                "mixing-standard-deviation", "0", "revenue-window", "PT0S", "currency", "euro", "decide-every", "PT0S");
+                "mixing-standard-deviation", "0", "revenue-window", "PT0S", "currency", "euro", "decide-every", "PT0S",
+                "global-control-share", "21");
         badSettings.forEach((name, value) -> assertThatThrownBy(() -> ExperimentSettings.with(Map.of(name, value)))
                 .as("stageflow.experiments.%s=%s", name, value).rootCause().hasMessageContaining(name));
         assertThat(ExperimentSettings.with(Map.of("currency", "eur")).currency()).isEqualTo("EUR");

@@ -142,6 +142,8 @@ class EndpointRolesTest extends IntegrationTest {
             roles("GET", "/api/v1/analytics/journeys/{journey}",
                     "/api/v1/analytics/journeys/no-such-journey?from=2026-01-01&to=2026-01-31", null,
                     ADMIN, MARKETER, OPERATOR),
+            roles("GET", "/api/v1/analytics/global-control",
+                    "/api/v1/analytics/global-control?from=2026-01-01&to=2026-01-31", null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/analytics/revenue", "/api/v1/analytics/revenue?from=2026-01-01&to=2026-01-31",
                     null, ADMIN, MARKETER, OPERATOR),
             roles("GET", "/api/v1/analytics/cohorts", "/api/v1/analytics/cohorts?from=2026-01-01&to=2026-01-31",
