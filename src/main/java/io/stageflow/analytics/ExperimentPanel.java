@@ -6,8 +6,10 @@ import java.text.NumberFormat;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.experiments.ExperimentAssignments.Experiment;
@@ -43,8 +45,8 @@ class ExperimentPanel {
 
     /** One arm's row: every figure already text. */
     record ArmRow(String name, boolean holdout, boolean reference, boolean winner, String entered, String conversions,
-            String rate, String revenuePerRecipient, String difference, String differenceInterval, String uplift,
-            String upliftInterval, String pValue) {
+            String rate, String opened, String clicked, String revenuePerRecipient, String difference,
+            String differenceInterval, String uplift, String upliftInterval, String pValue) {
     }
 
     /** The journey's experiments, newest first; empty when the journey has none. */
@@ -65,8 +67,10 @@ class ExperimentPanel {
     private static Shown shown(ExperimentResults.Results found) {
         Experiment experiment = found.experiment();
         ExperimentVerdict verdict = found.verdict();
-        List<ArmRow> arms = verdict.arms().stream().map(arm -> row(arm, experiment.winner(), found.currency()))
-                .toList();
+        Map<String, ExperimentResults.ArmEngagement> engaged = new HashMap<>();
+        found.engagement().forEach(arm -> engaged.put(arm.arm(), arm));
+        List<ArmRow> arms = verdict.arms().stream().map(arm -> row(arm, experiment.winner(), found.currency(),
+                engaged.get(arm.name()))).toList();
         List<String> variants = verdict.arms().stream().filter(arm -> !arm.holdout()).map(ExperimentVerdict.Arm::name)
                 .toList();
         return new Shown(experiment.key(), experiment.status(), statusText(experiment),
@@ -84,10 +88,13 @@ class ExperimentPanel {
         };
     }
 
-    private static ArmRow row(ExperimentVerdict.Arm arm, String winner, String currency) {
+    private static ArmRow row(ExperimentVerdict.Arm arm, String winner, String currency,
+            ExperimentResults.ArmEngagement engaged) {
         Optional<ExperimentVerdict.Comparison> comparison = arm.comparison();
         return new ArmRow(arm.name(), arm.holdout(), comparison.isEmpty(), !arm.holdout() && arm.name().equals(winner),
                 count(arm.entered()), count(arm.conversions()), percent(arm.rate(), 1),
+                engaged == null || arm.holdout() ? "–" : percent(engaged.openRate(), 1),
+                engaged == null || arm.holdout() ? "–" : percent(engaged.clickRate(), 1),
                 money(arm.revenuePerRecipient(), currency),
                 comparison.map(c -> points(c.difference()) + " pts").orElse("reference"),
                 comparison.map(c -> "(" + points(c.interval().lower()) + " to " + points(c.interval().upper()) + ")")

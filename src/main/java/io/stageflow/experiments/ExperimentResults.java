@@ -12,6 +12,7 @@ import java.util.Optional;
 import io.stageflow.experiments.ExperimentAssignments.Experiment;
 import io.stageflow.experiments.ExperimentAssignments.Status;
 import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.tracking.EngagementHistory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +43,12 @@ public class ExperimentResults {
     private final ExperimentsProperties settings;
     private final ObjectMapper json;
     private final Clock clock;
+    private final EngagementHistory engagements;
 
     ExperimentResults(JdbcClient jdbc, DatabaseTimestamps timestamps, ExperimentStore store,
-            ExperimentAssignments assignments, ExperimentsProperties settings, ObjectMapper json, Clock clock) {
+            ExperimentAssignments assignments, ExperimentsProperties settings, ObjectMapper json, Clock clock,
+            EngagementHistory engagements) {
+        this.engagements = engagements;
         this.jdbc = jdbc;
         this.timestamps = timestamps;
         this.store = store;
@@ -55,8 +59,19 @@ public class ExperimentResults {
         this.clock = clock;
     }
 
-    /** An experiment as recorded, with its figures and verdict now; revenue per recipient is in {@code currency}. */
-    public record Results(Experiment experiment, String currency, ExperimentVerdict verdict) {
+    /**
+     * An experiment as recorded, with its figures and verdict now (revenue per recipient is in {@code currency}), and
+     * each arm's opens and clicks.
+     */
+    public record Results(Experiment experiment, String currency, ExperimentVerdict verdict,
+            List<ArmEngagement> engagement) {
+    }
+
+    /**
+     * What an arm's customers did with its emails: how many of its entrants opened (a person, not an image proxy) and
+     * clicked an email their journey instance sent, and those shares of its entrants. A holdout's are none.
+     */
+    public record ArmEngagement(String arm, long opened, long clicked, double openRate, double clickRate) {
     }
 
     /**
@@ -73,9 +88,37 @@ public class ExperimentResults {
         return store.experiments(journeyKey);
     }
 
-    /** The experiment's figures and verdict now; empty when no customer has entered it. */
+    /** The experiment's figures, verdict and engagement now; empty when no customer has entered it. */
     public Optional<Results> results(String experimentKey) {
-        return store.experiment(experimentKey).map(this::results);
+        return store.experiment(experimentKey).map(experiment -> {
+            Results results = results(experiment);
+            return new Results(experiment, results.currency(), results.verdict(), engagement(experiment,
+                    results.verdict()));
+        });
+    }
+
+    /** Each arm's opens and clicks, in the verdict's order of arms. */
+    private List<ArmEngagement> engagement(Experiment experiment, ExperimentVerdict verdict) {
+        Map<String, List<String>> instances = new HashMap<>();
+        jdbc.sql("select variant, journey_instance_id from sf_experiment_entry where experiment_key = ?")
+                .param(experiment.key())
+                .query(rs -> {
+                    instances.computeIfAbsent(rs.getString(1), arm -> new ArrayList<>()).add(rs.getString(2));
+                });
+        List<ArmEngagement> engagement = new ArrayList<>();
+        for (ExperimentVerdict.Arm arm : verdict.arms()) {
+            long opened = 0;
+            long clicked = 0;
+            for (EngagementHistory.InstanceEngagement engaged : engagements
+                    .ofJourneyInstances(instances.getOrDefault(arm.name(), List.of())).values()) {
+                opened += engaged.opened() ? 1 : 0;
+                clicked += engaged.clicked() ? 1 : 0;
+            }
+            engagement.add(new ArmEngagement(arm.name(), opened, clicked,
+                    arm.entered() == 0 ? 0 : (double) opened / arm.entered(),
+                    arm.entered() == 0 ? 0 : (double) clicked / arm.entered()));
+        }
+        return engagement;
     }
 
     private Results results(Experiment experiment) {
@@ -113,7 +156,7 @@ public class ExperimentResults {
         if (holdout != null) {
             arms.add(arm(holdout, true, counts, revenue));
         }
-        return new Results(experiment, settings.currency(), statistics.verdict(arms));
+        return new Results(experiment, settings.currency(), statistics.verdict(arms), List.of());
     }
 
     private static ArmFigures arm(String name, boolean holdout, Map<String, long[]> counts,

@@ -237,6 +237,11 @@ class Engagement implements EngagementHistory {
     }
 
     @Override
+    public Map<String, InstanceEngagement> ofJourneyInstances(java.util.Collection<String> journeyInstanceIds) {
+        return journeyInstanceIds.isEmpty() ? Map.of() : store.engagementOfInstances(journeyInstanceIds);
+    }
+
+    @Override
     public Optional<EngagedEmail> lastOpened(String customerId, Instant since, Instant until) {
         return store.last(customerId, false, since, until);
     }

@@ -19,6 +19,16 @@ public interface EngagementHistory {
     /** What the customer did with each of their tracked emails, by outbox row: a person's opens and clicks. */
     java.util.Map<Long, EmailEngagement> emailsOf(String customerId);
 
+    /**
+     * Which of these journey instances sent an email a person opened, and one a person clicked: for an experiment's
+     * open and click rates per arm. Instances that sent no tracked email are left out.
+     */
+    java.util.Map<String, InstanceEngagement> ofJourneyInstances(java.util.Collection<String> journeyInstanceIds);
+
+    /** Whether a person opened, and clicked, any email of one journey instance. */
+    record InstanceEngagement(boolean opened, boolean clicked) {
+    }
+
     /** A person's opens and clicks of one email: the first of each (null: none) and how many. */
     record EmailEngagement(Instant firstOpenedAt, long opens, Instant firstClickedAt, long clicks) {
     }

@@ -268,6 +268,31 @@ class TrackingStore {
         return emails;
     }
 
+    /**
+     * Whether a person opened and clicked any tracked email of each of these journey instances (their outbox rows, by
+     * the outbox's instance index), read {@value #INSTANCES_A_READ} instances at a time; instances without one are
+     * left out.
+     */
+    Map<String, EngagementHistory.InstanceEngagement> engagementOfInstances(Collection<String> instanceIds) {
+        Map<String, EngagementHistory.InstanceEngagement> engaged = new HashMap<>();
+        List<String> ids = List.copyOf(instanceIds);
+        for (int from = 0; from < ids.size(); from += INSTANCES_A_READ) {
+            jdbc.sql("""
+                    select o.journey_instance_id, count(e.first_open_at), count(e.first_click_at)
+                    from sf_outbox o join sf_tracked_email e on e.outbox_id = o.id
+                    where o.journey_instance_id in (:ids) group by o.journey_instance_id""")
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + INSTANCES_A_READ)))
+                    .query(rs -> {
+                        engaged.put(rs.getString(1), new EngagementHistory.InstanceEngagement(rs.getLong(2) > 0,
+                                rs.getLong(3) > 0));
+                    });
+        }
+        return engaged;
+    }
+
+    /** How many journey instances {@link #engagementOfInstances} asks about in one statement. */
+    static final int INSTANCES_A_READ = 500;
+
     /** The customer's tracked emails and what they did with them, oldest first (export). */
     List<Map<String, Object>> export(String customerId) {
         return jdbc.sql("""

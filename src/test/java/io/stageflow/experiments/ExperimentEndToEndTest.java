@@ -1,20 +1,29 @@
 package io.stageflow.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.testing.IntegrationTest;
+import io.stageflow.testing.MimeParts;
+import io.stageflow.tracking.EngagementHistory;
 
 import org.camunda.bpm.engine.RepositoryService;
 import org.junit.jupiter.api.Test;
@@ -31,6 +40,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class ExperimentEndToEndTest extends IntegrationTest {
 
+    private static final Pattern OPEN_PIXEL = Pattern.compile("src=\"https://stageflow\\.test(/o/[^\"]+)\"");
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/126.0 Safari/537.36";
     private static final Map<String, String> TEMPLATES = Map.of("Welcome", "welcome", "Reminder", "welcome-reminder");
 
     @Autowired
@@ -51,8 +63,11 @@ class ExperimentEndToEndTest extends IntegrationTest {
     @Autowired
     Clock clock;
 
+    @Autowired
+    EngagementHistory engagements;
+
     @Test
-    void eachVariantGetsItsCopyTheHoldoutNothingOrdersCountInTheirArmAndTheWinnerTakesNewEntrants() throws IOException {
+    void eachVariantGetsItsCopyTheHoldoutNothingOrdersCountInTheirArmAndTheWinnerTakesNewEntrants() throws Exception {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String experiment = "experiment-demo-" + run;
         String started = "experiment_demo_started_" + run;
@@ -81,6 +96,21 @@ class ExperimentEndToEndTest extends IntegrationTest {
             assertThat(templatesSentTo(customer)).as("the holdout's %s got nothing", customer).isEmpty();
             assertThat(mailTo(email(customer))).isEmpty();
         }
+
+        // A person opens one Welcome email, after the window in which an open counts as a machine's.
+        String html = MimeParts.of(mailTo(email(welcome.get(0))).get(0)).html();
+        Matcher pixel = OPEN_PIXEL.matcher(html);
+        assertThat(pixel.find()).as("the open pixel of %s", html).isTrue();
+        advanceClock(Duration.ofMinutes(5));
+        HttpResponse<Void> open = HttpClient.newHttpClient().send(HttpRequest.newBuilder(client().uri(pixel.group(1)))
+                .header("User-Agent", BROWSER).GET().build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(open.statusCode()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> engagement(experiment).get("Welcome").get("opened").asLong() == 1);
+        Map<String, JsonNode> engaged = engagement(experiment);
+        assertThat(engaged.get("Welcome").get("clicked").asLong()).isZero();
+        assertThat(engaged.get("Reminder").get("opened").asLong()).isZero();
+        assertThat(engaged.get("Holdout").get("opened").asLong()).isZero();
+        assertThat(engaged.get("Welcome").get("openRate").asDouble()).isEqualTo(1.0 / welcome.size());
 
         // Every Welcome customer orders (for 30.00), and one customer of the holdout; nobody on Reminder.
         List<String> buyers = new ArrayList<>(welcome);
@@ -111,7 +141,8 @@ class ExperimentEndToEndTest extends IntegrationTest {
         // The auto-winner with a minimum this test can reach: Welcome has won.
         ExperimentResults smallMinimum = new ExperimentResults(jdbc, timestamps, store, assignments,
                 ExperimentSettings.with(Map.of("minimum-sample-per-arm", String.valueOf(
-                        Math.min(welcome.size(), reminder.size())), "mixing-standard-deviation", "0.3")), json, clock);
+                        Math.min(welcome.size(), reminder.size())), "mixing-standard-deviation", "0.3")), json, clock,
+                engagements);
         assertThat(smallMinimum.decideWinner(experiment)).isTrue();
         JsonNode decided = client().get("/api/v1/experiments/" + experiment).expectStatus(200).json();
         assertThat(decided.at("/experiment/status").asText()).isEqualTo("DECIDED");
@@ -177,6 +208,13 @@ class ExperimentEndToEndTest extends IntegrationTest {
     private List<String> templatesSentTo(String customer) {
         return jdbc.sql("select template_key from sf_outbox where customer_id = ? and status = 'SENT'")
                 .param(customer).query(String.class).list();
+    }
+
+    private Map<String, JsonNode> engagement(String experiment) {
+        Map<String, JsonNode> arms = new java.util.LinkedHashMap<>();
+        client().get("/api/v1/experiments/" + experiment).expectStatus(200).json().get("engagement")
+                .forEach(arm -> arms.put(arm.get("arm").asText(), arm));
+        return arms;
     }
 
     private static Map<String, JsonNode> arms(JsonNode results) {
