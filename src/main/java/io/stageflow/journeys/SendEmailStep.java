@@ -271,6 +271,23 @@ class SendEmailStep implements JourneyStep, JavaDelegate {
         return assignment.variant();
     }
 
+    /**
+     * The template a simulation sends for this step: with template variants, the one the customer's bucket gives, as a
+     * split's simulation does (nothing recorded, no decision taken into account); otherwise {@code template}.
+     */
+    static String simulatedTemplate(DelegateExecution execution, String template, String customerId) {
+        Object experiment = execution.getVariableLocal(EXPERIMENT.name());
+        Object variants = execution.getVariableLocal(TEMPLATE_VARIANTS.name());
+        String key = EXPERIMENT.parse(experiment == null ? null : experiment.toString());
+        List<String> others = variantTemplates(variants == null ? null : variants.toString());
+        if (key == null || others.isEmpty()) {
+            return template;
+        }
+        List<String> all = new ArrayList<>(List.of(template));
+        all.addAll(others);
+        return ExperimentAssignments.assign(splitOf(key, all), customerId).variant();
+    }
+
     private static String template(DelegateExecution execution) {
         Object template = execution.getVariableLocal(TEMPLATE.name());
         if (!(template instanceof String key) || key.isBlank()) {

@@ -485,7 +485,7 @@ final class SimulationRun implements AutoCloseable {
         if (!(raw instanceof String template) || template.isBlank()) {
             throw new IllegalStateException("Step " + step + " has no 'template' input parameter naming the template folder to send");
         }
-        template = template.strip();
+        template = SendEmailStep.simulatedTemplate(execution, template.strip(), customerId);
         EmailCategory category = SendEmailStep.CATEGORY.read(execution);
         boolean quietHours = SendEmailStep.QUIET_HOURS.read(execution);
         boolean withCoupon = couponPending.remove(execution.getProcessInstanceId());

@@ -2,6 +2,8 @@ package io.stageflow.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +29,7 @@ import io.stageflow.testing.StageflowClient;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.builder.ServiceTaskBuilder;
@@ -69,6 +72,25 @@ class SendEmailVariantsTest extends IntegrationTest {
         run = UUID.randomUUID().toString().substring(0, 8);
         experiment = "send-variants-" + run;
         message = "send_variants_demo_" + run;
+    }
+
+    @Test
+    void aSimulationSendsEachCustomerTheTemplateTheirBucketGivesAndRecordsNothing() {
+        DelegateExecution withVariants = mock(DelegateExecution.class);
+        when(withVariants.getVariableLocal(SendEmailStep.EXPERIMENT.name())).thenReturn(experiment);
+        when(withVariants.getVariableLocal(SendEmailStep.TEMPLATE_VARIANTS.name()))
+                .thenReturn("welcome-reminder, onboarding-tips");
+        DelegateExecution plain = mock(DelegateExecution.class);
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            String customer = "simulated-" + run + "-" + i;
+            String template = SendEmailStep.simulatedTemplate(withVariants, "welcome", customer);
+            assertThat(template).isEqualTo(ExperimentAssignments.assign(split(experiment), customer).variant());
+            assertThat(SendEmailStep.simulatedTemplate(plain, "welcome", customer)).isEqualTo("welcome");
+            sent.add(template);
+        }
+        assertThat(sent).as("60 customers over three equal shares").containsExactlyInAnyOrderElementsOf(TEMPLATES);
+        assertThat(assignments.experiment(experiment)).as("a simulation records nothing").isEmpty();
     }
 
     @Test
