@@ -74,12 +74,12 @@ class JourneyExperimentsPageTest extends IntegrationTest {
 
         assertThat(panel).contains("Running");
         assertThat(row(panel, "Plain")).as("no email of these made-up entries was opened or clicked")
-                .startsWith("Plain 40 4 10.0% 0.0% 0.0% 0.00 USD 0.0 pts (");
-        assertThat(row(panel, "Bold")).startsWith("Bold 40 10 25.0% 0.0% 0.0% 0.00 USD +15.0 pts (")
+                .startsWith("Plain 40 4 10.0% 0.0%, 0.0% 0.00 USD 0.0 pts (");
+        assertThat(row(panel, "Bold")).startsWith("Bold 40 10 25.0% 0.0%, 0.0% 0.00 USD +15.0 pts (")
                 .containsPattern("\\+15\\.0 pts \\(\u2212\\d+\\.\\d to \\+\\d+\\.\\d\\) \\+150\\.0% \\(")
                 .containsPattern(" (\\d\\.\\d{3}|< 0\\.001)$");
         assertThat(row(panel, "Held &lt;out&gt;")).as("the holdout, escaped, is the reference")
-                .isEqualTo("Held &lt;out&gt; holdout 10 1 10.0% – – 0.00 USD reference");
+                .isEqualTo("Held &lt;out&gt; holdout 10 1 10.0% – 0.00 USD reference");
         assertThat(panel).as("the arms in order").containsSubsequence("data-arm=\"Plain\"", "data-arm=\"Bold\"",
                 "data-arm=\"Held &lt;out&gt;\"");
         assertThat(panel).contains("needs 1,000 entrants per arm").doesNotContain("<out>");
