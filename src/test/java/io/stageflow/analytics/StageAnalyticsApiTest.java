@@ -18,9 +18,15 @@ import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.spring.boot.starter.configuration.impl.DefaultJobConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -42,6 +48,13 @@ class StageAnalyticsApiTest extends IntegrationTest {
 
     @Autowired
     Clock clock;
+
+    @Autowired
+    ProcessEngine processEngine;
+
+    @Autowired
+    @Qualifier(DefaultJobConfiguration.JobConfiguration.CAMUNDA_TASK_EXECUTOR_QUALIFIER)
+    ThreadPoolTaskExecutor jobThreads;
 
     @Autowired
     PlatformTransactionManager transactions;
@@ -232,14 +245,27 @@ class StageAnalyticsApiTest extends IntegrationTest {
 
     /**
      * Moves a customer with the clock at {@code at}, then puts the clock back: left in 2041, the clock would date
-     * whatever the application's workers move meanwhile (a timer made due, a rule) on the days this test counts.
+     * whatever the application's workers move meanwhile (a timer made due, a rule) on the days this test counts. The
+     * job executor stops taking jobs, and the jobs it took finish, before the clock moves: any timer of another test's
+     * journey is due in 2041, and one that ran in that moment (a win-back marking its customer lapsed) was counted.
      */
     private void move(String customerId, String stage, String at) {
+        JobExecutor jobs = ((ProcessEngineConfigurationImpl) processEngine.getProcessEngineConfiguration())
+                .getJobExecutor();
+        boolean acquiring = jobs.isActive();
+        if (acquiring) {
+            jobs.shutdown();
+            await().atMost(PATIENCE).until(() -> jobThreads.getActiveCount() == 0
+                    && jobThreads.getThreadPoolExecutor().getQueue().isEmpty());
+        }
         ClockUtil.setCurrentTime(Date.from(Instant.parse(at)));
         try {
             assertThat(stages.moveTo(customerId, stage, "test", null)).isTrue();
         } finally {
             ClockUtil.reset();
+            if (acquiring) {
+                jobs.start();
+            }
         }
     }
 
