@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.stageflow.events.EventEffect;
-import io.stageflow.support.Sha256;
 import io.stageflow.support.Tallies;
 
 import org.springframework.core.annotation.Order;
@@ -48,7 +47,7 @@ class OrderLedger implements EventEffect {
     @Override
     public void apply(RoutedEvent routed) {
         String customer = routed.customerId();
-        String key = Sha256.hex(customer + "\n" + routed.orderId());
+        String key = routed.orderKey();
         boolean recorded = jdbc.sql("select count(*) from sf_order where order_key = ?").param(key)
                 .query(Long.class).single() > 0;
         if (recorded) {

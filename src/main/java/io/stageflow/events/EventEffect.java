@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.stageflow.support.Sha256;
+
 /**
  * A feature's own rule for some event types, applied whenever the router routes such an event, whether or not a
  * journey listens for it: an order counts toward the customer's lifecycle stage (customers), redeems its coupon
@@ -64,6 +66,14 @@ public interface EventEffect {
         /** The order this event is about: its {@code orderId} property, or Segment's {@code order_id}, or its messageId. */
         public String orderId() {
             return EventProperties.orderId(event.properties(), event.messageId());
+        }
+
+        /**
+         * The key an order is recorded once by: a hash of the customer and {@link #orderId}, so that the event routed
+         * again, or a second event for the same order, counts once.
+         */
+        public String orderKey() {
+            return Sha256.hex(customerId() + "\n" + orderId());
         }
 
         /**

@@ -8,7 +8,6 @@ import java.util.Set;
 
 import io.stageflow.events.EventEffect;
 import io.stageflow.support.DatabaseTimestamps;
-import io.stageflow.support.Sha256;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,7 +53,7 @@ class ExperimentOrders implements EventEffect {
         if (latestEntries.isEmpty()) {
             return;
         }
-        String orderKey = Sha256.hex(routed.customerId() + "\n" + routed.orderId());
+        String orderKey = routed.orderKey();
         String currency = routed.orderCurrency(settings.currency());
         long cents = routed.orderAmount().movePointRight(2).longValueExact();
         latestEntries.forEach((experimentKey, entryId) -> {

@@ -127,12 +127,11 @@ public class ExperimentResults {
         jdbc.sql("""
                 select variant, holdout, count(*), count(converted_at) from sf_experiment_entry
                 where experiment_key = ? group by variant, holdout""").param(experiment.key())
-                .query((rs, row) -> {
+                .query(rs -> {
                     counts.merge(rs.getString(1), new long[] {rs.getLong(3), rs.getLong(4)},
                             (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
                     holdouts.merge(rs.getString(1), rs.getBoolean(2), Boolean::logicalOr);
-                    return null;
-                }).list();
+                });
         Map<String, BigDecimal> revenue = new HashMap<>();
         jdbc.sql("""
                 select e.variant, sum(o.amount_cents) from sf_experiment_order o
