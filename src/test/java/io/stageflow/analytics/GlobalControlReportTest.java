@@ -86,6 +86,10 @@ class GlobalControlReportTest extends IntegrationTest {
         assertThat(report.get("enabled").asBoolean()).isFalse();
         assertThat(report.get("share").asInt()).isZero();
         assertThat(report.get("controlCustomers").asLong()).isZero();
+
+        var refused = client().get("/api/v1/analytics/global-control?from=2091-13-01&to=2091-12-31").expectStatus(400);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.body()).contains("\"from\"");
     }
 
     private void order(String customer, String currency, long cents) {

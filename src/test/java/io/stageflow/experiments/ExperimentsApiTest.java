@@ -79,8 +79,10 @@ class ExperimentsApiTest extends IntegrationTest {
 
     @Test
     void badDecisionsGetProblemsNamingTheField() {
-        String unknownWinner = client().post("/api/v1/experiments/" + experiment + "/decision",
-                "{\"winner\":\"Italic\"}").expectStatus(400).body();
+        var refused = client().post("/api/v1/experiments/" + experiment + "/decision", "{\"winner\":\"Italic\"}")
+                .expectStatus(400);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        String unknownWinner = refused.body();
         assertThat(unknownWinner).contains("\"field\":\"winner\"", "'Italic' is not a variant", "Plain", "Bold");
         String noWinner = client().post("/api/v1/experiments/" + experiment + "/decision", "{}").expectStatus(400)
                 .body();
