@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      then made from it per email ({@code bounces+<row>-<signature>@bounce.shop.example}, VERP), so
  *                      that a late bounce names its email; the mailbox behind it is read by
  *                      {@code stageflow.bounces.mailbox.*}. Blank: the envelope sender is {@code from}
+ * @param channels      how messages of the other channels (webhooks, SMS, WhatsApp) are delivered
  */
 @ConfigurationProperties("stageflow.delivery")
 public record DeliveryProperties(
@@ -32,7 +33,8 @@ public record DeliveryProperties(
         @DefaultValue Pacing pacing,
         @DefaultValue Consent consent,
         @DefaultValue SentCopies sentCopies,
-        String returnPath) {
+        String returnPath,
+        @DefaultValue Channels channels) {
 
     /** Where rendered email goes. */
     public enum Transport {
@@ -121,6 +123,27 @@ public record DeliveryProperties(
             @DefaultValue("PT2M") Duration lease,
             @DefaultValue("flag") OnAmbiguousDelivery onAmbiguousDelivery,
             @DefaultValue("0") int maxPerSecond) {
+
+        /** The wait before the next attempt after {@code attempts} attempts: doubling from {@code retryBackoff}, capped. */
+        public Duration backoffAfter(int attempts) {
+            Duration backoff = retryBackoff.multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 20));
+            return backoff.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : backoff;
+        }
+    }
+
+    /**
+     * How the other channels' messages (webhooks, SMS, WhatsApp) are delivered; retries, backoff and the lease are the
+     * dispatcher's. Each channel has its own polling thread and its own call threads, so a slow endpoint never holds up
+     * email or another channel.
+     *
+     * @param batchSize   rows one pass of a channel takes on
+     * @param concurrency calls of one channel in flight at once on a node
+     * @param idleWait    the pause between a channel's passes when nothing was due
+     */
+    public record Channels(
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("4") int concurrency,
+            @DefaultValue("PT0.5S") Duration idleWait) {
     }
 
     /**

@@ -13,7 +13,10 @@ import io.stageflow.support.Tallies;
  * complained of (marked as spam, as a mailbox provider's feedback loop reported).
  */
 public enum MessageFigure {
-    QUEUED, SENT, DEFERRED, SKIPPED, FAILED, BOUNCED, OUTCOME_UNKNOWN,
+    QUEUED, SENT,
+    /** A provider reported the sent message delivered (an SMS on the handset, a WhatsApp message); not for email. */
+    DELIVERED,
+    DEFERRED, SKIPPED, FAILED, BOUNCED, OUTCOME_UNKNOWN,
     SUPPRESSED_UNSUBSCRIBED, SUPPRESSED_COMPLAINED, SUPPRESSED_BOUNCED, SUPPRESSED_ERASED,
     /** Marketing email to a customer with no consent on record, where opt-in is required. */
     SUPPRESSED_NO_CONSENT,

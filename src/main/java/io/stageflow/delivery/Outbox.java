@@ -24,8 +24,11 @@ public class Outbox {
     private final PollingWorker dispatcher;
     private final Clock clock;
     private final OutboxDispatcher delivery;
+    private final ChannelDispatchers adapters;
 
-    Outbox(OutboxStore store, PollingWorker outboxDispatcherWorker, Clock clock, OutboxDispatcher delivery) {
+    Outbox(OutboxStore store, PollingWorker outboxDispatcherWorker, Clock clock, OutboxDispatcher delivery,
+            ChannelDispatchers adapters) {
+        this.adapters = adapters;
         this.store = store;
         this.dispatcher = outboxDispatcherWorker;
         this.clock = clock;
@@ -41,6 +44,24 @@ public class Outbox {
             return false;
         }
         dispatcher.wakeUpAfterCommit();
+        return true;
+    }
+
+    /**
+     * Queues a message on another channel (a webhook call, an SMS, a WhatsApp message) in the caller's transaction,
+     * for the channel's {@link ChannelAdapter}; false when this idempotency key was queued before.
+     *
+     * @throws IllegalArgumentException when no adapter delivers that channel here
+     */
+    @Transactional
+    public boolean enqueue(ChannelRequest request) {
+        ChannelAdapter adapter = adapters.of(request.channel());
+        try {
+            store.insert(request, adapter.keepsQuietHours(), clock.instant());
+        } catch (DuplicateKeyException alreadyQueued) {
+            return false;
+        }
+        adapters.wakeUpAfterCommit(request.channel());
         return true;
     }
 

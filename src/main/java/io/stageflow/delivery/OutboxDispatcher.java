@@ -246,9 +246,9 @@ class OutboxDispatcher {
      */
     private void recoverAbandonedDeliveries(Instant now) {
         try {
-            int retried = store.retryAbandonedBeforeHandOver(now);
-            int resent = store.resendAbandonedDuringHandOver(now, resendsAllowed());
-            int flagged = store.flagAbandonedDuringHandOver(now);
+            int retried = store.retryAbandonedBeforeHandOver(Channel.EMAIL, now);
+            int resent = store.resendAbandonedDuringHandOver(Channel.EMAIL, now, resendsAllowed());
+            int flagged = store.flagAbandonedDuringHandOver(Channel.EMAIL, now);
             if (retried + resent > 0) {
                 meters.counter("stageflow.emails", "template", "any", "result", "recovered").increment(retried + resent);
                 log.warn("{} outbox rows were being sent by a dispatcher that stopped; {} had not reached the mail server"
@@ -717,8 +717,7 @@ class OutboxDispatcher {
 
     /** Doubling after each attempt, capped. */
     private Duration backoff(OutboxEntry entry) {
-        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(entry.attempts() - 1, 20));
-        return backoff.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : backoff;
+        return settings.backoffAfter(entry.attempts());
     }
 
     /** The mail server refused the address for good: no retry, and no email of any kind goes there again. */

@@ -120,6 +120,41 @@ class OutboxStore {
         return queued;
     }
 
+    private static final String INSERT_CHANNEL = """
+            insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key,
+                                   journey_instance_id, step_id, status, attempts, next_attempt_at, created_at,
+                                   respect_quiet_hours, priority, event_message_id, journey_variables, channel,
+                                   channel_settings)
+            values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /**
+     * Inserts a non-email message's row, its template key being {@code <channel>:<name>} (what the message log and
+     * analytics group it by); a {@code DuplicateKeyException} means this idempotency key was queued before.
+     */
+    void insert(ChannelRequest request, boolean respectQuietHours, Instant now) {
+        Object at = timestamps.of(now);
+        String templateKey = templateKeyOf(request.channel(), request.name());
+        jdbc.sql(INSERT_CHANNEL).params(request.idempotencyKey(), request.customerId(), templateKey,
+                request.category().name(), request.journeyKey(), request.journeyInstanceId(), request.stepId(), at, at,
+                respectQuietHours, SendPriority.forJourney(request.category()).rank(), request.eventMessageId(),
+                journeyVariables.toJson(request.journeyVariables()), request.channel().name(),
+                journeyVariables.toJson(new java.util.LinkedHashMap<>(request.settings()))).update();
+        tallies.add(MessageFigure.QUEUED.of(templateKey, request.journeyKey(), request.stepId()), now);
+    }
+
+    /** The template key a non-email message is counted under: {@code webhook:crm}, {@code sms:reminder}. */
+    static String templateKeyOf(Channel channel, String name) {
+        String key = channel.key() + ":" + name;
+        return key.length() <= 100 ? key : key.substring(0, 100);
+    }
+
+    private Map<String, String> settings(String stored) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        journeyVariables.fromJson(stored).forEach((name, value) -> settings.put(name, value == null ? null
+                : value.toString()));
+        return settings;
+    }
+
     private Object[] values(EmailRequest request, Instant now) {
         Object at = timestamps.of(now);
         return new Object[] {request.idempotencyKey(), request.customerId(), request.templateKey(),
@@ -134,8 +169,13 @@ class OutboxStore {
      * and the two are merged here: one query over both would sort every due row on each pass.
      */
     List<OutboxEntry> findDue(Instant now, int limit) {
-        List<OutboxEntry> due = new ArrayList<>(dueWith(OutboxStatus.PENDING, now, limit));
-        due.addAll(dueWith(OutboxStatus.DEFERRED, now, limit));
+        return findDue(Channel.EMAIL, now, limit);
+    }
+
+    /** As {@link #findDue(Instant, int)}, for one channel's rows. */
+    List<OutboxEntry> findDue(Channel channel, Instant now, int limit) {
+        List<OutboxEntry> due = new ArrayList<>(dueWith(channel, OutboxStatus.PENDING, now, limit));
+        due.addAll(dueWith(channel, OutboxStatus.DEFERRED, now, limit));
         due.sort(QUEUE_ORDER);
         return due.size() > limit ? List.copyOf(due.subList(0, limit)) : due;
     }
@@ -143,11 +183,11 @@ class OutboxStore {
     private static final Comparator<OutboxEntry> QUEUE_ORDER = Comparator
             .comparingInt((OutboxEntry entry) -> entry.priority().rank()).thenComparingLong(OutboxEntry::id);
 
-    private List<OutboxEntry> dueWith(OutboxStatus status, Instant now, int limit) {
+    private List<OutboxEntry> dueWith(Channel channel, OutboxStatus status, Instant now, int limit) {
         return jdbc.sql("""
-                select * from sf_outbox where status = ? and next_attempt_at <= ?
+                select * from sf_outbox where channel = ? and status = ? and next_attempt_at <= ?
                 order by priority, id limit ?""")
-                .params(status.name(), Timestamp.from(now), limit).query(this::entry).list();
+                .params(channel.name(), status.name(), Timestamp.from(now), limit).query(this::entry).list();
     }
 
     /**
@@ -210,7 +250,9 @@ class OutboxStore {
                 rs.getInt("ambiguous_deliveries"),
                 SendPriority.ofRank(rs.getInt("priority")),
                 rs.getString("event_message_id"),
-                journeyVariables.fromJson(rs.getString("journey_variables")));
+                journeyVariables.fromJson(rs.getString("journey_variables")),
+                Channel.valueOf(rs.getString("channel")),
+                settings(rs.getString("channel_settings")));
     }
 
     /**
@@ -220,6 +262,44 @@ class OutboxStore {
     boolean markBounced(long id, String reason) {
         return jdbc.sql("update sf_outbox set status = 'BOUNCED', last_error = ? where id = ? and status = 'SENT'")
                 .params(reason, id).update() == 1;
+    }
+
+    /** A channel's message as its provider's receipts need it: its row, customer, recipient and template. */
+    record ProviderMessage(long id, String customerId, String recipient, String templateKey, String journeyKey,
+            String stepId) {
+    }
+
+    Optional<ProviderMessage> findByProviderMessageId(Channel channel, String providerMessageId) {
+        return jdbc.sql("""
+                select id, customer_id, recipient, template_key, journey_key, step_id from sf_outbox
+                where provider_message_id = ? and channel = ?""")
+                .params(providerMessageId, channel.name())
+                .query((rs, row) -> new ProviderMessage(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6)))
+                .stream().findFirst();
+    }
+
+    /** The provider reports the sent message delivered: recorded once, counted {@link MessageFigure#DELIVERED}. */
+    boolean markDelivered(ProviderMessage message, Instant at) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            if (jdbc.sql("update sf_outbox set delivered_at = ? where id = ? and status = 'SENT' and delivered_at is null")
+                    .params(Timestamp.from(at), message.id()).update() != 1) {
+                return false;
+            }
+            tallies.add(MessageFigure.DELIVERED.of(message.templateKey(), message.journeyKey(), message.stepId()), at);
+            return true;
+        }));
+    }
+
+    /** The provider reports the sent message undeliverable: marked bounced once, with the provider's reason. */
+    boolean markUndeliverable(ProviderMessage message, String reason, Instant at) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            if (!markBounced(message.id(), truncate(reason))) {
+                return false;
+            }
+            tallies.add(MessageFigure.BOUNCED.of(message.templateKey(), message.journeyKey(), message.stepId()), at);
+            return true;
+        }));
     }
 
     /** The customer's last email that went out since {@code since} (indexed by customer). */
@@ -378,6 +458,15 @@ class OutboxStore {
         return changed;
     }
 
+    /** Keeps the provider's id for a channel's sent message, which its status callbacks name it by. */
+    void recordProviderMessageId(long id, String providerMessageId) {
+        if (providerMessageId != null) {
+            jdbc.sql("update sf_outbox set provider_message_id = ? where id = ?")
+                    .params(providerMessageId.length() <= 100 ? providerMessageId : providerMessageId.substring(0, 100), id)
+                    .update();
+        }
+    }
+
     /**
      * Commits that the message is being handed over now (the SMTP server answered DATA, or the file outbox is
      * writing it), before a byte of it goes out; false when the claim is no longer this dispatcher's, in which case
@@ -431,39 +520,39 @@ class OutboxStore {
      * Rows whose dispatcher stopped (crashed, or lost its lease) before it handed the message over: the mail
      * server never saw them, so they go back in line to be sent now.
      */
-    int retryAbandonedBeforeHandOver(Instant now) {
+    int retryAbandonedBeforeHandOver(Channel channel, Instant now) {
         return jdbc.sql("""
                 update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
                        last_error = 'Retried: the dispatcher stopped before handing the message over'
-                where status = 'SENDING' and lease_until < ? and handed_over_at is null""")
-                .params(Timestamp.from(now), Timestamp.from(now)).update();
+                where status = 'SENDING' and lease_until < ? and handed_over_at is null and channel = ?""")
+                .params(Timestamp.from(now), Timestamp.from(now), channel.name()).update();
     }
 
     /**
      * Rows whose dispatcher stopped while handing the message over, up to {@code resendsAllowed} such stops per row:
      * sent again (with the same Message-ID) and counted. Zero allowed resends makes this a no-op.
      */
-    int resendAbandonedDuringHandOver(Instant now, int resendsAllowed) {
+    int resendAbandonedDuringHandOver(Channel channel, Instant now, int resendsAllowed) {
         return jdbc.sql("""
                 update sf_outbox set status = 'PENDING', next_attempt_at = ?, lease_until = null, sent_at = null,
                        handed_over_at = null, ambiguous_deliveries = ambiguous_deliveries + 1,
-                       last_error = 'Resent with the same Message-ID: the dispatcher stopped while handing it over'
+                       last_error = 'Resent with the same id: the dispatcher stopped while handing it over'
                 where status = 'SENDING' and lease_until < ? and handed_over_at is not null
-                  and ambiguous_deliveries < ?""")
-                .params(Timestamp.from(now), Timestamp.from(now), resendsAllowed).update();
+                  and ambiguous_deliveries < ? and channel = ?""")
+                .params(Timestamp.from(now), Timestamp.from(now), resendsAllowed, channel.name()).update();
     }
 
     /**
      * The remaining rows whose dispatcher stopped while handing the message over: the mail server may have them,
      * so they are flagged rather than sent again: a lost email is visible here, a duplicate cannot be taken back.
      */
-    int flagAbandonedDuringHandOver(Instant now) {
+    int flagAbandonedDuringHandOver(Channel channel, Instant now) {
         return jdbc.sql("""
                 update sf_outbox set status = 'OUTCOME_UNKNOWN', lease_until = null,
                        ambiguous_deliveries = ambiguous_deliveries + 1,
                        last_error = 'Delivery outcome unknown: the dispatcher stopped while handing the message over'
-                where status = 'SENDING' and lease_until < ? and handed_over_at is not null""")
-                .param(Timestamp.from(now)).update();
+                where status = 'SENDING' and lease_until < ? and handed_over_at is not null and channel = ?""")
+                .params(Timestamp.from(now), channel.name()).update();
     }
 
     /**

@@ -24,6 +24,11 @@ class TemplateChecks {
         this.validationSamples = TemplateModel.validationSamples(properties.brand(), links, extras, triggeringEvents);
     }
 
+    /** Why a step's own template {@code source} cannot be sent, or null. */
+    TemplateProblem snippetProblem(StepSnippets snippets, String label, String source) {
+        return snippets.problemWith(label, source, validationSamples);
+    }
+
     /** Why template {@code key} of {@code files} cannot be sent, or null. */
     TemplateProblem problemWith(BoundTemplates files, String key) {
         return files.problemWith(key, validationSamples);

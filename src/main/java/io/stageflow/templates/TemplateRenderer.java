@@ -22,6 +22,7 @@ public class TemplateRenderer {
     private final TemplateSource source;
     private final TemplateChecks checks;
     private volatile BoundTemplates bound;
+    private final StepSnippets snippets = new StepSnippets();
 
     TemplateRenderer(TemplateSource source, TemplateChecks checks) {
         this.source = source;
@@ -31,6 +32,29 @@ public class TemplateRenderer {
     /** The template as published now, for this recipient; the email names the version it was rendered from. */
     public RenderedEmail render(String templateKey, Locale locale, Map<String, Object> model) {
         return bound().rendering(templateKey, locale, model).email();
+    }
+
+    /**
+     * Renders a step's own short template (a webhook's JSON body, an SMS text) with the same sandbox and strictness
+     * as template files; {@code label} names it in problems, as "Body of step 'notify'".
+     *
+     * @throws InvalidSnippetException when it does not parse, the sandbox refuses it, or it fails for this model
+     */
+    public String renderSnippet(String label, String source, Map<String, Object> model) {
+        try {
+            return snippets.render(label, source, model);
+        } catch (InvalidTemplateException e) {
+            throw new InvalidSnippetException(e.getMessage());
+        }
+    }
+
+    /**
+     * Why a step's own short template cannot be sent, or null when it can: as {@link #problemWith} for a template,
+     * it must parse, pass the sandbox and render for the validation sample customers. Checked at deploy.
+     */
+    public String snippetProblem(String label, String source) {
+        TemplateProblem problem = checks.snippetProblem(snippets, label, source);
+        return problem == null ? null : problem.describe();
     }
 
     /** Whether {@code templateKey} names a published template (it may still be incomplete). */

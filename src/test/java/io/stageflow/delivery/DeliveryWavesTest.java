@@ -40,6 +40,6 @@ class DeliveryWavesTest {
 
     private static OutboxEntry row(long id, String customer) {
         return new OutboxEntry(id, "key-" + id, customer, "welcome", EmailCategory.MARKETING, null, null, null, 0,
-                true, 0, SendPriority.BROADCAST, null, Map.of());
+                true, 0, SendPriority.BROADCAST, null, Map.of(), Channel.EMAIL, Map.of());
     }
 }

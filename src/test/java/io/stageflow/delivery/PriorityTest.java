@@ -141,7 +141,7 @@ class PriorityTest extends IntegrationTest {
                 properties.dispatcher(), new DeliveryProperties.Pacing(pacingSettings.marketingPerDay(),
                         pacingSettings.marketingPerWeek(), pacingSettings.quietHoursStart(),
                         pacingSettings.quietHoursEnd(), onLimit),
-                properties.consent(), properties.sentCopies(), properties.returnPath());
+                properties.consent(), properties.sentCopies(), properties.returnPath(), properties.channels());
     }
 
     /**

@@ -1,0 +1,47 @@
+package io.stageflow.delivery;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** How one attempt at a channel's message went ({@link ChannelAdapter#deliver}). */
+public sealed interface ChannelResult {
+
+    /**
+     * The provider or receiver took the message. {@code providerMessageId} (an SMS's SID, a WhatsApp message id) is
+     * what its status callbacks name it by, or null; {@code recipient} what the message log shows it went to (a
+     * number, an endpoint name); {@code summary} what it shows of the message; {@code variables} what the step asked
+     * to keep of the answer, set on the journey instance (empty for none).
+     */
+    record Delivered(String providerMessageId, String recipient, String summary, Map<String, Object> variables)
+            implements ChannelResult {
+        public Delivered {
+            variables = variables == null ? Map.of() : Map.copyOf(variables);
+        }
+    }
+
+    /**
+     * A temporary failure (a timeout, a 5xx, 408, 429): tried again with the outbox's backoff, or after
+     * {@code retryAfter} when the receiver said (null otherwise), until the attempts run out.
+     */
+    record Retry(String reason, Duration retryAfter) implements ChannelResult {
+    }
+
+    /** A failure that no retry mends (a 4xx): the row fails at once, and its journey gets an incident. */
+    record Failed(String reason) implements ChannelResult {
+    }
+
+    /**
+     * The address cannot be reached (a number that does not exist, an endpoint gone for good with 410): the row fails
+     * without an incident, and the adapter has already suppressed the address or disabled the endpoint.
+     */
+    record Unreachable(String reason) implements ChannelResult {
+    }
+
+    /**
+     * The request may have reached the receiver, and its answer was lost (the connection broke after the request
+     * left): delivered again when the adapter is {@linkplain ChannelAdapter#safeToRepeat() safe to repeat}, else
+     * flagged {@code OUTCOME_UNKNOWN}.
+     */
+    record Unknown(String reason) implements ChannelResult {
+    }
+}
