@@ -227,6 +227,8 @@ final class SimulationRun implements AutoCloseable {
         beans.put("revokeCoupons", (JavaDelegate) this::revokeCoupons);
         beans.put("checkSegment", (JavaDelegate) this::checkSegment);
         beans.put("split", (ExecutionListener) this::split);
+        // A webhook calls the business's systems: a simulation makes no call, and the journey goes on.
+        beans.put("callWebhook", (JavaDelegate) execution -> { });
         configuration.setBeans(beans);
         ProcessEngine built = configuration.buildProcessEngine();
         // Invisible to the live application (Cockpit, the REST API list the registered engines).
@@ -236,7 +238,8 @@ final class SimulationRun implements AutoCloseable {
 
     /** The bean names the simulation stands in for: every Stageflow step with a delegate. */
     static Set<String> simulatedBeans() {
-        return Set.of("sendEmail", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment", "split");
+        return Set.of("sendEmail", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment", "split",
+                "callWebhook");
     }
 
     /** The event types to read from the history: those the journey starts on or waits for, and orders. */

@@ -49,6 +49,12 @@ final class StepInput<T> {
                 raw -> raw == null || raw.isBlank() ? null : raw.strip());
     }
 
+    /** A free-text input parameter of several lines (Modeler's text area), read as written (null when unset or blank). */
+    static StepInput<String> multiline(String name) {
+        return new StepInput<>(INPUT_PARAMETER, name, "Text", null, Map.of(), null, false,
+                raw -> raw == null || raw.isBlank() ? null : raw);
+    }
+
     /**
      * A dropdown input parameter: {@code choices} map each value Modeler offers (in its order) to what it means;
      * an unset or blank value means {@code defaultChoice}; any other value is refused. Case does not matter.

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
@@ -41,6 +42,7 @@ final class StepSnippets {
         VelocityContext context = new VelocityContext(new HashMap<>(model));
         context.put("raw", new RawTool());
         context.put("track", TrackTool.passingThrough());
+        context.put("json", new JsonTool());
         EventCartridge cartridge = new EventCartridge();
         cartridge.addIncludeEventHandler(new SafeIncludes());
         cartridge.attachToContext(context);
@@ -55,16 +57,22 @@ final class StepSnippets {
 
     /**
      * Why {@code source} cannot be used, or null: it does not parse, the sandbox refuses it, or it fails for one of
-     * the validation samples (a customer without first name or traits).
+     * the validation samples (a customer without first name or traits), or what it renders for one of them has the
+     * problem {@code outputProblem} finds (such as not being JSON).
      */
-    TemplateProblem problemWith(String label, String source, List<Map<String, Object>> validationSamples) {
+    TemplateProblem problemWith(String label, String source, List<Map<String, Object>> validationSamples,
+            UnaryOperator<String> outputProblem) {
         Parsed snippet = parse(label, source);
         if (snippet.problem() != null) {
             return snippet.problem();
         }
         for (Map<String, Object> sample : validationSamples) {
             try {
-                render(label, source, sample);
+                String rendered = render(label, source, sample);
+                String problem = outputProblem == null ? null : outputProblem.apply(rendered);
+                if (problem != null) {
+                    return new TemplateProblem(label, 0, 0, null, "renders wrong for a sample customer", problem);
+                }
             } catch (InvalidTemplateException e) {
                 return new TemplateProblem(label, e.problem().line(), e.problem().column(), e.problem().reference(),
                         "fails for a sample customer without first name or traits", e.problem().detail());

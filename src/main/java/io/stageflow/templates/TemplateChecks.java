@@ -3,6 +3,7 @@ package io.stageflow.templates;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.springframework.stereotype.Component;
 
@@ -25,8 +26,9 @@ class TemplateChecks {
     }
 
     /** Why a step's own template {@code source} cannot be sent, or null. */
-    TemplateProblem snippetProblem(StepSnippets snippets, String label, String source) {
-        return snippets.problemWith(label, source, validationSamples);
+    TemplateProblem snippetProblem(StepSnippets snippets, String label, String source,
+            UnaryOperator<String> outputProblem) {
+        return snippets.problemWith(label, source, validationSamples, outputProblem);
     }
 
     /** Why template {@code key} of {@code files} cannot be sent, or null. */

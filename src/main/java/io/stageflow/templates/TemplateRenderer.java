@@ -3,6 +3,7 @@ package io.stageflow.templates;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.apache.velocity.exception.VelocityException;
 import org.springframework.stereotype.Component;
@@ -50,10 +51,11 @@ public class TemplateRenderer {
 
     /**
      * Why a step's own short template cannot be sent, or null when it can: as {@link #problemWith} for a template,
-     * it must parse, pass the sandbox and render for the validation sample customers. Checked at deploy.
+     * it must parse, pass the sandbox and render for the validation sample customers, and {@code outputProblem} must
+     * find nothing wrong with what it renders for them (null: anything goes). Checked at deploy.
      */
-    public String snippetProblem(String label, String source) {
-        TemplateProblem problem = checks.snippetProblem(snippets, label, source);
+    public String snippetProblem(String label, String source, UnaryOperator<String> outputProblem) {
+        TemplateProblem problem = checks.snippetProblem(snippets, label, source, outputProblem);
         return problem == null ? null : problem.describe();
     }
 

@@ -22,6 +22,7 @@ import io.stageflow.customers.LifecycleProperties;
 
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.pvm.delegate.ActivityBehavior;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.BaseElement;
@@ -418,11 +419,13 @@ class ElementTemplatesTest {
     }
 
     /**
-     * The names of the application's {@link JavaDelegate} beans in {@code io.stageflow} (main classes only), as
-     * their {@code @Component} names them.
+     * The names of the application's delegate beans in {@code io.stageflow} (main classes only), as their
+     * {@code @Component} names them: {@link JavaDelegate}s, and the steps that wait ({@link ActivityBehavior}s).
      */
     static Set<String> delegateBeanNames() throws ClassNotFoundException {
-        return beanNames(JavaDelegate.class);
+        Set<String> names = new HashSet<>(beanNames(JavaDelegate.class));
+        names.addAll(beanNames(ActivityBehavior.class));
+        return names;
     }
 
     /** The names of the application's beans of this type in {@code io.stageflow} (main classes only). */

@@ -21,6 +21,7 @@ import io.stageflow.testing.IntegrationTest;
 
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.pvm.delegate.ActivityBehavior;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -104,7 +105,7 @@ class StepDefinitionsTest extends IntegrationTest {
             assertThat(delegate.path("value").asText()).as("%s: delegateExpression", step.templateId())
                     .isEqualTo(step.expression()).isEqualTo("${" + step.beanName() + "}");
             assertThat(context.getBean(step.beanName())).as("the bean %s", step.beanName()).isSameAs(step)
-                    .isInstanceOf(JavaDelegate.class);
+                    .isInstanceOfAny(JavaDelegate.class, ActivityBehavior.class);
         }
     }
 

@@ -135,6 +135,15 @@ public abstract class IntegrationTest {
         // Pages served from 127.0.0.1 may call the tracking API with a browser key (ClientLibrariesTest, whose page is
         // on another port than the application, reached as localhost).
         registry.add("stageflow.events.tracking-api.allowed-origins", () -> "http://127.0.0.1:[*]");
+        // Webhook endpoints on the tests' receiving server (WebhookCallTest): loopback, so private addresses are allowed.
+        registry.add("stageflow.webhooks.allowed-hosts", () -> "127.0.0.1");
+        registry.add("stageflow.webhooks.allow-private-addresses", () -> "true");
+        registry.add("stageflow.webhooks.timeout", () -> "PT2S");
+        for (String endpoint : List.of("loyalty", "tickets", "gone", "refusing")) {
+            registry.add("stageflow.webhooks.endpoints." + endpoint + ".url", () -> TestWebhookReceiver.url("/" + endpoint));
+            registry.add("stageflow.webhooks.endpoints." + endpoint + ".secrets[0]", () -> TestWebhookReceiver.SECRET);
+        }
+        registry.add("stageflow.webhooks.endpoints.loyalty.secrets[1]", () -> TestWebhookReceiver.SECOND_SECRET);
         propertiesSetOnTheCommandLine(registry);
     }
 
