@@ -173,8 +173,12 @@ class CustomerPages {
                     : change.fromStage() + " → ") + change.toStage(), change.cause(), List.of(), null, null));
         }
         for (MessageLogEntry email : messages.of(id)) {
-            timeline.add(new Entry(email.sentAt() != null ? email.sentAt() : email.queuedAt(), "email",
-                    "Email " + email.template() + " " + email.status(),
+            boolean isEmail = "email".equals(email.channel());
+            String title = isEmail ? "Email " + email.template()
+                    : CHANNEL_TITLES.getOrDefault(email.channel(), email.channel()) + " "
+                    + email.template().substring(email.template().indexOf(':') + 1);
+            timeline.add(new Entry(email.sentAt() != null ? email.sentAt() : email.queuedAt(), email.channel(),
+                    title + " " + email.status(),
                     email.subject() == null ? "" : email.subject(), why(email, theirJourneys, theirEvents), email,
                     opened.get(email.id())));
         }
@@ -187,6 +191,10 @@ class CustomerPages {
                 section.linesOf(id))).toList());
         return "customer";
     }
+
+    /** How the timeline names a message of a channel other than email. */
+    private static final Map<String, String> CHANNEL_TITLES = Map.of("webhook", "Webhook", "sms", "SMS",
+            "whatsapp", "WhatsApp");
 
     /** Why the email was sent: who sent it, what started that, what was decided on the way, what delivery did. */
     private static List<String> why(MessageLogEntry email, List<JourneyCatalog.CustomerJourney> journeys,

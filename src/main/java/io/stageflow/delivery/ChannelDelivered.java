@@ -1,5 +1,7 @@
 package io.stageflow.delivery;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,6 +13,6 @@ public record ChannelDelivered(long outboxId, Channel channel, String idempotenc
         String stepId, Map<String, Object> variables) {
 
     public ChannelDelivered {
-        variables = variables == null ? Map.of() : Map.copyOf(variables);
+        variables = variables == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     }
 }

@@ -135,7 +135,30 @@ class ChannelDispatcher {
         }
     }
 
+    /**
+     * One more attempt at a message that failed for good, as an operator asked by retrying its incident. Does nothing
+     * when the row is no longer failed (an earlier retry delivered it), so retrying twice never calls twice.
+     *
+     * @throws DeliveryFailedException when this attempt failed for good too; the row stays failed
+     */
+    void redeliver(long id) {
+        if (!store.claimFailed(id, clock.instant().plus(retries.lease()))) {
+            return;
+        }
+        OutboxEntry entry = store.find(id).orElseThrow();
+        deliverClaimed(entry, false);
+        if (store.statusOf(id) == OutboxStatus.FAILED) {
+            throw new DeliveryFailedException(channel().key() + " message " + id + " (" + entry.templateKey()
+                    + ", step " + entry.stepId() + ") still cannot be delivered: " + store.lastErrorOf(id));
+        }
+    }
+
     private void deliverClaimed(OutboxEntry entry) {
+        deliverClaimed(entry, true);
+    }
+
+    /** @param announceFailure whether a failure for good is announced (an incident); not when retrying one */
+    private void deliverClaimed(OutboxEntry entry, boolean announceFailure) {
         try {
             Customer customer = customers.find(entry.customerId()).orElse(null);
             if (customer == null) {
@@ -172,11 +195,24 @@ class ChannelDispatcher {
             if (!store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), message.deliveryId())) {
                 return; // another dispatcher took the row over: it is that one's now
             }
-            settle(entry, adapter.deliver(message));
+            settle(entry, deliver(message), announceFailure);
         } catch (DataAccessException e) {
             // Nothing was handed over, or the outcome could not be recorded: the lease brings the row back.
             log.warn("{} row {}: the database failed during delivery; the row is taken back after its lease",
                     channel().key(), entry.id(), e);
+        }
+    }
+
+    /**
+     * The adapter's attempt; an adapter that fails unexpectedly after the hand-over may have made its call, so that is
+     * an unknown outcome (repeated with the same id, or flagged), never a row left to its lease.
+     */
+    private ChannelResult deliver(ChannelMessage message) {
+        try {
+            return adapter.deliver(message);
+        } catch (RuntimeException e) {
+            log.error("The {} adapter failed on row {}", channel().key(), message.outboxId(), e);
+            return new ChannelResult.Unknown("The " + channel().key() + " adapter failed: " + e);
         }
     }
 
@@ -191,7 +227,7 @@ class ChannelDispatcher {
     }
 
     /** Records what the adapter answered, fenced by the claim. */
-    private void settle(OutboxEntry entry, ChannelResult result) {
+    private void settle(OutboxEntry entry, ChannelResult result, boolean announceFailure) {
         Instant now = clock.instant();
         if (result instanceof ChannelResult.Delivered delivered) {
             boolean[] recorded = store.markAllSent(List.of(new OutboxStore.Accepted(entry, now, delivered.recipient(),
@@ -207,9 +243,9 @@ class ChannelDispatcher {
                         entry.journeyInstanceId(), entry.stepId(), delivered.variables()));
             }
         } else if (result instanceof ChannelResult.Retry retry) {
-            retryOrGiveUp(entry, retry.reason(), retry.retryAfter());
+            retryOrGiveUp(entry, retry.reason(), retry.retryAfter(), announceFailure);
         } else if (result instanceof ChannelResult.Failed failed) {
-            giveUp(entry, failed.reason());
+            giveUp(entry, failed.reason(), announceFailure);
         } else if (result instanceof ChannelResult.Unreachable unreachable) {
             if (finish(entry, OutboxStatus.FAILED, unreachable.reason(), MessageFigure.BOUNCED)) {
                 log.warn("{} row {} (customer {}): unreachable, not retried: {}", channel().key(), entry.id(),
@@ -227,9 +263,9 @@ class ChannelDispatcher {
         }
     }
 
-    private void retryOrGiveUp(OutboxEntry entry, String reason, Duration retryAfter) {
+    private void retryOrGiveUp(OutboxEntry entry, String reason, Duration retryAfter, boolean announceFailure) {
         if (entry.attempts() >= retries.maxAttempts()) {
-            giveUp(entry, reason + " (after " + entry.attempts() + " attempts)");
+            giveUp(entry, reason + " (after " + entry.attempts() + " attempts)", announceFailure);
             return;
         }
         Duration wait = retryAfter != null && retryAfter.compareTo(backoff(entry)) > 0
@@ -242,13 +278,13 @@ class ChannelDispatcher {
     }
 
     /** The message fails for good: a journey's gets an incident, through {@link DeliveryFailed}. */
-    private void giveUp(OutboxEntry entry, String reason) {
+    private void giveUp(OutboxEntry entry, String reason, boolean announceFailure) {
         if (!finish(entry, OutboxStatus.FAILED, reason, MessageFigure.FAILED)) {
             return;
         }
         log.error("Giving up on {} row {} ({}) after {} attempts: {}", channel().key(), entry.id(),
                 entry.templateKey(), entry.attempts(), reason);
-        if (entry.journeyInstanceId() != null) {
+        if (announceFailure && entry.journeyInstanceId() != null) {
             events.publishEvent(new DeliveryFailed(entry.id(), entry.journeyInstanceId(), entry.stepId(),
                     entry.templateKey(), entry.attempts(), reason));
         }

@@ -29,6 +29,7 @@ class ChannelDispatchers implements SmartLifecycle {
 
     private final Map<Channel, ChannelAdapter> adapters = new EnumMap<>(Channel.class);
     private final Map<Channel, PollingWorker> workers = new EnumMap<>(Channel.class);
+    private final Map<Channel, ChannelDispatcher> dispatchers = new EnumMap<>(Channel.class);
     private final List<ExecutorService> threads = new ArrayList<>();
 
     ChannelDispatchers(List<ChannelAdapter> adapters, OutboxStore store, CustomerService customers,
@@ -46,6 +47,7 @@ class ChannelDispatchers implements SmartLifecycle {
             threads.add(calls);
             ChannelDispatcher dispatcher = new ChannelDispatcher(adapter, store, customers, templateModel, quietHours,
                     holdouts, events, meters, clock, properties, calls);
+            dispatchers.put(channel, dispatcher);
             workers.put(channel, new PollingWorker("channel-" + channel.key(), properties.channels().idleWait(),
                     dispatcher::dispatchDue));
         }
@@ -58,6 +60,16 @@ class ChannelDispatchers implements SmartLifecycle {
             throw new IllegalArgumentException("No " + channel.key() + " channel is configured on this node");
         }
         return adapter;
+    }
+
+    /** One more attempt at a failed message, now (an operator retried its incident): {@link Outbox#redeliver}. */
+    void redeliver(Channel channel, long outboxId) {
+        ChannelDispatcher dispatcher = dispatchers.get(channel);
+        if (dispatcher == null) {
+            throw new DeliveryFailedException("Message " + outboxId + " cannot be delivered: no " + channel.key()
+                    + " channel is configured on this node");
+        }
+        dispatcher.redeliver(outboxId);
     }
 
     /** Wakes the channel's dispatcher once the caller's transaction commits. */

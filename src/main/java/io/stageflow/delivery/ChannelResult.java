@@ -1,6 +1,8 @@
 package io.stageflow.delivery;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** How one attempt at a channel's message went ({@link ChannelAdapter#deliver}). */
@@ -15,7 +17,8 @@ public sealed interface ChannelResult {
     record Delivered(String providerMessageId, String recipient, String summary, Map<String, Object> variables)
             implements ChannelResult {
         public Delivered {
-            variables = variables == null ? Map.of() : Map.copyOf(variables);
+            // A kept field may be null (the answer lacked it): the variable is then set to null.
+            variables = variables == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variables));
         }
     }
 

@@ -86,7 +86,12 @@ public class Outbox {
      */
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public void redeliver(long outboxId) {
-        delivery.redeliver(outboxId);
+        Channel channel = store.find(outboxId).map(OutboxEntry::channel).orElse(Channel.EMAIL);
+        if (channel == Channel.EMAIL) {
+            delivery.redeliver(outboxId);
+        } else {
+            adapters.redeliver(channel, outboxId);
+        }
     }
 
     /** The email queued as row {@code outboxId}, if the row still exists (erasure and retention remove rows). */

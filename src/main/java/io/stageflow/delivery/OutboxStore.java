@@ -226,6 +226,12 @@ class OutboxStore {
         return claimed;
     }
 
+    /** What the row's last attempt met, as the message log shows it; null when nothing went wrong. */
+    String lastErrorOf(long id) {
+        return jdbc.sql("select last_error from sf_outbox where id = ?").param(id).query(String.class).optional()
+                .orElse(null);
+    }
+
     OutboxStatus statusOf(long id) {
         return OutboxStatus.valueOf(jdbc.sql("select status from sf_outbox where id = ?").param(id)
                 .query(String.class).single());
@@ -394,7 +400,7 @@ class OutboxStore {
                 .params(anonymousId, customerId).update();
     }
 
-    /** The customer's emails, newest first. */
+    /** The customer's messages of every channel, newest first. */
     List<MessageLogEntry> findByCustomer(String customerId) {
         return jdbc.sql("select * from sf_outbox where customer_id = ? order by id desc").param(customerId)
                 .query((rs, row) -> new MessageLogEntry(
@@ -412,7 +418,9 @@ class OutboxStore {
                         rs.getString("recipient"),
                         rs.getString("subject"),
                         rs.getString("last_error"),
-                        SendPriority.ofRank(rs.getInt("priority")).name().toLowerCase(Locale.ROOT)))
+                        SendPriority.ofRank(rs.getInt("priority")).name().toLowerCase(Locale.ROOT),
+                        Channel.valueOf(rs.getString("channel")).key(),
+                        rs.getTimestamp("delivered_at") == null ? null : rs.getTimestamp("delivered_at").toInstant()))
                 .list();
     }
 

@@ -152,8 +152,14 @@ final class StageflowProcess implements AutoCloseable {
         Path log = workDir.resolve("app-" + (logs.size() + 1) + ".log");
         logs.add(log);
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar().toString(),
-                "--server.port=" + port));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        // JVM options from the build (pom.xml: stageflow.test.crash.jvm-options), such as a faster start for CI.
+        for (String option : System.getProperty("stageflow.test.crash.jvm-options", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Incident;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -100,6 +101,34 @@ class WebhookCallTest extends IntegrationTest {
         await().atMost(PATIENCE).until(() -> jdbc.sql("select status from sf_outbox where journey_instance_id = ?"
                 + " order by id").param(instance).query(String.class).list(), rows -> rows.equals(List.of("SENT", "SENT")));
         assertThat(callsFor("/tickets", customer)).hasSize(1);
+    }
+
+    @Test
+    void aCallRefusedForGoodIsAnIncidentWhoseRetryCallsAgainAndTheJourneyGoesOn() throws Exception {
+        String customer = "hook-incident-" + run;
+        client().putCustomer(customer, "{\"email\":\"%s@example.com\"}".formatted(customer)).expectStatus(201);
+        // The dispatcher's attempt, then the incident job's one attempt: both refused.
+        receiver.script("/refusing", new Answer(400, "{\"error\": \"unknown customer\"}", 0),
+                new Answer(400, "{\"error\": \"unknown customer\"}", 0));
+        String instance = startDemo(customer, "refusing");
+
+        Incident incident = await().atMost(PATIENCE).until(() -> runtimeService.createIncidentQuery()
+                .processInstanceId(instance).singleResult(), found -> found != null);
+        assertThat(incident.getIncidentMessage()).contains("still cannot be delivered").contains("answered 400")
+                .contains("unknown customer");
+        assertThat(callsFor("/refusing", customer)).hasSize(2);
+
+        receiver.script("/refusing", new Answer(200, "{\"balance\": {\"points\": 7}}", 0));
+        managementService.setJobRetries(incident.getConfiguration(), 1);
+
+        await().atMost(PATIENCE).until(() -> historyService.createHistoricProcessInstanceQuery()
+                .processInstanceId(instance).finished().count() == 1);
+        assertThat(historyService.createHistoricVariableInstanceQuery().processInstanceId(instance)
+                .variableName("pointsBalance").singleResult().getValue()).isEqualTo(7);
+        List<Call> calls = callsFor("/refusing", customer);
+        assertThat(calls).hasSize(3);
+        assertThat(calls).extracting(call -> call.header("webhook-id")).as("one call, three attempts").containsOnly(
+                calls.get(0).header("webhook-id"));
     }
 
     @Test
@@ -172,12 +201,19 @@ class WebhookCallTest extends IntegrationTest {
     }
 
     private String startDemo(String customer) throws IOException {
-        String key = "webhook-demo-" + run;
+        return startDemo(customer, "loyalty");
+    }
+
+    /** Deploys the demo journey with this run's keys, its first call going to {@code endpoint}, and starts it. */
+    private String startDemo(String customer, String endpoint) throws IOException {
+        String key = "webhook-demo-" + endpoint + "-" + run;
         try (InputStream file = getClass().getResourceAsStream("/journeys/webhook-demo.bpmn")) {
             String bpmn = new String(file.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("id=\"webhook-demo\"", "id=\"" + key + "\"")
                     .replace("bpmnElement=\"webhook-demo\"", "bpmnElement=\"" + key + "\"")
-                    .replace("name=\"webhook_demo\"", "name=\"webhook_demo_" + run + "\"");
+                    .replace("name=\"webhook_demo\"", "name=\"webhook_demo_" + endpoint + "_" + run + "\"")
+                    .replace("<camunda:inputParameter name=\"endpoint\">loyalty<",
+                            "<camunda:inputParameter name=\"endpoint\">" + endpoint + "<");
             repositoryService.createDeployment().addString(key + ".bpmn", bpmn).deploy();
         }
         return runtimeService.startProcessInstanceByKey(key, customer).getId();
