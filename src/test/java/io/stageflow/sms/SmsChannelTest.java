@@ -238,6 +238,50 @@ class SmsChannelTest extends IntegrationTest {
         assertThat(row(skipped, "last_error")).isEqualTo("no phone number");
     }
 
+    @Test
+    void underDoubleOptInAGrantWaitsForTheNumbersYes() {
+        SmsConsents doubleOptIn = new SmsConsents(jdbc, clock, new SmsProperties(true, "http://unused", "AC", "token",
+                TestSmsProvider.FROM, null, null, true, "help", Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertThat(doubleOptIn.record(customer, phone, SmsConsents.Status.OPTED_IN, "api").status())
+                .isEqualTo(SmsConsents.Status.PENDING);
+        long waiting = queue("offer", EmailCategory.MARKETING, "Hello");
+        awaitStatus(waiting, "SUPPRESSED");
+        assertThat(row(waiting, "last_error")).contains("has not confirmed");
+
+        webhook("/webhooks/sms/inbound", ordered("From", phone, "Body", "Yes"), true).expectStatus(200);
+
+        assertThat(consents.find(phone)).map(SmsConsents.Consent::status).contains(SmsConsents.Status.OPTED_IN);
+        assertThat(doubleOptIn.record(customer, phone, SmsConsents.Status.OPTED_IN, "api").status())
+                .as("a number opted in stays so").isEqualTo(SmsConsents.Status.OPTED_IN);
+    }
+
+    @Test
+    void anUndeliveredStatusWithAnUnreachableErrorMarksTheNumberUnreachable() {
+        optIn();
+        String sid = "SM" + run + "3333";
+        accept(sid);
+        long id = queue("offer", EmailCategory.MARKETING, "Hello");
+        awaitStatus(id, "SENT");
+
+        webhook("/webhooks/sms/status", ordered("MessageSid", sid, "MessageStatus", "undelivered", "ErrorCode", "30003",
+                "To", phone), true).expectStatus(204);
+
+        assertThat(row(id, "status")).isEqualTo("BOUNCED");
+        assertThat(row(id, "last_error")).contains("undelivered (error 30003)");
+        assertThat(consents.find(phone)).map(SmsConsents.Consent::status).contains(SmsConsents.Status.UNREACHABLE);
+        // A forged status report changes nothing.
+        webhook("/webhooks/sms/status", ordered("MessageSid", sid, "MessageStatus", "delivered"), false)
+                .expectStatus(401);
+        assertThat(row(id, "delivered_at")).isNull();
+    }
+
+    @Test
+    void erasingTheCustomerForgetsTheirSmsConsent() {
+        optIn();
+        client().delete("/api/v1/customers/" + customer).expectStatus(204);
+        assertThat(consents.find(phone)).isEmpty();
+    }
+
     private void optIn() {
         client().put("/api/v1/customers/" + customer + "/sms-consent",
                 "{\"phone\":\"" + phone + "\",\"status\":\"opted_in\"}").expectStatus(200);
