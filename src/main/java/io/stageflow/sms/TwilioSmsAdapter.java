@@ -68,6 +68,12 @@ class TwilioSmsAdapter implements ChannelAdapter {
 
     TwilioSmsAdapter(SmsProperties properties, WebProperties web, SmsConsents consents, TemplateRenderer templates,
             ObjectMapper json, Clock clock) {
+        requireSet(properties.accountSid(), "stageflow.sms.account-sid");
+        requireSet(properties.authToken(), "stageflow.sms.auth-token");
+        if (blank(properties.from()) && blank(properties.messagingServiceSid())) {
+            throw new IllegalStateException("SMS is on (stageflow.sms.enabled) but has no sender: set"
+                    + " stageflow.sms.from or stageflow.sms.messaging-service-sid");
+        }
         this.properties = properties;
         this.web = web;
         this.consents = consents;
@@ -76,6 +82,16 @@ class TwilioSmsAdapter implements ChannelAdapter {
         this.clock = clock;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private static void requireSet(String value, String setting) {
+        if (blank(value)) {
+            throw new IllegalStateException("SMS is on (stageflow.sms.enabled) but " + setting + " is not set");
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     @Override
@@ -223,7 +239,7 @@ class TwilioSmsAdapter implements ChannelAdapter {
     String form(String phone, String text) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("To", phone);
-        if (properties.messagingServiceSid() != null && !properties.messagingServiceSid().isBlank()) {
+        if (!blank(properties.messagingServiceSid())) {
             fields.put("MessagingServiceSid", properties.messagingServiceSid());
         } else {
             fields.put("From", properties.from());

@@ -27,15 +27,22 @@ import java.util.stream.Collectors;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.stageflow.customers.CustomerService;
 import io.stageflow.delivery.Channel;
+import io.stageflow.delivery.ChannelMessage;
+import io.stageflow.delivery.ChannelResult;
 import io.stageflow.delivery.ChannelRequest;
 import io.stageflow.delivery.EmailRequest;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.delivery.SendPriority;
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
 import io.stageflow.testing.TestSmsProvider;
+import io.stageflow.web.WebProperties;
 
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +69,18 @@ class SmsChannelTest extends IntegrationTest {
 
     @Autowired
     Clock clock;
+
+    @Autowired
+    CustomerService customers;
+
+    @Autowired
+    WebProperties web;
+
+    @Autowired
+    TemplateRenderer templates;
+
+    @Autowired
+    ObjectMapper json;
 
     private String run;
     private String customer;
@@ -280,6 +299,32 @@ class SmsChannelTest extends IntegrationTest {
         optIn();
         client().delete("/api/v1/customers/" + customer).expectStatus(204);
         assertThat(consents.find(phone)).isEmpty();
+    }
+
+    @Test
+    void noAnswerWithinTheReadTimeoutIsAnUnknownOutcomeAndNoConnectionIsRetried() {
+        TestSmsProvider.server().stubFor(post(urlEqualTo(TestSmsProvider.MESSAGES_PATH))
+                .withFormParam("To", equalTo(phone)).willReturn(aResponse().withStatus(201).withFixedDelay(3_000)));
+        ChannelMessage message = new ChannelMessage(1, "msg_test", 1, Channel.SMS, "test",
+                customers.find(customer).orElseThrow(), EmailCategory.TRANSACTIONAL, null, null, "test",
+                Map.of("text", "Hi"), Map.of());
+
+        assertThat(adapter(TestSmsProvider.baseUrl(), Duration.ofMillis(500)).deliver(message))
+                .isInstanceOf(ChannelResult.Unknown.class);
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(adapter("http://127.0.0.1:" + closedPort, Duration.ofSeconds(5)).deliver(message))
+                .isInstanceOf(ChannelResult.Retry.class);
+    }
+
+    private TwilioSmsAdapter adapter(String baseUrl, Duration readTimeout) {
+        return new TwilioSmsAdapter(new SmsProperties(true, baseUrl, TestSmsProvider.ACCOUNT_SID,
+                TestSmsProvider.AUTH_TOKEN, TestSmsProvider.FROM, null, null, false, "help", Duration.ofSeconds(2),
+                readTimeout), web, consents, templates, json, clock);
     }
 
     private void optIn() {
