@@ -182,7 +182,7 @@ class TwilioSmsAdapter implements ChannelAdapter {
         }
         int code = body.path("code").asInt(0);
         String reason = "The SMS provider answered " + status + (code == 0 ? "" : " (error " + code + ")")
-                + (body.hasNonNull("message") ? ": " + body.path("message").asText() : "");
+                + (body.hasNonNull("message") ? ": " + withoutNumbers(body.path("message").asText()) : "");
         if (status == 429 || status >= 500) {
             return new ChannelResult.Retry(reason, retryAfter(response));
         }
@@ -195,6 +195,14 @@ class TwilioSmsAdapter implements ChannelAdapter {
             return new ChannelResult.Unreachable(reason);
         }
         return new ChannelResult.Failed(reason);
+    }
+
+    /**
+     * The provider's words without the phone numbers they quote ("The 'To' number +49… is not valid"): the reason is
+     * logged, and a log holds no personal data.
+     */
+    static String withoutNumbers(String message) {
+        return message.replaceAll("\\+?[0-9][0-9 ()-]{5,}[0-9]", "(number)");
     }
 
     /** The wait the provider asked for ({@code Retry-After}: seconds or an HTTP date), or null. */

@@ -186,7 +186,8 @@ class SmsChannelTest extends IntegrationTest {
         awaitStatus(id, "FAILED");
 
         assertThat(row(id, "attempts")).isEqualTo("1");
-        assertThat(row(id, "last_error")).contains("21211");
+        assertThat(row(id, "last_error")).contains("21211").contains("The 'To' number (number) is not a valid")
+                .doesNotContain(phone);
         assertThat(consents.find(phone)).map(SmsConsents.Consent::status).contains(SmsConsents.Status.UNREACHABLE);
         assertThat(requestsTo(phone)).hasSize(1);
         long next = queue("next", EmailCategory.TRANSACTIONAL, "Your code is 1234");
