@@ -82,6 +82,23 @@ class SendSmsStepTest extends IntegrationTest {
     }
 
     @Test
+    void tryingTheJourneySaysTheStepWouldQueueAnSmsAndSendsNone() throws IOException {
+        String customer = "sms-try-" + run;
+        client().putCustomer(customer, """
+                {"email":"%s@example.com","firstName":"Cy","traits":{"phone":"+4917012345678"}}"""
+                .formatted(customer)).expectStatus(201);
+        repositoryService.createDeployment().addString("sms-demo-" + run + ".bpmn", demo()).deploy();
+
+        com.fasterxml.jackson.databind.JsonNode tried = client().post("/api/v1/journeys/sms-demo-" + run + "/try",
+                "{\"customerId\": \"" + customer + "\", \"days\": 1}").expectStatus(200).json();
+
+        assertThat(tried.path("trace").path("entries").toString()).as(tried.toString())
+                .contains("Would queue a transactional SMS");
+        assertThat(jdbc.sql("select count(*) from sf_outbox where customer_id = ?").param(customer)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void theDemoJourneyPassesTheStartUpCheck() {
         assertThat(folderCheck.problems(Path.of("src/test/resources/journeys/sms-demo.bpmn"), "sms-demo.bpmn"))
                 .isEmpty();
