@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * rendered for the customer when the SMS goes (as an email's templates are: {@code $customer}, {@code $event},
  * {@code $journey}), and {@code category}, marketing (needs the number's SMS consent) or transactional. The
  * idempotency key is that of the send email step (process instance, step, loop counter), so a step that runs again
- * queues nothing new. Every SMS keeps quiet hours. At deploy the text must render for the validation customers.
+ * queues nothing new. A marketing SMS always keeps quiet hours (the step has no setting to ignore them). At deploy
+ * the text must render for the validation customers.
  * The engine evaluates {@code ${…}} in an input parameter before the step sees it, so a text writes its references
  * without braces ({@code $!customer.firstName}, {@code #if(…)…#else…#end}), and one with braces is refused.
  */

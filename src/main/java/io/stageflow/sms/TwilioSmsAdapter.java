@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * Sends the "Send SMS" steps' texts through Twilio's Messages API (or a provider that speaks it): one form-encoded
  * POST per message, HTTP Basic with the account SID and auth token, a status callback to
  * {@code /webhooks/sms/status}. The customer's number is their {@code phone} trait in E.164; marketing SMS needs the
- * number opted in and every SMS keeps quiet hours. An SMS is never sent twice: a request whose answer is lost is
+ * number opted in and always keeps quiet hours. An SMS is never sent twice: a request whose answer is lost is
  * {@code OUTCOME_UNKNOWN}, not repeated. A number the provider calls invalid or not mobile (21211, 21614) is marked
  * unreachable, and one that replied STOP at the provider (21610) opted out, so no later SMS tries it again. Exists only
  * with {@code stageflow.sms.enabled=true}.
