@@ -37,6 +37,7 @@ import io.stageflow.delivery.ChannelRequest;
 import io.stageflow.delivery.EmailRequest;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.delivery.SendPriority;
+import io.stageflow.delivery.SwitchableQuietHours;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.testing.IntegrationTest;
@@ -81,6 +82,9 @@ class SmsChannelTest extends IntegrationTest {
 
     @Autowired
     ObjectMapper json;
+
+    @Autowired
+    SwitchableQuietHours quietHours;
 
     private String run;
     private String customer;
@@ -326,6 +330,32 @@ class SmsChannelTest extends IntegrationTest {
         return new TwilioSmsAdapter(new SmsProperties(true, baseUrl, TestSmsProvider.ACCOUNT_SID,
                 TestSmsProvider.AUTH_TOKEN, TestSmsProvider.FROM, null, null, false, "help", Duration.ofSeconds(2),
                 readTimeout), web, consents, templates, json, clock);
+    }
+
+    @Test
+    void aMarketingSmsWaitsOutTheRecipientsQuietHoursWhileATransactionalOneGoes() {
+        int hour = clock.instant().atZone(java.time.ZoneOffset.UTC).getHour();
+        int offset = Math.floorMod(-hour, 24); // the customer's local time is past midnight now
+        offset = offset > 11 ? offset - 24 : offset;
+        String zone = offset == 0 ? "UTC" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+        client().putCustomer(customer, "{\"timeZone\":\"" + zone + "\"}").expectStatus(200);
+        optIn();
+        accept("SM" + run + "4444");
+        quietHours.switchOn();
+        try {
+            long marketing = queue("offer", EmailCategory.MARKETING, "Night sale!");
+            long transactional = queue("code", EmailCategory.TRANSACTIONAL, "Your code is 1234");
+            awaitStatus(marketing, "DEFERRED");
+            awaitStatus(transactional, "SENT");
+            Instant morning = jdbc.sql("select next_attempt_at from sf_outbox where id = ?").param(marketing)
+                    .query(Timestamp.class).single().toInstant();
+            assertThat(morning.atZone(java.time.ZoneId.of(zone)).toLocalTime()).isEqualTo(java.time.LocalTime.of(8, 0));
+            assertThat(requestsTo(phone)).as("only the transactional SMS").hasSize(1);
+            // Left unsent: a later test's clock must not reach it.
+            jdbc.sql("update sf_outbox set status = 'SKIPPED' where id = ?").param(marketing).update();
+        } finally {
+            quietHours.switchOff();
+        }
     }
 
     private void optIn() {
