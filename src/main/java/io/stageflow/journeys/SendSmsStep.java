@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
 @Component("sendSms")
 class SendSmsStep implements JourneyStep, JavaDelegate {
 
-    static final StepInput<String> TEXT = StepInput.text("text").notEmpty();
+    /** The text; Modeler refuses one with a dollar or hash sign before an opening brace, which the engine evaluates. */
+    static final StepInput<String> TEXT = StepInput.text("text").notEmpty().pattern("^(?![\\s\\S]*[$#]\\{)[\\s\\S]*$");
     static final StepInput<EmailCategory> CATEGORY = SendEmailStep.CATEGORY;
 
     private final Outbox outbox;

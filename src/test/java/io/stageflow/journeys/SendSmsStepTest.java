@@ -118,6 +118,9 @@ class SendSmsStepTest extends IntegrationTest {
                 .contains("$customer.firstName has no value").endsWith("(in an SMS text, without braces:"
                         + " $!customer.firstName, or #if($customer.firstName)$customer.firstName#else there#end)");
         assertThat(step.problemWith("Ship", inputs("Hi $!customer.firstName, 10% off", "marketing"))).isNull();
+        assertThat("Hi $!customer.firstName,\n#if($x)a#else b#end 5€").matches(SendSmsStep.TEXT.pattern());
+        assertThat("Hi ${customer.firstName}").as("Modeler's pattern").doesNotMatch(SendSmsStep.TEXT.pattern());
+        assertThat("Hi #{x}").doesNotMatch(SendSmsStep.TEXT.pattern());
     }
 
     private static java.util.function.UnaryOperator<String> inputs(String text, String category) {
