@@ -222,6 +222,7 @@ final class SimulationRun implements AutoCloseable {
         configuration.setCustomPostBPMNParseListeners(new ArrayList<>(List.of(policy.enforcing)));
         Map<Object, Object> beans = new HashMap<>();
         beans.put("sendEmail", (JavaDelegate) this::sendEmail);
+        beans.put("sendSms", (JavaDelegate) this::sendSms);
         beans.put("setLifecycleStage", (JavaDelegate) this::setLifecycleStage);
         beans.put("issueCoupon", (JavaDelegate) this::issueCoupon);
         beans.put("revokeCoupons", (JavaDelegate) this::revokeCoupons);
@@ -238,8 +239,8 @@ final class SimulationRun implements AutoCloseable {
 
     /** The bean names the simulation stands in for: every Stageflow step with a delegate. */
     static Set<String> simulatedBeans() {
-        return Set.of("sendEmail", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment", "split",
-                "callWebhook");
+        return Set.of("sendEmail", "sendSms", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment",
+                "split", "callWebhook");
     }
 
     /** The event types to read from the history: those the journey starts on or waits for, and orders. */
@@ -547,6 +548,14 @@ final class SimulationRun implements AutoCloseable {
             return ZoneId.of(customer.timeZone());
         } catch (RuntimeException unusable) {
             return ZoneOffset.UTC;
+        }
+    }
+
+    /** An SMS is not counted among the simulated emails; the trace says the step would queue one. */
+    private void sendSms(DelegateExecution execution) {
+        if (tracing) {
+            effect(execution, "Would queue a " + SendSmsStep.CATEGORY.read(execution).name().toLowerCase(
+                    java.util.Locale.ROOT) + " SMS (none sent; SMS consent and quiet hours are not simulated)");
         }
     }
 

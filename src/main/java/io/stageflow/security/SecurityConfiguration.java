@@ -145,6 +145,9 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/customers/*/loyalty/redemptions"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/customers/*/loyalty/adjustments"))
                             .hasRole(ADMIN)
+                        // A number's SMS consent is written as the profile is: by admins (docs/channels.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.PUT, "/api/v1/customers/*/sms-consent"))
+                            .hasRole(ADMIN)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/imports"),
                                 PATHS.matcher("/api/v1/imports/**")).hasRole(ADMIN)
                         .anyRequest().hasRole(ADMIN))

@@ -49,6 +49,11 @@ public class TemplateRenderer {
         }
     }
 
+    /** As {@link #snippetProblem(String, String, UnaryOperator)}, with anything the snippet renders accepted. */
+    public String snippetProblem(String label, String source) {
+        return snippetProblem(label, source, null);
+    }
+
     /**
      * Why a step's own short template cannot be sent, or null when it can: as {@link #problemWith} for a template,
      * it must parse, pass the sandbox and render for the validation sample customers, and {@code outputProblem} must

@@ -168,7 +168,7 @@ class ElementTemplatesTest {
                 "io.stageflow.setLifecycleStage@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1",
                 "io.stageflow.setLifecycleStage@2", "io.stageflow.split@1", "io.stageflow.splitPath@1",
-                "io.stageflow.splitHoldout@1");
+                "io.stageflow.splitHoldout@1", "io.stageflow.sendSms@1");
     }
 
     /**

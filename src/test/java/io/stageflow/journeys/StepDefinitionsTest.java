@@ -65,7 +65,7 @@ class StepDefinitionsTest extends IntegrationTest {
         assertThat(registered).contains("io.stageflow.sendEmail@3", "io.stageflow.setLifecycleStage@2",
                 "io.stageflow.issueCoupon@1", "io.stageflow.revokeCoupons@1", "io.stageflow.checkSegment@1",
                 "io.stageflow.waitForEvent@1", "io.stageflow.followUpTask@1", "io.stageflow.split@1",
-                "io.stageflow.splitPath@1", "io.stageflow.splitHoldout@1");
+                "io.stageflow.splitPath@1", "io.stageflow.splitHoldout@1", "io.stageflow.sendSms@1");
     }
 
     @Test

@@ -135,6 +135,9 @@ class EndpointRolesTest extends IntegrationTest {
                     "/api/v1/customers/no-such-customer/loyalty/redemptions", BAD_JSON, ADMIN),
             roles("POST", "/api/v1/customers/{id}/loyalty/adjustments",
                     "/api/v1/customers/no-such-customer/loyalty/adjustments", BAD_JSON, ADMIN),
+            // SMS consent is written as the profile is: by admins (the business's systems).
+            roles("PUT", "/api/v1/customers/{id}/sms-consent", "/api/v1/customers/no-such-customer/sms-consent",
+                    BAD_JSON, ADMIN),
             roles("GET", "/api/v1/stages", "/api/v1/stages", null, ADMIN, MARKETER, OPERATOR),
             // Analytics.
             roles("GET", "/api/v1/analytics/messages", "/api/v1/analytics/messages?from=2026-01-01&to=2026-01-31",
@@ -310,6 +313,8 @@ class EndpointRolesTest extends IntegrationTest {
             // The mail providers' bounce and complaint webhooks: signed by the provider.
             signed("/webhooks/ses"), signed("/webhooks/sendgrid"), signed("/webhooks/mailgun"),
             signed("/webhooks/postmark"),
+            // The SMS provider's webhooks (replies and delivery statuses): signed by the provider (X-Twilio-Signature).
+            signed("/webhooks/sms/inbound"), signed("/webhooks/sms/status"),
             // Open pixels and tracked links: signed per email (a bad token is a 404, never a redirect).
             publicly("GET", "/o/{token}", "/o/not-a-signed-token", null),
             publicly("GET", "/c/{token}", "/c/not-a-signed-token", null),

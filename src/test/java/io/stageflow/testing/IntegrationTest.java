@@ -89,6 +89,12 @@ public abstract class IntegrationTest {
         registry.add("stageflow.bounces.mailgun.signing-key", () -> WebhookTestKeys.MAILGUN_SIGNING_KEY);
         registry.add("stageflow.bounces.postmark.username", () -> WebhookTestKeys.POSTMARK_USER);
         registry.add("stageflow.bounces.postmark.password", () -> WebhookTestKeys.POSTMARK_PASSWORD);
+        // SMS through a Twilio-style WireMock server (SmsChannelTest); its webhooks are signed with the auth token.
+        registry.add("stageflow.sms.enabled", () -> "true");
+        registry.add("stageflow.sms.base-url", TestSmsProvider::baseUrl);
+        registry.add("stageflow.sms.account-sid", () -> TestSmsProvider.ACCOUNT_SID);
+        registry.add("stageflow.sms.auth-token", () -> TestSmsProvider.AUTH_TOKEN);
+        registry.add("stageflow.sms.from", () -> TestSmsProvider.FROM);
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));
