@@ -42,6 +42,14 @@ public interface ChannelAdapter {
     ChannelConsent consent(ChannelMessage message);
 
     /**
+     * What the message would be for this customer, rendered as {@link #deliver} would render it, without sending it
+     * (the console's and the API's preview). A setting that cannot be rendered, or a customer address the channel
+     * cannot use (a phone number that is not E.164), is refused with
+     * {@link io.stageflow.web.InvalidInputException} naming the field ({@code settings.body}, {@code phone}).
+     */
+    ChannelPreview preview(ChannelMessage message);
+
+    /**
      * Makes one attempt at delivering the message and says how it went. Runs after the row was claimed and marked
      * handed over, outside any transaction.
      */

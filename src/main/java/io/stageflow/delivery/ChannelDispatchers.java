@@ -2,9 +2,11 @@ package io.stageflow.delivery;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -60,6 +62,11 @@ class ChannelDispatchers implements SmartLifecycle {
             throw new IllegalArgumentException("No " + channel.key() + " channel is configured on this node");
         }
         return adapter;
+    }
+
+    /** The channels besides email that this node delivers, in their order. */
+    Set<Channel> configured() {
+        return Collections.unmodifiableSet(adapters.keySet());
     }
 
     /** One more attempt at a failed message, now (an operator retried its incident): {@link Outbox#redeliver}. */

@@ -44,7 +44,9 @@ class CallWebhookStep extends AbstractBpmnActivityBehavior implements JourneySte
 
     static final StepInput<String> ASYNC_BEFORE = SendEmailStep.ASYNC_BEFORE;
     static final StepInput<String> ENDPOINT = StepInput.text("endpoint").notEmpty().pattern("^[a-z0-9][a-z0-9-]{0,59}$");
-    static final StepInput<String> BODY = StepInput.multiline("body").notEmpty();
+    /** The JSON body, a Velocity template; without {@code ${…}} or {@code #{…}}, which the engine would evaluate. */
+    static final StepInput<String> BODY = StepInput.multiline("body").notEmpty()
+            .pattern("^(?![\\s\\S]*[$#]\\{)[\\s\\S]*$");
     static final StepInput<String> RESPONSE_FIELD = StepInput.text("responseField").pattern("^((/[A-Za-z0-9_.~-]+)+)?$");
     static final StepInput<String> RESULT_VARIABLE = StepInput.text("resultVariable")
             .pattern("^([A-Za-z_][A-Za-z0-9_]{0,59})?$");

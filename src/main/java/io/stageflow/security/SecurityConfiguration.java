@@ -92,7 +92,9 @@ class SecurityConfiguration {
                             .hasAnyRole(ADMIN, APPROVER)
                         .requestMatchers(PATHS.matcher(HttpMethod.GET, "/api/v1/templates"),
                                 PATHS.matcher(HttpMethod.GET, "/api/v1/templates/**"),
-                                PATHS.matcher(HttpMethod.POST, "/api/v1/templates/*/preview"))
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/templates/*/preview"),
+                                // A webhook's, an SMS's or a WhatsApp step's message previewed for a customer.
+                                PATHS.matcher(HttpMethod.POST, "/api/v1/channel-previews"))
                             .hasAnyRole(ADMIN, MARKETER, APPROVER)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/templates"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/templates/**"))

@@ -28,9 +28,11 @@ import io.stageflow.delivery.Channel;
 import io.stageflow.delivery.ChannelAdapter;
 import io.stageflow.delivery.ChannelConsent;
 import io.stageflow.delivery.ChannelMessage;
+import io.stageflow.delivery.ChannelPreview;
 import io.stageflow.delivery.ChannelResult;
 import io.stageflow.templates.InvalidSnippetException;
 import io.stageflow.templates.TemplateRenderer;
+import io.stageflow.web.InvalidInputException;
 import io.stageflow.web.WebProperties;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -132,6 +134,32 @@ class TwilioSmsAdapter implements ChannelAdapter {
         }
         String blocked = consents.blockingReason(phone, message.category());
         return blocked == null ? ChannelConsent.allowed() : ChannelConsent.suppressed(blocked);
+    }
+
+    @Override
+    public ChannelPreview preview(ChannelMessage message) {
+        Object raw = message.customer().traits() == null ? null : message.customer().traits().get("phone");
+        if (raw == null || raw.toString().isBlank()) {
+            throw new InvalidInputException("phone", "the customer has no phone number (trait 'phone')");
+        }
+        String phone = raw.toString().strip();
+        String problem = PhoneNumbers.problem(phone);
+        if (problem != null) {
+            throw new InvalidInputException("phone", "the customer's phone number (trait 'phone') " + problem);
+        }
+        String text;
+        try {
+            text = templates.renderSnippet(TEXT, message.settings().get(TEXT), message.model());
+        } catch (InvalidSnippetException e) {
+            throw new InvalidInputException("settings." + TEXT, e.getMessage());
+        }
+        SmsSegments segments = SmsSegments.of(text);
+        String blocked = consents.blockingReason(phone, message.category());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("encoding", segments.encoding() == SmsSegments.Encoding.GSM_7 ? "GSM-7" : "UCS-2");
+        details.put("characters", segments.characters());
+        details.put("segments", segments.segments());
+        return new ChannelPreview(channel().key(), phone, text, blocked == null, blocked, details);
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -18,9 +20,11 @@ import io.stageflow.delivery.Channel;
 import io.stageflow.delivery.ChannelAdapter;
 import io.stageflow.delivery.ChannelConsent;
 import io.stageflow.delivery.ChannelMessage;
+import io.stageflow.delivery.ChannelPreview;
 import io.stageflow.delivery.ChannelResult;
 import io.stageflow.templates.InvalidSnippetException;
 import io.stageflow.templates.TemplateRenderer;
+import io.stageflow.web.InvalidInputException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +137,39 @@ class WebhookAdapter implements ChannelAdapter {
     @Override
     public ChannelConsent consent(ChannelMessage message) {
         return ChannelConsent.allowed(); // a call to the business's own systems; the step decides who gets one
+    }
+
+    @Override
+    public ChannelPreview preview(ChannelMessage message) {
+        String name = message.settings().get(ENDPOINT);
+        WebhooksProperties.Endpoint endpoint = endpoints.find(name)
+                .orElseThrow(() -> new InvalidInputException("settings." + ENDPOINT, "names endpoint '" + name
+                        + "', which is not configured"));
+        String body;
+        try {
+            body = templates.renderSnippet("'" + BODY + "'", message.settings().get(BODY), message.model());
+        } catch (InvalidSnippetException e) {
+            throw new InvalidInputException("settings." + BODY, e.getMessage());
+        }
+        String invalid = jsonProblem(body);
+        if (invalid != null) {
+            throw new InvalidInputException("settings." + BODY, "does not render valid JSON for this customer: "
+                    + invalid);
+        }
+        String pretty;
+        try {
+            pretty = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body));
+        } catch (JsonProcessingException e) {
+            pretty = body;
+        }
+        boolean disabled = endpoints.disabled(name);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("url", endpoint.url().strip());
+        details.put("headers", List.of("webhook-id", "webhook-timestamp", "webhook-signature"));
+        details.put("signatures", endpoint.secrets().size());
+        details.put("waitsForAnswer", message.settings().containsKey(RESULT_VARIABLE));
+        return new ChannelPreview(channel().key(), name, pretty, !disabled,
+                disabled ? "Endpoint '" + name + "' is disabled: it answered 410 Gone" : null, details);
     }
 
     @Override

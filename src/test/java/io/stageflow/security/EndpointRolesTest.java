@@ -190,6 +190,7 @@ class EndpointRolesTest extends IntegrationTest {
             // Templates.
             roles("POST", "/api/v1/templates/{key}/preview", "/api/v1/templates/no-such-template/preview", BAD_JSON,
                     ADMIN, MARKETER, APPROVER),
+            roles("POST", "/api/v1/channel-previews", "/api/v1/channel-previews", BAD_JSON, ADMIN, MARKETER, APPROVER),
             roles("POST", "/api/v1/templates/{key}/test-send", "/api/v1/templates/no-such-template/test-send",
                     BAD_JSON, ADMIN, MARKETER),
             // Template versions: the marketers' and admins' to read, save, publish, roll back and compare.
