@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +40,8 @@ import org.springframework.dao.PessimisticLockingFailureException;
 class ChannelDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelDispatcher.class);
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration WEEK = Duration.ofDays(7);
 
     private final ChannelAdapter adapter;
     private final OutboxStore store;
@@ -97,9 +100,13 @@ class ChannelDispatcher {
             return false;
         }
         List<OutboxEntry> claimed = store.claimAll(due, now, now.plus(retries.lease()));
+        // One customer's messages one after another, in queue order, so that the frequency cap counts each before the
+        // next; different customers' in parallel.
+        Map<String, List<OutboxEntry>> byCustomer = new LinkedHashMap<>();
+        claimed.forEach(entry -> byCustomer.computeIfAbsent(entry.customerId(), c -> new ArrayList<>()).add(entry));
         List<Future<?>> running = new ArrayList<>();
-        for (OutboxEntry entry : claimed) {
-            running.add(calls.submit(() -> deliverClaimed(entry)));
+        for (List<OutboxEntry> rows : byCustomer.values()) {
+            running.add(calls.submit(() -> rows.forEach(this::deliverClaimed)));
         }
         for (Future<?> call : running) {
             try {
@@ -165,33 +172,13 @@ class ChannelDispatcher {
                 finish(entry, OutboxStatus.SKIPPED, "The customer no longer exists", MessageFigure.SKIPPED);
                 return;
             }
-            Instant now = clock.instant();
-            if (entry.category() == EmailCategory.MARKETING) {
-                for (MarketingHoldout holdout : holdouts) {
-                    if (holdout.holdsBack(customer.id())) {
-                        finish(entry, OutboxStatus.SUPPRESSED, holdout.reason(), MessageFigure.SUPPRESSED_CONTROL_GROUP);
-                        return;
-                    }
-                }
-                if (entry.respectQuietHours()) {
-                    Instant allowed = quietHours.nextAllowed(now, customer.preferredZone());
-                    if (allowed.isAfter(now)) {
-                        store.defer(entry, now, allowed, "Held back for the recipient's " + quietHours.describe());
-                        count(entry, "deferred");
-                        return;
-                    }
-                }
-            }
             ChannelMessage message = new ChannelMessage(entry.id(), deliveryId(entry.idempotencyKey()),
                     entry.attempts(), entry.channel(), nameOf(entry), customer, entry.category(), entry.journeyKey(),
                     entry.journeyInstanceId(), entry.stepId(), entry.channelSettings(), model(entry, customer));
-            ChannelConsent consent = adapter.consent(message);
-            if (consent.verdict() != ChannelConsent.Verdict.ALLOWED) {
-                boolean suppressed = consent.verdict() == ChannelConsent.Verdict.SUPPRESSED;
-                finish(entry, suppressed ? OutboxStatus.SUPPRESSED : OutboxStatus.SKIPPED, consent.reason(),
-                        suppressed ? MessageFigure.SUPPRESSED_NO_CONSENT : MessageFigure.SKIPPED);
+            if (heldBack(entry, message)) {
                 return;
             }
+            store.reserveSendTimes(List.of(entry.id()), clock.instant()); // counted by the cap from now on
             if (!store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), message.deliveryId())) {
                 return; // another dispatcher took the row over: it is that one's now
             }
@@ -201,6 +188,72 @@ class ChannelDispatcher {
             log.warn("{} row {}: the database failed during delivery; the row is taken back after its lease",
                     channel().key(), entry.id(), e);
         }
+    }
+
+    /**
+     * The checks before the call, in email's order: the customer's consent for the channel (and a usable address),
+     * then for marketing the global control group, quiet hours and the channel's frequency cap. True when the row was
+     * finished or deferred here.
+     */
+    private boolean heldBack(OutboxEntry entry, ChannelMessage message) {
+        ChannelConsent consent = adapter.consent(message);
+        if (consent.verdict() != ChannelConsent.Verdict.ALLOWED) {
+            boolean suppressed = consent.verdict() == ChannelConsent.Verdict.SUPPRESSED;
+            finish(entry, suppressed ? OutboxStatus.SUPPRESSED : OutboxStatus.SKIPPED, consent.reason(),
+                    suppressed ? MessageFigure.SUPPRESSED_NO_CONSENT : MessageFigure.SKIPPED);
+            return true;
+        }
+        if (entry.category() != EmailCategory.MARKETING) {
+            return false;
+        }
+        for (MarketingHoldout holdout : holdouts) {
+            if (holdout.holdsBack(entry.customerId())) {
+                finish(entry, OutboxStatus.SUPPRESSED, holdout.reason(), MessageFigure.SUPPRESSED_CONTROL_GROUP);
+                return true;
+            }
+        }
+        if (!entry.respectQuietHours()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant allowed = quietHours.nextAllowed(now, message.customer().preferredZone());
+        if (allowed.isAfter(now)) {
+            store.defer(entry, now, allowed, "Held back for the recipient's " + quietHours.describe());
+            count(entry, "deferred");
+            return true;
+        }
+        return capped(entry, now) != null;
+    }
+
+    /**
+     * The channel's own frequency cap for a marketing message to a person (SMS, WhatsApp): this channel's marketing
+     * messages to the customer over the last 24 hours and 7 days, apart from email's. Over it, the row is deferred
+     * until the window allows it, and the reason returned; null when the message may go.
+     */
+    private String capped(OutboxEntry entry, Instant now) {
+        List<Instant> week = store.marketingSendTimes(entry.channel(), entry.customerId(), now.minus(WEEK),
+                entry.id());
+        List<Instant> day = week.stream().filter(sent -> sent.isAfter(now.minus(DAY))).toList();
+        Instant until = null;
+        String reason = null;
+        if (day.size() >= settings.marketingPerDay()) {
+            until = day.get(day.size() - settings.marketingPerDay()).plus(DAY);
+            reason = settings.marketingPerDay() + " a day";
+        }
+        if (week.size() >= settings.marketingPerWeek()) {
+            Instant weekly = week.get(week.size() - settings.marketingPerWeek()).plus(WEEK);
+            if (until == null || weekly.isAfter(until)) {
+                until = weekly;
+                reason = settings.marketingPerWeek() + " a week";
+            }
+        }
+        if (until == null) {
+            return null;
+        }
+        String why = "Deferred until " + until + " by the " + channel().key() + " frequency cap (" + reason + ")";
+        store.defer(entry, now, until, why);
+        count(entry, "deferred");
+        return why;
     }
 
     /**

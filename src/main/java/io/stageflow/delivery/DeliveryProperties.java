@@ -136,14 +136,20 @@ public record DeliveryProperties(
      * dispatcher's. Each channel has its own polling thread and its own call threads, so a slow endpoint never holds up
      * email or another channel.
      *
-     * @param batchSize   rows one pass of a channel takes on
-     * @param concurrency calls of one channel in flight at once on a node
-     * @param idleWait    the pause between a channel's passes when nothing was due
+     * @param batchSize        rows one pass of a channel takes on
+     * @param concurrency      calls of one channel in flight at once on a node
+     * @param idleWait         the pause between a channel's passes when nothing was due
+     * @param marketingPerDay  marketing messages of one channel (SMS, WhatsApp) one customer may get over any 24
+     *                         hours; each channel counts its own, apart from email's cap. A message over the cap waits
+     *                         until the window allows it
+     * @param marketingPerWeek marketing messages of one channel one customer may get over any 7 days
      */
     public record Channels(
             @DefaultValue("50") int batchSize,
             @DefaultValue("4") int concurrency,
-            @DefaultValue("PT0.5S") Duration idleWait) {
+            @DefaultValue("PT0.5S") Duration idleWait,
+            @DefaultValue("1") int marketingPerDay,
+            @DefaultValue("3") int marketingPerWeek) {
     }
 
     /**

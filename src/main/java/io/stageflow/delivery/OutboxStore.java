@@ -312,6 +312,7 @@ class OutboxStore {
     Optional<Long> lastSentTo(String customerId, Instant since) {
         return jdbc.sql("""
                 select id from sf_outbox where customer_id = ? and status in ('SENT', 'BOUNCED') and sent_at >= ?
+                  and channel = 'EMAIL'
                 order by sent_at desc, id desc
                 limit 1""")
                 .params(customerId, Timestamp.from(since)).query(Long.class).optional();
@@ -351,6 +352,7 @@ class OutboxStore {
         return jdbc.sql("""
                 select id, customer_id, template_key, journey_key, step_id, sent_at from sf_outbox
                 where customer_id = ? and journey_key is not null and status = 'SENT' and sent_at >= ? and sent_at <= ?
+                  and channel = 'EMAIL'
                 order by sent_at desc, id desc
                 limit 1""")
                 .params(customerId, Timestamp.from(since), Timestamp.from(until))
@@ -376,7 +378,7 @@ class OutboxStore {
         jdbc.sql("""
                 select customer_id, id, priority, sent_at from sf_outbox
                 where customer_id in (:customers) and category = 'MARKETING' and status in ('SENT', 'SENDING', 'BOUNCED')
-                  and sent_at > :since""")
+                  and sent_at > :since and channel = 'EMAIL'""")
                 .param("customers", customerIds).param("since", Timestamp.from(since))
                 .query(rs -> {
                     MarketingSend send = new MarketingSend(rs.getString(1), rs.getLong(2), rs.getInt(3),
@@ -464,6 +466,20 @@ class OutboxStore {
             deliveryEvents.recordAll(changes);
         });
         return changed;
+    }
+
+    /**
+     * When the customer's marketing messages of this channel went out (or, in flight, were handed over) since
+     * {@code since}, oldest first, leaving out row {@code except}: what a channel's frequency cap counts.
+     */
+    List<Instant> marketingSendTimes(Channel channel, String customerId, Instant since, long except) {
+        return jdbc.sql("""
+                select sent_at from sf_outbox
+                where customer_id = ? and channel = ? and category = 'MARKETING' and id <> ?
+                  and status in ('SENT', 'SENDING', 'BOUNCED') and sent_at > ?
+                order by sent_at""")
+                .params(customerId, channel.name(), except, Timestamp.from(since))
+                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
     }
 
     /** Keeps the provider's id for a channel's sent message, which its status callbacks name it by. */
@@ -589,7 +605,8 @@ class OutboxStore {
      * copies (the file outbox's files).
      */
     List<String> sentMessageIds(String customerId) {
-        return jdbc.sql("select message_id_header from sf_outbox where customer_id = ? and message_id_header is not null")
+        return jdbc.sql("select message_id_header from sf_outbox where customer_id = ? and message_id_header is not null"
+                        + " and channel = 'EMAIL'")
                 .param(customerId).query(String.class).list();
     }
 

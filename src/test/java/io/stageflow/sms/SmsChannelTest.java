@@ -358,6 +358,32 @@ class SmsChannelTest extends IntegrationTest {
         }
     }
 
+    @Test
+    void smsHasAFrequencyCapOfItsOwnApartFromEmails() {
+        optIn();
+        accept("SM" + run + "5555");
+        long first = queue("news-1", EmailCategory.MARKETING, "First news");
+        awaitStatus(first, "SENT");
+        long second = queue("news-2", EmailCategory.MARKETING, "Second news the same day");
+        long code = queue("code", EmailCategory.TRANSACTIONAL, "Your code is 5678");
+
+        awaitStatus(second, "DEFERRED");
+        awaitStatus(code, "SENT");
+        assertThat(row(second, "last_error")).contains("sms frequency cap").contains("1 a day");
+        Instant next = jdbc.sql("select next_attempt_at from sf_outbox where id = ?").param(second)
+                .query(Timestamp.class).single().toInstant();
+        Instant sentAt = jdbc.sql("select sent_at from sf_outbox where id = ?").param(first)
+                .query(Timestamp.class).single().toInstant();
+        assertThat(next).as("a day after the first went").isEqualTo(sentAt.plus(Duration.ofDays(1)));
+        assertThat(requestsTo(phone)).as("the first marketing SMS and the transactional one").hasSize(2);
+        // Email has its own cap (1 marketing email a day too): the SMS sent today holds back no marketing email.
+        outbox.enqueue(new EmailRequest("sms-cap-email:" + customer, customer, "welcome", EmailCategory.MARKETING,
+                null, null, "sms-cap-test", false, SendPriority.BROADCAST));
+        awaitMail(customer + "@example.com", 1);
+        // Left unsent: a later test's clock must not reach it.
+        jdbc.sql("update sf_outbox set status = 'SKIPPED' where id = ?").param(second).update();
+    }
+
     private void optIn() {
         client().put("/api/v1/customers/" + customer + "/sms-consent",
                 "{\"phone\":\"" + phone + "\",\"status\":\"opted_in\"}").expectStatus(200);
