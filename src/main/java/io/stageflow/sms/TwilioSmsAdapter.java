@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.stageflow.customers.PhoneNumbers;
 import io.stageflow.delivery.Channel;
 import io.stageflow.delivery.ChannelAdapter;
 import io.stageflow.delivery.ChannelConsent;
