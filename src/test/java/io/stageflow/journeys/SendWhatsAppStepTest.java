@@ -2,13 +2,20 @@ package io.stageflow.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.stageflow.testing.IntegrationTest;
 
+import org.camunda.bpm.engine.RepositoryService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -24,6 +31,9 @@ class SendWhatsAppStepTest extends IntegrationTest {
 
     @Autowired
     JourneyFolderCheck folderCheck;
+
+    @Autowired
+    RepositoryService repositoryService;
 
     @Test
     void aStepWithAnUnknownTemplateAWrongLanguageOrAWrongParameterCountIsRefusedNamingTheField() {
@@ -46,6 +56,30 @@ class SendWhatsAppStepTest extends IntegrationTest {
         assertThat(step.problemWith("Ship", inputs("order_shipped", "de", "$!customer.firstName\n\n12345\n")))
                 .as("blank lines are no parameters").isNull();
         assertThat(step.problemWith("Ship", inputs("hello_world", "en_US", null))).isNull();
+    }
+
+    @Test
+    void tryingTheJourneySaysTheStepWouldQueueAWhatsAppMessageAndSendsNone() throws IOException {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String customer = "wa-try-" + run;
+        client().putCustomer(customer, """
+                {"email":"%s@example.com","firstName":"Cy","traits":{"phone":"+4917012345678"}}"""
+                .formatted(customer)).expectStatus(201);
+        try (InputStream file = getClass().getResourceAsStream("/journeys/whatsapp-demo.bpmn")) {
+            String demo = new String(file.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("name=\"whatsapp_demo\"", "name=\"whatsapp_demo_" + run + "\"")
+                    .replace("id=\"whatsapp-demo\"", "id=\"whatsapp-demo-" + run + "\"")
+                    .replace("bpmnElement=\"whatsapp-demo\"", "bpmnElement=\"whatsapp-demo-" + run + "\"");
+            repositoryService.createDeployment().addString("whatsapp-demo-" + run + ".bpmn", demo).deploy();
+        }
+
+        JsonNode tried = client().post("/api/v1/journeys/whatsapp-demo-" + run + "/try",
+                "{\"customerId\": \"" + customer + "\", \"days\": 1}").expectStatus(200).json();
+
+        assertThat(tried.path("trace").path("entries").toString()).as(tried.toString())
+                .contains("Would queue a transactional WhatsApp message, template order_shipped");
+        assertThat(jdbc.sql("select count(*) from sf_outbox where customer_id = ?").param(customer)
+                .query(Long.class).single()).isZero();
     }
 
     @Test
