@@ -27,10 +27,14 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.stageflow.customers.CustomerService;
 import io.stageflow.delivery.Channel;
+import io.stageflow.delivery.ChannelMessage;
+import io.stageflow.delivery.ChannelResult;
 import io.stageflow.delivery.ChannelRequest;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
 import io.stageflow.testing.TestWhatsAppProvider;
@@ -47,7 +51,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * and a status notification signed with the app secret marks it delivered while a forged one is refused and changes
  * nothing; the subscription handshake answers the challenge for the verify token only; a number that is no WhatsApp
  * user (131026) is marked unreachable and not retried; a 503 is retried; a marketing template without the number's
- * opt-in is suppressed; a STOP written on WhatsApp opts the number out. Time is moved with the engine clock.
+ * opt-in is suppressed, and one to a number that stopped marketing (131050) opts it out; an unknown template (132001)
+ * fails; no answer within the read timeout is an unknown outcome; a STOP written on WhatsApp opts the number out. Time
+ * is moved with the engine clock.
  */
 class WhatsAppChannelTest extends IntegrationTest {
 
@@ -65,6 +71,12 @@ class WhatsAppChannelTest extends IntegrationTest {
 
     @Autowired
     RepositoryService repositoryService;
+
+    @Autowired
+    CustomerService customers;
+
+    @Autowired
+    TemplateRenderer templates;
 
     private String run;
     private String customer;
@@ -150,6 +162,63 @@ class WhatsAppChannelTest extends IntegrationTest {
         long next = queue("next", EmailCategory.TRANSACTIONAL);
         awaitStatus(next, "SUPPRESSED");
         assertThat(requestsTo(phone)).as("nothing more tried at the number").hasSize(1);
+    }
+
+    @Test
+    void aMarketingTemplateToANumberThatStoppedMarketingOptsItOutAndAnUnknownTemplateFails() {
+        optIn();
+        refuse(131050, "User's marketing messages stopped");
+        long marketing = queue("sale", EmailCategory.MARKETING);
+        awaitStatus(marketing, "FAILED");
+        assertThat(row(marketing, "attempts")).isEqualTo("1");
+        assertThat(consents.find(phone)).map(WhatsAppConsents.Consent::status)
+                .contains(WhatsAppConsents.Status.OPTED_OUT);
+
+        client().put("/api/v1/customers/" + customer + "/whatsapp-consent",
+                "{\"phone\":\"" + phone + "\",\"status\":\"opted_in\"}").expectStatus(200);
+        refuse(132001, "Template name does not exist in the translation");
+        long unknown = queue("unknown", EmailCategory.TRANSACTIONAL);
+        awaitStatus(unknown, "FAILED");
+        assertThat(row(unknown, "last_error")).contains("132001");
+        assertThat(consents.find(phone)).map(WhatsAppConsents.Consent::status)
+                .contains(WhatsAppConsents.Status.OPTED_IN);
+    }
+
+    @Test
+    void noAnswerWithinTheReadTimeoutIsAnUnknownOutcomeAndNoConnectionIsRetried() {
+        TestWhatsAppProvider.server().stubFor(post(urlEqualTo(TestWhatsAppProvider.MESSAGES_PATH))
+                .withRequestBody(matchingJsonPath("$.to", equalTo(phone.substring(1))))
+                .willReturn(okWith("wamid.late").withFixedDelay(3_000)));
+        ChannelMessage message = new ChannelMessage(1, "msg_test", 1, Channel.WHATSAPP, "hello_world",
+                customers.find(customer).orElseThrow(), EmailCategory.TRANSACTIONAL, null, null, "test",
+                Map.of("template", "hello_world", "language", "en_US"), Map.of());
+
+        assertThat(adapter(TestWhatsAppProvider.baseUrl(), Duration.ofMillis(500)).deliver(message))
+                .isInstanceOf(ChannelResult.Unknown.class);
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(adapter("http://127.0.0.1:" + closedPort, Duration.ofSeconds(5)).deliver(message))
+                .isInstanceOf(ChannelResult.Retry.class);
+    }
+
+    private WhatsAppCloudAdapter adapter(String baseUrl, Duration readTimeout) {
+        return new WhatsAppCloudAdapter(new WhatsAppProperties(true, baseUrl, TestWhatsAppProvider.API_VERSION,
+                TestWhatsAppProvider.PHONE_NUMBER_ID, TestWhatsAppProvider.ACCESS_TOKEN,
+                TestWhatsAppProvider.APP_SECRET, null, Duration.ofSeconds(2), readTimeout, Map.of()), consents,
+                templates, json);
+    }
+
+    private void refuse(int code, String title) {
+        TestWhatsAppProvider.server().stubFor(post(urlEqualTo(TestWhatsAppProvider.MESSAGES_PATH))
+                .withRequestBody(matchingJsonPath("$.to", equalTo(phone.substring(1))))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+                        {"error": {"message": "(#%d) %s", "type": "OAuthException", "code": %d,
+                         "error_data": {"messaging_product": "whatsapp", "details": "%s"}}}"""
+                        .formatted(code, title, code, title))));
     }
 
     @Test
