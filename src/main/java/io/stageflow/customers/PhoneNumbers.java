@@ -10,8 +10,8 @@ import io.stageflow.web.InvalidInputException;
 
 /**
  * Customers' phone numbers as SMS and WhatsApp need them: E.164 ({@code +4915112345678}), a plus, the country code
- * and the number, no spaces or punctuation, and a number libphonenumber knows to be valid for its country. Stageflow never
- * guesses a country for a national number: the business's systems send the {@code phone} trait in E.164, as
+ * and the number, no spaces or punctuation, and a number libphonenumber knows to be valid for its country. Stageflow
+ * never guesses a country for a national number: the business's systems send the {@code phone} trait in E.164, as
  * Segment's identify spec asks, and anything else is refused with a message naming the field.
  */
 public final class PhoneNumbers {

@@ -111,7 +111,8 @@ class SendWhatsAppStep implements JourneyStep, JavaDelegate {
         String step = execution.getCurrentActivityId();
         String customerId = execution.getProcessBusinessKey();
         if (customerId == null) {
-            throw new IllegalStateException("Step " + step + " cannot send: the journey has no business key (customer id)");
+            throw new IllegalStateException("Step " + step + " cannot send: the journey has no business key"
+                    + " (customer id)");
         }
         Map<String, String> settings = settings(name -> {
             Object value = execution.getVariableLocal(name);

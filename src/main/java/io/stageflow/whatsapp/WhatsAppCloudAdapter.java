@@ -269,7 +269,8 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
     private static Duration retryAfter(HttpResponse<String> response) {
         String value = response.headers().firstValue("Retry-After").orElse(null);
         try {
-            return value == null || value.isBlank() ? null : Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
+            return value == null || value.isBlank() ? null
+                    : Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
         } catch (NumberFormatException notSeconds) {
             return null;
         }
@@ -285,7 +286,8 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
     }
 
     private URI messagesUri() {
-        return URI.create(properties.apiBase() + "/" + URLEncoder.encode(properties.apiVersion(), StandardCharsets.UTF_8)
+        return URI.create(properties.apiBase() + "/"
+                + URLEncoder.encode(properties.apiVersion(), StandardCharsets.UTF_8)
                 + "/" + URLEncoder.encode(properties.phoneNumberId(), StandardCharsets.UTF_8) + "/messages");
     }
 }

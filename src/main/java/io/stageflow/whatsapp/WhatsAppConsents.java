@@ -113,7 +113,8 @@ public class WhatsAppConsents {
             }
             try {
                 jdbc.sql("insert into sf_whatsapp_consent (phone, customer_id, status, source, updated_at)"
-                        + " values (?, ?, ?, ?, ?)").params(phone, customerId, status.name(), shortSource, now).update();
+                        + " values (?, ?, ?, ?, ?)").params(phone, customerId, status.name(), shortSource, now)
+                        .update();
                 return;
             } catch (DuplicateKeyException insertedMeanwhile) {
                 // another request recorded the number first: update it
