@@ -51,7 +51,7 @@ class ArchitectureTest {
             List.of("analytics", "imports", "broadcasts", "inactivity", "audit"), // reports, the jobs people run, the log
             List.of("journeys"),                                // the engine, its steps and the trigger router
             List.of("experiments"),                             // which variant customers had, and what it did
-            List.of("offers", "surveys", "tracking", "bounces", "webhooks", "sms"), // what customers get, what they do with it, what came back; the channels
+            List.of("offers", "surveys", "tracking", "bounces", "webhooks", "sms", "whatsapp"), // what customers get, what they do with it, what came back; the channels
             List.of("delivery", "recommendations", "predictions"), // the outbox; recommendations; scores from orders
             List.of("subscriptions", "referrals", "orders", "loyalty"),
             List.of("events", "templates", "segments", "privacy"),

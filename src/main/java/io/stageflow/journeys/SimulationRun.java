@@ -223,6 +223,7 @@ final class SimulationRun implements AutoCloseable {
         Map<Object, Object> beans = new HashMap<>();
         beans.put("sendEmail", (JavaDelegate) this::sendEmail);
         beans.put("sendSms", (JavaDelegate) this::sendSms);
+        beans.put("sendWhatsApp", (JavaDelegate) this::sendWhatsApp);
         beans.put("setLifecycleStage", (JavaDelegate) this::setLifecycleStage);
         beans.put("issueCoupon", (JavaDelegate) this::issueCoupon);
         beans.put("revokeCoupons", (JavaDelegate) this::revokeCoupons);
@@ -239,7 +240,7 @@ final class SimulationRun implements AutoCloseable {
 
     /** The bean names the simulation stands in for: every Stageflow step with a delegate. */
     static Set<String> simulatedBeans() {
-        return Set.of("sendEmail", "sendSms", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment",
+        return Set.of("sendEmail", "sendSms", "sendWhatsApp", "setLifecycleStage", "issueCoupon", "revokeCoupons", "checkSegment",
                 "split", "callWebhook");
     }
 
@@ -556,6 +557,15 @@ final class SimulationRun implements AutoCloseable {
         if (tracing) {
             effect(execution, "Would queue a " + SendSmsStep.CATEGORY.read(execution).name().toLowerCase(
                     java.util.Locale.ROOT) + " SMS (none sent; SMS consent and quiet hours are not simulated)");
+        }
+    }
+
+    /** A WhatsApp message is not counted among the simulated emails; the trace says the step would queue one. */
+    private void sendWhatsApp(DelegateExecution execution) {
+        if (tracing) {
+            effect(execution, "Would queue a " + SendWhatsAppStep.CATEGORY.read(execution).name().toLowerCase(
+                    java.util.Locale.ROOT) + " WhatsApp message, template " + execution.getVariableLocal("template")
+                    + " (none sent; WhatsApp consent and quiet hours are not simulated)");
         }
     }
 

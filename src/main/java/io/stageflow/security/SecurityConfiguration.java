@@ -147,8 +147,10 @@ class SecurityConfiguration {
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/customers/*/loyalty/redemptions"),
                                 PATHS.matcher(HttpMethod.POST, "/api/v1/customers/*/loyalty/adjustments"))
                             .hasRole(ADMIN)
-                        // A number's SMS consent is written as the profile is: by admins (docs/channels.md).
-                        .requestMatchers(PATHS.matcher(HttpMethod.PUT, "/api/v1/customers/*/sms-consent"))
+                        // A number's SMS and WhatsApp consent is written as the profile is: by admins
+                        // (docs/channels.md).
+                        .requestMatchers(PATHS.matcher(HttpMethod.PUT, "/api/v1/customers/*/sms-consent"),
+                                PATHS.matcher(HttpMethod.PUT, "/api/v1/customers/*/whatsapp-consent"))
                             .hasRole(ADMIN)
                         .requestMatchers(PATHS.matcher(HttpMethod.POST, "/api/v1/imports"),
                                 PATHS.matcher("/api/v1/imports/**")).hasRole(ADMIN)

@@ -3,6 +3,7 @@ package io.stageflow.sms;
 import java.util.Locale;
 
 import io.stageflow.customers.CustomerService;
+import io.stageflow.customers.PhoneNumbers;
 import io.stageflow.web.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.stageflow.customers.PhoneNumbers;
 import io.stageflow.delivery.Channel;
 import io.stageflow.delivery.ChannelReceipts;
 import io.stageflow.web.WebProperties;

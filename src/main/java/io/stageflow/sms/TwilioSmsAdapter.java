@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.stageflow.customers.PhoneNumbers;
 import io.stageflow.delivery.Channel;
 import io.stageflow.delivery.ChannelAdapter;
 import io.stageflow.delivery.ChannelConsent;
@@ -138,15 +139,7 @@ class TwilioSmsAdapter implements ChannelAdapter {
 
     @Override
     public ChannelPreview preview(ChannelMessage message) {
-        Object raw = message.customer().traits() == null ? null : message.customer().traits().get("phone");
-        if (raw == null || raw.toString().isBlank()) {
-            throw new InvalidInputException("phone", "the customer has no phone number (trait 'phone')");
-        }
-        String phone = raw.toString().strip();
-        String problem = PhoneNumbers.problem(phone);
-        if (problem != null) {
-            throw new InvalidInputException("phone", "the customer's phone number (trait 'phone') " + problem);
-        }
+        String phone = PhoneNumbers.of(message.customer());
         String text;
         try {
             text = templates.renderSnippet(TEXT, message.settings().get(TEXT), message.model());

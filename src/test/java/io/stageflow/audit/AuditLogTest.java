@@ -49,12 +49,13 @@ class AuditLogTest extends IntegrationTest {
             // Events, profiles and products sent by the business's systems: data, each kept with its own history
             "POST /api/v1/events", "PUT /api/v1/customers/{id}", "PUT /api/v1/products/{id}", "POST /v1/{type:identify|track|page|screen|group|alias|i|t|p|s|g|a}",
             "POST /v1/batch", "POST /v1/b",
-            // A number's SMS consent as the business's systems recorded it: kept with its source and time
-            "PUT /api/v1/customers/{id}/sms-consent",
+            // A number's SMS and WhatsApp consent as the business's systems recorded it: kept with its source and time
+            "PUT /api/v1/customers/{id}/sms-consent", "PUT /api/v1/customers/{id}/whatsapp-consent",
             // Mail providers' bounce and complaint reports, signed by the provider: kept as suppressions and events
             "POST /webhooks/ses", "POST /webhooks/sendgrid", "POST /webhooks/mailgun", "POST /webhooks/postmark",
-            // The SMS provider's signed replies (STOP, START) and delivery reports: kept as consent and message status
-            "POST /webhooks/sms/inbound", "POST /webhooks/sms/status",
+            // The SMS and WhatsApp providers' signed replies (STOP, START) and delivery reports: kept as consent and
+            // message status
+            "POST /webhooks/sms/inbound", "POST /webhooks/sms/status", "POST /webhooks/whatsapp",
             // A checkout asking whether a coupon holds: a read
             "POST /api/v1/coupons/{code}/validate",
             // The recipient's own pages, by signed link: their choices are kept as suppressions and answers

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient;
 import io.stageflow.testing.StageflowClient.Response;
+import io.stageflow.testing.TestWhatsAppProvider;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,9 @@ class EndpointRolesTest extends IntegrationTest {
             // SMS consent is written as the profile is: by admins (the business's systems).
             roles("PUT", "/api/v1/customers/{id}/sms-consent", "/api/v1/customers/no-such-customer/sms-consent",
                     BAD_JSON, ADMIN),
+            // So is WhatsApp consent.
+            roles("PUT", "/api/v1/customers/{id}/whatsapp-consent",
+                    "/api/v1/customers/no-such-customer/whatsapp-consent", BAD_JSON, ADMIN),
             roles("GET", "/api/v1/stages", "/api/v1/stages", null, ADMIN, MARKETER, OPERATOR),
             // Analytics.
             roles("GET", "/api/v1/analytics/messages", "/api/v1/analytics/messages?from=2026-01-01&to=2026-01-31",
@@ -316,6 +320,11 @@ class EndpointRolesTest extends IntegrationTest {
             signed("/webhooks/postmark"),
             // The SMS provider's webhooks (replies and delivery statuses): signed by the provider (X-Twilio-Signature).
             signed("/webhooks/sms/inbound"), signed("/webhooks/sms/status"),
+            // The WhatsApp Cloud API's webhook: notifications signed by Meta (X-Hub-Signature-256); the subscription
+            // handshake answers anyone who knows the verify token (others get 403 from the controller).
+            signed("/webhooks/whatsapp"),
+            publicly("GET", "/webhooks/whatsapp", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token="
+                    + TestWhatsAppProvider.VERIFY_TOKEN + "&hub.challenge=1", null),
             // Open pixels and tracked links: signed per email (a bad token is a 404, never a redirect).
             publicly("GET", "/o/{token}", "/o/not-a-signed-token", null),
             publicly("GET", "/c/{token}", "/c/not-a-signed-token", null),

@@ -95,6 +95,20 @@ public abstract class IntegrationTest {
         registry.add("stageflow.sms.account-sid", () -> TestSmsProvider.ACCOUNT_SID);
         registry.add("stageflow.sms.auth-token", () -> TestSmsProvider.AUTH_TOKEN);
         registry.add("stageflow.sms.from", () -> TestSmsProvider.FROM);
+        // WhatsApp through a WireMock Cloud API (WhatsAppChannelTest), with three approved templates; its webhook is
+        // signed with the app secret.
+        registry.add("stageflow.whatsapp.enabled", () -> "true");
+        registry.add("stageflow.whatsapp.base-url", TestWhatsAppProvider::baseUrl);
+        registry.add("stageflow.whatsapp.api-version", () -> TestWhatsAppProvider.API_VERSION);
+        registry.add("stageflow.whatsapp.phone-number-id", () -> TestWhatsAppProvider.PHONE_NUMBER_ID);
+        registry.add("stageflow.whatsapp.access-token", () -> TestWhatsAppProvider.ACCESS_TOKEN);
+        registry.add("stageflow.whatsapp.app-secret", () -> TestWhatsAppProvider.APP_SECRET);
+        registry.add("stageflow.whatsapp.verify-token", () -> TestWhatsAppProvider.VERIFY_TOKEN);
+        registry.add("stageflow.whatsapp.templates[order_shipped].languages", () -> "en_US,de");
+        registry.add("stageflow.whatsapp.templates[order_shipped].parameters", () -> "2");
+        registry.add("stageflow.whatsapp.templates[spring_sale].languages", () -> "en_US");
+        registry.add("stageflow.whatsapp.templates[spring_sale].parameters", () -> "1");
+        registry.add("stageflow.whatsapp.templates[hello_world].languages", () -> "en_US");
         if (TestDatabase.isMariaDb()) {
             registry.add("STAGEFLOW_DB_URL", () -> System.getProperty("stageflow.test.mysql.url"));
             registry.add("STAGEFLOW_DB_USER", () -> System.getProperty("stageflow.test.mysql.user"));

@@ -1,4 +1,4 @@
-package io.stageflow.sms;
+package io.stageflow.customers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

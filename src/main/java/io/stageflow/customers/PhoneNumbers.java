@@ -1,4 +1,4 @@
-package io.stageflow.sms;
+package io.stageflow.customers;
 
 import java.util.regex.Pattern;
 
@@ -9,9 +9,9 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.stageflow.web.InvalidInputException;
 
 /**
- * Customers' phone numbers as SMS needs them: E.164 ({@code +4915112345678}), a plus, the country code and the
- * number, no spaces or punctuation, and a number libphonenumber knows to be valid for its country. Stageflow never
- * guesses a country for a national number: the business's systems send the {@code phone} trait in E.164, as
+ * Customers' phone numbers as SMS and WhatsApp need them: E.164 ({@code +4915112345678}), a plus, the country code
+ * and the number, no spaces or punctuation, and a number libphonenumber knows to be valid for its country. Stageflow
+ * never guesses a country for a national number: the business's systems send the {@code phone} trait in E.164, as
  * Segment's identify spec asks, and anything else is refused with a message naming the field.
  */
 public final class PhoneNumbers {
@@ -66,6 +66,25 @@ public final class PhoneNumbers {
             throw new InvalidInputException(field, problem);
         }
         return raw;
+    }
+
+    /**
+     * The customer's phone number (their {@code phone} trait, as Segment's identify spec names it), when it is valid
+     * E.164: what a channel's preview sends to.
+     *
+     * @throws InvalidInputException naming {@code phone} when the customer has none, or one that is not E.164
+     */
+    public static String of(Customer customer) {
+        Object raw = customer.traits() == null ? null : customer.traits().get("phone");
+        if (raw == null || raw.toString().isBlank()) {
+            throw new InvalidInputException("phone", "the customer has no phone number (trait 'phone')");
+        }
+        String phone = raw.toString().strip();
+        String problem = problem(phone);
+        if (problem != null) {
+            throw new InvalidInputException("phone", "the customer's phone number (trait 'phone') " + problem);
+        }
+        return phone;
     }
 
     private static String shortened(String raw) {
