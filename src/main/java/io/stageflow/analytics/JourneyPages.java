@@ -5,12 +5,18 @@ import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 
+import io.stageflow.delivery.ChannelPreviews;
 import io.stageflow.experiments.ExperimentAssignments.Experiment;
 import io.stageflow.experiments.ExperimentAssignments.Status;
 import io.stageflow.experiments.ExperimentResults;
 import io.stageflow.journeys.JourneyCatalog;
+import io.stageflow.security.Roles;
+import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.web.ConsolePage;
 import io.stageflow.web.ConsolePaths;
+import io.stageflow.web.InvalidInputException;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,7 +36,8 @@ import org.springframework.web.util.UriUtils;
  * The console's journeys (docs/console.md): the list, with each journey's live version, who is in it now and, loaded
  * row by row, how many entered and converted in the period; and each journey's page, its BPMN diagram drawn in the
  * browser with the period's numbers on every step, from the same computation as the analytics API, and the
- * journey's experiments with their figures, which marketers and admins decide or stop there.
+ * journey's experiments with their figures, which marketers and admins decide or stop there, and its webhook, SMS and
+ * WhatsApp steps, whose message marketers, approvers and admins preview there for a customer.
  */
 @Controller
 @ConsolePage
@@ -43,10 +50,13 @@ class JourneyPages {
     private final JourneyGuides guides;
     private final ExperimentPanel experiments;
     private final ExperimentResults experimentResults;
+    private final ChannelPreviews channelPreviews;
 
     JourneyPages(JourneyCatalog catalog, JourneyFigures figures, AnalyticsProperties settings, Clock clock,
-            JourneyGuides guides, ExperimentPanel experiments, ExperimentResults experimentResults) {
+            JourneyGuides guides, ExperimentPanel experiments, ExperimentResults experimentResults,
+            ChannelPreviews channelPreviews) {
         this.catalog = catalog;
+        this.channelPreviews = channelPreviews;
         this.guides = guides;
         this.experiments = experiments;
         this.experimentResults = experimentResults;
@@ -76,10 +86,17 @@ class JourneyPages {
     @GetMapping(ConsolePaths.JOURNEYS + "/{key}")
     String journey(@PathVariable String key, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(required = false) Integer version,
-            @RequestParam(required = false) Integer deployed, Model model) {
+            @RequestParam(required = false) Integer deployed, @RequestParam(required = false) String previewStep,
+            @RequestParam(required = false) String previewCustomer, HttpServletRequest request, Model model) {
         JourneyCatalog.Journey journey = catalog.journey(key).orElseThrow(() -> new ResponseStatusException(
                 HttpStatus.NOT_FOUND, "No journey " + key + " was ever deployed"));
         List<Integer> versions = catalog.versions(key);
+        List<JourneyCatalog.ChannelStep> channelSteps = catalog.channelSteps(key);
+        model.addAttribute("channelSteps", channelSteps);
+        if (previewStep != null && previewCustomer != null && mayPreview(request)) {
+            channelSteps.stream().filter(step -> step.id().equals(previewStep)).findFirst()
+                    .ifPresent(step -> preview(step, previewCustomer.strip(), model));
+        }
         if (version != null && !versions.contains(version)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Journey " + key + " has no version " + version);
         }
@@ -92,6 +109,29 @@ class JourneyPages {
         model.addAttribute("hasGuide", guides.guideOf(key).isPresent());
         model.addAttribute("experiments", experiments.of(key));
         return "journey";
+    }
+
+    /** Who may see a channel step's message for a customer: as the preview API, marketers, approvers and admins. */
+    private static boolean mayPreview(HttpServletRequest request) {
+        return request.isUserInRole(Roles.ADMIN) || request.isUserInRole(Roles.MARKETER)
+                || request.isUserInRole(Roles.APPROVER);
+    }
+
+    /**
+     * The channel step's message as this customer would get it ({@link ChannelPreviews}), or what keeps it from being
+     * made, naming the field (the customer, a setting, their phone number).
+     */
+    private void preview(JourneyCatalog.ChannelStep step, String customerId, Model model) {
+        model.addAttribute("previewStep", step.id());
+        model.addAttribute("previewCustomer", customerId);
+        EmailCategory category = "transactional".equalsIgnoreCase(step.settings().get("category"))
+                || "webhook".equals(step.channel()) ? EmailCategory.TRANSACTIONAL : EmailCategory.MARKETING;
+        try {
+            model.addAttribute("channelPreview", channelPreviews.preview(step.channel(), customerId, step.settings(),
+                    category));
+        } catch (InvalidInputException e) {
+            model.addAttribute("channelPreviewProblems", e.violations());
+        }
     }
 
     /** A marketer decides the journey's experiment for a variant: new entrants outside the holdout take it. */

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,10 @@ import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.ServiceTask;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
 import org.springframework.stereotype.Component;
 
 /**
@@ -196,6 +201,46 @@ public class JourneyCatalog {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The bean each channel step runs, and its channel's key (as {@code delivery.Channel#key}). */
+    private static final Map<String, String> CHANNEL_STEPS = Map.of("${callWebhook}", "webhook", "${sendSms}", "sms",
+            "${sendWhatsApp}", "whatsapp");
+
+    /**
+     * The steps of the journey's latest version that send on a channel other than email (Call webhook, Send SMS, Send
+     * WhatsApp), in the file's order, each with its settings as written: what the console previews for a customer.
+     */
+    public List<ChannelStep> channelSteps(String key) {
+        ProcessDefinition latest = repository.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion()
+                .singleResult();
+        if (latest == null) {
+            return List.of();
+        }
+        BpmnModelInstance model = repository.getBpmnModelInstance(latest.getId());
+        List<ChannelStep> steps = new ArrayList<>();
+        for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
+            String channel = CHANNEL_STEPS.get(task.getCamundaDelegateExpression() == null ? ""
+                    : task.getCamundaDelegateExpression().strip());
+            if (channel == null) {
+                continue;
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            CamundaInputOutput io = task.getExtensionElements() == null ? null : task.getExtensionElements()
+                    .getElementsQuery().filterByType(CamundaInputOutput.class).list().stream().findFirst().orElse(null);
+            if (io != null) {
+                for (CamundaInputParameter input : io.getCamundaInputParameters()) {
+                    settings.put(input.getCamundaName(), input.getTextContent());
+                }
+            }
+            steps.add(new ChannelStep(task.getId(), task.getName() == null ? task.getId() : task.getName(), channel,
+                    settings));
+        }
+        return steps;
+    }
+
+    /** A step that sends on a channel other than email: its id and name, the channel, and its inputs as written. */
+    public record ChannelStep(String id, String name, String channel, Map<String, String> settings) {
     }
 
     private static String name(ProcessDefinition definition) {
