@@ -3,6 +3,8 @@ package io.stageflow.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.UUID;
@@ -15,6 +17,7 @@ import io.stageflow.testing.Browser;
 import io.stageflow.testing.IntegrationTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.camunda.bpm.engine.RepositoryService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -169,6 +172,42 @@ class ConsoleBrowserTest extends IntegrationTest {
                 .contains("Experiment " + key + ": Decided for Short subject");
         assertThat(BROWSER.driver().getCurrentUrl()).endsWith("/journeys/upsell");
         assertThat(assignments.experiment(key).orElseThrow().winner()).isEqualTo("Short subject");
+    }
+
+    @Autowired
+    RepositoryService repositoryService;
+
+    @Test
+    void aMarketerPreviewsAWebhookStepsBodyForACustomerOnTheJourneyPage() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = "loyalty-points-" + run;
+        try (InputStream file = getClass().getResourceAsStream("/journeys/webhook-demo.bpmn")) {
+            String bpmn = new String(file.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("id=\"webhook-demo\"", "id=\"" + key + "\"")
+                    .replace("bpmnElement=\"webhook-demo\"", "bpmnElement=\"" + key + "\"")
+                    .replace("name=\"webhook_demo\"", "name=\"loyalty_points_" + run + "\"");
+            repositoryService.createDeployment().addString(key + ".bpmn", bpmn).deploy();
+        }
+        String customer = "ada-" + run;
+        client().putCustomer(customer, "{\"email\":\"ada@example.com\",\"firstName\":\"Ada\"}").expectStatus(201);
+
+        signInAsAdmin();
+        BROWSER.driver().get(baseUrl() + "/journeys/" + key);
+        var step = BROWSER.await(By.cssSelector("article.channel-step[data-step='GrantPoints']"));
+        step.findElement(By.name("previewCustomer")).sendKeys(customer);
+        step.findElement(By.cssSelector("form.channel-preview-form button")).click();
+
+        var preview = BROWSER.await(By.cssSelector("article.channel-step[data-step='GrantPoints'] .channel-preview"));
+        assertThat(preview.findElement(By.cssSelector(".recipient")).getText()).isEqualTo("loyalty");
+        assertThat(preview.findElement(By.cssSelector("pre.content")).getText())
+                .contains("\"email\" : \"ada@example.com\"", "\"name\" : \"Ada\"", "\"points\" : 100");
+        assertThat(preview.getText()).contains("may be sent now", "signatures");
+        assertThat(jdbc.sql("select count(*) from sf_outbox where customer_id = ?").param(customer)
+                .query(Long.class).single()).as("a preview sends nothing").isZero();
+        assertThat(BROWSER.accessibilityProblems()).isEmpty();
+        ((JavascriptExecutor) BROWSER.driver()).executeScript("arguments[0].scrollIntoView()",
+                BROWSER.driver().findElement(By.cssSelector("section.channel-steps")));
+        BROWSER.screenshot("journey-channel-preview");
     }
 
     private void experimentEntries(String key, String run, String variant, boolean holdout, int entered,
