@@ -75,16 +75,24 @@ public final class PhoneNumbers {
      * @throws InvalidInputException naming {@code phone} when the customer has none, or one that is not E.164
      */
     public static String of(Customer customer) {
+        String problem = problemWith(customer);
+        if (problem != null) {
+            throw new InvalidInputException("phone", problem);
+        }
+        return customer.traits().get("phone").toString().strip();
+    }
+
+    /**
+     * Why a message cannot be sent to the customer's phone number (none, or one that is not E.164), or null when it
+     * can; a sentence the message log shows.
+     */
+    public static String problemWith(Customer customer) {
         Object raw = customer.traits() == null ? null : customer.traits().get("phone");
         if (raw == null || raw.toString().isBlank()) {
-            throw new InvalidInputException("phone", "the customer has no phone number (trait 'phone')");
+            return "the customer has no phone number (trait 'phone')";
         }
-        String phone = raw.toString().strip();
-        String problem = problem(phone);
-        if (problem != null) {
-            throw new InvalidInputException("phone", "the customer's phone number (trait 'phone') " + problem);
-        }
-        return phone;
+        String problem = problem(raw.toString().strip());
+        return problem == null ? null : "the customer's phone number (trait 'phone') " + problem;
     }
 
     private static String shortened(String raw) {

@@ -1,6 +1,11 @@
 package io.stageflow.delivery;
 
+import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +32,24 @@ public sealed interface ChannelResult {
      * {@code retryAfter} when the receiver said (null otherwise), until the attempts run out.
      */
     record Retry(String reason, Duration retryAfter) implements ChannelResult {
+
+        /**
+         * The wait a receiver asked for in its {@code Retry-After} header: seconds, or an HTTP date; null when it
+         * said none, or nothing readable.
+         */
+        public static Duration after(HttpHeaders headers, Instant now) {
+            String value = headers.firstValue("Retry-After").map(String::strip).orElse("");
+            if (value.matches("\\d{1,9}")) {
+                return Duration.ofSeconds(Long.parseLong(value));
+            }
+            try {
+                Duration wait = Duration.between(now, ZonedDateTime.parse(value,
+                        DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     /** A failure that no retry mends (a 4xx): the row fails at once, and its journey gets an incident. */

@@ -12,9 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -124,15 +121,11 @@ class TwilioSmsAdapter implements ChannelAdapter {
 
     @Override
     public ChannelConsent consent(ChannelMessage message) {
-        Object raw = message.customer().traits() == null ? null : message.customer().traits().get("phone");
-        if (raw == null || raw.toString().isBlank()) {
-            return ChannelConsent.skipped("no phone number");
-        }
-        String phone = raw.toString().strip();
-        String problem = PhoneNumbers.problem(phone);
+        String problem = PhoneNumbers.problemWith(message.customer());
         if (problem != null) {
-            return ChannelConsent.skipped("The phone number (trait 'phone') " + problem);
+            return ChannelConsent.skipped(problem);
         }
+        String phone = PhoneNumbers.of(message.customer());
         String blocked = consents.blockingReason(phone, message.category());
         return blocked == null ? ChannelConsent.allowed() : ChannelConsent.suppressed(blocked);
     }
@@ -205,7 +198,7 @@ class TwilioSmsAdapter implements ChannelAdapter {
         String reason = "The SMS provider answered " + status + (code == 0 ? "" : " (error " + code + ")")
                 + (body.hasNonNull("message") ? ": " + withoutNumbers(body.path("message").asText()) : "");
         if (status == 429 || status >= 500) {
-            return new ChannelResult.Retry(reason, retryAfter(response));
+            return new ChannelResult.Retry(reason, ChannelResult.Retry.after(response.headers(), clock.instant()));
         }
         if (UNREACHABLE_NUMBER.contains(code)) {
             consents.markUnreachable(phone, "twilio:" + code);
@@ -226,24 +219,6 @@ class TwilioSmsAdapter implements ChannelAdapter {
         return message.replaceAll("\\+?[0-9][0-9 ()-]{5,}[0-9]", "(number)");
     }
 
-    /** The wait the provider asked for ({@code Retry-After}: seconds or an HTTP date), or null. */
-    private Duration retryAfter(HttpResponse<String> response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration wait = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (RuntimeException notADate) {
-                return null;
-            }
-        }
-    }
 
     private JsonNode parse(String body) {
         try {

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,7 +232,7 @@ class WebhookAdapter implements ChannelAdapter {
             return new ChannelResult.Delivered(null, name, "HTTP " + status, kept(message, response.body()));
         }
         if (status == 408 || status == 429 || status >= 500) {
-            return new ChannelResult.Retry(said, retryAfter(response));
+            return new ChannelResult.Retry(said, ChannelResult.Retry.after(response.headers(), clock.instant()));
         }
         if (status == 410) {
             endpoints.disable(name, said);
@@ -262,10 +261,6 @@ class WebhookAdapter implements ChannelAdapter {
         return kept;
     }
 
-    private static Duration retryAfter(HttpResponse<String> response) {
-        return response.headers().firstValue("Retry-After").filter(value -> value.strip().matches("\\d{1,6}"))
-                .map(value -> Duration.ofSeconds(Long.parseLong(value.strip()))).orElse(null);
-    }
 
     private static String excerpt(String body) {
         if (body == null || body.isBlank()) {

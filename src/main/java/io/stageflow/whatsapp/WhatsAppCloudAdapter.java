@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +70,11 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
     private final WhatsAppConsents consents;
     private final TemplateRenderer templates;
     private final ObjectMapper json;
+    private final Clock clock;
     private final HttpClient http;
 
     WhatsAppCloudAdapter(WhatsAppProperties properties, WhatsAppConsents consents, TemplateRenderer templates,
-            ObjectMapper json) {
+            ObjectMapper json, Clock clock) {
         requireSet(properties.phoneNumberId(), "stageflow.whatsapp.phone-number-id");
         requireSet(properties.accessToken(), "stageflow.whatsapp.access-token");
         requireSet(properties.appSecret(), "stageflow.whatsapp.app-secret");
@@ -81,6 +82,7 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
         this.consents = consents;
         this.templates = templates;
         this.json = json;
+        this.clock = clock;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -157,15 +159,11 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
 
     @Override
     public ChannelConsent consent(ChannelMessage message) {
-        Object raw = message.customer().traits() == null ? null : message.customer().traits().get("phone");
-        if (raw == null || raw.toString().isBlank()) {
-            return ChannelConsent.skipped("no phone number");
-        }
-        String phone = raw.toString().strip();
-        String problem = PhoneNumbers.problem(phone);
+        String problem = PhoneNumbers.problemWith(message.customer());
         if (problem != null) {
-            return ChannelConsent.skipped("The phone number (trait 'phone') " + problem);
+            return ChannelConsent.skipped(problem);
         }
+        String phone = PhoneNumbers.of(message.customer());
         String blocked = consents.blockingReason(phone, message.category());
         return blocked == null ? ChannelConsent.allowed() : ChannelConsent.suppressed(blocked);
     }
@@ -267,7 +265,7 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
         String reason = "The WhatsApp Cloud API answered " + status + (code == 0 ? "" : " (error " + code + ")")
                 + (words.isBlank() ? "" : ": " + withoutNumbers(words));
         if (status == 429 || status >= 500) {
-            return new ChannelResult.Retry(reason, retryAfter(response));
+            return new ChannelResult.Retry(reason, ChannelResult.Retry.after(response.headers(), clock.instant()));
         }
         if (code == UNDELIVERABLE) {
             consents.markUnreachable(phone, "whatsapp:" + code);
@@ -287,15 +285,6 @@ class WhatsAppCloudAdapter implements ChannelAdapter {
         return message.replaceAll("\\+?[0-9][0-9 ()-]{5,}[0-9]", "(number)");
     }
 
-    private static Duration retryAfter(HttpResponse<String> response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
-        try {
-            return value == null || value.isBlank() ? null
-                    : Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-        } catch (NumberFormatException notSeconds) {
-            return null;
-        }
-    }
 
     private JsonNode parse(String body) {
         try {

@@ -259,7 +259,7 @@ class SmsChannelTest extends IntegrationTest {
         long skipped = jdbc.sql("select id from sf_outbox where idempotency_key = ?").param("sms-test:" + withoutPhone)
                 .query(Long.class).single();
         awaitStatus(skipped, "SKIPPED");
-        assertThat(row(skipped, "last_error")).isEqualTo("no phone number");
+        assertThat(row(skipped, "last_error")).isEqualTo("the customer has no phone number (trait 'phone')");
     }
 
     @Test

@@ -209,7 +209,7 @@ class WhatsAppChannelTest extends IntegrationTest {
         return new WhatsAppCloudAdapter(new WhatsAppProperties(true, baseUrl, TestWhatsAppProvider.API_VERSION,
                 TestWhatsAppProvider.PHONE_NUMBER_ID, TestWhatsAppProvider.ACCESS_TOKEN,
                 TestWhatsAppProvider.APP_SECRET, null, Duration.ofSeconds(2), readTimeout, Map.of()), consents,
-                templates, json);
+                templates, json, clock);
     }
 
     private void refuse(int code, String title) {

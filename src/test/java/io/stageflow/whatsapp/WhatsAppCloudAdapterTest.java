@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,6 @@ class WhatsAppCloudAdapterTest {
     }
 
     private WhatsAppCloudAdapter adapter(WhatsAppProperties properties) {
-        return new WhatsAppCloudAdapter(properties, null, null, json);
+        return new WhatsAppCloudAdapter(properties, null, null, json, Clock.systemUTC());
     }
 }
