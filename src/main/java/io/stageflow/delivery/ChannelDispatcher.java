@@ -1,5 +1,8 @@
 package io.stageflow.delivery;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +11,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -83,10 +87,9 @@ class ChannelDispatcher {
      */
     static String deliveryId(String idempotencyKey) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
             return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
         }
     }
@@ -346,7 +349,7 @@ class ChannelDispatcher {
     private boolean finish(OutboxEntry entry, OutboxStatus status, String reason, MessageFigure figure) {
         boolean finished = store.finish(entry, status, reason, figure, clock.instant());
         if (finished) {
-            count(entry, status.name().toLowerCase(java.util.Locale.ROOT));
+            count(entry, status.name().toLowerCase(Locale.ROOT));
         }
         return finished;
     }
