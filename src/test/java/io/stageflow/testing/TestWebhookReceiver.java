@@ -16,8 +16,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * One receiving HTTP server for the webhook tests, for the whole run (so the Spring context cache keeps working):
- * records every call with its headers and body, and answers each path from a script a test sets (a status and body,
- * or a delay past the caller's timeout), 200 with {@code {}} when none is left. Tests tell calls apart by path.
+ * records every call with its headers and body, and answers each path from a script a test sets (a status and body),
+ * 200 with {@code {}} when none is left. Tests tell calls apart by path.
  */
 public final class TestWebhookReceiver {
 
@@ -33,8 +33,8 @@ public final class TestWebhookReceiver {
         }
     }
 
-    /** What a path answers next: a status and body, after {@code delayMillis}. */
-    public record Answer(int status, String body, long delayMillis) {
+    /** What a path answers next: a status and body. */
+    public record Answer(int status, String body) {
     }
 
     private static final class Holder {
@@ -62,14 +62,7 @@ public final class TestWebhookReceiver {
             Deque<Answer> script = scripts.get(path);
             Answer answer = script == null ? null : script.poll();
             if (answer == null) {
-                answer = new Answer(200, "{}", 0);
-            }
-            if (answer.delayMillis() > 0) {
-                try {
-                    Thread.sleep(answer.delayMillis()); // the server is slow: the caller's timeout is what is tested
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                answer = new Answer(200, "{}");
             }
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

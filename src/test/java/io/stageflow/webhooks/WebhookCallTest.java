@@ -75,7 +75,7 @@ class WebhookCallTest extends IntegrationTest {
         String customer = "hook-" + run;
         client().putCustomer(customer, "{\"email\":\"%s@example.com\",\"firstName\":\"Ada \\\"the\\\" Count\"}"
                 .formatted(customer)).expectStatus(201);
-        receiver.script("/loyalty", new Answer(200, "{\"balance\": {\"points\": 120}}", 0));
+        receiver.script("/loyalty", new Answer(200, "{\"balance\": {\"points\": 120}}"));
         String instance = startDemo(customer);
         Call call = await().atMost(PATIENCE).until(() -> callsFor("/loyalty", customer), calls -> !calls.isEmpty())
                 .get(0);
@@ -108,8 +108,8 @@ class WebhookCallTest extends IntegrationTest {
         String customer = "hook-incident-" + run;
         client().putCustomer(customer, "{\"email\":\"%s@example.com\"}".formatted(customer)).expectStatus(201);
         // The dispatcher's attempt, then the incident job's one attempt: both refused.
-        receiver.script("/refusing", new Answer(400, "{\"error\": \"unknown customer\"}", 0),
-                new Answer(400, "{\"error\": \"unknown customer\"}", 0));
+        receiver.script("/refusing", new Answer(400, "{\"error\": \"unknown customer\"}"),
+                new Answer(400, "{\"error\": \"unknown customer\"}"));
         String instance = startDemo(customer, "refusing");
 
         Incident incident = await().atMost(PATIENCE).until(() -> runtimeService.createIncidentQuery()
@@ -118,7 +118,7 @@ class WebhookCallTest extends IntegrationTest {
                 .contains("unknown customer");
         assertThat(callsFor("/refusing", customer)).hasSize(2);
 
-        receiver.script("/refusing", new Answer(200, "{\"balance\": {\"points\": 7}}", 0));
+        receiver.script("/refusing", new Answer(200, "{\"balance\": {\"points\": 7}}"));
         managementService.setJobRetries(incident.getConfiguration(), 1);
 
         await().atMost(PATIENCE).until(() -> historyService.createHistoricProcessInstanceQuery()
@@ -136,7 +136,7 @@ class WebhookCallTest extends IntegrationTest {
         String customer = "hook-retry-" + run;
         client().putCustomer(customer, "{\"email\":\"%s@example.com\"}".formatted(customer)).expectStatus(201);
         long row = queue("tickets", customer, "{\"subject\": \"Retry\", \"customer\": \"$customer.id\"}");
-        receiver.script("/tickets", new Answer(503, "{\"error\": \"busy\"}", 0));
+        receiver.script("/tickets", new Answer(503, "{\"error\": \"busy\"}"));
         await().atMost(PATIENCE).until(() -> callsFor("/tickets", customer).size() == 1
                 && "PENDING".equals(status(row)));
         try {
@@ -155,8 +155,8 @@ class WebhookCallTest extends IntegrationTest {
     void a410DisablesTheEndpointAndAnother4xxFailsAtOnce() {
         String customer = "hook-gone-" + run;
         client().putCustomer(customer, "{\"email\":\"%s@example.com\"}".formatted(customer)).expectStatus(201);
-        receiver.script("/gone", new Answer(410, "", 0));
-        receiver.script("/refusing", new Answer(400, "{\"error\": \"no such product\"}", 0));
+        receiver.script("/gone", new Answer(410, ""));
+        receiver.script("/refusing", new Answer(400, "{\"error\": \"no such product\"}"));
         endpoints.enable("gone");
         long gone = queue("gone", customer, "{\"customer\": \"$customer.id\"}");
         long refused = queue("refusing", customer, "{\"customer\": \"$customer.id\"}");
