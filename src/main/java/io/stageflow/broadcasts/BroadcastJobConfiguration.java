@@ -11,6 +11,9 @@ import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.segments.Segments;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.springframework.batch.core.ChunkListener;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
@@ -52,6 +55,13 @@ class BroadcastJobConfiguration {
     static final String NAME = "name";
     /** Identifying: one job instance per request, so posting the same broadcast again runs again (and queues nothing new). */
     static final String REQUESTED_AT = "requestedAt";
+    /**
+     * Not identifying: the split the request made of the segment ({@link Segments.IdRanges} as JSON), which the
+     * manager takes as it is instead of reading the segment again; absent when it was too long to keep.
+     */
+    static final String RANGES = "ranges";
+    /** Longest {@link #RANGES} kept: Spring Batch stores a parameter's value in at most 2,500 characters. */
+    static final int RANGES_MAX_LENGTH = 2_500;
     static final String FROM = "from";
     static final String AFTER = "after";
     static final String TO = "to";
@@ -61,7 +71,7 @@ class BroadcastJobConfiguration {
         return new JobBuilder(JOB, jobs)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {BROADCAST, SEGMENT, TEMPLATE, CATEGORY, REQUESTED_AT},
-                        new String[] {NAME, JobProgress.ROWS}))
+                        new String[] {NAME, JobProgress.ROWS, RANGES}))
                 .start(step)
                 .build();
     }
@@ -103,13 +113,16 @@ class BroadcastJobConfiguration {
 
     /**
      * Id ranges of about equal size: partition 0 takes the ids from the first member up to split point 0, partition
-     * i the ids after split point i-1 up to split point i, the last partition up to the last member.
+     * i the ids after split point i-1 up to split point i, the last partition up to the last member. The split is
+     * the one the request made when it counted the segment, when the job has it ({@link #RANGES}).
      */
     @Bean
     @StepScope
-    Partitioner broadcastPartitioner(@Value("#{jobParameters['" + SEGMENT + "']}") String segment, Segments segments) {
+    Partitioner broadcastPartitioner(@Value("#{jobParameters['" + SEGMENT + "']}") String segment,
+            @Value("#{jobParameters['" + RANGES + "']}") String requestedSplit, Segments segments, ObjectMapper json) {
         return gridSize -> {
-            Segments.IdRanges ranges = segments.split(segment, gridSize);
+            Segments.IdRanges ranges = requestedSplit == null ? segments.split(segment, gridSize)
+                    : read(json, requestedSplit);
             List<String> ends = ranges.ends();
             Map<String, ExecutionContext> partitions = new HashMap<>();
             String after = null;
@@ -129,6 +142,14 @@ class BroadcastJobConfiguration {
             }
             return partitions;
         };
+    }
+
+    private static Segments.IdRanges read(ObjectMapper json, String ranges) {
+        try {
+            return json.readValue(ranges, Segments.IdRanges.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The broadcast's split of its segment is not readable: " + ranges, e);
+        }
     }
 
     @Bean

@@ -12,6 +12,9 @@ import io.stageflow.templates.TemplateRenderer;
 import io.stageflow.segments.Segments;
 import io.stageflow.web.InvalidInputException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.Job;
@@ -33,15 +36,19 @@ class Broadcasts {
     private final JobExplorer explorer;
     private final Segments segments;
     private final TemplateRenderer templates;
+    private final BroadcastProperties properties;
+    private final ObjectMapper json;
     private final Clock clock;
 
     Broadcasts(@Qualifier("broadcastJob") Job job, BackgroundJobs jobs, JobExplorer explorer, Segments segments,
-            TemplateRenderer templates, Clock clock) {
+            TemplateRenderer templates, BroadcastProperties properties, ObjectMapper json, Clock clock) {
         this.job = job;
         this.jobs = jobs;
         this.explorer = explorer;
         this.segments = segments;
         this.templates = templates;
+        this.properties = properties;
+        this.json = json;
         this.clock = clock;
     }
 
@@ -81,11 +88,21 @@ class Broadcasts {
                 request.name() == null || request.name().isBlank() ? null : request.name().strip());
     }
 
+    /**
+     * Counts the segment by splitting it into the job's partitions, one read of the customers that the job's
+     * manager then needs not make again: the broadcast goes to the members of these ranges as their turn comes.
+     */
     private JobExecution launch(BroadcastRequest request) {
         EmailCategory category = category(request.category());
         String id = request.id();
-        long members = segments.size(request.segment());
-        JobExecution execution = jobs.launch(job, new JobParametersBuilder()
+        Segments.IdRanges split = segments.split(request.segment(), properties.partitions());
+        long members = split.members();
+        JobParametersBuilder parameters = new JobParametersBuilder();
+        String ranges = write(split);
+        if (ranges.length() <= BroadcastJobConfiguration.RANGES_MAX_LENGTH) {
+            parameters.addString(BroadcastJobConfiguration.RANGES, ranges, false);
+        }
+        JobExecution execution = jobs.launch(job, parameters
                 .addString(BroadcastJobConfiguration.BROADCAST, id, true)
                 .addString(BroadcastJobConfiguration.SEGMENT, request.segment(), true)
                 .addString(BroadcastJobConfiguration.TEMPLATE, request.template(), true)
@@ -97,6 +114,14 @@ class Broadcasts {
         log.info("Broadcast {} (job {}) started: template {} to segment {} ({} customers, {})", id, execution.getId(),
                 request.template(), request.segment(), members, category);
         return execution;
+    }
+
+    private String write(Segments.IdRanges split) {
+        try {
+            return json.writeValueAsString(split);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A segment's split cannot be written as JSON", e);
+        }
     }
 
     /** A broadcast's job execution, or empty for an unknown id or another job's execution. */

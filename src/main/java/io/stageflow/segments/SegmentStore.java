@@ -1,5 +1,6 @@
 package io.stageflow.segments;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,6 +14,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,10 +25,12 @@ import org.springframework.stereotype.Repository;
 class SegmentStore {
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final ObjectMapper json;
 
-    SegmentStore(JdbcClient jdbc, ObjectMapper json) {
+    SegmentStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.json = json;
     }
 
@@ -114,41 +120,21 @@ class SegmentStore {
     }
 
     /**
-     * The segment's members split in id order into up to {@code parts} ranges, with one read of the customers: the
-     * first and last member, and the member at each split point, 1-based position {@code floor(count * i / parts)}
-     * for {@code i} in 1 to parts - 1 (ranges of about {@code count / parts} members). The database numbers the
-     * members ({@code row_number()} and {@code count(*)} as window functions) and returns only those rows: position
-     * {@code r} is some {@code floor(count * i / parts)} exactly when {@code r * parts mod count} is 0 or above
-     * {@code count - parts}.
+     * The segment's members split in id order into up to {@code parts} ranges, with one read of the customers in
+     * primary-key order (no sort), streamed ({@code fetchSize}) rather than held: the count, the first and last
+     * member, and the member at each split point ({@link MemberSample}).
      */
-    Segments.IdRanges split(Sql where, int parts) {
-        List<Object> params = new ArrayList<>(where.params());
-        params.add(parts);
-        params.add(parts);
-        params.add(parts);
-        List<Positioned> rows = jdbc.sql("""
-                select id, member_no, total from (
-                  select c.id, row_number() over (order by c.id) member_no, count(*) over () total
-                  from sf_customer c where %s) members
-                where member_no = 1 or member_no = total
-                  or mod(member_no * ?, total) = 0 or mod(member_no * ?, total) > total - ?
-                order by member_no""".formatted(where.text()))
-                .params(params)
-                .query((rs, row) -> new Positioned(rs.getString(1), rs.getLong(2), rs.getLong(3))).list();
-        if (rows.isEmpty()) {
-            return new Segments.IdRanges(null, List.of(), null);
-        }
-        long total = rows.get(0).total();
-        java.util.Set<Long> splitPoints = new java.util.HashSet<>();
-        for (int i = 1; i < parts; i++) {
-            splitPoints.add(total * i / parts);
-        }
-        List<String> ends = rows.stream().filter(row -> splitPoints.contains(row.position())).map(Positioned::id)
-                .toList();
-        return new Segments.IdRanges(rows.get(0).id(), ends, rows.get(rows.size() - 1).id());
-    }
-
-    private record Positioned(String id, long position, long total) {
+    Segments.IdRanges split(Sql where, int parts, int fetchSize) {
+        MemberSample sample = new MemberSample();
+        jdbcTemplate.query(connection -> {
+            PreparedStatement select = connection.prepareStatement(
+                    "select c.id from sf_customer c where " + where.text() + " order by c.id",
+                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            select.setFetchSize(fetchSize);
+            new ArgumentPreparedStatementSetter(where.params().toArray()).setValues(select);
+            return select;
+        }, (RowCallbackHandler) row -> sample.add(row.getString(1)));
+        return sample.ranges(parts);
     }
 
     private static List<Object> prepend(Object first, List<Object> rest) {

@@ -105,20 +105,26 @@ public class Segments implements InitializingBean {
      * share a segment between workers. The first range starts at the first member (inclusive), each later one
      * after the previous range's end; every range ends at its end in {@link IdRanges#ends} (inclusive), the last at
      * the last member. So no range reads the customers before the first member or after the last, where a rule on
-     * a trait would read every one of them. The split itself reads the customers once.
+     * a trait would read every one of them. The split itself reads the customers once, in id order, and also
+     * counts the members; past a few thousand members a range may be off its share by a step of the sample
+     * ({@link MemberSample}).
      *
      * @throws IllegalArgumentException when there is no such segment
      */
     @Transactional(readOnly = true)
     public IdRanges split(String segmentKey, int parts) {
-        return store.split(where(require(segmentKey)), parts);
+        return store.split(where(require(segmentKey)), parts, dialect.streamingFetchSize());
     }
 
     /**
      * A segment's members split in id order ({@link #split}): {@code first} and {@code last} member (both null for
-     * an empty segment), and the inclusive end of every range but the last.
+     * an empty segment), the inclusive end of every range but the last, and how many members there were.
      */
-    public record IdRanges(String first, List<String> ends, String last) {
+    public record IdRanges(String first, List<String> ends, String last, long members) {
+
+        public IdRanges {
+            ends = List.copyOf(ends);
+        }
     }
 
     /** Every segment's key and name, ordered by name, for choosing one (the console's broadcast form). */

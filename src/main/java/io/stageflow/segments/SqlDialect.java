@@ -14,7 +14,8 @@ import org.springframework.jdbc.support.MetaDataAccessException;
  * {@code traits} JSON text. MariaDB and MySQL have {@code JSON_TYPE}/{@code JSON_EXTRACT}; H2 has no JSON path
  * function, so it calls {@link H2JsonFunctions} (alias {@code SF_JSON_SCALAR}). Both take the JSON path as a bind
  * parameter, and both yield NULL unless the trait holds a value of the wanted kind, so a string rule never matches
- * a number and a number rule never fails on a string. Chosen once from the JDBC metadata.
+ * a number and a number rule never fails on a string. Chosen once from the JDBC metadata; it also knows how each
+ * driver streams a large result.
  */
 enum SqlDialect {
 
@@ -23,6 +24,11 @@ enum SqlDialect {
         Sql trait(TraitKind kind, String path) {
             String call = "SF_JSON_SCALAR(c.traits, ?, '" + kind.name().toLowerCase(Locale.ROOT) + "')";
             return new Sql(kind == TraitKind.NUMBER ? "CAST(" + call + " AS DECIMAL(38, 10))" : call, List.<Object>of(path));
+        }
+
+        @Override
+        int streamingFetchSize() {
+            return 1_000;
         }
     },
 
@@ -46,7 +52,15 @@ enum SqlDialect {
             // One JSON_EXTRACT a row where the typed form takes two: a trait rule reads every customer's JSON.
             return new Sql("JSON_UNQUOTE(JSON_EXTRACT(c.traits, ?))", List.<Object>of(path));
         }
+
+        @Override
+        int streamingFetchSize() {
+            return Integer.MIN_VALUE; // Connector/J streams the rows one by one instead of reading them all first
+        }
     };
+
+    /** The fetch size that reads a large result a few rows at a time rather than all at once. */
+    abstract int streamingFetchSize();
 
     /**
      * The trait at {@code path} as text whatever it holds, with one read of the JSON a row: a string's value, and

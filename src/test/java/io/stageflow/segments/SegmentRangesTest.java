@@ -33,6 +33,7 @@ class SegmentRangesTest extends SegmentTesting {
         assertThat(ranges.first()).isEqualTo(run + "-m0");
         assertThat(ranges.last()).isEqualTo(run + "-m9");
         assertThat(ranges.ends()).containsExactly(run + "-m2", run + "-m5");
+        assertThat(ranges.members()).isEqualTo(10);
         List<String> read = new ArrayList<>();
         String after = null;
         for (int i = 0; i <= ranges.ends().size(); i++) {
@@ -57,8 +58,8 @@ class SegmentRangesTest extends SegmentTesting {
         customer("z", "\"plan\":\"free\"");
         String key = segment(condition("traits.plan", "eq", "pro"));
 
-        assertThat(segments.split(key, 4)).isEqualTo(new Segments.IdRanges(run + "-m0", List.of(run + "-m0"), run + "-m1"));
-        assertThat(segments.split(key, 1)).isEqualTo(new Segments.IdRanges(run + "-m0", List.of(), run + "-m1"));
+        assertThat(segments.split(key, 4)).isEqualTo(new Segments.IdRanges(run + "-m0", List.of(run + "-m0"), run + "-m1", 2));
+        assertThat(segments.split(key, 1)).isEqualTo(new Segments.IdRanges(run + "-m0", List.of(), run + "-m1", 2));
     }
 
     @Test
@@ -71,5 +72,6 @@ class SegmentRangesTest extends SegmentTesting {
         assertThat(ranges.first()).isNull();
         assertThat(ranges.last()).isNull();
         assertThat(ranges.ends()).isEmpty();
+        assertThat(ranges.members()).isZero();
     }
 }
