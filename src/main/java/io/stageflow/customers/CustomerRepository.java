@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.JsonText;
+import io.stageflow.support.TypedParameters;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -94,7 +95,7 @@ class CustomerRepository {
 
     void insertAll(List<Customer> created) {
         if (!created.isEmpty()) {
-            batch.batchUpdate(INSERT, created.stream().map(this::insertValues).toList());
+            TypedParameters.batchUpdate(batch, INSERT, created.stream().map(this::insertValues).toList());
         }
     }
 
@@ -104,7 +105,7 @@ class CustomerRepository {
 
     void updateAll(List<Customer> changed) {
         if (!changed.isEmpty()) {
-            batch.batchUpdate(UPDATE, changed.stream().map(this::updateValues).toList());
+            TypedParameters.batchUpdate(batch, UPDATE, changed.stream().map(this::updateValues).toList());
         }
     }
 

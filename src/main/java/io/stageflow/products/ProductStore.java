@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.stageflow.support.DatabaseTimestamps;
+import io.stageflow.support.TypedParameters;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -72,13 +73,13 @@ class ProductStore {
 
     void insertAll(List<ProductView> products) {
         if (!products.isEmpty()) {
-            batch.batchUpdate(INSERT, products.stream().map(this::values).toList());
+            TypedParameters.batchUpdate(batch, INSERT, products.stream().map(this::values).toList());
         }
     }
 
     void updateAll(List<ProductView> products) {
         if (!products.isEmpty()) {
-            batch.batchUpdate(UPDATE, products.stream().map(this::values).toList());
+            TypedParameters.batchUpdate(batch, UPDATE, products.stream().map(this::values).toList());
         }
     }
 

@@ -63,20 +63,10 @@ public final class MultiRowInsert {
         return inserted;
     }
 
-    /**
-     * Binds each value with the setter its type takes, a null as a null string: Spring's untyped binding asks the
-     * driver for parameter metadata for each null, which cost more than the row itself.
-     */
     private static void bind(PreparedStatement insert, List<Object[]> rows) throws SQLException {
         int parameter = 1;
         for (Object[] values : rows) {
-            for (Object value : values) {
-                if (value == null || value instanceof String) {
-                    insert.setString(parameter++, (String) value);
-                } else {
-                    insert.setObject(parameter++, value);
-                }
-            }
+            parameter = TypedParameters.bind(insert, parameter, values);
         }
     }
 }
