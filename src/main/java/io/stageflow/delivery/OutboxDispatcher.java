@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +64,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A pass goes in waves of at most one row a lane ({@code connections}), each lane sending over a mail server
  * connection of its own; one customer's rows go in successive waves, in queue order. While the lanes send one wave,
  * a checking thread has the next one rendered (one email a render thread) and claims and checks it, so the two
- * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement.
+ * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement; a
+ * sent wave is recorded while the lanes open the next one's SMTP transactions, whose hand-over waits for that record.
  * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
  * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
@@ -95,6 +98,8 @@ class OutboxDispatcher {
     private final ExecutorService checking;
     /** Render the next wave's emails beside the checking thread; null with one connection. */
     private final ExecutorService preparing;
+    /** Records each sent wave, in order, while the lanes start the next one's SMTP transactions. */
+    private final ExecutorService recording;
 
     OutboxDispatcher(OutboxStore store, CustomerService customers, TemplateRenderer renderer, EmailComposer composer,
             JavaMailSender mailSender, DeliveryProperties properties, Clock clock, MeterRegistry meters,
@@ -123,6 +128,7 @@ class OutboxDispatcher {
         this.checking = Executors.newSingleThreadExecutor(threads("outbox-check-"));
         this.preparing = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
                 threads("outbox-render-")) : null;
+        this.recording = Executors.newSingleThreadExecutor(threads("outbox-record-"));
     }
 
     private static CustomizableThreadFactory threads(String prefix) {
@@ -165,31 +171,37 @@ class OutboxDispatcher {
             passes.add(new SmtpPass(mailSender));
         }
         Future<List<Delivery>> next = waves.isEmpty() ? null : checking.submit(() -> check(waves.get(0)));
+        CompletableFuture<Void> recorded = RECORDED;
         try {
             for (int i = 0; i < waves.size(); i++) {
                 List<Delivery> wave = result(next);
                 int following = i + 1;
                 next = following < waves.size() ? checking.submit(() -> check(waves.get(following))) : null;
-                send(wave, passes);
+                recorded = send(wave, passes, recorded);
             }
+            result(recorded);
         } finally {
             if (next != null) {
                 awaitQuietly(next); // its rows are claimed: taken back when their lease runs out
             }
+            awaitQuietly(recorded);
             passes.forEach(SmtpPass::close);
         }
         return !due.isEmpty();
     }
+
+    /** What the first wave of a pass, and a single email sent again, wait for before their hand-over: nothing. */
+    private static final CompletableFuture<Void> RECORDED = CompletableFuture.completedFuture(null);
 
     private static <T> T result(Future<T> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("Checking a wave of email failed", e.getCause());
+                    : new IllegalStateException("A wave of email failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking a wave of email", e);
+            throw new IllegalStateException("Interrupted while waiting for a wave of email", e);
         }
     }
 
@@ -230,6 +242,7 @@ class OutboxDispatcher {
     @PreDestroy
     void stopLanes() {
         checking.shutdownNow();
+        recording.shutdownNow();
         if (preparing != null) {
             preparing.shutdownNow();
         }
@@ -291,6 +304,11 @@ class OutboxDispatcher {
         /** Set when the address was suppressed by the moment of sending (an unsubscribe since the check). */
         Suppressions.Reason suppressedAtHandOver;
         Instant sentAt;
+        /**
+         * The record of the wave sent before this one: the hand-over waits for it, so that at most one email a lane
+         * is between its hand-over and its record at any moment.
+         */
+        CompletableFuture<Void> earlierWaveRecorded = RECORDED;
 
         Delivery(OutboxEntry entry, Customer customer) {
             this.entry = entry;
@@ -341,18 +359,26 @@ class OutboxDispatcher {
     /**
      * The second half of a wave: its checked emails handed over in parallel, one a lane, each committing its own
      * hand-over as it goes ({@link HandOverMessage}), then recorded sent together, with their copies, tallies and
-     * events. At most one email a lane is between its hand-over and that record at any moment, as with one email at
-     * a time.
+     * events, on the recording thread. The lanes meanwhile go on with the next wave as far as the server's answer
+     * to {@code DATA}, and hand it over only once this record is committed ({@code earlier}): at most one email a
+     * lane is between its hand-over and that record at any moment, as with one email at a time. The record's
+     * future; it fails when the record failed.
      */
-    private void send(List<Delivery> wave, List<SmtpPass> passes) {
+    private CompletableFuture<Void> send(List<Delivery> wave, List<SmtpPass> passes, CompletableFuture<Void> earlier) {
         if (wave.isEmpty()) {
-            return;
+            return earlier;
         }
-        List<EmailOutcome> outcomes = new ArrayList<>();
+        if (earlier.isCompletedExceptionally()) {
+            result(earlier); // the wave before could not be recorded: the pass ends here, this wave's rows are taken back later
+        }
         clearForHandOver(wave);
+        wave.forEach(delivery -> delivery.earlierWaveRecorded = earlier);
         inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
-        recordSent(wave, outcomes);
-        announce(outcomes);
+        return CompletableFuture.runAsync(() -> {
+            List<EmailOutcome> outcomes = new ArrayList<>();
+            recordSent(wave, outcomes);
+            announce(outcomes);
+        }, recording);
     }
 
     /**
@@ -454,8 +480,24 @@ class OutboxDispatcher {
      * fenced by the claim (the entry as claimed by then). False when the message must not go.
      */
     private boolean handOver(Delivery delivery) {
+        if (!recorded(delivery.earlierWaveRecorded)) {
+            return false; // the wave before is not recorded sent: nothing more leaves until it is
+        }
         OutboxEntry entry = delivery.entry;
         return store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry));
+    }
+
+    /** Waits for a wave's record; false when it failed or this thread was told to stop. */
+    private static boolean recorded(Future<Void> record) {
+        try {
+            record.get();
+            return true;
+        } catch (ExecutionException | CancellationException failed) {
+            return false;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
