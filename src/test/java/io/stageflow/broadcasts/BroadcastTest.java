@@ -9,18 +9,24 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.stageflow.segments.Segments;
 import io.stageflow.support.Sha256;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.TestDatabase;
 import io.stageflow.testing.CountingSmtpSink;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.item.ExecutionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -41,6 +47,18 @@ class BroadcastTest extends IntegrationTest {
 
     @Autowired
     BroadcastProperties properties;
+
+    @Autowired
+    JobExplorer explorer;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    Segments segments;
+
+    @Autowired
+    BroadcastJobConfiguration jobConfiguration;
 
     @Test
     void aBroadcastReachesEverySubscribedMemberOnceAtTheConfiguredRate() throws Exception {
@@ -73,6 +91,23 @@ class BroadcastTest extends IntegrationTest {
         assertThat(started.path("rows").asLong()).isEqualTo(n);
         JsonNode done = awaitDone(started.path("id").asLong());
         System.out.printf("Broadcast to %,d customers queued at %s/s: %s%n", n, done.path("rowsPerSecond"), done);
+        // The request counted the segment by splitting it, and the job's partitions are that split: the first runs
+        // from the first member, the last to the last member.
+        JobExecution job = explorer.getJobExecution(started.path("id").asLong());
+        Segments.IdRanges split = json.readValue(job.getJobParameters().getString(BroadcastJobConfiguration.RANGES),
+                Segments.IdRanges.class);
+        assertThat(split.members()).isEqualTo(n);
+        assertThat(split.first()).isEqualTo("%s-%05d".formatted(p, 0));
+        assertThat(split.last()).isEqualTo("%s-%05d".formatted(p, n - 1));
+        assertThat(split.ends()).hasSize(properties.partitions() - 1);
+        Map<String, ExecutionContext> partitions = new HashMap<>();
+        job.getStepExecutions().stream().filter(step -> step.getStepName().contains(":partition"))
+                .forEach(step -> partitions.put(step.getStepName(), step.getExecutionContext()));
+        assertThat(partitions).hasSize(properties.partitions());
+        assertThat(partitions.get(BroadcastJobConfiguration.WORKER + ":partition0")
+                .getString(BroadcastJobConfiguration.FROM)).isEqualTo(split.first());
+        assertThat(partitions.get(BroadcastJobConfiguration.WORKER + ":partition" + (properties.partitions() - 1))
+                .getString(BroadcastJobConfiguration.TO)).isEqualTo(split.last());
         assertThat(done.path("read").asLong()).isEqualTo(n);
         assertThat(done.path("written").asLong()).isEqualTo(n);
         assertThat(done.path("outcomes").path("queued").asLong()).isEqualTo(n);
@@ -119,6 +154,35 @@ class BroadcastTest extends IntegrationTest {
         assertThat(jdbc.sql("select count(*) from sf_outbox where step_id = ?").param("broadcast:" + p)
                 .query(Long.class).single()).isEqualTo(n);
         assertThat(CountingSmtpSink.countsByRecipient(p)).hasSize(n - unsubscribed);
+    }
+
+    /**
+     * A job the request left no split (one too long for a job parameter, or a broadcast queued by an earlier
+     * version and restarted) splits the segment itself, into the same ranges.
+     */
+    @Test
+    void aJobWithoutTheRequestsSplitSplitsTheSegmentItselfIntoTheSameRanges() throws Exception {
+        String p = "bs" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        for (int i = 0; i < 10; i++) {
+            client().putCustomer("%s-%02d".formatted(p, i), """
+                    {"email": "%1$s-%2$02d@example.com", "traits": {"campaign": "%1$s"}}""".formatted(p, i))
+                    .expectStatus(201);
+        }
+        client().post("/api/v1/segments", """
+                {"key": "%1$s", "name": "Split test %1$s", "rule": {"field": "traits.campaign", "op": "eq", "value": "%1$s"}}"""
+                .formatted(p)).expectStatus(201);
+        String requested = json.writeValueAsString(segments.split(p, 3));
+
+        Map<String, ExecutionContext> ownSplit = jobConfiguration.broadcastPartitioner(p, null, segments, json)
+                .partition(3);
+        Map<String, ExecutionContext> requestsSplit = jobConfiguration.broadcastPartitioner(p, requested, segments,
+                json).partition(3);
+
+        assertThat(ownSplit).isEqualTo(requestsSplit).hasSize(3);
+        assertThat(ownSplit.get("partition0").getString(BroadcastJobConfiguration.FROM)).isEqualTo(p + "-00");
+        assertThat(ownSplit.get("partition0").getString(BroadcastJobConfiguration.TO)).isEqualTo(p + "-02");
+        assertThat(ownSplit.get("partition2").getString(BroadcastJobConfiguration.AFTER)).isEqualTo(p + "-05");
+        assertThat(ownSplit.get("partition2").getString(BroadcastJobConfiguration.TO)).isEqualTo(p + "-09");
     }
 
     @Test
