@@ -52,11 +52,6 @@ class ScaleBenchmark extends IntegrationTest {
             "10000,100000,1000000").split(",")).map(String::strip).map(Integer::valueOf).sorted().toList();
     /** The broadcast's recipients: the customers of the import of this size. */
     private static final int BROADCAST = Integer.getInteger("stageflow.bench.scale.broadcast", 100_000);
-    /**
-     * The customers of an unmeasured broadcast queued (and removed again) before the measured one, so that the JIT
-     * compiler has compiled the queueing path first, as on a node that has been running; 0 skips it.
-     */
-    private static final int BROADCAST_WARMUP = Integer.getInteger("stageflow.bench.scale.broadcast-warmup", 20_000);
     /** How long delivery is watched once the broadcast is queued. */
     private static final int DELIVERY_SECONDS = Integer.getInteger("stageflow.bench.scale.delivery-seconds", 60);
     /** Timed segment counts per segment, after two unmeasured. */
@@ -245,7 +240,6 @@ class ScaleBenchmark extends IntegrationTest {
         dispatcher.stop();
         double queueSeconds;
         try {
-            warmUpQueueing(size);
             long start = System.nanoTime();
             long id = client().post("/api/v1/broadcasts", """
                     {"id": "%1$s", "segment": "%1$s", "template": "win-back-offer", "category": "marketing", "name": "Scale"}"""
@@ -295,38 +289,6 @@ class ScaleBenchmark extends IntegrationTest {
                 plain);
         RESULTS.add("scale", "broadcast_delivery_" + recipients + "_queued_second_half", deliveredLater, "emails/s",
                 "scale." + plainKey, plain);
-    }
-
-    /**
-     * Queues a broadcast to {@link #BROADCAST_WARMUP} customers of the largest import who are not recipients,
-     * unmeasured, then removes its rows: the JIT compiler took most of a core through the first queueing of a run.
-     */
-    private void warmUpQueueing(int recipientsImport) throws Exception {
-        int size = SIZES.get(SIZES.size() - 1);
-        int from = size == recipientsImport ? BROADCAST : 0;
-        if (BROADCAST_WARMUP <= 0 || from + BROADCAST_WARMUP > size) {
-            return;
-        }
-        String segment = "bench-scale-warmup";
-        client().post("/api/v1/segments", """
-                {"key": "%s", "name": "Scale warm-up", "rule": {"all": [
-                  {"field": "traits.cohort", "op": "eq", "value": "%s"},
-                  {"field": "traits.warmup", "op": "exists"}]}}""".formatted(segment, cohort(size)))
-                .expectStatus(201);
-        jdbc.sql(TestDatabase.isMariaDb()
-                        ? "update sf_customer set traits = json_set(traits, '$.warmup', 'yes') where id >= ? and id < ?"
-                        : "update sf_customer set traits = replace(traits, '}', ',\"warmup\":\"yes\"}') where id >= ? and id < ?")
-                .params(customer(size, from), customer(size, from + BROADCAST_WARMUP)).update();
-        long id = client().post("/api/v1/broadcasts", """
-                {"id": "%1$s", "segment": "%1$s", "template": "win-back-offer", "category": "marketing", "name": "Warm-up"}"""
-                .formatted(segment)).expectStatus(202).json().path("id").asLong();
-        awaitJobEnd(id, Duration.ofMinutes(10), Duration.ofMillis(100));
-        int removed = jdbc.sql("delete from sf_outbox where idempotency_key like ?")
-                .param("broadcast:" + segment + ":%").update();
-        if (removed != BROADCAST_WARMUP) {
-            throw new AssertionError("The warm-up broadcast queued " + removed + " of " + BROADCAST_WARMUP);
-        }
-        SETTINGS.put("broadcast_warmup", Integer.toString(BROADCAST_WARMUP));
     }
 
     private long outboxRows(String status) {
