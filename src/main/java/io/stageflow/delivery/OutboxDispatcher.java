@@ -378,7 +378,12 @@ class OutboxDispatcher {
             List<EmailOutcome> outcomes = new ArrayList<>();
             recordSent(wave, outcomes);
             announce(outcomes);
-        }, recording);
+        }, recording).whenComplete((recorded, failure) -> {
+            if (failure != null) {
+                log.error("A wave of {} emails could not be recorded; their rows are taken back when their lease runs"
+                        + " out, and the next wave is not handed over", wave.size(), failure);
+            }
+        });
     }
 
     /**
