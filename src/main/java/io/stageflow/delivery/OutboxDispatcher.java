@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import io.stageflow.customers.Customer;
@@ -242,7 +243,15 @@ class OutboxDispatcher {
     @PreDestroy
     void stopLanes() {
         checking.shutdownNow();
-        recording.shutdownNow();
+        recording.shutdown(); // a wave sent is recorded still: its lanes' next hand-over waits for it
+        try {
+            if (!recording.awaitTermination(10, TimeUnit.SECONDS)) {
+                recording.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            recording.shutdownNow();
+        }
         if (preparing != null) {
             preparing.shutdownNow();
         }
@@ -374,11 +383,19 @@ class OutboxDispatcher {
         clearForHandOver(wave);
         wave.forEach(delivery -> delivery.earlierWaveRecorded = earlier);
         inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
-        return CompletableFuture.runAsync(() -> {
+        Runnable record = () -> {
             List<EmailOutcome> outcomes = new ArrayList<>();
             recordSent(wave, outcomes);
             announce(outcomes);
-        }, recording).whenComplete((recorded, failure) -> {
+        };
+        CompletableFuture<Void> recorded;
+        try {
+            recorded = CompletableFuture.runAsync(record, recording);
+        } catch (RejectedExecutionException stopping) {
+            record.run(); // the node is stopping: this thread records what it sent
+            return RECORDED;
+        }
+        return recorded.whenComplete((done, failure) -> {
             if (failure != null) {
                 log.error("A wave of {} emails could not be recorded; their rows are taken back when their lease runs"
                         + " out, and the next wave is not handed over", wave.size(), failure);
