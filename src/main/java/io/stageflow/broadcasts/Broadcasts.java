@@ -90,7 +90,7 @@ class Broadcasts {
 
     /**
      * Counts the segment by splitting it into the job's partitions, one read of the customers that the job's
-     * manager then needs not make again: the broadcast goes to the members of these ranges as their turn comes.
+     * manager then need not make again: the broadcast goes to the members of these ranges as their turn comes.
      */
     private JobExecution launch(BroadcastRequest request) {
         EmailCategory category = category(request.category());
