@@ -3,12 +3,11 @@ package io.stageflow.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import io.stageflow.security.Roles;
 import io.stageflow.testing.ConsoleSession;
+import io.stageflow.testing.DemoJourneys;
 import io.stageflow.testing.IntegrationTest;
 
 import org.camunda.bpm.engine.RepositoryService;
@@ -36,13 +35,9 @@ class JourneyChannelStepsPageTest extends IntegrationTest {
     void aJourneyWithTwoWebhookSteps() throws IOException {
         run = UUID.randomUUID().toString().substring(0, 8);
         journey = "webhook-page-" + run;
-        try (InputStream file = getClass().getResourceAsStream("/journeys/webhook-demo.bpmn")) {
-            String bpmn = new String(file.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("id=\"webhook-demo\"", "id=\"" + journey + "\"")
-                    .replace("bpmnElement=\"webhook-demo\"", "bpmnElement=\"" + journey + "\"")
-                    .replace("name=\"webhook_demo\"", "name=\"webhook_page_" + run + "\"");
-            repositoryService.createDeployment().addString(journey + ".bpmn", bpmn).deploy();
-        }
+        String bpmn = DemoJourneys.copyAs("webhook-demo", journey)
+                .replace("name=\"webhook_demo\"", "name=\"webhook_page_" + run + "\"");
+        repositoryService.createDeployment().addString(journey + ".bpmn", bpmn).deploy();
     }
 
     @Test

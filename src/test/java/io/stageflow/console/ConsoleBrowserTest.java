@@ -3,8 +3,6 @@ package io.stageflow.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.UUID;
@@ -14,6 +12,7 @@ import io.stageflow.experiments.ExperimentAssignments.Split;
 import io.stageflow.experiments.ExperimentAssignments.Variant;
 import io.stageflow.security.Roles;
 import io.stageflow.testing.Browser;
+import io.stageflow.testing.DemoJourneys;
 import io.stageflow.testing.IntegrationTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -181,13 +180,9 @@ class ConsoleBrowserTest extends IntegrationTest {
     void aMarketerPreviewsAWebhookStepsBodyForACustomerOnTheJourneyPage() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String key = "loyalty-points-" + run;
-        try (InputStream file = getClass().getResourceAsStream("/journeys/webhook-demo.bpmn")) {
-            String bpmn = new String(file.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("id=\"webhook-demo\"", "id=\"" + key + "\"")
-                    .replace("bpmnElement=\"webhook-demo\"", "bpmnElement=\"" + key + "\"")
-                    .replace("name=\"webhook_demo\"", "name=\"loyalty_points_" + run + "\"");
-            repositoryService.createDeployment().addString(key + ".bpmn", bpmn).deploy();
-        }
+        String bpmn = DemoJourneys.copyAs("webhook-demo", key)
+                .replace("name=\"webhook_demo\"", "name=\"loyalty_points_" + run + "\"");
+        repositoryService.createDeployment().addString(key + ".bpmn", bpmn).deploy();
         String customer = "ada-" + run;
         client().putCustomer(customer, "{\"email\":\"ada@example.com\",\"firstName\":\"Ada\"}").expectStatus(201);
 

@@ -10,14 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.stageflow.testing.DemoJourneys;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.TestSmsProvider;
 
@@ -132,12 +131,8 @@ class SendSmsStepTest extends IntegrationTest {
 
     /** The test journey with this run's keys, its step run at once (not in the background). */
     private String demo() throws IOException {
-        try (InputStream file = getClass().getResourceAsStream("/journeys/sms-demo.bpmn")) {
-            return new String(file.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("name=\"sms_demo\"", "name=\"" + message + "\"")
-                    .replace("id=\"sms-demo\"", "id=\"sms-demo-" + run + "\"")
-                    .replace("bpmnElement=\"sms-demo\"", "bpmnElement=\"sms-demo-" + run + "\"")
-                    .replace("camunda:asyncBefore=\"true\"", "camunda:asyncBefore=\"false\"");
-        }
+        return DemoJourneys.copyAs("sms-demo", "sms-demo-" + run)
+                .replace("name=\"sms_demo\"", "name=\"" + message + "\"")
+                .replace("camunda:asyncBefore=\"true\"", "camunda:asyncBefore=\"false\"");
     }
 }

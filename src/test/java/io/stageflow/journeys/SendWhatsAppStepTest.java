@@ -3,8 +3,6 @@ package io.stageflow.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +11,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.stageflow.testing.DemoJourneys;
 import io.stageflow.testing.IntegrationTest;
 
 import org.camunda.bpm.engine.RepositoryService;
@@ -65,13 +64,9 @@ class SendWhatsAppStepTest extends IntegrationTest {
         client().putCustomer(customer, """
                 {"email":"%s@example.com","firstName":"Cy","traits":{"phone":"+4917012345678"}}"""
                 .formatted(customer)).expectStatus(201);
-        try (InputStream file = getClass().getResourceAsStream("/journeys/whatsapp-demo.bpmn")) {
-            String demo = new String(file.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("name=\"whatsapp_demo\"", "name=\"whatsapp_demo_" + run + "\"")
-                    .replace("id=\"whatsapp-demo\"", "id=\"whatsapp-demo-" + run + "\"")
-                    .replace("bpmnElement=\"whatsapp-demo\"", "bpmnElement=\"whatsapp-demo-" + run + "\"");
-            repositoryService.createDeployment().addString("whatsapp-demo-" + run + ".bpmn", demo).deploy();
-        }
+        String demo = DemoJourneys.copyAs("whatsapp-demo", "whatsapp-demo-" + run)
+                .replace("name=\"whatsapp_demo\"", "name=\"whatsapp_demo_" + run + "\"");
+        repositoryService.createDeployment().addString("whatsapp-demo-" + run + ".bpmn", demo).deploy();
 
         JsonNode tried = client().post("/api/v1/journeys/whatsapp-demo-" + run + "/try",
                 "{\"customerId\": \"" + customer + "\", \"days\": 1}").expectStatus(200).json();

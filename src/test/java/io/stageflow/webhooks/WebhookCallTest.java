@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import io.stageflow.delivery.ChannelAdapter;
 import io.stageflow.delivery.ChannelRequest;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.testing.DemoJourneys;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.TestWebhookReceiver;
 import io.stageflow.testing.TestWebhookReceiver.Answer;
@@ -207,15 +207,11 @@ class WebhookCallTest extends IntegrationTest {
     /** Deploys the demo journey with this run's keys, its first call going to {@code endpoint}, and starts it. */
     private String startDemo(String customer, String endpoint) throws IOException {
         String key = "webhook-demo-" + endpoint + "-" + run;
-        try (InputStream file = getClass().getResourceAsStream("/journeys/webhook-demo.bpmn")) {
-            String bpmn = new String(file.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("id=\"webhook-demo\"", "id=\"" + key + "\"")
-                    .replace("bpmnElement=\"webhook-demo\"", "bpmnElement=\"" + key + "\"")
-                    .replace("name=\"webhook_demo\"", "name=\"webhook_demo_" + endpoint + "_" + run + "\"")
-                    .replace("<camunda:inputParameter name=\"endpoint\">loyalty<",
-                            "<camunda:inputParameter name=\"endpoint\">" + endpoint + "<");
-            repositoryService.createDeployment().addString(key + ".bpmn", bpmn).deploy();
-        }
+        String bpmn = DemoJourneys.copyAs("webhook-demo", key)
+                .replace("name=\"webhook_demo\"", "name=\"webhook_demo_" + endpoint + "_" + run + "\"")
+                .replace("<camunda:inputParameter name=\"endpoint\">loyalty<",
+                        "<camunda:inputParameter name=\"endpoint\">" + endpoint + "<");
+        repositoryService.createDeployment().addString(key + ".bpmn", bpmn).deploy();
         return runtimeService.startProcessInstanceByKey(key, customer).getId();
     }
 

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -35,6 +34,7 @@ import io.stageflow.delivery.ChannelRequest;
 import io.stageflow.delivery.Outbox;
 import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.templates.TemplateRenderer;
+import io.stageflow.testing.DemoJourneys;
 import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.StageflowClient.Response;
 import io.stageflow.testing.TestWhatsAppProvider;
@@ -396,12 +396,8 @@ class WhatsAppChannelTest extends IntegrationTest {
 
     /** The test journey with this run's keys, its step run at once (not in the background). */
     private String demo(String message) throws IOException {
-        try (InputStream file = getClass().getResourceAsStream("/journeys/whatsapp-demo.bpmn")) {
-            return new String(file.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("name=\"whatsapp_demo\"", "name=\"" + message + "\"")
-                    .replace("id=\"whatsapp-demo\"", "id=\"whatsapp-demo-" + run + "\"")
-                    .replace("bpmnElement=\"whatsapp-demo\"", "bpmnElement=\"whatsapp-demo-" + run + "\"")
-                    .replace("camunda:asyncBefore=\"true\"", "camunda:asyncBefore=\"false\"");
-        }
+        return DemoJourneys.copyAs("whatsapp-demo", "whatsapp-demo-" + run)
+                .replace("name=\"whatsapp_demo\"", "name=\"" + message + "\"")
+                .replace("camunda:asyncBefore=\"true\"", "camunda:asyncBefore=\"false\"");
     }
 }
