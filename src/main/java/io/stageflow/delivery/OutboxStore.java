@@ -21,6 +21,7 @@ import io.stageflow.subscriptions.EmailCategory;
 import io.stageflow.support.DatabaseTimestamps;
 import io.stageflow.support.MultiRowInsert;
 import io.stageflow.support.Tallies;
+import io.stageflow.support.TypedParameters;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -443,7 +444,8 @@ class OutboxStore {
             return changed;
         }
         transaction.executeWithoutResult(status -> {
-            int[] counts = jdbcTemplate.batchUpdate("""
+            // Typed: a row without a template version binds a null, which untyped binding asks the driver about.
+            int[] counts = TypedParameters.batchUpdate(jdbcTemplate, """
                     update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
                                          template_version = ?, lease_until = null, last_error = null
                     where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""",
