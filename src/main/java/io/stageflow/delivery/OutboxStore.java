@@ -84,15 +84,32 @@ class OutboxStore {
     }
 
     /**
-     * Queues many emails at once (a broadcast's chunk) in the caller's transaction: the keys already queued are
-     * left out, the rest go in multi-row inserts ({@link MultiRowInsert}), and their queued counts in one tally
-     * insert. When a statement meets a key queued since (another node running the same partition), its rows are
-     * queued one by one, each as {@link #insert} would. Returns the keys queued now.
+     * Queues many emails at once (a broadcast's chunk) in the caller's transaction, with one multi-row insert per
+     * {@link MultiRowInsert#ROWS_PER_STATEMENT} rows and their queued counts in one tally insert. A statement that
+     * meets a key queued before (a re-run of the chunk, or another node running the same partition) is taken again
+     * without the keys already there, and should it meet one queued since, row by row, each as {@link #insert}
+     * would. Returns the keys queued now.
      */
     Set<String> insertAll(List<EmailRequest> requests, Instant now) {
-        if (requests.isEmpty()) {
-            return Set.of();
+        List<EmailRequest> inserted = new ArrayList<>();
+        for (int from = 0; from < requests.size(); from += MultiRowInsert.ROWS_PER_STATEMENT) {
+            List<EmailRequest> statement = requests.subList(from,
+                    Math.min(requests.size(), from + MultiRowInsert.ROWS_PER_STATEMENT));
+            if (INSERT.insertWhole(jdbcTemplate, statement.stream().map(request -> values(request, now)).toList())) {
+                inserted.addAll(statement);
+            } else {
+                inserted.addAll(insertLeavingOutQueued(statement, now));
+            }
         }
+        tallies.addAll(inserted.stream().map(request -> new Tallies.Addition(MessageFigure.QUEUED.of(
+                request.templateKey(), request.journeyKey(), request.stepId()), now, 1)).toList());
+        Set<String> queued = new LinkedHashSet<>();
+        inserted.forEach(request -> queued.add(request.idempotencyKey()));
+        return queued;
+    }
+
+    /** Inserts the requests whose keys are not queued yet; the ones inserted. */
+    private List<EmailRequest> insertLeavingOutQueued(List<EmailRequest> requests, Instant now) {
         Set<String> queuedBefore = new HashSet<>(jdbc.sql(
                         "select idempotency_key from sf_outbox where idempotency_key in (:keys)")
                 .param("keys", requests.stream().map(EmailRequest::idempotencyKey).toList())
@@ -114,11 +131,7 @@ class OutboxStore {
                 inserted.add(fresh.get(i));
             }
         }
-        tallies.addAll(inserted.stream().map(request -> new Tallies.Addition(MessageFigure.QUEUED.of(
-                request.templateKey(), request.journeyKey(), request.stepId()), now, 1)).toList());
-        Set<String> queued = new LinkedHashSet<>();
-        inserted.forEach(request -> queued.add(request.idempotencyKey()));
-        return queued;
+        return inserted;
     }
 
     private static final String INSERT_CHANNEL = """

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import io.stageflow.subscriptions.EmailCategory;
+import io.stageflow.support.MultiRowInsert;
 import io.stageflow.support.Tallies;
 import io.stageflow.testing.IntegrationTest;
 
@@ -55,6 +57,23 @@ class OutboxBatchQueueTest extends IntegrationTest {
                 .query(Long.class).single()).as("each queued row counted once").isEqualTo(3);
         assertThat(jdbc.sql("select distinct priority from sf_outbox where idempotency_key like ?")
                 .param("batch:" + run + ":%").query(Integer.class).list()).containsExactly(SendPriority.BROADCAST.rank());
+    }
+
+    @Test
+    void aConflictInOneStatementLeavesTheBatchsOtherStatementsAsTheyWere() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int size = MultiRowInsert.ROWS_PER_STATEMENT + 50;
+        List<String> customers = IntStream.range(0, size).mapToObj(i -> "many-" + i + "-" + run).toList();
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        String queuedBefore = customers.get(MultiRowInsert.ROWS_PER_STATEMENT + 10); // in the second statement
+        transaction.execute(status -> outbox.enqueueAll(List.of(request(run, queuedBefore))));
+
+        Set<String> queued = transaction.execute(status -> outbox.enqueueAll(customers.stream()
+                .map(customer -> request(run, customer)).toList()));
+
+        assertThat(queued).hasSize(size - 1).doesNotContain(key(run, queuedBefore));
+        assertThat(jdbc.sql("select count(*) from sf_outbox where idempotency_key like ?").param("batch:" + run + ":%")
+                .query(Long.class).single()).isEqualTo(size);
     }
 
     private static EmailRequest request(String run, String customerId) {
