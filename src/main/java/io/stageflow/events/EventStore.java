@@ -266,16 +266,18 @@ public class EventStore {
     }
 
     /**
-     * Locks a pending event for the caller's transaction. Empty when another node routed it meanwhile:
-     * the conditional update waits for that node's transaction and then matches no row.
+     * Locks a pending event for the caller's transaction. Empty when another node routed it meanwhile: the locking
+     * read waits for that node's transaction and then finds the event no longer pending. The lock is taken through
+     * the primary key alone, as every later change of the row takes it: a conditional update ({@code where id = ?
+     * and status = 'PENDING'}) was sometimes read through {@code ix_sf_event_pending}, locking that entry first, and
+     * deadlocked with the node that held the row and was changing the entry (docs/reliability.md).
      */
     public Optional<StoredEvent> claim(long id, Instant now) {
-        int claimed = jdbc.sql("update sf_event set claimed_at = ? where id = ? and status = 'PENDING'")
-                .params(Timestamp.from(now), id).update();
-        if (claimed == 0) {
-            return Optional.empty();
-        }
-        return jdbc.sql("select * from sf_event where id = ?").param(id).query(this::map).optional();
+        Optional<StoredEvent> pending = jdbc.sql("select * from sf_event where id = ? for update").param(id)
+                .query(this::map).optional().filter(event -> event.status() == EventStatus.PENDING);
+        pending.ifPresent(event -> jdbc.sql("update sf_event set claimed_at = ? where id = ?")
+                .params(Timestamp.from(now), id).update());
+        return pending;
     }
 
     public void markRouted(long id, Instant now, String outcome) {
@@ -306,15 +308,27 @@ public class EventStore {
      */
     boolean requeueDeadLettered(String messageId, Instant now, String outcome) {
         return jdbc.sql("""
-                update sf_event set status = 'PENDING', attempts = 0, next_attempt_at = ?, claimed_at = null,
-                                    routed_at = null, outcome = ?
+                update sf_event set status = 'PENDING', attempts = 0, routing_failures = 0, next_attempt_at = ?,
+                                    claimed_at = null, routed_at = null, outcome = ?
                 where message_id = ? and status = 'DEAD_LETTERED'""")
                 .params(Timestamp.from(now), truncate(outcome), messageId).update() == 1;
     }
 
-    /** Keeps the event pending and tries it again at {@code nextAttemptAt}. */
-    public void retryAt(long id, Instant nextAttemptAt, String outcome) {
+    /**
+     * Keeps the event pending and tries it again at {@code nextAttemptAt}: held back, for a journey that will wait for
+     * it soon. An attempt, not a failure.
+     */
+    public void holdUntil(long id, Instant nextAttemptAt, String outcome) {
         jdbc.sql("update sf_event set attempts = attempts + 1, next_attempt_at = ?, outcome = ? where id = ?")
+                .params(Timestamp.from(nextAttemptAt), truncate(outcome), id).update();
+    }
+
+    /** Keeps the event pending after a failed attempt, and tries it again at {@code nextAttemptAt}. */
+    public void retryAfterFailureAt(long id, Instant nextAttemptAt, String outcome) {
+        jdbc.sql("""
+                update sf_event set attempts = attempts + 1, routing_failures = routing_failures + 1,
+                                    next_attempt_at = ?, outcome = ?
+                where id = ?""")
                 .params(Timestamp.from(nextAttemptAt), truncate(outcome), id).update();
     }
 
@@ -338,6 +352,7 @@ public class EventStore {
                 json.read(rs.getString("properties")),
                 EventStatus.valueOf(rs.getString("status")),
                 rs.getInt("attempts"),
+                rs.getInt("routing_failures"),
                 rs.getString("outcome"));
     }
 }

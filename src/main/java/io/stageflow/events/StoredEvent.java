@@ -3,7 +3,10 @@ package io.stageflow.events;
 import java.time.Instant;
 import java.util.Map;
 
-/** An accepted event as the router sees it. */
+/**
+ * An accepted event as the router sees it: {@code attempts} counts every routing attempt that ended (held back
+ * because no journey waited for it yet, failed, or routed), {@code routingFailures} only the failed ones.
+ */
 public record StoredEvent(
         long id,
         String messageId,
@@ -14,5 +17,6 @@ public record StoredEvent(
         Map<String, Object> properties,
         EventStatus status,
         int attempts,
+        int routingFailures,
         String outcome) {
 }

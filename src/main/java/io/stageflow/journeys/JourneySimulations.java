@@ -104,7 +104,7 @@ public class JourneySimulations {
     private static final int SHARD_QUEUE = 4096;
     /** Put after the last event for a shard. */
     private static final StoredEvent END_OF_EVENTS = new StoredEvent(-1, "", "", "", Instant.EPOCH, Instant.EPOCH,
-            Map.of(), null, 0, null);
+            Map.of(), null, 0, 0, null);
     private final ExecutorService shardWorkers = Executors.newFixedThreadPool(SHARDS, task -> {
         Thread thread = new Thread(task, "journey-simulation-shard");
         thread.setDaemon(true);
@@ -446,7 +446,7 @@ public class JourneySimulations {
                 throw new InvalidInputException("version", "the journey starts on no event, so it cannot be tried");
             }
             StoredEvent start = new StoredEvent(0, "simulation-try-" + UUID.randomUUID(), type, customerId, from, from,
-                    properties == null ? Map.of() : new LinkedHashMap<>(properties), null, 0, null);
+                    properties == null ? Map.of() : new LinkedHashMap<>(properties), null, 0, 0, null);
             run.replay(new SimulationRun.EventSource() {
                 @Override
                 public List<StoredEvent> page(Instant afterOccurredAt, long afterId, int limit) {

@@ -146,7 +146,7 @@ class TriggerRouter implements DisposableBean {
      */
     private void record(StoredEvent event, EventRouting.Result result, Instant now) {
         if (result.waitForCatch()) {
-            events.retryAt(event.id(), now.plus(settings.backoff(event.attempts() + 1)), result.describe());
+            events.holdUntil(event.id(), now.plus(settings.backoff(event.attempts() + 1)), result.describe());
             count("not_waiting_yet");
         } else if (result.missedCatch()) {
             count("unmatched");
@@ -177,15 +177,16 @@ class TriggerRouter implements DisposableBean {
      */
     private void recordFailure(StoredEvent event, RuntimeException error, Instant now) {
         String reason = error.getClass().getSimpleName() + ": " + Redaction.redact(error.getMessage());
-        int attempts = event.attempts() + 1;
+        int failures = event.routingFailures() + 1;
         boolean transientFailure = RoutingFailures.isTransient(error);
-        if (transientFailure && attempts < settings.maxAttempts()) {
+        if (transientFailure && failures < settings.maxAttempts()) {
             count("error_retried");
-            log.warn("Event {} ({}) failed routing (attempt {}); retrying: {}", event.id(), event.type(), attempts, reason);
-            events.retryAt(event.id(), now.plus(settings.backoff(attempts)), reason);
+            log.warn("Event {} ({}) failed routing (failure {}); retrying: {}", event.id(), event.type(), failures,
+                    reason);
+            events.retryAfterFailureAt(event.id(), now.plus(settings.backoff(failures)), reason);
             return;
         }
-        log.error("Event {} ({}) dead-lettered after {} attempt(s), {}: {}", event.id(), event.type(), attempts,
+        log.error("Event {} ({}) dead-lettered after {} failed attempt(s), {}: {}", event.id(), event.type(), failures,
                 transientFailure ? "the last of its retries" : "a failure retrying cannot cure", reason);
         log.debug("Last routing failure of event {}", event.id(), error); // may quote data: debug only
         events.markDeadLettered(event.id(), now, reason);

@@ -123,7 +123,7 @@ class ExperimentOrdersTest extends IntegrationTest {
         properties.put("total", new java.math.BigDecimal(total));
         properties.put("currency", currency);
         StoredEvent event = new StoredEvent(1, "order-" + orderId + "-" + UUID.randomUUID(), "order_completed",
-                customer, at, at, properties, EventStatus.PENDING, 0, null);
+                customer, at, at, properties, EventStatus.PENDING, 0, 0, null);
         orders.apply(new RoutedEvent(event, new HashMap<>()));
     }
 }

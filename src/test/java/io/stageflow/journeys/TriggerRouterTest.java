@@ -3,6 +3,7 @@ package io.stageflow.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.TestInfrastructure;
 
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,25 @@ class TriggerRouterTest extends IntegrationTest {
         assertThat(event.path("attempts").asInt()).isEqualTo(2);
         assertThat(runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id)
                 .processDefinitionKey("flaky-start").count()).isEqualTo(1);
+    }
+
+    @Test
+    void anEventHeldBackManyTimesStillHasAllItsRetriesForFailures() {
+        String id = customer();
+        Timestamp now = Timestamp.from(ClockUtil.getCurrentTime().toInstant());
+        // As if it had been held back max-attempts times already, waiting for a journey to reach its wait for it.
+        jdbc.sql("""
+                insert into sf_event (message_id, type, customer_id, occurred_at, received_at, properties, status,
+                                      attempts, next_attempt_at, outcome)
+                values (?, 'flaky_signup', ?, ?, ?, '{}', 'PENDING', 10, ?, 'not waiting yet')""")
+                .params("held-" + id, id, now, now, now).update();
+
+        JsonNode event = awaitFinished("held-" + id);
+        assertThat(event.path("status").asText()).as("retried after its first failure, not dead-lettered")
+                .isEqualTo("routed");
+        assertThat(event.path("attempts").asInt()).isEqualTo(12);
+        assertThat(jdbc.sql("select routing_failures from sf_event where message_id = ?").param("held-" + id)
+                .query(Integer.class).single()).isEqualTo(1);
     }
 
     @Test
