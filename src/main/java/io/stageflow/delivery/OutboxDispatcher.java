@@ -371,7 +371,8 @@ class OutboxDispatcher {
      * events, on the recording thread. The lanes meanwhile go on with the next wave as far as the server's answer
      * to {@code DATA}, and hand it over only once this record is committed ({@code earlier}): at most one email a
      * lane is between its hand-over and that record at any moment, as with one email at a time. The record's
-     * future; it fails when the record failed.
+     * future: it completes at the record's commit, before the wave's outcomes are announced to their listeners (the
+     * coupons of the emails), and fails when the record failed.
      */
     private CompletableFuture<Void> send(List<Delivery> wave, List<SmtpPass> passes, CompletableFuture<Void> earlier) {
         if (wave.isEmpty()) {
@@ -383,24 +384,26 @@ class OutboxDispatcher {
         clearForHandOver(wave);
         wave.forEach(delivery -> delivery.earlierWaveRecorded = earlier);
         inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
         Runnable record = () -> {
             List<EmailOutcome> outcomes = new ArrayList<>();
-            recordSent(wave, outcomes);
-            announce(outcomes);
-        };
-        CompletableFuture<Void> recorded;
-        try {
-            recorded = CompletableFuture.runAsync(record, recording);
-        } catch (RejectedExecutionException stopping) {
-            record.run(); // the node is stopping: this thread records what it sent
-            return RECORDED;
-        }
-        return recorded.whenComplete((done, failure) -> {
-            if (failure != null) {
+            try {
+                recordSent(wave, outcomes);
+            } catch (RuntimeException | Error failure) {
                 log.error("A wave of {} emails could not be recorded; their rows are taken back when their lease runs"
                         + " out, and the next wave is not handed over", wave.size(), failure);
+                recorded.completeExceptionally(failure);
+                return;
             }
-        });
+            recorded.complete(null); // the next wave's hand-overs go on while the outcomes are announced
+            announce(outcomes);
+        };
+        try {
+            recording.execute(record);
+        } catch (RejectedExecutionException stopping) {
+            record.run(); // the node is stopping: this thread records what it sent
+        }
+        return recorded;
     }
 
     /**
