@@ -302,7 +302,7 @@ class OutboxDispatcher {
         final Customer customer;
         /** What the template is rendered with; null when there is nothing to render (no customer, no address). */
         Map<String, Object> model;
-        RenderedEmail asWritten; // before tracking: the copy kept for the console
+        SentCopies.Copy copy; // as written, before tracking: what the console shows; null when copies are off
         RenderedEmail email;
         List<EmailTracking.Tracked> tracked = List.of();
         HandOverMessage message;
@@ -479,7 +479,7 @@ class OutboxDispatcher {
         }
         try {
             RenderedEmail email = renderer.render(entry.templateKey(), customer.preferredLocale(), delivery.model);
-            delivery.asWritten = email;
+            delivery.copy = copies.copyOf(email);
             List<EmailTracking.Tracked> tracked = new ArrayList<>(tracking.size());
             for (EmailTracking tracker : tracking) {
                 // Not claimed yet: no attempt so far means no earlier attempt recorded its links.
@@ -612,7 +612,7 @@ class OutboxDispatcher {
         List<Delivery> accepted = wave.stream().filter(delivery -> delivery.sentAt != null).toList();
         if (!accepted.isEmpty()) {
             List<SentCopies.Sent> sentCopies = accepted.stream().map(delivery -> new SentCopies.Sent(delivery.entry,
-                    delivery.asWritten, delivery.sentAt)).toList();
+                    delivery.copy, delivery.sentAt)).toList();
             List<OutboxStore.Accepted> sent = accepted.stream().map(delivery -> new OutboxStore.Accepted(
                     delivery.entry, delivery.sentAt, delivery.customer.email(), delivery.email.subject(),
                     composer.messageId(delivery.entry), delivery.email.templateVersion())).toList();

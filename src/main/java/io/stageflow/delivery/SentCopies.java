@@ -56,65 +56,65 @@ class SentCopies implements PersonalData {
     }
 
     /**
-     * Keeps the copy of the email just sent as outbox row {@code outboxId} (nothing when copies are off). Never
-     * throws: the email is already with the mail server, and a copy that could not be written (or that a resend
-     * already wrote) must not make the dispatcher think otherwise.
+     * What will be kept of an email about to be sent: its subject, template version and deflated body. Made beside
+     * its rendering, off the path of the wave's record; null when copies are off.
      */
-    void keep(OutboxEntry entry, RenderedEmail email, Instant sentAt) {
-        if (!settings.kept()) {
-            return;
-        }
-        try {
-            jdbc.sql("insert into sf_sent_copy (outbox_id, customer_id, subject, html, text_body, kept_at,"
-                            + " template_version) values (?, ?, ?, ?, ?, ?, ?)")
-                    .params(entry.id(), entry.customerId(), email.subject(), email.html(), email.text(),
-                            Timestamp.from(sentAt), email.templateVersion() > 0 ? email.templateVersion() : null)
-                    .update();
-        } catch (DuplicateKeyException resent) {
-            log.debug("Outbox row {} already has its copy (sent again with the same Message-ID)", entry.id());
-        } catch (DataAccessException e) {
-            log.warn("Outbox row {} was sent, but its copy for the console could not be kept: {}", entry.id(),
-                    e.toString());
-        }
+    Copy copyOf(RenderedEmail email) {
+        return settings.kept() ? new Copy(email.subject(), email.templateVersion() > 0 ? email.templateVersion() : null,
+                SentCopyBody.pack(email.html(), email.text())) : null;
+    }
+
+    /** An email's copy as it is stored: {@link SentCopyBody} holds its HTML and text. */
+    record Copy(String subject, Integer templateVersion, byte[] body) {
     }
 
     /** An email just sent, whose copy to keep. */
-    record Sent(OutboxEntry entry, RenderedEmail email, Instant at) {
+    record Sent(OutboxEntry entry, Copy copy, Instant at) {
     }
 
     private static final MultiRowInsert INSERT = new MultiRowInsert("insert into sf_sent_copy (outbox_id, customer_id,"
-            + " subject, html, text_body, kept_at, template_version) values", "(?, ?, ?, ?, ?, ?, ?)");
+            + " subject, body, kept_at, template_version) values", "(?, ?, ?, ?, ?, ?)");
 
     /**
-     * {@link #keep} for several emails at once, with multi-row inserts, in the caller's transaction (the one that
-     * records them sent); a copy a resend already wrote is left as it is. Throws only what ends that transaction (a
-     * deadlock, a lost connection), so that it is taken again whole; any other failure loses the copies alone.
+     * Keeps the copies of emails just sent, with multi-row inserts, in the caller's transaction (the one that records
+     * them sent); a copy a resend already wrote is left as it is. Throws only what ends that transaction (a deadlock,
+     * a lost connection), so that it is taken again whole; any other failure loses the copies alone. An email sent
+     * by a node that died before this has no copy.
      */
     void keepAll(List<Sent> sent) {
-        if (!settings.kept() || sent.isEmpty()) {
+        List<Sent> kept = sent.stream().filter(copy -> copy.copy() != null).toList();
+        if (!settings.kept() || kept.isEmpty()) {
             return;
         }
-        List<Object[]> rows = sent.stream().map(copy -> new Object[] {copy.entry().id(), copy.entry().customerId(),
-                copy.email().subject(), copy.email().html(), copy.email().text(), timestamps.of(copy.at()),
-                copy.email().templateVersion() > 0 ? copy.email().templateVersion() : null}).toList();
         try {
-            INSERT.insert(jdbcTemplate, rows, i -> {
-                keep(sent.get(i).entry(), sent.get(i).email(), sent.get(i).at());
-                return true;
-            });
+            INSERT.insert(jdbcTemplate, kept.stream().map(this::row).toList(), i -> keep(kept.get(i)));
         } catch (TransientDataAccessException | RecoverableDataAccessException
                 | DataAccessResourceFailureException transactionLost) {
             throw transactionLost;
         } catch (DataAccessException e) {
-            log.warn("{} emails were sent, but their copies for the console could not be kept: {}", sent.size(),
+            log.warn("{} emails were sent, but their copies for the console could not be kept: {}", kept.size(),
                     e.toString());
         }
     }
 
+    private Object[] row(Sent sent) {
+        return new Object[] {sent.entry().id(), sent.entry().customerId(), sent.copy().subject(), sent.copy().body(),
+                timestamps.of(sent.at()), sent.copy().templateVersion()};
+    }
+
+    /** One copy alone, after its batch met a copy already there: true, whether this wrote it or a resend had. */
+    private boolean keep(Sent sent) {
+        try {
+            jdbc.sql(INSERT.single()).params(row(sent)).update();
+        } catch (DuplicateKeyException resent) {
+            log.debug("Outbox row {} already has its copy (sent again with the same Message-ID)", sent.entry().id());
+        }
+        return true;
+    }
+
     /** The copy of the customer's email {@code outboxId}, if one is kept. */
     Optional<SentCopy> of(String customerId, long outboxId) {
-        return jdbc.sql("select outbox_id, subject, html, text_body, kept_at, template_version from sf_sent_copy"
-                        + " where outbox_id = ? and customer_id = ?")
+        return jdbc.sql("select " + COLUMNS + " from sf_sent_copy where outbox_id = ? and customer_id = ?")
                 .params(outboxId, customerId).query(SentCopies::copy).optional();
     }
 
@@ -125,8 +125,7 @@ class SentCopies implements PersonalData {
 
     @Override
     public Object export(Customer customer) {
-        return jdbc.sql("select outbox_id, subject, html, text_body, kept_at, template_version from sf_sent_copy where customer_id = ?"
-                        + " order by outbox_id")
+        return jdbc.sql("select " + COLUMNS + " from sf_sent_copy where customer_id = ? order by outbox_id")
                 .param(customer.id()).query(SentCopies::copy).list();
     }
 
@@ -135,10 +134,15 @@ class SentCopies implements PersonalData {
         jdbc.sql("delete from sf_sent_copy where customer_id = ?").param(customer.id()).update();
     }
 
+    private static final String COLUMNS = "outbox_id, subject, body, html, text_body, kept_at, template_version";
+
+    /** A copy as read: deflated in {@code body}, or (kept before changeset 058) in {@code html} and {@code text_body}. */
     private static SentCopy copy(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-        return new SentCopy(rs.getLong("outbox_id"), rs.getString("subject"), rs.getString("html"),
-                rs.getString("text_body"), rs.getTimestamp("kept_at").toInstant(),
-                rs.getObject("template_version", Integer.class));
+        byte[] body = rs.getBytes("body");
+        String[] parts = body != null ? SentCopyBody.unpack(body)
+                : new String[] {rs.getString("html"), rs.getString("text_body")};
+        return new SentCopy(rs.getLong("outbox_id"), rs.getString("subject"), parts[0], parts[1],
+                rs.getTimestamp("kept_at").toInstant(), rs.getObject("template_version", Integer.class));
     }
 
     /**

@@ -34,12 +34,30 @@ class SentCopiesTest extends IntegrationTest {
         assertThat(copy.text()).contains("Grace");
         assertThat(copy.sentAt()).isEqualTo(welcome.sentAt());
         assertThat(messages.copyOf("someone-else", welcome.id())).as("another customer's email").isEmpty();
+        assertThat(jdbc.sql("select count(*) from sf_sent_copy where outbox_id = ? and body is not null and html is null"
+                        + " and text_body is null").param(welcome.id()).query(Long.class).single())
+                .as("kept deflated").isEqualTo(1);
 
         assertThat(client().get("/api/v1/customers/" + id + "/export").expectStatus(200).json()
                 .path("sentCopies").path(0).path("html").asText()).contains("Grace");
         client().delete("/api/v1/customers/" + id).expectStatus(204);
         assertThat(jdbc.sql("select count(*) from sf_sent_copy where customer_id = ?").param(id)
                 .query(Long.class).single()).as("erased with the customer").isZero();
+    }
+
+    @Test
+    void aCopyKeptBeforeCopiesWereDeflatedStillReads() {
+        String id = "copy-plain-" + UUID.randomUUID().toString().substring(0, 8);
+        long outboxId = -System.nanoTime(); // no outbox row needed: the copy is read by its id and customer
+        jdbc.sql("insert into sf_sent_copy (outbox_id, customer_id, subject, html, text_body, kept_at, template_version)"
+                        + " values (?, ?, 'Welcome', '<p>Hi Ada</p>', 'Hi Ada', ?, 3)")
+                .params(outboxId, id, java.sql.Timestamp.from(java.time.Instant.now())).update();
+
+        SentCopy copy = messages.copyOf(id, outboxId).orElseThrow();
+
+        assertThat(copy.html()).isEqualTo("<p>Hi Ada</p>");
+        assertThat(copy.text()).isEqualTo("Hi Ada");
+        assertThat(copy.templateVersion()).isEqualTo(3);
     }
 
     @Test
