@@ -66,12 +66,18 @@ class DeliveryGate {
     /**
      * Claims the rows read as due ({@link OutboxStore#claimAll}) and checks the ones claimed, in one transaction: the
      * rows this dispatcher now holds, each with its verdict, in the order given. {@code thenToo} runs at the end of
-     * that transaction with the rows that may be sent now (to record what must be stored before they leave).
+     * that transaction with the rows that may be sent now (to record what must be stored before they leave). The
+     * customers are locked before their rows are claimed, the order in which a journey's transaction takes them when
+     * it withdraws an email: the other order deadlocked with it (docs/reliability.md, the correlation race).
      */
     List<Checked> claimAndCheck(List<OutboxEntry> due, Instant leaseUntil, Consumer<List<Checked>> thenToo) {
         return withRetries(() -> {
+            if (due.isEmpty()) {
+                return List.of();
+            }
+            Map<String, Customer> locked = customers.lockAll(due.stream().map(OutboxEntry::customerId).toList());
             List<OutboxEntry> claimed = store.claimAll(due, clock.instant(), leaseUntil);
-            List<Checked> checked = checkClaimed(claimed);
+            List<Checked> checked = checkClaimed(claimed, locked);
             thenToo.accept(checked.stream().filter(row -> row.heldBack() == null).toList());
             return checked;
         });
@@ -80,7 +86,8 @@ class DeliveryGate {
     /** Checks rows this dispatcher has claimed already (an operator's retry of a failed one), as above. */
     List<Checked> check(List<OutboxEntry> claimed, Consumer<List<Checked>> thenToo) {
         return withRetries(() -> {
-            List<Checked> checked = checkClaimed(claimed);
+            List<Checked> checked = claimed.isEmpty() ? List.of() : checkClaimed(claimed,
+                    customers.lockAll(claimed.stream().map(OutboxEntry::customerId).toList()));
             thenToo.accept(checked.stream().filter(row -> row.heldBack() == null).toList());
             return checked;
         });
@@ -103,11 +110,11 @@ class DeliveryGate {
         }
     }
 
-    private List<Checked> checkClaimed(List<OutboxEntry> claimed) {
+    /** Checks the claimed rows, their customers locked ({@code locked}) in this transaction. */
+    private List<Checked> checkClaimed(List<OutboxEntry> claimed, Map<String, Customer> locked) {
         if (claimed.isEmpty()) {
             return List.of();
         }
-        Map<String, Customer> locked = customers.lockAll(claimed.stream().map(OutboxEntry::customerId).toList());
         Instant now = clock.instant(); // after the locks: a send another node stamped meanwhile is in the past
         Map<String, Suppressions.Reason> suppressed = suppressions.reasons(locked.values().stream()
                 .map(Customer::email).filter(Objects::nonNull).toList());
