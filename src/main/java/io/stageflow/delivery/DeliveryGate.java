@@ -75,7 +75,7 @@ class DeliveryGate {
             if (due.isEmpty()) {
                 return List.of();
             }
-            Map<String, Customer> locked = customers.lockAll(due.stream().map(OutboxEntry::customerId).toList());
+            Map<String, Customer> locked = lockCustomersOf(due);
             List<OutboxEntry> claimed = store.claimAll(due, clock.instant(), leaseUntil);
             List<Checked> checked = checkClaimed(claimed, locked);
             thenToo.accept(checked.stream().filter(row -> row.heldBack() == null).toList());
@@ -86,8 +86,7 @@ class DeliveryGate {
     /** Checks rows this dispatcher has claimed already (an operator's retry of a failed one), as above. */
     List<Checked> check(List<OutboxEntry> claimed, Consumer<List<Checked>> thenToo) {
         return withRetries(() -> {
-            List<Checked> checked = claimed.isEmpty() ? List.of() : checkClaimed(claimed,
-                    customers.lockAll(claimed.stream().map(OutboxEntry::customerId).toList()));
+            List<Checked> checked = claimed.isEmpty() ? List.of() : checkClaimed(claimed, lockCustomersOf(claimed));
             thenToo.accept(checked.stream().filter(row -> row.heldBack() == null).toList());
             return checked;
         });
@@ -108,6 +107,10 @@ class DeliveryGate {
                 }
             }
         }
+    }
+
+    private Map<String, Customer> lockCustomersOf(List<OutboxEntry> rows) {
+        return customers.lockAll(rows.stream().map(OutboxEntry::customerId).toList());
     }
 
     /** Checks the claimed rows, their customers locked ({@code locked}) in this transaction. */

@@ -82,8 +82,8 @@ class SentCopies implements PersonalData {
      * by a node that died before this has no copy.
      */
     void keepAll(List<Sent> sent) {
-        List<Sent> kept = sent.stream().filter(copy -> copy.copy() != null).toList();
-        if (!settings.kept() || kept.isEmpty()) {
+        List<Sent> kept = sent.stream().filter(copy -> copy.copy() != null).toList(); // none when copies are off
+        if (kept.isEmpty()) {
             return;
         }
         try {

@@ -49,12 +49,9 @@ public final class MultiRowInsert {
         boolean[] inserted = new boolean[rows.size()];
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             int to = Math.min(rows.size(), from + ROWS_PER_STATEMENT);
-            List<Object[]> statement = rows.subList(from, to);
-            try {
-                jdbc.update(insertInto + " " + String.join(", ", Collections.nCopies(statement.size(), row)),
-                        insert -> bind(insert, statement));
+            if (insertWhole(jdbc, rows.subList(from, to))) {
                 Arrays.fill(inserted, from, to, true);
-            } catch (DataIntegrityViolationException raced) {
+            } else {
                 for (int i = from; i < to; i++) {
                     inserted[i] = oneByOne.test(i);
                 }
