@@ -313,11 +313,8 @@ class OutboxDispatcher {
         /** Set when the address was suppressed by the moment of sending (an unsubscribe since the check). */
         Suppressions.Reason suppressedAtHandOver;
         Instant sentAt;
-        /**
-         * The record of the wave sent before this one: the hand-over waits for it, so that at most one email a lane
-         * is between its hand-over and its record at any moment.
-         */
-        CompletableFuture<Void> earlierWaveRecorded = RECORDED;
+        /** The hand-overs of the emails of its wave, committed together; null until it is cleared to go. */
+        WaveHandOver<Delivery> handOvers;
 
         Delivery(OutboxEntry entry, Customer customer) {
             this.entry = entry;
@@ -382,7 +379,7 @@ class OutboxDispatcher {
             result(earlier); // the wave before could not be recorded: the pass ends here, this wave's rows are taken back later
         }
         clearForHandOver(wave);
-        wave.forEach(delivery -> delivery.earlierWaveRecorded = earlier);
+        handOverTogether(wave, earlier);
         inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         Runnable record = () -> {
@@ -404,6 +401,31 @@ class OutboxDispatcher {
             record.run(); // the node is stopping: this thread records what it sent
         }
         return recorded;
+    }
+
+    /**
+     * Gives the emails of a wave that are cleared to go one hand-over, committed when they have all reached
+     * {@code DATA} (or dropped out before it) and the wave before is recorded ({@code earlier}): at most one email a
+     * lane is then between its hand-over and its record, and the database gets one commit a wave, not one an email.
+     */
+    private void handOverTogether(List<Delivery> wave, CompletableFuture<Void> earlier) {
+        List<Delivery> going = wave.stream()
+                .filter(delivery -> delivery.failure == null && delivery.suppressedAtHandOver == null).toList();
+        WaveHandOver<Delivery> handOvers = new WaveHandOver<>(going.size(), arrived -> commitHandOvers(arrived, earlier));
+        going.forEach(delivery -> delivery.handOvers = handOvers);
+    }
+
+    /**
+     * Commits that these messages start to go out now, before a byte of them does, fenced by their claims (the
+     * entries as claimed); none when the wave before could not be recorded sent.
+     */
+    private boolean[] commitHandOvers(List<Delivery> arrived, Future<Void> earlier) {
+        if (!recorded(earlier)) {
+            return new boolean[arrived.size()]; // the wave before is not recorded sent: nothing more leaves until it is
+        }
+        return store.markAllHandedOver(arrived.stream().map(delivery -> new OutboxStore.HandingOver(
+                delivery.entry.id(), delivery.entry.attempts(), composer.messageId(delivery.entry))).toList(),
+                clock.instant());
     }
 
     /**
@@ -501,15 +523,11 @@ class OutboxDispatcher {
     }
 
     /**
-     * The moment the message starts to go out (the server has answered {@code DATA}): the hand-over is committed,
-     * fenced by the claim (the entry as claimed by then). False when the message must not go.
+     * The moment the message starts to go out (the server has answered {@code DATA}): its hand-over is committed with
+     * those of its wave. False when the message must not go.
      */
     private boolean handOver(Delivery delivery) {
-        if (!recorded(delivery.earlierWaveRecorded)) {
-            return false; // the wave before is not recorded sent: nothing more leaves until it is
-        }
-        OutboxEntry entry = delivery.entry;
-        return store.markHandedOver(entry.id(), entry.attempts(), clock.instant(), composer.messageId(entry));
+        return delivery.handOvers.arrive(delivery);
     }
 
     /** Waits for a wave's record; false when it failed or this thread was told to stop. */
@@ -601,6 +619,8 @@ class OutboxDispatcher {
             } else {
                 delivery.ambiguous = e;
             }
+        } finally {
+            delivery.handOvers.done(delivery); // one that never reached DATA keeps the wave's others waiting no more
         }
     }
 
@@ -699,6 +719,7 @@ class OutboxDispatcher {
             return;
         }
         clearForHandOver(List.of(delivery));
+        handOverTogether(List.of(delivery), RECORDED);
         try (SmtpPass pass = new SmtpPass(mailSender)) {
             send(delivery, pass);
         }

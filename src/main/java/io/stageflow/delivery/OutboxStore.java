@@ -518,6 +518,32 @@ class OutboxStore {
                 .params(Timestamp.from(now), messageIdHeader, id, attempt).update() == 1;
     }
 
+    /** A claimed row whose message starts to go out: its claim's fence, and the Message-ID it goes with. */
+    record HandingOver(long id, int attempt, String messageIdHeader) {
+    }
+
+    /**
+     * Commits that these messages are being handed over now, as {@link #markHandedOver} does, all in one transaction:
+     * for each, whether the claim is still this dispatcher's (when not, that message must not be sent).
+     */
+    boolean[] markAllHandedOver(List<HandingOver> rows, Instant now) {
+        boolean[] handedOver = new boolean[rows.size()];
+        if (rows.isEmpty()) {
+            return handedOver;
+        }
+        Timestamp at = Timestamp.from(now);
+        transaction.executeWithoutResult(status -> {
+            int[] counts = jdbcTemplate.batchUpdate("""
+                    update sf_outbox set handed_over_at = ?, message_id_header = ?
+                    where id = ? and attempts = ? and status = 'SENDING'""",
+                    rows.stream().map(row -> new Object[] {at, row.messageIdHeader(), row.id(), row.attempt()}).toList());
+            for (int i = 0; i < counts.length; i++) {
+                handedOver[i] = counts[i] == 1;
+            }
+        });
+        return handedOver;
+    }
+
     /** Holds the row back until {@code until}; a deferral is not a failed attempt, so it does not count as one. */
     void defer(OutboxEntry entry, Instant now, Instant until, String reason) {
         counted(entry, MessageFigure.DEFERRED, now, () -> jdbc.sql("""
