@@ -66,7 +66,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * connection of its own; one customer's rows go in successive waves, in queue order. While the lanes send one wave,
  * a checking thread has the next one rendered (one email a render thread) and claims and checks it, so the two
  * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement; a
- * sent wave is recorded while the lanes open the next one's SMTP transactions, whose hand-over waits for that record.
+ * sent wave is recorded while the lanes open the next one's SMTP transactions, whose hand-overs wait for that record
+ * and are committed together ({@link WaveHandOver}).
  * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
  * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
