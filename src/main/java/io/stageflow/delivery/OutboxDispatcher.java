@@ -334,7 +334,7 @@ class OutboxDispatcher {
         List<Delivery> prepared = due.stream().map(entry -> new Delivery(entry, profiles.get(entry.customerId())))
                 .toList();
         readModels(prepared);
-        inLanes(preparing, prepared.size(), lane -> prepare(prepared.get(lane)));
+        inLanes(preparing, prepared.size(), lane -> prepare(prepared.get(lane)), lane -> prepare(prepared.get(lane)));
         Map<Long, Delivery> byId = new HashMap<>();
         prepared.forEach(delivery -> byId.put(delivery.entry.id(), delivery));
         List<Delivery> wave = new ArrayList<>();
@@ -381,7 +381,7 @@ class OutboxDispatcher {
         }
         clearForHandOver(wave);
         handOverTogether(wave, earlier);
-        inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)));
+        inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)), lane -> notSent(wave.get(lane)));
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         Runnable record = () -> {
             List<EmailOutcome> outcomes = new ArrayList<>();
@@ -430,10 +430,22 @@ class OutboxDispatcher {
     }
 
     /**
-     * Runs {@code lane} for lanes 0 to {@code count - 1} at once, lane 0 in this thread and the others on
-     * {@code threads}, and waits for them all.
+     * An email of a wave that no lane could take (the node is stopping): it does not go now, and its wave's others
+     * do not wait for it at {@code DATA}. It is tried again later, here or on another node.
      */
-    private static void inLanes(ExecutorService threads, int count, IntConsumer lane) {
+    private void notSent(Delivery delivery) {
+        if (delivery.handOvers != null && delivery.failure == null && delivery.suppressedAtHandOver == null) {
+            delivery.failure = new IllegalStateException("The node is stopping: not sent");
+            delivery.handOvers.done(delivery);
+        }
+    }
+
+    /**
+     * Runs {@code lane} for lanes 0 to {@code count - 1} at once, lane 0 in this thread and the others on
+     * {@code threads}, and waits for them all; a lane {@code threads} refuses (the node is stopping) is given to
+     * {@code refused} in this thread, before lane 0.
+     */
+    private static void inLanes(ExecutorService threads, int count, IntConsumer lane, IntConsumer refused) {
         List<Future<?>> running = new ArrayList<>();
         try {
             for (int i = 1; i < count; i++) {
@@ -442,7 +454,7 @@ class OutboxDispatcher {
             }
         } catch (RejectedExecutionException shuttingDown) {
             for (int i = running.size() + 1; i < count; i++) {
-                lane.accept(i); // the node is stopping: this thread does what the lanes could not take
+                refused.accept(i); // the node is stopping
             }
         }
         RuntimeException failure = null;

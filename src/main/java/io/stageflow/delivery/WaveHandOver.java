@@ -28,10 +28,13 @@ final class WaveHandOver<T> {
 
     private final Function<List<T>, boolean[]> commit;
     private final Phaser lanes;
-    /** Guarded by this: the emails at {@code DATA}, in order of arrival, and what their commit said. */
+    /** Guarded by this: the emails at {@code DATA} to be committed, in order of arrival, and what their commit said. */
     private final List<T> arrived = new ArrayList<>();
-    private final Set<T> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Guarded by this: the emails that have arrived or dropped out, each counted once by the lanes' phaser. */
+    private final Set<T> counted = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<T, Boolean> committed = new IdentityHashMap<>();
+    /** Guarded by this: set when the commit has taken the emails arrived; none can leave it after that. */
+    private boolean committing;
 
     /**
      * @param lanes how many emails of the wave go out now, one a lane
@@ -51,14 +54,28 @@ final class WaveHandOver<T> {
 
     /**
      * The email's server has answered {@code DATA}: waits for the wave's other lanes, then says whether the message
-     * may be written (its hand-over committed). Not interruptible: the wait ends when the other lanes reach
-     * {@code DATA} or fail, within the mail server's time-outs, and the commit within the database's.
+     * may be written (its hand-over committed). A lane told to stop while it waits leaves the wave's commit and gets
+     * false, unless the commit has begun, whose answer it then waits for (the database's time-outs bound it).
      */
     boolean arrive(T email) {
         synchronized (this) {
             arrived.add(email);
+            counted.add(email);
         }
-        lanes.awaitAdvance(lanes.arrive());
+        int phase = lanes.arrive();
+        try {
+            lanes.awaitAdvanceInterruptibly(phase);
+        } catch (InterruptedException stopping) {
+            synchronized (this) {
+                if (!committing) {
+                    arrived.remove(email); // not handed over: tried again later, here or on another node
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            lanes.awaitAdvance(phase);
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             return Boolean.TRUE.equals(committed.get(email));
         }
@@ -70,7 +87,7 @@ final class WaveHandOver<T> {
      */
     void done(T email) {
         synchronized (this) {
-            if (arrived.contains(email) || !gone.add(email)) {
+            if (!counted.add(email)) {
                 return;
             }
         }
@@ -80,6 +97,7 @@ final class WaveHandOver<T> {
     private void commitArrived() {
         List<T> handingOver;
         synchronized (this) {
+            committing = true;
             handingOver = List.copyOf(arrived);
         }
         if (handingOver.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.stageflow.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -87,6 +88,24 @@ class WaveHandOverTest {
         assertThat(wave.arrive("b")).isFalse();
         assertThat(a.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(tries).hasValue(1);
+    }
+
+    @Test
+    void aLaneToldToStopWhileItWaitsIsLeftOutOfTheCommitAndDoesNotGo() throws Exception {
+        WaveHandOver<String> wave = wave(2);
+        java.util.concurrent.atomic.AtomicBoolean stoppingGoes = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread stopping = new Thread(() -> {
+            stoppingGoes.set(wave.arrive("stopping"));
+            wave.done("stopping"); // after an arrival: counted once, so the phaser is not told twice
+        });
+        stopping.start();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> stopping.getState() == Thread.State.WAITING);
+        stopping.interrupt();
+        stopping.join(10_000);
+
+        assertThat(stoppingGoes).isFalse();
+        assertThat(wave.arrive("staying")).isTrue();
+        assertThat(commits).containsExactly(List.of("staying"));
     }
 
     @Test
