@@ -63,11 +63,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Delivers queued email. Each row is claimed with a conditional update before the mail server is contacted,
  * so concurrent dispatchers on any number of nodes send it once; the {@link DeliveryGate} may still hold it back.
  * A pass goes in waves of at most one row a lane ({@code connections}), each lane sending over a mail server
- * connection of its own; one customer's rows go in successive waves, in queue order. While the lanes send one wave,
- * a checking thread has the next one rendered (one email a render thread) and claims and checks it, so the two
- * halves' round trips to the database overlap, and each step writes the rows of a whole wave with one statement; a
- * sent wave is recorded while the lanes open the next one's SMTP transactions, whose hand-overs wait for that record
- * and are committed together ({@link WaveHandOver}).
+ * connection of its own; one customer's rows go in successive waves, in queue order. While the lanes send two
+ * waves, a checking thread has the next two rendered (on the render threads) and claims and checks them together, so
+ * the two halves' round trips to the database overlap, and each step writes the rows of whole waves with one
+ * statement; a sent wave is recorded while the lanes open the next one's SMTP transactions, whose hand-overs are
+ * committed together ({@link WaveHandOver}), in the record's own transaction when they reach {@code DATA} in time
+ * ({@link JoinedHandOver}), and never before it.
  * Rendering happens at delivery time, with the customer's profile as it is then. Temporary failures are retried
  * with exponential backoff; a journey's email that fails for good is announced as {@link DeliveryFailed}.
  */
@@ -172,28 +173,73 @@ class OutboxDispatcher {
         for (int lane = 0; lane < settings.connections(); lane++) {
             passes.add(new SmtpPass(mailSender));
         }
-        Future<List<Delivery>> next = waves.isEmpty() ? null : checking.submit(() -> check(waves.get(0)));
-        CompletableFuture<Void> recorded = RECORDED;
+        List<List<List<OutboxEntry>>> checks = checks(waves);
+        Future<List<Delivery>> next = checks.isEmpty() ? null : checking.submit(() -> check(rows(checks.get(0))));
+        Recording recorded = Recording.NONE;
         try {
-            for (int i = 0; i < waves.size(); i++) {
-                List<Delivery> wave = result(next);
+            for (int i = 0; i < checks.size(); i++) {
+                List<Delivery> checked = result(next);
                 int following = i + 1;
-                next = following < waves.size() ? checking.submit(() -> check(waves.get(following))) : null;
-                recorded = send(wave, passes, recorded);
+                next = following < checks.size() ? checking.submit(() -> check(rows(checks.get(following)))) : null;
+                for (List<OutboxEntry> wave : checks.get(i)) {
+                    recorded = send(inWave(checked, wave), passes, recorded);
+                }
             }
-            result(recorded);
+            recorded.nextHandOver().close(); // no wave follows: the last record commits at once
+            result(recorded.done());
         } finally {
             if (next != null) {
                 awaitQuietly(next); // its rows are claimed: taken back when their lease runs out
             }
-            awaitQuietly(recorded);
+            recorded.nextHandOver().close();
+            awaitQuietly(recorded.done());
             passes.forEach(SmtpPass::close);
         }
         return !due.isEmpty();
     }
 
+    /** How many successive waves are claimed and checked together, in one transaction. */
+    private static final int WAVES_PER_CHECK = 2;
+
+    /**
+     * The pass's waves, {@link #WAVES_PER_CHECK} at a time: each group is claimed and checked at once while the lanes
+     * send the group before, so that a check's round trips are shared by more emails. A customer's rows stay in queue
+     * order within a check, and each wave still goes to the lanes on its own.
+     */
+    static <T> List<List<T>> checks(List<T> waves) {
+        List<List<T>> checks = new ArrayList<>();
+        for (int from = 0; from < waves.size(); from += WAVES_PER_CHECK) {
+            checks.add(waves.subList(from, Math.min(waves.size(), from + WAVES_PER_CHECK)));
+        }
+        return checks;
+    }
+
+    private static List<OutboxEntry> rows(List<List<OutboxEntry>> waves) {
+        return waves.stream().flatMap(List::stream).toList();
+    }
+
+    /** The emails of a check that are cleared to go and belong to this wave, in the wave's order. */
+    private static List<Delivery> inWave(List<Delivery> checked, List<OutboxEntry> wave) {
+        Set<Long> ids = new HashSet<>();
+        wave.forEach(entry -> ids.add(entry.id()));
+        return checked.stream().filter(delivery -> ids.contains(delivery.entry.id())).toList();
+    }
+
     /** What the first wave of a pass, and a single email sent again, wait for before their hand-over: nothing. */
     private static final CompletableFuture<Void> RECORDED = CompletableFuture.completedFuture(null);
+
+    /** How long a wave's record waits, in its transaction, for the next wave's lanes to be at DATA. */
+    private static final long JOIN_PATIENCE_MILLIS = 20;
+
+    /**
+     * A sent wave's record: {@code done} completes at its commit (exceptionally when it failed), and the next wave's
+     * hand-over may join its transaction ({@code nextHandOver}).
+     */
+    private record Recording(CompletableFuture<Void> done, JoinedHandOver<Delivery> nextHandOver) {
+
+        /** Before the first wave: nothing to wait for, nothing to join. */
+        static final Recording NONE = new Recording(RECORDED, JoinedHandOver.none());
+    }
 
     private static <T> T result(Future<T> future) {
         try {
@@ -324,8 +370,8 @@ class OutboxDispatcher {
     }
 
     /**
-     * The first half of a wave of due rows (at most one a lane), which runs on the checking thread while the lanes
-     * send the wave before: the emails are rendered, made trackable and built; the rows are then claimed and checked
+     * The first half of the waves of due rows (at most one a lane a wave), which runs on the checking thread while
+     * the lanes send the waves before: the emails are rendered, made trackable and built; the rows are then claimed and checked
      * in one transaction, which records the links of the ones that may go. The rows held back are counted and
      * announced. The emails that may go now, ready to be sent.
      */
@@ -372,21 +418,23 @@ class OutboxDispatcher {
      * future: it completes at the record's commit, before the wave's outcomes are announced to their listeners (the
      * coupons of the emails), and fails when the record failed.
      */
-    private CompletableFuture<Void> send(List<Delivery> wave, List<SmtpPass> passes, CompletableFuture<Void> earlier) {
+    private Recording send(List<Delivery> wave, List<SmtpPass> passes, Recording earlier) {
         if (wave.isEmpty()) {
             return earlier;
         }
-        if (earlier.isCompletedExceptionally()) {
-            result(earlier); // the wave before could not be recorded: the pass ends here, this wave's rows are taken back later
+        if (earlier.done().isCompletedExceptionally()) {
+            result(earlier.done()); // the wave before could not be recorded: the pass ends here, this wave's rows are taken back later
         }
         clearForHandOver(wave);
         handOverTogether(wave, earlier);
         inLanes(lanes, wave.size(), lane -> send(wave.get(lane), passes.get(lane)), lane -> notSent(wave.get(lane)));
+        earlier.nextHandOver().close(); // this wave's hand-over has joined the record before, or will not
         CompletableFuture<Void> recorded = new CompletableFuture<>();
+        JoinedHandOver<Delivery> nextHandOver = new JoinedHandOver<>(JOIN_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
         Runnable record = () -> {
             List<EmailOutcome> outcomes = new ArrayList<>();
             try {
-                recordSent(wave, outcomes);
+                recordSent(wave, outcomes, nextHandOver);
             } catch (RuntimeException | Error failure) {
                 log.error("A wave of {} emails could not be recorded; their rows are taken back when their lease runs"
                         + " out, and the next wave is not handed over", wave.size(), failure);
@@ -399,9 +447,10 @@ class OutboxDispatcher {
         try {
             recording.execute(record);
         } catch (RejectedExecutionException stopping) {
-            record.run(); // the node is stopping: this thread records what it sent
+            nextHandOver.close(); // the node is stopping: this thread records what it sent, and joins nothing to it
+            record.run();
         }
-        return recorded;
+        return new Recording(recorded, nextHandOver);
     }
 
     /**
@@ -409,7 +458,7 @@ class OutboxDispatcher {
      * {@code DATA} (or dropped out before it) and the wave before is recorded ({@code earlier}): at most one email a
      * lane is then between its hand-over and its record, and the database gets one commit a wave, not one an email.
      */
-    private void handOverTogether(List<Delivery> wave, CompletableFuture<Void> earlier) {
+    private void handOverTogether(List<Delivery> wave, Recording earlier) {
         List<Delivery> going = wave.stream()
                 .filter(delivery -> delivery.failure == null && delivery.suppressedAtHandOver == null).toList();
         WaveHandOver<Delivery> handOvers = new WaveHandOver<>(going.size(), arrived -> commitHandOvers(arrived, earlier));
@@ -418,13 +467,24 @@ class OutboxDispatcher {
 
     /**
      * Commits that these messages start to go out now, before a byte of them does, fenced by their claims (the
-     * entries as claimed); none when the wave before could not be recorded sent.
+     * entries as claimed): in the transaction that records the wave before sent when it still waits for them, otherwise
+     * on their own once that record is committed; none when the wave before could not be recorded sent.
      */
-    private boolean[] commitHandOvers(List<Delivery> arrived, Future<Void> earlier) {
-        if (!recorded(earlier)) {
+    private boolean[] commitHandOvers(List<Delivery> arrived, Recording earlier) {
+        if (earlier.nextHandOver().offer(arrived)) {
+            boolean[] joined = earlier.nextHandOver().answer();
+            if (joined != null) {
+                return joined;
+            }
+        }
+        if (!recorded(earlier.done())) {
             return new boolean[arrived.size()]; // the wave before is not recorded sent: nothing more leaves until it is
         }
-        return store.markAllHandedOver(arrived.stream().map(delivery -> new OutboxStore.HandingOver(
+        return markHandedOver(arrived);
+    }
+
+    private boolean[] markHandedOver(List<Delivery> handingOver) {
+        return store.markAllHandedOver(handingOver.stream().map(delivery -> new OutboxStore.HandingOver(
                 delivery.entry.id(), delivery.entry.attempts(), composer.messageId(delivery.entry))).toList(),
                 clock.instant());
     }
@@ -641,19 +701,22 @@ class OutboxDispatcher {
      * Records the wave's accepted emails as sent, with their copies (first, so that a sent row has its copy), in one
      * transaction, again and again for a few seconds if the database fails; then settles the others one by one.
      */
-    private void recordSent(List<Delivery> wave, List<EmailOutcome> outcomes) {
+    private void recordSent(List<Delivery> wave, List<EmailOutcome> outcomes, JoinedHandOver<Delivery> nextHandOver) {
         List<Delivery> accepted = wave.stream().filter(delivery -> delivery.sentAt != null).toList();
-        if (!accepted.isEmpty()) {
+        if (accepted.isEmpty()) {
+            nextHandOver.close(); // nothing to record: the next wave's hand-over commits on its own
+        } else {
             List<SentCopies.Sent> sentCopies = accepted.stream().map(delivery -> new SentCopies.Sent(delivery.entry,
                     delivery.copy, delivery.sentAt)).toList();
             List<OutboxStore.Accepted> sent = accepted.stream().map(delivery -> new OutboxStore.Accepted(
                     delivery.entry, delivery.sentAt, delivery.customer.email(), delivery.email.subject(),
                     composer.messageId(delivery.entry), delivery.email.templateVersion())).toList();
-            // The copies first, in the same transaction, so that a sent row has its copy.
-            boolean[] recorded = recordingSent.execute(retry -> transactions.execute(tx -> {
-                copies.keepAll(sentCopies);
-                return store.markAllSent(sent);
-            }));
+            boolean[] recorded;
+            try {
+                recorded = recordingSent.execute(retry -> recordAndJoin(sentCopies, sent, nextHandOver));
+            } finally {
+                nextHandOver.close(); // failed for good: the next wave's hand-over, if not taken, is not waited for
+            }
             for (int i = 0; i < accepted.size(); i++) {
                 OutboxEntry entry = accepted.get(i).entry;
                 count(entry, "sent");
@@ -682,6 +745,37 @@ class OutboxDispatcher {
                 ambiguous(delivery.entry, delivery.ambiguous);
                 announceOutcome(delivery.entry, outcomes);
             }
+        }
+    }
+
+    /**
+     * One attempt at a wave's record: its copies (first, so that a sent row has its copy) and its rows marked sent, and
+     * the next wave's hand-overs when they are offered in time ({@link JoinedHandOver}), in one transaction.
+     */
+    private boolean[] recordAndJoin(List<SentCopies.Sent> sentCopies, List<OutboxStore.Accepted> sent,
+            JoinedHandOver<Delivery> nextHandOver) {
+        List<Delivery> joined = new ArrayList<>();
+        boolean[][] handedOver = {null};
+        try {
+            boolean[] recorded = transactions.execute(tx -> {
+                copies.keepAll(sentCopies);
+                boolean[] marked = store.markAllSent(sent);
+                List<Delivery> next = nextHandOver.take();
+                if (next != null) {
+                    joined.addAll(next);
+                    handedOver[0] = markHandedOver(next);
+                }
+                return marked;
+            });
+            if (!joined.isEmpty()) {
+                nextHandOver.committed(handedOver[0]);
+            }
+            return recorded;
+        } catch (RuntimeException | Error failed) {
+            if (!joined.isEmpty()) {
+                nextHandOver.failed(); // rolled back with the record: the next wave's messages are not written
+            }
+            throw failed;
         }
     }
 
@@ -732,12 +826,12 @@ class OutboxDispatcher {
             return;
         }
         clearForHandOver(List.of(delivery));
-        handOverTogether(List.of(delivery), RECORDED);
+        handOverTogether(List.of(delivery), Recording.NONE);
         try (SmtpPass pass = new SmtpPass(mailSender)) {
             send(delivery, pass);
         }
         if (delivery.failure == null) {
-            recordSent(List.of(delivery), outcomes);
+            recordSent(List.of(delivery), outcomes, JoinedHandOver.none());
             announce(outcomes);
             return;
         }
