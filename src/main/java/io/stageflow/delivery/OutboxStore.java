@@ -449,7 +449,8 @@ class OutboxStore {
      * Records the mail server's acceptance of several emails at once, in one transaction with their tallies and
      * events. Each is fenced by its claim's attempt: a row another node recovered from this claim meanwhile is left
      * alone, except that one swept as {@code OUTCOME_UNKNOWN} while this node was still sending it becomes
-     * {@code SENT}, since it was. For each, whether its row was changed.
+     * {@code SENT}, since it was. For each, whether its row was changed. The rows are locked and their fences read
+     * with one query, and the ones still this claim's are changed with one statement.
      */
     boolean[] markAllSent(List<Accepted> accepted) {
         boolean[] changed = new boolean[accepted.size()];
@@ -457,19 +458,32 @@ class OutboxStore {
             return changed;
         }
         transaction.executeWithoutResult(status -> {
-            // Typed: a row without a template version binds a null, which untyped binding asks the driver about.
-            int[] counts = TypedParameters.batchUpdate(jdbcTemplate, """
-                    update sf_outbox set status = 'SENT', sent_at = ?, recipient = ?, subject = ?, message_id_header = ?,
-                                         template_version = ?, lease_until = null, last_error = null
-                    where id = ? and attempts = ? and status in ('SENDING', 'OUTCOME_UNKNOWN')""",
-                    accepted.stream().map(sent -> new Object[] {Timestamp.from(sent.at()), sent.recipient(),
-                            truncate(sent.subject()), sent.messageIdHeader(),
-                            sent.templateVersion() > 0 ? sent.templateVersion() : null, sent.entry().id(),
-                            sent.entry().attempts()}).toList());
+            Map<Long, Claim> now = lockClaims(accepted.stream().map(sent -> sent.entry().id()).toList());
+            List<Accepted> stillOurs = new ArrayList<>();
+            for (int i = 0; i < accepted.size(); i++) {
+                Claim claim = now.get(accepted.get(i).entry().id());
+                changed[i] = claim != null && claim.attempts() == accepted.get(i).entry().attempts()
+                        && (claim.status() == OutboxStatus.SENDING || claim.status() == OutboxStatus.OUTCOME_UNKNOWN);
+                if (changed[i]) {
+                    stillOurs.add(accepted.get(i));
+                }
+            }
+            if (!stillOurs.isEmpty()) {
+                List<Object> parameters = new ArrayList<>();
+                List<Long> ids = stillOurs.stream().map(sent -> sent.entry().id()).toList();
+                String sql = "update sf_outbox set status = 'SENT', lease_until = null, last_error = null"
+                        + ", sent_at = " + byId(ids, stillOurs.stream().map(sent -> Timestamp.from(sent.at())).toList(), parameters)
+                        + ", recipient = " + byId(ids, stillOurs.stream().map(Accepted::recipient).toList(), parameters)
+                        + ", subject = " + byId(ids, stillOurs.stream().map(sent -> truncate(sent.subject())).toList(), parameters)
+                        + ", message_id_header = " + byId(ids, stillOurs.stream().map(Accepted::messageIdHeader).toList(), parameters)
+                        + ", template_version = " + byId(ids, stillOurs.stream().map(sent -> sent.templateVersion() > 0
+                                ? (Object) sent.templateVersion() : null).toList(), parameters)
+                        + " where id in (" + placeholders(ids, parameters) + ")";
+                jdbcTemplate.update(sql, statement -> TypedParameters.bind(statement, 1, parameters.toArray()));
+            }
             List<Tallies.Addition> additions = new ArrayList<>();
             List<DeliveryEvents.Change> changes = new ArrayList<>();
-            for (int i = 0; i < counts.length; i++) {
-                changed[i] = counts[i] == 1;
+            for (int i = 0; i < changed.length; i++) {
                 if (changed[i]) {
                     OutboxEntry entry = accepted.get(i).entry();
                     additions.add(new Tallies.Addition(MessageFigure.SENT.of(entry.templateKey(), entry.journeyKey(),
@@ -518,27 +532,76 @@ class OutboxStore {
                 .params(Timestamp.from(now), messageIdHeader, id, attempt).update() == 1;
     }
 
+    /** A row's claim as it now is: its attempt count and status. */
+    private record Claim(int attempts, OutboxStatus status) {
+    }
+
+    /** The rows' claims as they are now, the rows locked until the transaction ends. */
+    private Map<Long, Claim> lockClaims(List<Long> ids) {
+        List<Object> parameters = new ArrayList<>();
+        String in = placeholders(ids, parameters);
+        Map<Long, Claim> claims = new HashMap<>();
+        jdbcTemplate.query("select id, attempts, status from sf_outbox where id in (" + in + ") for update",
+                statement -> TypedParameters.bind(statement, 1, parameters.toArray()),
+                rs -> {
+                    claims.put(rs.getLong(1), new Claim(rs.getInt(2), OutboxStatus.valueOf(rs.getString(3))));
+                });
+        return claims;
+    }
+
+    /** {@code ?, ?, …}, one for each id, the ids appended to {@code parameters}. */
+    private static String placeholders(List<Long> ids, List<Object> parameters) {
+        parameters.addAll(ids);
+        return String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+    }
+
+    /**
+     * {@code case id when ? then ? … end}: each row's own value in one statement over many rows, the ids and values
+     * appended to {@code parameters}.
+     */
+    private static String byId(List<Long> ids, List<?> values, List<Object> parameters) {
+        StringBuilder sql = new StringBuilder("case id");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(" when ? then ?");
+            parameters.add(ids.get(i));
+            parameters.add(values.get(i));
+        }
+        return sql.append(" end").toString();
+    }
+
     /** A claimed row whose message starts to go out: its claim's fence, and the Message-ID it goes with. */
     record HandingOver(long id, int attempt, String messageIdHeader) {
     }
 
     /**
-     * Commits that these messages are being handed over now, as {@link #markHandedOver} does, all in one transaction:
-     * for each, whether the claim is still this dispatcher's (when not, that message must not be sent).
+     * Commits that these messages are being handed over now, as {@link #markHandedOver} does, all in one transaction
+     * and one statement: for each, whether the claim is still this dispatcher's (when not, that message must not be
+     * sent). When some claim was not, the rows are read back to tell which: a row at this claim's attempt and still
+     * {@code SENDING} can only be one this statement changed, since a claim taken over counts another attempt.
      */
     boolean[] markAllHandedOver(List<HandingOver> rows, Instant now) {
         boolean[] handedOver = new boolean[rows.size()];
         if (rows.isEmpty()) {
             return handedOver;
         }
-        Timestamp at = Timestamp.from(now);
         transaction.executeWithoutResult(status -> {
-            int[] counts = jdbcTemplate.batchUpdate("""
-                    update sf_outbox set handed_over_at = ?, message_id_header = ?
-                    where id = ? and attempts = ? and status = 'SENDING'""",
-                    rows.stream().map(row -> new Object[] {at, row.messageIdHeader(), row.id(), row.attempt()}).toList());
-            for (int i = 0; i < counts.length; i++) {
-                handedOver[i] = counts[i] == 1;
+            List<Long> ids = rows.stream().map(HandingOver::id).toList();
+            List<Object> parameters = new ArrayList<>();
+            parameters.add(Timestamp.from(now));
+            String sql = "update sf_outbox set handed_over_at = ?, message_id_header = "
+                    + byId(ids, rows.stream().map(HandingOver::messageIdHeader).toList(), parameters)
+                    + " where id in (" + placeholders(ids, parameters) + ") and status = 'SENDING' and attempts = "
+                    + byId(ids, rows.stream().map(HandingOver::attempt).toList(), parameters);
+            int changed = jdbcTemplate.update(sql, statement -> TypedParameters.bind(statement, 1, parameters.toArray()));
+            if (changed == rows.size()) {
+                java.util.Arrays.fill(handedOver, true);
+                return;
+            }
+            Map<Long, Claim> claims = lockClaims(ids);
+            for (int i = 0; i < rows.size(); i++) {
+                Claim claim = claims.get(rows.get(i).id());
+                handedOver[i] = claim != null && claim.attempts() == rows.get(i).attempt()
+                        && claim.status() == OutboxStatus.SENDING;
             }
         });
         return handedOver;

@@ -123,6 +123,61 @@ class OutboxRecoveryTest extends IntegrationTest {
         }
     }
 
+    @Test
+    void ofAWavesRowsOnlyThoseStillThisClaimsAreHandedOverAndRecordedSentEachWithItsOwnValues() {
+        String ours = customer();
+        String takenOver = customer();
+        String flagged = customer();
+        OutboxEntry[] rows = {claimedRow(ours), claimedRow(takenOver), claimedRow(flagged)};
+        // Meanwhile another dispatcher claimed one row, and a sweep flagged another as possibly sent.
+        jdbc.sql("update sf_outbox set attempts = 2 where customer_id = ?").param(takenOver).update();
+        jdbc.sql("update sf_outbox set status = 'OUTCOME_UNKNOWN' where customer_id = ?").param(flagged).update();
+
+        boolean[] handedOver = store.markAllHandedOver(java.util.Arrays.stream(rows).map(row ->
+                new OutboxStore.HandingOver(row.id(), row.attempts(), "<" + row.customerId() + "@example.com>")).toList(),
+                clock.instant());
+
+        assertThat(handedOver).containsExactly(true, false, false);
+        assertThat(jdbc.sql("select message_id_header from sf_outbox where customer_id = ?").param(ours)
+                .query(String.class).single()).isEqualTo("<" + ours + "@example.com>");
+        assertThat(jdbc.sql("select count(*) from sf_outbox where customer_id in (?, ?) and handed_over_at is not null")
+                .params(takenOver, flagged).query(Integer.class).single()).isZero();
+
+        Instant at = clock.instant();
+        boolean[] sent = store.markAllSent(java.util.Arrays.stream(rows).map(row -> new OutboxStore.Accepted(row,
+                at, row.customerId() + "@example.com", "Subject of " + row.customerId(), "<id-" + row.customerId() + ">",
+                row.customerId().equals(ours) ? 3 : 0)).toList());
+
+        assertThat(sent).containsExactly(true, false, true);
+        assertThat(jdbc.sql("select status, recipient, subject, message_id_header, template_version from sf_outbox"
+                        + " where customer_id = ?").param(ours)
+                .query((rs, n) -> java.util.List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5))).single())
+                .containsExactly("SENT", ours + "@example.com", "Subject of " + ours, "<id-" + ours + ">", "3");
+        assertThat(status(takenOver)).as("the other dispatcher's claim, left alone").isEqualTo("SENDING");
+        assertThat(jdbc.sql("select status, subject, template_version from sf_outbox where customer_id = ?")
+                .param(flagged).query((rs, n) -> java.util.Arrays.asList(rs.getString(1), rs.getString(2),
+                        rs.getString(3))).single())
+                .as("flagged while this node was sending it: it was sent").containsExactly("SENT",
+                        "Subject of " + flagged, null);
+        assertThat(store.markAllSent(java.util.List.of(new OutboxStore.Accepted(rows[0], at, ours + "@example.com",
+                "Again", "<again>", 3)))).as("recorded once: the same record again changes nothing").containsExactly(false);
+    }
+
+    /** A row claimed by this node just now (attempt 1, its lease running): as the check leaves it. */
+    private OutboxEntry claimedRow(String customerId) {
+        Instant now = clock.instant();
+        jdbc.sql("""
+                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key, status,
+                                       attempts, next_attempt_at, created_at, respect_quiet_hours, lease_until)
+                values (?, ?, 'welcome', 'TRANSACTIONAL', 'test', 'SENDING', 1, ?, ?, false, ?)""")
+                .params("test:" + customerId, customerId, Timestamp.from(now), Timestamp.from(now),
+                        Timestamp.from(now.plus(Duration.ofHours(1))))
+                .update();
+        long id = jdbc.sql("select id from sf_outbox where customer_id = ?").param(customerId).query(Long.class).single();
+        return store.find(id).orElseThrow();
+    }
+
     /** A row as a node that was killed while delivering it leaves it: claimed once, lease expired. */
     private void abandonedRow(String customerId, Instant handedOverAt) {
         Instant now = clock.instant();
