@@ -759,23 +759,32 @@ class OutboxDispatcher {
         try {
             boolean[] recorded = transactions.execute(tx -> {
                 copies.keepAll(sentCopies);
-                boolean[] marked = store.markAllSent(sent);
-                List<Delivery> next = nextHandOver.take();
-                if (next != null) {
-                    joined.addAll(next);
-                    handedOver[0] = markHandedOver(next);
-                }
-                return marked;
+                return store.markAllSent(sent, () -> {
+                    List<Delivery> next = nextHandOver.take();
+                    if (next != null) {
+                        joined.addAll(next);
+                        handedOver[0] = markHandedOver(next);
+                    }
+                });
             });
             if (!joined.isEmpty()) {
                 nextHandOver.committed(handedOver[0]);
             }
             return recorded;
         } catch (RuntimeException | Error failed) {
-            if (!joined.isEmpty()) {
-                nextHandOver.failed(); // rolled back with the record: the next wave's messages are not written
+            if (joined.isEmpty()) {
+                throw failed;
             }
-            throw failed;
+            nextHandOver.failed(); // rolled back with the record: the next wave's messages are not written
+            if (failed instanceof Error) {
+                throw failed;
+            }
+            // What failed may be the next wave's part: the record goes on alone, as it would have without it.
+            log.warn("A wave's record with the next wave's hand-over failed; recording the wave alone", failed);
+            return transactions.execute(tx -> {
+                copies.keepAll(sentCopies);
+                return store.markAllSent(sent);
+            });
         }
     }
 

@@ -453,6 +453,15 @@ class OutboxStore {
      * with one query, and the ones still this claim's are changed with one statement.
      */
     boolean[] markAllSent(List<Accepted> accepted) {
+        return markAllSent(accepted, () -> { });
+    }
+
+    /**
+     * As {@link #markAllSent(List)}, with {@code meanwhile} run in the same transaction once the rows are marked and
+     * before the tallies and events are written: what it waits for holds only these rows' locks, not those of the
+     * tallies, which every node's record of the same template shares.
+     */
+    boolean[] markAllSent(List<Accepted> accepted, Runnable meanwhile) {
         boolean[] changed = new boolean[accepted.size()];
         if (accepted.isEmpty()) {
             return changed;
@@ -481,6 +490,7 @@ class OutboxStore {
                         + " where id in (" + placeholders(ids, parameters) + ")";
                 jdbcTemplate.update(sql, statement -> TypedParameters.bind(statement, 1, parameters.toArray()));
             }
+            meanwhile.run();
             List<Tallies.Addition> additions = new ArrayList<>();
             List<DeliveryEvents.Change> changes = new ArrayList<>();
             for (int i = 0; i < changed.length; i++) {
