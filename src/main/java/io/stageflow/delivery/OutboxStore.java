@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -562,7 +564,7 @@ class OutboxStore {
     /** {@code ?, ?, …}, one for each id, the ids appended to {@code parameters}. */
     private static String placeholders(List<Long> ids, List<Object> parameters) {
         parameters.addAll(ids);
-        return String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        return String.join(", ", Collections.nCopies(ids.size(), "?"));
     }
 
     /**
@@ -604,7 +606,7 @@ class OutboxStore {
                     + byId(ids, rows.stream().map(HandingOver::attempt).toList(), parameters);
             int changed = jdbcTemplate.update(sql, statement -> TypedParameters.bind(statement, 1, parameters.toArray()));
             if (changed == rows.size()) {
-                java.util.Arrays.fill(handedOver, true);
+                Arrays.fill(handedOver, true);
                 return;
             }
             Map<Long, Claim> claims = lockClaims(ids);
