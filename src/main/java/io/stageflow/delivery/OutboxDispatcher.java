@@ -757,15 +757,12 @@ class OutboxDispatcher {
         List<Delivery> joined = new ArrayList<>();
         boolean[][] handedOver = {null};
         try {
-            boolean[] recorded = transactions.execute(tx -> {
-                copies.keepAll(sentCopies);
-                return store.markAllSent(sent, () -> {
-                    List<Delivery> next = nextHandOver.take();
-                    if (next != null) {
-                        joined.addAll(next);
-                        handedOver[0] = markHandedOver(next);
-                    }
-                });
+            boolean[] recorded = keepAndMarkSent(sentCopies, sent, () -> {
+                List<Delivery> next = nextHandOver.take();
+                if (next != null) {
+                    joined.addAll(next);
+                    handedOver[0] = markHandedOver(next);
+                }
             });
             if (!joined.isEmpty()) {
                 nextHandOver.committed(handedOver[0]);
@@ -781,11 +778,20 @@ class OutboxDispatcher {
             }
             // What failed may be the next wave's part: the record goes on alone, as it would have without it.
             log.warn("A wave's record with the next wave's hand-over failed; recording the wave alone", failed);
-            return transactions.execute(tx -> {
-                copies.keepAll(sentCopies);
-                return store.markAllSent(sent);
-            });
+            return keepAndMarkSent(sentCopies, sent, () -> { });
         }
+    }
+
+    /**
+     * In one transaction: the copies (first, so that a sent row has its copy), the rows marked sent, and
+     * {@code meanwhile} before the tallies ({@link OutboxStore#markAllSent(List, Runnable)}).
+     */
+    private boolean[] keepAndMarkSent(List<SentCopies.Sent> sentCopies, List<OutboxStore.Accepted> sent,
+            Runnable meanwhile) {
+        return transactions.execute(tx -> {
+            copies.keepAll(sentCopies);
+            return store.markAllSent(sent, meanwhile);
+        });
     }
 
     /** Tells listeners (offers release or issue the coupon an email carries) when the row has come to an end. */

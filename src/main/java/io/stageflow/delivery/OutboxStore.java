@@ -472,9 +472,8 @@ class OutboxStore {
             Map<Long, Claim> now = lockClaims(accepted.stream().map(sent -> sent.entry().id()).toList());
             List<Accepted> stillOurs = new ArrayList<>();
             for (int i = 0; i < accepted.size(); i++) {
-                Claim claim = now.get(accepted.get(i).entry().id());
-                changed[i] = claim != null && claim.attempts() == accepted.get(i).entry().attempts()
-                        && (claim.status() == OutboxStatus.SENDING || claim.status() == OutboxStatus.OUTCOME_UNKNOWN);
+                changed[i] = Claim.held(now.get(accepted.get(i).entry().id()), accepted.get(i).entry().attempts(),
+                        OutboxStatus.SENDING, OutboxStatus.OUTCOME_UNKNOWN);
                 if (changed[i]) {
                     stillOurs.add(accepted.get(i));
                 }
@@ -546,6 +545,11 @@ class OutboxStore {
 
     /** A row's claim as it now is: its attempt count and status. */
     private record Claim(int attempts, OutboxStatus status) {
+
+        /** True when the row (null when gone) is still at {@code attempt}, in one of {@code statuses}. */
+        static boolean held(Claim claim, int attempt, OutboxStatus... statuses) {
+            return claim != null && claim.attempts() == attempt && Arrays.asList(statuses).contains(claim.status());
+        }
     }
 
     /** The rows' claims as they are now, the rows locked until the transaction ends. */
@@ -611,9 +615,7 @@ class OutboxStore {
             }
             Map<Long, Claim> claims = lockClaims(ids);
             for (int i = 0; i < rows.size(); i++) {
-                Claim claim = claims.get(rows.get(i).id());
-                handedOver[i] = claim != null && claim.attempts() == rows.get(i).attempt()
-                        && claim.status() == OutboxStatus.SENDING;
+                handedOver[i] = Claim.held(claims.get(rows.get(i).id()), rows.get(i).attempt(), OutboxStatus.SENDING);
             }
         });
         return handedOver;
