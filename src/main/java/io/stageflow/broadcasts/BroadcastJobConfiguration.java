@@ -99,7 +99,7 @@ class BroadcastJobConfiguration {
             SegmentMemberReader broadcastReader, BroadcastWriter broadcastWriter, BroadcastThrottle throttle) {
         ProgressLog progress = new ProgressLog(properties.progressLogInterval(), "Broadcast", ProgressKeys.NONE);
         var step = new StepBuilder(WORKER, jobs)
-                .<String, String>chunk(properties.chunkSize(), transactions)
+                .<String, String>chunk(properties.effectiveChunkSize(), transactions)
                 .reader(broadcastReader)
                 .writer(broadcastWriter)
                 .faultTolerant()
@@ -159,7 +159,7 @@ class BroadcastJobConfiguration {
             @Value("#{stepExecutionContext['" + AFTER + "']}") String after,
             @Value("#{stepExecutionContext['" + TO + "']}") String to, Segments segments,
             BroadcastProperties properties) {
-        return new SegmentMemberReader(segments, segment, from, after, to, properties.chunkSize());
+        return new SegmentMemberReader(segments, segment, from, after, to, properties.effectiveChunkSize());
     }
 
     @Bean

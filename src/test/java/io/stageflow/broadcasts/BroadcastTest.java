@@ -108,6 +108,10 @@ class BroadcastTest extends IntegrationTest {
                 .getString(BroadcastJobConfiguration.FROM)).isEqualTo(split.first());
         assertThat(partitions.get(BroadcastJobConfiguration.WORKER + ":partition" + (properties.partitions() - 1))
                 .getString(BroadcastJobConfiguration.TO)).isEqualTo(split.last());
+        // Each partition queued in chunks of one second of its share of the rate (1,000/s over 4: 250 customers).
+        job.getStepExecutions().stream().filter(step -> step.getStepName().contains(":partition")).forEach(step ->
+                assertThat(step.getCommitCount()).isGreaterThanOrEqualTo((int) Math.ceil(step.getReadCount()
+                        / (properties.messagesPerSecond() / (double) properties.partitions()))));
         assertThat(done.path("read").asLong()).isEqualTo(n);
         assertThat(done.path("written").asLong()).isEqualTo(n);
         assertThat(done.path("outcomes").path("queued").asLong()).isEqualTo(n);
