@@ -218,28 +218,45 @@ class OutboxStore {
     }
 
     /**
-     * Takes these rows for delivery, as {@link #findDue} read them, in one batch, each claimed (its attempt counted)
-     * under the fence of the attempt read: the rows claimed now, as they now are; the others another dispatcher took
-     * first, or changed since. H2 and Connector/J (with {@code rewriteBatchedStatements} too) give each statement of
-     * a batch its own row count ({@code BatchUpdateCountsTest}).
+     * Takes these rows for delivery, as {@link #findDue} read them, each claimed (its attempt counted) under the fence
+     * of the attempt read: the rows claimed now, as they now are; the others another dispatcher took first, or
+     * changed since. Two statements whatever the number of rows, in the caller's transaction: the rows still waiting
+     * and due are locked and read, and those still at the attempt read are claimed with one update, which the locks
+     * make certain to change exactly them.
      */
     List<OutboxEntry> claimAll(List<OutboxEntry> due, Instant now, Instant leaseUntil) {
         if (due.isEmpty()) {
             return List.of();
         }
-        Timestamp lease = Timestamp.from(leaseUntil);
         Timestamp at = Timestamp.from(now);
-        int[] counts = jdbcTemplate.batchUpdate("""
-                update sf_outbox set status = 'SENDING', attempts = attempts + 1, lease_until = ?, handed_over_at = null
-                where id = ? and attempts = ? and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?""",
-                due.stream().map(row -> new Object[] {lease, row.id(), row.attempts(), at}).toList());
-        List<OutboxEntry> claimed = new ArrayList<>();
-        for (int i = 0; i < due.size(); i++) {
-            if (counts[i] == 1) {
-                claimed.add(due.get(i).nextAttempt());
-            }
+        List<Object> lockParameters = new ArrayList<>();
+        String in = placeholders(due.stream().map(OutboxEntry::id).toList(), lockParameters);
+        lockParameters.add(at);
+        Map<Long, Integer> waiting = new HashMap<>();
+        jdbcTemplate.query("select id, attempts from sf_outbox where id in (" + in + ")"
+                        + " and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ? for update",
+                statement -> TypedParameters.bind(statement, 1, lockParameters.toArray()),
+                rs -> {
+                    waiting.put(rs.getLong(1), rs.getInt(2));
+                });
+        List<OutboxEntry> claimable = due.stream()
+                .filter(row -> Integer.valueOf(row.attempts()).equals(waiting.get(row.id()))).toList();
+        if (claimable.isEmpty()) {
+            return List.of();
         }
-        return claimed;
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(Timestamp.from(leaseUntil));
+        String ids = placeholders(claimable.stream().map(OutboxEntry::id).toList(), parameters);
+        parameters.add(at);
+        int changed = jdbcTemplate.update("update sf_outbox set status = 'SENDING', attempts = attempts + 1,"
+                + " lease_until = ?, handed_over_at = null where id in (" + ids + ")"
+                + " and status in ('PENDING', 'DEFERRED') and next_attempt_at <= ?",
+                statement -> TypedParameters.bind(statement, 1, parameters.toArray()));
+        if (changed != claimable.size()) {
+            throw new IllegalStateException("Claimed " + changed + " of " + claimable.size()
+                    + " outbox rows this transaction had locked as waiting");
+        }
+        return claimable.stream().map(OutboxEntry::nextAttempt).toList();
     }
 
     /** What the row's last attempt met, as the message log shows it; null when nothing went wrong. */

@@ -164,6 +164,55 @@ class OutboxRecoveryTest extends IntegrationTest {
                 "Again", "<again>", 3)))).as("recorded once: the same record again changes nothing").containsExactly(false);
     }
 
+    @Test
+    void ofTheRowsReadAsDueOnlyThoseStillWaitingAtTheAttemptReadAreClaimed() {
+        // Due an hour from now, and claimed as of two hours from now: the running dispatcher never sees them due.
+        Instant due = clock.instant().plus(Duration.ofHours(1));
+        Instant now = due.plus(Duration.ofHours(1));
+        String waiting = customer();
+        String claimedElsewhere = customer();
+        String deferredElsewhere = customer();
+        String triedElsewhere = customer();
+        java.util.List<OutboxEntry> read = java.util.stream.Stream.of(waiting, claimedElsewhere, deferredElsewhere,
+                triedElsewhere).map(customer -> waitingRow(customer, due)).toList();
+        // Meanwhile another dispatcher claimed one row; claimed and deferred another (its attempt given back, so it
+        // is at the attempt read again, but no longer due); and tried a third, which waits again one attempt on.
+        jdbc.sql("update sf_outbox set status = 'SENDING', attempts = 1 where customer_id = ?").param(claimedElsewhere)
+                .update();
+        jdbc.sql("update sf_outbox set status = 'DEFERRED', next_attempt_at = ? where customer_id = ?")
+                .params(Timestamp.from(now.plus(Duration.ofHours(1))), deferredElsewhere).update();
+        jdbc.sql("update sf_outbox set attempts = 1 where customer_id = ?").param(triedElsewhere).update();
+
+        java.util.List<OutboxEntry> claimed = store.claimAll(read, now, now.plus(Duration.ofMinutes(2)));
+
+        assertThat(claimed).extracting(OutboxEntry::customerId, OutboxEntry::attempts).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(waiting, 1));
+        assertThat(jdbc.sql("select status, attempts from sf_outbox where customer_id = ?").param(waiting)
+                .query((rs, n) -> rs.getString(1) + " " + rs.getInt(2)).single()).isEqualTo("SENDING 1");
+        // MariaDB keeps whole seconds here.
+        assertThat(jdbc.sql("select lease_until from sf_outbox where customer_id = ?").param(waiting)
+                .query(Timestamp.class).single().toInstant())
+                .isBetween(now.plus(Duration.ofMinutes(2)).minusSeconds(1), now.plus(Duration.ofMinutes(2)));
+        assertThat(jdbc.sql("select customer_id, status, attempts from sf_outbox where customer_id in (?, ?, ?)"
+                        + " order by customer_id").params(claimedElsewhere, deferredElsewhere, triedElsewhere)
+                .query((rs, n) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getInt(3)).list())
+                .as("left as the other dispatcher left them").containsExactlyInAnyOrder(
+                        claimedElsewhere + " SENDING 1", deferredElsewhere + " DEFERRED 0", triedElsewhere + " PENDING 1");
+        assertThat(store.claimAll(read, now, now.plus(Duration.ofMinutes(2)))).as("claimed once").isEmpty();
+    }
+
+    /** A row queued and not yet tried, due at {@code due}, as the dispatcher reads it. */
+    private OutboxEntry waitingRow(String customerId, Instant due) {
+        jdbc.sql("""
+                insert into sf_outbox (idempotency_key, customer_id, template_key, category, journey_key, status,
+                                       attempts, next_attempt_at, created_at, respect_quiet_hours)
+                values (?, ?, 'welcome', 'TRANSACTIONAL', 'test', 'PENDING', 0, ?, ?, false)""")
+                .params("test:" + customerId, customerId, Timestamp.from(due), Timestamp.from(clock.instant()))
+                .update();
+        long id = jdbc.sql("select id from sf_outbox where customer_id = ?").param(customerId).query(Long.class).single();
+        return store.find(id).orElseThrow();
+    }
+
     /** A row claimed by this node just now (attempt 1, its lease running): as the check leaves it. */
     private OutboxEntry claimedRow(String customerId) {
         Instant now = clock.instant();
