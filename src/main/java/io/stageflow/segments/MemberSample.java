@@ -76,17 +76,35 @@ final class MemberSample {
      * once, in order.
      */
     Segments.IdRanges ranges(int parts) {
+        return ranges(List.of(this), parts);
+    }
+
+    /**
+     * The members of several samples split as one, the samples in id order (each read over an id range that ends
+     * before the next one's starts): as {@link #ranges(int)} over all their members, each range end taken from the
+     * sample its position falls in.
+     */
+    static Segments.IdRanges ranges(List<MemberSample> inIdOrder, int parts) {
+        List<MemberSample> samples = inIdOrder.stream().filter(sample -> sample.count > 0).toList();
+        long count = samples.stream().mapToLong(sample -> sample.count).sum();
         if (count == 0) {
             return new Segments.IdRanges(null, List.of(), null, 0);
         }
         Set<String> ends = new LinkedHashSet<>();
         for (int i = 1; i < parts; i++) {
             long position = count * i / parts;
-            if (position >= 1) {
-                ends.add(atOrBefore(position));
+            for (MemberSample sample : samples) {
+                if (position <= sample.count) {
+                    if (position >= 1) {
+                        ends.add(sample.atOrBefore(position));
+                    }
+                    break;
+                }
+                position -= sample.count;
             }
         }
-        return new Segments.IdRanges(first, List.copyOf(ends), last, count);
+        return new Segments.IdRanges(samples.get(0).first, List.copyOf(ends), samples.get(samples.size() - 1).last,
+                count);
     }
 
     private String atOrBefore(long position) {

@@ -120,21 +120,43 @@ class SegmentStore {
     }
 
     /**
-     * The segment's members split in id order into up to {@code parts} ranges, with one read of the customers in
-     * primary-key order (no sort), streamed ({@code fetchSize}) rather than held: the count, the first and last
-     * member, and the member at each split point ({@link MemberSample}).
+     * The segment's members from {@code fromId} (inclusive, null: from the start) to before {@code beforeId}
+     * (exclusive, null: to the end) read once, in primary-key order (no sort), streamed ({@code fetchSize}) rather
+     * than held: their count, the first and last, and the ones a split needs ({@link MemberSample}).
      */
-    Segments.IdRanges split(Sql where, int parts, int fetchSize) {
+    MemberSample sample(Sql where, String fromId, String beforeId, int fetchSize) {
+        StringBuilder sql = new StringBuilder("select c.id from sf_customer c where ").append(where.text());
+        List<Object> params = new ArrayList<>(where.params());
+        if (fromId != null) {
+            sql.append(" and c.id >= ?");
+            params.add(fromId);
+        }
+        if (beforeId != null) {
+            sql.append(" and c.id < ?");
+            params.add(beforeId);
+        }
+        sql.append(" order by c.id");
         MemberSample sample = new MemberSample();
         jdbcTemplate.query(connection -> {
-            PreparedStatement select = connection.prepareStatement(
-                    "select c.id from sf_customer c where " + where.text() + " order by c.id",
-                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            PreparedStatement select = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
+                    ResultSet.CONCUR_READ_ONLY);
             select.setFetchSize(fetchSize);
-            new ArgumentPreparedStatementSetter(where.params().toArray()).setValues(select);
+            new ArgumentPreparedStatementSetter(params.toArray()).setValues(select);
             return select;
         }, (RowCallbackHandler) row -> sample.add(row.getString(1)));
-        return sample.ranges(parts);
+        return sample;
+    }
+
+    /** About how many customers there are, from the database's statistics ({@code estimateSql}); 0 when unknown. */
+    long estimateCustomers(String estimateSql) {
+        Long estimate = jdbc.sql(estimateSql).query(Long.class).optional().orElse(null);
+        return estimate == null ? 0 : estimate;
+    }
+
+    /** The id of the customer at this position in id order (0 is the first), or null past the last. */
+    String customerAt(long position) {
+        return jdbc.sql("select id from sf_customer order by id limit 1 offset ?").param(position).query(String.class)
+                .optional().orElse(null);
     }
 
     private static List<Object> prepend(Object first, List<Object> rest) {

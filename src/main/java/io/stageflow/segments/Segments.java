@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * run before the engine deploys {@code bpmn/}) already sees them.
  */
 @Service
-public class Segments implements InitializingBean {
+public class Segments implements InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Segments.class);
 
@@ -32,15 +33,17 @@ public class Segments implements InitializingBean {
     private final SqlDialect dialect;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final SegmentSplit splits;
 
     Segments(SegmentStore store, RuleParser parser, SegmentFiles files, DataSource dataSource, Clock clock,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions, SegmentsProperties properties) {
         this.store = store;
         this.parser = parser;
         this.files = files;
         this.dialect = SqlDialect.of(dataSource);
         this.clock = clock;
         this.transactions = transactions;
+        this.splits = new SegmentSplit(store, dialect, properties.splitThreads(), SegmentSplit.SLICE_MIN);
     }
 
     /** Loads the segment files: each replaces the stored segment of its key; segments of deleted files go. */
@@ -55,6 +58,11 @@ public class Segments implements InitializingBean {
             }
         });
         log.info("{} segment file(s) loaded from {} ({} SQL)", loaded.size(), files.directory().toAbsolutePath(), dialect);
+    }
+
+    @Override
+    public void destroy() {
+        splits.destroy();
     }
 
     /** Whether a segment of this key exists, for checks before a journey that uses it can run. */
@@ -113,7 +121,7 @@ public class Segments implements InitializingBean {
      */
     @Transactional(readOnly = true)
     public IdRanges split(String segmentKey, int parts) {
-        return store.split(where(require(segmentKey)), parts, dialect.streamingFetchSize());
+        return splits.split(where(require(segmentKey)), parts);
     }
 
     /**

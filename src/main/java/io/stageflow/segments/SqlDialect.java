@@ -30,6 +30,12 @@ enum SqlDialect {
         int streamingFetchSize() {
             return 1_000;
         }
+
+        @Override
+        String customerCountEstimate() {
+            return "select row_count_estimate from information_schema.tables where table_schema = schema()"
+                    + " and table_name = 'SF_CUSTOMER'";
+        }
     },
 
     MYSQL {
@@ -57,10 +63,22 @@ enum SqlDialect {
         int streamingFetchSize() {
             return Integer.MIN_VALUE; // Connector/J streams the rows one by one instead of reading them all first
         }
+
+        @Override
+        String customerCountEstimate() {
+            return "select table_rows from information_schema.tables where table_schema = database()"
+                    + " and table_name = 'sf_customer'";
+        }
     };
 
     /** The fetch size that reads a large result a few rows at a time rather than all at once. */
     abstract int streamingFetchSize();
+
+    /**
+     * A query for about how many customers there are, from the database's statistics rather than a count: where to
+     * cut the customers for a split read in parallel ({@link SegmentSplit}) needs no more.
+     */
+    abstract String customerCountEstimate();
 
     /**
      * The trait at {@code path} as text whatever it holds, with one read of the JSON a row: a string's value, and

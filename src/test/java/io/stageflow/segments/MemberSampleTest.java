@@ -66,6 +66,46 @@ class MemberSampleTest {
     }
 
     @Test
+    void slicesReadApartAreSplitAsOneReadOfAllTheirMembers() {
+        // 10 members in id order, read as three slices (the middle one without members) and as one.
+        MemberSample[] slices = {new MemberSample(16), new MemberSample(16), new MemberSample(16), new MemberSample(16)};
+        for (long position = 1; position <= 10; position++) {
+            slices[position <= 4 ? 0 : position <= 9 ? 2 : 3].add(id(position));
+        }
+
+        for (int parts = 1; parts <= 12; parts++) {
+            assertThat(MemberSample.ranges(List.of(slices), parts)).as("%d parts", parts)
+                    .isEqualTo(read(10, 16).ranges(parts));
+        }
+        assertThat(MemberSample.ranges(List.of(new MemberSample(), new MemberSample()), 4))
+                .isEqualTo(new Segments.IdRanges(null, List.of(), null, 0));
+    }
+
+    @Test
+    void slicesOfAMillionMembersAreSplitWithinOneStepOfEachShare() {
+        long members = 1_000_000;
+        int parts = 4;
+        MemberSample first = new MemberSample();
+        MemberSample second = new MemberSample();
+        for (long position = 1; position <= members; position++) {
+            (position <= 300_000 ? first : second).add(id(position));
+        }
+
+        Segments.IdRanges ranges = MemberSample.ranges(List.of(first, second), parts);
+
+        assertThat(ranges.first()).isEqualTo(id(1));
+        assertThat(ranges.last()).isEqualTo(id(members));
+        assertThat(ranges.members()).isEqualTo(members);
+        assertThat(ranges.ends()).hasSize(parts - 1);
+        long step = 256; // 700,000 members in 4,096 entries: a step of 256; 300,000: 128
+        for (int i = 1; i < parts; i++) {
+            long exact = members * i / parts;
+            long chosen = Long.parseLong(ranges.ends().get(i - 1).substring(1));
+            assertThat(chosen).isBetween(exact - step + 1, exact);
+        }
+    }
+
+    @Test
     void anEmptySegmentHasNoRangesAndNoMembers() {
         assertThat(new MemberSample().ranges(4)).isEqualTo(new Segments.IdRanges(null, List.of(), null, 0));
     }

@@ -101,7 +101,7 @@ class SegmentFilesTest {
     }
 
     private static SegmentFiles files(Path dir, Map<String, String> definitions) {
-        return new SegmentFiles(new SegmentsProperties(dir, definitions, 100), new RuleParser(stageModel()),
+        return new SegmentFiles(new SegmentsProperties(dir, definitions, 100, 2), new RuleParser(stageModel()),
                 new ObjectMapper());
     }
 

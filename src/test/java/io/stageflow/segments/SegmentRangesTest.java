@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -16,6 +18,48 @@ class SegmentRangesTest extends SegmentTesting {
 
     @Autowired
     Segments segments;
+
+    @Autowired
+    SegmentStore store;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void aLargeTableReadInSlicesAtOnceIsSplitAsOneReadOfItWouldSplitIt() {
+        for (int i = 0; i < 30; i++) {
+            customer("s" + i, "\"plan\":\"free\"");
+        }
+        // Every customer is a member; slices of one customer at least, so three threads read three slices.
+        Sql everyone = new Sql("1 = 1", List.of());
+        SqlDialect dialect = SqlDialect.of(dataSource);
+        SegmentSplit inSlices = new SegmentSplit(store, dialect, 3, 1);
+        try {
+            assertThat(inSlices.cuts()).as("read in slices").hasSize(2);
+            int parts = 4;
+
+            Segments.IdRanges ranges = inSlices.split(everyone, parts);
+
+            long customers = jdbc.sql("select count(*) from sf_customer").query(Long.class).single();
+            assertThat(ranges.members()).isEqualTo(customers);
+            assertThat(ranges.first()).isEqualTo(store.customerAt(0));
+            assertThat(ranges.last()).isEqualTo(store.customerAt(customers - 1));
+            assertThat(ranges.ends()).hasSize(parts - 1).doesNotHaveDuplicates();
+            // Each end where one read would put it: exactly while the sample holds every member, else within a step.
+            Segments.IdRanges oneRead = store.sample(everyone, null, null, dialect.streamingFetchSize()).ranges(parts);
+            long step = Math.max(1, customers / (MemberSample.CAPACITY / 2));
+            for (int i = 0; i < parts - 1; i++) {
+                long position = jdbc.sql("select count(*) from sf_customer where id <= ?").param(ranges.ends().get(i))
+                        .query(Long.class).single();
+                assertThat(position).isBetween(customers * (i + 1) / parts - step + 1, customers * (i + 1) / parts);
+                if (customers <= MemberSample.CAPACITY) {
+                    assertThat(ranges.ends().get(i)).isEqualTo(oneRead.ends().get(i));
+                }
+            }
+        } finally {
+            inSlices.destroy();
+        }
+    }
 
     @Test
     void theRangesRunFromTheFirstMemberToTheLastAndTogetherHoldEachMemberOnce() {
