@@ -12,12 +12,12 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Broadcasts ({@code stageflow.broadcasts.*}, docs/batch.md): how many emails a broadcast queues per second
  * (over all its partitions, on every node), into how many id ranges (partitions) it splits the segment, how many
- * customers a partition queues at most per transaction ({@link #effectiveChunkSize}), how many broadcasts a node starts at once, how many partitions a
- * node runs at once (of any broadcast, whichever node started it), how often a node looks for partitions to run,
- * after how long without a commit a partition's node counts as gone and the partition is handed to another, and
- * how often a running partition logs the broadcast's progress; how often a node looks for scheduled broadcasts whose
- * time has come, and after how long a scheduled broadcast claimed by a node but never launched (the node died) is
- * launched by another.
+ * customers a partition queues at most per transaction ({@link #effectiveChunkSize}), how many broadcasts a node
+ * starts at once, how many partitions a node runs at once (of any broadcast, whichever node started it), how often
+ * a node looks for partitions to run, after how long without a commit a partition's node counts as gone and the
+ * partition is handed to another, and how often a running partition logs the broadcast's progress; how often a
+ * node looks for scheduled broadcasts whose time has come, and after how long a scheduled broadcast claimed by a
+ * node but never launched (the node died) is launched by another.
  */
 @Validated
 @ConfigurationProperties("stageflow.broadcasts")

@@ -9,8 +9,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.beans.factory.DisposableBean;
-
 /**
  * Splits a segment's members in id order ({@link Segments#split}), reading a large customer table with several
  * connections at once: a rule on a trait reads every customer's JSON, one core of the database for about a second
@@ -20,7 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
  * slices' samples are then split as one ({@link MemberSample#ranges(List, int)}), so the result is the split of one
  * read. A slice no thread is free for is read on the caller's thread.
  */
-final class SegmentSplit implements DisposableBean {
+final class SegmentSplit implements AutoCloseable {
 
     /** Customers a slice has at least: below that, a read of the whole table takes a few tenths of a second. */
     static final long SLICE_MIN = 200_000;
@@ -90,8 +88,9 @@ final class SegmentSplit implements DisposableBean {
         return cuts;
     }
 
+    /** Stops the reading threads (the application is stopping). */
     @Override
-    public void destroy() {
+    public void close() {
         readers.shutdownNow();
     }
 }

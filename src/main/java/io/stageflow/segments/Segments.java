@@ -62,7 +62,7 @@ public class Segments implements InitializingBean, DisposableBean {
 
     @Override
     public void destroy() {
-        splits.destroy();
+        splits.close();
     }
 
     /** Whether a segment of this key exists, for checks before a journey that uses it can run. */

@@ -33,8 +33,7 @@ class SegmentRangesTest extends SegmentTesting {
         // Every customer is a member; slices of one customer at least, so three threads read three slices.
         Sql everyone = new Sql("1 = 1", List.of());
         SqlDialect dialect = SqlDialect.of(dataSource);
-        SegmentSplit inSlices = new SegmentSplit(store, dialect, 3, 1);
-        try {
+        try (SegmentSplit inSlices = new SegmentSplit(store, dialect, 3, 1)) {
             assertThat(inSlices.cuts()).as("read in slices").hasSize(2);
             int parts = 4;
 
@@ -56,8 +55,6 @@ class SegmentRangesTest extends SegmentTesting {
                     assertThat(ranges.ends().get(i)).isEqualTo(oneRead.ends().get(i));
                 }
             }
-        } finally {
-            inSlices.destroy();
         }
     }
 
