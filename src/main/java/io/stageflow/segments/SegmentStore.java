@@ -102,18 +102,9 @@ class SegmentStore {
     List<String> memberIds(Sql where, String fromId, String afterId, String toId, int limit) {
         StringBuilder sql = new StringBuilder("select c.id from sf_customer c where ").append(where.text());
         List<Object> params = new ArrayList<>(where.params());
-        if (fromId != null) {
-            sql.append(" and c.id >= ?");
-            params.add(fromId);
-        }
-        if (afterId != null) {
-            sql.append(" and c.id > ?");
-            params.add(afterId);
-        }
-        if (toId != null) {
-            sql.append(" and c.id <= ?");
-            params.add(toId);
-        }
+        bound(sql, params, ">=", fromId);
+        bound(sql, params, ">", afterId);
+        bound(sql, params, "<=", toId);
         sql.append(" order by c.id limit ?");
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query(String.class).list();
@@ -127,14 +118,8 @@ class SegmentStore {
     MemberSample sample(Sql where, String fromId, String beforeId, int fetchSize) {
         StringBuilder sql = new StringBuilder("select c.id from sf_customer c where ").append(where.text());
         List<Object> params = new ArrayList<>(where.params());
-        if (fromId != null) {
-            sql.append(" and c.id >= ?");
-            params.add(fromId);
-        }
-        if (beforeId != null) {
-            sql.append(" and c.id < ?");
-            params.add(beforeId);
-        }
+        bound(sql, params, ">=", fromId);
+        bound(sql, params, "<", beforeId);
         sql.append(" order by c.id");
         MemberSample sample = new MemberSample();
         jdbcTemplate.query(connection -> {
@@ -145,6 +130,14 @@ class SegmentStore {
             return select;
         }, (RowCallbackHandler) row -> sample.add(row.getString(1)));
         return sample;
+    }
+
+    /** Adds {@code and c.id <comparison> ?} for a bound of an id range, unless the range is open there (null). */
+    private static void bound(StringBuilder sql, List<Object> params, String comparison, String id) {
+        if (id != null) {
+            sql.append(" and c.id ").append(comparison).append(" ?");
+            params.add(id);
+        }
     }
 
     /** About how many customers there are, from the database's statistics ({@code estimateSql}); 0 when unknown. */
