@@ -15,7 +15,7 @@ import org.springframework.jdbc.support.MetaDataAccessException;
  * function, so it calls {@link H2JsonFunctions} (alias {@code SF_JSON_SCALAR}). Both take the JSON path as a bind
  * parameter, and both yield NULL unless the trait holds a value of the wanted kind, so a string rule never matches
  * a number and a number rule never fails on a string. Chosen once from the JDBC metadata; it also knows how each
- * driver streams a large result.
+ * driver streams a large result, and where each database keeps its estimate of the customer table's size.
  */
 enum SqlDialect {
 
