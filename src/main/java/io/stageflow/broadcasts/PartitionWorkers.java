@@ -114,6 +114,17 @@ final class PartitionWorkers implements SmartLifecycle {
         }
     }
 
+    /**
+     * Advances {@link #partitionEnded} by one phase. Its one party arrives for every partition that ends, and two
+     * partitions may end at the same moment: a second arrival between the first's and the phase's advance is refused
+     * ("arrival of unregistered party"), so arrivals take turns.
+     */
+    void signalPartitionEnd() {
+        synchronized (partitionEnded) {
+            partitionEnded.arrive();
+        }
+    }
+
     /** Claims and starts as many unclaimed partitions as this node has free threads for. */
     void poll() {
         if (!started) {
@@ -171,7 +182,7 @@ final class PartitionWorkers implements SmartLifecycle {
         } finally {
             running.remove(partition);
             freeThreads.release();
-            partitionEnded.arrive();
+            signalPartitionEnd();
         }
         // A thread is free again: take the next partition waiting, if any, without waiting for the poll.
         wake();
