@@ -97,6 +97,8 @@ class OutboxDispatcher {
     private final RetryTemplate recordingSent = recordingSent(new ThreadWaitSleeper());
     /** The delivery lanes beside the polling thread; null with one connection. */
     private final ExecutorService lanes;
+    /** The lanes' mail server connections, kept from a busy pass to the next. */
+    private final LaneConnections laneConnections;
     /** Checks the next wave while the lanes send the current one. */
     private final ExecutorService checking;
     /** Render the next wave's emails beside the checking thread; null with one connection. */
@@ -132,6 +134,7 @@ class OutboxDispatcher {
         this.preparing = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
                 threads("outbox-render-")) : null;
         this.recording = Executors.newSingleThreadExecutor(threads("outbox-record-"));
+        this.laneConnections = new LaneConnections(settings.connections(), () -> new SmtpPass(mailSender));
     }
 
     private static CustomizableThreadFactory threads(String prefix) {
@@ -161,18 +164,15 @@ class OutboxDispatcher {
 
     /**
      * Delivers one batch of due rows, a wave at a time: each wave is at most one row per lane, each lane with its own
-     * mail server connection for the whole pass (the calling thread is one of the lanes). True when there were any,
-     * so the caller polls again at once.
+     * mail server connection for the whole pass (the calling thread is one of the lanes), kept for the next pass when
+     * this one had rows. True when there were any, so the caller polls again at once.
      */
     boolean dispatchDue() {
         Instant now = clock.instant();
         recoverAbandonedDeliveries(now);
         List<OutboxEntry> due = store.findDue(now, settings.batchSize());
         List<List<OutboxEntry>> waves = waves(due, settings.connections());
-        List<SmtpPass> passes = new ArrayList<>();
-        for (int lane = 0; lane < settings.connections(); lane++) {
-            passes.add(new SmtpPass(mailSender));
-        }
+        List<SmtpPass> passes = laneConnections.take();
         List<List<List<OutboxEntry>>> checks = checks(waves);
         Future<List<Delivery>> next = checks.isEmpty() ? null : checking.submit(() -> check(rows(checks.get(0))));
         Recording recorded = Recording.NONE;
@@ -193,7 +193,7 @@ class OutboxDispatcher {
             }
             recorded.nextHandOver().close();
             awaitQuietly(recorded.done());
-            passes.forEach(SmtpPass::close);
+            laneConnections.giveBack(passes, !due.isEmpty());
         }
         return !due.isEmpty();
     }
@@ -289,6 +289,7 @@ class OutboxDispatcher {
 
     @PreDestroy
     void stopLanes() {
+        laneConnections.close();
         checking.shutdownNow();
         recording.shutdown(); // a wave sent is recorded still: its lanes' next hand-over waits for it
         try {

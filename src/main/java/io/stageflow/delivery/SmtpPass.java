@@ -17,10 +17,11 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * The mail server connection of one delivery lane for one dispatcher pass: the lane's emails go over one SMTP
  * connection, one after another, rather than each opening its own (TCP, EHLO, STARTTLS and AUTH for every email).
  * The connection is opened at the first email, and checked ({@code NOOP}) before an email only when it has been idle
- * for a while; any failure closes it, so the next email starts on a fresh connection, and the pass closes it at its
- * end, so none lingers between passes. Each email is still a transaction of its own on the server ({@code MAIL FROM}
- * to the end of {@code DATA}), so its hand-over, its outcome and its row are decided exactly as with a connection of
- * its own. Spring's SMTP sender (Boot's, from {@code spring.mail.*}) is kept open, and so is each server of a
+ * for a while or comes from the pass before; any failure closes it, so the next email starts on a fresh connection.
+ * A pass that had mail to send leaves it open for the next pass, which starts at once, and the first pass with none
+ * closes it ({@link LaneConnections}), so none lingers while the node is idle. Each email is still a transaction of
+ * its own on the server ({@code MAIL FROM} to the end of {@code DATA}), so its hand-over, its outcome and its row are
+ * decided exactly as with a connection of its own. Spring's SMTP sender (Boot's, from {@code spring.mail.*}) is kept open, and so is each server of a
  * {@link MailServerRouting} sender; any other sender (the file outbox) sends each email as before.
  */
 final class SmtpPass implements AutoCloseable {
@@ -34,6 +35,8 @@ final class SmtpPass implements AutoCloseable {
     private static final class Connection {
         final Transport transport;
         long lastUsed = System.nanoTime();
+        /** Set when the connection passes to another dispatcher pass: checked before its first email there. */
+        boolean check;
 
         Connection(Transport transport) {
             this.transport = transport;
@@ -52,7 +55,8 @@ final class SmtpPass implements AutoCloseable {
             return;
         }
         Connection connection = open.get(server);
-        if (connection != null && System.nanoTime() - connection.lastUsed > CHECK_AFTER_IDLE_NANOS
+        if (connection != null
+                && (connection.check || System.nanoTime() - connection.lastUsed > CHECK_AFTER_IDLE_NANOS)
                 && !connection.transport.isConnected()) {
             close(server);
             connection = null;
@@ -76,10 +80,20 @@ final class SmtpPass implements AutoCloseable {
         try {
             connection.transport.sendMessage(message, recipients == null ? new Address[0] : recipients);
             connection.lastUsed = System.nanoTime();
+            connection.check = false;
         } catch (MessagingException | RuntimeException failed) {
             close(server);
             throw failed;
         }
+    }
+
+    /**
+     * The connections pass to the next dispatcher pass ({@link LaneConnections}): each is checked ({@code NOOP})
+     * before its first email there, so that one the server closed in between costs a new connection, not a failed
+     * email.
+     */
+    void checkBeforeNextUse() {
+        open.values().forEach(connection -> connection.check = true);
     }
 
     /** The SMTP server whose connection this message goes over; null when the sender sends it its own way. */

@@ -2,9 +2,21 @@ package io.stageflow.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.stageflow.testing.CountingSmtpSink;
 import io.stageflow.testing.TestMailServer;
@@ -16,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
- * A dispatcher pass's sender: over SMTP, its emails share one connection and keep their own Message-IDs; the file
- * outbox, itself a {@link JavaMailSenderImpl}, still writes files and never connects to a mail server.
+ * A dispatcher pass's sender: over SMTP, its emails share one connection and keep their own Message-IDs, and a busy
+ * pass's connections serve the next pass; the file outbox, itself a {@link JavaMailSenderImpl}, still writes files
+ * and never connects to a mail server.
  */
 class SmtpPassTest {
 
@@ -60,6 +73,133 @@ class SmtpPassTest {
                 .isEqualTo(1);
         assertThat(TestMailServer.messagesTo("route-" + run + "-1@example.com")).hasSize(1);
         assertThat(TestMailServer.messagesTo("route-" + run + "-3@example.com")).hasSize(1);
+    }
+
+    @Test
+    void theLanesKeepTheirConnectionsFromABusyPassToTheNextAndCloseThemWhenAPassFindsNoMail() throws Exception {
+        JavaMailSenderImpl sink = server(CountingSmtpSink.port());
+        String run = Long.toString(System.nanoTime(), 36);
+        long connectionsBefore = CountingSmtpSink.connections();
+        LaneConnections connections = new LaneConnections(2, () -> new SmtpPass(sink));
+
+        List<SmtpPass> first = connections.take();
+        sendOnEachLane(sink, first, run + "-a");
+        connections.giveBack(first, true);
+        List<SmtpPass> second = connections.take();
+        assertThat(second).as("the busy pass's connections, kept").isSameAs(first);
+        sendOnEachLane(sink, second, run + "-b");
+        connections.giveBack(second, false);
+        assertThat(CountingSmtpSink.connections() - connectionsBefore).as("two passes, one connection a lane")
+                .isEqualTo(2);
+
+        List<SmtpPass> third = connections.take();
+        assertThat(third).as("a pass after one that found no mail opens new ones").isNotSameAs(first);
+        sendOnEachLane(sink, third, run + "-c");
+        connections.giveBack(third, true);
+        connections.close();
+        assertThat(connections.take()).as("none kept once the node stops").isNotSameAs(third);
+        assertThat(CountingSmtpSink.connections() - connectionsBefore).isEqualTo(4);
+        assertThat(CountingSmtpSink.countsByRecipient("lane-" + run)).hasSize(6).allSatisfy((to, count) ->
+                assertThat(count).isEqualTo(1));
+    }
+
+    @Test
+    void aKeptConnectionTheServerClosedBetweenPassesIsOpenedAgainAndNoEmailFails() throws Exception {
+        try (OneMessageServer server = new OneMessageServer()) {
+            JavaMailSenderImpl smtp = server(server.port());
+            LaneConnections connections = new LaneConnections(1, () -> new SmtpPass(smtp));
+            List<SmtpPass> first = connections.take();
+            first.get(0).send(message(smtp.createMimeMessage(), "first@example.com", "<sf.kept.1@stageflow.test>"));
+            connections.giveBack(first, true);
+            server.awaitClosed(); // the server hangs up after each message, as a relay may between passes
+
+            List<SmtpPass> second = connections.take();
+            assertThat(second).isSameAs(first);
+            second.get(0).send(message(smtp.createMimeMessage(), "second@example.com", "<sf.kept.2@stageflow.test>"));
+            connections.giveBack(second, false);
+            assertThat(server.messages()).as("both emails, the second over a new connection").isEqualTo(2);
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    /** An SMTP server on a plain socket that accepts one message a connection, then closes it. */
+    private static final class OneMessageServer implements AutoCloseable {
+
+        private final ServerSocket socket = new ServerSocket(0, 50,
+                InetAddress.getLoopbackAddress());
+        private final AtomicInteger connections = new AtomicInteger();
+        private final AtomicInteger messages = new AtomicInteger();
+        private final Semaphore closed = new Semaphore(0);
+
+        OneMessageServer() throws IOException {
+            Thread acceptor = new Thread(this::accept, "one-message-smtp");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        int messages() {
+            return messages.get();
+        }
+
+        void awaitClosed() throws InterruptedException {
+            assertThat(closed.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    connections.incrementAndGet();
+                    serveOneMessage(client);
+                } catch (IOException e) {
+                    // closed
+                }
+                closed.release();
+            }
+        }
+
+        private void serveOneMessage(Socket client) throws IOException {
+            var in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            var out = client.getOutputStream();
+            reply(out, "220 one-message ESMTP");
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.equalsIgnoreCase("DATA")) {
+                    reply(out, "354 go on");
+                    while ((line = in.readLine()) != null && !line.equals(".")) {
+                        // the message
+                    }
+                    messages.incrementAndGet();
+                    reply(out, "250 queued; closing");
+                    return;
+                }
+                reply(out, line.toUpperCase(Locale.ROOT).startsWith("QUIT") ? "221 bye" : "250 OK");
+            }
+        }
+
+        private static void reply(OutputStream out, String line) throws IOException {
+            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static void sendOnEachLane(JavaMailSenderImpl sink, List<SmtpPass> lanes, String pass) throws Exception {
+        for (int lane = 0; lane < lanes.size(); lane++) {
+            lanes.get(lane).send(message(sink.createMimeMessage(), "lane-" + pass + "-" + lane + "@"
+                    + CountingSmtpSink.DOMAIN, "<sf.lane." + pass + "." + lane + "@stageflow.test>"));
+        }
     }
 
     /** Mail for the sink's domain to the sink, the rest to GreenMail. */
