@@ -176,6 +176,7 @@ class OutboxDispatcher {
         List<List<List<OutboxEntry>>> checks = checks(waves);
         Future<List<Delivery>> next = checks.isEmpty() ? null : checking.submit(() -> check(rows(checks.get(0))));
         Recording recorded = Recording.NONE;
+        boolean sentAll = false;
         try {
             for (int i = 0; i < checks.size(); i++) {
                 List<Delivery> checked = result(next);
@@ -187,13 +188,14 @@ class OutboxDispatcher {
             }
             recorded.nextHandOver().close(); // no wave follows: the last record commits at once
             result(recorded.done());
+            sentAll = true;
         } finally {
             if (next != null) {
                 awaitQuietly(next); // its rows are claimed: taken back when their lease runs out
             }
             recorded.nextHandOver().close();
             awaitQuietly(recorded.done());
-            laneConnections.giveBack(passes, !due.isEmpty());
+            laneConnections.giveBack(passes, sentAll && !due.isEmpty()); // a pass that failed closes them
         }
         return !due.isEmpty();
     }
