@@ -3,6 +3,8 @@ package io.stageflow.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import io.stageflow.testing.IntegrationTest;
 import io.stageflow.testing.SmtpOutages;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,6 +39,9 @@ class OutboxRecoveryTest extends IntegrationTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void aRowWhoseNodeStoppedBeforeTheHandOverIsSentOnceAfterItsLeaseRunsOut() {
@@ -199,6 +205,33 @@ class OutboxRecoveryTest extends IntegrationTest {
                 .as("left as the other dispatcher left them").containsExactlyInAnyOrder(
                         claimedElsewhere + " SENDING 1", deferredElsewhere + " DEFERRED 0", triedElsewhere + " PENDING 1");
         assertThat(store.claimAll(read, now, now.plus(Duration.ofMinutes(2)))).as("claimed once").isEmpty();
+    }
+
+    @Test
+    void aRowAnotherTransactionHoldsIsSkippedByTheRecoveryNotWaitedForAndTakenBackOnceReleased() throws Exception {
+        // Leases of an hour, recovered as of two hours from now: the running dispatcher never sees them run out.
+        Instant later = clock.instant().plus(Duration.ofHours(2));
+        String held = customer();
+        String free = customer();
+        OutboxEntry heldRow = claimedRow(held);
+        claimedRow(free);
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            // As a dispatcher stopped (SIGSTOP, a long GC pause) in the middle of its record's transaction holds it.
+            try (PreparedStatement record = other.prepareStatement("update sf_outbox set sent_at = ? where id = ?")) {
+                record.setTimestamp(1, Timestamp.from(clock.instant()));
+                record.setLong(2, heldRow.id());
+                assertThat(record.executeUpdate()).isEqualTo(1);
+            }
+            // Waiting for the held row's lock would end only with the database's lock timeout, in an error.
+            store.retryAbandonedBeforeHandOver(Channel.EMAIL, later);
+
+            assertThat(status(free)).as("a row no one holds, taken back").isEqualTo("PENDING");
+            assertThat(status(held)).as("the held row, skipped").isEqualTo("SENDING");
+            other.rollback();
+        }
+        store.retryAbandonedBeforeHandOver(Channel.EMAIL, later);
+        assertThat(status(held)).as("taken back once released").isEqualTo("PENDING");
     }
 
     /** A row queued and not yet tried, due at {@code due}, as the dispatcher reads it. */
