@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import io.stageflow.testing.StageflowClient;
 
@@ -95,8 +94,7 @@ class ClusterBatchJobIT implements PrintLogsOnFailure.RunsNodes {
         Assumptions.assumeTrue(database.shared(), "two processes share a database only on MariaDB");
         long began = System.nanoTime();
         Path fixtures = CrashFixtures.write("batch-job", database, JOURNEY, Map.of("@PAUSE@", PAUSE.toString()));
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             for (String name : List.of("a", "b")) {

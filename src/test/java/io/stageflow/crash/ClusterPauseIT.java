@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -57,8 +56,7 @@ class ClusterPauseIT implements PrintLogsOnFailure.RunsTheJar {
     @Test
     void aNodeStoppedPastItsLeasesSendsNothingTwiceWhenItResumes() {
         Assumptions.assumeTrue(database.shared(), "two processes share a database only on MariaDB");
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         try {
             Map<String, String> settings = StageflowProcess.smtpTo(greenMail.getSmtp().getPort(), Map.of(
                     "stageflow.delivery.dispatcher.lease", LEASE.toString(),

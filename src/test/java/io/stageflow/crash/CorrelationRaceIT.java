@@ -39,7 +39,6 @@ import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import io.stageflow.testing.StageflowClient;
 
@@ -130,8 +129,7 @@ class CorrelationRaceIT implements PrintLogsOnFailure.RunsNodes {
     void everyOrderAroundTheWaitIsCorrelatedOnceWhenSentToBothNodesAtOnce() throws Exception {
         Assumptions.assumeTrue(database.shared(), "two processes share a database only on MariaDB");
         long testStart = System.nanoTime();
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
         ExecutorService senders = Executors.newCachedThreadPool();
         ExecutorService poller = Executors.newSingleThreadExecutor();

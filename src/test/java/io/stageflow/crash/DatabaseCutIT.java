@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import io.stageflow.testing.StageflowClient;
 
@@ -74,8 +73,7 @@ class DatabaseCutIT implements PrintLogsOnFailure.RunsTheJar {
     @Test
     void whileTheDatabaseIsCutIngestAnswers503AndEvery202IsStored() throws Exception {
         Assumptions.assumeTrue(database.shared(), "the database runs apart from the jar only on MariaDB");
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         try (TcpProxy proxy = new TcpProxy(database.serverPort())) {
             app = StageflowProcess.prepare("db-cut", database, StageflowProcess.smtpTo(greenMail.getSmtp().getPort(), Map.of(
                     "spring.datasource.url", database.urlThrough(proxy.port()),

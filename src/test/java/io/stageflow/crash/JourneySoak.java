@@ -33,7 +33,6 @@ import io.stageflow.testing.StageflowClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -136,8 +135,7 @@ class JourneySoak implements PrintLogsOnFailure.RunsTheJar {
     @Test
     void aSteadyMixedLoadLeavesNoBacklogNoIncidentAndNoServerError() throws Exception {
         Assumptions.assumeTrue(database.shared(), "the soak reads the backlogs from MariaDB");
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         ExecutorService load = Executors.newFixedThreadPool(3);
         try {
             Path fixtures = shortenedJourneys();

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,8 +111,7 @@ class SendCrashIT implements PrintLogsOnFailure.RunsTheJar {
     @Test
     void smtpDeliversEachWelcomeEmailOnceAndFlagsOnlyTheOneInsideTheDataWindow() {
         String policy = System.getProperty("stageflow.test.crash.on-ambiguous-delivery", "flag");
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         try (SmtpTap tap = new SmtpTap(greenMail.getSmtp().getPort())) {
             app = StageflowProcess.prepare("send-smtp", database, StageflowProcess.smtpTo(tap.port(), Map.of(
                     "stageflow.delivery.dispatcher.on-ambiguous-delivery", policy,

@@ -30,7 +30,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -108,8 +107,7 @@ class UnsubscribeUnderLoadIT implements PrintLogsOnFailure.RunsNodes {
         assertThat(ROUNDS).as("rounds: an unsubscribe needs two rounds after it").isGreaterThanOrEqualTo(3);
         Path fixtures = CrashFixtures.write("unsubscribe", database, TEMPLATE,
                 Map.of("@ROUNDS@", Integer.toString(ROUNDS), "@INTERVAL@", INTERVAL.toString()));
-        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        greenMail.start();
+        GreenMail greenMail = CrashMailServer.started();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
             Map<String, String> settings = new LinkedHashMap<>();
