@@ -46,13 +46,12 @@ final class LaneConnections implements AutoCloseable {
     void giveBack(List<SmtpPass> passes, boolean busy) {
         if (busy && !closed) {
             passes.forEach(SmtpPass::checkBeforeNextUse);
-        }
-        if (busy && !closed && kept.compareAndSet(null, passes)) {
-            if (!closed) {
+            if (kept.compareAndSet(null, passes)) {
+                if (closed) {
+                    close(); // the node stopped meanwhile: close() may have looked before these were kept
+                }
                 return;
             }
-            close(); // stopped meanwhile: close() may have looked before these were kept
-            return;
         }
         passes.forEach(SmtpPass::close);
     }

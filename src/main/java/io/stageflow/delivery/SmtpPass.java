@@ -14,15 +14,16 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
- * The mail server connection of one delivery lane for one dispatcher pass: the lane's emails go over one SMTP
+ * The mail server connection of one delivery lane for a dispatcher pass: the lane's emails go over one SMTP
  * connection, one after another, rather than each opening its own (TCP, EHLO, STARTTLS and AUTH for every email).
  * The connection is opened at the first email, and checked ({@code NOOP}) before an email only when it has been idle
  * for a while or comes from the pass before; any failure closes it, so the next email starts on a fresh connection.
  * A pass that had mail to send leaves it open for the next pass, which starts at once, and the first pass with none
  * closes it ({@link LaneConnections}), so none lingers while the node is idle. Each email is still a transaction of
  * its own on the server ({@code MAIL FROM} to the end of {@code DATA}), so its hand-over, its outcome and its row are
- * decided exactly as with a connection of its own. Spring's SMTP sender (Boot's, from {@code spring.mail.*}) is kept open, and so is each server of a
- * {@link MailServerRouting} sender; any other sender (the file outbox) sends each email as before.
+ * decided exactly as with a connection of its own. Spring's SMTP sender (Boot's, from {@code spring.mail.*}) is kept
+ * open, and so is each server of a {@link MailServerRouting} sender; any other sender (the file outbox) sends each
+ * email as before.
  */
 final class SmtpPass implements AutoCloseable {
 
