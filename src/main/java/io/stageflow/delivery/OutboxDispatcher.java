@@ -128,8 +128,10 @@ class OutboxDispatcher {
         this.copies = copies;
         this.rateLimit = rateLimit;
         this.transactions = transactions;
-        this.lanes = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
-                threads("outbox-delivery-")) : null;
+        // A wave's lanes wait for one another at DATA, so each needs a thread of its own at once: a fixed pool shared
+        // by passes that overlap (the tests' extra "nodes" on one dispatcher) queued one wave's lane behind another
+        // wave's waiting lanes, and both waited for ever. The node's own worker never runs more than connections - 1.
+        this.lanes = settings.connections() > 1 ? Executors.newCachedThreadPool(threads("outbox-delivery-")) : null;
         this.checking = Executors.newSingleThreadExecutor(threads("outbox-check-"));
         this.preparing = settings.connections() > 1 ? Executors.newFixedThreadPool(settings.connections() - 1,
                 threads("outbox-render-")) : null;
